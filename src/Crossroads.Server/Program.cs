@@ -1,0 +1,3 @@
+using Crossroads.Server;
+
+return await CrossroadsApp.RunAsync(args).ConfigureAwait(false);
