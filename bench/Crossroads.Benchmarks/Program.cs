@@ -1,1 +1,10 @@
+using BenchmarkDotNet.Running;
+using Crossroads.Benchmarks.Quick;
+
+if (args.Length > 0 && args[0] == "quick")
+{
+    return QuickBenchmark.Run(args[1..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(QuickBenchmark).Assembly).Run(args);
 return 0;

@@ -1,0 +1,362 @@
+using Crossroads.RoutingTable.Addressing;
+using Crossroads.RoutingTable.Fib;
+
+namespace Crossroads.RoutingTable;
+
+/// <summary>
+/// The immutable shape of a table: its prefixes, the routes of each prefix and the compiled lookup
+/// structures. Metric updates never change the shape (the API has no add or delete), so the FIBs are
+/// built once. Prefix ids: 0 = no route, 1..V4PrefixCount are IPv4, the rest IPv6, each family sorted by
+/// (network, length). Routes of prefix p are [RouteStart[p], RouteStart[p + 1]), sorted by next hop.
+/// <para>
+/// A FIB leaf is <c>first route + 1</c> of its prefix (0 = no route). A prefix with several routes also
+/// sets <see cref="MultiFlag"/>, and the snapshot's winner offsets, indexed by <c>(first route + 1) / 2</c>,
+/// say which of its routes currently wins. Two such prefixes' first routes are at least two apart, so the
+/// halved index is unique and the offsets array is half the route count in bytes.
+/// </para>
+/// </summary>
+internal sealed class RouteSet
+{
+    /// <summary>Marks a FIB leaf of a prefix with several routes.</summary>
+    public const int MultiFlag = 1 << 30;
+
+    /// <summary>A prefix may have at most this many routes: winner offsets are stored in a byte.</summary>
+    public const int MaxRoutesPerPrefix = 256;
+
+    private RouteSet(
+        uint[] v4Networks, byte[] v4Lengths, UInt128[] v6Networks, byte[] v6Lengths,
+        int[] routeStart, int[] routeNextHop, IpAddress[] nextHops, int[] parent)
+    {
+        V4Networks = v4Networks;
+        V4Lengths = v4Lengths;
+        V6Networks = v6Networks;
+        V6Lengths = v6Lengths;
+        RouteStart = routeStart;
+        RouteNextHop = routeNextHop;
+        NextHops = nextHops;
+        NextHopText = Array.ConvertAll(nextHops, static n => n.ToString());
+        Parent = parent;
+        int[] leaves = new int[v4Networks.Length + v6Networks.Length + 1];
+        for (int id = 1; id < leaves.Length; id++)
+        {
+            bool multi = routeStart[id + 1] - routeStart[id] > 1;
+            leaves[id] = (routeStart[id] + 1) | (multi ? MultiFlag : 0);
+        }
+
+        V4 = PoptrieFib.Build(Array.ConvertAll(v4Networks, static n => (UInt128)n << 96), v4Lengths, leaves[1..(1 + v4Networks.Length)]);
+        V6 = PoptrieFib.Build(v6Networks, v6Lengths, leaves[(1 + v4Networks.Length)..]);
+    }
+
+    public uint[] V4Networks { get; }
+    public byte[] V4Lengths { get; }
+    public UInt128[] V6Networks { get; }
+    public byte[] V6Lengths { get; }
+    public int[] RouteStart { get; }
+    public int[] RouteNextHop { get; }
+
+    /// <summary>Distinct next hops in ascending address order, so comparing ids compares addresses.</summary>
+    public IpAddress[] NextHops { get; }
+    public string[] NextHopText { get; }
+
+    /// <summary>For each prefix id, the id of the longest shorter prefix containing it (0 when none).</summary>
+    public int[] Parent { get; }
+
+    /// <summary>Length of a snapshot's winner-offset array.</summary>
+    public int WinnerOffsetCount => ((RouteCount + 1) / 2) + 1;
+
+    /// <summary>Where the winner offset of a prefix with several routes, starting at this route, lives.</summary>
+    public static int WinnerSlot(int firstRoute) => (firstRoute + 1) >> 1;
+
+    /// <summary>True when the prefix has several routes, so its winner depends on metrics.</summary>
+    public bool HasSeveralRoutes(int prefixId) => RouteStart[prefixId + 1] - RouteStart[prefixId] > 1;
+    public PoptrieFib V4 { get; }
+    public PoptrieFib V6 { get; }
+
+    public int V4PrefixCount => V4Networks.Length;
+    public int PrefixCount => V4Networks.Length + V6Networks.Length;
+    public int RouteCount => RouteNextHop.Length;
+
+    public IpPrefix Prefix(int prefixId) =>
+        prefixId <= V4PrefixCount
+            ? IpPrefix.CreateTrusted(IpAddress.V4(V4Networks[prefixId - 1]), V4Lengths[prefixId - 1])
+            : IpPrefix.CreateTrusted(IpAddress.V6(V6Networks[prefixId - 1 - V4PrefixCount]), V6Lengths[prefixId - 1 - V4PrefixCount]);
+
+    /// <summary>The prefix id owning a route index.</summary>
+    public int PrefixOfRoute(int route)
+    {
+        // RouteStart is ascending; find the last p with RouteStart[p] <= route.
+        int index = Array.BinarySearch(RouteStart, 1, PrefixCount, route);
+        if (index < 0)
+        {
+            return ~index - 1;
+        }
+
+        // Every prefix has at least one route, so starts are distinct.
+        return index;
+    }
+
+    /// <summary>The id of the exact prefix, or 0.</summary>
+    public int FindPrefix(IpPrefix prefix)
+    {
+        int index = LowerBound(prefix);
+        int id = index + 1 + (prefix.IsV6 ? V4PrefixCount : 0);
+        int count = prefix.IsV6 ? V6Networks.Length : V4Networks.Length;
+        return index < count && Prefix(id) == prefix ? id : 0;
+    }
+
+    /// <summary>Prefix ids [first, end) equal to the prefix or inside it: one contiguous run in sorted order.</summary>
+    public (int First, int End) FindCovered(IpPrefix prefix)
+    {
+        int offset = 1 + (prefix.IsV6 ? V4PrefixCount : 0);
+        int first = LowerBound(prefix);
+        int end = prefix.IsV6
+            ? UpperBoundV6(prefix.Last)
+            : UpperBoundV4((uint)prefix.Last);
+        return (first + offset, Math.Max(first, end) + offset);
+    }
+
+    /// <summary>Builds the shape from collected routes: interns next hops, sorts, drops duplicates.</summary>
+    public static RouteSet Build(RouteListBuilder routes)
+    {
+        IReadOnlyList<IpAddress> hops = routes.NextHops;
+        int[] order = Enumerable.Range(0, hops.Count).ToArray();
+        Array.Sort(order, (a, b) => hops[a].CompareTo(hops[b]));
+        int[] rank = new int[hops.Count];
+        var nextHops = new IpAddress[hops.Count];
+        for (int r = 0; r < order.Length; r++)
+        {
+            rank[order[r]] = r;
+            nextHops[r] = hops[order[r]];
+        }
+
+        Span<ulong> v4 = routes.V4Keys;
+        for (int i = 0; i < v4.Length; i++)
+        {
+            v4[i] = (v4[i] & ~0xFFFFFFUL) | (uint)rank[(int)(v4[i] & 0xFFFFFF)];
+        }
+
+        v4.Sort();
+        Span<RouteListBuilder.V6Route> v6 = routes.V6Routes;
+        for (int i = 0; i < v6.Length; i++)
+        {
+            v6[i] = v6[i] with { NextHop = rank[v6[i].NextHop] };
+        }
+
+        v6.Sort();
+
+        int v4Prefixes = CountPrefixesV4(v4, out int v4Routes);
+        int v6Prefixes = CountPrefixesV6(v6, out int v6Routes);
+        var v4Networks = new uint[v4Prefixes];
+        var v4Lengths = new byte[v4Prefixes];
+        var v6Networks = new UInt128[v6Prefixes];
+        var v6Lengths = new byte[v6Prefixes];
+        var routeStart = new int[v4Prefixes + v6Prefixes + 2];
+        var routeNextHop = new int[v4Routes + v6Routes];
+
+        int prefixId = 0;
+        int route = 0;
+        ulong previousKey = ulong.MaxValue;
+        foreach (ulong key in v4)
+        {
+            if (key == previousKey)
+            {
+                continue;
+            }
+
+            if (prefixId == 0 || (key >> 24) != (previousKey >> 24))
+            {
+                prefixId++;
+                v4Networks[prefixId - 1] = (uint)(key >> 32);
+                v4Lengths[prefixId - 1] = (byte)(key >> 24);
+                routeStart[prefixId] = route;
+            }
+
+            routeNextHop[route++] = (int)(key & 0xFFFFFF);
+            previousKey = key;
+        }
+
+        int v6Base = prefixId;
+        bool first = true;
+        RouteListBuilder.V6Route previous = default;
+        foreach (var entry in v6)
+        {
+            if (!first && entry == previous)
+            {
+                continue;
+            }
+
+            if (first || entry.Network != previous.Network || entry.Length != previous.Length)
+            {
+                prefixId++;
+                v6Networks[prefixId - 1 - v6Base] = entry.Network;
+                v6Lengths[prefixId - 1 - v6Base] = entry.Length;
+                routeStart[prefixId] = route;
+            }
+
+            routeNextHop[route++] = entry.NextHop;
+            previous = entry;
+            first = false;
+        }
+
+        routeStart[prefixId + 1] = route;
+        for (int id = 1; id <= prefixId; id++)
+        {
+            if (routeStart[id + 1] - routeStart[id] > MaxRoutesPerPrefix)
+            {
+                throw new InvalidOperationException(
+                    $"Prefix {(id <= v6Base ? IpAddress.V4(v4Networks[id - 1]) : IpAddress.V6(v6Networks[id - 1 - v6Base]))}/"
+                    + $"{(id <= v6Base ? v4Lengths[id - 1] : v6Lengths[id - 1 - v6Base])} has more than {MaxRoutesPerPrefix} next hops.");
+            }
+        }
+
+        int[] parent = new int[prefixId + 1];
+        FillParents(parent, 1, v4Networks.Length, id => IpPrefix.CreateTrusted(IpAddress.V4(v4Networks[id - 1]), v4Lengths[id - 1]));
+        FillParents(parent, v6Base + 1, v6Networks.Length, id => IpPrefix.CreateTrusted(IpAddress.V6(v6Networks[id - 1 - v6Base]), v6Lengths[id - 1 - v6Base]));
+        return new RouteSet(v4Networks, v4Lengths, v6Networks, v6Lengths, routeStart, routeNextHop, nextHops, parent);
+    }
+
+    private static int CountPrefixesV4(ReadOnlySpan<ulong> sorted, out int routes)
+    {
+        int prefixes = 0;
+        routes = 0;
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            if (i > 0 && sorted[i] == sorted[i - 1])
+            {
+                continue;
+            }
+
+            routes++;
+            if (i == 0 || (sorted[i] >> 24) != (sorted[i - 1] >> 24))
+            {
+                prefixes++;
+            }
+        }
+
+        return prefixes;
+    }
+
+    private static int CountPrefixesV6(ReadOnlySpan<RouteListBuilder.V6Route> sorted, out int routes)
+    {
+        int prefixes = 0;
+        routes = 0;
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            if (i > 0 && sorted[i] == sorted[i - 1])
+            {
+                continue;
+            }
+
+            routes++;
+            if (i == 0 || sorted[i].Network != sorted[i - 1].Network || sorted[i].Length != sorted[i - 1].Length)
+            {
+                prefixes++;
+            }
+        }
+
+        return prefixes;
+    }
+
+    // Sorted order visits a container before its contents, so a stack of open containers gives each
+    // prefix its nearest enclosing one.
+    private static void FillParents(int[] parent, int firstId, int count, Func<int, IpPrefix> prefixOf)
+    {
+        var open = new Stack<(int Id, IpPrefix Prefix)>();
+        for (int id = firstId; id < firstId + count; id++)
+        {
+            IpPrefix prefix = prefixOf(id);
+            while (open.Count > 0 && !open.Peek().Prefix.Covers(prefix))
+            {
+                open.Pop();
+            }
+
+            parent[id] = open.Count > 0 ? open.Peek().Id : 0;
+            open.Push((id, prefix));
+        }
+    }
+
+    // Index of the first prefix not less than (network, length) within its family.
+    private int LowerBound(IpPrefix prefix)
+    {
+        if (!prefix.IsV6)
+        {
+            uint network = (uint)prefix.Network.Value;
+            int lo = 0;
+            int hi = V4Networks.Length;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                bool less = V4Networks[mid] < network || (V4Networks[mid] == network && V4Lengths[mid] < prefix.Length);
+                if (less)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            return lo;
+        }
+
+        UInt128 network6 = prefix.Network.Value;
+        int lo6 = 0;
+        int hi6 = V6Networks.Length;
+        while (lo6 < hi6)
+        {
+            int mid = (lo6 + hi6) >>> 1;
+            bool less = V6Networks[mid] < network6 || (V6Networks[mid] == network6 && V6Lengths[mid] < prefix.Length);
+            if (less)
+            {
+                lo6 = mid + 1;
+            }
+            else
+            {
+                hi6 = mid;
+            }
+        }
+
+        return lo6;
+    }
+
+    private int UpperBoundV4(uint last)
+    {
+        int lo = 0;
+        int hi = V4Networks.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (V4Networks[mid] <= last)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    private int UpperBoundV6(UInt128 last)
+    {
+        int lo = 0;
+        int hi = V6Networks.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (V6Networks[mid] <= last)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+}

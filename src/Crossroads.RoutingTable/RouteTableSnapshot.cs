@@ -1,0 +1,164 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Crossroads.RoutingTable.Addressing;
+using Crossroads.RoutingTable.State;
+
+namespace Crossroads.RoutingTable;
+
+/// <summary>
+/// One immutable state of the table. Every read of a request goes to one snapshot, so it sees the table
+/// before or after an update, never a mix. A lookup is FIB leaf → route, plus, for prefixes with several
+/// routes, one read of this snapshot's winner offsets (a flat byte array: small enough to copy per update,
+/// flat so the hot path has no extra dependent load).
+/// </summary>
+public sealed class RouteTableSnapshot
+{
+    private readonly RouteSet _set;
+    private readonly PersistentIntArray _metrics;
+    private readonly byte[] _winnerOffsets;
+
+    internal RouteTableSnapshot(RouteSet set, PersistentIntArray metrics, byte[] winnerOffsets, long version, int maxMetric)
+    {
+        _set = set;
+        _metrics = metrics;
+        _winnerOffsets = winnerOffsets;
+        Version = version;
+        MaxMetric = maxMetric;
+    }
+
+    /// <summary>Increases by one with every applied update.</summary>
+    public long Version { get; }
+
+    /// <summary>The largest valid metric; routes load with it.</summary>
+    public int MaxMetric { get; }
+
+    /// <summary>Number of distinct (prefix, next hop) routes.</summary>
+    public int RouteCount => _set.RouteCount;
+
+    /// <summary>Number of distinct prefixes.</summary>
+    public int PrefixCount => _set.PrefixCount;
+
+    /// <summary>Number of IPv4 routes.</summary>
+    public int V4RouteCount => _set.RouteStart[_set.V4PrefixCount + 1];
+
+    /// <summary>Bytes held by the compiled lookup structures (IPv4, IPv6).</summary>
+    public (long V4, long V6) FibMemoryBytes => (_set.V4.MemoryBytes, _set.V6.MemoryBytes);
+
+    internal RouteSet Set => _set;
+
+    internal PersistentIntArray Metrics => _metrics;
+
+    internal byte[] WinnerOffsets => _winnerOffsets;
+
+    /// <summary>The index of the route an IPv4 address resolves to, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int LookupV4(uint address) => Resolve(_set.V4.Lookup((ulong)address << 32, 0));
+
+    /// <summary>The index of the route an IPv6 address (as two 64-bit halves) resolves to, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int LookupV6(ulong high, ulong low) => Resolve(_set.V6.Lookup(high, low));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Resolve(int leaf)
+    {
+        // Branch-free on purpose: whether a prefix has several routes is a coin flip per random address, and a
+        // mispredicted branch costs more than the extra (cached) byte load done for single-route prefixes.
+        int firstPlusOne = leaf & ~RouteSet.MultiFlag;
+        int offset = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_winnerOffsets), firstPlusOne >> 1);
+        return firstPlusOne - 1 + (offset & -(leaf >> 30));
+    }
+
+    /// <summary>The route of a prefix that lookups currently return.</summary>
+    internal int Winner(int prefixId)
+    {
+        int first = _set.RouteStart[prefixId];
+        return first + (_set.HasSeveralRoutes(prefixId) ? _winnerOffsets[RouteSet.WinnerSlot(first)] : 0);
+    }
+
+    /// <summary>Resolves many IPv4 addresses; <paramref name="routes"/> receives route indices or -1.</summary>
+    public void LookupV4(ReadOnlySpan<uint> addresses, Span<int> routes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(routes.Length, addresses.Length, nameof(routes));
+        for (int i = 0; i < addresses.Length; i++)
+        {
+            routes[i] = LookupV4(addresses[i]);
+        }
+    }
+
+    /// <summary>Resolves many IPv6 addresses; <paramref name="routes"/> receives route indices or -1.</summary>
+    public void LookupV6(ReadOnlySpan<UInt128> addresses, Span<int> routes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(routes.Length, addresses.Length, nameof(routes));
+        for (int i = 0; i < addresses.Length; i++)
+        {
+            UInt128 a = addresses[i];
+            routes[i] = LookupV6((ulong)(a >> 64), (ulong)a);
+        }
+    }
+
+    /// <summary>The index of the route an address resolves to, or -1.</summary>
+    public int LookupIndex(IpAddress address) =>
+        address.IsV6
+            ? LookupV6((ulong)(address.Value >> 64), (ulong)address.Value)
+            : LookupV4((uint)address.Value);
+
+    /// <summary>Finds the route an address resolves to: longest prefix, then lowest metric, then lowest next hop.</summary>
+    public bool TryLookup(IpAddress address, out Route route)
+    {
+        int index = LookupIndex(address);
+        route = index >= 0 ? GetRoute(index) : default;
+        return index >= 0;
+    }
+
+    /// <summary>The route with the given index (0 ≤ index &lt; <see cref="RouteCount"/>).</summary>
+    public Route GetRoute(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)RouteCount, nameof(index));
+        int prefixId = _set.PrefixOfRoute(index);
+        return new Route(_set.Prefix(prefixId), _set.NextHops[_set.RouteNextHop[index]], _metrics[index], Winner(prefixId) == index);
+    }
+
+    /// <summary>The next hop of a route as text (cached: there are few distinct next hops).</summary>
+    public string NextHopText(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)RouteCount, nameof(index));
+        return _set.NextHopText[_set.RouteNextHop[index]];
+    }
+
+    /// <summary>Every route whose prefix contains the address, in preference order (the first one wins).</summary>
+    public IReadOnlyList<Route> Explain(IpAddress address)
+    {
+        var routes = new List<Route>();
+        int route = LookupIndex(address);
+        for (int prefixId = route < 0 ? 0 : _set.PrefixOfRoute(route); prefixId != 0; prefixId = _set.Parent[prefixId])
+        {
+            int start = _set.RouteStart[prefixId];
+            int end = _set.RouteStart[prefixId + 1];
+            int first = routes.Count;
+            for (int r = start; r < end; r++)
+            {
+                routes.Add(GetRoute(r));
+            }
+
+            // Routes of a prefix are stored by next hop; a stable sort by metric gives (metric, next hop).
+            var ordered = routes.GetRange(first, end - start).OrderBy(static r => r.Metric).ToList();
+            routes.RemoveRange(first, end - start);
+            routes.AddRange(ordered);
+        }
+
+        return routes;
+    }
+
+    /// <summary>Route indices [first, end) selected by a prefix: its own routes (exact) or also those inside it (orlonger).</summary>
+    public (int First, int End) FindRoutes(IpPrefix prefix, MatchKind match)
+    {
+        if (match == MatchKind.Exact)
+        {
+            int id = _set.FindPrefix(prefix);
+            return id == 0 ? (0, 0) : (_set.RouteStart[id], _set.RouteStart[id + 1]);
+        }
+
+        (int first, int end) = _set.FindCovered(prefix);
+        return (_set.RouteStart[first], _set.RouteStart[end]);
+    }
+}

@@ -1,0 +1,91 @@
+using Crossroads.RoutingTable.Addressing;
+
+namespace Crossroads.RoutingTable.State;
+
+/// <summary>Accumulates metric changes against one snapshot and produces the next one.</summary>
+internal sealed class SnapshotEdit(RouteTableSnapshot source)
+{
+    private readonly RouteSet _set = source.Set;
+    private readonly PersistentIntArray.Editor _metrics = source.Metrics.Edit();
+    private byte[]? _winnerOffsets;
+    private int _applied;
+
+    public int Apply(MetricUpdate update)
+    {
+        if (update.Metric < 1 || update.Metric > source.MaxMetric)
+        {
+            throw new ArgumentOutOfRangeException(nameof(update), update.Metric, $"The metric must be between 1 and {source.MaxMetric}.");
+        }
+
+        int nextHop = FindNextHop(update.NextHop);
+        if (nextHop < 0)
+        {
+            return 0;
+        }
+
+        (int first, int end) = update.Match == MatchKind.Exact
+            ? ExactRange(update.Prefix)
+            : _set.FindCovered(update.Prefix);
+
+        int matched = 0;
+        for (int id = first; id < end; id++)
+        {
+            int start = _set.RouteStart[id];
+            int stop = _set.RouteStart[id + 1];
+            for (int r = start; r < stop; r++)
+            {
+                if (_set.RouteNextHop[r] != nextHop)
+                {
+                    continue;
+                }
+
+                _metrics[r] = update.Metric;
+                matched++;
+                if (stop - start > 1)
+                {
+                    // Copied once per edit: readers of the old snapshot keep the old offsets.
+                    _winnerOffsets ??= (byte[])source.WinnerOffsets.Clone();
+                    _winnerOffsets[RouteSet.WinnerSlot(start)] = (byte)(Winner(start, stop) - start);
+                }
+
+                break;
+            }
+        }
+
+        _applied += matched > 0 ? 1 : 0;
+        return matched;
+    }
+
+    public RouteTableSnapshot ToSnapshot() =>
+        new(_set, _metrics.ToArray(), _winnerOffsets ?? source.WinnerOffsets, source.Version + _applied, source.MaxMetric);
+
+    private (int First, int End) ExactRange(IpPrefix prefix)
+    {
+        int id = _set.FindPrefix(prefix);
+        return id == 0 ? (0, 0) : (id, id + 1);
+    }
+
+    private int FindNextHop(IpAddress nextHop)
+    {
+        int index = Array.BinarySearch(_set.NextHops, nextHop);
+        return index >= 0 ? index : -1;
+    }
+
+    // Lowest metric wins; routes are stored by next hop, so the first minimum is the lowest next hop.
+    private int Winner(int start, int stop)
+    {
+        int best = start;
+        int bestMetric = _metrics[start];
+        for (int r = start + 1; r < stop; r++)
+        {
+            int metric = _metrics[r];
+            if (metric < bestMetric)
+            {
+                best = r;
+                bestMetric = metric;
+            }
+        }
+
+        return best;
+    }
+}
