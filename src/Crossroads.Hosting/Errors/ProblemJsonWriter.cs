@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace Crossroads.Hosting.Errors;
+
+/// <summary>
+/// Writes problems as <c>application/problem+json</c> whatever the client's <c>Accept</c> header says (the default
+/// writer stays silent for e.g. <c>Accept: text/html</c>, leaving an empty error body). Writes the standard members
+/// by hand so it works even when a module's JSON options only know source-generated types.
+/// </summary>
+internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemOptions, IOptions<JsonOptions> jsonOptions) : IProblemDetailsWriter
+{
+    public const string ContentType = "application/problem+json";
+
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public async ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        ProblemShaper.Apply(context);
+        problemOptions.Value.CustomizeProblemDetails?.Invoke(context);
+        var problem = context.ProblemDetails;
+        var response = context.HttpContext.Response;
+        response.ContentType = ContentType;
+
+        await using var writer = new Utf8JsonWriter(response.BodyWriter);
+        writer.WriteStartObject();
+        WriteIfNotNull(writer, "type", problem.Type);
+        WriteIfNotNull(writer, "title", problem.Title);
+        if (problem.Status is { } status)
+        {
+            writer.WriteNumber("status", status);
+        }
+
+        WriteIfNotNull(writer, "detail", problem.Detail);
+        WriteIfNotNull(writer, "instance", problem.Instance);
+        foreach (var (name, value) in problem.Extensions)
+        {
+            writer.WritePropertyName(name);
+            WriteValue(writer, value);
+        }
+
+        writer.WriteEndObject();
+        await writer.FlushAsync(context.HttpContext.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static void WriteIfNotNull(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.WriteNullValue(); break;
+            case string s: writer.WriteStringValue(s); break;
+            case int i: writer.WriteNumberValue(i); break;
+            case long l: writer.WriteNumberValue(l); break;
+            case double d: writer.WriteNumberValue(d); break;
+            case bool b: writer.WriteBooleanValue(b); break;
+            default:
+                // Module-specific extension (e.g. a list of invalid fields): serialize with the app's JSON options.
+                JsonSerializer.Serialize(writer, value, value.GetType(), jsonOptions.Value.SerializerOptions);
+                break;
+        }
+    }
+}

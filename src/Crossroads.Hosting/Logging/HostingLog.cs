@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging;
+
+namespace Crossroads.Hosting.Logging;
+
+/// <summary>
+/// Every chassis log message, source-generated. Event ids are stable (1000-1099) because alerting rules match on them;
+/// add new ids, never renumber.
+/// </summary>
+internal static partial class HostingLog
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Warning, Message = "No API keys are configured (Auth:ApiKeys / Auth:ApiKeysFile); write endpoints accept only loopback clients")]
+    public static partial void NoApiKeysConfigured(ILogger logger);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Loaded {Count} API keys")]
+    public static partial void ApiKeysLoaded(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Rejected a request with an unknown API key from {RemoteAddress}")]
+    public static partial void UnknownApiKey(ILogger logger, string remoteAddress);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Rejected a request without an API key")]
+    public static partial void MissingApiKey(ILogger logger);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Debug, Message = "Rejected a write from non-loopback {RemoteAddress} because no API keys are configured")]
+    public static partial void NonLoopbackWrite(ILogger logger, string remoteAddress);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "Rate limit exceeded for client {Client}")]
+    public static partial void RateLimited(ILogger logger, string client);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "{Method} {Path} finished with {StatusCode} in {ElapsedMilliseconds:0.###} ms")]
+    public static partial void RequestFinished(ILogger logger, string method, string path, int statusCode, double elapsedMilliseconds);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Shutdown requested: readiness now fails; serving for {DrainDelaySeconds} s before closing listeners")]
+    public static partial void DrainStarted(ILogger logger, double drainDelaySeconds);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Drain delay over; stopping listeners and finishing in-flight requests")]
+    public static partial void DrainFinished(ILogger logger);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Startup complete; readiness may now pass")]
+    public static partial void StartupComplete(ILogger logger);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Ignored an invalid X-Request-ID header and generated {RequestId}")]
+    public static partial void InvalidRequestId(ILogger logger, string requestId);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Instrument {Instrument} of meter {Meter} maps to metric {Family}, which already exists as a {ExistingType}; it is not exported")]
+    public static partial void MetricConflict(ILogger logger, string instrument, string meter, string family, string existingType);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "OpenTelemetry OTLP export of traces and metrics enabled to {Endpoint}")]
+    public static partial void OtlpEnabled(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Debug, Message = "Rejected a request target of {Length} characters (limit {Limit})")]
+    public static partial void UrlTooLong(ILogger logger, int length, int limit);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Debug, Message = "Rejected a request body of {Length} bytes (limit {Limit})")]
+    public static partial void BodyTooLarge(ILogger logger, long length, long limit);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "Metric {Family} reached {Limit} series; new label combinations are dropped")]
+    public static partial void SeriesLimitReached(ILogger logger, string family, int limit);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Error, Message = "Unhandled exception while serving {Method} {Path}")]
+    public static partial void UnhandledException(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(EventId = 1017, Level = LogLevel.Debug, Message = "Rejected a malformed request with {StatusCode}: {Reason}")]
+    public static partial void BadRequest(ILogger logger, int statusCode, string reason);
+}
