@@ -56,6 +56,33 @@ else
   skip "nothing rendered"
 fi
 
+step "overlay render (kubectl kustomize deploy/overlays/single-writer)"
+if need kubectl && kubectl kustomize deploy/overlays/single-writer >"$tmp/single-writer.yaml" 2>"$tmp/overlay.err"; then
+  if python3 - "$tmp/single-writer.yaml" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1], encoding="utf-8")) if d]
+kinds = {d["kind"] for d in docs}
+dep = next(d for d in docs if d["kind"] == "Deployment")
+pvcs = {d["metadata"]["name"] for d in docs if d["kind"] == "PersistentVolumeClaim"}
+data = next(v for v in dep["spec"]["template"]["spec"]["volumes"] if v["name"] == "data")
+problems = []
+if "HorizontalPodAutoscaler" in kinds: problems.append("HPA still present")
+if dep["spec"].get("replicas") != 1: problems.append("replicas != 1")
+if dep["spec"].get("strategy") != {"type": "Recreate"}: problems.append(f"strategy {dep['spec'].get('strategy')}")
+if set(data) != {"name", "persistentVolumeClaim"}: problems.append(f"data volume {data}")
+elif data["persistentVolumeClaim"]["claimName"] not in pvcs: problems.append("claimName has no PVC")
+problems += [f"{d['kind']} not in namespace crossroads" for d in docs
+             if d["kind"] != "Namespace" and d["metadata"].get("namespace") != "crossroads"]
+if problems:
+    print("\n".join(problems), file=sys.stderr)
+sys.exit(1 if problems else 0)
+PY
+  then pass "1 replica, Recreate, data on PVC, no HPA"; else fail "single-writer overlay content"; fi
+else
+  cat "$tmp/overlay.err" >&2 2>/dev/null
+  fail "kubectl kustomize deploy/overlays/single-writer"
+fi
+
 step "shell scripts (bash -n, shellcheck if installed)"
 for script in deploy/*.sh deploy/base-images/*.sh; do
   if bash -n "$script"; then pass "bash -n $script"; else fail "bash -n $script"; fi
@@ -69,7 +96,8 @@ fi
 step "compose file (docker compose config / podman-compose config, if installed)"
 if need docker && docker compose version >/dev/null 2>&1; then
   if docker compose -f deploy/compose.yaml config --quiet; then pass "docker compose config"; else fail "docker compose config"; fi
-elif need podman-compose; then
+elif need podman-compose && podman-compose --help 2>&1 | grep -qw config; then
+  # podman-compose < 1.1 (Debian 12 ships 1.0.3) has no `config` command.
   if podman-compose -f deploy/compose.yaml config >/dev/null; then pass "podman-compose config"; else fail "podman-compose config"; fi
 else
   skip "no compose implementation installed (yamllint + check-manifests.py covered compose.yaml)"

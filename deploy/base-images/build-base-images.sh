@@ -60,8 +60,9 @@ if [[ ! -f $ROOTFS/.crossroads-complete ]]; then
 fi
 
 # 2. Staging trees for the .NET bits (copied, so the host installation is never touched).
-runtime_version=$(basename "$(ls -d "$DOTNET_HOME"/shared/Microsoft.AspNetCore.App/10.* | sort -V | tail -1)")
-sdk_version=$(basename "$(ls -d "$DOTNET_HOME"/sdk/10.* | sort -V | tail -1)")
+latest() { printf '%s\n' "${@##*/}" | sort -V | tail -1; }
+runtime_version=$(latest "$DOTNET_HOME"/shared/Microsoft.AspNetCore.App/10.*)
+sdk_version=$(latest "$DOTNET_HOME"/sdk/10.*)
 log "ASP.NET Core runtime $runtime_version, SDK $sdk_version from $DOTNET_HOME"
 
 STAGE=$WORK/stage
