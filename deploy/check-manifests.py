@@ -72,8 +72,8 @@ def check_k8s(docs: list[dict]) -> list[str]:
     config = {}
     for cm in by_kind.get("ConfigMap", []):
         config.update(cm.get("data") or {})
-    drain = int(config.get("Shutdown__DrainDelaySeconds", 5))
-    timeout = int(config.get("Shutdown__TimeoutSeconds", 30))
+    drain = float(config.get("Shutdown__DrainDelaySeconds", 5))
+    timeout = float(config.get("Shutdown__TimeoutSeconds", 30))
     if str(config.get("PORT", PORT)) != str(PORT):
         err(f"ConfigMap PORT={config.get('PORT')} but the container port is {PORT}")
 
@@ -306,8 +306,8 @@ def check_compose(compose: dict, probe_dll: str | None) -> list[str]:
         err(f"compose: container port {PORT} not published")
     if "ALL" not in (server.get("cap_drop") or []):
         err("compose: cap_drop ALL missing")
-    drain = int(env.get("Shutdown__DrainDelaySeconds", 5))
-    timeout = int(env.get("Shutdown__TimeoutSeconds", 30))
+    drain = float(env.get("Shutdown__DrainDelaySeconds", 5))
+    timeout = float(env.get("Shutdown__TimeoutSeconds", 30))
     grace = duration_seconds(server.get("stop_grace_period", "10s"))
     if grace <= drain + timeout:
         err(f"compose: stop_grace_period {grace}s must exceed DrainDelay {drain} + Timeout {timeout}")
