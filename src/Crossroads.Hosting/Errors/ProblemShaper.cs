@@ -30,6 +30,13 @@ internal static class ProblemShaper
         problem.Instance ??= http.Request.PathBase.Add(http.Request.Path).Value;
         problem.Extensions.Remove("traceId");
         problem.Extensions["requestId"] = http.TraceIdentifier;
+
+        // The exception handler and request timeouts clear the response headers; put the echo back.
+        if (!http.Response.HasStarted)
+        {
+            http.Response.Headers[Correlation.RequestIds.HeaderName] = http.TraceIdentifier;
+        }
+
         if (Activity.Current is { } activity)
         {
             problem.Extensions["traceId"] = activity.TraceId.ToHexString();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -46,7 +47,9 @@ internal sealed class HttpMetricsMiddleware
         }
         finally
         {
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? UnmatchedRoute;
+            // The exception handler clears the endpoint before writing its 500; it keeps the original in its feature.
+            var endpoint = context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+            var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? UnmatchedRoute;
             var method = NormalizeMethod(context.Request.Method);
             var status = context.Response.StatusCode;
             var tags = new TagList

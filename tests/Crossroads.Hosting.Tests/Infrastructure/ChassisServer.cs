@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Crossroads.Hosting.Tests.Infrastructure;
+
+/// <summary>
+/// A real Kestrel server on 127.0.0.1, port 0, with the chassis and a tiny module: reads, writes, failures.
+/// Settings are passed as command-line arguments, the same path operators use.
+/// </summary>
+public sealed class ChassisServer : IAsyncDisposable
+{
+    private ChassisServer(WebApplication app, LogCapture logs)
+    {
+        App = app;
+        Logs = logs;
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        BaseAddress = new Uri(address);
+        Client = NewClient();
+    }
+
+    public WebApplication App { get; }
+
+    public LogCapture Logs { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Client { get; }
+
+    /// <summary>Hex SHA-256 of a key's UTF-8 bytes, as operators compute it with <c>printf %s KEY | sha256sum</c>.</summary>
+    public static string Sha256Hex(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    public static async Task<ChassisServer> StartAsync(IEnumerable<string>? settings = null, bool markStarted = true, Action<WebApplicationBuilder>? configure = null)
+    {
+        var logs = new LogCapture();
+        var app = Build([.. settings ?? []], logs, configure);
+        await app.StartAsync();
+        if (markStarted)
+        {
+            app.Services.GetRequiredService<StartupState>().MarkStarted();
+        }
+
+        return new ChassisServer(app, logs);
+    }
+
+    /// <summary>Builds (without starting) the test application the way a server's Program would.</summary>
+    public static WebApplication Build(string[] settings, LogCapture logs, Action<WebApplicationBuilder>? configure = null)
+    {
+        string[] args = ["--urls=http://127.0.0.1:0", "--Shutdown:DrainDelaySeconds=0", "--Logging:LogLevel:Default=Debug", .. settings];
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddCrossroadsHosting();
+        builder.Logging.AddProvider(logs);
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.UseCrossroadsHosting();
+        app.MapCrossroadsOperations();
+
+        app.MapGet("/items", () => "read");
+        app.MapPost("/items", (HttpContext context, ILogger<ChassisServer> logger) =>
+        {
+            logger.LogInformation("write accepted");
+            return context.GetApiKeyName() ?? "anonymous";
+        }).RequireWriteAccess();
+        app.MapPost("/upload", async (HttpRequest request) =>
+        {
+            var buffer = new byte[8192];
+            long total = 0;
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer)) > 0)
+            {
+                total += read;
+            }
+
+            return total;
+        });
+        app.MapGet("/boom", string () => throw new InvalidOperationException("secret internal detail"));
+        app.MapGet("/problem", () => TypedResults.Problem(statusCode: 400, detail: "The address 'x' is not valid."));
+        app.MapGet("/slow", async (HttpContext context) =>
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            return "never";
+        });
+        app.MapGet("/wait", async (int ms) =>
+        {
+            await Task.Delay(ms);
+            return "waited";
+        });
+        app.MapGet("/log", (ILogger<ChassisServer> logger) =>
+        {
+            logger.LogInformation("hello from endpoint");
+            return "logged";
+        });
+        return app;
+    }
+
+    public HttpClient NewClient() => new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await App.StopAsync(timeout.Token);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        await App.DisposeAsync();
+    }
+}

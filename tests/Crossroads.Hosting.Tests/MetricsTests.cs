@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Crossroads.Hosting.Metrics;
+using Crossroads.Hosting.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Crossroads.Hosting.Tests;
+
+public sealed class MetricsTests
+{
+    /// <summary>Starts a server, registers instruments shaped like the routing module's, and produces traffic.</summary>
+    private static async Task<(ChassisServer Server, string Body)> ScrapeAfterTrafficAsync()
+    {
+        var server = await ChassisServer.StartAsync();
+        var meter = server.App.Services.GetRequiredService<IMeterFactory>().Create("Crossroads.RoutingTable");
+        var lookups = meter.CreateCounter<long>("routing_lookups_total", description: "Lookups by outcome.");
+        var latency = meter.CreateHistogram(
+            "routing_lookup_latency_seconds",
+            unit: "s",
+            description: "Lookup latency.\nSecond line with a \\ backslash.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.01, 0.1] });
+        var updates = meter.CreateCounter<long>("routing_updates_total");
+        meter.CreateObservableGauge("routing_table_routes", () => 1234L, description: "Routes in the table.");
+        var errors = meter.CreateCounter<long>("routing_errors");
+        var levels = meter.CreateUpDownCounter<int>("routing.in-flight");
+
+        lookups.Add(3, new KeyValuePair<string, object?>("status", "hit"));
+        lookups.Add(1, new KeyValuePair<string, object?>("status", "miss"));
+        lookups.Add(2, new KeyValuePair<string, object?>("status", "hit"));
+        foreach (var value in new[] { 0.0005, 0.005, 0.005, 0.05, 2.0 })
+        {
+            latency.Record(value);
+        }
+
+        updates.Add(1, new("match_type", "exact"), new("status", "ok"));
+        updates.Add(1, new("status", "ok"), new("match_type", "exact"));
+        errors.Add(1, new KeyValuePair<string, object?>("error_type", "quote\" back\\slash new\nline"));
+        levels.Add(5);
+        levels.Add(-2);
+
+        using (await server.Client.GetAsync("/items")) { }
+        using (await server.Client.GetAsync("/items")) { }
+        using (await server.Client.GetAsync("/missing")) { }
+        using (await server.Client.GetAsync("/boom")) { }
+        using var response = await server.Client.GetAsync("/metrics");
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        return (server, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Promtool_accepts_the_real_output()
+    {
+        var (server, body) = await ScrapeAfterTrafficAsync();
+        await using var _ = server;
+        var promtool = FindOnPath("promtool")
+            ?? throw new InvalidOperationException("promtool is not installed; install it with 'apt-get install -y --no-install-recommends prometheus' (CI does).");
+        var start = new ProcessStartInfo(promtool, ["check", "metrics"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(body);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var report = (await stdout + await stderr).Trim();
+        Assert.True(process.ExitCode == 0 && report.Length == 0, $"promtool exit {process.ExitCode}: {report}\n--- scraped ---\n{body}");
+    }
+
+    [Fact]
+    public async Task Module_instruments_keep_their_names_and_counters_get_total_once()
+    {
+        var (server, body) = await ScrapeAfterTrafficAsync();
+        await using var _ = server;
+        Assert.Contains("# TYPE routing_lookups_total counter\n", body);
+        Assert.Contains("routing_lookups_total{status=\"hit\"} 5\n", body);
+        Assert.Contains("routing_lookups_total{status=\"miss\"} 1\n", body);
+        Assert.Contains("# TYPE routing_lookup_latency_seconds histogram\n", body);
+        Assert.Contains("# TYPE routing_table_routes gauge\n", body);
+        Assert.Contains("routing_table_routes 1234\n", body);
+        Assert.Contains("# TYPE routing_errors_total counter\n", body);
+        Assert.Contains("# TYPE routing_in_flight gauge\n", body);
+        Assert.Contains("routing_in_flight 3\n", body);
+        Assert.DoesNotContain("_total_total", body);
+
+        // Tags given in a different order are the same series.
+        Assert.Contains("routing_updates_total{match_type=\"exact\",status=\"ok\"} 2\n", body);
+
+        // One TYPE line per family.
+        var types = Regex.Matches(body, "^# TYPE (\\S+) ", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(types.Count, types.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Histogram_buckets_are_cumulative_and_end_with_Inf_equal_to_count()
+    {
+        var (server, body) = await ScrapeAfterTrafficAsync();
+        await using var _ = server;
+        Assert.Contains("routing_lookup_latency_seconds_bucket{le=\"0.001\"} 1\n", body);
+        Assert.Contains("routing_lookup_latency_seconds_bucket{le=\"0.01\"} 3\n", body);
+        Assert.Contains("routing_lookup_latency_seconds_bucket{le=\"0.1\"} 4\n", body);
+        Assert.Contains("routing_lookup_latency_seconds_bucket{le=\"+Inf\"} 5\n", body);
+        Assert.Contains("routing_lookup_latency_seconds_count 5\n", body);
+        var sum = Regex.Match(body, "^routing_lookup_latency_seconds_sum (\\S+)$", RegexOptions.Multiline);
+        Assert.Equal(2.0605, double.Parse(sum.Groups[1].Value, CultureInfo.InvariantCulture), 9);
+    }
+
+    [Fact]
+    public async Task Label_values_and_help_text_are_escaped()
+    {
+        var (server, body) = await ScrapeAfterTrafficAsync();
+        await using var _ = server;
+        Assert.Contains("routing_errors_total{error_type=\"quote\\\" back\\\\slash new\\nline\"} 1\n", body);
+        Assert.Contains("# HELP routing_lookup_latency_seconds Lookup latency.\\nSecond line with a \\\\ backslash.\n", body);
+    }
+
+    [Fact]
+    public async Task Http_and_process_metrics_are_exported()
+    {
+        var (server, body) = await ScrapeAfterTrafficAsync();
+        await using var _ = server;
+        Assert.Contains("http_server_requests_total{method=\"GET\",route=\"/items\",status=\"200\"} 2\n", body);
+        Assert.Contains("http_server_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1\n", body);
+        Assert.Contains("http_server_requests_total{method=\"GET\",route=\"/boom\",status=\"500\"} 1\n", body);
+        Assert.Contains("# TYPE http_server_request_duration_seconds histogram\n", body);
+        Assert.Contains("http_server_request_duration_seconds_bucket{method=\"GET\",route=\"/items\",le=\"+Inf\"} 2\n", body);
+        foreach (var family in new[]
+        {
+            "process_cpu_seconds_total counter", "process_resident_memory_bytes gauge", "process_start_time_seconds gauge",
+            "dotnet_gc_collections_total counter", "dotnet_gc_heap_bytes gauge", "dotnet_threadpool_threads gauge",
+            "dotnet_threadpool_queue_length gauge",
+        })
+        {
+            Assert.Contains("# TYPE " + family + "\n", body);
+        }
+
+        Assert.Contains("dotnet_gc_collections_total{generation=\"gen0\"} ", body);
+    }
+
+    [Fact]
+    public async Task Another_servers_instruments_are_not_exported()
+    {
+        await using var first = await ChassisServer.StartAsync();
+        await using var second = await ChassisServer.StartAsync();
+        var meter = first.App.Services.GetRequiredService<IMeterFactory>().Create("Crossroads.Isolation");
+        meter.CreateCounter<long>("isolation_probe").Add(1);
+        var firstBody = await first.Client.GetStringAsync("/metrics");
+        var secondBody = await second.Client.GetStringAsync("/metrics");
+        Assert.Contains("isolation_probe_total 1\n", firstBody);
+        Assert.DoesNotContain("isolation_probe", secondBody);
+    }
+
+    [Theory]
+    [InlineData("routing_lookups_total", true, "routing_lookups_total")]
+    [InlineData("routing_errors", true, "routing_errors_total")]
+    [InlineData("routing_table_routes", false, "routing_table_routes")]
+    [InlineData("http.server.request.duration", false, "http_server_request_duration")]
+    [InlineData("9lives-x", false, "_9lives_x")]
+    [InlineData("ns:metric", false, "ns:metric")]
+    public void Names_follow_the_documented_rule(string instrument, bool isCounter, string expected) =>
+        Assert.Equal(expected, PrometheusNaming.MetricName(instrument, isCounter));
+
+    [Fact]
+    public void Label_names_drop_colons_and_invalid_characters() =>
+        Assert.Equal("a_b_c", PrometheusNaming.LabelName("a:b.c"));
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, name))
+            .FirstOrDefault(File.Exists);
+}

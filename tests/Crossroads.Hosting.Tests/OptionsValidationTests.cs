@@ -1,0 +1,70 @@
+using Crossroads.Hosting.Tests.Infrastructure;
+
+namespace Crossroads.Hosting.Tests;
+
+/// <summary>Runs the public runner exactly as Program would and checks exit code and the single stderr line.</summary>
+public sealed class OptionsValidationTests
+{
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args, Func<string[], Microsoft.AspNetCore.Builder.WebApplication>? build = null, IEnumerable<SettingHelp>? moduleSettings = null)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        build ??= a => ChassisServer.Build(a, new LogCapture());
+        var exitCode = await CrossroadsHost.RunCoreAsync(args, build, moduleSettings, stdout, stderr).WaitAsync(TimeSpan.FromSeconds(30));
+        return (exitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData("--RateLimits:Reads:PermitsPerSecond=-1", "RateLimits:Reads:PermitsPerSecond")]
+    [InlineData("--RateLimits:Writes:Burst=0", "RateLimits:Writes:Burst")]
+    [InlineData("--Limits:MaxUrlLength=5", "Limits:MaxUrlLength")]
+    [InlineData("--Limits:MaxRequestBodySize=0", "Limits:MaxRequestBodySize")]
+    [InlineData("--Limits:RequestTimeoutSeconds=0", "Limits:RequestTimeoutSeconds")]
+    [InlineData("--Shutdown:DrainDelaySeconds=-3", "Shutdown:DrainDelaySeconds")]
+    [InlineData("--Shutdown:TimeoutSeconds=0", "Shutdown:TimeoutSeconds")]
+    [InlineData("--Auth:ApiKeys:0:Sha256=abc", "Auth:ApiKeys:0:Sha256")]
+    [InlineData("--Auth:ApiKeysFile=/nonexistent/keys.json", "Auth:ApiKeysFile")]
+    [InlineData("--Auth:RequireKeyForReads=true", "Auth:RequireKeyForReads")]
+    [InlineData("--RateLimits:Reads:PermitsPerSecond=fast", "RateLimits:Reads:PermitsPerSecond")]
+    [InlineData("--Limits:MaxUrlLenght=100", "MaxUrlLenght")]
+    public async Task An_invalid_setting_exits_2_with_one_stderr_line_naming_the_key(string setting, string key)
+    {
+        var (exitCode, _, stderr) = await RunAsync([setting]);
+        Assert.Equal(CrossroadsHost.InvalidConfigurationExitCode, exitCode);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var line = Assert.Single(lines);
+        Assert.StartsWith("crossroads: invalid configuration: ", line);
+        Assert.Contains(key, line);
+        Assert.DoesNotContain("   at ", line);
+        Assert.DoesNotContain("Exception", line);
+    }
+
+    [Fact]
+    public async Task A_module_startup_failure_exits_3_with_its_message()
+    {
+        var (exitCode, _, stderr) = await RunAsync([], _ => throw new StartupFailedException("Routing:TablePath: file '/x' does not exist"));
+        Assert.Equal(CrossroadsHost.StartupFailedExitCode, exitCode);
+        Assert.Equal("crossroads: startup failed: Routing:TablePath: file '/x' does not exist", stderr.Trim());
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public async Task Help_lists_chassis_and_module_settings_with_env_form_and_default(string flag)
+    {
+        var built = false;
+        var (exitCode, stdout, stderr) = await RunAsync(
+            [flag],
+            _ => { built = true; throw new InvalidOperationException("must not build"); },
+            [new SettingHelp("Routing:TablePath", "data/sample.csv", "Route table to load.")]);
+        Assert.Equal(0, exitCode);
+        Assert.False(built);
+        Assert.Empty(stderr);
+        Assert.Contains("RateLimits:Reads:PermitsPerSecond", stdout);
+        Assert.Contains("env RateLimits__Reads__PermitsPerSecond   default: 1000", stdout);
+        Assert.Contains("Shutdown__DrainDelaySeconds   default: 5", stdout);
+        Assert.Contains("Auth__ApiKeysFile", stdout);
+        Assert.Contains("Routing__TablePath   default: data/sample.csv", stdout);
+        Assert.Contains("Route table to load.", stdout);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using Crossroads.Hosting.Tests.Infrastructure;
+
+namespace Crossroads.Hosting.Tests;
+
+/// <summary>Budgets are tiny and refill once per 1000 s, so the outcome does not depend on timing.</summary>
+public sealed class RateLimitTests
+{
+    private static readonly string[] TinyBudgets =
+    [
+        "--RateLimits:Reads:PermitsPerSecond=0.001",
+        "--RateLimits:Reads:Burst=2",
+        "--RateLimits:Writes:PermitsPerSecond=0.001",
+        "--RateLimits:Writes:Burst=1",
+    ];
+
+    [Fact]
+    public async Task Reads_past_the_burst_get_429_problem_with_integer_Retry_After()
+    {
+        await using var server = await ChassisServer.StartAsync(TinyBudgets);
+        for (var i = 0; i < 2; i++)
+        {
+            using var ok = await server.Client.GetAsync("/items");
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        using var limited = await server.Client.GetAsync("/items");
+        var problem = await Problem.AssertShapeAsync(limited, 429, "too-many-requests");
+        Assert.Contains("read rate limit", problem.GetProperty("detail").GetString());
+        var retryAfter = Assert.Single(limited.Headers.GetValues("Retry-After"));
+        Assert.True(int.TryParse(retryAfter, out var seconds) && seconds >= 1, $"Retry-After was '{retryAfter}'");
+    }
+
+    [Fact]
+    public async Task Writes_have_their_own_budget()
+    {
+        await using var server = await ChassisServer.StartAsync(TinyBudgets);
+        using (var first = await server.Client.PostAsync("/items", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        using (var second = await server.Client.PostAsync("/items", null))
+        {
+            var problem = await Problem.AssertShapeAsync(second, 429, "too-many-requests");
+            Assert.Contains("write rate limit", problem.GetProperty("detail").GetString());
+        }
+
+        using var read = await server.Client.GetAsync("/items");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+    }
+
+    [Fact]
+    public async Task Probes_and_metrics_are_exempt_when_the_budget_is_spent()
+    {
+        await using var server = await ChassisServer.StartAsync(TinyBudgets);
+        for (var i = 0; i < 3; i++)
+        {
+            using var _ = await server.Client.GetAsync("/items");
+        }
+
+        using (var limited = await server.Client.GetAsync("/items"))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            foreach (var path in new[] { "/livez", "/readyz", "/startupz", "/metrics" })
+            {
+                using var response = await server.Client.GetAsync(path);
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path} answered {(int)response.StatusCode}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Disabled_limits_never_reject()
+    {
+        await using var server = await ChassisServer.StartAsync([.. TinyBudgets, "--RateLimits:Enabled=false"]);
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await server.Client.GetAsync("/items");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Theory]
+    [InlineData(1000, 100, 100)]
+    [InlineData(10, 100, 1)]
+    [InlineData(2, 500, 1)]
+    [InlineData(0.5, 2000, 1)]
+    public void Rates_map_to_token_buckets(double permitsPerSecond, int periodMs, int tokensPerPeriod)
+    {
+        var options = RateLimiting.RateLimiterSetup.ToLimiterOptions(new TokenBucketSettings { PermitsPerSecond = permitsPerSecond, Burst = 7 });
+        Assert.Equal(TimeSpan.FromMilliseconds(periodMs), options.ReplenishmentPeriod);
+        Assert.Equal(tokensPerPeriod, options.TokensPerPeriod);
+        Assert.Equal(7, options.TokenLimit);
+        Assert.Equal(0, options.QueueLimit);
+    }
+}
