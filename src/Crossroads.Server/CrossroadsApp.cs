@@ -1,24 +1,68 @@
 using Crossroads.Hosting;
+using Crossroads.Server.RoutingTable;
 
 namespace Crossroads.Server;
 
 /// <summary>Builds the Crossroads server; tests build it the same way on a loopback port.</summary>
 public static class CrossroadsApp
 {
+    /// <summary>Creates the application: chassis, then modules, then their endpoints.</summary>
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        UseLegacyListenSettings(builder);
         builder.AddCrossroadsHosting();
+        builder.AddRoutingTable();
+        builder.Services.AddOpenApi();
+
         var app = builder.Build();
         app.UseCrossroadsHosting();
         app.MapCrossroadsOperations();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapGet("/openapi.json", () => Results.Redirect("/openapi/v1.json")).ExcludeFromDescription();
+        app.UseSwaggerUI(options =>
+        {
+            options.RoutePrefix = "docs";
+            options.SwaggerEndpoint("/openapi/v1.json", "Crossroads");
+            options.DocumentTitle = "Crossroads API";
+        });
+        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        app.MapRoutingTableApi();
         return app;
     }
 
+    /// <summary>Runs until SIGTERM; returns the exit code (non-zero with one stderr line on a start failure).</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        var app = Build(args);
-        await app.RunAsync().ConfigureAwait(false);
-        return 0;
+        RoutingTableState? state = null;
+        int exitCode = await CrossroadsHost.RunAsync(
+            args,
+            a =>
+            {
+                var app = Build(a);
+                state = app.Services.GetRequiredService<RoutingTableState>();
+                return app;
+            },
+            RoutingTableSettings.Help).ConfigureAwait(false);
+
+        // The table loads after the server starts; a failed load stops the host, which must not look like success.
+        if (exitCode == 0 && state?.Failure is { } failure)
+        {
+            await Console.Error.WriteLineAsync(failure).ConfigureAwait(false);
+            return CrossroadsHost.StartupFailedExitCode;
+        }
+
+        return exitCode;
+    }
+
+    // The Python service listened on HOST:PORT; ASP.NET's own settings win when given.
+    private static void UseLegacyListenSettings(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        if (configuration["urls"] is null && configuration["http_ports"] is null && configuration["https_ports"] is null
+            && configuration.GetSection("Kestrel:Endpoints").GetChildren().Any() is false)
+        {
+            builder.WebHost.UseUrls(RoutingTableSettings.ListenUrl(configuration));
+        }
     }
 }

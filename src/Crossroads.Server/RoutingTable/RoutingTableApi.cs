@@ -1,0 +1,328 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Crossroads.Hosting;
+using Crossroads.RoutingTable;
+using Crossroads.RoutingTable.Addressing;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crossroads.Server.RoutingTable;
+
+/// <summary>HTTP surface of the routing table: the Python service's API plus batch, explain and listing.</summary>
+public static class RoutingTableApi
+{
+    private const string ExplainSuffix = "/explain";
+
+    /// <summary>Maps the routing-table endpoints.</summary>
+    public static IEndpointRouteBuilder MapRoutingTableApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var api = endpoints.MapGroup(string.Empty).WithTags("Routing table");
+
+        api.MapGet("/destination/{**ip}", GetDestination)
+            .WithName("LookupDestination")
+            .WithSummary("Longest-prefix match of an address (or of a CIDR's network address); '/explain' lists every matching route.");
+        api.MapPost("/destinations", PostDestinations)
+            .WithName("LookupDestinations")
+            .WithSummary("Batch lookup: a JSON array of addresses; one result per address, all from one table snapshot.");
+        api.MapPut("/prefix/{**path}", PutMetric)
+            .WithName("UpdateMetric")
+            .WithSummary("/prefix/{prefix}/nh/{nh}/metric/{metric}[/match/{exact|orlonger}]: set the metric of matching routes (default orlonger).")
+            .RequireWriteAccess();
+        api.MapGet("/routes", GetRoutes)
+            .WithName("ListRoutes")
+            .WithSummary("Routes equal to (exact) or inside (orlonger, default) a prefix, or all routes; paged with limit and cursor.");
+        api.MapGet("/health", GetHealth)
+            .WithName("Health")
+            .WithSummary("The Python service's health answer: status and routes loaded.");
+        return endpoints;
+    }
+
+    internal static Results<Ok<DestinationResponse>, Ok<ExplainResponse>, ProblemHttpResult> GetDestination(
+        string ip, RoutingTableState state, RoutingTableMetrics metrics)
+    {
+        long started = Stopwatch.GetTimestamp();
+        if (state.Table is not { } table)
+        {
+            return Loading(metrics);
+        }
+
+        bool explain = ip.EndsWith(ExplainSuffix, StringComparison.Ordinal);
+        string text = Uri.UnescapeDataString(explain ? ip[..^ExplainSuffix.Length] : ip);
+        if (!TryParseDestination(text, out var address, out string? error))
+        {
+            metrics.Lookup("invalid", Stopwatch.GetElapsedTime(started).TotalSeconds);
+            metrics.Error("invalid_address");
+            return Problem(StatusCodes.Status400BadRequest, error);
+        }
+
+        var snapshot = table.Table.Current;
+        if (explain)
+        {
+            var routes = snapshot.Explain(address).Select(ToResponse).ToList();
+            var winner = routes.Count > 0 ? routes[0] : null;
+            return TypedResults.Ok(new ExplainResponse(text, winner?.Prefix, winner?.NextHop, routes));
+        }
+
+        int route = snapshot.LookupIndex(address);
+        if (route < 0)
+        {
+            metrics.Lookup("not_found", Stopwatch.GetElapsedTime(started).TotalSeconds);
+            return Problem(StatusCodes.Status404NotFound, $"no route to {address}");
+        }
+
+        var response = new DestinationResponse(snapshot.GetRoute(route).Prefix.ToString(), snapshot.NextHopText(route));
+        metrics.Lookup("success", Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return TypedResults.Ok(response);
+    }
+
+    internal static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> PostDestinations(
+        HttpRequest request, RoutingTableState state, RoutingTableSettings settings, RoutingTableMetrics metrics)
+    {
+        if (state.Table is not { } table)
+        {
+            return Loading(metrics);
+        }
+
+        string[]? addresses;
+        try
+        {
+            addresses = await JsonSerializer.DeserializeAsync(request.Body, RoutingTableJsonContext.Default.StringArray, request.HttpContext.RequestAborted)
+                .ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            metrics.Error("invalid_body");
+            return Problem(StatusCodes.Status400BadRequest, $"the body must be a JSON array of address strings ({e.Message})");
+        }
+
+        if (addresses is null)
+        {
+            metrics.Error("invalid_body");
+            return Problem(StatusCodes.Status400BadRequest, "the body must be a JSON array of address strings, not null");
+        }
+
+        if (addresses.Length > settings.MaxBatchSize)
+        {
+            metrics.Error("batch_too_large");
+            return Problem(StatusCodes.Status400BadRequest, $"the batch has {addresses.Length} addresses; at most {settings.MaxBatchSize} are allowed");
+        }
+
+        var snapshot = table.Table.Current;
+        var results = new BatchItem[addresses.Length];
+        int found = 0;
+        int missing = 0;
+        int invalid = 0;
+        for (int i = 0; i < addresses.Length; i++)
+        {
+            string text = addresses[i] ?? string.Empty;
+            if (!TryParseDestination(text, out var address, out string? error))
+            {
+                results[i] = new BatchItem(text, StatusCodes.Status400BadRequest, null, null, error);
+                invalid++;
+                continue;
+            }
+
+            int route = snapshot.LookupIndex(address);
+            if (route < 0)
+            {
+                results[i] = new BatchItem(text, StatusCodes.Status404NotFound, null, null, $"no route to {address}");
+                missing++;
+                continue;
+            }
+
+            results[i] = new BatchItem(text, StatusCodes.Status200OK, snapshot.GetRoute(route).Prefix.ToString(), snapshot.NextHopText(route), null);
+            found++;
+        }
+
+        metrics.Lookups("success", found);
+        metrics.Lookups("not_found", missing);
+        metrics.Lookups("invalid", invalid);
+        return TypedResults.Ok(new BatchResponse(results));
+    }
+
+    internal static Results<Ok<UpdateResponse>, ProblemHttpResult> PutMetric(
+        string path, RoutingTableState state, RoutingTableMetrics metrics)
+    {
+        if (state.Table is not { } table)
+        {
+            return Loading(metrics);
+        }
+
+        if (!UpdatePath.TryParse(path, out var parts))
+        {
+            metrics.Error("invalid_path");
+            return Problem(StatusCodes.Status404NotFound, "expected /prefix/{prefix}/nh/{nh}/metric/{metric}[/match/{exact|orlonger}]");
+        }
+
+        string matchType = parts.Match;
+        string? error = null;
+        MatchKind match = MatchKind.OrLonger;
+        int maxMetric = table.Table.Current.MaxMetric;
+        if (!IpPrefix.TryParse(parts.Prefix, out var prefix, out string? prefixError))
+        {
+            error = $"invalid prefix: {prefixError}";
+        }
+        else if (!IpAddress.TryParse(parts.NextHop, out var _))
+        {
+            error = $"invalid next hop: '{parts.NextHop}' is not a valid IPv4 or IPv6 address";
+        }
+        else if (!int.TryParse(parts.Metric, NumberStyles.None, CultureInfo.InvariantCulture, out int parsedMetric) || parsedMetric < 1 || parsedMetric > maxMetric)
+        {
+            error = $"invalid metric: must be an integer between 1 and {maxMetric} (got '{parts.Metric}')";
+        }
+        else if (matchType is not ("exact" or "orlonger"))
+        {
+            error = $"invalid match type: must be 'exact' or 'orlonger' (got '{matchType}')";
+            matchType = "invalid";
+        }
+        else
+        {
+            match = matchType == "exact" ? MatchKind.Exact : MatchKind.OrLonger;
+        }
+
+        if (error is not null)
+        {
+            metrics.Update(matchType is "exact" or "orlonger" ? matchType : "invalid", "invalid");
+            metrics.Error("invalid_update");
+            return Problem(StatusCodes.Status400BadRequest, error);
+        }
+
+        var update = new MetricUpdate(prefix, IpAddress.Parse(parts.NextHop), int.Parse(parts.Metric, CultureInfo.InvariantCulture), match);
+        int updated;
+        try
+        {
+            updated = table.Update(update);
+        }
+        catch (IOException e)
+        {
+            metrics.Update(matchType, "error");
+            metrics.Error("journal_write");
+            return Problem(StatusCodes.Status503ServiceUnavailable, $"the update could not be made durable and was not applied: {e.Message}");
+        }
+
+        if (updated == 0)
+        {
+            metrics.Update(matchType, "not_found");
+            return Problem(StatusCodes.Status404NotFound, $"no route matches prefix {prefix} with next hop {update.NextHop} ({matchType})");
+        }
+
+        metrics.Update(matchType, "success");
+        return TypedResults.Ok(new UpdateResponse("success", updated));
+    }
+
+    internal static Results<Ok<RoutesPage>, ProblemHttpResult> GetRoutes(
+        RoutingTableState state, RoutingTableSettings settings, RoutingTableMetrics metrics,
+        string? prefix = null, string? match = null, int? limit = null, string? cursor = null)
+    {
+        if (state.Table is not { } table)
+        {
+            return Loading(metrics);
+        }
+
+        var snapshot = table.Table.Current;
+        int pageSize = limit ?? 100;
+        if (pageSize < 1 || pageSize > settings.MaxPageSize)
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"limit must be between 1 and {settings.MaxPageSize} (got {pageSize})");
+        }
+
+        (int first, int end) = (0, snapshot.RouteCount);
+        if (prefix is not null)
+        {
+            if (!IpPrefix.TryParse(prefix, out var parsed, out string? error))
+            {
+                return Problem(StatusCodes.Status400BadRequest, $"invalid prefix: {error}");
+            }
+
+            MatchKind? kind = match switch
+            {
+                null or "orlonger" => MatchKind.OrLonger,
+                "exact" => MatchKind.Exact,
+                _ => null,
+            };
+            if (kind is null)
+            {
+                return Problem(StatusCodes.Status400BadRequest, $"invalid match type: must be 'exact' or 'orlonger' (got '{match}')");
+            }
+
+            (first, end) = snapshot.FindRoutes(parsed, kind.Value);
+        }
+        else if (match is not null)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "match needs a prefix");
+        }
+
+        // The cursor is an offset into the selection: the table's shape never changes, so it stays valid.
+        int offset = 0;
+        if (cursor is not null && (!int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset > end - first))
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"invalid cursor '{cursor}'");
+        }
+
+        int start = first + offset;
+        int stop = Math.Min(end, start + pageSize);
+        var routes = new List<RouteResponse>(stop - start);
+        for (int r = start; r < stop; r++)
+        {
+            routes.Add(ToResponse(snapshot.GetRoute(r)));
+        }
+
+        string? next = stop < end ? (stop - first).ToString(CultureInfo.InvariantCulture) : null;
+        return TypedResults.Ok(new RoutesPage(routes, end - first, next));
+    }
+
+    internal static IResult GetHealth(RoutingTableState state)
+    {
+        if (state.Table is not { } table)
+        {
+            return TypedResults.Json(
+                new LegacyHealthResponse(state.Failure is null ? "loading" : "failed", 0, 0, 0, 0),
+                RoutingTableJsonContext.Default.LegacyHealthResponse,
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var snapshot = table.Table.Current;
+        return TypedResults.Json(
+            new LegacyHealthResponse("healthy", snapshot.RouteCount, snapshot.PrefixCount, snapshot.Version, snapshot.MaxMetric),
+            RoutingTableJsonContext.Default.LegacyHealthResponse);
+    }
+
+    /// <summary>
+    /// Accepts an address, or a CIDR whose host bits are clear (its network address is looked up), strictly as
+    /// Python's ip_network does; the error names what was wrong.
+    /// </summary>
+    internal static bool TryParseDestination(string text, out IpAddress address, out string? error)
+    {
+        if (IpAddress.TryParse(text, out address))
+        {
+            error = null;
+            return true;
+        }
+
+        if (!text.Contains('/', StringComparison.Ordinal))
+        {
+            error = $"'{text}' is not a valid IPv4 or IPv6 address";
+            return false;
+        }
+
+        if (IpPrefix.TryParse(text, out var prefix, out error))
+        {
+            address = prefix.Network;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static RouteResponse ToResponse(Crossroads.RoutingTable.Route route) =>
+        new(route.Prefix.ToString(), route.NextHop.ToString(), route.Metric, route.Active);
+
+    private static ProblemHttpResult Loading(RoutingTableMetrics metrics)
+    {
+        metrics.Error("not_ready");
+        return Problem(StatusCodes.Status503ServiceUnavailable, "the routing table is still loading");
+    }
+
+    private static ProblemHttpResult Problem(int status, string? detail) => TypedResults.Problem(detail: detail, statusCode: status);
+}

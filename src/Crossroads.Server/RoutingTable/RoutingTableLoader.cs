@@ -1,0 +1,63 @@
+using System.Globalization;
+using Crossroads.Hosting;
+using Crossroads.RoutingTable;
+using Crossroads.RoutingTable.Journal;
+using Crossroads.RoutingTable.Loading;
+
+namespace Crossroads.Server.RoutingTable;
+
+/// <summary>
+/// Loads the table in the background so probes answer at once (startup/ready say 503 until it is in);
+/// a load failure stops the process, which then exits non-zero with the one-line reason.
+/// </summary>
+internal sealed partial class RoutingTableLoader(
+    RoutingTableSettings settings,
+    RoutingTableState state,
+    StartupState startup,
+    IHostApplicationLifetime lifetime,
+    ILogger<RoutingTableLoader> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        try
+        {
+            var table = await Task.Run(() => DurableRouteTable.Open(settings.RoutesFile, settings.JournalPath, settings.MaxMetric), stoppingToken)
+                .ConfigureAwait(false);
+            state.Publish(table);
+            var stats = table.Statistics;
+            LogLoaded(
+                logger,
+                table.Table.Current.RouteCount,
+                settings.RoutesFile,
+                stats.LoadTime.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture),
+                stats.Replayed,
+                stats.ReplayedUnmatched,
+                table.JournalPath);
+            if (stats.DroppedTornTail)
+            {
+                LogTornTail(logger, table.JournalPath);
+            }
+
+            startup.MarkStarted();
+        }
+        catch (Exception e) when (e is RouteFileException or JournalException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            string message = e is IOException or UnauthorizedAccessException
+                ? $"ROUTES_FILE/DATA_DIR: cannot read routes file '{settings.RoutesFile}' or journal '{settings.JournalPath}': {e.Message}"
+                : e.Message;
+            state.Fail(message);
+            LogLoadFailed(logger, message);
+            lifetime.StopApplication();
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Loaded {Routes} routes from {RoutesFile} in {Seconds} s; replayed {Replayed} journaled updates ({Unmatched} matched nothing) from {Journal}")]
+    private static partial void LogLoaded(ILogger logger, int routes, string routesFile, string seconds, int replayed, int unmatched, string journal);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Dropped an incomplete last entry of {Journal} (an update interrupted before it was acknowledged)")]
+    private static partial void LogTornTail(ILogger logger, string journal);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Critical, Message = "Routing table load failed: {Reason}")]
+    private static partial void LogLoadFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,19 @@
+using Crossroads.RoutingTable;
+
+namespace Crossroads.Server.RoutingTable;
+
+/// <summary>The loaded table once the background load finished; requests before that get 503.</summary>
+public sealed class RoutingTableState
+{
+    private DurableRouteTable? _table;
+
+    /// <summary>The table, or null while loading.</summary>
+    public DurableRouteTable? Table => Volatile.Read(ref _table);
+
+    /// <summary>Why loading failed (one line), or null.</summary>
+    public string? Failure { get; private set; }
+
+    internal void Publish(DurableRouteTable table) => Volatile.Write(ref _table, table);
+
+    internal void Fail(string message) => Failure = message;
+}
