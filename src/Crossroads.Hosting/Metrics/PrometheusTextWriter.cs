@@ -97,6 +97,7 @@ internal static class PrometheusTextWriter
         double.PositiveInfinity => "+Inf",
         double.NegativeInfinity => "-Inf",
         _ when double.IsNaN(value) => "NaN",
-        _ => value.ToString("R", CultureInfo.InvariantCulture),
+        // Lower-case exponent as Go (and so Prometheus' own clients) prints it, so "le" labels match across exporters.
+        _ => value.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e'),
     };
 }

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Crossroads.Server.Tests.Operations;
+
+/// <summary>The built server, SIGTERM and exit codes: what Kubernetes and operators actually see.</summary>
+public sealed class GracefulShutdownProcessTests
+{
+    [Fact]
+    public async Task Sigterm_fails_readiness_at_once_finishes_the_in_flight_request_and_exits_0()
+    {
+        await using var server = ServerProcess.Start(new Dictionary<string, string> { ["Shutdown__DrainDelaySeconds"] = "1" });
+        await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+
+        using var slowClient = server.NewClient();
+        var body = new GatedJsonContent("[\"1.2.3.4\"", ",\"2001:db8::1\"]");
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var inFlight = slowClient.PostAsync("/destinations", body);
+        await body.FirstPartSent.WaitAsync(TimeSpan.FromSeconds(10));
+
+        server.Terminate();
+        var signalled = Stopwatch.StartNew();
+
+        // Readiness must fail well inside the 1 s drain delay, on a new connection the server still accepts.
+        HttpStatusCode readiness;
+        do
+        {
+            using var probe = server.NewClient();
+            using var response = await probe.GetAsync("/readyz");
+            readiness = response.StatusCode;
+        }
+        while (readiness == HttpStatusCode.OK && signalled.Elapsed < TimeSpan.FromSeconds(0.8));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness);
+        Assert.True(signalled.Elapsed < TimeSpan.FromSeconds(0.8), $"readiness turned 503 only after {signalled.Elapsed}");
+
+        // Let the drain delay pass so listeners close while the request is still mid-body, then finish it.
+        await Task.Delay(1500);
+        body.Release();
+        using var completed = await inFlight.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
+        Assert.Contains("2001:db8::1", await completed.Content.ReadAsStringAsync());
+
+        var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exitCode == 0, $"exit code {exitCode}; stderr: {server.Stderr}");
+    }
+
+    [Fact]
+    public async Task An_invalid_setting_exits_non_zero_with_one_stderr_line_naming_the_key()
+    {
+        await using var server = ServerProcess.Start(new Dictionary<string, string> { ["RateLimits__Reads__PermitsPerSecond"] = "-1" });
+        var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(2, exitCode);
+        var lines = server.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var line = Assert.Single(lines);
+        Assert.Contains("RateLimits:Reads:PermitsPerSecond", line);
+        Assert.DoesNotContain("   at ", server.Stderr);
+    }
+
+    [Fact]
+    public async Task Help_lists_chassis_settings_and_exits_0_without_starting()
+    {
+        await using var server = ServerProcess.Start(null, "--help");
+        var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, exitCode);
+        Assert.Contains("RateLimits__Reads__PermitsPerSecond", server.Stdout);
+        Assert.Contains("Shutdown__DrainDelaySeconds", server.Stdout);
+        Assert.Empty(server.Stderr.Trim());
+    }
+}
