@@ -46,6 +46,31 @@ public sealed class GracefulShutdownProcessTests
     }
 
     [Fact]
+    public async Task The_built_servers_metrics_pass_promtool_and_carry_the_routing_families()
+    {
+        await using var server = ServerProcess.Start();
+        await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        using var client = server.NewClient();
+        using (await client.GetAsync("/destination/1.2.3.4")) { }
+        using (await client.GetAsync("/destination/not-an-ip")) { }
+        var body = await client.GetStringAsync("/metrics");
+        Assert.Contains("# TYPE routing_lookups_total counter", body);
+        Assert.Contains("# TYPE http_server_requests_total counter", body);
+        Assert.Contains("# TYPE process_cpu_seconds_total counter", body);
+
+        var promtool = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, "promtool")).FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("promtool is not installed; install it with 'apt-get install -y --no-install-recommends prometheus' (CI does).");
+        var start = new ProcessStartInfo(promtool, ["check", "metrics"]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var check = Process.Start(start)!;
+        await check.StandardInput.WriteAsync(body);
+        check.StandardInput.Close();
+        var report = (await check.StandardOutput.ReadToEndAsync() + await check.StandardError.ReadToEndAsync()).Trim();
+        await check.WaitForExitAsync();
+        Assert.True(check.ExitCode == 0 && report.Length == 0, $"promtool exit {check.ExitCode}: {report}");
+    }
+
+    [Fact]
     public async Task An_invalid_setting_exits_non_zero_with_one_stderr_line_naming_the_key()
     {
         await using var server = ServerProcess.Start(new Dictionary<string, string> { ["RateLimits__Reads__PermitsPerSecond"] = "-1" });
