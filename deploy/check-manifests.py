@@ -74,8 +74,10 @@ def check_k8s(docs: list[dict]) -> list[str]:
         config.update(cm.get("data") or {})
     drain = float(config.get("Shutdown__DrainDelaySeconds", 5))
     timeout = float(config.get("Shutdown__TimeoutSeconds", 30))
-    if str(config.get("PORT", PORT)) != str(PORT):
-        err(f"ConfigMap PORT={config.get('PORT')} but the container port is {PORT}")
+    if str(config.get("ASPNETCORE_HTTP_PORTS", PORT)) != str(PORT):
+        err(f"ConfigMap ASPNETCORE_HTTP_PORTS={config.get('ASPNETCORE_HTTP_PORTS')} but the container port is {PORT}")
+    if "PORT" in config or "HOST" in config:
+        err("ConfigMap sets HOST/PORT, which the server ignores while ASPNETCORE_HTTP_PORTS (set by the image) exists")
 
     deployments = by_kind.get("Deployment", [])
     if len(deployments) != 1:
@@ -271,7 +273,7 @@ def check_dockerfile(text: str) -> tuple[list[str], str | None]:
     if not entrypoint.startswith("["):
         err("ENTRYPOINT is not exec form (SIGTERM would go to a shell, not the server)")
     env_text = " ".join(v for k, v in final if k == "ENV")
-    for needed in ("DATA_DIR=/data", "DOTNET_EnableDiagnostics=0", "TMPDIR=/tmp"):
+    for needed in ("DATA_DIR=/data", "DOTNET_EnableDiagnostics=0", "TMPDIR=/tmp", f"ASPNETCORE_HTTP_PORTS={PORT}"):
         if needed not in env_text:
             err(f"final stage ENV lacks {needed}")
     if not any(k == "VOLUME" and "/data" in v for k, v in final):

@@ -1,7 +1,8 @@
 // Crossroads container health probe: GET one URL, exit 0 on a 2xx answer, 1 otherwise.
 //
 // Usage: dotnet Crossroads.HealthProbe.dll [url]
-//   url defaults to $HEALTHCHECK_URL, else http://127.0.0.1:${PORT:-8080}/health/ready.
+//   url defaults to $HEALTHCHECK_URL, else http://127.0.0.1:<port>/health/ready where <port> is the first
+//   of $ASPNETCORE_HTTP_PORTS (what the image listens on), else $PORT, else 8080.
 //   $HEALTHCHECK_TIMEOUT_SECONDS (default 3) bounds the whole request.
 // Proxies are ignored on purpose: HTTP_PROXY in the container must not redirect a loopback probe.
 using System.Globalization;
@@ -33,7 +34,10 @@ static string DefaultUrl()
         return configured;
     }
 
-    var port = ReadInt("PORT", 8080);
+    var httpPorts = Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS");
+    var firstPort = httpPorts?.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .FirstOrDefault();
+    var port = ParsePort(firstPort) ?? ParsePort(Environment.GetEnvironmentVariable("PORT")) ?? 8080;
     return string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/health/ready");
 }
 
@@ -42,3 +46,8 @@ static int ReadInt(string name, int fallback) =>
         && value > 0
         ? value
         : fallback;
+
+static int? ParsePort(string? text) =>
+    int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is > 0 and <= 65535
+        ? value
+        : null;
