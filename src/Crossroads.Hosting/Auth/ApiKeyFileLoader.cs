@@ -42,7 +42,7 @@ internal static class ApiKeyFileLoader
                         continue;
                     }
 
-                    if (property.NameEquals("Name") || string.Equals(property.Name, "name", StringComparison.OrdinalIgnoreCase))
+                    if (string.Equals(property.Name, "Name", StringComparison.OrdinalIgnoreCase))
                     {
                         entry.Name = property.Value.GetString() ?? "";
                     }

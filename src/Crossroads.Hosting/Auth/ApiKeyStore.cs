@@ -44,8 +44,9 @@ internal sealed class ApiKeyStore
     public string? Match(ReadOnlySpan<char> presentedKey)
     {
         var byteCount = Encoding.UTF8.GetByteCount(presentedKey);
-        var rented = byteCount <= 512 ? null : new byte[byteCount];
-        Span<byte> utf8 = rented ?? stackalloc byte[512];
+        // Keys are short; only absurdly long ones (still hashed, never rejected early) go to the heap.
+        var heap = byteCount <= 512 ? null : new byte[byteCount];
+        Span<byte> utf8 = heap ?? stackalloc byte[512];
         utf8 = utf8[..Encoding.UTF8.GetBytes(presentedKey, utf8)];
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(utf8, hash);

@@ -18,6 +18,8 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
 
     public async ValueTask WriteAsync(ProblemDetailsContext context)
     {
+        // The shaper is also in CustomizeProblemDetails (for any other writer); it is idempotent, and applying it
+        // here first keeps the shape even if a module replaced that delegate instead of adding to it.
         ProblemShaper.Apply(context);
         problemOptions.Value.CustomizeProblemDetails?.Invoke(context);
         var problem = context.ProblemDetails;

@@ -71,7 +71,7 @@ internal static class RateLimiterSetup
             : 1 / budget.PermitsPerSecond;
         var seconds = (int)Math.Clamp(Math.Ceiling(retryAfter), 1, int.MaxValue);
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        HostingLog.RateLimited(context.RequestServices.GetRequiredService<ILogger<RateLimitPartitionKey>>(), ClientOf(context));
+        HostingLog.RateLimited(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimiterSetup)), ClientOf(context));
         await ProblemResponses.WriteAsync(
             context,
             StatusCodes.Status429TooManyRequests,
