@@ -1,0 +1,141 @@
+using Crossroads.Server.RoutingTable;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Crossroads.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The real server (<see cref="CrossroadsApp.Build"/>) on Kestrel at 127.0.0.1, port 0, with its own routes file and
+/// DATA_DIR. Settings are command-line arguments, as operators pass them. Started means the table is loaded.
+/// </summary>
+public sealed class RoutingServer : IAsyncDisposable
+{
+    private RoutingServer(WebApplication app, string routesFile, string dataDirectory, string[] extra)
+    {
+        App = app;
+        RoutesFile = routesFile;
+        DataDirectory = dataDirectory;
+        Extra = extra;
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        BaseAddress = new Uri(address);
+        Client = NewClient(BaseAddress);
+    }
+
+    public WebApplication App { get; }
+
+    public string RoutesFile { get; }
+
+    public string DataDirectory { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Client { get; }
+
+    private string[] Extra { get; }
+
+    public RoutingTableState State => App.Services.GetRequiredService<RoutingTableState>();
+
+    /// <summary>The arguments every in-process test server gets: loopback port 0, no rate limits, no drain delay, quiet logs.</summary>
+    public static string[] Arguments(string routesFile, string dataDirectory, IEnumerable<string>? extra = null) =>
+    [
+        "--urls", "http://127.0.0.1:0",
+        "--ROUTES_FILE", routesFile,
+        "--DATA_DIR", dataDirectory,
+        "--RateLimits:Enabled", "false",
+        "--Shutdown:DrainDelaySeconds", "0",
+        "--Logging:LogLevel:Default", "Warning",
+        .. extra ?? [],
+    ];
+
+    /// <summary>Writes <paramref name="routes"/> to a routes file in <paramref name="directory"/>, starts, waits until ready.</summary>
+    public static Task<RoutingServer> StartAsync(TempDirectory directory, string routes, params string[] extra)
+    {
+        string routesFile = directory.Write("routes.txt", routes);
+        return StartAsync(routesFile, directory.Subdirectory("data"), extra);
+    }
+
+    public static async Task<RoutingServer> StartAsync(string routesFile, string dataDirectory, params string[] extra)
+    {
+        var server = await StartUnreadyAsync(routesFile, dataDirectory, extra);
+        try
+        {
+            await WaitUntilReadyAsync(server.Client);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>Starts without waiting for the table (for load-failure tests).</summary>
+    public static async Task<RoutingServer> StartUnreadyAsync(string routesFile, string dataDirectory, params string[] extra)
+    {
+        var app = CrossroadsApp.Build(Arguments(routesFile, dataDirectory, extra));
+        await app.StartAsync();
+        return new RoutingServer(app, routesFile, dataDirectory, extra);
+    }
+
+    /// <summary>Stops this server and starts a new one on the same routes file and DATA_DIR.</summary>
+    public async Task<RoutingServer> RestartAsync()
+    {
+        await DisposeAsync();
+        return await StartAsync(RoutesFile, DataDirectory, Extra);
+    }
+
+    /// <summary>Polls <c>/health/ready</c> until 200 (the table loads in the background).</summary>
+    public static async Task WaitUntilReadyAsync(HttpClient client, Func<bool>? gaveUp = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // A child process may not be listening yet.
+            }
+
+            if (gaveUp?.Invoke() == true)
+            {
+                throw new InvalidOperationException("the server stopped before it became ready");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the server did not become ready within 30 s");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public static HttpClient NewClient(Uri baseAddress) =>
+        new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await App.StopAsync(timeout.Token);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        await App.DisposeAsync();
+    }
+}
