@@ -20,7 +20,8 @@ try
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{url} -> {status}"));
     return response.IsSuccessStatusCode ? 0 : 1;
 }
-catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UriFormatException)
+catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UriFormatException or NotSupportedException
+    or InvalidOperationException)
 {
     await Console.Error.WriteLineAsync($"{url} -> {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
     return 1;
