@@ -55,12 +55,16 @@ public static class CrossroadsApp
         return exitCode;
     }
 
-    // The Python service listened on HOST:PORT; ASP.NET's own settings win when given.
+    // The Python service listened on HOST:PORT. An explicit --urls / ASPNETCORE_URLS / Kestrel endpoint wins;
+    // HOST/PORT, when set, win over ASPNETCORE_HTTP_PORTS, which every .NET container image presets (8080);
+    // with neither, HOST/PORT's defaults apply (0.0.0.0:8000), as in the Python service.
     private static void UseLegacyListenSettings(WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        if (configuration["urls"] is null && configuration["http_ports"] is null && configuration["https_ports"] is null
-            && configuration.GetSection("Kestrel:Endpoints").GetChildren().Any() is false)
+        bool explicitUrls = !string.IsNullOrEmpty(configuration["urls"]) || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
+        bool legacyGiven = !string.IsNullOrEmpty(configuration["HOST"]) || !string.IsNullOrEmpty(configuration["PORT"]);
+        bool portsGiven = !string.IsNullOrEmpty(configuration["http_ports"]) || !string.IsNullOrEmpty(configuration["https_ports"]);
+        if (!explicitUrls && (legacyGiven || !portsGiven))
         {
             builder.WebHost.UseUrls(RoutingTableSettings.ListenUrl(configuration));
         }
