@@ -10,7 +10,7 @@ namespace Crossroads.RoutingTable;
 /// (network, length). Routes of prefix p are [RouteStart[p], RouteStart[p + 1]), sorted by next hop.
 /// <para>
 /// A FIB leaf is <c>first route + 1</c> of its prefix (0 = no route). A prefix with several routes also
-/// sets <see cref="MultiFlag"/>, and the snapshot's winner offsets, indexed by <c>(first route + 1) / 2</c>,
+/// sets <see cref="MultiFlag"/>, and the snapshot's winner offsets, indexed by <c>(first route + 1) / 2 + 1</c>,
 /// say which of its routes currently wins. Two such prefixes' first routes are at least two apart, so the
 /// halved index is unique and the offsets array is half the route count in bytes.
 /// </para>
@@ -62,10 +62,11 @@ internal sealed class RouteSet
     public int[] Parent { get; }
 
     /// <summary>Length of a snapshot's winner-offset array.</summary>
-    public int WinnerOffsetCount => ((RouteCount + 1) / 2) + 1;
+    public int WinnerOffsetCount => ((RouteCount + 1) / 2) + 2;
 
     /// <summary>Where the winner offset of a prefix with several routes, starting at this route, lives.</summary>
-    public static int WinnerSlot(int firstRoute) => (firstRoute + 1) >> 1;
+    /// Slot 0 is never used, so it always holds 0 for single-route prefixes to read.
+    public static int WinnerSlot(int firstRoute) => ((firstRoute + 1) >> 1) + 1;
 
     /// <summary>True when the prefix has several routes, so its winner depends on metrics.</summary>
     public bool HasSeveralRoutes(int prefixId) => RouteStart[prefixId + 1] - RouteStart[prefixId] > 1;
@@ -129,14 +130,15 @@ internal sealed class RouteSet
             nextHops[r] = hops[order[r]];
         }
 
-        Span<ulong> v4 = routes.V4Keys;
+        // Work on copies: the builder stays valid for another table or more routes.
+        Span<ulong> v4 = routes.V4Keys.ToArray();
         for (int i = 0; i < v4.Length; i++)
         {
             v4[i] = (v4[i] & ~0xFFFFFFUL) | (uint)rank[(int)(v4[i] & 0xFFFFFF)];
         }
 
         v4.Sort();
-        Span<RouteListBuilder.V6Route> v6 = routes.V6Routes;
+        Span<RouteListBuilder.V6Route> v6 = routes.V6Routes.ToArray();
         for (int i = 0; i < v6.Length; i++)
         {
             v6[i] = v6[i] with { NextHop = rank[v6[i].NextHop] };

@@ -63,9 +63,10 @@ public sealed class RouteTableSnapshot
     {
         // Branch-free on purpose: whether a prefix has several routes is a coin flip per random address, and a
         // mispredicted branch costs more than the extra (cached) byte load done for single-route prefixes.
+        // Single-route prefixes read slot 0 (always in L1, always 0) instead of a random slot.
         int firstPlusOne = leaf & ~RouteSet.MultiFlag;
-        int offset = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_winnerOffsets), firstPlusOne >> 1);
-        return firstPlusOne - 1 + (offset & -(leaf >> 30));
+        int slot = ((firstPlusOne >> 1) + 1) & -(leaf >> 30);
+        return firstPlusOne - 1 + Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_winnerOffsets), slot);
     }
 
     /// <summary>The route of a prefix that lookups currently return.</summary>

@@ -10,7 +10,7 @@ namespace Crossroads.RoutingTable.Addressing;
 /// </summary>
 internal static class IpTextParser
 {
-    // Longest valid text is an IPv6 address with an embedded IPv4 part and a /128 suffix (~49 chars).
+    // Longest valid address is an IPv6 address with an embedded IPv4 part (45 chars); prefixes may be longer.
     private const int MaxTextLength = 64;
 
     public static bool TryParseAddress(ReadOnlySpan<char> text, out IpAddress address)
@@ -22,7 +22,8 @@ internal static class IpTextParser
 
     public static bool TryParsePrefix(ReadOnlySpan<char> text, out IpPrefix prefix, out string? error)
     {
-        Span<byte> ascii = stackalloc byte[MaxTextLength];
+        // Python allows any number of leading zeros in the length, so long text can still be valid.
+        Span<byte> ascii = text.Length <= MaxTextLength ? stackalloc byte[MaxTextLength] : new byte[text.Length];
         if (!TryToAscii(text, ascii, out int length))
         {
             prefix = default;

@@ -140,7 +140,10 @@ internal sealed class PoptrieFib
                 }
 
                 int nodeIndex = Allocate(1);
-                _nodes[nodeIndex] = BuildNode(i, end, DirectBits, direct[slot]);
+                // Build first, then store: BuildNode may grow _nodes, and `_nodes[i] = BuildNode(...)` would
+                // write into the array as it was before the call.
+                var root = BuildNode(i, end, DirectBits, direct[slot]);
+                _nodes[nodeIndex] = root;
                 direct[slot] = NodeFlag | nodeIndex;
                 i = end;
             }
@@ -208,7 +211,8 @@ internal sealed class PoptrieFib
             {
                 if ((vector & (1UL << slot)) != 0)
                 {
-                    _nodes[child] = BuildNode(childStart[slot], childEnd[slot], depth + Stride, slots[slot]);
+                    var node = BuildNode(childStart[slot], childEnd[slot], depth + Stride, slots[slot]);
+                    _nodes[child] = node; // after the call: see Build()
                     child++;
                 }
             }

@@ -20,7 +20,7 @@ internal static class JournalRecord
             update.Prefix.ToString(),
             update.NextHop.ToString(),
             update.Metric.ToString(CultureInfo.InvariantCulture));
-        uint crc = Crc32.Compute(Encoding.ASCII.GetBytes(payload));
+        uint crc = System.IO.Hashing.Crc32.HashToUInt32(Encoding.ASCII.GetBytes(payload));
         return Encoding.ASCII.GetBytes($"{Version}\t{crc:x8}\t{payload}\n");
     }
 
@@ -35,7 +35,7 @@ internal static class JournalRecord
         }
 
         string payload = string.Join('\t', fields, 2, 4);
-        if (Crc32.Compute(Encoding.ASCII.GetBytes(payload)) != crc)
+        if (System.IO.Hashing.Crc32.HashToUInt32(Encoding.ASCII.GetBytes(payload)) != crc)
         {
             return null;
         }

@@ -20,15 +20,30 @@ public static class RouteFileLoader
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        using Stream input = IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : file;
         var routes = new RouteListBuilder();
+        if (!IsGzip(file))
+        {
+            Read(file, path, routes, checksum: null);
+            return routes;
+        }
+
+        var checksum = new GzipChecksum();
         try
         {
-            Read(input, path, routes);
+            using var input = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
+            Read(input, path, routes, checksum);
         }
         catch (InvalidDataException e)
         {
             throw new RouteFileException($"{path}: not a valid gzip file ({e.Message})", e);
+        }
+
+        // GZipStream reports a stream cut at a block boundary, or missing its trailer, as a normal end:
+        // compare the trailer's CRC-32 and length with what was read, so a truncated file never loads.
+        if (!checksum.MatchesTrailer(file))
+        {
+            throw new RouteFileException(
+                $"{path}: gzip data is truncated or damaged (CRC-32/length trailer does not match the content; multi-member gzip files are not supported)");
         }
 
         return routes;
@@ -39,7 +54,7 @@ public static class RouteFileLoader
     {
         ArgumentNullException.ThrowIfNull(input);
         var routes = new RouteListBuilder();
-        Read(input, name, routes);
+        Read(input, name, routes, checksum: null);
         return routes;
     }
 
@@ -51,7 +66,7 @@ public static class RouteFileLoader
         return read == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
     }
 
-    private static void Read(Stream input, string name, RouteListBuilder routes)
+    private static void Read(Stream input, string name, RouteListBuilder routes, GzipChecksum? checksum)
     {
         byte[] buffer = new byte[BlockSize];
         int carried = 0;
@@ -64,6 +79,7 @@ public static class RouteFileLoader
             }
 
             int read = input.ReadAtLeast(buffer.AsSpan(carried), buffer.Length - carried, throwOnEndOfStream: false);
+            checksum?.Append(buffer.AsSpan(carried, read));
             int available = carried + read;
             bool end = read == 0 || available < buffer.Length;
             var span = buffer.AsSpan(0, available);
