@@ -100,6 +100,23 @@ public sealed class UpdateCompatibilityTests : IDisposable
     }
 
     [Fact]
+    public async Task Ipv4_mapped_address_matches_ipv6_routes_only()
+    {
+        // 10.0.0.0/8 (IPv4) and ::ffff:0:0/96 (IPv6, all mapped addresses) both "contain" 10.0.0.1 in some sense;
+        // a mapped address is IPv6, so it resolves to the /96 and the plain IPv4 address to the /8.
+        await using var server = await RoutingServer.StartAsync(_directory, "10.0.0.0/8;192.168.9.1\n::ffff:0:0/96;fe80::1\n");
+        var mapped = await Api.LookupAsync(server.Client, "::ffff:10.0.0.1");
+        Assert.True(mapped.Code == 200, mapped.ToString());
+        Assert.Equal("fe80::1", mapped.Nh);
+        Assert.NotEqual("10.0.0.0/8", mapped.Dst);
+        Api.AssertRoute(await Api.LookupAsync(server.Client, "10.0.0.1"), "10.0.0.0/8", "192.168.9.1");
+        // Updating the IPv4 prefix does not touch the mapped route, and vice versa.
+        Api.AssertProblem(await Api.UpdateAsync(server.Client, "10.0.0.0/8", "fe80::1", 5), 404);
+        Api.AssertUpdated(await Api.UpdateAsync(server.Client, "::/0", "fe80::1", 5), 1);
+        Api.AssertUpdated(await Api.UpdateAsync(server.Client, "0.0.0.0/0", "192.168.9.1", 5), 1);
+    }
+
+    [Fact]
     public async Task Metric_bounds_follow_max_metric()
     {
         await using var server = await StartAsync("--MAX_METRIC", "100");
