@@ -17,6 +17,13 @@ namespace Crossroads.RoutingTable;
 /// </summary>
 internal sealed class RouteSet
 {
+    /// <summary>Bits resolved by the first-level table of each FIB (see PoptrieFib).</summary>
+    /// 18 for both: measured against 20 and 22 bits for IPv4, it is fastest for addresses inside prefixes
+    /// and keeps the first level at 1 MiB.
+    public const int V4DirectBits = 18;
+
+    public const int V6DirectBits = 18;
+
     /// <summary>Marks a FIB leaf of a prefix with several routes.</summary>
     public const int MultiFlag = 1 << 30;
 
@@ -43,8 +50,8 @@ internal sealed class RouteSet
             leaves[id] = (routeStart[id] + 1) | (multi ? MultiFlag : 0);
         }
 
-        V4 = PoptrieFib.Build(Array.ConvertAll(v4Networks, static n => (UInt128)n << 96), v4Lengths, leaves[1..(1 + v4Networks.Length)]);
-        V6 = PoptrieFib.Build(v6Networks, v6Lengths, leaves[(1 + v4Networks.Length)..]);
+        V4 = PoptrieFib.Build(Array.ConvertAll(v4Networks, static n => (UInt128)n << 96), v4Lengths, leaves[1..(1 + v4Networks.Length)], V4DirectBits);
+        V6 = PoptrieFib.Build(v6Networks, v6Lengths, leaves[(1 + v4Networks.Length)..], V6DirectBits);
     }
 
     public uint[] V4Networks { get; }

@@ -14,6 +14,10 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
 {
     public const string ContentType = "application/problem+json";
 
+    // Details quote user input ('abc' is not ...): keep quotes readable instead of \u0027. The body is served as
+    // application/problem+json, never embedded in HTML, so HTML-sensitive escaping buys nothing here.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public bool CanWrite(ProblemDetailsContext context) => true;
 
     public async ValueTask WriteAsync(ProblemDetailsContext context)
@@ -26,7 +30,7 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
         var response = context.HttpContext.Response;
         response.ContentType = ContentType;
 
-        await using var writer = new Utf8JsonWriter(response.BodyWriter);
+        await using var writer = new Utf8JsonWriter(response.BodyWriter, WriterOptions);
         writer.WriteStartObject();
         WriteIfNotNull(writer, "type", problem.Type);
         WriteIfNotNull(writer, "title", problem.Title);

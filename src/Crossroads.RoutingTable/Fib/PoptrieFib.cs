@@ -14,7 +14,6 @@ namespace Crossroads.RoutingTable.Fib;
 /// </summary>
 internal sealed class PoptrieFib
 {
-    private const int DirectBits = 18;
     private const int Stride = 6;
     private const int NodeFlag = int.MinValue;
 
@@ -22,8 +21,13 @@ internal sealed class PoptrieFib
     private readonly Node[] _nodes;
     private readonly int[] _leaves;
 
-    private PoptrieFib(int[] direct, Node[] nodes, int[] leaves)
+    private readonly int _directShift;
+    private readonly int _firstNodeShift;
+
+    private PoptrieFib(int directBits, int[] direct, Node[] nodes, int[] leaves)
     {
+        _directShift = 64 - directBits;
+        _firstNodeShift = 64 - directBits - Stride;
         _direct = direct;
         _nodes = nodes;
         _leaves = leaves;
@@ -43,14 +47,16 @@ internal sealed class PoptrieFib
     /// Builds from prefixes sorted by (network, length) with networks left-aligned in 128 bits;
     /// an address matching prefix i as its longest match looks up <paramref name="values"/>[i].
     /// </summary>
-    public static PoptrieFib Build(UInt128[] networks, byte[] lengths, int[] values)
+    public static PoptrieFib Build(UInt128[] networks, byte[] lengths, int[] values, int directBits)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(directBits, 8);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(directBits, 24);
         if (networks.Length != lengths.Length || networks.Length != values.Length)
         {
             throw new ArgumentException("networks, lengths and values must have the same length.", nameof(values));
         }
 
-        return new Builder(networks, lengths, values).Build();
+        return new Builder(networks, lengths, values, directBits).Build();
     }
 
     /// <summary>The value of the longest prefix containing the left-aligned address, or 0.</summary>
@@ -61,15 +67,16 @@ internal sealed class PoptrieFib
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Lookup(ulong high, ulong low)
     {
-        int entry = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_direct), (nint)(high >> (64 - DirectBits)));
+        int entry = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_direct), (nint)(high >> _directShift));
         return entry >= 0 ? entry : Descend(entry & int.MaxValue, high, low);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Descend(int nodeIndex, ulong high, ulong low)
     {
         ref Node nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
         // shift is where the next 6-bit chunk ends, counted from the low end of the high half.
-        int shift = 64 - DirectBits - Stride;
+        int shift = _firstNodeShift;
         while (true)
         {
             ref Node node = ref Unsafe.Add(ref nodes, nodeIndex);
@@ -110,7 +117,7 @@ internal sealed class PoptrieFib
         public int ChildBase;
     }
 
-    private sealed class Builder(UInt128[] networks, byte[] lengths, int[] values)
+    private sealed class Builder(UInt128[] networks, byte[] lengths, int[] values, int DirectBits)
     {
         private Node[] _nodes = new Node[1024];
         private int _nodeCount;
@@ -148,7 +155,7 @@ internal sealed class PoptrieFib
                 i = end;
             }
 
-            return new PoptrieFib(direct, _nodes.AsSpan(0, _nodeCount).ToArray(), _leaves.AsSpan(0, Math.Max(_leafCount, 1)).ToArray());
+            return new PoptrieFib(DirectBits, direct, _nodes.AsSpan(0, _nodeCount).ToArray(), _leaves.AsSpan(0, Math.Max(_leafCount, 1)).ToArray());
         }
 
         private Node BuildNode(int start, int end, int depth, int inherited)

@@ -39,7 +39,7 @@ public static class RoutingTableApi
     }
 
     internal static Results<Ok<DestinationResponse>, Ok<ExplainResponse>, ProblemHttpResult> GetDestination(
-        string ip, RoutingTableState state, RoutingTableMetrics metrics)
+        HttpContext context, RoutingTableState state, RoutingTableMetrics metrics)
     {
         long started = Stopwatch.GetTimestamp();
         if (state.Table is not { } table)
@@ -47,8 +47,9 @@ public static class RoutingTableApi
             return Loading(metrics);
         }
 
-        bool explain = ip.EndsWith(ExplainSuffix, StringComparison.Ordinal);
-        string text = Uri.UnescapeDataString(explain ? ip[..^ExplainSuffix.Length] : ip);
+        string[] segments = RawPath.SegmentsAfterFirst(context);
+        bool explain = segments.Length > 1 && segments[^1] == ExplainSuffix[1..];
+        string text = string.Join('/', (explain ? segments[..^1] : segments).Select(RawPath.Decode));
         if (!TryParseDestination(text, out var address, out string? error))
         {
             metrics.Lookup("invalid", Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -142,14 +143,14 @@ public static class RoutingTableApi
     }
 
     internal static Results<Ok<UpdateResponse>, ProblemHttpResult> PutMetric(
-        string path, RoutingTableState state, RoutingTableMetrics metrics)
+        HttpContext context, RoutingTableState state, RoutingTableMetrics metrics)
     {
         if (state.Table is not { } table)
         {
             return Loading(metrics);
         }
 
-        if (!UpdatePath.TryParse(path, out var parts))
+        if (!UpdatePath.TryParse(RawPath.SegmentsAfterFirst(context), out var parts))
         {
             metrics.Error("invalid_path");
             return Problem(StatusCodes.Status404NotFound, "expected /prefix/{prefix}/nh/{nh}/metric/{metric}[/match/{exact|orlonger}]");

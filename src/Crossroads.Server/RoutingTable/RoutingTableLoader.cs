@@ -48,7 +48,9 @@ internal sealed partial class RoutingTableLoader(
                 : e.Message;
             state.Fail(message);
             LogLoadFailed(logger, message);
-            lifetime.StopApplication();
+            // Stopping while the host is still starting cancels Kestrel's bind and surfaces as an unrelated
+            // exception; stop once started (runs at once if it already has).
+            lifetime.ApplicationStarted.Register(lifetime.StopApplication);
         }
     }
 

@@ -3,7 +3,7 @@ using Crossroads.RoutingTable;
 namespace Crossroads.Server.RoutingTable;
 
 /// <summary>The loaded table once the background load finished; requests before that get 503.</summary>
-public sealed class RoutingTableState
+public sealed class RoutingTableState : IDisposable
 {
     private DurableRouteTable? _table;
 
@@ -16,4 +16,7 @@ public sealed class RoutingTableState
     internal void Publish(DurableRouteTable table) => Volatile.Write(ref _table, table);
 
     internal void Fail(string message) => Failure = message;
+
+    /// <summary>Closes the journal (the container disposes this singleton at shutdown).</summary>
+    public void Dispose() => Interlocked.Exchange(ref _table, null)?.Dispose();
 }

@@ -6,10 +6,10 @@ namespace Crossroads.Server.RoutingTable;
 /// </summary>
 internal readonly record struct UpdatePath(string Prefix, string NextHop, string Metric, string Match)
 {
-    public static bool TryParse(string path, out UpdatePath parsed)
+    /// <summary>Parses raw (still percent-encoded) segments; each is decoded once.</summary>
+    public static bool TryParse(string[] segments, out UpdatePath parsed)
     {
         parsed = default;
-        string[] segments = path.Split('/');
         int end = segments.Length;
         string match = "orlonger";
         if (end >= 2 && segments[end - 2] == "match")
@@ -28,5 +28,5 @@ internal readonly record struct UpdatePath(string Prefix, string NextHop, string
         return true;
     }
 
-    private static string Unescape(string segment) => Uri.UnescapeDataString(segment);
+    private static string Unescape(string segment) => RawPath.Decode(segment);
 }

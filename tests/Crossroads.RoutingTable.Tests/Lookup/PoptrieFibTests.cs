@@ -7,11 +7,13 @@ namespace Crossroads.RoutingTable.Tests.Lookup;
 public sealed class PoptrieFibTests
 {
     [Theory]
-    [InlineData(1, 50)]
-    [InlineData(2, 500)]
-    [InlineData(3, 3000)] // more internal nodes than the builder's initial capacity (1024): exercises its growth
-    [InlineData(4, 20000)]
-    public void Lookup_returns_the_value_of_the_longest_matching_prefix(int seed, int count)
+    [InlineData(1, 50, 18)]
+    [InlineData(2, 500, 18)]
+    [InlineData(3, 3000, 18)] // more internal nodes than the builder's initial capacity (1024): exercises its growth
+    [InlineData(4, 20000, 18)]
+    [InlineData(5, 3000, 8)]  // a small first level: more levels of nodes
+    [InlineData(6, 3000, 24)] // the largest first level
+    public void Lookup_returns_the_value_of_the_longest_matching_prefix(int seed, int count, int directBits)
     {
         var random = new RandomRoutes(seed);
         var prefixes = new SortedSet<(UInt128 Network, byte Length)>();
@@ -25,7 +27,7 @@ public sealed class PoptrieFibTests
         UInt128[] networks = [.. prefixes.Select(static p => p.Network)];
         byte[] lengths = [.. prefixes.Select(static p => p.Length)];
         int[] values = [.. Enumerable.Range(1, prefixes.Count)];
-        PoptrieFib fib = PoptrieFib.Build(networks, lengths, values);
+        PoptrieFib fib = PoptrieFib.Build(networks, lengths, values, directBits);
 
         var byKey = new Dictionary<(UInt128, int), int>();
         for (int i = 0; i < networks.Length; i++)
