@@ -10,27 +10,37 @@ namespace Crossroads.RoutingTable.Fib;
 /// popcount over 64-bit bitmaps. Nodes are 24 bytes and leaves are run-length compressed, so the full
 /// IPv6 table stays within a few MiB and its upper levels stay in cache.
 /// Leaves hold caller-chosen non-negative values (0 = no route). IPv4 uses the same code with the
-/// address in the top 32 bits of the key: its 4.5 MiB beat a 64 MiB DIR-24-8 table on random addresses.
+/// address in the top 32 bits of the key: its few MiB beat a 64 MiB DIR-24-8 table on random addresses.
+/// <para>
+/// One departure from the paper: a first-level node whose 64 slots are all leaves (in IPv4, a /18 holding
+/// /19../24 prefixes: most of the table) is stored as a plain 64-entry block, so an address inside such a
+/// prefix costs two dependent loads instead of three plus a popcount. Measured on the full table this took
+/// IPv4 lookups inside prefixes from ~90 to ~130 M/s (BenchmarkDotNet) for ~8 MiB more.
+/// </para>
 /// </summary>
 internal sealed class PoptrieFib
 {
     private const int Stride = 6;
     private const int NodeFlag = int.MinValue;
+    private const int BlockFlag = 1 << 30;
+    private const int IndexMask = BlockFlag - 1;
 
     private readonly int[] _direct;
     private readonly Node[] _nodes;
     private readonly int[] _leaves;
+    private readonly int[] _blocks;
 
     private readonly int _directShift;
     private readonly int _firstNodeShift;
 
-    private PoptrieFib(int directBits, int[] direct, Node[] nodes, int[] leaves)
+    private PoptrieFib(int directBits, int[] direct, Node[] nodes, int[] leaves, int[] blocks)
     {
         _directShift = 64 - directBits;
         _firstNodeShift = 64 - directBits - Stride;
         _direct = direct;
         _nodes = nodes;
         _leaves = leaves;
+        _blocks = blocks;
     }
 
     /// <summary>Number of internal nodes.</summary>
@@ -39,9 +49,13 @@ internal sealed class PoptrieFib
     /// <summary>Number of compressed leaves.</summary>
     public int LeafCount => _leaves.Length;
 
+    /// <summary>Number of 64-entry leaf blocks (first-level nodes without children).</summary>
+    public int BlockCount => _blocks.Length / 64;
+
     /// <summary>Bytes held by the structure.</summary>
     public long MemoryBytes =>
-        ((long)_direct.Length * sizeof(int)) + ((long)_nodes.Length * Unsafe.SizeOf<Node>()) + ((long)_leaves.Length * sizeof(int));
+        ((long)_direct.Length * sizeof(int)) + ((long)_nodes.Length * Unsafe.SizeOf<Node>())
+        + ((long)_leaves.Length * sizeof(int)) + ((long)_blocks.Length * sizeof(int));
 
     /// <summary>
     /// Builds from prefixes sorted by (network, length) with networks left-aligned in 128 bits;
@@ -68,7 +82,18 @@ internal sealed class PoptrieFib
     public int Lookup(ulong high, ulong low)
     {
         int entry = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_direct), (nint)(high >> _directShift));
-        return entry >= 0 ? entry : Descend(entry & int.MaxValue, high, low);
+        if (entry >= 0)
+        {
+            return entry;
+        }
+
+        if ((entry & BlockFlag) != 0)
+        {
+            nint slot = ((nint)(entry & IndexMask) << Stride) | (nint)((high >> _firstNodeShift) & 63);
+            return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_blocks), slot);
+        }
+
+        return Descend(entry & IndexMask, high, low);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -123,6 +148,7 @@ internal sealed class PoptrieFib
         private int _nodeCount;
         private int[] _leaves = new int[4096];
         private int _leafCount;
+        private readonly List<int> _blocks = [];
 
         public PoptrieFib Build()
         {
@@ -147,15 +173,37 @@ internal sealed class PoptrieFib
                 }
 
                 int nodeIndex = Allocate(1);
+                int leavesBefore = _leafCount;
                 // Build first, then store: BuildNode may grow _nodes, and `_nodes[i] = BuildNode(...)` would
                 // write into the array as it was before the call.
                 var root = BuildNode(i, end, DirectBits, direct[slot]);
-                _nodes[nodeIndex] = root;
-                direct[slot] = NodeFlag | nodeIndex;
+                if (root.Vector == 0)
+                {
+                    // No children: expand into a plain block and take back the node and its compressed leaves.
+                    direct[slot] = NodeFlag | BlockFlag | (_blocks.Count / 64);
+                    for (int s = 0; s < 64; s++)
+                    {
+                        _blocks.Add(_leaves[root.LeafBase + BitOperations.PopCount(root.LeafStarts & ((2UL << s) - 1)) - 1]);
+                    }
+
+                    _leafCount = leavesBefore;
+                    _nodeCount--;
+                }
+                else
+                {
+                    _nodes[nodeIndex] = root;
+                    direct[slot] = NodeFlag | nodeIndex;
+                }
+
                 i = end;
             }
 
-            return new PoptrieFib(DirectBits, direct, _nodes.AsSpan(0, _nodeCount).ToArray(), _leaves.AsSpan(0, Math.Max(_leafCount, 1)).ToArray());
+            return new PoptrieFib(
+                DirectBits,
+                direct,
+                _nodes.AsSpan(0, _nodeCount).ToArray(),
+                _leaves.AsSpan(0, Math.Max(_leafCount, 1)).ToArray(),
+                [.. _blocks]);
         }
 
         private Node BuildNode(int start, int end, int depth, int inherited)
