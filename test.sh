@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs what the tests need on a fresh Debian machine (as root):
-# promtool (package prometheus) validates /metrics output.
+# promtool (package prometheus) validates /metrics output; yamllint checks the deployment manifests.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v yamllint >/dev/null 2>&1 || need+=(yamllint)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing: ${need[*]}"
@@ -15,6 +16,13 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "missing: ${need[*]} (sudo apt-get install ${need[*]})" >&2
     exit 1
   fi
+fi
+
+# Deployment manifests: lint, render and cross-check (offline; see deploy/README.md).
+if command -v kubectl >/dev/null 2>&1; then
+  deploy/verify.sh
+else
+  echo "deploy/verify.sh skipped: kubectl not installed (it renders the kustomizations)"
 fi
 
 dotnet test Crossroads.slnx --logger "console;verbosity=normal" "$@"
