@@ -18,4 +18,8 @@ for script in random-lookups mixed-lookups; do
   echo "== $script"
   wrk -t2 -c64 -d"$duration" --latency -s "bench/load/$script.lua" "http://127.0.0.1:$port"
 done
+if [[ $routes == *routes-full* ]]; then
+  echo "== metric-updates (each one fsync'd to the journal before its 200)"
+  wrk -t1 -c4 -d"$duration" --latency -s bench/load/metric-updates.lua "http://127.0.0.1:$port"
+fi
 echo "server RSS after load test: $(( $(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024 )) MiB"
