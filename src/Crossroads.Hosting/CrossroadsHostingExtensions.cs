@@ -5,6 +5,7 @@ using Crossroads.Hosting.Health;
 using Crossroads.Hosting.Limits;
 using Crossroads.Hosting.Logging;
 using Crossroads.Hosting.Metrics;
+using Crossroads.Hosting.Proxy;
 using Crossroads.Hosting.RateLimiting;
 using Crossroads.Hosting.Shutdown;
 using Crossroads.Hosting.Telemetry;
@@ -39,6 +40,7 @@ public static class CrossroadsHostingExtensions
         AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(services, configuration, RateLimitOptions.SectionName);
         AddValidatedOptions<LimitsOptions, LimitsOptionsValidator>(services, configuration, LimitsOptions.SectionName);
         AddValidatedOptions<ShutdownOptions, ShutdownOptionsValidator>(services, configuration, ShutdownOptions.SectionName);
+        AddValidatedOptions<ProxyOptions, ProxyOptionsValidator>(services, configuration, ProxyOptions.SectionName);
 
         ConfigureLogging(builder);
         ConfigureServer(services);
@@ -101,6 +103,12 @@ public static class CrossroadsHostingExtensions
         }
 
         // Outermost to innermost; each comment says why it sits where it does.
+        var proxy = services.GetRequiredService<IOptions<ProxyOptions>>().Value;
+        if (proxy.Enabled)
+        {
+            app.UseForwardedHeaders(ForwardedHeadersSetup.Create(proxy)); // the real client, for logs, auth and limits
+        }
+
         app.UseMiddleware<CorrelationMiddleware>();      // request id and log scope cover everything below
         app.UseMiddleware<HttpMetricsMiddleware>();      // sees the final status, including the exception handler's 500
         app.UseExceptionHandler();                       // exceptions below become problem+json

@@ -80,9 +80,22 @@ public sealed class RouteTableSnapshot
     public void LookupV4(ReadOnlySpan<uint> addresses, Span<int> routes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(routes.Length, addresses.Length, nameof(routes));
-        for (int i = 0; i < addresses.Length; i++)
+        const int Group = 256;
+        Span<ulong> keys = stackalloc ulong[Group];
+        for (int start = 0; start < addresses.Length; start += Group)
         {
-            routes[i] = LookupV4(addresses[i]);
+            int count = Math.Min(Group, addresses.Length - start);
+            for (int i = 0; i < count; i++)
+            {
+                keys[i] = (ulong)addresses[start + i] << 32;
+            }
+
+            Span<int> group = routes.Slice(start, count);
+            _set.V4.LookupHigh(keys[..count], group);
+            for (int i = 0; i < count; i++)
+            {
+                group[i] = Resolve(group[i]);
+            }
         }
     }
 

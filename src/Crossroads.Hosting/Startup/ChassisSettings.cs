@@ -30,6 +30,9 @@ public static class ChassisSettings
             new("Limits:RequestTimeoutSeconds", Text(limits.RequestTimeoutSeconds), "Seconds before a request is cancelled and answered with 504."),
             new("Shutdown:DrainDelaySeconds", Text(shutdown.DrainDelaySeconds), "Seconds to keep serving after SIGTERM while readiness fails."),
             new("Shutdown:TimeoutSeconds", Text(shutdown.TimeoutSeconds), "Seconds in-flight requests get to finish after listeners close."),
+            new("Proxy:KnownProxies:<n>", "", "Address of a trusted reverse proxy: its X-Forwarded-For/-Proto name the client (for logs, auth, rate limits)."),
+            new("Proxy:KnownNetworks:<n>", "", "Network (CIDR) of trusted reverse proxies."),
+            new("Proxy:ForwardLimit", "1", "How many trusted proxies in front of the server to unwrap."),
             new("OTEL_EXPORTER_OTLP_ENDPOINT", "", "When set, traces and metrics are also exported with OTLP to this endpoint (standard OTEL_* variables apply)."),
             new("Logging:LogLevel:Default", "Information", "Minimum log level; logs are JSON on stdout (plain text in Development)."),
         ];

@@ -96,6 +96,40 @@ internal sealed class PoptrieFib
         return Descend(entry & IndexMask, high, low);
     }
 
+    /// <summary>
+    /// Looks up many addresses given as the high halves of left-aligned keys (IPv4: address &lt;&lt; 32; low
+    /// halves are zero). Works in groups, one level at a time, so that a group's memory loads are independent
+    /// of each other and overlap, instead of each lookup's chain of dependent loads running alone.
+    /// </summary>
+    public void LookupHigh(ReadOnlySpan<ulong> highs, Span<int> values)
+    {
+        const int Group = 32;
+        ref int direct = ref MemoryMarshal.GetArrayDataReference(_direct);
+        ref int blocks = ref MemoryMarshal.GetArrayDataReference(_blocks);
+        for (int start = 0; start < highs.Length; start += Group)
+        {
+            int end = Math.Min(start + Group, highs.Length);
+            for (int i = start; i < end; i++)
+            {
+                values[i] = Unsafe.Add(ref direct, (nint)(highs[i] >> _directShift));
+            }
+
+            for (int i = start; i < end; i++)
+            {
+                int entry = values[i];
+                if (entry >= 0)
+                {
+                    continue;
+                }
+
+                ulong high = highs[i];
+                values[i] = (entry & BlockFlag) != 0
+                    ? Unsafe.Add(ref blocks, ((nint)(entry & IndexMask) << Stride) | (nint)((high >> _firstNodeShift) & 63))
+                    : Descend(entry & IndexMask, high, 0);
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Descend(int nodeIndex, ulong high, ulong low)
     {
