@@ -1,3 +1,4 @@
+using System.Numerics;
 using Crossroads.RoutingTable.Addressing;
 using Crossroads.RoutingTable.Fib;
 
@@ -118,8 +119,8 @@ internal sealed class RouteSet
         int offset = 1 + (prefix.IsV6 ? V4PrefixCount : 0);
         int first = LowerBound(prefix);
         int end = prefix.IsV6
-            ? UpperBoundV6(prefix.Last)
-            : UpperBoundV4((uint)prefix.Last);
+            ? UpperBound(V6Networks, prefix.Last)
+            : UpperBound(V4Networks, (uint)prefix.Last);
         return (first + offset, Math.Max(first, end) + offset);
     }
 
@@ -285,58 +286,21 @@ internal sealed class RouteSet
     }
 
     // Index of the first prefix not less than (network, length) within its family.
-    private int LowerBound(IpPrefix prefix)
-    {
-        if (!prefix.IsV6)
-        {
-            uint network = (uint)prefix.Network.Value;
-            int lo = 0;
-            int hi = V4Networks.Length;
-            while (lo < hi)
-            {
-                int mid = (lo + hi) >>> 1;
-                bool less = V4Networks[mid] < network || (V4Networks[mid] == network && V4Lengths[mid] < prefix.Length);
-                if (less)
-                {
-                    lo = mid + 1;
-                }
-                else
-                {
-                    hi = mid;
-                }
-            }
+    private int LowerBound(IpPrefix prefix) =>
+        prefix.IsV6
+            ? LowerBound(V6Networks, V6Lengths, prefix.Network.Value, prefix.Length)
+            : LowerBound(V4Networks, V4Lengths, (uint)prefix.Network.Value, prefix.Length);
 
-            return lo;
-        }
-
-        UInt128 network6 = prefix.Network.Value;
-        int lo6 = 0;
-        int hi6 = V6Networks.Length;
-        while (lo6 < hi6)
-        {
-            int mid = (lo6 + hi6) >>> 1;
-            bool less = V6Networks[mid] < network6 || (V6Networks[mid] == network6 && V6Lengths[mid] < prefix.Length);
-            if (less)
-            {
-                lo6 = mid + 1;
-            }
-            else
-            {
-                hi6 = mid;
-            }
-        }
-
-        return lo6;
-    }
-
-    private int UpperBoundV4(uint last)
+    private static int LowerBound<T>(T[] networks, byte[] lengths, T network, byte length)
+        where T : IComparisonOperators<T, T, bool>
     {
         int lo = 0;
-        int hi = V4Networks.Length;
+        int hi = networks.Length;
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (V4Networks[mid] <= last)
+            bool less = networks[mid] < network || (networks[mid] == network && lengths[mid] < length);
+            if (less)
             {
                 lo = mid + 1;
             }
@@ -349,14 +313,16 @@ internal sealed class RouteSet
         return lo;
     }
 
-    private int UpperBoundV6(UInt128 last)
+    // Index of the first prefix whose network is past the given last address.
+    private static int UpperBound<T>(T[] networks, T last)
+        where T : IComparisonOperators<T, T, bool>
     {
         int lo = 0;
-        int hi = V6Networks.Length;
+        int hi = networks.Length;
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (V6Networks[mid] <= last)
+            if (networks[mid] <= last)
             {
                 lo = mid + 1;
             }

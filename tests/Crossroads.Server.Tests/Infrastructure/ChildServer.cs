@@ -14,10 +14,12 @@ public sealed class ChildServer : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
+    private readonly string? _ownedDirectory;
 
-    private ChildServer(Process process, int port)
+    private ChildServer(Process process, int port, string? ownedDirectory)
     {
         _process = process;
+        _ownedDirectory = ownedDirectory;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         Client = RoutingServer.NewClient(BaseAddress);
         process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
@@ -31,6 +33,8 @@ public sealed class ChildServer : IAsyncDisposable
     public HttpClient Client { get; }
 
     public bool HasExited => _process.HasExited;
+
+    public int Id => _process.Id;
 
     public string Stdout
     {
@@ -55,7 +59,23 @@ public sealed class ChildServer : IAsyncDisposable
     }
 
     /// <summary>Starts the server on a free loopback port with the given routes file and DATA_DIR (no rate limits, no drain delay).</summary>
-    public static ChildServer Start(string routesFile, string dataDirectory, params string[] extra)
+    public static ChildServer Start(string routesFile, string dataDirectory, params string[] extra) =>
+        Launch(
+            ["--ROUTES_FILE", routesFile, "--DATA_DIR", dataDirectory, "--RateLimits:Enabled", "false", "--Shutdown:DrainDelaySeconds", "0", .. extra],
+            environment: null,
+            ownedDirectory: null);
+
+    /// <summary>
+    /// Starts the server as an operator would, on the bundled table with default settings except the given
+    /// environment and arguments; its DATA_DIR is a fresh temporary folder removed on dispose.
+    /// </summary>
+    public static ChildServer StartBundled(IReadOnlyDictionary<string, string>? environment = null, params string[] args)
+    {
+        string data = Directory.CreateTempSubdirectory("crossroads-child-").FullName;
+        return Launch(args, new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["DATA_DIR"] = data }, data);
+    }
+
+    private static ChildServer Launch(string[] args, IReadOnlyDictionary<string, string>? environment, string? ownedDirectory)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "Crossroads.Server.dll");
         Assert.True(File.Exists(dll), $"the server is not built next to the tests: {dll}");
@@ -67,8 +87,7 @@ public sealed class ChildServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in (string[])[dll, "--urls", $"http://127.0.0.1:{port}", "--ROUTES_FILE", routesFile, "--DATA_DIR", dataDirectory,
-                     "--RateLimits:Enabled", "false", "--Shutdown:DrainDelaySeconds", "0", .. extra])
+        foreach (string arg in (string[])[dll, "--urls", $"http://127.0.0.1:{port}", .. args])
         {
             start.ArgumentList.Add(arg);
         }
@@ -76,8 +95,24 @@ public sealed class ChildServer : IAsyncDisposable
         start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         start.Environment.Remove("DOTNET_ENVIRONMENT");
         start.Environment.Remove("ASPNETCORE_URLS");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        return new ChildServer(process, port);
+        return new ChildServer(process, port, ownedDirectory);
+    }
+
+    /// <summary>A new client for this server (e.g. a second connection).</summary>
+    public HttpClient NewClient() => RoutingServer.NewClient(BaseAddress);
+
+    /// <summary>Sends a real SIGTERM, as an orchestrator would.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
     }
 
     public async Task WaitUntilReadyAsync()
@@ -118,6 +153,16 @@ public sealed class ChildServer : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (_ownedDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(_ownedDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
 
     private static int FreePort()

@@ -1,3 +1,4 @@
+using Crossroads.Server.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -10,8 +11,8 @@ public sealed class GracefulShutdownProcessTests
     [Fact]
     public async Task Sigterm_fails_readiness_at_once_finishes_the_in_flight_request_and_exits_0()
     {
-        await using var server = ServerProcess.Start(new Dictionary<string, string> { ["Shutdown__DrainDelaySeconds"] = "1" });
-        await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        await using var server = ChildServer.StartBundled(new Dictionary<string, string> { ["Shutdown__DrainDelaySeconds"] = "1" });
+        await server.WaitUntilReadyAsync();
 
         using var slowClient = server.NewClient();
         var body = new GatedJsonContent("[\"1.2.3.4\"", ",\"2001:db8::1\"]");
@@ -48,8 +49,8 @@ public sealed class GracefulShutdownProcessTests
     [Fact]
     public async Task The_built_servers_metrics_pass_promtool_and_carry_the_routing_families()
     {
-        await using var server = ServerProcess.Start();
-        await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        await using var server = ChildServer.StartBundled();
+        await server.WaitUntilReadyAsync();
         using var client = server.NewClient();
         using (await client.GetAsync("/destination/1.2.3.4")) { }
         using (await client.GetAsync("/destination/not-an-ip")) { }
@@ -73,7 +74,7 @@ public sealed class GracefulShutdownProcessTests
     [Fact]
     public async Task An_invalid_setting_exits_non_zero_with_one_stderr_line_naming_the_key()
     {
-        await using var server = ServerProcess.Start(new Dictionary<string, string> { ["RateLimits__Reads__PermitsPerSecond"] = "-1" });
+        await using var server = ChildServer.StartBundled(new Dictionary<string, string> { ["RateLimits__Reads__PermitsPerSecond"] = "-1" });
         var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(2, exitCode);
         var lines = server.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -85,7 +86,7 @@ public sealed class GracefulShutdownProcessTests
     [Fact]
     public async Task Help_lists_chassis_settings_and_exits_0_without_starting()
     {
-        await using var server = ServerProcess.Start(null, "--help");
+        await using var server = ChildServer.StartBundled(null, "--help");
         var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(0, exitCode);
         Assert.Contains("RateLimits__Reads__PermitsPerSecond", server.Stdout);
