@@ -64,6 +64,7 @@ public static class CrossroadsHostingExtensions
 
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton(static sp => new ApiKeyAuthorizer(sp.GetRequiredService<ApiKeyStore>(), sp.GetRequiredService<IOptions<AuthOptions>>()));
+        services.TryAddSingleton(static sp => new AuthFailureBudget(sp.GetRequiredService<IOptions<RateLimitOptions>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
 
         services.AddRateLimiter(static _ => { });
         services.AddOptions<RateLimiterOptions>()
@@ -116,7 +117,7 @@ public static class CrossroadsHostingExtensions
         app.UseMiddleware<RequestLimitsMiddleware>();    // 414/413 before any routing work
         app.UseRouting();                                // endpoint metadata for the next three
         app.UseRequestTimeouts();
-        app.UseMiddleware<ApiKeyMiddleware>();           // identifies the client the rate limiter partitions by
+        app.UseMiddleware<ApiKeyMiddleware>();           // identifies the client the rate limiter partitions by; own budget for failures
         app.UseRateLimiter();
         return app;
     }

@@ -17,6 +17,8 @@ public sealed class OptionsValidationTests
     [Theory]
     [InlineData("--RateLimits:Reads:PermitsPerSecond=-1", "RateLimits:Reads:PermitsPerSecond")]
     [InlineData("--RateLimits:Writes:Burst=0", "RateLimits:Writes:Burst")]
+    [InlineData("--RateLimits:AuthFailures:PermitsPerSecond=0", "RateLimits:AuthFailures:PermitsPerSecond")]
+    [InlineData("--RateLimits:AuthFailures:Burst=0", "RateLimits:AuthFailures:Burst")]
     [InlineData("--Limits:MaxUrlLength=5", "Limits:MaxUrlLength")]
     [InlineData("--Limits:MaxRequestBodySize=0", "Limits:MaxRequestBodySize")]
     [InlineData("--Limits:RequestTimeoutSeconds=0", "Limits:RequestTimeoutSeconds")]
@@ -66,6 +68,8 @@ public sealed class OptionsValidationTests
         Assert.Contains("RateLimits:Reads:PermitsPerSecond", stdout);
         Assert.Contains("env RateLimits__Reads__PermitsPerSecond   default: 1000", stdout);
         Assert.Contains("Shutdown__DrainDelaySeconds   default: 5", stdout);
+        Assert.Contains("env RateLimits__AuthFailures__PermitsPerSecond   default: 1", stdout);
+        Assert.Contains("env RateLimits__AuthFailures__Burst   default: 10", stdout);
         Assert.Contains("Auth__ApiKeysFile", stdout);
         Assert.Contains("Routing__TablePath   default: data/sample.csv", stdout);
         Assert.Contains("Route table to load.", stdout);

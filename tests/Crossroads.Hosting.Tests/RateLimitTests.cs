@@ -90,6 +90,10 @@ public sealed class RateLimitTests
     [InlineData(10, 100, 1)]
     [InlineData(2, 500, 1)]
     [InlineData(0.5, 2000, 1)]
+    [InlineData(15, 200, 3)]
+    [InlineData(25, 200, 5)]
+    [InlineData(14, 500, 7)]
+    [InlineData(2.5, 400, 1)]
     public void Rates_map_to_token_buckets(double permitsPerSecond, int periodMs, int tokensPerPeriod)
     {
         var options = RateLimiting.RateLimiterSetup.ToLimiterOptions(new TokenBucketSettings { PermitsPerSecond = permitsPerSecond, Burst = 7 });
@@ -97,5 +101,51 @@ public sealed class RateLimitTests
         Assert.Equal(tokensPerPeriod, options.TokensPerPeriod);
         Assert.Equal(7, options.TokenLimit);
         Assert.Equal(0, options.QueueLimit);
+    }
+
+    /// <summary>
+    /// The bucket refills at TokensPerPeriod / ReplenishmentPeriod (fractions carried), so that ratio must be the
+    /// configured rate; rounding to whole tokens per 100 ms made 15/s into 20/s and 14/s into 10/s.
+    /// </summary>
+    [Fact]
+    public void Every_configured_rate_is_honoured()
+    {
+        var rates = new List<double> { 0.001, 0.3, 0.5, 1, 1.7, 3, 7, 13, 14, 15, 25, 33.3, 99, 123.45, 1000, 1234.567, 9999, 10_000_000 };
+        for (var i = 1; i <= 2000; i++)
+        {
+            rates.Add(i);
+            rates.Add(i / 10.0);
+            rates.Add(i / 7.0);
+        }
+
+        foreach (var rate in rates)
+        {
+            var options = RateLimiting.RateLimiterSetup.ToLimiterOptions(new TokenBucketSettings { PermitsPerSecond = rate, Burst = 1 });
+            var actual = options.TokensPerPeriod / options.ReplenishmentPeriod.TotalSeconds;
+            Assert.True(Math.Abs(actual - rate) <= 1e-5 * rate, $"{rate}/s became {options.TokensPerPeriod} per {options.ReplenishmentPeriod} = {actual}/s");
+            Assert.True(options.TokensPerPeriod >= 1);
+            if (rate >= 1)
+            {
+                Assert.True(options.ReplenishmentPeriod <= TimeSpan.FromSeconds(1), $"{rate}/s refills every {options.ReplenishmentPeriod}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Anonymous_IPv6_clients_share_the_read_budget_of_their_64()
+    {
+        await using var server = await ChassisServer.StartAsync(["--Proxy:KnownNetworks:0=127.0.0.0/8", "--RateLimits:Reads:PermitsPerSecond=0.001", "--RateLimits:Reads:Burst=1"]);
+
+        async Task<HttpStatusCode> ReadAs(string client)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/items");
+            request.Headers.Add("X-Forwarded-For", client);
+            using var response = await server.Client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await ReadAs("2001:db8:7:8::1"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await ReadAs("2001:db8:7:8:aaaa::2"));
+        Assert.Equal(HttpStatusCode.OK, await ReadAs("2001:db8:7:9::1"));
     }
 }

@@ -23,11 +23,11 @@ internal sealed class ApiKeyAuthorizer(ApiKeyStore store, bool requireKeyForRead
             {
                 return store.Match(presentedKey) is { } name
                     ? AuthDecision.Allow(name)
-                    : AuthDecision.Forbidden("The API key presented is not valid for this server.");
+                    : AuthDecision.WrongKey("The API key presented is not valid for this server.");
             }
 
             return kind == AccessKind.Write || requireKeyForReads
-                ? AuthDecision.Unauthorized("This endpoint requires an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.")
+                ? AuthDecision.MissingKey("This endpoint requires an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.")
                 : AuthDecision.Allow(null);
         }
 
@@ -36,7 +36,7 @@ internal sealed class ApiKeyAuthorizer(ApiKeyStore store, bool requireKeyForRead
             return AuthDecision.Allow(null);
         }
 
-        return AuthDecision.Forbidden("No API keys are configured on this server, so writes are accepted only from loopback addresses; configure Auth:ApiKeys to allow remote writes.");
+        return AuthDecision.NotLoopback("No API keys are configured on this server, so writes are accepted only from loopback addresses; configure Auth:ApiKeys to allow remote writes.");
     }
 
     internal static bool IsLoopback(IPAddress? address)

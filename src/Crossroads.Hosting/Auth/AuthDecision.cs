@@ -1,13 +1,15 @@
 namespace Crossroads.Hosting.Auth;
 
-/// <summary>The outcome of checking one request: allowed (with the key's name, if any), 401 or 403 with a reason.</summary>
-internal readonly record struct AuthDecision(int StatusCode, string? KeyName, string? Detail)
+/// <summary>The outcome of checking one request: allowed (with the key's name, if any), or 401/403 with a reason and a detail.</summary>
+internal readonly record struct AuthDecision(int StatusCode, string? KeyName, string? Detail, AuthFailureReason Reason)
 {
     public bool IsAllowed => StatusCode == 0;
 
-    public static AuthDecision Allow(string? keyName) => new(0, keyName, null);
+    public static AuthDecision Allow(string? keyName) => new(0, keyName, null, AuthFailureReason.None);
 
-    public static AuthDecision Unauthorized(string detail) => new(401, null, detail);
+    public static AuthDecision MissingKey(string detail) => new(401, null, detail, AuthFailureReason.MissingKey);
 
-    public static AuthDecision Forbidden(string detail) => new(403, null, detail);
+    public static AuthDecision WrongKey(string detail) => new(403, null, detail, AuthFailureReason.WrongKey);
+
+    public static AuthDecision NotLoopback(string detail) => new(403, null, detail, AuthFailureReason.NotLoopback);
 }

@@ -14,8 +14,9 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Loaded {Count} API keys")]
     public static partial void ApiKeysLoaded(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Rejected a request with an unknown API key from {RemoteAddress}")]
-    public static partial void UnknownApiKey(ILogger logger, string remoteAddress);
+    /// <summary>Warning at most once per client per minute (alerting matches it); the client's other failures at Debug.</summary>
+    [LoggerMessage(EventId = 1002, Message = "Rejected a request with an unknown API key from {RemoteAddress} ({SuppressedCount} such rejections of this client at Debug since its last warning)")]
+    public static partial void UnknownApiKey(ILogger logger, LogLevel level, string remoteAddress, int suppressedCount);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Rejected a request without an API key")]
     public static partial void MissingApiKey(ILogger logger);
@@ -61,4 +62,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 1017, Level = LogLevel.Debug, Message = "Rejected a malformed request with {StatusCode}: {Reason}")]
     public static partial void BadRequest(ILogger logger, int statusCode, string reason);
+
+    [LoggerMessage(EventId = 1018, Level = LogLevel.Debug, Message = "Refused to check an API key from {Client}: its budget of failed attempts is spent; retry after {RetryAfterSeconds} s")]
+    public static partial void AuthFailureBudgetSpent(ILogger logger, string client, int retryAfterSeconds);
 }

@@ -18,4 +18,10 @@ public sealed class RateLimitOptions
 
     /// <summary>Budget for endpoints marked with <see cref="WriteAccessEndpointExtensions.RequireWriteAccess{TBuilder}"/>.</summary>
     public TokenBucketSettings Writes { get; set; } = new() { PermitsPerSecond = 50, Burst = 100 };
+
+    /// <summary>
+    /// Budget for failed API-key attempts (a key presented that matches none) per client address, IPv6 by /64. Once
+    /// spent, requests presenting any key get 429 before the key is checked, which stops key guessing.
+    /// </summary>
+    public TokenBucketSettings AuthFailures { get; set; } = new() { PermitsPerSecond = 1, Burst = 10 };
 }

@@ -37,15 +37,9 @@ internal static class RateLimiterSetup
         options.OnRejected = (context, _) => RejectAsync(context, settings);
     }
 
-    /// <summary>
-    /// The partitioned limiter replenishes non-auto buckets from one shared 100 ms timer, so rates of 10/s and more
-    /// refill every 100 ms; slower rates refill one token per period.
-    /// </summary>
     internal static TokenBucketRateLimiterOptions ToLimiterOptions(TokenBucketSettings settings)
     {
-        var (period, tokens) = settings.PermitsPerSecond >= 10
-            ? (TimeSpan.FromMilliseconds(100), (int)Math.Min(int.MaxValue, Math.Round(settings.PermitsPerSecond / 10)))
-            : (TimeSpan.FromSeconds(1 / settings.PermitsPerSecond), 1);
+        var (tokens, period) = Replenishment(settings.PermitsPerSecond);
         return new TokenBucketRateLimiterOptions
         {
             TokenLimit = settings.Burst,
@@ -56,10 +50,36 @@ internal static class RateLimiterSetup
         };
     }
 
+    /// <summary>
+    /// Chooses <c>TokensPerPeriod / ReplenishmentPeriod</c> equal to the configured rate. The partitioned limiter calls
+    /// each bucket from one shared 100 ms timer; once a period has passed, the bucket adds the elapsed time times that
+    /// ratio (fractions included), so only the ratio decides the rate and the period only how often refills happen.
+    /// The shortest period of 100 ms to 1 s (whole timer ticks) with a whole token count is exact and smooth
+    /// (15/s = 3 per 200 ms, 14/s = 7 per 500 ms). Other rates take about one timer tick's worth of tokens (at least
+    /// one) and a period rounded to the 100 ns <see cref="TimeSpan"/> tick: exact for 0.5/s (1 per 2 s), within a few
+    /// parts per million for 0.3/s or 123.45/s.
+    /// </summary>
+    internal static (int TokensPerPeriod, TimeSpan Period) Replenishment(double permitsPerSecond)
+    {
+        for (var tenths = 1; tenths <= 10; tenths++)
+        {
+            var tokens = permitsPerSecond * tenths / 10;
+            var whole = Math.Round(tokens);
+            if (whole >= 1 && Math.Abs(tokens - whole) <= 1e-9 * whole)
+            {
+                return ((int)whole, TimeSpan.FromMilliseconds(100 * tenths));
+            }
+        }
+
+        var perPeriod = Math.Max(1, Math.Round(permitsPerSecond / 10));
+        var ticks = Math.Max(1, Math.Round(perPeriod * TimeSpan.TicksPerSecond / permitsPerSecond));
+        return ((int)perPeriod, TimeSpan.FromTicks((long)ticks));
+    }
+
     private static string ClientOf(HttpContext context) =>
         context.GetApiKeyName() is { } keyName
             ? "key:" + keyName
-            : context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            : ClientKey.For(context.Connection.RemoteIpAddress);
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, RateLimitOptions settings)
     {

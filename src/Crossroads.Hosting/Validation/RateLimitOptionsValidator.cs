@@ -10,6 +10,7 @@ internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOpti
         var failures = new List<string>();
         Check(options.Reads, "RateLimits:Reads", failures);
         Check(options.Writes, "RateLimits:Writes", failures);
+        Check(options.AuthFailures, "RateLimits:AuthFailures", failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
