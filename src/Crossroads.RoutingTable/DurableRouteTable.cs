@@ -6,20 +6,28 @@ namespace Crossroads.RoutingTable;
 
 /// <summary>
 /// A route table loaded from a routes file plus the journal of updates accepted since: opening replays the
-/// journal; <see cref="Update"/> journals (fsync) an update before publishing it.
+/// journal; <see cref="Update"/> journals (fsync) an update before publishing it. The journal is compacted
+/// (rewritten as one exact update per changed route) at start and while running, whenever it has grown past
+/// <see cref="CompactionThreshold"/> entries and twice the routes it actually changes.
 /// </summary>
 public sealed class DurableRouteTable : IDisposable
 {
-    // A journal longer than this and than twice the routes it actually changes is rewritten at start.
-    private const int CompactionThreshold = 1000;
+    /// <summary>Journal entries below which it is never compacted.</summary>
+    public const int CompactionThreshold = 10_000;
+
+    // Replay applies the journal in slices so a long journal is never held in memory whole.
+    private const int ReplayBatch = 10_000;
 
     private readonly UpdateJournal _journal;
+    private readonly Lock _updateLock = new();
+    private int _compactAt;
 
     private DurableRouteTable(RouteTable table, UpdateJournal journal, OpenStatistics statistics)
     {
         Table = table;
         _journal = journal;
         Statistics = statistics;
+        _compactAt = NextCompactionPoint(journal.EntryCount);
     }
 
     /// <summary>The table; read <see cref="RouteTable.Current"/> for lookups.</summary>
@@ -31,6 +39,9 @@ public sealed class DurableRouteTable : IDisposable
     /// <summary>The journal file in use.</summary>
     public string JournalPath => _journal.Path;
 
+    /// <summary>The last compaction failure while running (the journal stays valid and in use), or null.</summary>
+    public string? LastCompactionError { get; private set; }
+
     /// <summary>Loads the routes file, compiles the table and replays the journal.</summary>
     /// <exception cref="RouteFileException">The routes file has a malformed line.</exception>
     /// <exception cref="JournalException">The journal is damaged or holds an update this table rejects.</exception>
@@ -39,26 +50,43 @@ public sealed class DurableRouteTable : IDisposable
         var clock = Stopwatch.StartNew();
         var table = RouteTable.Create(RouteFileLoader.Load(routesFile), maxMetric);
         var loadTime = clock.Elapsed;
-        var journal = UpdateJournal.Open(journalPath);
-        try
+        var pending = new List<MetricUpdate>(ReplayBatch);
+        int unmatched = 0;
+        void Flush()
         {
-            var entries = journal.Entries;
-            foreach (var entry in entries)
+            unmatched += table.ApplyAll(pending).Count(static m => m == 0);
+            pending.Clear();
+        }
+
+        var journal = UpdateJournal.Open(journalPath, (entry, line) =>
+        {
+            if (entry.Metric < 1 || entry.Metric > maxMetric)
             {
-                if (entry.Metric < 1 || entry.Metric > maxMetric)
-                {
-                    throw new JournalException(
-                        $"{journalPath}: an update sets metric {entry.Metric}, outside 1..{maxMetric}; raise MAX_METRIC or move the journal away");
-                }
+                throw new JournalException(
+                    $"{journalPath}:{line}: an update sets metric {entry.Metric}, outside 1..{maxMetric}; raise MAX_METRIC or move the journal away");
             }
 
-            var matched = table.ApplyAll(entries);
-            int unmatched = matched.Count(static m => m == 0);
-            bool compacted = Compact(table, journal);
+            pending.Add(entry);
+            if (pending.Count == ReplayBatch)
+            {
+                Flush();
+            }
+        });
+        try
+        {
+            Flush();
+            int replayed = journal.EntryCount;
+            string? compactionError = null;
+            bool compacted = false;
+            if (replayed >= NextCompactionPoint(0))
+            {
+                compacted = TryCompact(table, journal, out compactionError);
+            }
+
             return new DurableRouteTable(
                 table,
                 journal,
-                new OpenStatistics(loadTime, clock.Elapsed - loadTime, entries.Count, unmatched, journal.DroppedTornTail, compacted));
+                new OpenStatistics(loadTime, clock.Elapsed - loadTime, replayed, unmatched, journal.DroppedTornTail, compacted, compactionError));
         }
         catch
         {
@@ -68,35 +96,54 @@ public sealed class DurableRouteTable : IDisposable
     }
 
     /// <summary>Applies an update durably; returns how many routes it matched (0: nothing journaled or changed).</summary>
-    public int Update(MetricUpdate update) => Table.Apply(update, _journal.Append);
+    /// <exception cref="IOException">The journal append failed; the update was not applied.</exception>
+    public int Update(MetricUpdate update)
+    {
+        lock (_updateLock)
+        {
+            int matched = Table.Apply(update, _journal.Append);
+            if (matched > 0 && _journal.EntryCount >= _compactAt)
+            {
+                LastCompactionError = TryCompact(Table, _journal, out string? error) ? null : error;
+                _compactAt = NextCompactionPoint(_journal.EntryCount);
+            }
+
+            return matched;
+        }
+    }
 
     /// <inheritdoc/>
-    public void Dispose() => _journal.Dispose();
-
-    private static bool Compact(RouteTable table, UpdateJournal journal)
+    public void Dispose()
     {
-        if (journal.Entries.Count <= CompactionThreshold)
+        lock (_updateLock)
+        {
+            _journal.Dispose();
+        }
+    }
+
+    private static int NextCompactionPoint(int entries) => Math.Max(CompactionThreshold, 2 * entries);
+
+    // Rewrites the journal as the table's non-default metrics when that is shorter. A failure leaves the old,
+    // complete journal in use: it is an inefficiency, not a reason to stop serving.
+    private static bool TryCompact(RouteTable table, UpdateJournal journal, out string? error)
+    {
+        error = null;
+        var changed = table.Current.ChangedRoutes();
+        if (changed.Count * 2 > journal.EntryCount)
         {
             return false;
         }
 
-        var snapshot = table.Current;
-        var changed = new List<MetricUpdate>();
-        for (int r = 0; r < snapshot.RouteCount; r++)
+        try
         {
-            if (snapshot.GetRoute(r) is { } route && route.Metric != snapshot.MaxMetric)
-            {
-                changed.Add(new MetricUpdate(route.Prefix, route.NextHop, route.Metric, MatchKind.Exact));
-            }
+            journal.Rewrite(changed);
+            return true;
         }
-
-        if (journal.Entries.Count <= Math.Max(CompactionThreshold, 2 * changed.Count))
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            error = $"journal compaction failed: {e.Message}";
             return false;
         }
-
-        journal.Rewrite(changed);
-        return true;
     }
 
     /// <summary>Timings and counts from <see cref="Open"/>.</summary>
@@ -106,5 +153,7 @@ public sealed class DurableRouteTable : IDisposable
     /// <param name="ReplayedUnmatched">Entries that matched no route of this routes file.</param>
     /// <param name="DroppedTornTail">An incomplete, never acknowledged last entry was dropped.</param>
     /// <param name="Compacted">The journal was rewritten in its short form.</param>
-    public sealed record OpenStatistics(TimeSpan LoadTime, TimeSpan ReplayTime, int Replayed, int ReplayedUnmatched, bool DroppedTornTail, bool Compacted);
+    /// <param name="CompactionError">Why compaction failed (the journal stayed as it was), or null.</param>
+    public sealed record OpenStatistics(
+        TimeSpan LoadTime, TimeSpan ReplayTime, int Replayed, int ReplayedUnmatched, bool DroppedTornTail, bool Compacted, string? CompactionError);
 }

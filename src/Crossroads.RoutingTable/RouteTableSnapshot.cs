@@ -163,6 +163,26 @@ public sealed class RouteTableSnapshot
         return routes;
     }
 
+    /// <summary>One exact update per route whose metric differs from <see cref="MaxMetric"/>: the snapshot's metrics in short.</summary>
+    public IReadOnlyList<MetricUpdate> ChangedRoutes()
+    {
+        var changed = new List<MetricUpdate>();
+        for (int prefixId = 1; prefixId <= _set.PrefixCount; prefixId++)
+        {
+            int end = _set.RouteStart[prefixId + 1];
+            for (int r = _set.RouteStart[prefixId]; r < end; r++)
+            {
+                int metric = _metrics[r];
+                if (metric != MaxMetric)
+                {
+                    changed.Add(new MetricUpdate(_set.Prefix(prefixId), _set.NextHops[_set.RouteNextHop[r]], metric, MatchKind.Exact));
+                }
+            }
+        }
+
+        return changed;
+    }
+
     /// <summary>Route indices [first, end) selected by a prefix: its own routes (exact) or also those inside it (orlonger).</summary>
     public (int First, int End) FindRoutes(IpPrefix prefix, MatchKind match)
     {

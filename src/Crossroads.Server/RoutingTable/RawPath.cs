@@ -15,8 +15,11 @@ internal static class RawPath
         string raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
         if (!raw.StartsWith('/'))
         {
-            // Absolute-form or asterisk-form target (proxies): fall back to the decoded path.
-            raw = context.Request.Path.Value ?? string.Empty;
+            // Absolute-form target (http://host/path, sent to proxies): keep its raw path, never the
+            // already-decoded Request.Path, which would be decoded a second time below.
+            int scheme = raw.IndexOf("://", StringComparison.Ordinal);
+            int pathStart = scheme < 0 ? -1 : raw.IndexOf('/', scheme + 3);
+            raw = pathStart < 0 ? "/" : raw[pathStart..];
         }
 
         int query = raw.IndexOf('?', StringComparison.Ordinal);

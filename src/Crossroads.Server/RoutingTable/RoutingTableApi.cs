@@ -34,7 +34,8 @@ public static class RoutingTableApi
             .WithSummary("Routes equal to (exact) or inside (orlonger, default) a prefix, or all routes; paged with limit and cursor.");
         api.MapGet("/health", GetHealth)
             .WithName("Health")
-            .WithSummary("The Python service's health answer: status and routes loaded.");
+            .WithSummary("The Python service's health answer: status and routes loaded.")
+            .WithMetadata(OperationsEndpointMetadata.Instance); // a probe: no key, no rate limit
         return endpoints;
     }
 
@@ -50,6 +51,12 @@ public static class RoutingTableApi
         string[] segments = RawPath.SegmentsAfterFirst(context);
         bool explain = segments.Length > 1 && segments[^1] == ExplainSuffix[1..];
         string text = string.Join('/', (explain ? segments[..^1] : segments).Select(RawPath.Decode));
+        if (text.Length == 0)
+        {
+            // FastAPI answers a missing path parameter with 404, not 400.
+            return Problem(StatusCodes.Status404NotFound, "expected /destination/{ip}");
+        }
+
         if (!TryParseDestination(text, out var address, out string? error))
         {
             metrics.Lookup("invalid", Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -195,8 +202,9 @@ public static class RoutingTableApi
         {
             updated = table.Update(update);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
+            // ObjectDisposedException: the journal was closed by a shutdown that outlasted this request.
             metrics.Update(matchType, "error");
             metrics.Error("journal_write");
             return Problem(StatusCodes.Status503ServiceUnavailable, $"the update could not be made durable and was not applied: {e.Message}");
@@ -214,7 +222,7 @@ public static class RoutingTableApi
 
     internal static Results<Ok<RoutesPage>, ProblemHttpResult> GetRoutes(
         RoutingTableState state, RoutingTableSettings settings, RoutingTableMetrics metrics,
-        string? prefix = null, string? match = null, int? limit = null, string? cursor = null)
+        string? prefix = null, string? match = null, string? limit = null, string? cursor = null)
     {
         if (state.Table is not { } table)
         {
@@ -222,10 +230,11 @@ public static class RoutingTableApi
         }
 
         var snapshot = table.Table.Current;
-        int pageSize = limit ?? 100;
-        if (pageSize < 1 || pageSize > settings.MaxPageSize)
+        int pageSize = 100;
+        if (limit is not null
+            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize < 1 || pageSize > settings.MaxPageSize))
         {
-            return Problem(StatusCodes.Status400BadRequest, $"limit must be between 1 and {settings.MaxPageSize} (got {pageSize})");
+            return Problem(StatusCodes.Status400BadRequest, $"limit must be an integer between 1 and {settings.MaxPageSize} (got '{limit}')");
         }
 
         (int first, int end) = (0, snapshot.RouteCount);

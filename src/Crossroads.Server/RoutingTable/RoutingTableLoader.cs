@@ -39,6 +39,11 @@ internal sealed partial class RoutingTableLoader(
                 LogTornTail(logger, table.JournalPath);
             }
 
+            if (stats.CompactionError is { } compactionError)
+            {
+                LogCompactionFailed(logger, compactionError);
+            }
+
             startup.MarkStarted();
         }
         catch (Exception e) when (e is RouteFileException or JournalException or IOException or UnauthorizedAccessException or InvalidOperationException)
@@ -59,6 +64,9 @@ internal sealed partial class RoutingTableLoader(
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Dropped an incomplete last entry of {Journal} (an update interrupted before it was acknowledged)")]
     private static partial void LogTornTail(ILogger logger, string journal);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "{Reason}; the journal stays as it was and is replayed in full at the next start")]
+    private static partial void LogCompactionFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Critical, Message = "Routing table load failed: {Reason}")]
     private static partial void LogLoadFailed(ILogger logger, string reason);

@@ -51,6 +51,16 @@ public sealed class RoutingTableSettings
         ArgumentNullException.ThrowIfNull(configuration);
         var settings = new RoutingTableSettings();
         var section = configuration.GetSection(SectionName);
+        // A misspelt key silently falling back to its default is worse than refusing to start.
+        string[] known = [nameof(RoutesFile), nameof(MaxMetric), nameof(DataDirectory), nameof(MaxBatchSize), nameof(MaxPageSize)];
+        foreach (var child in section.GetChildren())
+        {
+            if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new StartupFailedException($"{SectionName}:{child.Key}: unknown setting (known: {string.Join(", ", known)})");
+            }
+        }
+
         settings.RoutesFile = configuration["ROUTES_FILE"] ?? section["RoutesFile"] ?? settings.RoutesFile;
         settings.DataDirectory = configuration["DATA_DIR"] ?? section["DataDirectory"];
         settings.MaxMetric = ReadInt(configuration["MAX_METRIC"], "MAX_METRIC", ReadInt(section["MaxMetric"], "RoutingTable:MaxMetric", settings.MaxMetric, 1), 1);
