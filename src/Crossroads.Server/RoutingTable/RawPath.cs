@@ -9,25 +9,28 @@ namespace Crossroads.Server.RoutingTable;
 /// </summary>
 internal static class RawPath
 {
-    /// <summary>Raw segments after the first (e.g. after <c>/prefix</c>), not yet decoded.</summary>
-    public static string[] SegmentsAfterFirst(HttpContext context)
+    /// <summary>The raw (still percent-encoded) path after its first segment, e.g. after <c>/destination/</c>.</summary>
+    public static string AfterFirstSegment(HttpContext context)
     {
         string raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
         if (!raw.StartsWith('/'))
         {
             // Absolute-form target (http://host/path, sent to proxies): keep its raw path, never the
-            // already-decoded Request.Path, which would be decoded a second time below.
+            // already-decoded Request.Path, which would be decoded a second time.
             int scheme = raw.IndexOf("://", StringComparison.Ordinal);
             int pathStart = scheme < 0 ? -1 : raw.IndexOf('/', scheme + 3);
             raw = pathStart < 0 ? "/" : raw[pathStart..];
         }
 
         int query = raw.IndexOf('?', StringComparison.Ordinal);
-        string path = query >= 0 ? raw[..query] : raw;
-        int second = path.IndexOf('/', 1);
-        return second < 0 ? [] : path[(second + 1)..].Split('/');
+        int end = query >= 0 ? query : raw.Length;
+        int second = raw.IndexOf('/', 1);
+        return second < 0 || second >= end ? string.Empty : raw[(second + 1)..end];
     }
 
-    /// <summary>Decodes one raw segment (once).</summary>
-    public static string Decode(string segment) => Uri.UnescapeDataString(segment);
+    /// <summary>Raw segments after the first (e.g. after <c>/prefix</c>), not yet decoded.</summary>
+    public static string[] SegmentsAfterFirst(HttpContext context) => AfterFirstSegment(context).Split('/');
+
+    /// <summary>Decodes raw path text (once); text without escapes is returned as is.</summary>
+    public static string Decode(string raw) => raw.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(raw) : raw;
 }

@@ -48,9 +48,9 @@ public static class RoutingTableApi
             return Loading(metrics);
         }
 
-        string[] segments = RawPath.SegmentsAfterFirst(context);
-        bool explain = segments.Length > 1 && segments[^1] == ExplainSuffix[1..];
-        string text = string.Join('/', (explain ? segments[..^1] : segments).Select(RawPath.Decode));
+        string raw = RawPath.AfterFirstSegment(context);
+        bool explain = raw.EndsWith(ExplainSuffix, StringComparison.Ordinal);
+        string text = RawPath.Decode(explain ? raw[..^ExplainSuffix.Length] : raw);
         if (text.Length == 0)
         {
             // FastAPI answers a missing path parameter with 404, not 400.
