@@ -27,7 +27,8 @@ public sealed class DurableRouteTable : IDisposable
         Table = table;
         _journal = journal;
         Statistics = statistics;
-        _compactAt = NextCompactionPoint(journal.EntryCount);
+        // A journal still below the threshold compacts as soon as it reaches it, not at twice its size.
+        _compactAt = journal.EntryCount < CompactionThreshold ? CompactionThreshold : NextCompactionPoint(journal.EntryCount);
     }
 
     /// <summary>The table; read <see cref="RouteTable.Current"/> for lookups.</summary>

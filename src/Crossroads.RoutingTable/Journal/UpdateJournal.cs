@@ -112,20 +112,37 @@ public sealed class UpdateJournal : IDisposable
         string temporary = Path + ".tmp";
         int count = 0;
         long length = 0;
-        using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            foreach (var update in updates)
+            using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                byte[] line = JournalRecord.Encode(update);
-                output.Write(line);
-                length += line.Length;
-                count++;
+                foreach (var update in updates)
+                {
+                    byte[] line = JournalRecord.Encode(update);
+                    output.Write(line);
+                    length += line.Length;
+                    count++;
+                }
+
+                output.Flush(flushToDisk: true);
             }
 
-            output.Flush(flushToDisk: true);
+            File.Move(temporary, Path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Give the space back: on a full disk the half-written file would starve the next append.
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+            }
+
+            throw;
         }
 
-        File.Move(temporary, Path, overwrite: true);
         string directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) ?? ".";
         try
         {
