@@ -154,8 +154,8 @@ internal sealed class RouteSet
 
         v6.Sort();
 
-        int v4Prefixes = CountPrefixesV4(v4, out int v4Routes);
-        int v6Prefixes = CountPrefixesV6(v6, out int v6Routes);
+        int v4Prefixes = CountPrefixes<ulong>(v4, static (a, b) => a >> 24 == b >> 24, out int v4Routes);
+        int v6Prefixes = CountPrefixes<RouteListBuilder.V6Route>(v6, static (a, b) => a.Network == b.Network && a.Length == b.Length, out int v6Routes);
         var v4Networks = new uint[v4Prefixes];
         var v4Lengths = new byte[v4Prefixes];
         var v6Networks = new UInt128[v6Prefixes];
@@ -225,40 +225,21 @@ internal sealed class RouteSet
         return new RouteSet(v4Networks, v4Lengths, v6Networks, v6Lengths, routeStart, routeNextHop, nextHops, parent);
     }
 
-    private static int CountPrefixesV4(ReadOnlySpan<ulong> sorted, out int routes)
+    // Distinct routes and distinct prefixes in a sorted list (duplicates are adjacent).
+    private static int CountPrefixes<T>(ReadOnlySpan<T> sorted, Func<T, T, bool> samePrefix, out int routes)
+        where T : IEquatable<T>
     {
         int prefixes = 0;
         routes = 0;
         for (int i = 0; i < sorted.Length; i++)
         {
-            if (i > 0 && sorted[i] == sorted[i - 1])
+            if (i > 0 && sorted[i].Equals(sorted[i - 1]))
             {
                 continue;
             }
 
             routes++;
-            if (i == 0 || (sorted[i] >> 24) != (sorted[i - 1] >> 24))
-            {
-                prefixes++;
-            }
-        }
-
-        return prefixes;
-    }
-
-    private static int CountPrefixesV6(ReadOnlySpan<RouteListBuilder.V6Route> sorted, out int routes)
-    {
-        int prefixes = 0;
-        routes = 0;
-        for (int i = 0; i < sorted.Length; i++)
-        {
-            if (i > 0 && sorted[i] == sorted[i - 1])
-            {
-                continue;
-            }
-
-            routes++;
-            if (i == 0 || sorted[i].Network != sorted[i - 1].Network || sorted[i].Length != sorted[i - 1].Length)
+            if (i == 0 || !samePrefix(sorted[i], sorted[i - 1]))
             {
                 prefixes++;
             }
