@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace Crossroads.RoutingTable.Fib;
 
 /// <summary>
-/// IPv6 forwarding structure after Poptrie (Asai and Ohara, SIGCOMM 2015): a direct table on the top
+/// Forwarding structure (IPv4 and IPv6) after Poptrie (Asai and Ohara, SIGCOMM 2015): a direct table on the top
 /// 18 bits, then 6-bit strides through nodes that keep their children and leaves in dense arrays indexed by
 /// popcount over 64-bit bitmaps. Nodes are 24 bytes and leaves are run-length compressed, so the full
 /// IPv6 table stays within a few MiB and its upper levels stay in cache.
