@@ -79,7 +79,7 @@ public sealed class RoutingTableSettings
     {
         ArgumentNullException.ThrowIfNull(configuration);
         string host = configuration["HOST"] is { Length: > 0 } h ? h : "0.0.0.0";
-        int port = ReadInt(configuration["PORT"], "PORT", 8000, 1);
+        int port = ReadInt(configuration["PORT"] is { Length: > 0 } p ? p : null, "PORT", 8000, 1);
         if (port > 65535)
         {
             throw new StartupFailedException($"PORT: must be an integer between 1 and 65535 (got '{configuration["PORT"]}')");

@@ -75,11 +75,18 @@ public sealed class ChildServer : IAsyncDisposable
         return Launch(args, new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["DATA_DIR"] = data }, data);
     }
 
-    private static ChildServer Launch(string[] args, IReadOnlyDictionary<string, string>? environment, string? ownedDirectory)
+    /// <summary>Like <see cref="StartBundled"/> but without <c>--urls</c>: the environment decides where it listens.</summary>
+    public static ChildServer StartBundledWithoutUrls(IReadOnlyDictionary<string, string> environment, int expectedPort)
+    {
+        string data = Directory.CreateTempSubdirectory("crossroads-child-").FullName;
+        return Launch([], new Dictionary<string, string>(environment) { ["DATA_DIR"] = data }, data, expectedPort);
+    }
+
+    private static ChildServer Launch(string[] args, IReadOnlyDictionary<string, string>? environment, string? ownedDirectory, int? fixedPort = null)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "Crossroads.Server.dll");
         Assert.True(File.Exists(dll), $"the server is not built next to the tests: {dll}");
-        int port = FreePort();
+        int port = fixedPort ?? FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -87,7 +94,8 @@ public sealed class ChildServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in (string[])[dll, "--urls", $"http://127.0.0.1:{port}", .. args])
+        string[] listen = fixedPort is null ? ["--urls", $"http://127.0.0.1:{port}"] : [];
+        foreach (string arg in (string[])[dll, .. listen, .. args])
         {
             start.ArgumentList.Add(arg);
         }
