@@ -163,40 +163,15 @@ public static class RoutingTableApi
             return Problem(StatusCodes.Status404NotFound, "expected /prefix/{prefix}/nh/{nh}/metric/{metric}[/match/{exact|orlonger}]");
         }
 
-        string matchType = parts.Match;
-        string? error = null;
-        MatchKind match = MatchKind.OrLonger;
-        int maxMetric = table.Table.Current.MaxMetric;
-        if (!IpPrefix.TryParse(parts.Prefix, out var prefix, out string? prefixError))
+        string? error = TryParseUpdate(parts, table.Table.Current.MaxMetric, out var update);
+        string matchType = update is not null || TryParseMatch(parts.Match, out _) ? parts.Match : "invalid";
+        if (update is null)
         {
-            error = $"invalid prefix: {prefixError}";
-        }
-        else if (!IpAddress.TryParse(parts.NextHop, out var _))
-        {
-            error = $"invalid next hop: '{parts.NextHop}' is not a valid IPv4 or IPv6 address";
-        }
-        else if (!int.TryParse(parts.Metric, NumberStyles.None, CultureInfo.InvariantCulture, out int parsedMetric) || parsedMetric < 1 || parsedMetric > maxMetric)
-        {
-            error = $"invalid metric: must be an integer between 1 and {maxMetric} (got '{parts.Metric}')";
-        }
-        else if (matchType is not ("exact" or "orlonger"))
-        {
-            error = $"invalid match type: must be 'exact' or 'orlonger' (got '{matchType}')";
-            matchType = "invalid";
-        }
-        else
-        {
-            match = matchType == "exact" ? MatchKind.Exact : MatchKind.OrLonger;
-        }
-
-        if (error is not null)
-        {
-            metrics.Update(matchType is "exact" or "orlonger" ? matchType : "invalid", "invalid");
+            metrics.Update(matchType, "invalid");
             metrics.Error("invalid_update");
             return Problem(StatusCodes.Status400BadRequest, error);
         }
 
-        var update = new MetricUpdate(prefix, IpAddress.Parse(parts.NextHop), int.Parse(parts.Metric, CultureInfo.InvariantCulture), match);
         int updated;
         try
         {
@@ -213,7 +188,7 @@ public static class RoutingTableApi
         if (updated == 0)
         {
             metrics.Update(matchType, "not_found");
-            return Problem(StatusCodes.Status404NotFound, $"no route matches prefix {prefix} with next hop {update.NextHop} ({matchType})");
+            return Problem(StatusCodes.Status404NotFound, $"no route matches prefix {update.Prefix} with next hop {update.NextHop} ({matchType})");
         }
 
         metrics.Update(matchType, "success");
@@ -245,18 +220,12 @@ public static class RoutingTableApi
                 return Problem(StatusCodes.Status400BadRequest, $"invalid prefix: {error}");
             }
 
-            MatchKind? kind = match switch
-            {
-                null or "orlonger" => MatchKind.OrLonger,
-                "exact" => MatchKind.Exact,
-                _ => null,
-            };
-            if (kind is null)
+            if (!TryParseMatch(match ?? "orlonger", out var kind))
             {
                 return Problem(StatusCodes.Status400BadRequest, $"invalid match type: must be 'exact' or 'orlonger' (got '{match}')");
             }
 
-            (first, end) = snapshot.FindRoutes(parsed, kind.Value);
+            (first, end) = snapshot.FindRoutes(parsed, kind);
         }
         else if (match is not null)
         {
@@ -323,6 +292,40 @@ public static class RoutingTableApi
         }
 
         return false;
+    }
+
+    // Parses each field once; returns null and the update, or the message naming the first bad field.
+    private static string? TryParseUpdate(UpdatePath parts, int maxMetric, out MetricUpdate? update)
+    {
+        update = null;
+        if (!IpPrefix.TryParse(parts.Prefix, out var prefix, out string? prefixError))
+        {
+            return $"invalid prefix: {prefixError}";
+        }
+
+        if (!IpAddress.TryParse(parts.NextHop, out var nextHop))
+        {
+            return $"invalid next hop: '{parts.NextHop}' is not a valid IPv4 or IPv6 address";
+        }
+
+        if (!int.TryParse(parts.Metric, NumberStyles.None, CultureInfo.InvariantCulture, out int metric) || metric < 1 || metric > maxMetric)
+        {
+            return $"invalid metric: must be an integer between 1 and {maxMetric} (got '{parts.Metric}')";
+        }
+
+        if (!TryParseMatch(parts.Match, out var match))
+        {
+            return $"invalid match type: must be 'exact' or 'orlonger' (got '{parts.Match}')";
+        }
+
+        update = new MetricUpdate(prefix, nextHop, metric, match);
+        return null;
+    }
+
+    private static bool TryParseMatch(string text, out MatchKind match)
+    {
+        match = text == "exact" ? MatchKind.Exact : MatchKind.OrLonger;
+        return text is "exact" or "orlonger";
     }
 
     private static RouteResponse ToResponse(Crossroads.RoutingTable.Route route) =>
