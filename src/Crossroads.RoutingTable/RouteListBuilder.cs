@@ -22,9 +22,9 @@ public sealed class RouteListBuilder
 
     internal IReadOnlyList<IpAddress> NextHops => _nextHops;
 
-    internal Span<ulong> V4Keys => _v4.AsSpan(0, V4Count);
+    internal ReadOnlySpan<ulong> V4Keys => _v4.AsSpan(0, V4Count);
 
-    internal Span<V6Route> V6Routes => _v6.AsSpan(0, V6Count);
+    internal ReadOnlySpan<V6Route> V6Routes => _v6.AsSpan(0, V6Count);
 
     /// <summary>Adds a route; a repeated (prefix, next hop) pair is kept once when the table is built.</summary>
     public void Add(IpPrefix prefix, IpAddress nextHop)

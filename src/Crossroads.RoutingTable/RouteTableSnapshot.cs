@@ -152,18 +152,14 @@ public sealed class RouteTableSnapshot
         int route = LookupIndex(address);
         for (int prefixId = route < 0 ? 0 : _set.PrefixOfRoute(route); prefixId != 0; prefixId = _set.Parent[prefixId])
         {
+            var prefix = _set.Prefix(prefixId);
+            int winner = Winner(prefixId);
             int start = _set.RouteStart[prefixId];
             int end = _set.RouteStart[prefixId + 1];
-            int first = routes.Count;
-            for (int r = start; r < end; r++)
-            {
-                routes.Add(GetRoute(r));
-            }
-
             // Routes of a prefix are stored by next hop; a stable sort by metric gives (metric, next hop).
-            var ordered = routes.GetRange(first, end - start).OrderBy(static r => r.Metric).ToList();
-            routes.RemoveRange(first, end - start);
-            routes.AddRange(ordered);
+            routes.AddRange(Enumerable.Range(start, end - start)
+                .Select(r => new Route(prefix, _set.NextHops[_set.RouteNextHop[r]], _metrics[r], r == winner))
+                .OrderBy(static r => r.Metric));
         }
 
         return routes;
