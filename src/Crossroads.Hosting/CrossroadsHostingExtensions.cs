@@ -1,10 +1,12 @@
 using Crossroads.Hosting.Auth;
+using Crossroads.Hosting.Configuration;
 using Crossroads.Hosting.Correlation;
 using Crossroads.Hosting.Errors;
 using Crossroads.Hosting.Health;
 using Crossroads.Hosting.Limits;
 using Crossroads.Hosting.Logging;
 using Crossroads.Hosting.Metrics;
+using Crossroads.Hosting.Modules;
 using Crossroads.Hosting.Proxy;
 using Crossroads.Hosting.RateLimiting;
 using Crossroads.Hosting.Shutdown;
@@ -12,6 +14,7 @@ using Crossroads.Hosting.Telemetry;
 using Crossroads.Hosting.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.RateLimiting;
@@ -29,28 +32,48 @@ namespace Crossroads.Hosting;
 /// <summary>Composes the production chassis (health, metrics, logs, auth, limits, shutdown) into a web application.</summary>
 public static class CrossroadsHostingExtensions
 {
-    /// <summary>Registers the chassis services and binds and validates their options.</summary>
-    public static WebApplicationBuilder AddCrossroadsHosting(this WebApplicationBuilder builder)
+    /// <summary>
+    /// Registers the chassis and the enabled <paramref name="modules"/> (<c>Modules:&lt;Name&gt;:Enabled</c>, default
+    /// true): legacy aliases, listen address, validated options, health, metrics, problems, auth, limits, and each
+    /// module's status, health check, rate-limit budgets and services.
+    /// </summary>
+    public static WebApplicationBuilder AddCrossroadsHosting(this WebApplicationBuilder builder, IReadOnlyList<CrossroadsModule>? modules = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         var configuration = builder.Configuration;
+        var enabled = ModuleSwitches.Enabled(configuration, modules ?? []);
 
-        AddValidatedOptions<AuthOptions, AuthOptionsValidator>(services, configuration, AuthOptions.SectionName);
-        AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(services, configuration, RateLimitOptions.SectionName);
-        AddValidatedOptions<LimitsOptions, LimitsOptionsValidator>(services, configuration, LimitsOptions.SectionName);
-        AddValidatedOptions<ShutdownOptions, ShutdownOptionsValidator>(services, configuration, ShutdownOptions.SectionName);
-        AddValidatedOptions<ProxyOptions, ProxyOptionsValidator>(services, configuration, ProxyOptions.SectionName);
+        ConfigurationAliases.Apply(configuration, configuration, ListenOptions.SectionName, ListenOptions.Aliases);
+        foreach (var module in enabled)
+        {
+            ConfigurationAliases.Apply(configuration, configuration, module.Identity.SectionName, module.Aliases);
+        }
 
+        UseListenOptions(builder);
+
+        var catalog = new OptionsCatalog();
+        services.AddSingleton(catalog);
+        var moduleSet = new ModuleSet(enabled);
+        services.AddSingleton(moduleSet);
+        AddModuleRateLimitDefaults(services, enabled);
+        AddChassisOptions(services, configuration, catalog);
+        foreach (var module in enabled)
+        {
+            if (module.RateLimits is { } budgets)
+            {
+                catalog.Add(new OptionsEntry($"{RateLimitOptions.SectionName}:{nameof(RateLimitOptions.Modules)}:{module.Identity.Name}", typeof(ModuleRateLimitOptions), budgets, []));
+            }
+        }
         ConfigureLogging(builder);
         ConfigureServer(services);
 
-        services.TryAddSingleton<StartupState>();
         services.TryAddSingleton<DrainState>();
         services.AddHostedService<GracefulShutdownService>();
-        services.AddHealthChecks()
-            .AddCheck<StartupHealthCheck>("startup", tags: [HealthTags.Ready, HealthTags.Startup])
-            .AddCheck<DrainHealthCheck>("draining", tags: [HealthTags.Ready]);
+        services.AddHostedService<ModuleStartupMonitor>();
+        var health = services.AddHealthChecks()
+            .AddCheck<StartupHealthCheck>(HealthTags.StartupCheckName, tags: [HealthTags.Ready, HealthTags.Startup])
+            .AddCheck<DrainHealthCheck>(HealthTags.DrainingCheckName, tags: [HealthTags.Ready]);
 
         services.AddMetrics();
         services.TryAddSingleton<PrometheusCollector>();
@@ -68,7 +91,7 @@ public static class CrossroadsHostingExtensions
 
         services.AddRateLimiter(static _ => { });
         services.AddOptions<RateLimiterOptions>()
-            .Configure<IOptions<RateLimitOptions>>(static (options, settings) => RateLimiterSetup.Configure(options, settings.Value));
+            .Configure<IOptions<RateLimitOptions>, ModuleSet>(static (options, settings, modules) => RateLimiterSetup.Configure(options, settings.Value, modules));
 
         services.AddRequestTimeouts();
         services.AddOptions<RequestTimeoutOptions>()
@@ -83,7 +106,33 @@ public static class CrossroadsHostingExtensions
             services.AddSingleton(new OtlpEnabledMarker(configuration[OpenTelemetrySetup.EndpointKey]!));
         }
 
+        for (int i = 0; i < enabled.Count; i++)
+        {
+            var module = enabled[i];
+            var status = moduleSet.Statuses[i];
+            services.AddKeyedSingleton(module.Identity.Name, status);
+            health.AddCheck(module.Identity.Name, new ModuleHealthCheck(status), tags: [HealthTags.Ready, HealthTags.Startup, HealthTags.Module]);
+            module.AddServices(new ModuleServices(module, services, configuration, builder.Environment, catalog));
+        }
+
         return builder;
+    }
+
+    /// <summary>Maps every enabled module's endpoints on its own route group: prefix, OpenAPI tag, module metadata.</summary>
+    public static WebApplication MapCrossroadsModules(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var modules = app.Services.GetRequiredService<ModuleSet>().Modules;
+        for (int i = 0; i < modules.Count; i++)
+        {
+            var module = modules[i];
+            var group = app.MapGroup(module.RoutePrefix)
+                .WithTags(module.Identity.Name)
+                .WithMetadata(new ModuleEndpointMetadata(module.Identity, i));
+            module.MapEndpoints(group);
+        }
+
+        return app;
     }
 
     /// <summary>Adds the chassis middleware in the order it must run.</summary>
@@ -151,15 +200,84 @@ public static class CrossroadsHostingExtensions
         }
     }
 
-    private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
+    private static void AddChassisOptions(IServiceCollection services, IConfiguration configuration, OptionsCatalog catalog)
     {
-        // Unknown keys fail too: a misspelt setting silently falling back to its default is worse than refusing to start.
-        services.AddOptions<TOptions>()
-            .Bind(configuration.GetSection(section), static binder => binder.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        AddOptions<ListenOptions>(services, configuration, ListenOptions.SectionName, catalog, ListenOptions.Aliases);
+        AddOptions<AuthOptions>(services, configuration, AuthOptions.SectionName, catalog);
+        AddOptions<RateLimitOptions>(services, configuration, RateLimitOptions.SectionName, catalog);
+        AddOptions<LimitsOptions>(services, configuration, LimitsOptions.SectionName, catalog);
+        AddOptions<ShutdownOptions>(services, configuration, ShutdownOptions.SectionName, catalog);
+        AddOptions<ProxyOptions>(services, configuration, ProxyOptions.SectionName, catalog);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>());
+    }
+
+    private static void AddOptions<TOptions>(IServiceCollection services, IConfiguration configuration, string section, OptionsCatalog catalog, IReadOnlyList<ConfigurationAlias>? aliases = null)
+        where TOptions : class, new() =>
+        ValidatedOptions.Add<TOptions>(services, configuration.GetSection(section), aliases ?? [], catalog);
+
+    /// <summary>
+    /// Each module's budgets start from its declared defaults; <c>RateLimits:Modules:&lt;Name&gt;</c> binds over them
+    /// (registered before the section's binding, so configuration wins key by key).
+    /// </summary>
+    private static void AddModuleRateLimitDefaults(IServiceCollection services, IReadOnlyList<CrossroadsModule> modules)
+    {
+        foreach (var module in modules)
+        {
+            if (module.RateLimits is not { } defaults)
+            {
+                continue;
+            }
+
+            string name = module.Identity.Name;
+            services.AddOptions<RateLimitOptions>().Configure(options => options.Modules[name] = Copy(defaults));
+        }
+
+        static ModuleRateLimitOptions Copy(ModuleRateLimitOptions d) => new()
+        {
+            Reads = new TokenBucketSettings { PermitsPerSecond = d.Reads.PermitsPerSecond, Burst = d.Reads.Burst },
+            Writes = new TokenBucketSettings { PermitsPerSecond = d.Writes.PermitsPerSecond, Burst = d.Writes.Burst },
+            PartitionBy = d.PartitionBy,
+        };
+    }
+
+    /// <summary>
+    /// An explicit <c>--urls</c> / <c>ASPNETCORE_URLS</c> / Kestrel endpoint wins; <c>Listen</c> (HOST/PORT), when set,
+    /// wins over <c>ASPNETCORE_HTTP_PORTS</c>, which every .NET container image presets (8080); with neither, the
+    /// defaults apply (0.0.0.0:8000), as in the Python services. Read here because the URL must be known before the
+    /// host is built; an invalid value fails like any other option (exit 2).
+    /// </summary>
+    private static void UseListenOptions(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var section = configuration.GetSection(ListenOptions.SectionName);
+        bool explicitUrls = !string.IsNullOrEmpty(configuration["urls"]) || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
+        bool listenGiven = section.GetChildren().Any(static c => !string.IsNullOrEmpty(c.Value));
+        bool portsGiven = !string.IsNullOrEmpty(configuration["http_ports"]) || !string.IsNullOrEmpty(configuration["https_ports"]);
+        if (explicitUrls || (!listenGiven && portsGiven))
+        {
+            return;
+        }
+
+        // The port is checked as text first so that 'PORT=http' is phrased like 'PORT=0', not as a binder error.
+        string? port = section[nameof(ListenOptions.Port)];
+        if (!string.IsNullOrEmpty(port) && !int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            throw new OptionsValidationException(ListenOptions.SectionName, typeof(ListenOptions), [$"Listen:Port (PORT): must be between 1 and 65535, got '{port}'"]);
+        }
+
+        var listen = new ListenOptions();
+        section.Bind(listen, static binder => binder.ErrorOnUnknownConfiguration = true);
+        var result = new AnnotatedOptionsValidator<ListenOptions>(ListenOptions.SectionName, ListenOptions.Aliases).Validate(null, listen);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(ListenOptions.SectionName, typeof(ListenOptions), result.Failures);
+        }
+
+        builder.WebHost.UseUrls(listen.Url());
     }
 
     private static void ConfigureLogging(WebApplicationBuilder builder)

@@ -3,21 +3,25 @@ using Crossroads.Server.RoutingTable;
 
 namespace Crossroads.Server;
 
-/// <summary>Builds the Crossroads server; tests build it the same way on a loopback port.</summary>
+/// <summary>The Crossroads server: the chassis, its modules, and the API docs; tests build it the same way on a loopback port.</summary>
 public static class CrossroadsApp
 {
-    /// <summary>Creates the application: chassis, then modules, then their endpoints.</summary>
-    public static WebApplication Build(string[] args)
-    {
-        var builder = WebApplication.CreateBuilder(args);
-        UseLegacyListenSettings(builder);
-        builder.AddCrossroadsHosting();
-        builder.AddRoutingTable();
-        builder.Services.AddOpenApi();
+    /// <summary>The table of contents: every module this server can serve (each can be switched off with <c>Modules:&lt;Name&gt;:Enabled</c>).</summary>
+    public static IReadOnlyList<CrossroadsModule> Modules { get; } =
+    [
+        new RoutingTableModule(), // IP longest-prefix match: /destination, /destinations, /prefix, /routes, /health
+    ];
 
-        var app = builder.Build();
-        app.UseCrossroadsHosting();
-        app.MapCrossroadsOperations();
+    /// <summary>Creates the application.</summary>
+    public static WebApplication Build(string[] args) => CrossroadsHost.Build(args, Modules, AddApiDocs, MapApiDocs);
+
+    /// <summary>Runs until SIGTERM; returns the exit code (non-zero with one stderr line on a start failure).</summary>
+    public static Task<int> RunAsync(string[] args) => CrossroadsHost.RunAsync(args, Modules, AddApiDocs, MapApiDocs);
+
+    private static void AddApiDocs(WebApplicationBuilder builder) => builder.Services.AddOpenApi();
+
+    private static void MapApiDocs(WebApplication app)
+    {
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/openapi.json", () => Results.Redirect("/openapi/v1.json")).ExcludeFromDescription();
         app.UseSwaggerUI(options =>
@@ -27,46 +31,5 @@ public static class CrossroadsApp
             options.DocumentTitle = "Crossroads API";
         });
         app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
-        app.MapRoutingTableApi();
-        return app;
-    }
-
-    /// <summary>Runs until SIGTERM; returns the exit code (non-zero with one stderr line on a start failure).</summary>
-    public static async Task<int> RunAsync(string[] args)
-    {
-        RoutingTableState? state = null;
-        int exitCode = await CrossroadsHost.RunAsync(
-            args,
-            a =>
-            {
-                var app = Build(a);
-                state = app.Services.GetRequiredService<RoutingTableState>();
-                return app;
-            },
-            RoutingTableSettings.Help).ConfigureAwait(false);
-
-        // The table loads after the server starts; a failed load stops the host, which must not look like success.
-        if (exitCode == 0 && state?.Failure is { } failure)
-        {
-            await Console.Error.WriteLineAsync(failure).ConfigureAwait(false);
-            return CrossroadsHost.StartupFailedExitCode;
-        }
-
-        return exitCode;
-    }
-
-    // The Python service listened on HOST:PORT. An explicit --urls / ASPNETCORE_URLS / Kestrel endpoint wins;
-    // HOST/PORT, when set, win over ASPNETCORE_HTTP_PORTS, which every .NET container image presets (8080);
-    // with neither, HOST/PORT's defaults apply (0.0.0.0:8000), as in the Python service.
-    private static void UseLegacyListenSettings(WebApplicationBuilder builder)
-    {
-        var configuration = builder.Configuration;
-        bool explicitUrls = !string.IsNullOrEmpty(configuration["urls"]) || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
-        bool legacyGiven = !string.IsNullOrEmpty(configuration["HOST"]) || !string.IsNullOrEmpty(configuration["PORT"]);
-        bool portsGiven = !string.IsNullOrEmpty(configuration["http_ports"]) || !string.IsNullOrEmpty(configuration["https_ports"]);
-        if (!explicitUrls && (legacyGiven || !portsGiven))
-        {
-            builder.WebHost.UseUrls(RoutingTableSettings.ListenUrl(configuration));
-        }
     }
 }

@@ -15,7 +15,7 @@ public sealed class HealthTests
         await AssertStatusAsync(server.Client, HttpStatusCode.ServiceUnavailable, "/health/startup", "/startupz", "/health/ready", "/readyz");
         await AssertStatusAsync(server.Client, HttpStatusCode.OK, "/health/live", "/livez");
 
-        server.App.Services.GetRequiredService<StartupState>().MarkStarted();
+        server.MarkReady();
         await AssertStatusAsync(server.Client, HttpStatusCode.OK, "/health/startup", "/startupz", "/health/ready", "/readyz");
     }
 

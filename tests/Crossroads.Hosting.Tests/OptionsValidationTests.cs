@@ -5,12 +5,12 @@ namespace Crossroads.Hosting.Tests;
 /// <summary>Runs the public runner exactly as Program would and checks exit code and the single stderr line.</summary>
 public sealed class OptionsValidationTests
 {
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args, Func<string[], Microsoft.AspNetCore.Builder.WebApplication>? build = null, IEnumerable<SettingHelp>? moduleSettings = null)
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args, Func<string[], Microsoft.AspNetCore.Builder.WebApplication>? build = null, IReadOnlyList<CrossroadsModule>? modules = null)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         build ??= a => ChassisServer.Build(a, new LogCapture());
-        var exitCode = await CrossroadsHost.RunCoreAsync(args, build, moduleSettings, stdout, stderr).WaitAsync(TimeSpan.FromSeconds(30));
+        var exitCode = await CrossroadsHost.RunCoreAsync(args, modules ?? [new TestModule()], build, stdout, stderr).WaitAsync(TimeSpan.FromSeconds(30));
         return (exitCode, stdout.ToString(), stderr.ToString());
     }
 
@@ -61,7 +61,7 @@ public sealed class OptionsValidationTests
         var (exitCode, stdout, stderr) = await RunAsync(
             [flag],
             _ => { built = true; throw new InvalidOperationException("must not build"); },
-            [new SettingHelp("Routing:TablePath", "data/sample.csv", "Route table to load.")]);
+            [new TablePathModule()]);
         Assert.Equal(0, exitCode);
         Assert.False(built);
         Assert.Empty(stderr);
@@ -73,5 +73,22 @@ public sealed class OptionsValidationTests
         Assert.Contains("Auth__ApiKeysFile", stdout);
         Assert.Contains("Routing__TablePath   default: data/sample.csv", stdout);
         Assert.Contains("Route table to load.", stdout);
+    }
+
+    private sealed class TablePathModule : CrossroadsModule
+    {
+        public override ModuleIdentity Identity { get; } = new("Routing", new EventIdRange(9100, 9199));
+
+        public override void AddServices(ModuleServices module) => module.AddOptions<TablePathOptions>();
+
+        public override void MapEndpoints(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder group)
+        {
+        }
+    }
+
+    private sealed class TablePathOptions
+    {
+        [System.ComponentModel.Description("Route table to load.")]
+        public string TablePath { get; set; } = "data/sample.csv";
     }
 }

@@ -1,14 +1,21 @@
 using Crossroads.Hosting;
-using Crossroads.Server.RoutingTable;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Crossroads.Server.Tests;
 
 /// <summary>HOST and PORT as the Python service read them.</summary>
 public sealed class ListenSettingsTests
 {
-    private static IConfiguration Config(params (string Key, string Value)[] values) =>
-        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+    /// <summary>The URL the server listens on for these settings, read back from the built application.</summary>
+    private static string ListenUrl(params (string Key, string Value)[] values)
+    {
+        string[] args = [.. values.SelectMany(v => new[] { $"--{v.Key}", v.Value })];
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateEmptyBuilder(new() { Args = args });
+        builder.Configuration.AddCommandLine(args);
+        builder.AddCrossroadsHosting();
+        return builder.WebHost.GetSetting(Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey) ?? "";
+    }
 
     [Theory]
     [InlineData(null, null, "http://0.0.0.0:8000")]
@@ -29,7 +36,7 @@ public sealed class ListenSettingsTests
             values.Add(("PORT", port));
         }
 
-        Assert.Equal(expected, RoutingTableSettings.ListenUrl(Config([.. values])));
+        Assert.Equal(expected, ListenUrl([.. values]));
     }
 
     [Theory]
@@ -39,8 +46,8 @@ public sealed class ListenSettingsTests
     [InlineData("-1")]
     public void Bad_PORT_stops_the_start_naming_it(string port)
     {
-        var e = Assert.Throws<StartupFailedException>(() => RoutingTableSettings.ListenUrl(Config(("PORT", port))));
-        Assert.StartsWith("PORT:", e.Message);
+        var e = Assert.Throws<OptionsValidationException>(() => ListenUrl(("PORT", port)));
+        Assert.StartsWith("Listen:Port (PORT):", Assert.Single(e.Failures));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text;
+using Crossroads.Hosting;
 using Crossroads.Server.RoutingTable;
 using Crossroads.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,6 +67,7 @@ public sealed class StartupFailureTests : IDisposable
         string routes = WriteBadRoutes(0, out int badLine);
         var app = CrossroadsApp.Build(RoutingServer.Arguments(routes, _directory.Subdirectory("data")));
         var state = app.Services.GetRequiredService<RoutingTableState>();
+        var status = app.Services.GetRequiredKeyedService<ModuleStatus>(ModuleCatalog.Names.RoutingTable);
         try
         {
             try
@@ -78,14 +80,15 @@ public sealed class StartupFailureTests : IDisposable
             }
 
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (state.Failure is null && DateTime.UtcNow < deadline)
+            while (status.Failure is null && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(10);
             }
 
-            Assert.NotNull(state.Failure);
-            Assert.Contains($"{routes}:{badLine}", state.Failure, StringComparison.Ordinal);
-            Assert.DoesNotContain('\n', state.Failure);
+            Assert.NotNull(status.Failure);
+            Assert.Equal(ModuleState.Failed, status.State);
+            Assert.Contains($"{routes}:{badLine}", status.Failure, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', status.Failure);
             Assert.Null(state.Table);
         }
         finally

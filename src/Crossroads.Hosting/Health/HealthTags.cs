@@ -11,4 +11,13 @@ public static class HealthTags
 
     /// <summary>Checked by <c>/health/startup</c> and <c>/startupz</c>.</summary>
     public const string Startup = "startup";
+
+    /// <summary>Carried by each module's own check (named after the module), which is also tagged ready and startup.</summary>
+    public const string Module = "module";
+
+    /// <summary>Name of the check that passes once every enabled module is ready.</summary>
+    public const string StartupCheckName = "startup";
+
+    /// <summary>Name of the check that fails once shutdown has begun.</summary>
+    public const string DrainingCheckName = "draining";
 }

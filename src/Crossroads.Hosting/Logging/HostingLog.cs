@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Crossroads.Hosting.Logging;
 
 /// <summary>
-/// Every chassis log message, source-generated. Event ids are stable (1000-1099) because alerting rules match on them;
+/// Every chassis log message, source-generated. Event ids are stable (the chassis' range in ModuleCatalog) because alerting rules match on them;
 /// add new ids, never renumber.
 /// </summary>
 internal static partial class HostingLog
@@ -36,7 +36,7 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Drain delay over; stopping listeners and finishing in-flight requests")]
     public static partial void DrainFinished(ILogger logger);
 
-    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Startup complete; readiness may now pass")]
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Startup complete: every module is ready; readiness may now pass")]
     public static partial void StartupComplete(ILogger logger);
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Ignored an invalid X-Request-ID header and generated {RequestId}")]
@@ -65,4 +65,10 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 1018, Level = LogLevel.Debug, Message = "Refused to check an API key from {Client}: its budget of failed attempts is spent; retry after {RetryAfterSeconds} s")]
     public static partial void AuthFailureBudgetSpent(ILogger logger, string client, int retryAfterSeconds);
+
+    [LoggerMessage(EventId = 1019, Level = LogLevel.Information, Message = "Module {Module} is ready ({Detail})")]
+    public static partial void ModuleReady(ILogger logger, string module, string detail);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Critical, Message = "Module {Module} failed to start: {Reason}; stopping")]
+    public static partial void ModuleFailed(ILogger logger, string module, string reason);
 }

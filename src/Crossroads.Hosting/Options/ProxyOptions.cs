@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace Crossroads.Hosting;
 
 /// <summary>
@@ -11,12 +13,15 @@ public sealed class ProxyOptions
     public const string SectionName = "Proxy";
 
     /// <summary>Addresses of trusted proxies (e.g. <c>10.0.0.5</c>).</summary>
+    [Description("Address of a trusted reverse proxy: its X-Forwarded-For/-Proto name the client (for logs, auth, rate limits).")]
     public IList<string> KnownProxies { get; } = [];
 
     /// <summary>Networks of trusted proxies in CIDR form (e.g. <c>10.0.0.0/8</c>).</summary>
+    [Description("Network (CIDR) of trusted reverse proxies.")]
     public IList<string> KnownNetworks { get; } = [];
 
     /// <summary>How many proxies in front of the server to unwrap (default 1).</summary>
+    [Description("How many trusted proxies in front of the server to unwrap.")]
     public int ForwardLimit { get; set; } = 1;
 
     /// <summary>True when any proxy is trusted.</summary>

@@ -11,15 +11,24 @@ using Microsoft.Extensions.Logging;
 namespace Crossroads.Hosting.RateLimiting;
 
 /// <summary>
-/// Builds the global partitioned token-bucket limiter: separate read and write budgets per client, probes and
+/// Builds the global partitioned token-bucket limiter: separate read and write budgets per client and per module
+/// (a module's own budgets when it declares them, else the chassis' <c>RateLimits:Reads</c>/<c>Writes</c>), probes and
 /// <c>/metrics</c> exempt, rejections answered with 429 problem+json and <c>Retry-After</c>.
 /// </summary>
 internal static class RateLimiterSetup
 {
-    public static void Configure(RateLimiterOptions options, RateLimitOptions settings)
+    public static void Configure(RateLimiterOptions options, RateLimitOptions settings, ModuleSet modules)
     {
-        var reads = ToLimiterOptions(settings.Reads);
-        var writes = ToLimiterOptions(settings.Writes);
+        // Index 0 is the chassis default; module i uses policy i + 1 (its own, or a copy of the default).
+        var policies = new BudgetPolicy[modules.Modules.Count + 1];
+        policies[0] = new BudgetPolicy(settings.Reads, settings.Writes, RateLimitScope.Client);
+        for (int i = 0; i < modules.Modules.Count; i++)
+        {
+            policies[i + 1] = settings.Modules.TryGetValue(modules.Modules[i].Identity.Name, out var own)
+                ? new BudgetPolicy(own.Reads, own.Writes, own.PartitionBy)
+                : policies[0];
+        }
+
         var enabled = settings.Enabled;
         options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, RateLimitPartitionKey>(context =>
@@ -30,11 +39,15 @@ internal static class RateLimiterSetup
                 return RateLimitPartition.GetNoLimiter(default(RateLimitPartitionKey));
             }
 
+            int policy = PolicyIndex(endpoint);
             var kind = endpoint?.Metadata.GetMetadata<WriteAccessMetadata>() is null ? AccessKind.Read : AccessKind.Write;
-            var key = new RateLimitPartitionKey(kind, ClientOf(context));
-            return RateLimitPartition.GetTokenBucketLimiter(key, k => k.Kind == AccessKind.Write ? writes : reads);
+            var client = policies[policy].PartitionBy == RateLimitScope.Address
+                ? ClientKey.For(context.Connection.RemoteIpAddress)
+                : ClientOf(context);
+            var key = new RateLimitPartitionKey(policy, kind, client);
+            return RateLimitPartition.GetTokenBucketLimiter(key, k => k.Kind == AccessKind.Write ? policies[k.Policy].WriteLimiter : policies[k.Policy].ReadLimiter);
         });
-        options.OnRejected = (context, _) => RejectAsync(context, settings);
+        options.OnRejected = (context, _) => RejectAsync(context, policies);
     }
 
     internal static TokenBucketRateLimiterOptions ToLimiterOptions(TokenBucketSettings settings)
@@ -81,11 +94,16 @@ internal static class RateLimiterSetup
             ? "key:" + keyName
             : ClientKey.For(context.Connection.RemoteIpAddress);
 
-    private static async ValueTask RejectAsync(OnRejectedContext rejected, RateLimitOptions settings)
+    private static int PolicyIndex(Endpoint? endpoint) =>
+        endpoint?.Metadata.GetMetadata<ModuleEndpointMetadata>() is { } module ? module.Index + 1 : 0;
+
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, BudgetPolicy[] policies)
     {
         var context = rejected.HttpContext;
-        var isWrite = context.GetEndpoint()?.Metadata.GetMetadata<WriteAccessMetadata>() is not null;
-        var budget = isWrite ? settings.Writes : settings.Reads;
+        var endpoint = context.GetEndpoint();
+        var isWrite = endpoint?.Metadata.GetMetadata<WriteAccessMetadata>() is not null;
+        var policy = policies[PolicyIndex(endpoint)];
+        var budget = isWrite ? policy.Writes : policy.Reads;
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
             ? wait.TotalSeconds
             : 1 / budget.PermitsPerSecond;
@@ -96,5 +114,13 @@ internal static class RateLimiterSetup
             context,
             StatusCodes.Status429TooManyRequests,
             FormattableString.Invariant($"The {(isWrite ? "write" : "read")} rate limit of {budget.PermitsPerSecond} requests per second (burst {budget.Burst}) for this client was exceeded; retry after {seconds} s.")).ConfigureAwait(false);
+    }
+
+    /// <summary>One set of budgets with its limiter options built once.</summary>
+    private sealed record BudgetPolicy(TokenBucketSettings Reads, TokenBucketSettings Writes, RateLimitScope PartitionBy)
+    {
+        public TokenBucketRateLimiterOptions ReadLimiter { get; } = ToLimiterOptions(Reads);
+
+        public TokenBucketRateLimiterOptions WriteLimiter { get; } = ToLimiterOptions(Writes);
     }
 }

@@ -11,6 +11,23 @@ internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOpti
         Check(options.Reads, "RateLimits:Reads", failures);
         Check(options.Writes, "RateLimits:Writes", failures);
         Check(options.AuthFailures, "RateLimits:AuthFailures", failures);
+        foreach (var (moduleName, module) in options.Modules)
+        {
+            string key = $"RateLimits:Modules:{moduleName}";
+            // Settings of a module that is switched off are kept (and checked) so switching it back on needs no edit.
+            if (!ModuleCatalog.All.Any(m => string.Equals(m.Name, moduleName, StringComparison.OrdinalIgnoreCase)))
+            {
+                failures.Add($"{key}: no such module (modules: {string.Join(", ", ModuleCatalog.All.Select(static m => m.Name))})");
+                continue;
+            }
+
+            Check(module.Reads, key + ":Reads", failures);
+            Check(module.Writes, key + ":Writes", failures);
+            if (!Enum.IsDefined(module.PartitionBy))
+            {
+                failures.Add($"{key}:PartitionBy: must be Client or Address, got {module.PartitionBy}");
+            }
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -13,26 +13,24 @@ public static class RoutingTableApi
 {
     private const string ExplainSuffix = "/explain";
 
-    /// <summary>Maps the routing-table endpoints.</summary>
+    /// <summary>Maps the routing-table endpoints (on the module's route group; the OpenAPI tag comes from the group).</summary>
     public static IEndpointRouteBuilder MapRoutingTableApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var api = endpoints.MapGroup(string.Empty).WithTags("Routing table");
-
-        api.MapGet("/destination/{**ip}", GetDestination)
+        endpoints.MapGet("/destination/{**ip}", GetDestination)
             .WithName("LookupDestination")
             .WithSummary("Longest-prefix match of an address (or of a CIDR's network address); '/explain' lists every matching route.");
-        api.MapPost("/destinations", PostDestinations)
+        endpoints.MapPost("/destinations", PostDestinations)
             .WithName("LookupDestinations")
             .WithSummary("Batch lookup: a JSON array of addresses; one result per address, all from one table snapshot.");
-        api.MapPut("/prefix/{**path}", PutMetric)
+        endpoints.MapPut("/prefix/{**path}", PutMetric)
             .WithName("UpdateMetric")
             .WithSummary("/prefix/{prefix}/nh/{nh}/metric/{metric}[/match/{exact|orlonger}]: set the metric of matching routes (default orlonger).")
             .RequireWriteAccess();
-        api.MapGet("/routes", GetRoutes)
+        endpoints.MapGet("/routes", GetRoutes)
             .WithName("ListRoutes")
             .WithSummary("Routes equal to (exact) or inside (orlonger, default) a prefix, or all routes; paged with limit and cursor.");
-        api.MapGet("/health", GetHealth)
+        endpoints.MapGet("/health", GetHealth)
             .WithName("Health")
             .WithSummary("The Python service's health answer: status and routes loaded.")
             .WithMetadata(OperationsEndpointMetadata.Instance); // a probe: no key, no rate limit
@@ -85,7 +83,7 @@ public static class RoutingTableApi
     }
 
     internal static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> PostDestinations(
-        HttpRequest request, RoutingTableState state, RoutingTableSettings settings, RoutingTableMetrics metrics)
+        HttpRequest request, RoutingTableState state, RoutingTableOptions settings, RoutingTableMetrics metrics)
     {
         if (state.Table is not { } table)
         {
@@ -196,7 +194,7 @@ public static class RoutingTableApi
     }
 
     internal static Results<Ok<RoutesPage>, ProblemHttpResult> GetRoutes(
-        RoutingTableState state, RoutingTableSettings settings, RoutingTableMetrics metrics,
+        RoutingTableState state, RoutingTableOptions settings, RoutingTableMetrics metrics,
         string? prefix = null, string? match = null, string? limit = null, string? cursor = null)
     {
         if (state.Table is not { } table)
@@ -251,12 +249,12 @@ public static class RoutingTableApi
         return TypedResults.Ok(new RoutesPage(routes, end - first, next));
     }
 
-    internal static IResult GetHealth(RoutingTableState state)
+    internal static IResult GetHealth(RoutingTableState state, [FromKeyedServices(ModuleCatalog.Names.RoutingTable)] ModuleStatus status)
     {
         if (state.Table is not { } table)
         {
             return TypedResults.Json(
-                new LegacyHealthResponse(state.Failure is null ? "loading" : "failed", 0, 0, 0, 0),
+                new LegacyHealthResponse(status.State == ModuleState.Failed ? "failed" : "loading", 0, 0, 0, 0),
                 RoutingTableJsonContext.Default.LegacyHealthResponse,
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }

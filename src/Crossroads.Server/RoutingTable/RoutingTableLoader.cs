@@ -7,27 +7,28 @@ using Crossroads.RoutingTable.Loading;
 namespace Crossroads.Server.RoutingTable;
 
 /// <summary>
-/// Loads the table in the background so probes answer at once (startup/ready say 503 until it is in);
-/// a load failure stops the process, which then exits non-zero with the one-line reason.
+/// Loads the table in the background so probes answer at once (startup/ready say 503 until it is in) and reports
+/// the module's status; a failed load stops the process, which exits 3 with the one-line reason.
 /// </summary>
 internal sealed partial class RoutingTableLoader(
-    RoutingTableSettings settings,
+    RoutingTableOptions settings,
     RoutingTableState state,
-    StartupState startup,
-    IHostApplicationLifetime lifetime,
-    ILogger<RoutingTableLoader> logger) : BackgroundService
+    [FromKeyedServices(ModuleCatalog.Names.RoutingTable)] ModuleStatus status,
+    ILoggerFactory loggers) : BackgroundService
 {
+    private readonly ILogger _logger = loggers.CreateLogger(ModuleCatalog.RoutingTable.LogCategory);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
         try
         {
-            var table = await Task.Run(() => DurableRouteTable.Open(settings.RoutesFile, settings.JournalPath, settings.MaxMetric), stoppingToken)
+            var table = await Task.Run(() => DurableRouteTable.Open(settings.RoutesFile, settings.JournalPath(), settings.MaxMetric), stoppingToken)
                 .ConfigureAwait(false);
             state.Publish(table);
             var stats = table.Statistics;
             LogLoaded(
-                logger,
+                _logger,
                 table.Table.Current.RouteCount,
                 settings.RoutesFile,
                 stats.LoadTime.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture),
@@ -36,26 +37,23 @@ internal sealed partial class RoutingTableLoader(
                 table.JournalPath);
             if (stats.DroppedTornTail)
             {
-                LogTornTail(logger, table.JournalPath);
+                LogTornTail(_logger, table.JournalPath);
             }
 
             if (stats.CompactionError is { } compactionError)
             {
-                LogCompactionFailed(logger, compactionError);
+                LogCompactionFailed(_logger, compactionError);
             }
 
-            startup.MarkStarted();
+            status.MarkReady($"{table.Table.Current.RouteCount} routes");
         }
         catch (Exception e) when (e is RouteFileException or JournalException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             string message = e is IOException or UnauthorizedAccessException
-                ? $"ROUTES_FILE/DATA_DIR: cannot read routes file '{settings.RoutesFile}' or journal '{settings.JournalPath}': {e.Message}"
+                ? $"ROUTES_FILE/DATA_DIR: cannot read routes file '{settings.RoutesFile}' or journal '{settings.JournalPath()}': {e.Message}"
                 : e.Message;
-            state.Fail(message);
-            LogLoadFailed(logger, message);
-            // Stopping while the host is still starting cancels Kestrel's bind and surfaces as an unrelated
-            // exception; stop once started (runs at once if it already has).
-            lifetime.ApplicationStarted.Register(lifetime.StopApplication);
+            LogLoadFailed(_logger, message);
+            status.MarkFailed(message); // the chassis stops the process: exit 3, one stderr line naming the module
         }
     }
 

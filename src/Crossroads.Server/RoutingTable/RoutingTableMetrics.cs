@@ -1,13 +1,11 @@
 using System.Diagnostics.Metrics;
+using Crossroads.Hosting;
 
 namespace Crossroads.Server.RoutingTable;
 
 /// <summary>The Python service's metric names, so its dashboards and alerts keep working.</summary>
 public sealed class RoutingTableMetrics
 {
-    /// <summary>Meter name (the chassis exports meters named Crossroads.*).</summary>
-    public const string MeterName = "Crossroads.RoutingTable";
-
     private static readonly double[] LatencyBuckets =
         [0.000_001, 0.000_002_5, 0.000_005, 0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01];
 
@@ -19,7 +17,7 @@ public sealed class RoutingTableMetrics
     public RoutingTableMetrics(IMeterFactory meterFactory, RoutingTableState state)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(MeterName);
+        var meter = meterFactory.Create(ModuleCatalog.RoutingTable.MeterName);
         _lookups = meter.CreateCounter<long>("routing_lookups_total", description: "Destination lookups by outcome.");
         _lookupLatency = meter.CreateHistogram("routing_lookup_latency_seconds", unit: "s", description: "Time to parse and resolve one destination.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });

@@ -1,20 +1,49 @@
+using Crossroads.Hosting;
 
 namespace Crossroads.Server.RoutingTable;
 
-/// <summary>Registers the routing-table module.</summary>
-public static class RoutingTableModule
+/// <summary>
+/// The IP routing table: longest-prefix match over the routes file, metric updates made durable by the journal, the
+/// Python service's API at its root paths. Loads in the background; 503 until loaded.
+/// </summary>
+public sealed class RoutingTableModule : CrossroadsModule
 {
-    /// <summary>Adds settings, the background loader, metrics, JSON contracts and the readiness check.</summary>
-    public static WebApplicationBuilder AddRoutingTable(this WebApplicationBuilder builder)
+    /// <inheritdoc />
+    public override ModuleIdentity Identity => ModuleCatalog.RoutingTable;
+
+    /// <inheritdoc />
+    public override bool LoadsInBackground => true;
+
+    /// <summary>The Python service's environment names, plus <c>DATA_DIR</c>.</summary>
+    public override IReadOnlyList<ConfigurationAlias> Aliases { get; } =
+    [
+        new("ROUTES_FILE", nameof(RoutingTableOptions.RoutesFile)),
+        new("MAX_METRIC", nameof(RoutingTableOptions.MaxMetric)),
+        new("DATA_DIR", nameof(RoutingTableOptions.DataDirectory)),
+    ];
+
+    /// <summary>
+    /// Lookup clients are a few busy internal services (a load balancer, a route server): one client may use all
+    /// that one core serves (~50-70k lookups/s over HTTP here), so the read budget sits well above it. Writes stay limited.
+    /// </summary>
+    public override ModuleRateLimitOptions RateLimits { get; } = new()
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var settings = RoutingTableSettings.Read(builder.Configuration);
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton<RoutingTableState>();
-        builder.Services.AddSingleton<RoutingTableMetrics>();
-        builder.Services.AddHostedService<RoutingTableLoader>();
-        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, RoutingTableJsonContext.Default));
-        builder.Services.AddHealthChecks().AddCheck<RoutingTableHealthCheck>("routing_table", tags: ["ready"]);
-        return builder;
+        Reads = new TokenBucketSettings { PermitsPerSecond = 500_000, Burst = 1_000_000 },
+        Writes = new TokenBucketSettings { PermitsPerSecond = 50, Burst = 100 },
+        PartitionBy = RateLimitScope.Client,
+    };
+
+    /// <inheritdoc />
+    public override void AddServices(ModuleServices module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        module.AddOptions<RoutingTableOptions>();
+        module.Services.AddSingleton<RoutingTableState>();
+        module.Services.AddSingleton<RoutingTableMetrics>();
+        module.Services.AddHostedService<RoutingTableLoader>();
+        module.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, RoutingTableJsonContext.Default));
     }
+
+    /// <inheritdoc />
+    public override void MapEndpoints(IEndpointRouteBuilder group) => group.MapRoutingTableApi();
 }

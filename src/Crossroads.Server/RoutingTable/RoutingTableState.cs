@@ -10,12 +10,7 @@ public sealed class RoutingTableState : IDisposable
     /// <summary>The table, or null while loading.</summary>
     public DurableRouteTable? Table => Volatile.Read(ref _table);
 
-    /// <summary>Why loading failed (one line), or null.</summary>
-    public string? Failure { get; private set; }
-
     internal void Publish(DurableRouteTable table) => Volatile.Write(ref _table, table);
-
-    internal void Fail(string message) => Failure = message;
 
     /// <summary>Closes the journal (the container disposes this singleton at shutdown).</summary>
     public void Dispose() => Interlocked.Exchange(ref _table, null)?.Dispose();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -41,26 +42,35 @@ public sealed class ChassisServer : IAsyncDisposable
         var logs = new LogCapture();
         var app = Build([.. settings ?? []], logs, configure);
         await app.StartAsync();
+        var server = new ChassisServer(app, logs);
         if (markStarted)
         {
-            app.Services.GetRequiredService<StartupState>().MarkStarted();
+            server.MarkReady();
         }
 
-        return new ChassisServer(app, logs);
+        return server;
     }
+
+    /// <summary>Reports the test module's (background) load as finished, as a module's loader would.</summary>
+    public void MarkReady() => App.Services.GetRequiredKeyedService<ModuleStatus>(TestModule.Name).MarkReady();
 
     /// <summary>Builds (without starting) the test application the way a server's Program would.</summary>
     public static WebApplication Build(string[] settings, LogCapture logs, Action<WebApplicationBuilder>? configure = null)
     {
         string[] args = ["--urls=http://127.0.0.1:0", "--Shutdown:DrainDelaySeconds=0", "--Logging:LogLevel:Default=Debug", .. settings];
-        var builder = WebApplication.CreateBuilder(args);
-        builder.AddCrossroadsHosting();
-        builder.Logging.AddProvider(logs);
-        configure?.Invoke(builder);
-        var app = builder.Build();
-        app.UseCrossroadsHosting();
-        app.MapCrossroadsOperations();
+        return CrossroadsHost.Build(
+            args,
+            [new TestModule()],
+            builder =>
+            {
+                builder.Logging.AddProvider(logs);
+                configure?.Invoke(builder);
+            });
+    }
 
+    /// <summary>Maps the test module's endpoints: reads, a write, an upload, failures, slow and logging endpoints.</summary>
+    internal static void MapTestEndpoints(IEndpointRouteBuilder app)
+    {
         app.MapGet("/items", () => "read");
         app.MapPost("/items", (HttpContext context, ILogger<ChassisServer> logger) =>
         {
@@ -96,7 +106,6 @@ public sealed class ChassisServer : IAsyncDisposable
             logger.LogInformation("hello from endpoint");
             return "logged";
         });
-        return app;
     }
 
     public HttpClient NewClient() => new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
