@@ -54,7 +54,7 @@ public static class CrossroadsHostingExtensions
 
         var catalog = new OptionsCatalog();
         services.AddSingleton(catalog);
-        var moduleSet = new ModuleSet(enabled);
+        var moduleSet = new ModuleSet(enabled, modules ?? []);
         services.AddSingleton(moduleSet);
         AddModuleRateLimitDefaults(services, enabled);
         AddChassisOptions(services, configuration, catalog);

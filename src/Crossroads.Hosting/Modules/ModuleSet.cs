@@ -3,14 +3,18 @@ namespace Crossroads.Hosting;
 /// <summary>The enabled modules of this process, in composition order, with their statuses.</summary>
 public sealed class ModuleSet
 {
-    internal ModuleSet(IReadOnlyList<CrossroadsModule> modules)
+    internal ModuleSet(IReadOnlyList<CrossroadsModule> modules, IReadOnlyList<CrossroadsModule> composed)
     {
         Modules = modules;
+        Composed = composed;
         Statuses = [.. modules.Select(static m => new ModuleStatus(m.Identity))];
     }
 
     /// <summary>The enabled modules.</summary>
     public IReadOnlyList<CrossroadsModule> Modules { get; }
+
+    /// <summary>Every module the server was composed with, switched on or off.</summary>
+    public IReadOnlyList<CrossroadsModule> Composed { get; }
 
     /// <summary>One status per enabled module, in the same order.</summary>
     public IReadOnlyList<ModuleStatus> Statuses { get; }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Crossroads.Hosting.Validation;
 
 /// <summary>Checks the <c>RateLimits</c> section: rates and bursts must be positive so a bucket can ever refill.</summary>
-internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>
+internal sealed class RateLimitOptionsValidator(ModuleSet modules) : IValidateOptions<RateLimitOptions>
 {
     public ValidateOptionsResult Validate(string? name, RateLimitOptions options)
     {
@@ -15,9 +15,9 @@ internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOpti
         {
             string key = $"RateLimits:Modules:{moduleName}";
             // Settings of a module that is switched off are kept (and checked) so switching it back on needs no edit.
-            if (!ModuleCatalog.All.Any(m => string.Equals(m.Name, moduleName, StringComparison.OrdinalIgnoreCase)))
+            if (!modules.Composed.Any(m => string.Equals(m.Identity.Name, moduleName, StringComparison.OrdinalIgnoreCase)))
             {
-                failures.Add($"{key}: no such module (modules: {string.Join(", ", ModuleCatalog.All.Select(static m => m.Name))})");
+                failures.Add($"{key}: no such module (modules: {string.Join(", ", modules.Composed.Select(static m => m.Identity.Name))})");
                 continue;
             }
 
