@@ -45,5 +45,5 @@ internal static class OpenTelemetrySetup
         return true;
     }
 
-    private const string PrometheusPrefix = Metrics.PrometheusCollector.MeterPrefix;
+    private const string PrometheusPrefix = ModuleCatalog.MeterPrefix;
 }
