@@ -56,9 +56,14 @@ public sealed class PostgresServerTests(PostgresServer server)
     [PostgresFact]
     public async Task The_server_runs_as_a_non_root_user_that_owns_its_data_directory()
     {
-        string connectionString = await server.CreateDatabaseAsync();
-        int backendPid = Convert.ToInt32(await ScalarAsync(connectionString, "SELECT pg_backend_pid()"), System.Globalization.CultureInfo.InvariantCulture);
-        string dataDirectory = (string)(await ScalarAsync(connectionString, "SELECT current_setting('data_directory')"))!;
+        // The connection stays open so that its backend process exists while it is inspected.
+        await using var connection = new NpgsqlConnection(await server.CreateDatabaseAsync());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_backend_pid(), current_setting('data_directory')", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        int backendPid = reader.GetInt32(0);
+        string dataDirectory = reader.GetString(1);
         int postmasterPid = server.PostmasterPid ?? throw new InvalidOperationException("no postmaster.pid while running");
 
         Assert.Equal(server.DataDirectory, dataDirectory);

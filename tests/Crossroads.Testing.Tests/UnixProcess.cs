@@ -7,10 +7,10 @@ namespace Crossroads.Testing.Tests;
 internal static class UnixProcess
 {
     /// <summary>The effective uid of a process (<c>/proc/PID/status</c>, line <c>Uid: real effective saved fs</c>).</summary>
-    public static int EffectiveUid(int pid) => int.Parse(StatusField(pid, "Uid:")![1], CultureInfo.InvariantCulture);
+    public static int EffectiveUid(int pid) => int.Parse(Uids(pid)[1], CultureInfo.InvariantCulture);
 
     /// <summary>The real uid of a process.</summary>
-    public static int RealUid(int pid) => int.Parse(StatusField(pid, "Uid:")![0], CultureInfo.InvariantCulture);
+    public static int RealUid(int pid) => int.Parse(Uids(pid)[0], CultureInfo.InvariantCulture);
 
     /// <summary>Whether the process still exists and is not a zombie waiting for its parent.</summary>
     public static bool IsAlive(int pid)
@@ -33,6 +33,8 @@ internal static class UnixProcess
 
     /// <summary>The effective uid of this test process.</summary>
     public static int OwnUid() => int.Parse(Run("id", "-u"), CultureInfo.InvariantCulture);
+
+    private static string[] Uids(int pid) => StatusField(pid, "Uid:") ?? throw new InvalidOperationException($"process {pid} does not exist");
 
     private static string[]? StatusField(int pid, string name)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
@@ -28,6 +29,7 @@ public sealed partial class PostgresServer : IAsyncLifetime, IAsyncDisposable
 
     private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(120);
 
+    private readonly ConcurrentDictionary<string, bool> _handedOut = new(StringComparer.Ordinal);
     private TempDirectory? _root;
     private string? _bin;
     private bool _asServerUser;
@@ -149,7 +151,9 @@ public sealed partial class PostgresServer : IAsyncLifetime, IAsyncDisposable
             }
         }
 
-        return ConnectionString(database);
+        string connectionString = ConnectionString(database);
+        _handedOut.TryAdd(connectionString, true);
+        return connectionString;
     }
 
     /// <summary>The connection string of a database of this server: <c>Host=127.0.0.1;Port=…;Username=postgres;Database=…</c>.</summary>
@@ -158,13 +162,14 @@ public sealed partial class PostgresServer : IAsyncLifetime, IAsyncDisposable
 
     /// <summary>
     /// Stops the server (<paramref name="mode"/>) and starts it again on the same port and data. Open connections
-    /// break; idle pooled connections are cleared, so the next <c>OpenAsync</c> reaches the new server.
+    /// break; idle pooled connections to this server's databases are cleared, so the next <c>OpenAsync</c> reaches
+    /// the new server.
     /// </summary>
     public async Task RestartAsync(PostgresShutdownMode mode = PostgresShutdownMode.Fast)
     {
         EnsureRunning();
         await StopServerAsync(mode).ConfigureAwait(false);
-        NpgsqlConnection.ClearAllPools();
+        ClearPools();
         await StartServerAsync(Port).ConfigureAwait(false);
     }
 
@@ -198,7 +203,7 @@ public sealed partial class PostgresServer : IAsyncLifetime, IAsyncDisposable
             }
         }
 
-        NpgsqlConnection.ClearAllPools();
+        ClearPools();
         _root.Dispose();
         _root = null;
         if (failure is not null)
@@ -211,6 +216,19 @@ public sealed partial class PostgresServer : IAsyncLifetime, IAsyncDisposable
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
     private static partial Regex DatabaseName();
+
+    /// <summary>
+    /// Clears the pools of the connection strings this server handed out, and only those: ClearAllPools would also
+    /// close idle connections of tests running meanwhile against other servers.
+    /// </summary>
+    private void ClearPools()
+    {
+        foreach (string connectionString in _handedOut.Keys)
+        {
+            using var connection = new NpgsqlConnection(connectionString);
+            NpgsqlConnection.ClearPool(connection);
+        }
+    }
 
     private void EnsureRunning()
     {
