@@ -27,6 +27,7 @@ public sealed class PostgresServerLifecycleTests
         await server.DisposeAsync();
 
         Assert.False(server.IsRunning);
+        Assert.Null(server.PostmasterPid);
         Assert.False(Directory.Exists(root), $"{root} still exists after dispose");
         Assert.False(UnixProcess.IsAlive(pid), $"postmaster {pid} still runs after dispose");
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);

@@ -57,13 +57,10 @@ public sealed partial class PostgresServer : IAsyncLifetime, IAsyncDisposable
     {
         get
         {
-            string pidFile = Path.Combine(DataDirectory, "postmaster.pid");
-            if (_root is null || !File.Exists(pidFile))
-            {
-                return null;
-            }
-
-            return int.Parse(File.ReadLines(pidFile).First(), CultureInfo.InvariantCulture);
+            string? pidFile = _root is null ? null : Path.Combine(DataDirectory, "postmaster.pid");
+            return pidFile is not null && File.Exists(pidFile)
+                ? int.Parse(File.ReadLines(pidFile).First(), CultureInfo.InvariantCulture)
+                : null;
         }
     }
 
