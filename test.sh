@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs what the tests need on a fresh Debian machine (as root):
-# promtool (package prometheus) validates /metrics output; yamllint checks the deployment manifests.
+# promtool (package prometheus) validates /metrics output; yamllint checks the deployment manifests; the database
+# tests start PostgreSQL servers of their own (package postgresql; see tests/Crossroads.Testing/PostgresServer.cs) on
+# free ports, so the cluster the package may create and start on 5432 is never used.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v yamllint >/dev/null 2>&1 || need+=(yamllint)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing: ${need[*]}"

@@ -53,25 +53,18 @@ public sealed class ListenSettingsTests
     [Fact]
     public async Task HOST_and_PORT_win_over_the_container_preset_ASPNETCORE_HTTP_PORTS()
     {
-        int port = FreePort();
+        int port = FreePort.OnLoopback();
         await using var server = ChildServerFor(port);
         await server.WaitUntilReadyAsync();
         using var response = await server.Client.GetAsync("/health");
         Assert.True(response.IsSuccessStatusCode, $"server not on PORT={port}: {response.StatusCode}");
     }
 
-    private static Infrastructure.ChildServer ChildServerFor(int port) =>
+    private static ChildProcessServer ChildServerFor(int port) =>
         Infrastructure.ChildServer.StartBundledWithoutUrls(new Dictionary<string, string>
         {
             ["ASPNETCORE_HTTP_PORTS"] = "1", // what a base image presets; must lose to PORT
             ["HOST"] = "127.0.0.1",
             ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, port);
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -108,7 +108,7 @@ public sealed class ChassisServer : IAsyncDisposable
         });
     }
 
-    public HttpClient NewClient() => new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    public HttpClient NewClient() => LoopbackHttp.NewClient(BaseAddress);
 
     public async ValueTask DisposeAsync()
     {

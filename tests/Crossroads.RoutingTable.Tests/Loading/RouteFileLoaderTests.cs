@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Crossroads.RoutingTable.Addressing;
 using Crossroads.RoutingTable.Loading;
-using Crossroads.RoutingTable.Tests.Support;
 
 namespace Crossroads.RoutingTable.Tests.Loading;
 

@@ -89,40 +89,10 @@ public sealed class RoutingServer : IAsyncDisposable
     }
 
     /// <summary>Polls <c>/health/ready</c> until 200 (the table loads in the background).</summary>
-    public static async Task WaitUntilReadyAsync(HttpClient client, Func<bool>? gaveUp = null)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // A child process may not be listening yet.
-            }
+    public static Task WaitUntilReadyAsync(HttpClient client) =>
+        LoopbackHttp.WaitUntilOkAsync(client, "/health/ready", LoopbackHttp.DefaultTimeout);
 
-            if (gaveUp?.Invoke() == true)
-            {
-                throw new InvalidOperationException("the server stopped before it became ready");
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("the server did not become ready within 30 s");
-            }
-
-            await Task.Delay(20);
-        }
-    }
-
-    public static HttpClient NewClient(Uri baseAddress) =>
-        new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    public static HttpClient NewClient(Uri baseAddress) => LoopbackHttp.NewClient(baseAddress);
 
     public async ValueTask DisposeAsync()
     {
