@@ -1,10 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,22 +14,21 @@ namespace Crossroads.Hosting.Tests.Infrastructure;
 /// </summary>
 public sealed class ChassisServer : IAsyncDisposable
 {
-    private ChassisServer(WebApplication app, LogCapture logs)
+    private readonly InProcessServer _server;
+
+    private ChassisServer(InProcessServer server, LogCapture logs)
     {
-        App = app;
+        _server = server;
         Logs = logs;
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        BaseAddress = new Uri(address);
-        Client = NewClient();
     }
 
-    public WebApplication App { get; }
+    public WebApplication App => _server.App;
 
     public LogCapture Logs { get; }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _server.BaseAddress;
 
-    public HttpClient Client { get; }
+    public HttpClient Client => _server.Client;
 
     /// <summary>Hex SHA-256 of a key's UTF-8 bytes, as operators compute it with <c>printf %s KEY | sha256sum</c>.</summary>
     public static string Sha256Hex(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
@@ -40,9 +36,7 @@ public sealed class ChassisServer : IAsyncDisposable
     public static async Task<ChassisServer> StartAsync(IEnumerable<string>? settings = null, bool markStarted = true, Action<WebApplicationBuilder>? configure = null)
     {
         var logs = new LogCapture();
-        var app = Build([.. settings ?? []], logs, configure);
-        await app.StartAsync();
-        var server = new ChassisServer(app, logs);
+        var server = new ChassisServer(await InProcessServer.StartAsync(Build([.. settings ?? []], logs, configure)), logs);
         if (markStarted)
         {
             server.MarkReady();
@@ -57,7 +51,7 @@ public sealed class ChassisServer : IAsyncDisposable
     /// <summary>Builds (without starting) the test application the way a server's Program would.</summary>
     public static WebApplication Build(string[] settings, LogCapture logs, Action<WebApplicationBuilder>? configure = null)
     {
-        string[] args = ["--urls=http://127.0.0.1:0", "--Shutdown:DrainDelaySeconds=0", "--Logging:LogLevel:Default=Debug", .. settings];
+        string[] args = [InProcessServer.LoopbackUrls, "--Shutdown:DrainDelaySeconds=0", "--Logging:LogLevel:Default=Debug", .. settings];
         return CrossroadsHost.Build(
             args,
             [new TestModule()],
@@ -108,20 +102,7 @@ public sealed class ChassisServer : IAsyncDisposable
         });
     }
 
-    public HttpClient NewClient() => LoopbackHttp.NewClient(BaseAddress);
+    public HttpClient NewClient() => _server.NewClient();
 
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await App.StopAsync(timeout.Token);
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
-        await App.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -1,8 +1,5 @@
 using Crossroads.Server.RoutingTable;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Crossroads.Server.Tests.Infrastructure;
@@ -13,26 +10,25 @@ namespace Crossroads.Server.Tests.Infrastructure;
 /// </summary>
 public sealed class RoutingServer : IAsyncDisposable
 {
-    private RoutingServer(WebApplication app, string routesFile, string dataDirectory, string[] extra)
+    private readonly InProcessServer _server;
+
+    private RoutingServer(InProcessServer server, string routesFile, string dataDirectory, string[] extra)
     {
-        App = app;
+        _server = server;
         RoutesFile = routesFile;
         DataDirectory = dataDirectory;
         Extra = extra;
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        BaseAddress = new Uri(address);
-        Client = NewClient(BaseAddress);
     }
 
-    public WebApplication App { get; }
+    public WebApplication App => _server.App;
 
     public string RoutesFile { get; }
 
     public string DataDirectory { get; }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _server.BaseAddress;
 
-    public HttpClient Client { get; }
+    public HttpClient Client => _server.Client;
 
     private string[] Extra { get; }
 
@@ -41,7 +37,7 @@ public sealed class RoutingServer : IAsyncDisposable
     /// <summary>The arguments every in-process test server gets: loopback port 0, no rate limits, no drain delay, quiet logs.</summary>
     public static string[] Arguments(string routesFile, string dataDirectory, IEnumerable<string>? extra = null) =>
     [
-        "--urls", "http://127.0.0.1:0",
+        InProcessServer.LoopbackUrls,
         "--ROUTES_FILE", routesFile,
         "--DATA_DIR", dataDirectory,
         "--RateLimits:Enabled", "false",
@@ -76,9 +72,8 @@ public sealed class RoutingServer : IAsyncDisposable
     /// <summary>Starts without waiting for the table (for load-failure tests).</summary>
     public static async Task<RoutingServer> StartUnreadyAsync(string routesFile, string dataDirectory, params string[] extra)
     {
-        var app = CrossroadsApp.Build(Arguments(routesFile, dataDirectory, extra));
-        await app.StartAsync();
-        return new RoutingServer(app, routesFile, dataDirectory, extra);
+        var server = await InProcessServer.StartAsync(CrossroadsApp.Build(Arguments(routesFile, dataDirectory, extra)));
+        return new RoutingServer(server, routesFile, dataDirectory, extra);
     }
 
     /// <summary>Stops this server and starts a new one on the same routes file and DATA_DIR.</summary>
@@ -94,18 +89,5 @@ public sealed class RoutingServer : IAsyncDisposable
 
     public static HttpClient NewClient(Uri baseAddress) => LoopbackHttp.NewClient(baseAddress);
 
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await App.StopAsync(timeout.Token);
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
-        await App.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
