@@ -26,6 +26,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace Crossroads.Hosting;
 
@@ -76,7 +77,6 @@ public static class CrossroadsHostingExtensions
             .AddCheck<DrainHealthCheck>(HealthTags.DrainingCheckName, tags: [HealthTags.Ready]);
 
         services.AddMetrics();
-        services.TryAddSingleton<PrometheusCollector>();
         services.TryAddSingleton<ProcessMetrics>();
         services.TryAddSingleton<RequestActivityListener>();
 
@@ -101,7 +101,7 @@ public static class CrossroadsHostingExtensions
                 TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
             });
 
-        if (OpenTelemetrySetup.TryAdd(builder))
+        if (OpenTelemetrySetup.Add(builder))
         {
             services.AddSingleton(new OtlpEnabledMarker(configuration[OpenTelemetrySetup.EndpointKey]!));
         }
@@ -144,7 +144,7 @@ public static class CrossroadsHostingExtensions
         // Created now, not on first use: listeners must exist before requests and module instruments, and
         // resolving the key store validates Auth and logs the "no keys" warning at start.
         services.GetRequiredService<RequestActivityListener>();
-        services.GetRequiredService<PrometheusCollector>();
+        services.GetRequiredService<MeterProvider>();
         services.GetRequiredService<ProcessMetrics>();
         services.GetRequiredService<ApiKeyStore>();
         if (services.GetService<OtlpEnabledMarker>() is { } otlp)
@@ -160,7 +160,6 @@ public static class CrossroadsHostingExtensions
         }
 
         app.UseMiddleware<CorrelationMiddleware>();      // request id and log scope cover everything below
-        app.UseMiddleware<HttpMetricsMiddleware>();      // sees the final status, including the exception handler's 500
         app.UseExceptionHandler();                       // exceptions below become problem+json
         app.UseStatusCodePages();                        // empty 4xx/5xx (404, 405, 504, Kestrel's) become problem+json
         app.UseMiddleware<RequestLimitsMiddleware>();    // 414/413 before any routing work
@@ -178,7 +177,7 @@ public static class CrossroadsHostingExtensions
         MapProbe(endpoints, HealthTags.Live, "/health/live", "/livez");
         MapProbe(endpoints, HealthTags.Ready, "/health/ready", "/readyz");
         MapProbe(endpoints, HealthTags.Startup, "/health/startup", "/startupz");
-        endpoints.MapGet("/metrics", static (PrometheusCollector collector) => Results.Text(collector.Scrape(), PrometheusTextWriter.ContentType))
+        endpoints.MapPrometheusScrapingEndpoint("/metrics")
             .WithMetadata(OperationsEndpointMetadata.Instance)
             .DisableRateLimiting()
             .ExcludeFromDescription();

@@ -42,8 +42,6 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Ignored an invalid X-Request-ID header and generated {RequestId}")]
     public static partial void InvalidRequestId(ILogger logger, string requestId);
 
-    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Instrument {Instrument} of meter {Meter} maps to metric {Family}, which already exists as a {ExistingType}; it is not exported")]
-    public static partial void MetricConflict(ILogger logger, string instrument, string meter, string family, string existingType);
 
     [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "OpenTelemetry OTLP export of traces and metrics enabled to {Endpoint}")]
     public static partial void OtlpEnabled(ILogger logger, string endpoint);
@@ -54,8 +52,6 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 1014, Level = LogLevel.Debug, Message = "Rejected a request body of {Length} bytes (limit {Limit})")]
     public static partial void BodyTooLarge(ILogger logger, long length, long limit);
 
-    [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "Metric {Family} reached {Limit} series; new label combinations are dropped")]
-    public static partial void SeriesLimitReached(ILogger logger, string family, int limit);
 
     [LoggerMessage(EventId = 1016, Level = LogLevel.Error, Message = "Unhandled exception while serving {Method} {Path}")]
     public static partial void UnhandledException(ILogger logger, string method, string path, Exception exception);

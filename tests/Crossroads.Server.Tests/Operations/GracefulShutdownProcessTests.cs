@@ -78,7 +78,7 @@ public sealed class GracefulShutdownProcessTests
         using (await client.GetAsync("/destination/not-an-ip")) { }
         var body = await client.GetStringAsync("/metrics");
         Assert.Contains("# TYPE routing_lookups_total counter", body);
-        Assert.Contains("# TYPE http_server_requests_total counter", body);
+        Assert.Contains("# TYPE http_server_request_duration_seconds histogram", body); // ASP.NET Core's standard http.server.request.duration
         Assert.Contains("# TYPE process_cpu_seconds_total counter", body);
 
         var promtool = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
