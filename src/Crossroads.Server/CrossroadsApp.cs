@@ -24,12 +24,16 @@ public static class CrossroadsApp
     {
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/openapi.json", () => Results.Redirect("/openapi/v1.json")).ExcludeFromDescription();
-        app.UseSwaggerUI(options =>
-        {
-            options.RoutePrefix = "docs";
-            options.SwaggerEndpoint("/openapi/v1.json", "Crossroads");
-            options.DocumentTitle = "Crossroads API";
-        });
+        // Only /docs requests enter the Swagger UI middleware: it matches every request path against regexes and
+        // allocates strings doing so (measured ~2.5 % of the CPU of a lookup request).
+        app.UseWhen(
+            static context => context.Request.Path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase),
+            static docs => docs.UseSwaggerUI(options =>
+            {
+                options.RoutePrefix = "docs";
+                options.SwaggerEndpoint("/openapi/v1.json", "Crossroads");
+                options.DocumentTitle = "Crossroads API";
+            }));
         app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
     }
 }
