@@ -91,7 +91,7 @@ public static class CrossroadsHostingExtensions
 
         services.AddRateLimiter(static _ => { });
         services.AddOptions<RateLimiterOptions>()
-            .Configure<IOptions<RateLimitOptions>, ModuleSet>(static (options, settings, modules) => RateLimiterSetup.Configure(options, settings.Value, modules));
+            .Configure<IOptions<RateLimitOptions>, ModuleSet, ILoggerFactory>(static (options, settings, modules, loggers) => RateLimiterSetup.Configure(options, settings.Value, modules, loggers));
 
         services.AddRequestTimeouts();
         services.AddOptions<RequestTimeoutOptions>()

@@ -5,7 +5,6 @@ using Crossroads.Hosting.Errors;
 using Crossroads.Hosting.Logging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Crossroads.Hosting.RateLimiting;
@@ -17,9 +16,9 @@ namespace Crossroads.Hosting.RateLimiting;
 /// </summary>
 internal static class RateLimiterSetup
 {
-    public static void Configure(RateLimiterOptions options, RateLimitOptions settings, ModuleSet modules)
+    public static void Configure(RateLimiterOptions options, RateLimitOptions settings, ModuleSet modules, ILoggerFactory loggerFactory)
     {
-        // Index 0 is the chassis default; module i uses policy i + 1 (its own, or a copy of the default).
+        // Index 0 is the chassis default; module i uses policy i + 1 (its own, or the default's budgets).
         var policies = new BudgetPolicy[modules.Modules.Count + 1];
         policies[0] = new BudgetPolicy(settings.Reads, settings.Writes, RateLimitScope.Client);
         for (int i = 0; i < modules.Modules.Count; i++)
@@ -30,6 +29,7 @@ internal static class RateLimiterSetup
         }
 
         var enabled = settings.Enabled;
+        var rejection = new Rejection(policies, loggerFactory.CreateLogger(typeof(RateLimiterSetup)));
         options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, RateLimitPartitionKey>(context =>
         {
@@ -39,15 +39,18 @@ internal static class RateLimiterSetup
                 return RateLimitPartition.GetNoLimiter(default(RateLimitPartitionKey));
             }
 
-            int policy = PolicyIndex(endpoint);
-            var kind = endpoint?.Metadata.GetMetadata<WriteAccessMetadata>() is null ? AccessKind.Read : AccessKind.Write;
-            var client = policies[policy].PartitionBy == RateLimitScope.Address
-                ? ClientKey.For(context.Connection.RemoteIpAddress)
-                : ClientOf(context);
-            var key = new RateLimitPartitionKey(policy, kind, client);
-            return RateLimitPartition.GetTokenBucketLimiter(key, k => k.Kind == AccessKind.Write ? policies[k.Policy].WriteLimiter : policies[k.Policy].ReadLimiter);
+            int index = PolicyIndex(endpoint);
+            var policy = policies[index];
+            var isWrite = endpoint?.Metadata.GetMetadata<WriteAccessMetadata>() is not null;
+            var keyName = policy.PartitionBy == RateLimitScope.Client ? context.GetApiKeyName() : null;
+            var key = new RateLimitPartitionKey(
+                index,
+                isWrite ? AccessKind.Write : AccessKind.Read,
+                keyName,
+                keyName is null ? ClientKey.Bits(context.Connection.RemoteIpAddress) : default);
+            return RateLimitPartition.Get(key, isWrite ? policy.NewWriteBucket : policy.NewReadBucket);
         });
-        options.OnRejected = (context, _) => RejectAsync(context, policies);
+        options.OnRejected = rejection.RejectAsync;
     }
 
     internal static TokenBucketRateLimiterOptions ToLimiterOptions(TokenBucketSettings settings)
@@ -97,30 +100,55 @@ internal static class RateLimiterSetup
     private static int PolicyIndex(Endpoint? endpoint) =>
         endpoint?.Metadata.GetMetadata<ModuleEndpointMetadata>() is { } module ? module.Index + 1 : 0;
 
-    private static async ValueTask RejectAsync(OnRejectedContext rejected, BudgetPolicy[] policies)
+    /// <summary>One set of budgets with its limiter options and bucket factories built once (not a closure per request).</summary>
+    private sealed class BudgetPolicy
     {
-        var context = rejected.HttpContext;
-        var endpoint = context.GetEndpoint();
-        var isWrite = endpoint?.Metadata.GetMetadata<WriteAccessMetadata>() is not null;
-        var policy = policies[PolicyIndex(endpoint)];
-        var budget = isWrite ? policy.Writes : policy.Reads;
-        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
-            ? wait.TotalSeconds
-            : 1 / budget.PermitsPerSecond;
-        var seconds = (int)Math.Clamp(Math.Ceiling(retryAfter), 1, int.MaxValue);
-        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        HostingLog.RateLimited(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimiterSetup)), ClientOf(context));
-        await ProblemResponses.WriteAsync(
-            context,
-            StatusCodes.Status429TooManyRequests,
-            FormattableString.Invariant($"The {(isWrite ? "write" : "read")} rate limit of {budget.PermitsPerSecond} requests per second (burst {budget.Burst}) for this client was exceeded; retry after {seconds} s.")).ConfigureAwait(false);
+        public BudgetPolicy(TokenBucketSettings reads, TokenBucketSettings writes, RateLimitScope partitionBy)
+        {
+            Reads = reads;
+            Writes = writes;
+            PartitionBy = partitionBy;
+            var readOptions = ToLimiterOptions(reads);
+            var writeOptions = ToLimiterOptions(writes);
+            NewReadBucket = _ => new TokenBucketRateLimiter(readOptions);
+            NewWriteBucket = _ => new TokenBucketRateLimiter(writeOptions);
+        }
+
+        public TokenBucketSettings Reads { get; }
+
+        public TokenBucketSettings Writes { get; }
+
+        public RateLimitScope PartitionBy { get; }
+
+        public Func<RateLimitPartitionKey, RateLimiter> NewReadBucket { get; }
+
+        public Func<RateLimitPartitionKey, RateLimiter> NewWriteBucket { get; }
     }
 
-    /// <summary>One set of budgets with its limiter options built once.</summary>
-    private sealed record BudgetPolicy(TokenBucketSettings Reads, TokenBucketSettings Writes, RateLimitScope PartitionBy)
+    /// <summary>The 429 answer. The logger is made once, and the client's name only when Debug is on.</summary>
+    private sealed class Rejection(BudgetPolicy[] policies, ILogger logger)
     {
-        public TokenBucketRateLimiterOptions ReadLimiter { get; } = ToLimiterOptions(Reads);
+        public async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+        {
+            var context = rejected.HttpContext;
+            var endpoint = context.GetEndpoint();
+            var isWrite = endpoint?.Metadata.GetMetadata<WriteAccessMetadata>() is not null;
+            var policy = policies[PolicyIndex(endpoint)];
+            var budget = isWrite ? policy.Writes : policy.Reads;
+            var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
+                ? wait.TotalSeconds
+                : 1 / budget.PermitsPerSecond;
+            var seconds = (int)Math.Clamp(Math.Ceiling(retryAfter), 1, int.MaxValue);
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                HostingLog.RateLimited(logger, ClientOf(context));
+            }
 
-        public TokenBucketRateLimiterOptions WriteLimiter { get; } = ToLimiterOptions(Writes);
+            await ProblemResponses.WriteAsync(
+                context,
+                StatusCodes.Status429TooManyRequests,
+                FormattableString.Invariant($"The {(isWrite ? "write" : "read")} rate limit of {budget.PermitsPerSecond} requests per second (burst {budget.Burst}) for this client was exceeded; retry after {seconds} s.")).ConfigureAwait(false);
+        }
     }
 }
