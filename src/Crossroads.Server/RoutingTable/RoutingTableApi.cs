@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Crossroads.Hosting;
+using Crossroads.Hosting.Json;
 using Crossroads.RoutingTable;
 using Crossroads.RoutingTable.Addressing;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,7 +18,14 @@ public static class RoutingTableApi
     public static IEndpointRouteBuilder MapRoutingTableApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet("/destination/{**ip}", GetDestination)
+        // The state and metrics are singletons: taken here rather than as handler parameters, which would make every
+        // lookup create a request service scope to resolve them. The lookup is synchronous and never observes
+        // RequestAborted, so a request timeout could not stop it anyway; opting out saves the timeout middleware's
+        // linked CancellationTokenSource and timer per request.
+        var state = endpoints.ServiceProvider.GetRequiredService<RoutingTableState>();
+        var metrics = endpoints.ServiceProvider.GetRequiredService<RoutingTableMetrics>();
+        endpoints.MapGet("/destination/{**ip}", (HttpContext context) => GetDestination(context, state, metrics))
+            .DisableRequestTimeout()
             .WithName("LookupDestination")
             .WithSummary("Longest-prefix match of an address (or of a CIDR's network address); '/explain' lists every matching route.");
         endpoints.MapPost("/destinations", PostDestinations)
@@ -37,7 +45,7 @@ public static class RoutingTableApi
         return endpoints;
     }
 
-    internal static Results<Ok<DestinationResponse>, Ok<ExplainResponse>, ProblemHttpResult> GetDestination(
+    internal static Results<SizedJsonResult<DestinationResponse>, Ok<ExplainResponse>, ProblemHttpResult> GetDestination(
         HttpContext context, RoutingTableState state, RoutingTableMetrics metrics)
     {
         long started = Stopwatch.GetTimestamp();
@@ -79,7 +87,7 @@ public static class RoutingTableApi
 
         var response = new DestinationResponse(snapshot.GetRoute(route).Prefix.ToString(), snapshot.NextHopText(route));
         metrics.Lookup("success", Stopwatch.GetElapsedTime(started).TotalSeconds);
-        return TypedResults.Ok(response);
+        return new SizedJsonResult<DestinationResponse>(response, RoutingTableJsonContext.Default.DestinationResponse);
     }
 
     internal static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> PostDestinations(
