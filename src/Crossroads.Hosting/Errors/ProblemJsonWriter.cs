@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -18,9 +19,17 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
     // application/problem+json, never embedded in HTML, so HTML-sensitive escaping buys nothing here.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    private const int MaxRetainedBytes = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     public bool CanWrite(ProblemDetailsContext context) => true;
 
-    public async ValueTask WriteAsync(ProblemDetailsContext context)
+    public ValueTask WriteAsync(ProblemDetailsContext context)
     {
         // The shaper is also in CustomizeProblemDetails (for any other writer); it is idempotent, and applying it
         // here first keeps the shape even if a module replaced that delegate instead of adding to it.
@@ -28,27 +37,55 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
         problemOptions.Value.CustomizeProblemDetails?.Invoke(context);
         var problem = context.ProblemDetails;
         var response = context.HttpContext.Response;
-        response.ContentType = ContentType;
 
-        await using var writer = new Utf8JsonWriter(response.BodyWriter, WriterOptions);
-        writer.WriteStartObject();
-        WriteIfNotNull(writer, "type", problem.Type);
-        WriteIfNotNull(writer, "title", problem.Title);
-        if (problem.Status is { } status)
+        // Serialized into a per-thread buffer first so the answer carries Content-Length (not chunked encoding) and
+        // goes out in one write when the request ends.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
+        var writer = t_writer;
+        if (writer is null)
         {
-            writer.WriteNumber("status", status);
+            writer = t_writer = new Utf8JsonWriter(buffer, WriterOptions);
+        }
+        else
+        {
+            writer.Reset(buffer);
         }
 
-        WriteIfNotNull(writer, "detail", problem.Detail);
-        WriteIfNotNull(writer, "instance", problem.Instance);
-        foreach (var (name, value) in problem.Extensions)
+        try
         {
-            writer.WritePropertyName(name);
-            WriteValue(writer, value);
+            writer.WriteStartObject();
+            WriteIfNotNull(writer, "type", problem.Type);
+            WriteIfNotNull(writer, "title", problem.Title);
+            if (problem.Status is { } status)
+            {
+                writer.WriteNumber("status", status);
+            }
+
+            WriteIfNotNull(writer, "detail", problem.Detail);
+            WriteIfNotNull(writer, "instance", problem.Instance);
+            foreach (var (name, value) in problem.Extensions)
+            {
+                writer.WritePropertyName(name);
+                WriteValue(writer, value);
+            }
+
+            writer.WriteEndObject();
+            writer.Flush();
+            response.ContentType = ContentType;
+            response.ContentLength = buffer.WrittenCount;
+            response.BodyWriter.Write(buffer.WrittenSpan);
+        }
+        finally
+        {
+            buffer.ResetWrittenCount();
+            if (buffer.Capacity > MaxRetainedBytes)
+            {
+                t_buffer = null;
+                t_writer = null;
+            }
         }
 
-        writer.WriteEndObject();
-        await writer.FlushAsync(context.HttpContext.RequestAborted).ConfigureAwait(false);
+        return ValueTask.CompletedTask;
     }
 
     private static void WriteIfNotNull(Utf8JsonWriter writer, string name, string? value)

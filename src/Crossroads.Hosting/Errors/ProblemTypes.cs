@@ -10,7 +10,15 @@ public static class ProblemTypes
     public const string BaseUri = "https://crossroads.dev/problems/";
 
     /// <summary>The type URI for a status code, e.g. <c>https://crossroads.dev/problems/bad-request</c> for 400.</summary>
-    public static string For(int status) => BaseUri + Slug(status);
+    public static string For(int status) => status switch
+    {
+        // Constants for the common ones: problems are written on hot paths too (429 under load).
+        400 => BaseUri + "bad-request",
+        404 => BaseUri + "not-found",
+        429 => BaseUri + "too-many-requests",
+        503 => BaseUri + "service-unavailable",
+        _ => BaseUri + Slug(status),
+    };
 
     /// <summary>The short title for a status code, e.g. <c>Bad Request</c>.</summary>
     public static string TitleFor(int status) => status switch

@@ -5,6 +5,7 @@ using Crossroads.Hosting.Errors;
 using Crossroads.Hosting.Logging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Crossroads.Hosting.RateLimiting;
@@ -125,16 +126,23 @@ internal static class RateLimiterSetup
         public Func<RateLimitPartitionKey, RateLimiter> NewWriteBucket { get; }
     }
 
-    /// <summary>The 429 answer. The logger is made once, and the client's name only when Debug is on.</summary>
+    /// <summary>
+    /// The 429 answer, kept cheaper than a served request: the logger is made once, the client named only when Debug
+    /// is on, the problem service resolved once, and the detail text built once per budget and Retry-After value.
+    /// </summary>
     private sealed class Rejection(BudgetPolicy[] policies, ILogger logger)
     {
+        private const int CachedSeconds = 64;
+        private readonly string?[][] _details = [.. Enumerable.Range(0, policies.Length * 2).Select(static _ => new string?[CachedSeconds + 1])];
+        private IProblemDetailsService? _problems;
+
         public async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
         {
             var context = rejected.HttpContext;
             var endpoint = context.GetEndpoint();
             var isWrite = endpoint?.Metadata.GetMetadata<WriteAccessMetadata>() is not null;
-            var policy = policies[PolicyIndex(endpoint)];
-            var budget = isWrite ? policy.Writes : policy.Reads;
+            int index = PolicyIndex(endpoint);
+            var budget = isWrite ? policies[index].Writes : policies[index].Reads;
             var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
                 ? wait.TotalSeconds
                 : 1 / budget.PermitsPerSecond;
@@ -145,10 +153,25 @@ internal static class RateLimiterSetup
                 HostingLog.RateLimited(logger, ClientOf(context));
             }
 
-            await ProblemResponses.WriteAsync(
-                context,
-                StatusCodes.Status429TooManyRequests,
-                FormattableString.Invariant($"The {(isWrite ? "write" : "read")} rate limit of {budget.PermitsPerSecond} requests per second (burst {budget.Burst}) for this client was exceeded; retry after {seconds} s.")).ConfigureAwait(false);
+            var problems = _problems ??= context.RequestServices.GetRequiredService<IProblemDetailsService>();
+            await ProblemResponses.WriteAsync(problems, context, StatusCodes.Status429TooManyRequests, Detail(index * 2 + (isWrite ? 1 : 0), isWrite, budget, seconds)).ConfigureAwait(false);
+        }
+
+        private string Detail(int cacheIndex, bool isWrite, TokenBucketSettings budget, int seconds)
+        {
+            var cache = _details[cacheIndex];
+            if (seconds <= CachedSeconds && cache[seconds] is { } cached)
+            {
+                return cached;
+            }
+
+            var detail = FormattableString.Invariant($"The {(isWrite ? "write" : "read")} rate limit of {budget.PermitsPerSecond} requests per second (burst {budget.Burst}) for this client was exceeded; retry after {seconds} s.");
+            if (seconds <= CachedSeconds)
+            {
+                cache[seconds] = detail;
+            }
+
+            return detail;
         }
     }
 }
