@@ -78,7 +78,6 @@ public static class CrossroadsHostingExtensions
 
         services.AddMetrics();
         services.TryAddSingleton<ProcessMetrics>();
-        services.TryAddSingleton<RequestActivityListener>();
 
         // Ours first: the problem service uses the first writer that accepts, and ours accepts every request.
         services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, ProblemJsonWriter>());
@@ -143,7 +142,6 @@ public static class CrossroadsHostingExtensions
 
         // Created now, not on first use: listeners must exist before requests and module instruments, and
         // resolving the key store validates Auth and logs the "no keys" warning at start.
-        services.GetRequiredService<RequestActivityListener>();
         services.GetRequiredService<MeterProvider>();
         services.GetRequiredService<ProcessMetrics>();
         services.GetRequiredService<ApiKeyStore>();

@@ -8,8 +8,8 @@ namespace Crossroads.Hosting.Correlation;
 /// <summary>
 /// First middleware: settles the request id (client's <c>X-Request-ID</c> if valid, else a new one), echoes it,
 /// stores it as <see cref="HttpContext.TraceIdentifier"/> and opens a logging scope with it and the W3C trace id
-/// (ASP.NET Core already parsed <c>traceparent</c> into <see cref="Activity.Current"/>), so every log line of the
-/// request carries both.
+/// (from the request activity when OpenTelemetry made one, else from <c>traceparent</c>, see
+/// <see cref="RequestLogScope"/>), so every log line of the request carries both.
 /// </summary>
 internal sealed class CorrelationMiddleware(RequestDelegate next, ILogger<CorrelationMiddleware> logger)
 {
@@ -33,8 +33,11 @@ internal sealed class CorrelationMiddleware(RequestDelegate next, ILogger<Correl
         context.TraceIdentifier = requestId;
         context.Response.Headers[RequestIds.HeaderName] = requestId;
 
-        var activity = Activity.Current;
-        using var scope = logger.BeginScope(new RequestLogScope(requestId, activity?.TraceId.ToHexString(), activity?.SpanId.ToHexString()));
+        var headers = context.Request.Headers;
+        var traceParent = headers.TraceParent;
+        var requestScope = new RequestLogScope(requestId, Activity.Current, traceParent.Count == 1 ? traceParent[0] : null);
+        context.Features.Set(requestScope);
+        using var scope = logger.BeginScope(requestScope);
         if (!logger.IsEnabled(LogLevel.Debug))
         {
             await next(context).ConfigureAwait(false);

@@ -37,7 +37,11 @@ internal static class ProblemShaper
             http.Response.Headers[Correlation.RequestIds.HeaderName] = http.TraceIdentifier;
         }
 
-        if (Activity.Current is { } activity)
+        if (http.Features.Get<Correlation.RequestLogScope>() is { } scope)
+        {
+            problem.Extensions["traceId"] = scope.TraceId;
+        }
+        else if (Activity.Current is { } activity)
         {
             problem.Extensions["traceId"] = activity.TraceId.ToHexString();
         }
