@@ -159,7 +159,7 @@ public static class CrossroadsHostingExtensions
 
         app.UseMiddleware<CorrelationMiddleware>();      // request id and log scope cover everything below
         app.UseExceptionHandler();                       // exceptions below become problem+json
-        app.UseStatusCodePages();                        // empty 4xx/5xx (404, 405, 504, Kestrel's) become problem+json
+        app.UseMiddleware<StatusCodeProblemsMiddleware>(); // empty 4xx/5xx (404, 405, 504, Kestrel's) become problem+json
         app.UseMiddleware<RequestLimitsMiddleware>();    // 414/413 before any routing work
         app.UseRouting();                                // endpoint metadata for the next three
         app.UseRequestTimeouts();
@@ -305,6 +305,10 @@ public static class CrossroadsHostingExtensions
         }
         else
         {
+            // Only the JSON console: the default Debug and EventSource providers write nothing in a container
+            // (no debugger; diagnostics IPC is off in the image), but each is a scope logger, so every request's
+            // log scope was pushed through three and allocated a composite scope.
+            logging.ClearProviders();
             logging.AddJsonConsole(static options =>
             {
                 options.IncludeScopes = true;
