@@ -46,6 +46,15 @@ internal sealed class RouteSet
         NextHops = nextHops;
         NextHopText = Array.ConvertAll(nextHops, static n => n.ToString());
         Parent = parent;
+        // Route -> prefix id in one load: an HTTP lookup formats its route's prefix, and a binary search over the
+        // ~800k route starts of the full table cost ~2.4 % of the server's CPU per request (cache misses). 4 bytes
+        // per route (4.5 MB for the full table).
+        RoutePrefix = new int[routeNextHop.Length];
+        for (int id = 1; id < routeStart.Length - 1; id++)
+        {
+            RoutePrefix.AsSpan(routeStart[id], routeStart[id + 1] - routeStart[id]).Fill(id);
+        }
+
         int[] leaves = new int[v4Networks.Length + v6Networks.Length + 1];
         for (int id = 1; id < leaves.Length; id++)
         {
@@ -63,6 +72,9 @@ internal sealed class RouteSet
     public byte[] V6Lengths { get; }
     public int[] RouteStart { get; }
     public int[] RouteNextHop { get; }
+
+    /// <summary>For each route index, the id of its prefix.</summary>
+    public int[] RoutePrefix { get; }
 
     /// <summary>Distinct next hops in ascending address order, so comparing ids compares addresses.</summary>
     public IpAddress[] NextHops { get; }
@@ -93,18 +105,7 @@ internal sealed class RouteSet
             : IpPrefix.CreateTrusted(IpAddress.V6(V6Networks[prefixId - 1 - V4PrefixCount]), V6Lengths[prefixId - 1 - V4PrefixCount]);
 
     /// <summary>The prefix id owning a route index.</summary>
-    public int PrefixOfRoute(int route)
-    {
-        // RouteStart is ascending; find the last p with RouteStart[p] <= route.
-        int index = Array.BinarySearch(RouteStart, 1, PrefixCount, route);
-        if (index < 0)
-        {
-            return ~index - 1;
-        }
-
-        // Every prefix has at least one route, so starts are distinct.
-        return index;
-    }
+    public int PrefixOfRoute(int route) => RoutePrefix[route];
 
     /// <summary>The id of the exact prefix, or 0.</summary>
     public int FindPrefix(IpPrefix prefix)

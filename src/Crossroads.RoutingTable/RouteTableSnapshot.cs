@@ -138,6 +138,13 @@ public sealed class RouteTableSnapshot
         return new Route(_set.Prefix(prefixId), _set.NextHops[_set.RouteNextHop[index]], _metrics[index], Winner(prefixId) == index);
     }
 
+    /// <summary>The prefix of a route (what a lookup answer shows), without reading its metric or winner state.</summary>
+    public IpPrefix GetRoutePrefix(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)RouteCount, nameof(index));
+        return _set.Prefix(_set.PrefixOfRoute(index));
+    }
+
     /// <summary>The next hop of a route as text (cached: there are few distinct next hops).</summary>
     public string NextHopText(int index)
     {

@@ -85,7 +85,7 @@ public static class RoutingTableApi
             return Problem(StatusCodes.Status404NotFound, $"no route to {address}");
         }
 
-        var response = new DestinationResponse(snapshot.GetRoute(route).Prefix.ToString(), snapshot.NextHopText(route));
+        var response = new DestinationResponse(snapshot.GetRoutePrefix(route).ToString(), snapshot.NextHopText(route));
         metrics.Lookup("success", Stopwatch.GetElapsedTime(started).TotalSeconds);
         return new SizedJsonResult<DestinationResponse>(response, RoutingTableJsonContext.Default.DestinationResponse);
     }
