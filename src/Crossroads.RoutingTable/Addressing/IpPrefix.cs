@@ -76,7 +76,16 @@ public readonly record struct IpPrefix : IComparable<IpPrefix>
     private static IpPrefix ThrowFormat(string error) => throw new FormatException(error);
 
     /// <summary>Formats as <c>network/length</c>.</summary>
-    public override string ToString() => $"{Network}/{Length}";
+    public override string ToString()
+    {
+        // One string: interpolating Network would format the address into a string of its own first (every
+        // HTTP lookup answer formats a prefix).
+        Span<char> buffer = stackalloc char[48];
+        int written = Network.IsV6 ? IpTextFormatter.FormatV6(Network.Value, buffer) : IpTextFormatter.FormatV4((uint)Network.Value, buffer);
+        buffer[written++] = '/';
+        Length.TryFormat(buffer[written..], out int digits, provider: System.Globalization.CultureInfo.InvariantCulture);
+        return new string(buffer[..(written + digits)]);
+    }
 
     public static bool operator <(IpPrefix left, IpPrefix right) => left.CompareTo(right) < 0;
     public static bool operator >(IpPrefix left, IpPrefix right) => left.CompareTo(right) > 0;
