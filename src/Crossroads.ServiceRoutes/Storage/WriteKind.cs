@@ -1,0 +1,8 @@
+namespace Crossroads.ServiceRoutes.Storage;
+
+internal enum WriteKind
+{
+    Upsert,
+    Activate,
+    Deactivate,
+}
