@@ -24,6 +24,14 @@ public sealed class ServiceRouteStoreOptions
     /// </summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The most writes committed in one transaction. Writes arriving while a commit is under way are decided one after
+    /// the other (as if alone, in arrival order) and committed together: one lock hand-over and one WAL flush for all
+    /// of them, which is what lets a single revision counter keep up with many writers. Each write stays atomic (its
+    /// route, audit and outbox rows commit together or not at all). 1 commits every write on its own. 1..1000.
+    /// </summary>
+    public int MaxWriteBatch { get; init; } = 64;
+
     /// <summary>The clock stamping changes (<c>occurred_at</c>, <c>updated_at</c>) and evaluating "last N days" queries.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -14,6 +14,9 @@ internal static partial class ServiceRoutesLog
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "The service route database has schema version {DatabaseVersion}, newer than this build's {KnownVersion}; continuing (migrations are additive)")]
     public static partial void SchemaNewerThanBuild(ILogger logger, int databaseVersion, int knownVersion);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Route {Route} was created concurrently; retrying the upsert as an update")]
-    public static partial void ConcurrentCreateRetried(ILogger logger, string route);
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Committed a write batch: {Writes} writes, {Changes} changes, revision now {Revision}")]
+    public static partial void BatchCommitted(ILogger logger, int writes, int changes, long revision);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "A service route write batch of {Writes} writes failed (each caller receives the exception)")]
+    public static partial void BatchFailed(ILogger logger, Exception exception, int writes);
 }

@@ -2,65 +2,36 @@ using System.Data;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Crossroads.ServiceRoutes.Storage;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Crossroads.ServiceRoutes.Postgres;
 
 /// <summary>
-/// The store on PostgreSQL, shared by every replica. A write locks the route row (<c>SELECT … FOR UPDATE</c>),
-/// decides, then takes the next revision and writes the route, audit and outbox rows in one statement, and commits.
-/// The revision counter is a single row: its row lock is held from the increment to the commit, so revisions are
-/// handed out in commit order and a rolled-back write leaves no gap. The price is that commits are serialized (one
-/// WAL flush each); the statement is built so the lock is held for one round trip plus the commit.
+/// The store on PostgreSQL, shared by every replica. A write batch locks the single revision counter row first
+/// (<c>SELECT … FOR UPDATE</c>): every writer of every replica queues there, so decisions rest on committed state,
+/// revisions are handed out in commit order, and a rolled-back batch leaves no gap. The batch's reads go in one round
+/// trip, its writes and the counter update in a second, then the commit.
 /// </summary>
 internal sealed class PostgresRouteStore : RouteStoreBase
 {
     private const string RouteColumns = "tenant, service, env, version, url, active, revision, created_at, updated_at";
     private const string AuditColumns = "revision, event_id, tenant, service, env, version, action, url, state, previous_url, previous_state, changed_by, correlation_id, occurred_at";
-
-    // An upsert that found no route inserts with ON CONFLICT DO NOTHING; losing to a concurrent creator rolls back and
-    // retries as an update. A route is never deleted, so the second attempt finds it; three is generous.
-    private const int MaxCreateAttempts = 3;
-
     private const string KeyCondition = "tenant = @tenant AND service = @service AND env = @env AND version = @version";
 
-    // Data-modifying CTEs: "rev" runs first because "r" reads from it, and "a"/"o" read the revision from "r", so when
-    // the route insert does nothing (a concurrent create won) no audit or outbox row is written either.
-    private const string AuditAndOutbox = """
-        a AS (
-            INSERT INTO route_audit (revision, event_id, tenant, service, env, version, action, url, state, previous_url, previous_state, changed_by, correlation_id, occurred_at)
-            SELECT r.revision, @event_id, @tenant, @service, @env, @version, @action, @url, @state, @previous_url, @previous_state, @changed_by, @correlation_id, @now FROM r),
-        o AS (
-            INSERT INTO outbox (revision, event_id, payload, occurred_at)
-            SELECT r.revision, @event_id, (@payload_head || r.revision::text || @payload_tail)::json, @now FROM r)
-        SELECT revision FROM r
-        """;
-
-    private const string InsertChangeSql = $"""
-        WITH rev AS (UPDATE revision_counter SET revision = revision + 1 WHERE id = 1 RETURNING revision),
-        r AS (
-            INSERT INTO routes ({RouteColumns})
-            SELECT @tenant, @service, @env, @version, @url, @active, rev.revision, @now, @now FROM rev
-            ON CONFLICT DO NOTHING
-            RETURNING revision),
-        {AuditAndOutbox}
-        """;
-
-    private const string UpdateChangeSql = $"""
-        WITH rev AS (UPDATE revision_counter SET revision = revision + 1 WHERE id = 1 RETURNING revision),
-        r AS (
-            UPDATE routes SET url = @url, active = @active, revision = rev.revision, updated_at = @now
-            FROM rev WHERE {KeyCondition}
-            RETURNING routes.revision),
-        {AuditAndOutbox}
-        """;
+    // Positional ($n) in batches: one statement text per kind, so each is prepared once and reused.
+    private const string LockCounterSql = "SELECT revision FROM revision_counter WHERE id = 1 FOR UPDATE";
+    private const string SelectRouteSql = $"SELECT {RouteColumns} FROM routes WHERE tenant = $1 AND service = $2 AND env = $3 AND version = $4";
+    private const string InsertRouteSql = $"INSERT INTO routes ({RouteColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
+    private const string UpdateRouteSql = "UPDATE routes SET url = $5, active = $6, revision = $7, updated_at = $8 WHERE tenant = $1 AND service = $2 AND env = $3 AND version = $4";
+    private const string InsertAuditSql = $"INSERT INTO route_audit ({AuditColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+    private const string InsertOutboxSql = "INSERT INTO outbox (revision, event_id, payload, occurred_at) VALUES ($1, $2, $3::json, $4)";
+    private const string SetCounterSql = "UPDATE revision_counter SET revision = $1 WHERE id = 1";
 
     private readonly NpgsqlDataSource _dataSource;
 
-    private PostgresRouteStore(NpgsqlDataSource dataSource, TimeProvider time, ILogger? logger)
-        : base(time, logger)
+    private PostgresRouteStore(NpgsqlDataSource dataSource, ServiceRouteStoreOptions options)
+        : base(options)
     {
         _dataSource = dataSource;
     }
@@ -76,10 +47,11 @@ internal sealed class PostgresRouteStore : RouteStoreBase
             builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
         }
 
-        var store = new PostgresRouteStore(builder.Build(), options.TimeProvider, options.Logger);
+        var store = new PostgresRouteStore(builder.Build(), options);
         try
         {
             await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            store.StartWriter();
             store.LogOpened();
             return store;
         }
@@ -90,7 +62,7 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         }
     }
 
-    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    protected override ValueTask DisposeCoreAsync() => _dataSource.DisposeAsync();
 
     public override async IAsyncEnumerable<ServiceRoute> LoadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -124,41 +96,68 @@ internal sealed class PostgresRouteStore : RouteStoreBase
             }
         }, cancellationToken);
 
-    protected override Task<RouteWriteResult> WriteCoreAsync(WriteRequest request, CancellationToken cancellationToken) =>
+    protected override Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> keys, Func<long, IReadOnlyDictionary<RouteKey, ServiceRoute>, BatchPlan> plan) =>
         RunAsync(async (connection, ct) =>
         {
-            for (int attempt = 1; ; attempt++)
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
             {
-                var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
+                long revision;
+                var routes = new Dictionary<RouteKey, ServiceRoute>(keys.Count);
+                var read = new NpgsqlBatch(connection, transaction);
+                await using (read.ConfigureAwait(false))
                 {
-                    var current = await ReadRouteForUpdateAsync(connection, transaction, request.Key, ct).ConfigureAwait(false);
-                    var decision = WritePlanner.Decide(request, current);
-                    if (decision.NoWrite is { } outcome)
+                    // The counter first: once it is ours, nobody else writes until we commit, and each route read after
+                    // it (READ COMMITTED: a fresh snapshot per statement) sees every earlier commit.
+                    read.BatchCommands.Add(new NpgsqlBatchCommand(LockCounterSql));
+                    foreach (var key in keys)
                     {
-                        await transaction.RollbackAsync(ct).ConfigureAwait(false);
-                        return outcome;
+                        var select = new NpgsqlBatchCommand(SelectRouteSql);
+                        AddKey(select.Parameters, key);
+                        read.BatchCommands.Add(select);
                     }
 
-                    var change = new PendingChange(request, current, decision, Timestamps.Now(Time));
-                    long? revision = await WriteChangeAsync(connection, transaction, change, ct).ConfigureAwait(false);
-                    if (revision is null)
+                    var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
                     {
-                        await transaction.RollbackAsync(ct).ConfigureAwait(false);
-                        if (attempt == MaxCreateAttempts)
+                        await reader.ReadAsync(ct).ConfigureAwait(false);
+                        revision = reader.GetInt64(0);
+                        while (await reader.NextResultAsync(ct).ConfigureAwait(false))
                         {
-                            throw new InvalidOperationException($"route {request.Key} could not be created or updated after {attempt} attempts");
+                            if (await reader.ReadAsync(ct).ConfigureAwait(false))
+                            {
+                                var route = ReadRoute(reader);
+                                routes[route.Key] = route;
+                            }
                         }
+                    }
+                }
 
-                        ServiceRoutesLog.ConcurrentCreateRetried(Logger, request.Key.ToString());
-                        continue;
+                var decided = plan(revision, routes);
+                if (decided.Changes.Count == 0)
+                {
+                    await transaction.RollbackAsync(ct).ConfigureAwait(false);
+                    return true;
+                }
+
+                var write = new NpgsqlBatch(connection, transaction);
+                await using (write.ConfigureAwait(false))
+                {
+                    foreach (var change in decided.Changes)
+                    {
+                        AddChange(write.BatchCommands, change);
                     }
 
-                    await transaction.CommitAsync(ct).ConfigureAwait(false);
-                    return change.Complete(revision.Value);
+                    var setCounter = new NpgsqlBatchCommand(SetCounterSql);
+                    setCounter.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = decided.Revision });
+                    write.BatchCommands.Add(setCounter);
+                    await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }
+
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return true;
             }
-        }, cancellationToken);
+        }, CancellationToken.None);
 
     protected override Task<ServiceRoute?> GetCoreAsync(RouteKey key, CancellationToken cancellationToken) =>
         RunAsync(async (connection, ct) =>
@@ -271,44 +270,52 @@ internal sealed class PostgresRouteStore : RouteStoreBase
             }
         }, cancellationToken);
 
-    private static async Task<ServiceRoute?> ReadRouteForUpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RouteKey key, CancellationToken cancellationToken)
+    private static void AddChange(NpgsqlBatchCommandCollection commands, PendingChange change)
     {
-        var command = new NpgsqlCommand($"SELECT {RouteColumns} FROM routes WHERE {KeyCondition} FOR UPDATE", connection, transaction);
-        await using (command.ConfigureAwait(false))
-        {
-            AddKey(command, key);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRoute(reader) : null;
-            }
-        }
+        var route = change.Route;
+        var routeCommand = new NpgsqlBatchCommand(change.Creates ? InsertRouteSql : UpdateRouteSql);
+        AddKey(routeCommand.Parameters, route.Key);
+        routeCommand.Parameters.Add(Positional(NpgsqlDbType.Text, route.Url));
+        routeCommand.Parameters.Add(Positional(NpgsqlDbType.Boolean, route.IsActive));
+        routeCommand.Parameters.Add(Positional(NpgsqlDbType.Bigint, route.Revision));
+        routeCommand.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, route.UpdatedAt));
+        commands.Add(routeCommand);
+
+        var e = change.Event;
+        var audit = new NpgsqlBatchCommand(InsertAuditSql);
+        audit.Parameters.Add(Positional(NpgsqlDbType.Bigint, e.Revision));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Uuid, e.EventId));
+        AddKey(audit.Parameters, e.Key);
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.Action));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.Url));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, PendingChange.StateName(e.State)));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.PreviousUrl));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, PendingChange.StateName(e.PreviousState)));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.ChangedBy));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.CorrelationId));
+        audit.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
+        commands.Add(audit);
+
+        var outbox = new NpgsqlBatchCommand(InsertOutboxSql);
+        outbox.Parameters.Add(Positional(NpgsqlDbType.Bigint, e.Revision));
+        outbox.Parameters.Add(Positional(NpgsqlDbType.Uuid, e.EventId));
+        outbox.Parameters.Add(Positional(NpgsqlDbType.Text, change.Payload));
+        outbox.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
+        commands.Add(outbox);
     }
 
-    private static async Task<long?> WriteChangeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PendingChange change, CancellationToken cancellationToken)
+    private static NpgsqlParameter Positional(NpgsqlDbType type, object? value) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
+
+    /// <summary>The key as four positional parameters ($1..$4 of a batch statement).</summary>
+    private static void AddKey(NpgsqlParameterCollection parameters, RouteKey key)
     {
-        var command = new NpgsqlCommand(change.Creates ? InsertChangeSql : UpdateChangeSql, connection, transaction);
-        await using (command.ConfigureAwait(false))
-        {
-            AddKey(command, change.Key);
-            var parameters = command.Parameters;
-            parameters.Add(new NpgsqlParameter("url", NpgsqlDbType.Text) { Value = change.Url });
-            parameters.Add(new NpgsqlParameter("active", NpgsqlDbType.Boolean) { Value = change.State == RouteState.Active });
-            parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = change.OccurredAt });
-            parameters.Add(new NpgsqlParameter("event_id", NpgsqlDbType.Uuid) { Value = change.EventId });
-            parameters.Add(new NpgsqlParameter("action", NpgsqlDbType.Text) { Value = change.Action });
-            parameters.Add(new NpgsqlParameter("state", NpgsqlDbType.Text) { Value = PendingChange.StateName(change.State) });
-            parameters.Add(new NpgsqlParameter("previous_url", NpgsqlDbType.Text) { Value = (object?)change.PreviousUrl ?? DBNull.Value });
-            parameters.Add(new NpgsqlParameter("previous_state", NpgsqlDbType.Text) { Value = (object?)PendingChange.StateName(change.PreviousState) ?? DBNull.Value });
-            parameters.Add(new NpgsqlParameter("changed_by", NpgsqlDbType.Text) { Value = change.ChangedBy });
-            parameters.Add(new NpgsqlParameter("correlation_id", NpgsqlDbType.Text) { Value = (object?)change.CorrelationId ?? DBNull.Value });
-            parameters.Add(new NpgsqlParameter("payload_head", NpgsqlDbType.Text) { Value = change.PayloadHead });
-            parameters.Add(new NpgsqlParameter("payload_tail", NpgsqlDbType.Text) { Value = change.PayloadTail });
-            object? revision = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return revision is long value ? value : null;
-        }
+        parameters.Add(Positional(NpgsqlDbType.Text, key.Tenant));
+        parameters.Add(Positional(NpgsqlDbType.Text, key.Service));
+        parameters.Add(Positional(NpgsqlDbType.Text, key.Env));
+        parameters.Add(Positional(NpgsqlDbType.Text, key.Version));
     }
 
+    /// <summary>The key as the named parameters of <see cref="KeyCondition"/>.</summary>
     private static void AddKey(NpgsqlCommand command, RouteKey key)
     {
         command.Parameters.Add(new NpgsqlParameter("tenant", NpgsqlDbType.Text) { Value = key.Tenant });

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Crossroads.ServiceRoutes.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 
 namespace Crossroads.ServiceRoutes.Sqlite;
 
@@ -10,8 +9,8 @@ namespace Crossroads.ServiceRoutes.Sqlite;
 /// The store on SQLite: one file (<c>crossroads.db</c>) for a single node. WAL journal with <c>synchronous=FULL</c>,
 /// so a committed write survives a power cut; readers never wait for the writer. Writes run in
 /// <c>BEGIN IMMEDIATE</c> transactions, which hold the database's single write lock from the first read, so the
-/// read-decide-write sequence and the revision counter are serialized exactly as PostgreSQL's row locks serialize them.
-/// Writers of this process queue on a semaphore; other processes' writers wait up to the busy timeout.
+/// read-decide-write sequence and the revision counter are serialized exactly as PostgreSQL's counter row lock
+/// serializes them. Writers of this process queue on a semaphore; other processes' writers wait up to the busy timeout.
 /// </summary>
 internal sealed class SqliteRouteStore : RouteStoreBase
 {
@@ -28,9 +27,10 @@ internal sealed class SqliteRouteStore : RouteStoreBase
     // Writers of this process take turns here rather than spinning on SQLITE_BUSY (whose retry sleeps add latency).
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
-    private SqliteRouteStore(string databasePath, TimeSpan busyTimeout, TimeProvider time, ILogger? logger)
-        : base(time, logger)
+    private SqliteRouteStore(string databasePath, ServiceRouteStoreOptions options)
+        : base(options)
     {
+        var busyTimeout = options.BusyTimeout;
         DatabasePath = databasePath;
         _busyTimeoutMilliseconds = (int)Math.Clamp(busyTimeout.TotalMilliseconds, 0, int.MaxValue);
         _connectionString = new SqliteConnectionStringBuilder
@@ -66,10 +66,11 @@ internal sealed class SqliteRouteStore : RouteStoreBase
             throw new StoreUnavailableException($"the service route store (SQLite) cannot create its data directory {directory}: {e.Message}", e);
         }
 
-        var store = new SqliteRouteStore(Path.Combine(directory, ServiceRouteStoreOptions.SqliteFileName), options.BusyTimeout, options.TimeProvider, options.Logger);
+        var store = new SqliteRouteStore(Path.Combine(directory, ServiceRouteStoreOptions.SqliteFileName), options);
         try
         {
             await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            store.StartWriter();
             store.LogOpened();
             return store;
         }
@@ -80,7 +81,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
         }
     }
 
-    public override ValueTask DisposeAsync()
+    protected override ValueTask DisposeCoreAsync()
     {
         // Pooled connections keep the file open; closing them lets the last one checkpoint the WAL and lets tests
         // delete the directory.
@@ -126,55 +127,36 @@ internal sealed class SqliteRouteStore : RouteStoreBase
             }
         }, cancellationToken);
 
-    protected override Task<RouteWriteResult> WriteCoreAsync(WriteRequest request, CancellationToken cancellationToken) =>
+    protected override Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> keys, Func<long, IReadOnlyDictionary<RouteKey, ServiceRoute>, BatchPlan> plan) =>
         RunWriteAsync(async (connection, transaction, ct) =>
         {
-            var current = await ReadRouteAsync(connection, transaction, request.Key, ct).ConfigureAwait(false);
-            var decision = WritePlanner.Decide(request, current);
-            if (decision.NoWrite is { } outcome)
-            {
-                return (outcome, false);
-            }
-
-            var change = new PendingChange(request, current, decision, Timestamps.Now(Time));
             var command = connection.CreateCommand();
             await using (command.ConfigureAwait(false))
             {
                 command.Transaction = transaction;
-                command.CommandText = "UPDATE revision_counter SET revision = revision + 1 WHERE id = 1 RETURNING revision";
+                command.CommandText = "SELECT revision FROM revision_counter WHERE id = 1";
                 long revision = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-                long now = Timestamps.ToUnixMicroseconds(change.OccurredAt);
+                var routes = new Dictionary<RouteKey, ServiceRoute>(keys.Count);
+                foreach (var key in keys)
+                {
+                    if (await ReadRouteAsync(connection, transaction, key, ct).ConfigureAwait(false) is { } route)
+                    {
+                        routes[key] = route;
+                    }
+                }
 
-                command.CommandText = $"""
-                    INSERT INTO routes ({RouteColumns})
-                    VALUES (@tenant, @service, @env, @version, @url, @active, @revision, @now, @now)
-                    ON CONFLICT (tenant, service, env, version) DO UPDATE
-                    SET url = excluded.url, active = excluded.active, revision = excluded.revision, updated_at = excluded.updated_at;
+                var decided = plan(revision, routes);
+                foreach (var change in decided.Changes)
+                {
+                    await WriteChangeAsync(connection, transaction, change, ct).ConfigureAwait(false);
+                }
 
-                    INSERT INTO route_audit ({AuditColumns})
-                    VALUES (@revision, @event_id, @tenant, @service, @env, @version, @action, @url, @state, @previous_url, @previous_state, @changed_by, @correlation_id, @now);
-
-                    INSERT INTO outbox (revision, event_id, payload, occurred_at)
-                    VALUES (@revision, @event_id, @payload, @now);
-                    """;
-                AddKey(command, change.Key);
-                var parameters = command.Parameters;
-                parameters.AddWithValue("url", change.Url);
-                parameters.AddWithValue("active", change.State == RouteState.Active ? 1 : 0);
-                parameters.AddWithValue("revision", revision);
-                parameters.AddWithValue("now", now);
-                parameters.AddWithValue("event_id", change.EventId.ToString("D"));
-                parameters.AddWithValue("action", change.Action);
-                parameters.AddWithValue("state", PendingChange.StateName(change.State));
-                parameters.AddWithValue("previous_url", (object?)change.PreviousUrl ?? DBNull.Value);
-                parameters.AddWithValue("previous_state", (object?)PendingChange.StateName(change.PreviousState) ?? DBNull.Value);
-                parameters.AddWithValue("changed_by", change.ChangedBy);
-                parameters.AddWithValue("correlation_id", (object?)change.CorrelationId ?? DBNull.Value);
-                parameters.AddWithValue("payload", change.Payload(revision));
+                command.CommandText = "UPDATE revision_counter SET revision = @revision WHERE id = 1";
+                command.Parameters.AddWithValue("revision", decided.Revision);
                 await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                return (change.Complete(revision), true);
+                return (true, decided.Changes.Count > 0);
             }
-        }, cancellationToken);
+        }, CancellationToken.None);
 
     protected override Task<ServiceRoute?> GetCoreAsync(RouteKey key, CancellationToken cancellationToken) =>
         RunAsync((connection, ct) => ReadRouteAsync(connection, null, key, ct), cancellationToken);
@@ -309,6 +291,40 @@ internal sealed class SqliteRouteStore : RouteStoreBase
             {
                 return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRoute(reader) : null;
             }
+        }
+    }
+
+    private static async Task WriteChangeAsync(SqliteConnection connection, SqliteTransaction transaction, PendingChange change, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.Transaction = transaction;
+            command.CommandText = (change.Creates
+                ? $"INSERT INTO routes ({RouteColumns}) VALUES (@tenant, @service, @env, @version, @url, @active, @revision, @now, @now);"
+                : $"UPDATE routes SET url = @url, active = @active, revision = @revision, updated_at = @now WHERE {KeyCondition};") + $"""
+
+                INSERT INTO route_audit ({AuditColumns})
+                VALUES (@revision, @event_id, @tenant, @service, @env, @version, @action, @url, @state, @previous_url, @previous_state, @changed_by, @correlation_id, @now);
+
+                INSERT INTO outbox (revision, event_id, payload, occurred_at) VALUES (@revision, @event_id, @payload, @now);
+                """;
+            var e = change.Event;
+            AddKey(command, e.Key);
+            var parameters = command.Parameters;
+            parameters.AddWithValue("url", e.Url);
+            parameters.AddWithValue("active", e.State == RouteState.Active ? 1 : 0);
+            parameters.AddWithValue("revision", e.Revision);
+            parameters.AddWithValue("now", Timestamps.ToUnixMicroseconds(e.OccurredAt));
+            parameters.AddWithValue("event_id", e.EventId.ToString("D"));
+            parameters.AddWithValue("action", e.Action);
+            parameters.AddWithValue("state", PendingChange.StateName(e.State));
+            parameters.AddWithValue("previous_url", (object?)e.PreviousUrl ?? DBNull.Value);
+            parameters.AddWithValue("previous_state", (object?)PendingChange.StateName(e.PreviousState) ?? DBNull.Value);
+            parameters.AddWithValue("changed_by", e.ChangedBy);
+            parameters.AddWithValue("correlation_id", (object?)e.CorrelationId ?? DBNull.Value);
+            parameters.AddWithValue("payload", change.Payload);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -6,66 +6,47 @@ using System.Text.Json;
 namespace Crossroads.ServiceRoutes.Storage;
 
 /// <summary>
-/// A change about to be committed: everything the route row, the audit row and the outbox message need except the
-/// revision, which the provider takes from the counter inside the transaction.
+/// A change decided inside a write batch, with its revision: the route row, the audit row and the outbox message the
+/// provider writes for it.
 /// </summary>
 internal sealed class PendingChange
 {
     // Relaxed escaping keeps '&' and '+' in URLs readable; the payload is a message body, never embedded in HTML.
     private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
-    public PendingChange(WriteRequest request, ServiceRoute? current, WriteDecision decision, DateTimeOffset now)
+    public PendingChange(WriteRequest request, ServiceRoute? current, WriteDecision decision, DateTimeOffset now, long revision)
     {
-        Key = request.Key;
-        Current = current;
-        Action = decision.Action;
-        Url = decision.Url;
-        State = decision.State;
-        ChangedBy = request.Actor;
-        CorrelationId = request.CorrelationId;
-        OccurredAt = now;
+        Creates = current is null;
+        Route = new ServiceRoute(request.Key, decision.Url, decision.State, revision, current?.CreatedAt ?? now, now);
         // Version 7: time-ordered, so the unique index on event_id is appended to rather than split at random.
-        EventId = Guid.CreateVersion7(now);
-        (PayloadHead, PayloadTail) = BuildPayload();
+        Event = new RouteAuditEvent(
+            Guid.CreateVersion7(now), revision, request.Key, decision.Action, decision.Url, decision.State,
+            current?.Url, current?.State, request.Actor, request.CorrelationId, now);
+        var status = decision.Action switch
+        {
+            AuditActions.Created => RouteWriteStatus.Created,
+            AuditActions.Updated => RouteWriteStatus.Updated,
+            AuditActions.Activated => RouteWriteStatus.Activated,
+            _ => RouteWriteStatus.Deactivated,
+        };
+        Result = new RouteWriteResult(status, Route, Event);
+        Payload = BuildPayload(Event);
     }
 
-    public RouteKey Key { get; }
+    /// <summary>Whether the route row must be inserted (it did not exist before this change).</summary>
+    public bool Creates { get; }
 
-    public ServiceRoute? Current { get; }
+    /// <summary>The route row after the change.</summary>
+    public ServiceRoute Route { get; }
 
-    public bool Creates => Current is null;
+    /// <summary>The audit row.</summary>
+    public RouteAuditEvent Event { get; }
 
-    public string Action { get; }
+    /// <summary>What the caller is told.</summary>
+    public RouteWriteResult Result { get; }
 
-    public string Url { get; }
-
-    public RouteState State { get; }
-
-    public string? PreviousUrl => Current?.Url;
-
-    public RouteState? PreviousState => Current?.State;
-
-    public string ChangedBy { get; }
-
-    public string? CorrelationId { get; }
-
-    public DateTimeOffset OccurredAt { get; }
-
-    public DateTimeOffset CreatedAt => Current?.CreatedAt ?? OccurredAt;
-
-    public Guid EventId { get; }
-
-    /// <summary>
-    /// The outbox JSON up to <c>"revision":</c> and from the comma after it. The revision is only known inside the
-    /// transaction (PostgreSQL takes it and writes all rows in one statement), so the database splices it in with
-    /// <c>head || revision || tail</c>; both providers store the very same text.
-    /// </summary>
-    public string PayloadHead { get; }
-
-    /// <inheritdoc cref="PayloadHead"/>
-    public string PayloadTail { get; }
-
-    public string Payload(long revision) => PayloadHead + revision.ToString(CultureInfo.InvariantCulture) + PayloadTail;
+    /// <summary>The outbox message (see <see cref="OutboxMessage.Payload"/>).</summary>
+    public string Payload { get; }
 
     public static string StateName(RouteState state) => state == RouteState.Active ? "active" : "inactive";
 
@@ -78,42 +59,25 @@ internal sealed class PendingChange
         _ => throw new InvalidDataException($"unknown route state '{name}' in the audit table"),
     };
 
-    public RouteWriteResult Complete(long revision)
+    private static string BuildPayload(RouteAuditEvent e)
     {
-        var route = new ServiceRoute(Key, Url, State, revision, CreatedAt, OccurredAt);
-        var audit = new RouteAuditEvent(EventId, revision, Key, Action, Url, State, PreviousUrl, PreviousState, ChangedBy, CorrelationId, OccurredAt);
-        var status = Action switch
-        {
-            AuditActions.Created => RouteWriteStatus.Created,
-            AuditActions.Updated => RouteWriteStatus.Updated,
-            AuditActions.Activated => RouteWriteStatus.Activated,
-            _ => RouteWriteStatus.Deactivated,
-        };
-        return new RouteWriteResult(status, route, audit);
-    }
-
-    private (string Head, string Tail) BuildPayload()
-    {
-        var head = new StringBuilder(256 + Url.Length);
-        head.Append('{');
-        Field(head, "event_id", EventId.ToString("D")).Append(',');
-        Field(head, "event_type", "route_changed").Append(',');
-        Field(head, "action", Action).Append(',');
-        Field(head, "tenant", Key.Tenant).Append(',');
-        Field(head, "service", Key.Service).Append(',');
-        Field(head, "env", Key.Env).Append(',');
-        Field(head, "version", Key.Version).Append(',');
-        Field(head, "url", Url).Append(',');
-        Field(head, "occurred_at", Timestamps.Format(OccurredAt)).Append(',');
-        Field(head, "correlation_id", CorrelationId).Append(',');
-        head.Append("\"revision\":");
-
-        var tail = new StringBuilder(64 + (PreviousUrl?.Length ?? 0));
-        tail.Append(',');
-        Field(tail, "previous_url", PreviousUrl).Append(',');
-        Field(tail, "changed_by", ChangedBy);
-        tail.Append('}');
-        return (head.ToString(), tail.ToString());
+        // Written field by field rather than serialized from a type: the field order is part of the message format.
+        var json = new StringBuilder(320 + e.Url.Length + (e.PreviousUrl?.Length ?? 0));
+        json.Append('{');
+        Field(json, "event_id", e.EventId.ToString("D")).Append(',');
+        Field(json, "event_type", "route_changed").Append(',');
+        Field(json, "action", e.Action).Append(',');
+        Field(json, "tenant", e.Key.Tenant).Append(',');
+        Field(json, "service", e.Key.Service).Append(',');
+        Field(json, "env", e.Key.Env).Append(',');
+        Field(json, "version", e.Key.Version).Append(',');
+        Field(json, "url", e.Url).Append(',');
+        Field(json, "occurred_at", Timestamps.Format(e.OccurredAt)).Append(',');
+        Field(json, "correlation_id", e.CorrelationId).Append(',');
+        json.Append("\"revision\":").Append(e.Revision.ToString(CultureInfo.InvariantCulture)).Append(',');
+        Field(json, "previous_url", e.PreviousUrl).Append(',');
+        Field(json, "changed_by", e.ChangedBy);
+        return json.Append('}').ToString();
     }
 
     private static StringBuilder Field(StringBuilder json, string name, string? value)

@@ -1,23 +1,42 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Crossroads.ServiceRoutes.Storage;
 
 /// <summary>
-/// What both providers share: argument validation, the audit query shapes and paging. Providers implement the
-/// <c>…CoreAsync</c> primitives with already validated arguments and translate their exceptions into
+/// What both providers share: argument validation, the write loop, the audit query shapes and paging. Providers
+/// implement the <c>…CoreAsync</c> primitives with already validated arguments and translate their exceptions into
 /// <see cref="StoreUnavailableException"/>.
 /// </summary>
+/// <remarks>
+/// Writes go through one loop per store. It takes every write queued (up to the batch size), and the provider runs
+/// them as one transaction: take the store-wide write lock (the revision counter's row, or SQLite's write lock), read
+/// the counter and the routes, let <see cref="WritePlanner.PlanBatch"/> decide each write in order, write the changes,
+/// commit. Because the lock is taken first, decisions rest on the committed state and no two writers can race; because
+/// a batch shares one commit, throughput is not capped at one WAL flush per write.
+/// </remarks>
 internal abstract class RouteStoreBase : IServiceRouteStore
 {
     public const int MaxDays = 3650;
     public const int MaxHours = 87_600;
     public static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(30);
 
-    protected RouteStoreBase(TimeProvider time, ILogger? logger)
+    private readonly Channel<QueuedWrite> _writes = Channel.CreateUnbounded<QueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly int _maxWriteBatch;
+    private Task? _writerLoop;
+    private int _disposed;
+
+    protected RouteStoreBase(ServiceRouteStoreOptions options)
     {
-        Time = time;
-        Logger = logger ?? NullLogger.Instance;
+        if (options.MaxWriteBatch is < 1 or > 1000)
+        {
+            throw new ArgumentException($"MaxWriteBatch must be between 1 and 1000, got {options.MaxWriteBatch}", nameof(options));
+        }
+
+        Time = options.TimeProvider;
+        Logger = options.Logger ?? NullLogger.Instance;
+        _maxWriteBatch = options.MaxWriteBatch;
     }
 
     public abstract string Provider { get; }
@@ -33,7 +52,7 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         var errors = new List<ValidationError>(RouteValidation.Validate(key, url));
         AddWriteErrors(errors, actor, correlationId, expectedRevision);
         RouteValidation.ThrowIfAny(errors);
-        return WriteCoreAsync(new WriteRequest(WriteKind.Upsert, key, url, actor, correlationId, expectedRevision), cancellationToken);
+        return EnqueueAsync(new WriteRequest(WriteKind.Upsert, key, url, actor, correlationId, expectedRevision), cancellationToken);
     }
 
     public Task<RouteWriteResult> ActivateAsync(RouteKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default) =>
@@ -165,9 +184,34 @@ internal abstract class RouteStoreBase : IServiceRouteStore
             : MarkDeliveredCoreAsync([.. eventIds.Distinct()], Timestamps.Now(Time), cancellationToken);
     }
 
-    public abstract ValueTask DisposeAsync();
+    /// <summary>Lets queued writes finish, then closes the provider.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
 
-    protected abstract Task<RouteWriteResult> WriteCoreAsync(WriteRequest request, CancellationToken cancellationToken);
+        _writes.Writer.TryComplete();
+        if (_writerLoop is not null)
+        {
+            await _writerLoop.ConfigureAwait(false);
+        }
+
+        await DisposeCoreAsync().ConfigureAwait(false);
+    }
+
+    protected abstract ValueTask DisposeCoreAsync();
+
+    /// <summary>
+    /// Runs one write batch as one transaction: take the store-wide write lock; read the revision counter and the rows
+    /// of <paramref name="keys"/>; call <paramref name="plan"/> with them; write its changes and set the counter to its
+    /// revision; commit (or roll back when it has no changes). Throws <see cref="StoreUnavailableException"/> on failure.
+    /// </summary>
+    protected abstract Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> keys, Func<long, IReadOnlyDictionary<RouteKey, ServiceRoute>, BatchPlan> plan);
+
+    /// <summary>Starts the write loop; providers call it once open and migrated.</summary>
+    protected void StartWriter() => _writerLoop = Task.Run(RunWriterAsync);
 
     protected abstract Task<ServiceRoute?> GetCoreAsync(RouteKey key, CancellationToken cancellationToken);
 
@@ -238,12 +282,81 @@ internal abstract class RouteStoreBase : IServiceRouteStore
 
     protected void LogOpened() => ServiceRoutesLog.StoreOpened(Logger, Provider, SchemaVersion);
 
+    private Task<RouteWriteResult> EnqueueAsync(WriteRequest request, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<RouteWriteResult>(cancellationToken);
+        }
+
+        // Continuations run elsewhere: the writer loop must not run callers' code while it completes a batch.
+        var write = new QueuedWrite(request, new TaskCompletionSource<RouteWriteResult>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
+        return write.Completion.Task;
+    }
+
+    private async Task RunWriterAsync()
+    {
+        var reader = _writes.Reader;
+        var batch = new List<QueuedWrite>(_maxWriteBatch);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            // Cancellation is honoured until a write joins a batch; after that it completes with its real outcome.
+            while (batch.Count < _maxWriteBatch && reader.TryRead(out var write))
+            {
+                if (write.CancellationToken.IsCancellationRequested)
+                {
+                    write.Completion.TrySetCanceled(write.CancellationToken);
+                }
+                else
+                {
+                    batch.Add(write);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await RunBatchAsync(batch).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+    }
+
+    private async Task RunBatchAsync(List<QueuedWrite> batch)
+    {
+        BatchPlan? plan = null;
+        try
+        {
+            var requests = batch.ConvertAll(static w => w.Request);
+            var keys = new HashSet<RouteKey>(requests.Select(static r => r.Key));
+            await ExecuteBatchAsync(keys, (revision, routes) => plan = WritePlanner.PlanBatch(requests, revision, routes, Timestamps.Now(Time))).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The loop must survive any failure: it belongs to the callers waiting on this batch.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            ServiceRoutesLog.BatchFailed(Logger, e, batch.Count);
+            foreach (var write in batch)
+            {
+                write.Completion.TrySetException(e);
+            }
+
+            return;
+        }
+
+        ServiceRoutesLog.BatchCommitted(Logger, batch.Count, plan!.Changes.Count, plan.Revision);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            batch[i].Completion.TrySetResult(plan.Results[i]);
+        }
+    }
+
     private Task<RouteWriteResult> SetStateAsync(WriteKind kind, RouteKey key, string actor, string? correlationId, long? expectedRevision, CancellationToken cancellationToken)
     {
         var errors = new List<ValidationError>(RouteValidation.Validate(key));
         AddWriteErrors(errors, actor, correlationId, expectedRevision);
         RouteValidation.ThrowIfAny(errors);
-        return WriteCoreAsync(new WriteRequest(kind, key, null, actor, correlationId, expectedRevision), cancellationToken);
+        return EnqueueAsync(new WriteRequest(kind, key, null, actor, correlationId, expectedRevision), cancellationToken);
     }
 
     private static void AddWriteErrors(List<ValidationError> errors, string actor, string? correlationId, long? expectedRevision)

@@ -7,6 +7,39 @@ namespace Crossroads.ServiceRoutes.Storage;
 /// </summary>
 internal static class WritePlanner
 {
+    /// <summary>
+    /// Decides a batch of writes in order, as if each ran alone after the one before: a write sees the effect of an
+    /// earlier write to the same route in the batch. Changes take consecutive revisions after <paramref name="revision"/>.
+    /// </summary>
+    /// <param name="requests">The writes, in arrival order.</param>
+    /// <param name="revision">The counter's value, read under the store's write lock.</param>
+    /// <param name="routes">The current rows of the routes the batch touches (missing ones absent), read under that lock.</param>
+    /// <param name="now">The batch's commit time.</param>
+    public static BatchPlan PlanBatch(IReadOnlyList<WriteRequest> requests, long revision, IReadOnlyDictionary<RouteKey, ServiceRoute> routes, DateTimeOffset now)
+    {
+        var state = new Dictionary<RouteKey, ServiceRoute>(routes);
+        var results = new RouteWriteResult[requests.Count];
+        var changes = new List<PendingChange>();
+        for (int i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            var current = state.GetValueOrDefault(request.Key);
+            var decision = Decide(request, current);
+            if (decision.NoWrite is { } outcome)
+            {
+                results[i] = outcome;
+                continue;
+            }
+
+            var change = new PendingChange(request, current, decision, now, ++revision);
+            changes.Add(change);
+            state[request.Key] = change.Route;
+            results[i] = change.Result;
+        }
+
+        return new BatchPlan(results, changes, revision);
+    }
+
     public static WriteDecision Decide(WriteRequest request, ServiceRoute? current)
     {
         if (request.Kind == WriteKind.Upsert)
