@@ -127,25 +127,30 @@ public sealed class PostgresStoreOnlyTests(PostgresServer server, ITestOutputHel
     }
 
     [PostgresFact]
-    public async Task Sixteen_concurrent_writers_get_gap_free_revisions_and_report_their_rate()
+    public Task Sixteen_concurrent_writers_with_group_commit_get_gap_free_revisions() => MeasureSixteenWritersAsync(maxWriteBatch: 64, perWriter: 100);
+
+    [PostgresFact]
+    public Task Sixteen_concurrent_writers_committing_one_by_one_get_gap_free_revisions() => MeasureSixteenWritersAsync(maxWriteBatch: 1, perWriter: 30);
+
+    /// <summary>16 writers upserting concurrently: checks the revisions and prints the rate and latencies (fsync on).</summary>
+    private async Task MeasureSixteenWritersAsync(int maxWriteBatch, int perWriter)
     {
         const int Writers = 16;
-        const int PerWriter = 100;
         string connectionString = await server.CreateDatabaseAsync();
-        var store = await ServiceRouteStore.OpenAsync(new ServiceRouteStoreOptions { ConnectionString = connectionString });
+        var store = await ServiceRouteStore.OpenAsync(new ServiceRouteStoreOptions { ConnectionString = connectionString, MaxWriteBatch = maxWriteBatch });
         await using (store)
         {
             // Warm the pool and the prepared statements so the rate measures steady state.
             await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => store.UpsertAsync(new RouteKey("warm", $"s{w}", "prod", "v1"), "http://warm/", "t", null)));
-            var latencies = new double[Writers * PerWriter];
+            var latencies = new double[Writers * perWriter];
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
             {
-                for (int i = 0; i < PerWriter; i++)
+                for (int i = 0; i < perWriter; i++)
                 {
                     long started = Stopwatch.GetTimestamp();
                     var result = await store.UpsertAsync(new RouteKey("load", $"svc{w}", "prod", $"v{i % 10}"), $"http://h{i}/", "t", null);
-                    latencies[(w * PerWriter) + i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    latencies[(w * perWriter) + i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                     Assert.True(result.Changed);
                 }
             })));
@@ -153,9 +158,9 @@ public sealed class PostgresStoreOnlyTests(PostgresServer server, ITestOutputHel
 
             Array.Sort(latencies);
             double rate = latencies.Length / clock.Elapsed.TotalSeconds;
-            output.WriteLine($"{latencies.Length} upserts by {Writers} writers in {clock.Elapsed.TotalSeconds:F2} s: {rate:F0}/s; " +
+            output.WriteLine($"MaxWriteBatch {maxWriteBatch}: {latencies.Length} upserts by {Writers} writers in {clock.Elapsed.TotalSeconds:F2} s: {rate:F0}/s; " +
                 $"p50 {latencies[latencies.Length / 2]:F1} ms, p99 {latencies[(int)(latencies.Length * 0.99)]:F1} ms, max {latencies[^1]:F1} ms");
-            long total = Writers + (Writers * PerWriter);
+            long total = Writers + (Writers * perWriter);
             Assert.Equal(total, await store.CurrentRevisionAsync());
             Assert.Equal(Enumerable.Range(1, (int)total).Select(i => (long)i), (await store.ChangesSinceAsync(0, 10_000)).Select(e => e.Revision));
             Assert.Equal([total], await QueryLongsAsync(connectionString, "SELECT count(*) FROM outbox"));

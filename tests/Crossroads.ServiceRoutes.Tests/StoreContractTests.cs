@@ -53,10 +53,16 @@ public abstract class StoreContractTests : IAsyncLifetime
 
     protected virtual Task CleanupAsync() => Task.CompletedTask;
 
+    /// <summary>Makes every later outbox insert whose payload contains "boom" fail inside the database.</summary>
+    protected abstract Task InstallFailingOutboxTriggerAsync();
+
     /// <summary>Another store on the same database (a second replica, or the same node after a restart).</summary>
-    protected async Task<IServiceRouteStore> OpenAnotherAsync()
+    protected async Task<IServiceRouteStore> OpenAnotherAsync(int? maxWriteBatch = null)
     {
-        var store = await ServiceRouteStore.OpenAsync(Options);
+        var options = maxWriteBatch is { } batch
+            ? new ServiceRouteStoreOptions { ConnectionString = Options.ConnectionString, DataDirectory = Options.DataDirectory, TimeProvider = Clock, MaxWriteBatch = batch }
+            : Options;
+        var store = await ServiceRouteStore.OpenAsync(options);
         _opened.Add(store);
         return store;
     }
@@ -255,8 +261,9 @@ public abstract class StoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Fifty_concurrent_upserts_to_one_route_get_fifty_increasing_revisions_audit_rows_and_outbox_rows()
     {
-        // Half the writers go through a second store on the same database, as a second replica would.
-        var second = await OpenAnotherAsync();
+        // Half the writers go through a second store on the same database, as a second replica would, and that one
+        // commits every write on its own (no group commit).
+        var second = await OpenAnotherAsync(maxWriteBatch: 1);
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var tasks = Enumerable.Range(0, 50).Select(i => Task.Run(async () =>
         {
@@ -592,6 +599,46 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal([2L, 3L, 4L], (await reopened.ClaimUndeliveredAsync(10)).Select(m => m.Revision));
         var next = await reopened.ActivateAsync(Key, "carol", null);
         Assert.Equal(5, next.Route!.Revision);
+    }
+
+    [Fact]
+    public async Task A_write_failing_inside_the_database_leaves_no_trace()
+    {
+        await Store.UpsertAsync(Key, Url1, "alice", null);
+        await InstallFailingOutboxTriggerAsync();
+
+        var failure = await Assert.ThrowsAsync<StoreUnavailableException>(() => Store.UpsertAsync(Key with { Version = "v2" }, "http://boom/", "alice", null));
+        var failedUpdate = await Assert.ThrowsAsync<StoreUnavailableException>(() => Store.UpsertAsync(Key, "http://boom/", "alice", null));
+
+        Assert.Contains("boom", failure.Message, StringComparison.Ordinal);
+        Assert.NotNull(failedUpdate.InnerException);
+        Assert.Null(await Store.GetAsync(Key with { Version = "v2" }));
+        Assert.Equal(Url1, (await Store.GetAsync(Key))!.Url);
+        Assert.Equal(1, await Store.CurrentRevisionAsync());
+        Assert.Single(await Store.ChangesSinceAsync(0, 100));
+        Assert.Single(await Store.ClaimUndeliveredAsync(100));
+
+        // The store keeps working: the next write takes the next revision, without a gap.
+        var next = await Store.DeactivateAsync(Key, "alice", null);
+        Assert.Equal(2, next.Route!.Revision);
+    }
+
+    [Fact]
+    public async Task A_write_cancelled_before_it_runs_writes_nothing_and_disposal_finishes_queued_writes()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.UpsertAsync(Key, Url1, "alice", null, cancellationToken: cancelled.Token));
+        Assert.Equal(0, await Store.CurrentRevisionAsync());
+
+        var other = await OpenAnotherAsync();
+        var queued = Enumerable.Range(0, 20).Select(i => other.UpsertAsync(Key with { Version = $"v{i}" }, Url1, "alice", null)).ToArray();
+        await other.DisposeAsync();
+
+        Assert.All(await Task.WhenAll(queued), r => Assert.Equal(RouteWriteStatus.Created, r.Status));
+        Assert.Equal(20, await Store.CurrentRevisionAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => other.UpsertAsync(Key, Url1, "alice", null));
     }
 
     [Fact]
