@@ -9,6 +9,8 @@ namespace Crossroads.ServiceRoutes;
 /// and in the same transaction the route row, one audit event and one outbox message are written. A write that
 /// changes nothing (<see cref="RouteWriteStatus.Unchanged"/>, <see cref="RouteWriteStatus.NotFound"/>,
 /// <see cref="RouteWriteStatus.RevisionMismatch"/>) writes nothing and takes no revision.</para>
+/// <para>Route audit queries (<see cref="AuditForRouteAsync"/>, <see cref="RecentAuditAsync"/>, …) cover route changes;
+/// split changes have <see cref="SplitAuditAsync"/>; <see cref="ChangesSinceAsync"/> and the outbox carry both.</para>
 /// <para>Errors: invalid arguments throw <see cref="RouteValidationException"/> (nothing done); database failures throw
 /// <see cref="StoreUnavailableException"/>; cancellation throws <see cref="OperationCanceledException"/>.</para>
 /// </remarks>
@@ -50,9 +52,9 @@ public interface IServiceRouteStore : IAsyncDisposable
     Task<RoutePage> ListAsync(RouteFilter? filter, int limit, string? cursor, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Streams every route (ordered by key) from one consistent snapshot, without holding them in memory. The snapshot's
-    /// revision is the largest <see cref="ServiceRoute.Revision"/> streamed (0 when empty): continue with
-    /// <see cref="ChangesSinceAsync"/> from there, applying events whose revision is above the route's.
+    /// Streams every route (ordered by key) from one consistent snapshot, without holding them in memory. To warm a
+    /// cache: read <see cref="CurrentRevisionAsync"/> first, load routes (and splits), then apply
+    /// <see cref="ChangesSinceAsync"/> from that revision, skipping events whose revision is not above the item's.
     /// </summary>
     IAsyncEnumerable<ServiceRoute> LoadAllAsync(CancellationToken cancellationToken = default);
 
@@ -60,11 +62,11 @@ public interface IServiceRouteStore : IAsyncDisposable
     Task<long> CurrentRevisionAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The audit events with a revision above <paramref name="revision"/>, in revision order, at most
+    /// The changes (route and split) with a revision above <paramref name="revision"/>, in revision order, at most
     /// <paramref name="limit"/> (1..10000): the change feed for cache catch-up. Revisions are gap-free, so a consumer
     /// that applied up to N and receives N+1 first knows it missed nothing.
     /// </summary>
-    Task<IReadOnlyList<RouteAuditEvent>> ChangesSinceAsync(long revision, int limit, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<StoreChange>> ChangesSinceAsync(long revision, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>The audit events of one route, newest first; <paramref name="limit"/>: 1..1000.</summary>
     Task<IReadOnlyList<RouteAuditEvent>> AuditForRouteAsync(RouteKey key, int limit, CancellationToken cancellationToken = default);
@@ -87,6 +89,26 @@ public interface IServiceRouteStore : IAsyncDisposable
     /// which an unacknowledged message can be claimed again. Delivery is at least once.
     /// </summary>
     Task<IReadOnlyList<OutboxMessage>> ClaimUndeliveredAsync(int limit, TimeSpan? lease = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets the weights of a split (action <c>split_set</c>): versions of routes under <paramref name="key"/>, each 1..100,
+    /// summing to 100 (<see cref="RouteValidation.CheckWeights"/>); every version must have an active route, else
+    /// <see cref="SplitWriteStatus.VersionsUnavailable"/>. The same weights again are <see cref="SplitWriteStatus.Unchanged"/>;
+    /// <paramref name="expectedRevision"/> works as for routes (0: must not exist).
+    /// </summary>
+    Task<SplitWriteResult> PutSplitAsync(SplitKey key, IReadOnlyDictionary<string, int> weights, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a split (action <c>split_deleted</c>); <see cref="SplitWriteStatus.NotFound"/> when there is none.</summary>
+    Task<SplitWriteResult> DeleteSplitAsync(SplitKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The split, or null when there is none.</summary>
+    Task<WeightedSplit?> GetSplitAsync(SplitKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams every split (ordered by key) from one consistent snapshot.</summary>
+    IAsyncEnumerable<WeightedSplit> LoadAllSplitsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The audit events of one split, newest first; <paramref name="limit"/>: 1..1000.</summary>
+    Task<IReadOnlyList<SplitAuditEvent>> SplitAuditAsync(SplitKey key, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Marks messages delivered (they are never claimed again); returns how many were undelivered until now.</summary>
     Task<int> MarkDeliveredAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken = default);

@@ -21,6 +21,9 @@ public static class RouteValidation
     /// <summary>The largest page or audit query limit.</summary>
     public const int MaxLimit = 1000;
 
+    /// <summary>The most versions in one split.</summary>
+    public const int MaxSplitVersions = 100;
+
     /// <summary>The largest change feed batch.</summary>
     public const int MaxChangesLimit = 10_000;
 
@@ -90,6 +93,51 @@ public static class RouteValidation
     {
         var errors = new List<ValidationError>(Validate(key));
         Add(errors, CheckUrl(url));
+        return errors;
+    }
+
+    /// <summary>Every error of a split key, empty when valid.</summary>
+    public static IReadOnlyList<ValidationError> Validate(SplitKey key)
+    {
+        var errors = new List<ValidationError>(0);
+        Add(errors, CheckName("tenant", key.Tenant));
+        Add(errors, CheckName("service", key.Service));
+        Add(errors, CheckName("env", key.Env));
+        return errors;
+    }
+
+    /// <summary>
+    /// Every error of split weights: 1..<see cref="MaxSplitVersions"/> versions with valid names (field
+    /// <c>weights.&lt;version&gt;</c>), each weight 1..100, summing to 100 (field <c>weights</c>).
+    /// </summary>
+    public static IReadOnlyList<ValidationError> CheckWeights(IReadOnlyDictionary<string, int>? weights)
+    {
+        const string Field = "weights";
+        var errors = new List<ValidationError>(0);
+        if (weights is null || weights.Count is 0 or > MaxSplitVersions)
+        {
+            errors.Add(new ValidationError(Field, $"must map 1 to {MaxSplitVersions} versions to weights, got {weights?.Count ?? 0}"));
+            return errors;
+        }
+
+        foreach (var (version, weight) in weights.OrderBy(static w => w.Key, StringComparer.Ordinal))
+        {
+            if (!IsValidName(version))
+            {
+                errors.Add(new ValidationError(Field, $"version must match {NamePattern}, got {Quote(version)}"));
+            }
+            else if (weight is < 1 or > 100)
+            {
+                errors.Add(new ValidationError($"{Field}.{version}", $"must be between 1 and 100, got {weight}"));
+            }
+        }
+
+        long sum = weights.Values.Sum(static w => (long)w);
+        if (errors.Count == 0 && sum != 100)
+        {
+            errors.Add(new ValidationError(Field, $"must sum to 100, got {sum}"));
+        }
+
         return errors;
     }
 

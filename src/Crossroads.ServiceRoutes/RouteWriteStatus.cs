@@ -23,4 +23,11 @@ public enum RouteWriteStatus
 
     /// <summary>The expected revision did not match the route's current one (or the route is missing): nothing was written (HTTP 412).</summary>
     RevisionMismatch,
+
+    /// <summary>
+    /// Deactivate of a version that carries weight in its service's split: nothing was written (HTTP 409). Change or
+    /// delete the split first; deactivating anyway would send part of the traffic to an inactive route, and quietly
+    /// re-weighting the split would change traffic shares without a split audit event.
+    /// </summary>
+    SplitConflict,
 }

@@ -322,7 +322,7 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         var changes = await Store.ChangesSinceAsync(0, 100);
         Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], changes.Select(e => e.Revision));
-        Assert.Equal(sequence, changes.Select(e => (e.Key, e.Action)));
+        Assert.Equal(sequence, changes.Select(e => (e.Route!.Key, e.Route.Action)));
 
         // Concurrent writers on different routes: the revisions stay gap-free, and each writer's own sequential
         // writes get increasing revisions.
@@ -364,9 +364,9 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         long current = await Store.CurrentRevisionAsync();
         Assert.Equal(written.Count, current);
-        Assert.Equal(written.Skip(4), await Store.ChangesSinceAsync(4, 100));
-        Assert.Equal(written.Skip(4).Take(3), await Store.ChangesSinceAsync(4, 3));
-        Assert.Equal(written, await Store.ChangesSinceAsync(0, 10_000));
+        Assert.Equal(written.Skip(4), (await Store.ChangesSinceAsync(4, 100)).Select(c => c.Route));
+        Assert.Equal(written.Skip(4).Take(3), (await Store.ChangesSinceAsync(4, 3)).Select(c => c.Route));
+        Assert.Equal(written, (await Store.ChangesSinceAsync(0, 10_000)).Select(c => c.Route));
         Assert.Empty(await Store.ChangesSinceAsync(current, 100));
         Assert.Equal("revision", (await Assert.ThrowsAsync<RouteValidationException>(() => Store.ChangesSinceAsync(-1, 10))).Errors[0].Field);
         Assert.Equal("limit", (await Assert.ThrowsAsync<RouteValidationException>(() => Store.ChangesSinceAsync(0, 0))).Errors[0].Field);
@@ -472,7 +472,7 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         // The snapshot's revision plus the change feed gives the current state.
         var after = await Store.ChangesSinceAsync(streamed.Max(r => r.Revision), 100);
-        Assert.Equal([late, changed], after.Select(e => e.Key));
+        Assert.Equal([late, changed], after.Select(e => e.Route!.Key));
         int all = 0;
         await foreach (var route in Store.LoadAllAsync())
         {
@@ -592,7 +592,7 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         var reopened = await OpenAnotherAsync();
 
-        Assert.Equal(1, reopened.SchemaVersion);
+        Assert.Equal(2, reopened.SchemaVersion);
         Assert.Equal(route, await reopened.GetAsync(Key));
         Assert.Equal(audit, await reopened.ChangesSinceAsync(0, 100));
         Assert.Equal(4, await reopened.CurrentRevisionAsync());
@@ -639,6 +639,104 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.All(await Task.WhenAll(queued), r => Assert.Equal(RouteWriteStatus.Created, r.Status));
         Assert.Equal(20, await Store.CurrentRevisionAsync());
         await Assert.ThrowsAsync<ObjectDisposedException>(() => other.UpsertAsync(Key, Url1, "alice", null));
+    }
+
+    [Fact]
+    public async Task A_split_needs_active_versions_is_audited_revisioned_and_published()
+    {
+        var split = new SplitKey("acme", "billing", "prod");
+        await Store.UpsertAsync(split.Route("v1"), Url1, "alice", null);
+        await Store.UpsertAsync(split.Route("v2"), Url2, "alice", null);
+        await Store.UpsertAsync(split.Route("v4"), Url2, "alice", null);
+        await Store.DeactivateAsync(split.Route("v4"), "alice", null);
+
+        var unavailable = await Store.PutSplitAsync(split, new Dictionary<string, int> { ["v1"] = 50, ["v3"] = 25, ["v4"] = 25 }, "ops", "s-0");
+        Assert.Equal(SplitWriteStatus.VersionsUnavailable, unavailable.Status);
+        Assert.Equal(["v3", "v4"], unavailable.UnavailableVersions);
+        Assert.Null(unavailable.Event);
+        Assert.Equal(4, await Store.CurrentRevisionAsync());
+
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var created = await Store.PutSplitAsync(split, new Dictionary<string, int> { ["v2"] = 10, ["v1"] = 90 }, "ops", "s-1");
+        Assert.Equal(SplitWriteStatus.Created, created.Status);
+        var weights = new SplitWeights(new Dictionary<string, int> { ["v1"] = 90, ["v2"] = 10 });
+        Assert.Equal(new WeightedSplit(split, weights, 5, Start.AddMinutes(1), Start.AddMinutes(1)), created.Split);
+        Assert.Equal(created.Split, await Store.GetSplitAsync(split));
+        Assert.Equal("{\"v1\":90,\"v2\":10}", created.Split!.Weights.ToJson());
+        Assert.Equal((SplitActions.Set, weights, (SplitWeights?)null, "ops", "s-1", 5L),
+            (created.Event!.Action, created.Event.Weights, created.Event.PreviousWeights, created.Event.ChangedBy, created.Event.CorrelationId, created.Event.Revision));
+
+        var same = await Store.PutSplitAsync(split, new Dictionary<string, int> { ["v1"] = 90, ["v2"] = 10 }, "ops", null);
+        Assert.Equal((SplitWriteStatus.Unchanged, 5L), (same.Status, same.Split!.Revision));
+
+        var conflict = await Store.DeactivateAsync(split.Route("v2"), "ops", null);
+        Assert.Equal(RouteWriteStatus.SplitConflict, conflict.Status);
+        Assert.Equal(RouteState.Active, (await Store.GetAsync(split.Route("v2")))!.State);
+
+        var mismatch = await Store.PutSplitAsync(split, new Dictionary<string, int> { ["v1"] = 50, ["v2"] = 50 }, "ops", null, expectedRevision: 0);
+        Assert.Equal(SplitWriteStatus.RevisionMismatch, mismatch.Status);
+        var updated = await Store.PutSplitAsync(split, new Dictionary<string, int> { ["v1"] = 50, ["v2"] = 50 }, "ops", null, expectedRevision: 5);
+        Assert.Equal(SplitWriteStatus.Updated, updated.Status);
+        Assert.Equal(weights, updated.Event!.PreviousWeights);
+
+        Assert.Equal(SplitWriteStatus.RevisionMismatch, (await Store.DeleteSplitAsync(split, "ops", null, expectedRevision: 5)).Status);
+        var deleted = await Store.DeleteSplitAsync(split, "ops", "s-3", expectedRevision: 6);
+        Assert.Equal((SplitWriteStatus.Deleted, (WeightedSplit?)null, SplitActions.Deleted, (SplitWeights?)null, 7L),
+            (deleted.Status, deleted.Split, deleted.Event!.Action, deleted.Event.Weights, deleted.Event.Revision));
+        Assert.Null(await Store.GetSplitAsync(split));
+        Assert.Equal(SplitWriteStatus.NotFound, (await Store.DeleteSplitAsync(split, "ops", null)).Status);
+        Assert.Equal(RouteWriteStatus.Deactivated, (await Store.DeactivateAsync(split.Route("v2"), "ops", null)).Status);
+
+        Assert.Equal([deleted.Event, updated.Event, created.Event], await Store.SplitAuditAsync(split, 10));
+        var feed = await Store.ChangesSinceAsync(0, 100);
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), feed.Select(c => c.Revision));
+        Assert.All(feed, c => Assert.True(c.Route is null != (c.Split is null)));
+        Assert.Equal([5L, 6L, 7L], feed.Where(c => c.Split is not null).Select(c => c.Revision));
+        Assert.Equal([created.Event, updated.Event], (await Store.ChangesSinceAsync(4, 2)).Select(c => c.Split));
+        Assert.Equal([6L, 7L], (await Store.ChangesSinceAsync(5, 2)).Select(c => c.Revision));
+
+        var messages = await Store.ClaimUndeliveredAsync(100);
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), messages.Select(m => m.Revision));
+        using var payload = JsonDocument.Parse(messages[5].Payload);
+        var root = payload.RootElement;
+        Assert.Equal(
+            ["event_id", "event_type", "action", "tenant", "service", "env", "weights", "occurred_at", "correlation_id", "revision", "previous_weights", "changed_by"],
+            root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("split_changed", root.GetProperty("event_type").GetString());
+        Assert.Equal("split_set", root.GetProperty("action").GetString());
+        Assert.Equal(50, root.GetProperty("weights").GetProperty("v2").GetInt32());
+        Assert.Equal(90, root.GetProperty("previous_weights").GetProperty("v1").GetInt32());
+        Assert.Equal(6, root.GetProperty("revision").GetInt64());
+    }
+
+    [Fact]
+    public async Task Splits_load_in_key_order_and_invalid_weights_are_refused()
+    {
+        var a = new SplitKey("acme", "api", "prod");
+        var b = new SplitKey("Acme", "api", "prod");
+        foreach (var key in new[] { a, b })
+        {
+            await Store.UpsertAsync(key.Route("v1"), Url1, "t", null);
+            await Store.PutSplitAsync(key, new Dictionary<string, int> { ["v1"] = 100 }, "t", null);
+        }
+
+        var all = new List<WeightedSplit>();
+        await foreach (var split in Store.LoadAllSplitsAsync())
+        {
+            all.Add(split);
+        }
+
+        Assert.Equal([b, a], all.Select(s => s.Key));
+        Assert.Equal([4L, 2L], all.Select(s => s.Revision));
+
+        async Task<IReadOnlyList<ValidationError>> Errors(IReadOnlyDictionary<string, int> weights) =>
+            (await Assert.ThrowsAsync<RouteValidationException>(() => Store.PutSplitAsync(a, weights, "t", null))).Errors;
+        Assert.Equal("weights: must sum to 100, got 99", Assert.Single(await Errors(new Dictionary<string, int> { ["v1"] = 90, ["v2"] = 9 })).ToString());
+        Assert.Equal("weights.v2", Assert.Single(await Errors(new Dictionary<string, int> { ["v1"] = 100, ["v2"] = 0 })).Field);
+        Assert.Equal("weights", Assert.Single(await Errors(new Dictionary<string, int>())).Field);
+        Assert.Equal("weights", Assert.Single(await Errors(new Dictionary<string, int> { ["bad name"] = 100 })).Field);
+        Assert.Equal("tenant", (await Assert.ThrowsAsync<RouteValidationException>(() => Store.GetSplitAsync(new SplitKey("a b", "c", "d")))).Errors[0].Field);
+        Assert.Equal(4, await Store.CurrentRevisionAsync());
     }
 
     [Fact]

@@ -158,6 +158,35 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public void Split_weights_need_valid_versions_weights_of_1_to_100_and_a_sum_of_100()
+    {
+        static string[] Check(Dictionary<string, int>? weights) => [.. RouteValidation.CheckWeights(weights).Select(e => e.ToString())];
+
+        Assert.Empty(Check(new() { ["v1"] = 90, ["v2"] = 10 }));
+        Assert.Empty(Check(new() { ["v1"] = 100 }));
+        Assert.Equal(["weights: must sum to 100, got 101"], Check(new() { ["v1"] = 90, ["v2"] = 11 }));
+        Assert.Equal(["weights.v2: must be between 1 and 100, got 0"], Check(new() { ["v1"] = 100, ["v2"] = 0 }));
+        Assert.Equal(["weights.v1: must be between 1 and 100, got 101", "weights.v2: must be between 1 and 100, got -1"], Check(new() { ["v2"] = -1, ["v1"] = 101 }));
+        Assert.Equal(["weights: version must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$, got '-v'"], Check(new() { ["-v"] = 100 }));
+        Assert.Equal(["weights: must map 1 to 100 versions to weights, got 0"], Check([]));
+        Assert.Equal(["weights: must map 1 to 100 versions to weights, got 0"], Check(null));
+        Assert.Single(Check(Enumerable.Range(0, 101).ToDictionary(i => $"v{i}", _ => 1)));
+    }
+
+    [Fact]
+    public void Split_weights_compare_by_value_and_print_as_canonical_json()
+    {
+        var a = new SplitWeights(new Dictionary<string, int> { ["v2"] = 10, ["V1"] = 40, ["v1"] = 50 });
+        var b = new SplitWeights([KeyValuePair.Create("v1", 50), KeyValuePair.Create("V1", 40), KeyValuePair.Create("v2", 10)]);
+
+        Assert.Equal(a, b);
+        Assert.Equal(a.GetHashCode(), b.GetHashCode());
+        Assert.NotEqual(a, new SplitWeights(new Dictionary<string, int> { ["v1"] = 60, ["v2"] = 40 }));
+        Assert.Equal("{\"V1\":40,\"v1\":50,\"v2\":10}", a.ToJson());
+        Assert.Equal(["V1", "v1", "v2"], a.Keys);
+    }
+
+    [Fact]
     public void Route_key_prints_as_a_path() =>
         Assert.Equal("acme/billing/prod/v1.2", new RouteKey("acme", "billing", "prod", "v1.2").ToString());
 

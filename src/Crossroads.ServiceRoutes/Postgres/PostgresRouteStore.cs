@@ -28,6 +28,14 @@ internal sealed class PostgresRouteStore : RouteStoreBase
     private const string InsertOutboxSql = "INSERT INTO outbox (revision, event_id, payload, occurred_at) VALUES ($1, $2, $3::json, $4)";
     private const string SetCounterSql = "UPDATE revision_counter SET revision = $1 WHERE id = 1";
 
+    private const string SplitColumns = "tenant, service, env, weights, revision, created_at, updated_at";
+    private const string SplitAuditColumns = "revision, event_id, tenant, service, env, action, weights, previous_weights, changed_by, correlation_id, occurred_at";
+    private const string SelectSplitSql = $"SELECT {SplitColumns} FROM splits WHERE tenant = $1 AND service = $2 AND env = $3";
+    private const string InsertSplitSql = $"INSERT INTO splits ({SplitColumns}) VALUES ($1, $2, $3, $4::json, $5, $6, $6)";
+    private const string UpdateSplitSql = "UPDATE splits SET weights = $4::json, revision = $5, updated_at = $6 WHERE tenant = $1 AND service = $2 AND env = $3";
+    private const string DeleteSplitSql = "DELETE FROM splits WHERE tenant = $1 AND service = $2 AND env = $3";
+    private const string InsertSplitAuditSql = $"INSERT INTO split_audit ({SplitAuditColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8::json, $9, $10, $11)";
+
     private readonly NpgsqlDataSource _dataSource;
 
     private PostgresRouteStore(NpgsqlDataSource dataSource, ServiceRouteStoreOptions options)
@@ -96,23 +104,31 @@ internal sealed class PostgresRouteStore : RouteStoreBase
             }
         }, cancellationToken);
 
-    protected override Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> keys, Func<long, IReadOnlyDictionary<RouteKey, ServiceRoute>, BatchPlan> plan) =>
+    protected override Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> routeKeys, IReadOnlyCollection<SplitKey> splitKeys, BatchPlanner plan) =>
         RunAsync(async (connection, ct) =>
         {
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
                 long revision;
-                var routes = new Dictionary<RouteKey, ServiceRoute>(keys.Count);
+                var routes = new Dictionary<RouteKey, ServiceRoute>(routeKeys.Count);
+                var splits = new Dictionary<SplitKey, WeightedSplit>(splitKeys.Count);
                 var read = new NpgsqlBatch(connection, transaction);
                 await using (read.ConfigureAwait(false))
                 {
                     // The counter first: once it is ours, nobody else writes until we commit, and each route read after
                     // it (READ COMMITTED: a fresh snapshot per statement) sees every earlier commit.
                     read.BatchCommands.Add(new NpgsqlBatchCommand(LockCounterSql));
-                    foreach (var key in keys)
+                    foreach (var key in routeKeys)
                     {
                         var select = new NpgsqlBatchCommand(SelectRouteSql);
+                        AddKey(select.Parameters, key);
+                        read.BatchCommands.Add(select);
+                    }
+
+                    foreach (var key in splitKeys)
+                    {
+                        var select = new NpgsqlBatchCommand(SelectSplitSql);
                         AddKey(select.Parameters, key);
                         read.BatchCommands.Add(select);
                     }
@@ -122,19 +138,30 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                     {
                         await reader.ReadAsync(ct).ConfigureAwait(false);
                         revision = reader.GetInt64(0);
-                        while (await reader.NextResultAsync(ct).ConfigureAwait(false))
+                        // One result set per statement, in order: the routes', then the splits'.
+                        for (int set = 0; await reader.NextResultAsync(ct).ConfigureAwait(false); set++)
                         {
-                            if (await reader.ReadAsync(ct).ConfigureAwait(false))
+                            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+                            {
+                                continue;
+                            }
+
+                            if (set < routeKeys.Count)
                             {
                                 var route = ReadRoute(reader);
                                 routes[route.Key] = route;
+                            }
+                            else
+                            {
+                                var split = ReadSplit(reader);
+                                splits[split.Key] = split;
                             }
                         }
                     }
                 }
 
-                var decided = plan(revision, routes);
-                if (decided.Changes.Count == 0)
+                var decided = plan(revision, routes, splits);
+                if (!decided.HasChanges)
                 {
                     await transaction.RollbackAsync(ct).ConfigureAwait(false);
                     return true;
@@ -146,6 +173,11 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                     foreach (var change in decided.Changes)
                     {
                         AddChange(write.BatchCommands, change);
+                    }
+
+                    foreach (var change in decided.SplitChanges)
+                    {
+                        AddSplitChange(write.BatchCommands, change);
                     }
 
                     var setCounter = new NpgsqlBatchCommand(SetCounterSql);
@@ -171,6 +203,66 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                 {
                     return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadRoute(reader) : null;
                 }
+            }
+        }, cancellationToken);
+
+    protected override Task<WeightedSplit?> GetSplitCoreAsync(SplitKey key, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var command = new NpgsqlCommand(SelectSplitSql, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                AddKey(command.Parameters, key);
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadSplit(reader) : null;
+                }
+            }
+        }, cancellationToken);
+
+    public override async IAsyncEnumerable<WeightedSplit> LoadAllSplitsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var connection = await Guard(() => _dataSource.OpenConnectionAsync(cancellationToken).AsTask()).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = new NpgsqlCommand($"SELECT {SplitColumns} FROM splits ORDER BY tenant, service, env", connection);
+            await using (command.ConfigureAwait(false))
+            {
+                var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+                    {
+                        yield return ReadSplit(reader);
+                    }
+                }
+            }
+        }
+    }
+
+    protected override Task<IReadOnlyList<SplitAuditEvent>> QuerySplitAuditCoreAsync(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, int limit, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<SplitAuditEvent>>(async (connection, ct) =>
+        {
+            var command = new NpgsqlCommand(SplitAuditSql(key, afterRevision, upToRevision, ascending, SplitAuditColumns), connection);
+            await using (command.ConfigureAwait(false))
+            {
+                foreach (var (name, value) in SplitAuditParameters(key, afterRevision, upToRevision, limit))
+                {
+                    command.Parameters.Add(new NpgsqlParameter(name, value));
+                }
+
+                var events = new List<SplitAuditEvent>();
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        events.Add(ReadSplitAudit(reader));
+                    }
+                }
+
+                return events;
             }
         }, cancellationToken);
 
@@ -303,6 +395,66 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         outbox.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
         commands.Add(outbox);
     }
+
+    private static void AddSplitChange(NpgsqlBatchCommandCollection commands, PendingSplitChange change)
+    {
+        var e = change.Event;
+        var splitCommand = new NpgsqlBatchCommand(change.Deletes ? DeleteSplitSql : change.Creates ? InsertSplitSql : UpdateSplitSql);
+        AddKey(splitCommand.Parameters, e.Key);
+        if (!change.Deletes)
+        {
+            splitCommand.Parameters.Add(Positional(NpgsqlDbType.Text, e.Weights!.ToJson()));
+            splitCommand.Parameters.Add(Positional(NpgsqlDbType.Bigint, e.Revision));
+            splitCommand.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
+        }
+
+        commands.Add(splitCommand);
+
+        var audit = new NpgsqlBatchCommand(InsertSplitAuditSql);
+        audit.Parameters.Add(Positional(NpgsqlDbType.Bigint, e.Revision));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Uuid, e.EventId));
+        AddKey(audit.Parameters, e.Key);
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.Action));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.Weights?.ToJson()));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.PreviousWeights?.ToJson()));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.ChangedBy));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.CorrelationId));
+        audit.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
+        commands.Add(audit);
+
+        var outbox = new NpgsqlBatchCommand(InsertOutboxSql);
+        outbox.Parameters.Add(Positional(NpgsqlDbType.Bigint, e.Revision));
+        outbox.Parameters.Add(Positional(NpgsqlDbType.Uuid, e.EventId));
+        outbox.Parameters.Add(Positional(NpgsqlDbType.Text, change.Payload));
+        outbox.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
+        commands.Add(outbox);
+    }
+
+    /// <summary>The split key as three positional parameters ($1..$3 of a batch statement).</summary>
+    private static void AddKey(NpgsqlParameterCollection parameters, SplitKey key)
+    {
+        parameters.Add(Positional(NpgsqlDbType.Text, key.Tenant));
+        parameters.Add(Positional(NpgsqlDbType.Text, key.Service));
+        parameters.Add(Positional(NpgsqlDbType.Text, key.Env));
+    }
+
+    private static WeightedSplit ReadSplit(NpgsqlDataReader reader) => new(
+        new SplitKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)),
+        SplitWeights.FromJson(reader.GetString(3)),
+        reader.GetInt64(4),
+        reader.GetFieldValue<DateTimeOffset>(5),
+        reader.GetFieldValue<DateTimeOffset>(6));
+
+    private static SplitAuditEvent ReadSplitAudit(NpgsqlDataReader reader) => new(
+        reader.GetGuid(1),
+        reader.GetInt64(0),
+        new SplitKey(reader.GetString(2), reader.GetString(3), reader.GetString(4)),
+        reader.GetString(5),
+        reader.IsDBNull(6) ? null : SplitWeights.FromJson(reader.GetString(6)),
+        reader.IsDBNull(7) ? null : SplitWeights.FromJson(reader.GetString(7)),
+        reader.GetString(8),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        reader.GetFieldValue<DateTimeOffset>(10));
 
     private static NpgsqlParameter Positional(NpgsqlDbType type, object? value) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
 

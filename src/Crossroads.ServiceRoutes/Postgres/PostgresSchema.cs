@@ -67,5 +67,32 @@ internal static class PostgresSchema
             );
             CREATE INDEX outbox_undelivered ON outbox (revision) WHERE delivered_at IS NULL;
             """),
+        new(2, "weighted splits and their audit", """
+            CREATE TABLE splits (
+                tenant text COLLATE "C" NOT NULL,
+                service text COLLATE "C" NOT NULL,
+                env text COLLATE "C" NOT NULL,
+                weights json NOT NULL,
+                revision bigint NOT NULL,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                PRIMARY KEY (tenant, service, env)
+            );
+
+            CREATE TABLE split_audit (
+                revision bigint PRIMARY KEY,
+                event_id uuid NOT NULL UNIQUE,
+                tenant text COLLATE "C" NOT NULL,
+                service text COLLATE "C" NOT NULL,
+                env text COLLATE "C" NOT NULL,
+                action text NOT NULL CHECK (action IN ('split_set', 'split_deleted')),
+                weights json NULL,
+                previous_weights json NULL,
+                changed_by text NOT NULL,
+                correlation_id text NULL,
+                occurred_at timestamptz NOT NULL
+            );
+            CREATE INDEX split_audit_split ON split_audit (tenant, service, env, revision);
+            """),
     ];
 }

@@ -17,6 +17,9 @@ internal sealed class SqliteRouteStore : RouteStoreBase
     private const string RouteColumns = "tenant, service, env, version, url, active, revision, created_at, updated_at";
     private const string AuditColumns = "revision, event_id, tenant, service, env, version, action, url, state, previous_url, previous_state, changed_by, correlation_id, occurred_at";
     private const string KeyCondition = "tenant = @tenant AND service = @service AND env = @env AND version = @version";
+    private const string SplitColumns = "tenant, service, env, weights, revision, created_at, updated_at";
+    private const string SplitAuditColumns = "revision, event_id, tenant, service, env, action, weights, previous_weights, changed_by, correlation_id, occurred_at";
+    private const string SplitKeyCondition = "tenant = @tenant AND service = @service AND env = @env";
 
     // SQLite allows 32766 parameters per statement; stay far below.
     private const int MarkDeliveredChunk = 500;
@@ -127,7 +130,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
             }
         }, cancellationToken);
 
-    protected override Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> keys, Func<long, IReadOnlyDictionary<RouteKey, ServiceRoute>, BatchPlan> plan) =>
+    protected override Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> routeKeys, IReadOnlyCollection<SplitKey> splitKeys, BatchPlanner plan) =>
         RunWriteAsync(async (connection, transaction, ct) =>
         {
             var command = connection.CreateCommand();
@@ -136,8 +139,8 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                 command.Transaction = transaction;
                 command.CommandText = "SELECT revision FROM revision_counter WHERE id = 1";
                 long revision = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-                var routes = new Dictionary<RouteKey, ServiceRoute>(keys.Count);
-                foreach (var key in keys)
+                var routes = new Dictionary<RouteKey, ServiceRoute>(routeKeys.Count);
+                foreach (var key in routeKeys)
                 {
                     if (await ReadRouteAsync(connection, transaction, key, ct).ConfigureAwait(false) is { } route)
                     {
@@ -145,21 +148,94 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                     }
                 }
 
-                var decided = plan(revision, routes);
+                var splits = new Dictionary<SplitKey, WeightedSplit>(splitKeys.Count);
+                foreach (var key in splitKeys)
+                {
+                    if (await ReadSplitAsync(connection, transaction, key, ct).ConfigureAwait(false) is { } split)
+                    {
+                        splits[key] = split;
+                    }
+                }
+
+                var decided = plan(revision, routes, splits);
                 foreach (var change in decided.Changes)
                 {
                     await WriteChangeAsync(connection, transaction, change, ct).ConfigureAwait(false);
                 }
 
+                foreach (var change in decided.SplitChanges)
+                {
+                    await WriteSplitChangeAsync(connection, transaction, change, ct).ConfigureAwait(false);
+                }
+
                 command.CommandText = "UPDATE revision_counter SET revision = @revision WHERE id = 1";
                 command.Parameters.AddWithValue("revision", decided.Revision);
                 await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                return (true, decided.Changes.Count > 0);
+                return (true, decided.HasChanges);
             }
         }, CancellationToken.None);
 
     protected override Task<ServiceRoute?> GetCoreAsync(RouteKey key, CancellationToken cancellationToken) =>
         RunAsync((connection, ct) => ReadRouteAsync(connection, null, key, ct), cancellationToken);
+
+    protected override Task<WeightedSplit?> GetSplitCoreAsync(SplitKey key, CancellationToken cancellationToken) =>
+        RunAsync((connection, ct) => ReadSplitAsync(connection, null, key, ct), cancellationToken);
+
+    public override async IAsyncEnumerable<WeightedSplit> LoadAllSplitsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var connection = await Guard(() => OpenConnectionAsync(cancellationToken)).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = $"SELECT {SplitColumns} FROM splits ORDER BY tenant, service, env";
+                var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+                    {
+                        yield return ReadSplit(reader);
+                    }
+                }
+            }
+        }
+    }
+
+    protected override Task<IReadOnlyList<SplitAuditEvent>> QuerySplitAuditCoreAsync(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, int limit, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<SplitAuditEvent>>(async (connection, ct) =>
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = SplitAuditSql(key, afterRevision, upToRevision, ascending, SplitAuditColumns);
+                foreach (var (name, value) in SplitAuditParameters(key, afterRevision, upToRevision, limit))
+                {
+                    command.Parameters.AddWithValue(name, value);
+                }
+
+                var events = new List<SplitAuditEvent>();
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        events.Add(new SplitAuditEvent(
+                            Guid.Parse(reader.GetString(1)),
+                            reader.GetInt64(0),
+                            new SplitKey(reader.GetString(2), reader.GetString(3), reader.GetString(4)),
+                            reader.GetString(5),
+                            reader.IsDBNull(6) ? null : SplitWeights.FromJson(reader.GetString(6)),
+                            reader.IsDBNull(7) ? null : SplitWeights.FromJson(reader.GetString(7)),
+                            reader.GetString(8),
+                            reader.IsDBNull(9) ? null : reader.GetString(9),
+                            Timestamps.FromUnixMicroseconds(reader.GetInt64(10))));
+                    }
+                }
+
+                return events;
+            }
+        }, cancellationToken);
 
     protected override Task<List<ServiceRoute>> ListCoreAsync(RouteFilter filter, RouteKey? after, int limit, CancellationToken cancellationToken) =>
         RunAsync(async (connection, ct) =>
@@ -327,6 +403,70 @@ internal sealed class SqliteRouteStore : RouteStoreBase
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static async Task<WeightedSplit?> ReadSplitAsync(SqliteConnection connection, SqliteTransaction? transaction, SplitKey key, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT {SplitColumns} FROM splits WHERE {SplitKeyCondition}";
+            AddKey(command, key);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadSplit(reader) : null;
+            }
+        }
+    }
+
+    private static async Task WriteSplitChangeAsync(SqliteConnection connection, SqliteTransaction transaction, PendingSplitChange change, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.Transaction = transaction;
+            string split = change.Deletes
+                ? $"DELETE FROM splits WHERE {SplitKeyCondition};"
+                : change.Creates
+                    ? $"INSERT INTO splits ({SplitColumns}) VALUES (@tenant, @service, @env, @weights, @revision, @now, @now);"
+                    : $"UPDATE splits SET weights = @weights, revision = @revision, updated_at = @now WHERE {SplitKeyCondition};";
+            command.CommandText = split + $"""
+
+                INSERT INTO split_audit ({SplitAuditColumns})
+                VALUES (@revision, @event_id, @tenant, @service, @env, @action, @weights, @previous_weights, @changed_by, @correlation_id, @now);
+
+                INSERT INTO outbox (revision, event_id, payload, occurred_at) VALUES (@revision, @event_id, @payload, @now);
+                """;
+            var e = change.Event;
+            AddKey(command, e.Key);
+            var parameters = command.Parameters;
+            parameters.AddWithValue("weights", (object?)e.Weights?.ToJson() ?? DBNull.Value);
+            parameters.AddWithValue("previous_weights", (object?)e.PreviousWeights?.ToJson() ?? DBNull.Value);
+            parameters.AddWithValue("revision", e.Revision);
+            parameters.AddWithValue("now", Timestamps.ToUnixMicroseconds(e.OccurredAt));
+            parameters.AddWithValue("event_id", e.EventId.ToString("D"));
+            parameters.AddWithValue("action", e.Action);
+            parameters.AddWithValue("changed_by", e.ChangedBy);
+            parameters.AddWithValue("correlation_id", (object?)e.CorrelationId ?? DBNull.Value);
+            parameters.AddWithValue("payload", change.Payload);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static void AddKey(SqliteCommand command, SplitKey key)
+    {
+        command.Parameters.AddWithValue("tenant", key.Tenant);
+        command.Parameters.AddWithValue("service", key.Service);
+        command.Parameters.AddWithValue("env", key.Env);
+    }
+
+    private static WeightedSplit ReadSplit(SqliteDataReader reader) => new(
+        new SplitKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)),
+        SplitWeights.FromJson(reader.GetString(3)),
+        reader.GetInt64(4),
+        Timestamps.FromUnixMicroseconds(reader.GetInt64(5)),
+        Timestamps.FromUnixMicroseconds(reader.GetInt64(6)));
 
     private static void AddKey(SqliteCommand command, RouteKey key)
     {

@@ -62,5 +62,32 @@ internal static class SqliteSchema
             );
             CREATE INDEX outbox_undelivered ON outbox (revision) WHERE delivered_at IS NULL;
             """),
+        new(2, "weighted splits and their audit", """
+            CREATE TABLE splits (
+                tenant TEXT NOT NULL,
+                service TEXT NOT NULL,
+                env TEXT NOT NULL,
+                weights TEXT NOT NULL,
+                revision INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant, service, env)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE split_audit (
+                revision INTEGER PRIMARY KEY,
+                event_id TEXT NOT NULL UNIQUE,
+                tenant TEXT NOT NULL,
+                service TEXT NOT NULL,
+                env TEXT NOT NULL,
+                action TEXT NOT NULL CHECK (action IN ('split_set', 'split_deleted')),
+                weights TEXT NULL,
+                previous_weights TEXT NULL,
+                changed_by TEXT NOT NULL,
+                correlation_id TEXT NULL,
+                occurred_at INTEGER NOT NULL
+            );
+            CREATE INDEX split_audit_split ON split_audit (tenant, service, env, revision);
+            """),
     ];
 }

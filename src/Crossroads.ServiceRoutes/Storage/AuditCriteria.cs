@@ -11,6 +11,9 @@ internal sealed record AuditCriteria(
     bool Ascending,
     int Limit)
 {
+    /// <summary>Only events up to this revision (inclusive), when set.</summary>
+    public long? UpToRevision { get; init; }
+
     /// <summary>
     /// The WHERE/ORDER/LIMIT tail shared by both providers (both take <c>@name</c> parameters); the parameters it uses
     /// are <see cref="Parameters"/>, with times left as <see cref="DateTimeOffset"/> for the provider to convert.
@@ -60,6 +63,11 @@ internal sealed record AuditCriteria(
             conditions.Add("revision > @after");
         }
 
+        if (UpToRevision is not null)
+        {
+            conditions.Add("revision <= @up_to");
+        }
+
         string where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
         return $"{where} ORDER BY revision {(Ascending ? "ASC" : "DESC")} LIMIT @limit";
     }
@@ -107,6 +115,11 @@ internal sealed record AuditCriteria(
         if (AfterRevision is { } after)
         {
             yield return ("after", after);
+        }
+
+        if (UpToRevision is { } upTo)
+        {
+            yield return ("up_to", upTo);
         }
 
         yield return ("limit", Limit);

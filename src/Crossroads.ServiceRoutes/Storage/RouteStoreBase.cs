@@ -52,7 +52,7 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         var errors = new List<ValidationError>(RouteValidation.Validate(key, url));
         AddWriteErrors(errors, actor, correlationId, expectedRevision);
         RouteValidation.ThrowIfAny(errors);
-        return EnqueueAsync(new WriteRequest(WriteKind.Upsert, key, url, actor, correlationId, expectedRevision), cancellationToken);
+        return EnqueueAsync<RouteWriteResult>(new WriteRequest(WriteKind.Upsert, key, url, actor, correlationId, expectedRevision), cancellationToken);
     }
 
     public Task<RouteWriteResult> ActivateAsync(RouteKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default) =>
@@ -90,7 +90,7 @@ internal abstract class RouteStoreBase : IServiceRouteStore
 
     public abstract Task<long> CurrentRevisionAsync(CancellationToken cancellationToken = default);
 
-    public Task<IReadOnlyList<RouteAuditEvent>> ChangesSinceAsync(long revision, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<StoreChange>> ChangesSinceAsync(long revision, int limit, CancellationToken cancellationToken = default)
     {
         var errors = new List<ValidationError>();
         if (revision < 0)
@@ -100,7 +100,59 @@ internal abstract class RouteStoreBase : IServiceRouteStore
 
         RouteValidation.Add(errors, RouteValidation.CheckLimit(limit, RouteValidation.MaxChangesLimit));
         RouteValidation.ThrowIfAny(errors);
-        return QueryAuditCoreAsync(new AuditCriteria(null, RouteFilter.None, null, null, null, revision, Ascending: true, limit), cancellationToken);
+
+        // Route and split events are two reads, so both stop at the counter read before them: every change up to it is
+        // committed, so neither read can miss one that the other already shows. Each list is then complete up to its
+        // own last revision and holds at most `limit` entries, so the lowest `limit` of the two skip nothing.
+        long upTo = await CurrentRevisionAsync(cancellationToken).ConfigureAwait(false);
+        if (upTo <= revision)
+        {
+            return [];
+        }
+
+        var routes = await QueryAuditCoreAsync(new AuditCriteria(null, RouteFilter.None, null, null, null, revision, Ascending: true, limit) { UpToRevision = upTo }, cancellationToken).ConfigureAwait(false);
+        var splits = await QuerySplitAuditCoreAsync(null, revision, upTo, ascending: true, limit, cancellationToken).ConfigureAwait(false);
+        if (splits.Count == 0)
+        {
+            return routes.Select(StoreChange.Of).ToList();
+        }
+
+        return routes.Select(StoreChange.Of).Concat(splits.Select(StoreChange.Of)).OrderBy(static c => c.Revision).Take(limit).ToList();
+    }
+
+    public Task<SplitWriteResult> PutSplitAsync(SplitKey key, IReadOnlyDictionary<string, int> weights, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default)
+    {
+        var errors = new List<ValidationError>(RouteValidation.Validate(key));
+        errors.AddRange(RouteValidation.CheckWeights(weights));
+        AddWriteErrors(errors, actor, correlationId, expectedRevision);
+        RouteValidation.ThrowIfAny(errors);
+        var request = new WriteRequest(WriteKind.PutSplit, default, null, actor, correlationId, expectedRevision) { SplitKey = key, Weights = new SplitWeights(weights) };
+        return EnqueueAsync<SplitWriteResult>(request, cancellationToken);
+    }
+
+    public Task<SplitWriteResult> DeleteSplitAsync(SplitKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default)
+    {
+        var errors = new List<ValidationError>(RouteValidation.Validate(key));
+        AddWriteErrors(errors, actor, correlationId, expectedRevision);
+        RouteValidation.ThrowIfAny(errors);
+        var request = new WriteRequest(WriteKind.DeleteSplit, default, null, actor, correlationId, expectedRevision) { SplitKey = key };
+        return EnqueueAsync<SplitWriteResult>(request, cancellationToken);
+    }
+
+    public Task<WeightedSplit?> GetSplitAsync(SplitKey key, CancellationToken cancellationToken = default)
+    {
+        RouteValidation.ThrowIfAny([.. RouteValidation.Validate(key)]);
+        return GetSplitCoreAsync(key, cancellationToken);
+    }
+
+    public abstract IAsyncEnumerable<WeightedSplit> LoadAllSplitsAsync(CancellationToken cancellationToken = default);
+
+    public Task<IReadOnlyList<SplitAuditEvent>> SplitAuditAsync(SplitKey key, int limit, CancellationToken cancellationToken = default)
+    {
+        var errors = new List<ValidationError>(RouteValidation.Validate(key));
+        RouteValidation.Add(errors, RouteValidation.CheckLimit(limit));
+        RouteValidation.ThrowIfAny(errors);
+        return QuerySplitAuditCoreAsync(key, null, null, ascending: false, limit, cancellationToken);
     }
 
     public Task<IReadOnlyList<RouteAuditEvent>> AuditForRouteAsync(RouteKey key, int limit, CancellationToken cancellationToken = default)
@@ -204,11 +256,62 @@ internal abstract class RouteStoreBase : IServiceRouteStore
     protected abstract ValueTask DisposeCoreAsync();
 
     /// <summary>
-    /// Runs one write batch as one transaction: take the store-wide write lock; read the revision counter and the rows
-    /// of <paramref name="keys"/>; call <paramref name="plan"/> with them; write its changes and set the counter to its
-    /// revision; commit (or roll back when it has no changes). Throws <see cref="StoreUnavailableException"/> on failure.
+    /// Runs one write batch as one transaction: take the store-wide write lock; read the revision counter, the routes
+    /// of <paramref name="routeKeys"/> and the splits of <paramref name="splitKeys"/>; call <paramref name="plan"/> with
+    /// them; write its changes and set the counter to its revision; commit (or roll back when it has no changes).
+    /// Throws <see cref="StoreUnavailableException"/> on failure.
     /// </summary>
-    protected abstract Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> keys, Func<long, IReadOnlyDictionary<RouteKey, ServiceRoute>, BatchPlan> plan);
+    protected abstract Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> routeKeys, IReadOnlyCollection<SplitKey> splitKeys, BatchPlanner plan);
+
+    protected abstract Task<WeightedSplit?> GetSplitCoreAsync(SplitKey key, CancellationToken cancellationToken);
+
+    /// <summary>Split audit events: of one split or all, within a revision range or all, in either order.</summary>
+    protected abstract Task<IReadOnlyList<SplitAuditEvent>> QuerySplitAuditCoreAsync(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The split audit query's SQL for both providers.</summary>
+    protected static string SplitAuditSql(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, string columns)
+    {
+        var conditions = new List<string>();
+        if (key is not null)
+        {
+            conditions.Add("tenant = @tenant AND service = @service AND env = @env");
+        }
+
+        if (afterRevision is not null)
+        {
+            conditions.Add("revision > @after");
+        }
+
+        if (upToRevision is not null)
+        {
+            conditions.Add("revision <= @up_to");
+        }
+
+        string where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+        return $"SELECT {columns} FROM split_audit{where} ORDER BY revision {(ascending ? "ASC" : "DESC")} LIMIT @limit";
+    }
+
+    protected static IEnumerable<(string Name, object Value)> SplitAuditParameters(SplitKey? key, long? afterRevision, long? upToRevision, int limit)
+    {
+        if (key is { } k)
+        {
+            yield return ("tenant", k.Tenant);
+            yield return ("service", k.Service);
+            yield return ("env", k.Env);
+        }
+
+        if (afterRevision is { } after)
+        {
+            yield return ("after", after);
+        }
+
+        if (upToRevision is { } upTo)
+        {
+            yield return ("up_to", upTo);
+        }
+
+        yield return ("limit", limit);
+    }
 
     /// <summary>Starts the write loop; providers call it once open and migrated.</summary>
     protected void StartWriter() => _writerLoop = Task.Run(RunWriterAsync);
@@ -282,17 +385,14 @@ internal abstract class RouteStoreBase : IServiceRouteStore
 
     protected void LogOpened() => ServiceRoutesLog.StoreOpened(Logger, Provider, SchemaVersion);
 
-    private Task<RouteWriteResult> EnqueueAsync(WriteRequest request, CancellationToken cancellationToken)
+    private async Task<T> EnqueueAsync<T>(WriteRequest request, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<RouteWriteResult>(cancellationToken);
-        }
+        cancellationToken.ThrowIfCancellationRequested();
 
         // Continuations run elsewhere: the writer loop must not run callers' code while it completes a batch.
-        var write = new QueuedWrite(request, new TaskCompletionSource<RouteWriteResult>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
+        var write = new QueuedWrite(request, new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
         ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
-        return write.Completion.Task;
+        return (T)await write.Completion.Task.ConfigureAwait(false);
     }
 
     private async Task RunWriterAsync()
@@ -328,8 +428,10 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         try
         {
             var requests = batch.ConvertAll(static w => w.Request);
-            var keys = new HashSet<RouteKey>(requests.Select(static r => r.Key));
-            await ExecuteBatchAsync(keys, (revision, routes) => plan = WritePlanner.PlanBatch(requests, revision, routes, Timestamps.Now(Time))).ConfigureAwait(false);
+            await ExecuteBatchAsync(
+                WritePlanner.RouteKeysOf(requests),
+                WritePlanner.SplitKeysOf(requests),
+                (revision, routes, splits) => plan = WritePlanner.PlanBatch(requests, revision, routes, splits, Timestamps.Now(Time))).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The loop must survive any failure: it belongs to the callers waiting on this batch.
         catch (Exception e)
@@ -344,7 +446,7 @@ internal abstract class RouteStoreBase : IServiceRouteStore
             return;
         }
 
-        ServiceRoutesLog.BatchCommitted(Logger, batch.Count, plan!.Changes.Count, plan.Revision);
+        ServiceRoutesLog.BatchCommitted(Logger, batch.Count, plan!.Changes.Count + plan.SplitChanges.Count, plan.Revision);
         for (int i = 0; i < batch.Count; i++)
         {
             batch[i].Completion.TrySetResult(plan.Results[i]);
@@ -356,7 +458,7 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         var errors = new List<ValidationError>(RouteValidation.Validate(key));
         AddWriteErrors(errors, actor, correlationId, expectedRevision);
         RouteValidation.ThrowIfAny(errors);
-        return EnqueueAsync(new WriteRequest(kind, key, null, actor, correlationId, expectedRevision), cancellationToken);
+        return EnqueueAsync<RouteWriteResult>(new WriteRequest(kind, key, null, actor, correlationId, expectedRevision), cancellationToken);
     }
 
     private static void AddWriteErrors(List<ValidationError> errors, string actor, string? correlationId, long? expectedRevision)

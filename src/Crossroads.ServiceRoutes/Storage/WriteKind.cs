@@ -5,4 +5,6 @@ internal enum WriteKind
     Upsert,
     Activate,
     Deactivate,
+    PutSplit,
+    DeleteSplit,
 }
