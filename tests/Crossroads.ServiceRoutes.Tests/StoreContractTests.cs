@@ -621,6 +621,16 @@ public abstract class StoreContractTests : IAsyncLifetime
         // The store keeps working: the next write takes the next revision, without a gap.
         var next = await Store.DeactivateAsync(Key, "alice", null);
         Assert.Equal(2, next.Route!.Revision);
+
+        // Queued together (so they likely share a batch), only the write at fault fails.
+        var good = Enumerable.Range(0, 20).Select(i => Store.UpsertAsync(Key with { Env = $"e{i}" }, Url1, "alice", null)).ToList();
+        var bad = Store.UpsertAsync(Key with { Env = "bad" }, "http://boom/", "alice", null);
+        good.AddRange(Enumerable.Range(20, 20).Select(i => Store.UpsertAsync(Key with { Env = $"e{i}" }, Url1, "alice", null)));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => bad);
+        Assert.All(await Task.WhenAll(good), r => Assert.Equal(RouteWriteStatus.Created, r.Status));
+        Assert.Equal(42, await Store.CurrentRevisionAsync());
+        Assert.Equal(Enumerable.Range(1, 42).Select(i => (long)i), (await Store.ChangesSinceAsync(0, 100)).Select(c => c.Revision));
+        Assert.Null(await Store.GetAsync(Key with { Env = "bad" }));
     }
 
     [Fact]

@@ -497,6 +497,13 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         reader.IsDBNull(12) ? null : reader.GetString(12),
         reader.GetFieldValue<DateTimeOffset>(13));
 
+    protected override bool IsStatementFailure(Exception exception) =>
+        exception.InnerException is PostgresException { SqlState: var state } && !IsServerOrConnectionState(state);
+
+    // Classes 08 (connection), 53 (insufficient resources), 57 (operator intervention, e.g. shutdown), 58 (system error).
+    private static bool IsServerOrConnectionState(string state) => state.StartsWith("08", StringComparison.Ordinal)
+        || state.StartsWith("53", StringComparison.Ordinal) || state.StartsWith("57", StringComparison.Ordinal) || state.StartsWith("58", StringComparison.Ordinal);
+
     private static bool IsInfrastructure(Exception e) => e is NpgsqlException or TimeoutException or IOException or SocketException;
 
     private async Task MigrateAsync(CancellationToken cancellationToken)

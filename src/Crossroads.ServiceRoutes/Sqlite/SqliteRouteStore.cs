@@ -497,6 +497,10 @@ internal sealed class SqliteRouteStore : RouteStoreBase
         reader.IsDBNull(12) ? null : reader.GetString(12),
         Timestamps.FromUnixMicroseconds(reader.GetInt64(13)));
 
+    // SQLITE_ERROR (1), SQLITE_ABORT (4), SQLITE_CONSTRAINT (19, also what a trigger's RAISE(ABORT) gives).
+    protected override bool IsStatementFailure(Exception exception) =>
+        exception.InnerException is SqliteException { SqliteErrorCode: 1 or 4 or 19 };
+
     private static bool IsInfrastructure(Exception e) => e is SqliteException or IOException;
 
     private static StoreUnavailableException Unavailable(Exception e)

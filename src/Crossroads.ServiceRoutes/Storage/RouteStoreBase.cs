@@ -263,6 +263,12 @@ internal abstract class RouteStoreBase : IServiceRouteStore
     /// </summary>
     protected abstract Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> routeKeys, IReadOnlyCollection<SplitKey> splitKeys, BatchPlanner plan);
 
+    /// <summary>
+    /// Whether a failed batch failed on a statement the database refused (worth retrying its writes one by one) rather
+    /// than on the connection, a timeout or the server (where every write would fail again, only later).
+    /// </summary>
+    protected abstract bool IsStatementFailure(Exception exception);
+
     protected abstract Task<WeightedSplit?> GetSplitCoreAsync(SplitKey key, CancellationToken cancellationToken);
 
     /// <summary>Split audit events: of one split or all, within a revision range or all, in either order.</summary>
@@ -438,6 +444,18 @@ internal abstract class RouteStoreBase : IServiceRouteStore
 #pragma warning restore CA1031
         {
             ServiceRoutesLog.BatchFailed(Logger, e, batch.Count);
+            if (batch.Count > 1 && IsStatementFailure(e))
+            {
+                // The database refused a statement (a constraint, a trigger) while the connection is fine: run each
+                // write on its own, so only the write at fault fails, as if every write had its own transaction.
+                foreach (var write in batch)
+                {
+                    await RunBatchAsync([write]).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
             foreach (var write in batch)
             {
                 write.Completion.TrySetException(e);
