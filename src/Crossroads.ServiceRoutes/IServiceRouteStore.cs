@@ -6,13 +6,16 @@ namespace Crossroads.ServiceRoutes;
 /// </summary>
 /// <remarks>
 /// <para>Each committed change gets the next store-wide <em>revision</em> (1, 2, 3, … without gaps, in commit order),
-/// and in the same transaction the route row, one audit event and one outbox message are written. A write that
-/// changes nothing (<see cref="RouteWriteStatus.Unchanged"/>, <see cref="RouteWriteStatus.NotFound"/>,
-/// <see cref="RouteWriteStatus.RevisionMismatch"/>) writes nothing and takes no revision.</para>
+/// and in the same transaction the route (or split) row, one audit event and one outbox message are written. A write
+/// that changes nothing (<see cref="RouteWriteStatus.Unchanged"/>, <see cref="RouteWriteStatus.NotFound"/>,
+/// <see cref="RouteWriteStatus.RevisionMismatch"/>, …) writes nothing and takes no revision. Writes arriving together
+/// may share one transaction (group commit, <see cref="ServiceRouteStoreOptions.MaxWriteBatch"/>): each is decided as
+/// if it ran alone after the ones before it, and each stays atomic.</para>
 /// <para>Route audit queries (<see cref="AuditForRouteAsync"/>, <see cref="RecentAuditAsync"/>, …) cover route changes;
 /// split changes have <see cref="SplitAuditAsync"/>; <see cref="ChangesSinceAsync"/> and the outbox carry both.</para>
 /// <para>Errors: invalid arguments throw <see cref="RouteValidationException"/> (nothing done); database failures throw
-/// <see cref="StoreUnavailableException"/>; cancellation throws <see cref="OperationCanceledException"/>.</para>
+/// <see cref="StoreUnavailableException"/>; cancellation throws <see cref="OperationCanceledException"/> (a write
+/// honours it until it joins a batch; after that it completes with its real outcome).</para>
 /// </remarks>
 public interface IServiceRouteStore : IAsyncDisposable
 {
@@ -37,7 +40,8 @@ public interface IServiceRouteStore : IAsyncDisposable
 
     /// <summary>
     /// Deactivates an active route (action <c>deactivated</c>; the URL is kept); <see cref="RouteWriteStatus.Unchanged"/>
-    /// when already inactive, <see cref="RouteWriteStatus.NotFound"/> when missing.
+    /// when already inactive, <see cref="RouteWriteStatus.NotFound"/> when missing, <see cref="RouteWriteStatus.SplitConflict"/>
+    /// when the version carries weight in its service's split.
     /// </summary>
     Task<RouteWriteResult> DeactivateAsync(RouteKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default);
 
