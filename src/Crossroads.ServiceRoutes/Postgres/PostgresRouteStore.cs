@@ -1,0 +1,612 @@
+using System.Data;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Crossroads.ServiceRoutes.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Crossroads.ServiceRoutes.Postgres;
+
+/// <summary>
+/// The store on PostgreSQL, shared by every replica. A write batch locks the single revision counter row first
+/// (<c>SELECT … FOR UPDATE</c>): every writer of every replica queues there, so decisions rest on committed state,
+/// revisions are handed out in commit order, and a rolled-back batch leaves no gap. The batch's reads go in one round
+/// trip, its writes and the counter update in a second, then the commit.
+/// </summary>
+internal sealed class PostgresRouteStore : RouteStoreBase
+{
+    private const string RouteColumns = "tenant, service, env, version, url, active, revision, created_at, updated_at";
+    private const string AuditColumns = "revision, event_id, tenant, service, env, version, action, url, state, previous_url, previous_state, changed_by, correlation_id, occurred_at";
+    private const string KeyCondition = "tenant = @tenant AND service = @service AND env = @env AND version = @version";
+
+    // Positional ($n) in batches: one statement text per kind, so each is prepared once and reused.
+    private const string LockCounterSql = "SELECT revision FROM revision_counter WHERE id = 1 FOR UPDATE";
+    private const string SelectRouteSql = $"SELECT {RouteColumns} FROM routes WHERE tenant = $1 AND service = $2 AND env = $3 AND version = $4";
+    private const string InsertRouteSql = $"INSERT INTO routes ({RouteColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
+    private const string UpdateRouteSql = "UPDATE routes SET url = $5, active = $6, revision = $7, updated_at = $8 WHERE tenant = $1 AND service = $2 AND env = $3 AND version = $4";
+    private const string InsertAuditSql = $"INSERT INTO route_audit ({AuditColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+    private const string InsertOutboxSql = "INSERT INTO outbox (revision, event_id, payload, occurred_at) VALUES ($1, $2, $3::json, $4)";
+    private const string SetCounterSql = "UPDATE revision_counter SET revision = $1 WHERE id = 1";
+
+    private const string SplitColumns = "tenant, service, env, weights, revision, created_at, updated_at";
+    private const string SplitAuditColumns = "revision, event_id, tenant, service, env, action, weights, previous_weights, changed_by, correlation_id, occurred_at";
+    private const string SelectSplitSql = $"SELECT {SplitColumns} FROM splits WHERE tenant = $1 AND service = $2 AND env = $3";
+    private const string InsertSplitSql = $"INSERT INTO splits ({SplitColumns}) VALUES ($1, $2, $3, $4::json, $5, $6, $6)";
+    private const string UpdateSplitSql = "UPDATE splits SET weights = $4::json, revision = $5, updated_at = $6 WHERE tenant = $1 AND service = $2 AND env = $3";
+    private const string DeleteSplitSql = "DELETE FROM splits WHERE tenant = $1 AND service = $2 AND env = $3";
+    private const string InsertSplitAuditSql = $"INSERT INTO split_audit ({SplitAuditColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8::json, $9, $10, $11)";
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    private PostgresRouteStore(NpgsqlDataSource dataSource, ServiceRouteStoreOptions options)
+        : base(options)
+    {
+        _dataSource = dataSource;
+    }
+
+    public override string Provider => "postgresql";
+
+    public static async Task<PostgresRouteStore> OpenAsync(ServiceRouteStoreOptions options, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // The same dozen statements run all the time; prepared, they skip parsing and planning.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        }
+
+        var store = new PostgresRouteStore(builder.Build(), options);
+        try
+        {
+            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            store.StartWriter();
+            store.LogOpened();
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    protected override ValueTask DisposeCoreAsync() => _dataSource.DisposeAsync();
+
+    public override async IAsyncEnumerable<ServiceRoute> LoadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // One statement reads one snapshot; Npgsql hands rows over as they arrive, so memory stays flat however many
+        // routes there are. A try with a catch cannot hold a yield, hence the wrapped steps.
+        var connection = await Guard(() => _dataSource.OpenConnectionAsync(cancellationToken).AsTask()).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = new NpgsqlCommand($"SELECT {RouteColumns} FROM routes ORDER BY tenant, service, env, version", connection);
+            await using (command.ConfigureAwait(false))
+            {
+                var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+                    {
+                        yield return ReadRoute(reader);
+                    }
+                }
+            }
+        }
+    }
+
+    public override Task<long> CurrentRevisionAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var command = new NpgsqlCommand("SELECT revision FROM revision_counter WHERE id = 1", connection);
+            await using (command.ConfigureAwait(false))
+            {
+                return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            }
+        }, cancellationToken);
+
+    protected override Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> routeKeys, IReadOnlyCollection<SplitKey> splitKeys, BatchPlanner plan) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                long revision;
+                var routes = new Dictionary<RouteKey, ServiceRoute>(routeKeys.Count);
+                var splits = new Dictionary<SplitKey, WeightedSplit>(splitKeys.Count);
+                var read = new NpgsqlBatch(connection, transaction);
+                await using (read.ConfigureAwait(false))
+                {
+                    // The counter first: once it is ours, nobody else writes until we commit, and each route read after
+                    // it (READ COMMITTED: a fresh snapshot per statement) sees every earlier commit.
+                    read.BatchCommands.Add(new NpgsqlBatchCommand(LockCounterSql));
+                    foreach (var key in routeKeys)
+                    {
+                        var select = new NpgsqlBatchCommand(SelectRouteSql);
+                        AddKey(select.Parameters, key);
+                        read.BatchCommands.Add(select);
+                    }
+
+                    foreach (var key in splitKeys)
+                    {
+                        var select = new NpgsqlBatchCommand(SelectSplitSql);
+                        AddKey(select.Parameters, key);
+                        read.BatchCommands.Add(select);
+                    }
+
+                    var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        await reader.ReadAsync(ct).ConfigureAwait(false);
+                        revision = reader.GetInt64(0);
+                        // One result set per statement, in order: the routes', then the splits'.
+                        for (int set = 0; await reader.NextResultAsync(ct).ConfigureAwait(false); set++)
+                        {
+                            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+                            {
+                                continue;
+                            }
+
+                            if (set < routeKeys.Count)
+                            {
+                                var route = ReadRoute(reader);
+                                routes[route.Key] = route;
+                            }
+                            else
+                            {
+                                var split = ReadSplit(reader);
+                                splits[split.Key] = split;
+                            }
+                        }
+                    }
+                }
+
+                var decided = plan(revision, routes, splits);
+                if (!decided.HasChanges)
+                {
+                    await transaction.RollbackAsync(ct).ConfigureAwait(false);
+                    return true;
+                }
+
+                var write = new NpgsqlBatch(connection, transaction);
+                await using (write.ConfigureAwait(false))
+                {
+                    foreach (var change in decided.Changes)
+                    {
+                        AddChange(write.BatchCommands, change);
+                    }
+
+                    foreach (var change in decided.SplitChanges)
+                    {
+                        AddSplitChange(write.BatchCommands, change);
+                    }
+
+                    var setCounter = new NpgsqlBatchCommand(SetCounterSql);
+                    setCounter.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = decided.Revision });
+                    write.BatchCommands.Add(setCounter);
+                    await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return true;
+            }
+        }, CancellationToken.None);
+
+    protected override Task<ServiceRoute?> GetCoreAsync(RouteKey key, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var command = new NpgsqlCommand($"SELECT {RouteColumns} FROM routes WHERE {KeyCondition}", connection);
+            await using (command.ConfigureAwait(false))
+            {
+                AddKey(command, key);
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadRoute(reader) : null;
+                }
+            }
+        }, cancellationToken);
+
+    protected override Task<WeightedSplit?> GetSplitCoreAsync(SplitKey key, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var command = new NpgsqlCommand(SelectSplitSql, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                AddKey(command.Parameters, key);
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadSplit(reader) : null;
+                }
+            }
+        }, cancellationToken);
+
+    public override async IAsyncEnumerable<WeightedSplit> LoadAllSplitsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var connection = await Guard(() => _dataSource.OpenConnectionAsync(cancellationToken).AsTask()).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = new NpgsqlCommand($"SELECT {SplitColumns} FROM splits ORDER BY tenant, service, env", connection);
+            await using (command.ConfigureAwait(false))
+            {
+                var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+                    {
+                        yield return ReadSplit(reader);
+                    }
+                }
+            }
+        }
+    }
+
+    protected override Task<IReadOnlyList<SplitAuditEvent>> QuerySplitAuditCoreAsync(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, int limit, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<SplitAuditEvent>>(async (connection, ct) =>
+        {
+            var command = new NpgsqlCommand(SplitAuditSql(key, afterRevision, upToRevision, ascending, SplitAuditColumns), connection);
+            await using (command.ConfigureAwait(false))
+            {
+                foreach (var (name, value) in SplitAuditParameters(key, afterRevision, upToRevision, limit))
+                {
+                    command.Parameters.Add(new NpgsqlParameter(name, value));
+                }
+
+                var events = new List<SplitAuditEvent>();
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        events.Add(ReadSplitAudit(reader));
+                    }
+                }
+
+                return events;
+            }
+        }, cancellationToken);
+
+    protected override Task<List<ServiceRoute>> ListCoreAsync(RouteFilter filter, RouteKey? after, int limit, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var command = new NpgsqlCommand(ListSql(filter, after, RouteColumns), connection);
+            await using (command.ConfigureAwait(false))
+            {
+                foreach (var (name, value) in ListParameters(filter, after, limit))
+                {
+                    command.Parameters.Add(new NpgsqlParameter(name, value));
+                }
+
+                var routes = new List<ServiceRoute>(limit);
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        routes.Add(ReadRoute(reader));
+                    }
+                }
+
+                return routes;
+            }
+        }, cancellationToken);
+
+    protected override Task<IReadOnlyList<RouteAuditEvent>> QueryAuditCoreAsync(AuditCriteria criteria, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<RouteAuditEvent>>(async (connection, ct) =>
+        {
+            var command = new NpgsqlCommand($"SELECT {AuditColumns} FROM route_audit{criteria.SqlTail()}", connection);
+            await using (command.ConfigureAwait(false))
+            {
+                foreach (var (name, value) in criteria.Parameters())
+                {
+                    command.Parameters.Add(new NpgsqlParameter(name, value));
+                }
+
+                var events = new List<RouteAuditEvent>(Math.Min(criteria.Limit, 256));
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        events.Add(ReadAudit(reader));
+                    }
+                }
+
+                return events;
+            }
+        }, cancellationToken);
+
+    protected override Task<IReadOnlyList<OutboxMessage>> ClaimCoreAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<OutboxMessage>>(async (connection, ct) =>
+        {
+            // SKIP LOCKED: two relays claiming at once take different messages instead of waiting for each other.
+            var command = new NpgsqlCommand("""
+                UPDATE outbox SET claimed_until = @until, attempts = attempts + 1
+                WHERE revision IN (
+                    SELECT revision FROM outbox
+                    WHERE delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until <= @now)
+                    ORDER BY revision LIMIT @limit
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING revision, event_id, payload::text, occurred_at, attempts
+                """, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.Add(new NpgsqlParameter("until", NpgsqlDbType.TimestampTz) { Value = leaseUntil });
+                command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now });
+                command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
+                var messages = new List<OutboxMessage>(limit);
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        messages.Add(new OutboxMessage(reader.GetGuid(1), reader.GetInt64(0), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4)));
+                    }
+                }
+
+                // UPDATE … RETURNING does not keep the subquery's order.
+                messages.Sort(static (x, y) => x.Revision.CompareTo(y.Revision));
+                return messages;
+            }
+        }, cancellationToken);
+
+    protected override Task<int> MarkDeliveredCoreAsync(Guid[] eventIds, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var command = new NpgsqlCommand("UPDATE outbox SET delivered_at = @now, claimed_until = NULL WHERE event_id = ANY(@ids) AND delivered_at IS NULL", connection);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now });
+                command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = eventIds });
+                return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+
+    private static void AddChange(NpgsqlBatchCommandCollection commands, PendingChange change)
+    {
+        var route = change.Route;
+        var routeCommand = new NpgsqlBatchCommand(change.Creates ? InsertRouteSql : UpdateRouteSql);
+        AddKey(routeCommand.Parameters, route.Key);
+        routeCommand.Parameters.Add(Positional(NpgsqlDbType.Text, route.Url));
+        routeCommand.Parameters.Add(Positional(NpgsqlDbType.Boolean, route.IsActive));
+        routeCommand.Parameters.Add(Positional(NpgsqlDbType.Bigint, route.Revision));
+        routeCommand.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, route.UpdatedAt));
+        commands.Add(routeCommand);
+
+        var e = change.Event;
+        var audit = new NpgsqlBatchCommand(InsertAuditSql);
+        audit.Parameters.Add(Positional(NpgsqlDbType.Bigint, e.Revision));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Uuid, e.EventId));
+        AddKey(audit.Parameters, e.Key);
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.Action));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.Url));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, PendingChange.StateName(e.State)));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.PreviousUrl));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, PendingChange.StateName(e.PreviousState)));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.ChangedBy));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.CorrelationId));
+        audit.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
+        commands.Add(audit);
+
+        var outbox = new NpgsqlBatchCommand(InsertOutboxSql);
+        outbox.Parameters.Add(Positional(NpgsqlDbType.Bigint, e.Revision));
+        outbox.Parameters.Add(Positional(NpgsqlDbType.Uuid, e.EventId));
+        outbox.Parameters.Add(Positional(NpgsqlDbType.Text, change.Payload));
+        outbox.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
+        commands.Add(outbox);
+    }
+
+    private static void AddSplitChange(NpgsqlBatchCommandCollection commands, PendingSplitChange change)
+    {
+        var e = change.Event;
+        var splitCommand = new NpgsqlBatchCommand(change.Deletes ? DeleteSplitSql : change.Creates ? InsertSplitSql : UpdateSplitSql);
+        AddKey(splitCommand.Parameters, e.Key);
+        if (!change.Deletes)
+        {
+            splitCommand.Parameters.Add(Positional(NpgsqlDbType.Text, e.Weights!.ToJson()));
+            splitCommand.Parameters.Add(Positional(NpgsqlDbType.Bigint, e.Revision));
+            splitCommand.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
+        }
+
+        commands.Add(splitCommand);
+
+        var audit = new NpgsqlBatchCommand(InsertSplitAuditSql);
+        audit.Parameters.Add(Positional(NpgsqlDbType.Bigint, e.Revision));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Uuid, e.EventId));
+        AddKey(audit.Parameters, e.Key);
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.Action));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.Weights?.ToJson()));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.PreviousWeights?.ToJson()));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.ChangedBy));
+        audit.Parameters.Add(Positional(NpgsqlDbType.Text, e.CorrelationId));
+        audit.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
+        commands.Add(audit);
+
+        var outbox = new NpgsqlBatchCommand(InsertOutboxSql);
+        outbox.Parameters.Add(Positional(NpgsqlDbType.Bigint, e.Revision));
+        outbox.Parameters.Add(Positional(NpgsqlDbType.Uuid, e.EventId));
+        outbox.Parameters.Add(Positional(NpgsqlDbType.Text, change.Payload));
+        outbox.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
+        commands.Add(outbox);
+    }
+
+    /// <summary>The split key as three positional parameters ($1..$3 of a batch statement).</summary>
+    private static void AddKey(NpgsqlParameterCollection parameters, SplitKey key)
+    {
+        parameters.Add(Positional(NpgsqlDbType.Text, key.Tenant));
+        parameters.Add(Positional(NpgsqlDbType.Text, key.Service));
+        parameters.Add(Positional(NpgsqlDbType.Text, key.Env));
+    }
+
+    private static WeightedSplit ReadSplit(NpgsqlDataReader reader) => new(
+        new SplitKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)),
+        SplitWeights.FromJson(reader.GetString(3)),
+        reader.GetInt64(4),
+        reader.GetFieldValue<DateTimeOffset>(5),
+        reader.GetFieldValue<DateTimeOffset>(6));
+
+    private static SplitAuditEvent ReadSplitAudit(NpgsqlDataReader reader) => new(
+        reader.GetGuid(1),
+        reader.GetInt64(0),
+        new SplitKey(reader.GetString(2), reader.GetString(3), reader.GetString(4)),
+        reader.GetString(5),
+        reader.IsDBNull(6) ? null : SplitWeights.FromJson(reader.GetString(6)),
+        reader.IsDBNull(7) ? null : SplitWeights.FromJson(reader.GetString(7)),
+        reader.GetString(8),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        reader.GetFieldValue<DateTimeOffset>(10));
+
+    private static NpgsqlParameter Positional(NpgsqlDbType type, object? value) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
+
+    /// <summary>The key as four positional parameters ($1..$4 of a batch statement).</summary>
+    private static void AddKey(NpgsqlParameterCollection parameters, RouteKey key)
+    {
+        parameters.Add(Positional(NpgsqlDbType.Text, key.Tenant));
+        parameters.Add(Positional(NpgsqlDbType.Text, key.Service));
+        parameters.Add(Positional(NpgsqlDbType.Text, key.Env));
+        parameters.Add(Positional(NpgsqlDbType.Text, key.Version));
+    }
+
+    /// <summary>The key as the named parameters of <see cref="KeyCondition"/>.</summary>
+    private static void AddKey(NpgsqlCommand command, RouteKey key)
+    {
+        command.Parameters.Add(new NpgsqlParameter("tenant", NpgsqlDbType.Text) { Value = key.Tenant });
+        command.Parameters.Add(new NpgsqlParameter("service", NpgsqlDbType.Text) { Value = key.Service });
+        command.Parameters.Add(new NpgsqlParameter("env", NpgsqlDbType.Text) { Value = key.Env });
+        command.Parameters.Add(new NpgsqlParameter("version", NpgsqlDbType.Text) { Value = key.Version });
+    }
+
+    private static ServiceRoute ReadRoute(NpgsqlDataReader reader) => new(
+        new RouteKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
+        reader.GetString(4),
+        reader.GetBoolean(5) ? RouteState.Active : RouteState.Inactive,
+        reader.GetInt64(6),
+        reader.GetFieldValue<DateTimeOffset>(7),
+        reader.GetFieldValue<DateTimeOffset>(8));
+
+    private static RouteAuditEvent ReadAudit(NpgsqlDataReader reader) => new(
+        reader.GetGuid(1),
+        reader.GetInt64(0),
+        new RouteKey(reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)),
+        reader.GetString(6),
+        reader.GetString(7),
+        PendingChange.ParseState(reader.GetString(8)),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        reader.IsDBNull(10) ? null : PendingChange.ParseState(reader.GetString(10)),
+        reader.GetString(11),
+        reader.IsDBNull(12) ? null : reader.GetString(12),
+        reader.GetFieldValue<DateTimeOffset>(13));
+
+    protected override bool IsStatementFailure(Exception exception) =>
+        exception.InnerException is PostgresException { SqlState: var state } && !IsServerOrConnectionState(state);
+
+    // Classes 08 (connection), 53 (insufficient resources), 57 (operator intervention, e.g. shutdown), 58 (system error).
+    private static bool IsServerOrConnectionState(string state) => state.StartsWith("08", StringComparison.Ordinal)
+        || state.StartsWith("53", StringComparison.Ordinal) || state.StartsWith("57", StringComparison.Ordinal) || state.StartsWith("58", StringComparison.Ordinal);
+
+    private static bool IsInfrastructure(Exception e) => e is NpgsqlException or TimeoutException or IOException or SocketException;
+
+    private async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        SchemaVersion = await RunAsync(async (connection, ct) =>
+        {
+            var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                // Held until commit: a replica starting meanwhile waits here, then finds the migrations applied.
+                await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({PostgresSchema.MigrationLockKey})", ct).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)", ct).ConfigureAwait(false);
+                var applied = new HashSet<int>();
+                var select = new NpgsqlCommand("SELECT version FROM schema_migrations", connection, transaction);
+                await using (select.ConfigureAwait(false))
+                {
+                    var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            applied.Add(reader.GetInt32(0));
+                        }
+                    }
+                }
+
+                var newlyApplied = new List<Migration>();
+                foreach (var migration in PostgresSchema.Migrations.Where(m => !applied.Contains(m.Version)).OrderBy(m => m.Version))
+                {
+                    await ExecuteAsync(connection, transaction, migration.Sql, ct).ConfigureAwait(false);
+                    var record = new NpgsqlCommand("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, now())", connection, transaction);
+                    await using (record.ConfigureAwait(false))
+                    {
+                        record.Parameters.Add(new NpgsqlParameter("version", NpgsqlDbType.Integer) { Value = migration.Version });
+                        record.Parameters.Add(new NpgsqlParameter("name", NpgsqlDbType.Text) { Value = migration.Name });
+                        await record.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    }
+
+                    newlyApplied.Add(migration);
+                    applied.Add(migration.Version);
+                }
+
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                foreach (var migration in newlyApplied)
+                {
+                    ServiceRoutesLog.MigrationApplied(Logger, migration.Version, migration.Name, Provider);
+                }
+
+                return applied.Max();
+            }
+        }, cancellationToken).ConfigureAwait(false);
+
+        int known = PostgresSchema.Migrations[^1].Version;
+        if (SchemaVersion > known)
+        {
+            ServiceRoutesLog.SchemaNewerThanBuild(Logger, SchemaVersion, known);
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        await using (command.ConfigureAwait(false))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> on a pooled connection, turning provider failures into <see cref="StoreUnavailableException"/>.</summary>
+    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                return await body(connection, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (IsInfrastructure(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    private async Task<T> Guard<T>(Func<Task<T>> step)
+    {
+        try
+        {
+            return await step().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsInfrastructure(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    private StoreUnavailableException Unavailable(Exception e)
+    {
+        // After a server restart every idle pooled connection is dead; dropping them makes the next call reconnect
+        // instead of failing once per stale connection.
+        _dataSource.Clear();
+        string state = e is PostgresException postgres ? $" (SQLSTATE {postgres.SqlState})" : "";
+        return new StoreUnavailableException($"the service route store (PostgreSQL) failed{state}: {e.Message}", e, e is NpgsqlException { IsTransient: true } or TimeoutException);
+    }
+}

@@ -1,0 +1,667 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Crossroads.ServiceRoutes.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Crossroads.ServiceRoutes.Sqlite;
+
+/// <summary>
+/// The store on SQLite: one file (<c>crossroads.db</c>) for a single node. WAL journal with <c>synchronous=FULL</c>,
+/// so a committed write survives a power cut; readers never wait for the writer. Writes run in
+/// <c>BEGIN IMMEDIATE</c> transactions, which hold the database's single write lock from the first read, so the
+/// read-decide-write sequence and the revision counter are serialized exactly as PostgreSQL's counter row lock
+/// serializes them. Writers of this process queue on a semaphore; other processes' writers wait up to the busy timeout.
+/// </summary>
+internal sealed class SqliteRouteStore : RouteStoreBase
+{
+    private const string RouteColumns = "tenant, service, env, version, url, active, revision, created_at, updated_at";
+    private const string AuditColumns = "revision, event_id, tenant, service, env, version, action, url, state, previous_url, previous_state, changed_by, correlation_id, occurred_at";
+    private const string KeyCondition = "tenant = @tenant AND service = @service AND env = @env AND version = @version";
+    private const string SplitColumns = "tenant, service, env, weights, revision, created_at, updated_at";
+    private const string SplitAuditColumns = "revision, event_id, tenant, service, env, action, weights, previous_weights, changed_by, correlation_id, occurred_at";
+    private const string SplitKeyCondition = "tenant = @tenant AND service = @service AND env = @env";
+
+    // SQLite allows 32766 parameters per statement; stay far below.
+    private const int MarkDeliveredChunk = 500;
+
+    private readonly string _connectionString;
+    private readonly int _busyTimeoutMilliseconds;
+
+    // Writers of this process take turns here rather than spinning on SQLITE_BUSY (whose retry sleeps add latency).
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    private SqliteRouteStore(string databasePath, ServiceRouteStoreOptions options)
+        : base(options)
+    {
+        var busyTimeout = options.BusyTimeout;
+        DatabasePath = databasePath;
+        _busyTimeoutMilliseconds = (int)Math.Clamp(busyTimeout.TotalMilliseconds, 0, int.MaxValue);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            // Microsoft.Data.Sqlite retries SQLITE_BUSY itself until this many seconds have passed.
+            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
+        }.ToString();
+    }
+
+    public override string Provider => "sqlite";
+
+    /// <summary>The database file.</summary>
+    public string DatabasePath { get; }
+
+    public static async Task<SqliteRouteStore> OpenAsync(ServiceRouteStoreOptions options, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            throw new ArgumentException("a data directory is required for the SQLite store (or give a PostgreSQL connection string)", nameof(options));
+        }
+
+        string directory = Path.GetFullPath(options.DataDirectory);
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreUnavailableException($"the service route store (SQLite) cannot create its data directory {directory}: {e.Message}", e);
+        }
+
+        var store = new SqliteRouteStore(Path.Combine(directory, ServiceRouteStoreOptions.SqliteFileName), options);
+        try
+        {
+            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            store.StartWriter();
+            store.LogOpened();
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    protected override ValueTask DisposeCoreAsync()
+    {
+        // Pooled connections keep the file open; closing them lets the last one checkpoint the WAL and lets tests
+        // delete the directory.
+        using (var connection = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        _writeGate.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public override async IAsyncEnumerable<ServiceRoute> LoadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // One statement is one read transaction: a WAL snapshot that writers committing meanwhile do not change.
+        var connection = await Guard(() => OpenConnectionAsync(cancellationToken)).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = $"SELECT {RouteColumns} FROM routes ORDER BY tenant, service, env, version";
+                var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+                    {
+                        yield return ReadRoute(reader);
+                    }
+                }
+            }
+        }
+    }
+
+    public override Task<long> CurrentRevisionAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = "SELECT revision FROM revision_counter WHERE id = 1";
+                return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            }
+        }, cancellationToken);
+
+    protected override Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> routeKeys, IReadOnlyCollection<SplitKey> splitKeys, BatchPlanner plan) =>
+        RunWriteAsync(async (connection, transaction, ct) =>
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.Transaction = transaction;
+                command.CommandText = "SELECT revision FROM revision_counter WHERE id = 1";
+                long revision = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+                var routes = new Dictionary<RouteKey, ServiceRoute>(routeKeys.Count);
+                foreach (var key in routeKeys)
+                {
+                    if (await ReadRouteAsync(connection, transaction, key, ct).ConfigureAwait(false) is { } route)
+                    {
+                        routes[key] = route;
+                    }
+                }
+
+                var splits = new Dictionary<SplitKey, WeightedSplit>(splitKeys.Count);
+                foreach (var key in splitKeys)
+                {
+                    if (await ReadSplitAsync(connection, transaction, key, ct).ConfigureAwait(false) is { } split)
+                    {
+                        splits[key] = split;
+                    }
+                }
+
+                var decided = plan(revision, routes, splits);
+                foreach (var change in decided.Changes)
+                {
+                    await WriteChangeAsync(connection, transaction, change, ct).ConfigureAwait(false);
+                }
+
+                foreach (var change in decided.SplitChanges)
+                {
+                    await WriteSplitChangeAsync(connection, transaction, change, ct).ConfigureAwait(false);
+                }
+
+                command.CommandText = "UPDATE revision_counter SET revision = @revision WHERE id = 1";
+                command.Parameters.AddWithValue("revision", decided.Revision);
+                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                return (true, decided.HasChanges);
+            }
+        }, CancellationToken.None);
+
+    protected override Task<ServiceRoute?> GetCoreAsync(RouteKey key, CancellationToken cancellationToken) =>
+        RunAsync((connection, ct) => ReadRouteAsync(connection, null, key, ct), cancellationToken);
+
+    protected override Task<WeightedSplit?> GetSplitCoreAsync(SplitKey key, CancellationToken cancellationToken) =>
+        RunAsync((connection, ct) => ReadSplitAsync(connection, null, key, ct), cancellationToken);
+
+    public override async IAsyncEnumerable<WeightedSplit> LoadAllSplitsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var connection = await Guard(() => OpenConnectionAsync(cancellationToken)).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = $"SELECT {SplitColumns} FROM splits ORDER BY tenant, service, env";
+                var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+                    {
+                        yield return ReadSplit(reader);
+                    }
+                }
+            }
+        }
+    }
+
+    protected override Task<IReadOnlyList<SplitAuditEvent>> QuerySplitAuditCoreAsync(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, int limit, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<SplitAuditEvent>>(async (connection, ct) =>
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = SplitAuditSql(key, afterRevision, upToRevision, ascending, SplitAuditColumns);
+                foreach (var (name, value) in SplitAuditParameters(key, afterRevision, upToRevision, limit))
+                {
+                    command.Parameters.AddWithValue(name, value);
+                }
+
+                var events = new List<SplitAuditEvent>();
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        events.Add(new SplitAuditEvent(
+                            Guid.Parse(reader.GetString(1)),
+                            reader.GetInt64(0),
+                            new SplitKey(reader.GetString(2), reader.GetString(3), reader.GetString(4)),
+                            reader.GetString(5),
+                            reader.IsDBNull(6) ? null : SplitWeights.FromJson(reader.GetString(6)),
+                            reader.IsDBNull(7) ? null : SplitWeights.FromJson(reader.GetString(7)),
+                            reader.GetString(8),
+                            reader.IsDBNull(9) ? null : reader.GetString(9),
+                            Timestamps.FromUnixMicroseconds(reader.GetInt64(10))));
+                    }
+                }
+
+                return events;
+            }
+        }, cancellationToken);
+
+    protected override Task<List<ServiceRoute>> ListCoreAsync(RouteFilter filter, RouteKey? after, int limit, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = ListSql(filter, after, RouteColumns);
+                foreach (var (name, value) in ListParameters(filter, after, limit))
+                {
+                    command.Parameters.AddWithValue(name, value);
+                }
+
+                var routes = new List<ServiceRoute>(limit);
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        routes.Add(ReadRoute(reader));
+                    }
+                }
+
+                return routes;
+            }
+        }, cancellationToken);
+
+    protected override Task<IReadOnlyList<RouteAuditEvent>> QueryAuditCoreAsync(AuditCriteria criteria, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<RouteAuditEvent>>(async (connection, ct) =>
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = $"SELECT {AuditColumns} FROM route_audit{criteria.SqlTail()}";
+                foreach (var (name, value) in criteria.Parameters())
+                {
+                    command.Parameters.AddWithValue(name, value is DateTimeOffset time ? Timestamps.ToUnixMicroseconds(time) : value);
+                }
+
+                var events = new List<RouteAuditEvent>(Math.Min(criteria.Limit, 256));
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        events.Add(ReadAudit(reader));
+                    }
+                }
+
+                return events;
+            }
+        }, cancellationToken);
+
+    protected override Task<IReadOnlyList<OutboxMessage>> ClaimCoreAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        RunWriteAsync<IReadOnlyList<OutboxMessage>>(async (connection, transaction, ct) =>
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.Transaction = transaction;
+                command.CommandText = """
+                    UPDATE outbox SET claimed_until = @until, attempts = attempts + 1
+                    WHERE revision IN (
+                        SELECT revision FROM outbox
+                        WHERE delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until <= @now)
+                        ORDER BY revision LIMIT @limit)
+                    RETURNING revision, event_id, payload, occurred_at, attempts
+                    """;
+                command.Parameters.AddWithValue("until", Timestamps.ToUnixMicroseconds(leaseUntil));
+                command.Parameters.AddWithValue("now", Timestamps.ToUnixMicroseconds(now));
+                command.Parameters.AddWithValue("limit", limit);
+                var messages = new List<OutboxMessage>(limit);
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        messages.Add(new OutboxMessage(
+                            Guid.Parse(reader.GetString(1)),
+                            reader.GetInt64(0),
+                            reader.GetString(2),
+                            Timestamps.FromUnixMicroseconds(reader.GetInt64(3)),
+                            reader.GetInt32(4)));
+                    }
+                }
+
+                // UPDATE … RETURNING does not keep the subquery's order.
+                messages.Sort(static (x, y) => x.Revision.CompareTo(y.Revision));
+                return (messages, messages.Count > 0);
+            }
+        }, cancellationToken);
+
+    protected override Task<int> MarkDeliveredCoreAsync(Guid[] eventIds, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RunWriteAsync(async (connection, transaction, ct) =>
+        {
+            int marked = 0;
+            foreach (var chunk in eventIds.Chunk(MarkDeliveredChunk))
+            {
+                var command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Transaction = transaction;
+                    var names = new string[chunk.Length];
+                    for (int i = 0; i < chunk.Length; i++)
+                    {
+                        names[i] = "@id" + i.ToString(CultureInfo.InvariantCulture);
+                        command.Parameters.AddWithValue(names[i], chunk[i].ToString("D"));
+                    }
+
+                    command.CommandText = $"UPDATE outbox SET delivered_at = @now, claimed_until = NULL WHERE delivered_at IS NULL AND event_id IN ({string.Join(", ", names)})";
+                    command.Parameters.AddWithValue("now", Timestamps.ToUnixMicroseconds(now));
+                    marked += await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+            }
+
+            return (marked, marked > 0);
+        }, cancellationToken);
+
+    private static async Task<ServiceRoute?> ReadRouteAsync(SqliteConnection connection, SqliteTransaction? transaction, RouteKey key, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT {RouteColumns} FROM routes WHERE {KeyCondition}";
+            AddKey(command, key);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRoute(reader) : null;
+            }
+        }
+    }
+
+    private static async Task WriteChangeAsync(SqliteConnection connection, SqliteTransaction transaction, PendingChange change, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.Transaction = transaction;
+            command.CommandText = (change.Creates
+                ? $"INSERT INTO routes ({RouteColumns}) VALUES (@tenant, @service, @env, @version, @url, @active, @revision, @now, @now);"
+                : $"UPDATE routes SET url = @url, active = @active, revision = @revision, updated_at = @now WHERE {KeyCondition};") + $"""
+
+                INSERT INTO route_audit ({AuditColumns})
+                VALUES (@revision, @event_id, @tenant, @service, @env, @version, @action, @url, @state, @previous_url, @previous_state, @changed_by, @correlation_id, @now);
+
+                INSERT INTO outbox (revision, event_id, payload, occurred_at) VALUES (@revision, @event_id, @payload, @now);
+                """;
+            var e = change.Event;
+            AddKey(command, e.Key);
+            var parameters = command.Parameters;
+            parameters.AddWithValue("url", e.Url);
+            parameters.AddWithValue("active", e.State == RouteState.Active ? 1 : 0);
+            parameters.AddWithValue("revision", e.Revision);
+            parameters.AddWithValue("now", Timestamps.ToUnixMicroseconds(e.OccurredAt));
+            parameters.AddWithValue("event_id", e.EventId.ToString("D"));
+            parameters.AddWithValue("action", e.Action);
+            parameters.AddWithValue("state", PendingChange.StateName(e.State));
+            parameters.AddWithValue("previous_url", (object?)e.PreviousUrl ?? DBNull.Value);
+            parameters.AddWithValue("previous_state", (object?)PendingChange.StateName(e.PreviousState) ?? DBNull.Value);
+            parameters.AddWithValue("changed_by", e.ChangedBy);
+            parameters.AddWithValue("correlation_id", (object?)e.CorrelationId ?? DBNull.Value);
+            parameters.AddWithValue("payload", change.Payload);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<WeightedSplit?> ReadSplitAsync(SqliteConnection connection, SqliteTransaction? transaction, SplitKey key, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT {SplitColumns} FROM splits WHERE {SplitKeyCondition}";
+            AddKey(command, key);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadSplit(reader) : null;
+            }
+        }
+    }
+
+    private static async Task WriteSplitChangeAsync(SqliteConnection connection, SqliteTransaction transaction, PendingSplitChange change, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.Transaction = transaction;
+            string split = change.Deletes
+                ? $"DELETE FROM splits WHERE {SplitKeyCondition};"
+                : change.Creates
+                    ? $"INSERT INTO splits ({SplitColumns}) VALUES (@tenant, @service, @env, @weights, @revision, @now, @now);"
+                    : $"UPDATE splits SET weights = @weights, revision = @revision, updated_at = @now WHERE {SplitKeyCondition};";
+            command.CommandText = split + $"""
+
+                INSERT INTO split_audit ({SplitAuditColumns})
+                VALUES (@revision, @event_id, @tenant, @service, @env, @action, @weights, @previous_weights, @changed_by, @correlation_id, @now);
+
+                INSERT INTO outbox (revision, event_id, payload, occurred_at) VALUES (@revision, @event_id, @payload, @now);
+                """;
+            var e = change.Event;
+            AddKey(command, e.Key);
+            var parameters = command.Parameters;
+            parameters.AddWithValue("weights", (object?)e.Weights?.ToJson() ?? DBNull.Value);
+            parameters.AddWithValue("previous_weights", (object?)e.PreviousWeights?.ToJson() ?? DBNull.Value);
+            parameters.AddWithValue("revision", e.Revision);
+            parameters.AddWithValue("now", Timestamps.ToUnixMicroseconds(e.OccurredAt));
+            parameters.AddWithValue("event_id", e.EventId.ToString("D"));
+            parameters.AddWithValue("action", e.Action);
+            parameters.AddWithValue("changed_by", e.ChangedBy);
+            parameters.AddWithValue("correlation_id", (object?)e.CorrelationId ?? DBNull.Value);
+            parameters.AddWithValue("payload", change.Payload);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static void AddKey(SqliteCommand command, SplitKey key)
+    {
+        command.Parameters.AddWithValue("tenant", key.Tenant);
+        command.Parameters.AddWithValue("service", key.Service);
+        command.Parameters.AddWithValue("env", key.Env);
+    }
+
+    private static WeightedSplit ReadSplit(SqliteDataReader reader) => new(
+        new SplitKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)),
+        SplitWeights.FromJson(reader.GetString(3)),
+        reader.GetInt64(4),
+        Timestamps.FromUnixMicroseconds(reader.GetInt64(5)),
+        Timestamps.FromUnixMicroseconds(reader.GetInt64(6)));
+
+    private static void AddKey(SqliteCommand command, RouteKey key)
+    {
+        command.Parameters.AddWithValue("tenant", key.Tenant);
+        command.Parameters.AddWithValue("service", key.Service);
+        command.Parameters.AddWithValue("env", key.Env);
+        command.Parameters.AddWithValue("version", key.Version);
+    }
+
+    private static ServiceRoute ReadRoute(SqliteDataReader reader) => new(
+        new RouteKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
+        reader.GetString(4),
+        reader.GetInt64(5) != 0 ? RouteState.Active : RouteState.Inactive,
+        reader.GetInt64(6),
+        Timestamps.FromUnixMicroseconds(reader.GetInt64(7)),
+        Timestamps.FromUnixMicroseconds(reader.GetInt64(8)));
+
+    private static RouteAuditEvent ReadAudit(SqliteDataReader reader) => new(
+        Guid.Parse(reader.GetString(1)),
+        reader.GetInt64(0),
+        new RouteKey(reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)),
+        reader.GetString(6),
+        reader.GetString(7),
+        PendingChange.ParseState(reader.GetString(8)),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        reader.IsDBNull(10) ? null : PendingChange.ParseState(reader.GetString(10)),
+        reader.GetString(11),
+        reader.IsDBNull(12) ? null : reader.GetString(12),
+        Timestamps.FromUnixMicroseconds(reader.GetInt64(13)));
+
+    // SQLITE_ERROR (1), SQLITE_ABORT (4), SQLITE_CONSTRAINT (19, also what a trigger's RAISE(ABORT) gives).
+    protected override bool IsStatementFailure(Exception exception) =>
+        exception.InnerException is SqliteException { SqliteErrorCode: 1 or 4 or 19 };
+
+    private static bool IsInfrastructure(Exception e) => e is SqliteException or IOException;
+
+    private static StoreUnavailableException Unavailable(Exception e)
+    {
+        // SQLITE_BUSY (5) and SQLITE_LOCKED (6): another writer held the lock past the busy timeout.
+        bool transient = e is SqliteException { SqliteErrorCode: 5 or 6 };
+        return new StoreUnavailableException($"the service route store (SQLite) failed: {e.Message}", e, transient);
+    }
+
+    private static async Task<T> Guard<T>(Func<Task<T>> step)
+    {
+        try
+        {
+            return await step().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsInfrastructure(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    private async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        string mode = await RunAsync(async (connection, ct) =>
+        {
+            // Persistent in the file; must run outside a transaction.
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = "PRAGMA journal_mode = WAL";
+                return (string)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new StoreUnavailableException($"the service route store (SQLite) could not switch {DatabasePath} to WAL mode (it is in '{mode}' mode); is it on a network file system?");
+        }
+
+        var newlyApplied = new List<Migration>();
+        SchemaVersion = await RunWriteAsync(async (connection, transaction, ct) =>
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.Transaction = transaction;
+                command.CommandText = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
+                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                command.CommandText = "SELECT version FROM schema_migrations";
+                var applied = new HashSet<int>();
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        applied.Add(reader.GetInt32(0));
+                    }
+                }
+
+                foreach (var migration in SqliteSchema.Migrations.Where(m => !applied.Contains(m.Version)).OrderBy(m => m.Version))
+                {
+                    command.CommandText = migration.Sql;
+                    await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    command.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @applied_at)";
+                    command.Parameters.Clear();
+                    command.Parameters.AddWithValue("version", migration.Version);
+                    command.Parameters.AddWithValue("name", migration.Name);
+                    command.Parameters.AddWithValue("applied_at", Timestamps.ToUnixMicroseconds(Timestamps.Now(Time)));
+                    await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    command.Parameters.Clear();
+                    newlyApplied.Add(migration);
+                    applied.Add(migration.Version);
+                }
+
+                return (applied.Max(), newlyApplied.Count > 0);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+
+        foreach (var migration in newlyApplied)
+        {
+            ServiceRoutesLog.MigrationApplied(Logger, migration.Version, migration.Name, Provider);
+        }
+
+        int known = SqliteSchema.Migrations[^1].Version;
+        if (SchemaVersion > known)
+        {
+            ServiceRoutesLog.SchemaNewerThanBuild(Logger, SchemaVersion, known);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            // Per connection (a pooled one keeps them, but a fresh one starts with the defaults): FULL makes every WAL
+            // commit reach the disk before it returns; busy_timeout makes SQLite itself wait for another process' lock.
+            var pragma = connection.CreateCommand();
+            await using (pragma.ConfigureAwait(false))
+            {
+                pragma.CommandText = $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {_busyTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture)};";
+                await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<T> RunAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                return await body(connection, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (IsInfrastructure(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> in a <c>BEGIN IMMEDIATE</c> transaction under the write gate; commits when it
+    /// returns <c>Commit = true</c>, else rolls back.
+    /// </summary>
+    private async Task<T> RunWriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<(T Result, bool Commit)>> body, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RunAsync(async (connection, ct) =>
+            {
+                // deferred: false is BEGIN IMMEDIATE: the write lock is taken now, before the reads the decision rests on.
+                var transaction = connection.BeginTransaction(deferred: false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    var (result, commit) = await body(connection, transaction, ct).ConfigureAwait(false);
+                    if (commit)
+                    {
+                        await transaction.CommitAsync(ct).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await transaction.RollbackAsync(ct).ConfigureAwait(false);
+                    }
+
+                    return result;
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+}

@@ -1,0 +1,499 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Crossroads.ServiceRoutes.Storage;
+
+/// <summary>
+/// What both providers share: argument validation, the write loop, the audit query shapes and paging. Providers
+/// implement the <c>…CoreAsync</c> primitives with already validated arguments and translate their exceptions into
+/// <see cref="StoreUnavailableException"/>.
+/// </summary>
+/// <remarks>
+/// Writes go through one loop per store. It takes every write queued (up to the batch size), and the provider runs
+/// them as one transaction: take the store-wide write lock (the revision counter's row, or SQLite's write lock), read
+/// the counter and the routes, let <see cref="WritePlanner.PlanBatch"/> decide each write in order, write the changes,
+/// commit. Because the lock is taken first, decisions rest on the committed state and no two writers can race; because
+/// a batch shares one commit, throughput is not capped at one WAL flush per write.
+/// </remarks>
+internal abstract class RouteStoreBase : IServiceRouteStore
+{
+    public const int MaxDays = 3650;
+    public const int MaxHours = 87_600;
+    public static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(30);
+
+    private readonly Channel<QueuedWrite> _writes = Channel.CreateUnbounded<QueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly int _maxWriteBatch;
+    private Task? _writerLoop;
+    private int _disposed;
+
+    protected RouteStoreBase(ServiceRouteStoreOptions options)
+    {
+        if (options.MaxWriteBatch is < 1 or > 1000)
+        {
+            throw new ArgumentException($"MaxWriteBatch must be between 1 and 1000, got {options.MaxWriteBatch}", nameof(options));
+        }
+
+        Time = options.TimeProvider;
+        Logger = options.Logger ?? NullLogger.Instance;
+        _maxWriteBatch = options.MaxWriteBatch;
+    }
+
+    public abstract string Provider { get; }
+
+    public int SchemaVersion { get; protected set; }
+
+    protected TimeProvider Time { get; }
+
+    protected ILogger Logger { get; }
+
+    public Task<RouteWriteResult> UpsertAsync(RouteKey key, string url, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default)
+    {
+        var errors = new List<ValidationError>(RouteValidation.Validate(key, url));
+        AddWriteErrors(errors, actor, correlationId, expectedRevision);
+        RouteValidation.ThrowIfAny(errors);
+        return EnqueueAsync<RouteWriteResult>(new WriteRequest(WriteKind.Upsert, key, url, actor, correlationId, expectedRevision), cancellationToken);
+    }
+
+    public Task<RouteWriteResult> ActivateAsync(RouteKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default) =>
+        SetStateAsync(WriteKind.Activate, key, actor, correlationId, expectedRevision, cancellationToken);
+
+    public Task<RouteWriteResult> DeactivateAsync(RouteKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default) =>
+        SetStateAsync(WriteKind.Deactivate, key, actor, correlationId, expectedRevision, cancellationToken);
+
+    public Task<ServiceRoute?> GetAsync(RouteKey key, CancellationToken cancellationToken = default)
+    {
+        RouteValidation.ThrowIfAny([.. RouteValidation.Validate(key)]);
+        return GetCoreAsync(key, cancellationToken);
+    }
+
+    public async Task<RoutePage> ListAsync(RouteFilter? filter, int limit, string? cursor, CancellationToken cancellationToken = default)
+    {
+        filter ??= RouteFilter.None;
+        var errors = new List<ValidationError>(RouteValidation.Validate(filter));
+        RouteValidation.Add(errors, RouteValidation.CheckLimit(limit));
+        RouteValidation.ThrowIfAny(errors);
+        RouteKey? after = cursor is null ? null : ListCursor.Decode(cursor);
+
+        // One row more than asked says whether a next page exists without a second query.
+        var routes = await ListCoreAsync(filter, after, limit + 1, cancellationToken).ConfigureAwait(false);
+        if (routes.Count <= limit)
+        {
+            return new RoutePage(routes, null);
+        }
+
+        routes.RemoveAt(routes.Count - 1);
+        return new RoutePage(routes, ListCursor.Encode(routes[^1].Key));
+    }
+
+    public abstract IAsyncEnumerable<ServiceRoute> LoadAllAsync(CancellationToken cancellationToken = default);
+
+    public abstract Task<long> CurrentRevisionAsync(CancellationToken cancellationToken = default);
+
+    public async Task<IReadOnlyList<StoreChange>> ChangesSinceAsync(long revision, int limit, CancellationToken cancellationToken = default)
+    {
+        var errors = new List<ValidationError>();
+        if (revision < 0)
+        {
+            errors.Add(new ValidationError("revision", $"must be 0 or more, got {revision}"));
+        }
+
+        RouteValidation.Add(errors, RouteValidation.CheckLimit(limit, RouteValidation.MaxChangesLimit));
+        RouteValidation.ThrowIfAny(errors);
+
+        // Route and split events are two reads, so both stop at the counter read before them: every change up to it is
+        // committed, so neither read can miss one that the other already shows. Each list is then complete up to its
+        // own last revision and holds at most `limit` entries, so the lowest `limit` of the two skip nothing.
+        long upTo = await CurrentRevisionAsync(cancellationToken).ConfigureAwait(false);
+        if (upTo <= revision)
+        {
+            return [];
+        }
+
+        var routes = await QueryAuditCoreAsync(new AuditCriteria(null, RouteFilter.None, null, null, null, revision, Ascending: true, limit) { UpToRevision = upTo }, cancellationToken).ConfigureAwait(false);
+        var splits = await QuerySplitAuditCoreAsync(null, revision, upTo, ascending: true, limit, cancellationToken).ConfigureAwait(false);
+        if (splits.Count == 0)
+        {
+            return routes.Select(StoreChange.Of).ToList();
+        }
+
+        return routes.Select(StoreChange.Of).Concat(splits.Select(StoreChange.Of)).OrderBy(static c => c.Revision).Take(limit).ToList();
+    }
+
+    public Task<SplitWriteResult> PutSplitAsync(SplitKey key, IReadOnlyDictionary<string, int> weights, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default)
+    {
+        var errors = new List<ValidationError>(RouteValidation.Validate(key));
+        errors.AddRange(RouteValidation.CheckWeights(weights));
+        AddWriteErrors(errors, actor, correlationId, expectedRevision);
+        RouteValidation.ThrowIfAny(errors);
+        var request = new WriteRequest(WriteKind.PutSplit, default, null, actor, correlationId, expectedRevision) { SplitKey = key, Weights = new SplitWeights(weights) };
+        return EnqueueAsync<SplitWriteResult>(request, cancellationToken);
+    }
+
+    public Task<SplitWriteResult> DeleteSplitAsync(SplitKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default)
+    {
+        var errors = new List<ValidationError>(RouteValidation.Validate(key));
+        AddWriteErrors(errors, actor, correlationId, expectedRevision);
+        RouteValidation.ThrowIfAny(errors);
+        var request = new WriteRequest(WriteKind.DeleteSplit, default, null, actor, correlationId, expectedRevision) { SplitKey = key };
+        return EnqueueAsync<SplitWriteResult>(request, cancellationToken);
+    }
+
+    public Task<WeightedSplit?> GetSplitAsync(SplitKey key, CancellationToken cancellationToken = default)
+    {
+        RouteValidation.ThrowIfAny([.. RouteValidation.Validate(key)]);
+        return GetSplitCoreAsync(key, cancellationToken);
+    }
+
+    public abstract IAsyncEnumerable<WeightedSplit> LoadAllSplitsAsync(CancellationToken cancellationToken = default);
+
+    public Task<IReadOnlyList<SplitAuditEvent>> SplitAuditAsync(SplitKey key, int limit, CancellationToken cancellationToken = default)
+    {
+        var errors = new List<ValidationError>(RouteValidation.Validate(key));
+        RouteValidation.Add(errors, RouteValidation.CheckLimit(limit));
+        RouteValidation.ThrowIfAny(errors);
+        return QuerySplitAuditCoreAsync(key, null, null, ascending: false, limit, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<RouteAuditEvent>> AuditForRouteAsync(RouteKey key, int limit, CancellationToken cancellationToken = default)
+    {
+        var errors = new List<ValidationError>(RouteValidation.Validate(key));
+        RouteValidation.Add(errors, RouteValidation.CheckLimit(limit));
+        RouteValidation.ThrowIfAny(errors);
+        return QueryAuditCoreAsync(new AuditCriteria(key, RouteFilter.None, null, null, null, null, Ascending: false, limit), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<RouteAuditEvent>> RecentAuditAsync(int days, RouteFilter? filter, int limit, CancellationToken cancellationToken = default)
+    {
+        filter ??= RouteFilter.None;
+        var errors = new List<ValidationError>(RouteValidation.Validate(filter));
+        if (days is < 1 or > MaxDays)
+        {
+            errors.Add(new ValidationError("days", $"must be between 1 and {MaxDays}, got {days}"));
+        }
+
+        RouteValidation.Add(errors, RouteValidation.CheckLimit(limit));
+        RouteValidation.ThrowIfAny(errors);
+        var since = Timestamps.Now(Time).AddDays(-days);
+        return QueryAuditCoreAsync(new AuditCriteria(null, filter, since, null, null, null, Ascending: false, limit), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<RouteAuditEvent>> AuditByActionAsync(string action, int hours, RouteFilter? filter, int limit, CancellationToken cancellationToken = default)
+    {
+        filter ??= RouteFilter.None;
+        var errors = new List<ValidationError>(RouteValidation.Validate(filter));
+        AddActionError(errors, action);
+        if (hours is < 1 or > MaxHours)
+        {
+            errors.Add(new ValidationError("hours", $"must be between 1 and {MaxHours}, got {hours}"));
+        }
+
+        RouteValidation.Add(errors, RouteValidation.CheckLimit(limit));
+        RouteValidation.ThrowIfAny(errors);
+        var since = Timestamps.Now(Time).AddHours(-hours);
+        return QueryAuditCoreAsync(new AuditCriteria(null, filter, since, null, action, null, Ascending: false, limit), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<RouteAuditEvent>> AuditBetweenAsync(DateTimeOffset start, DateTimeOffset end, string? action, RouteFilter? filter, int limit, CancellationToken cancellationToken = default)
+    {
+        filter ??= RouteFilter.None;
+        var errors = new List<ValidationError>(RouteValidation.Validate(filter));
+        if (action is not null)
+        {
+            AddActionError(errors, action);
+        }
+
+        if (start >= end)
+        {
+            errors.Add(new ValidationError("end", $"must be after start ({Timestamps.Format(start)}), got {Timestamps.Format(end)}"));
+        }
+
+        RouteValidation.Add(errors, RouteValidation.CheckLimit(limit));
+        RouteValidation.ThrowIfAny(errors);
+        return QueryAuditCoreAsync(new AuditCriteria(null, filter, start.ToUniversalTime(), end.ToUniversalTime(), action, null, Ascending: false, limit), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<OutboxMessage>> ClaimUndeliveredAsync(int limit, TimeSpan? lease = null, CancellationToken cancellationToken = default)
+    {
+        var errors = new List<ValidationError>();
+        RouteValidation.Add(errors, RouteValidation.CheckLimit(limit));
+        var leaseTime = lease ?? DefaultLease;
+        if (leaseTime <= TimeSpan.Zero || leaseTime > TimeSpan.FromDays(1))
+        {
+            errors.Add(new ValidationError("lease", $"must be more than zero and at most a day, got {leaseTime}"));
+        }
+
+        RouteValidation.ThrowIfAny(errors);
+        var now = Timestamps.Now(Time);
+        return ClaimCoreAsync(limit, now, now + leaseTime, cancellationToken);
+    }
+
+    public Task<int> MarkDeliveredAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventIds);
+        return eventIds.Count == 0
+            ? Task.FromResult(0)
+            : MarkDeliveredCoreAsync([.. eventIds.Distinct()], Timestamps.Now(Time), cancellationToken);
+    }
+
+    /// <summary>Lets queued writes finish, then closes the provider.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _writes.Writer.TryComplete();
+        if (_writerLoop is not null)
+        {
+            await _writerLoop.ConfigureAwait(false);
+        }
+
+        await DisposeCoreAsync().ConfigureAwait(false);
+    }
+
+    protected abstract ValueTask DisposeCoreAsync();
+
+    /// <summary>
+    /// Runs one write batch as one transaction: take the store-wide write lock; read the revision counter, the routes
+    /// of <paramref name="routeKeys"/> and the splits of <paramref name="splitKeys"/>; call <paramref name="plan"/> with
+    /// them; write its changes and set the counter to its revision; commit (or roll back when it has no changes).
+    /// Throws <see cref="StoreUnavailableException"/> on failure.
+    /// </summary>
+    protected abstract Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> routeKeys, IReadOnlyCollection<SplitKey> splitKeys, BatchPlanner plan);
+
+    /// <summary>
+    /// Whether a failed batch failed on a statement the database refused (worth retrying its writes one by one) rather
+    /// than on the connection, a timeout or the server (where every write would fail again, only later).
+    /// </summary>
+    protected abstract bool IsStatementFailure(Exception exception);
+
+    protected abstract Task<WeightedSplit?> GetSplitCoreAsync(SplitKey key, CancellationToken cancellationToken);
+
+    /// <summary>Split audit events: of one split or all, within a revision range or all, in either order.</summary>
+    protected abstract Task<IReadOnlyList<SplitAuditEvent>> QuerySplitAuditCoreAsync(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The split audit query's SQL for both providers.</summary>
+    protected static string SplitAuditSql(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, string columns)
+    {
+        var conditions = new List<string>();
+        if (key is not null)
+        {
+            conditions.Add("tenant = @tenant AND service = @service AND env = @env");
+        }
+
+        if (afterRevision is not null)
+        {
+            conditions.Add("revision > @after");
+        }
+
+        if (upToRevision is not null)
+        {
+            conditions.Add("revision <= @up_to");
+        }
+
+        string where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+        return $"SELECT {columns} FROM split_audit{where} ORDER BY revision {(ascending ? "ASC" : "DESC")} LIMIT @limit";
+    }
+
+    protected static IEnumerable<(string Name, object Value)> SplitAuditParameters(SplitKey? key, long? afterRevision, long? upToRevision, int limit)
+    {
+        if (key is { } k)
+        {
+            yield return ("tenant", k.Tenant);
+            yield return ("service", k.Service);
+            yield return ("env", k.Env);
+        }
+
+        if (afterRevision is { } after)
+        {
+            yield return ("after", after);
+        }
+
+        if (upToRevision is { } upTo)
+        {
+            yield return ("up_to", upTo);
+        }
+
+        yield return ("limit", limit);
+    }
+
+    /// <summary>Starts the write loop; providers call it once open and migrated.</summary>
+    protected void StartWriter() => _writerLoop = Task.Run(RunWriterAsync);
+
+    protected abstract Task<ServiceRoute?> GetCoreAsync(RouteKey key, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> routes after <paramref name="after"/> (exclusive) in key order.</summary>
+    protected abstract Task<List<ServiceRoute>> ListCoreAsync(RouteFilter filter, RouteKey? after, int limit, CancellationToken cancellationToken);
+
+    protected abstract Task<IReadOnlyList<RouteAuditEvent>> QueryAuditCoreAsync(AuditCriteria criteria, CancellationToken cancellationToken);
+
+    protected abstract Task<IReadOnlyList<OutboxMessage>> ClaimCoreAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
+    protected abstract Task<int> MarkDeliveredCoreAsync(Guid[] eventIds, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The list query's SQL for both providers (<c>@name</c> parameters; row-value comparison for the keyset).</summary>
+    protected static string ListSql(RouteFilter filter, RouteKey? after, string columns)
+    {
+        var conditions = new List<string>();
+        if (filter.Tenant is not null)
+        {
+            conditions.Add("tenant = @tenant");
+        }
+
+        if (filter.Service is not null)
+        {
+            conditions.Add("service = @service");
+        }
+
+        if (filter.Env is not null)
+        {
+            conditions.Add("env = @env");
+        }
+
+        if (after is not null)
+        {
+            conditions.Add("(tenant, service, env, version) > (@after_tenant, @after_service, @after_env, @after_version)");
+        }
+
+        string where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+        return $"SELECT {columns} FROM routes{where} ORDER BY tenant, service, env, version LIMIT @limit";
+    }
+
+    protected static IEnumerable<(string Name, object Value)> ListParameters(RouteFilter filter, RouteKey? after, int limit)
+    {
+        if (filter.Tenant is not null)
+        {
+            yield return ("tenant", filter.Tenant);
+        }
+
+        if (filter.Service is not null)
+        {
+            yield return ("service", filter.Service);
+        }
+
+        if (filter.Env is not null)
+        {
+            yield return ("env", filter.Env);
+        }
+
+        if (after is { } key)
+        {
+            yield return ("after_tenant", key.Tenant);
+            yield return ("after_service", key.Service);
+            yield return ("after_env", key.Env);
+            yield return ("after_version", key.Version);
+        }
+
+        yield return ("limit", limit);
+    }
+
+    protected void LogOpened() => ServiceRoutesLog.StoreOpened(Logger, Provider, SchemaVersion);
+
+    private async Task<T> EnqueueAsync<T>(WriteRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Continuations run elsewhere: the writer loop must not run callers' code while it completes a batch.
+        var write = new QueuedWrite(request, new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
+        return (T)await write.Completion.Task.ConfigureAwait(false);
+    }
+
+    private async Task RunWriterAsync()
+    {
+        var reader = _writes.Reader;
+        var batch = new List<QueuedWrite>(_maxWriteBatch);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            // Cancellation is honoured until a write joins a batch; after that it completes with its real outcome.
+            while (batch.Count < _maxWriteBatch && reader.TryRead(out var write))
+            {
+                if (write.CancellationToken.IsCancellationRequested)
+                {
+                    write.Completion.TrySetCanceled(write.CancellationToken);
+                }
+                else
+                {
+                    batch.Add(write);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await RunBatchAsync(batch).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+    }
+
+    private async Task RunBatchAsync(List<QueuedWrite> batch)
+    {
+        BatchPlan? plan = null;
+        try
+        {
+            var requests = batch.ConvertAll(static w => w.Request);
+            await ExecuteBatchAsync(
+                WritePlanner.RouteKeysOf(requests),
+                WritePlanner.SplitKeysOf(requests),
+                (revision, routes, splits) => plan = WritePlanner.PlanBatch(requests, revision, routes, splits, Timestamps.Now(Time))).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The loop must survive any failure: it belongs to the callers waiting on this batch.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            ServiceRoutesLog.BatchFailed(Logger, e, batch.Count);
+            if (batch.Count > 1 && IsStatementFailure(e))
+            {
+                // The database refused a statement (a constraint, a trigger) while the connection is fine: run each
+                // write on its own, so only the write at fault fails, as if every write had its own transaction.
+                foreach (var write in batch)
+                {
+                    await RunBatchAsync([write]).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            foreach (var write in batch)
+            {
+                write.Completion.TrySetException(e);
+            }
+
+            return;
+        }
+
+        ServiceRoutesLog.BatchCommitted(Logger, batch.Count, plan!.Changes.Count + plan.SplitChanges.Count, plan.Revision);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            batch[i].Completion.TrySetResult(plan.Results[i]);
+        }
+    }
+
+    private Task<RouteWriteResult> SetStateAsync(WriteKind kind, RouteKey key, string actor, string? correlationId, long? expectedRevision, CancellationToken cancellationToken)
+    {
+        var errors = new List<ValidationError>(RouteValidation.Validate(key));
+        AddWriteErrors(errors, actor, correlationId, expectedRevision);
+        RouteValidation.ThrowIfAny(errors);
+        return EnqueueAsync<RouteWriteResult>(new WriteRequest(kind, key, null, actor, correlationId, expectedRevision), cancellationToken);
+    }
+
+    private static void AddWriteErrors(List<ValidationError> errors, string actor, string? correlationId, long? expectedRevision)
+    {
+        RouteValidation.Add(errors, RouteValidation.CheckActor(actor));
+        RouteValidation.Add(errors, RouteValidation.CheckCorrelationId(correlationId));
+        if (expectedRevision is < 0)
+        {
+            errors.Add(new ValidationError("expected_revision", $"must be 0 or more, got {expectedRevision}"));
+        }
+    }
+
+    private static void AddActionError(List<ValidationError> errors, string? action)
+    {
+        if (!AuditActions.IsKnown(action))
+        {
+            errors.Add(new ValidationError("action", $"must be one of {string.Join(", ", AuditActions.All)}, got {(action is null ? "null" : $"'{action}'")}"));
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace Crossroads.ServiceRoutes.Storage;
+
+internal enum WriteKind
+{
+    Upsert,
+    Activate,
+    Deactivate,
+    PutSplit,
+    DeleteSplit,
+}
