@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Chassis overhead: the Release server (full table, every chassis feature on: request ids, JSON logs in Production,
+# metrics, API-key middleware without keys, rate limiting ENABLED with the module's default budget) against
+# a bare Kestrel endpoint of the same path shape (bench/load/BareKestrel), measured alternately (A B A B ...), one
+# process at a time, with wrk -t2 -c32 and random IPv4 paths. Prints one line per run and the median ratio.
+# MODE=429 gives the server a read budget of 1/s (burst 1), so nearly every request is a 429, to compare that path.
+# Usage: [PORT=18080] [MODE=429] bench/load/compare-bare.sh [routes-file] [rounds] [duration]
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+routes=$(realpath "${1:-../shared/data/routes-full.txt.gz}")
+rounds=${2:-5}
+duration=${3:-10s}
+port=${PORT:-18080}
+# 200: the routing table's default budgets (500,000/s per client, burst 1,000,000: one wrk client never spends them).
+# 429: a read budget of 1/s, burst 1, so nearly every request is a 429.
+if [[ ${MODE:-200} == 429 ]]; then budget=(--RateLimits:Modules:RoutingTable:Reads:PermitsPerSecond 1 --RateLimits:Modules:RoutingTable:Reads:Burst 1); else budget=(); fi
+dotnet build -c Release src/Crossroads.Server >/dev/null
+dotnet build -c Release bench/load/BareKestrel >/dev/null
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+start() { # start NAME: runs the server or the bare reference in the background, sets $pid
+  local data
+  # Another process on the port would answer in place of ours (a server that cannot bind exits).
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "port $port is already in use; set PORT" >&2
+    return 1
+  fi
+  data=$(mktemp -d -p "$work")
+  if [[ $1 == bare ]]; then
+    (cd "$work" && exec dotnet "$OLDPWD/bench/load/BareKestrel/bin/Release/net10.0/BareKestrel.dll" --urls "http://127.0.0.1:$port") >"$work/$1.log" 2>&1 &
+  else
+    (cd "$work" && ROUTES_FILE="$routes" DATA_DIR="$data" exec dotnet "$OLDPWD/src/Crossroads.Server/bin/Release/net10.0/Crossroads.Server.dll" \
+      --urls "http://127.0.0.1:$port" "${budget[@]}") >"$work/$1.log" 2>&1 &
+  fi
+  pid=$!
+  for _ in $(seq 1 600); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/destination/1.0.167.1")
+    [[ $code == 200 || $code == 429 ]] && kill -0 "$pid" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "$1 did not start; see $work/$1.log" >&2
+  return 1
+}
+
+results=$work/results.txt
+for round in $(seq 1 "$rounds"); do
+  for name in bare server; do
+    start "$name" || exit 1
+    wrk -t2 -c32 -d5s -s bench/load/random-lookups.lua "http://127.0.0.1:$port" >/dev/null   # warm-up: tiered JIT
+    cpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    out=$(wrk -t2 -c32 -d"$duration" --latency -s bench/load/random-lookups.lua "http://127.0.0.1:$port")
+    cpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    kill "$pid"; wait "$pid" 2>/dev/null   # the server drains for Shutdown:DrainDelaySeconds first
+    rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
+    requests=$(awk '/requests in/{print $1}' <<<"$out")
+    p99=$(awk '$1 == "99%"{print $2}' <<<"$out")
+    non2xx=$(awk '/Non-2xx/{print $NF}' <<<"$out")
+    cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (b - a) * 1e6 / hz / n}')
+    printf '%s round=%s rps=%s p99=%s non2xx=%s server_cpu_us_per_request=%s\n' "$name" "$round" "$rps" "$p99" "${non2xx:-0}" "$cpu" | tee -a "$results"
+  done
+done
+# Ratio per round (server req/s / bare req/s of the same round), then median, min and max.
+awk '{ split($2, r, "="); split($3, q, "="); rps[$1, r[2]] = q[2] }
+     END { for (k in rps) { split(k, p, SUBSEP); if (p[1] == "server" && (("bare", p[2]) in rps)) print rps[k] / rps["bare", p[2]] } }' "$results" |
+  sort -n | awk '{ x[NR] = $1 } END { if (NR) printf "server/bare req/s: median %.3f, min %.3f, max %.3f over %d pairs\n", (NR % 2 ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2), x[1], x[NR], NR }'
