@@ -32,6 +32,29 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task A_429_written_directly_has_the_members_in_the_order_of_a_problem_from_the_problem_service()
+    {
+        await using var server = await ChassisServer.StartAsync(TinyBudgets);
+        using var traced = new HttpRequestMessage(HttpMethod.Get, "/problem");
+        traced.Headers.Add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        using var viaService = await server.Client.SendAsync(traced);
+        for (var i = 0; i < 2; i++)
+        {
+            using var _ = await server.Client.GetAsync("/items");
+        }
+
+        using var direct = new HttpRequestMessage(HttpMethod.Get, "/items");
+        direct.Headers.Add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        using var limited = await server.Client.SendAsync(direct);
+        Assert.Equal(429, (int)limited.StatusCode);
+        var serviceMembers = System.Text.Json.JsonDocument.Parse(await viaService.Content.ReadAsStringAsync()).RootElement.EnumerateObject().Select(p => p.Name).ToList();
+        var limitedBody = System.Text.Json.JsonDocument.Parse(await limited.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(serviceMembers, limitedBody.EnumerateObject().Select(p => p.Name).ToList());
+        Assert.Equal("0af7651916cd43dd8448eb211c80319c", limitedBody.GetProperty("traceId").GetString());
+        Assert.Equal(limited.Content.Headers.ContentLength, (await limited.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    [Fact]
     public async Task Writes_have_their_own_budget()
     {
         await using var server = await ChassisServer.StartAsync(TinyBudgets);

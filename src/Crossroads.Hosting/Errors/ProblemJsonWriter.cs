@@ -27,6 +27,10 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
+    private static readonly System.Reflection.MethodInfo ShaperMethod = ((Action<ProblemDetailsContext>)ProblemShaper.Apply).Method;
+
+    private bool? _canWriteDirect;
+
     public bool CanWrite(ProblemDetailsContext context) => true;
 
     public ValueTask WriteAsync(ProblemDetailsContext context)
@@ -35,11 +39,68 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
         // here first keeps the shape even if a module replaced that delegate instead of adding to it.
         ProblemShaper.Apply(context);
         problemOptions.Value.CustomizeProblemDetails?.Invoke(context);
-        var problem = context.ProblemDetails;
-        var response = context.HttpContext.Response;
+        WriteBody(context.HttpContext.Response, (this, context.ProblemDetails), static (writer, state) =>
+        {
+            var (self, problem) = state;
+            WriteIfNotNull(writer, "type", problem.Type);
+            WriteIfNotNull(writer, "title", problem.Title);
+            if (problem.Status is { } status)
+            {
+                writer.WriteNumber("status", status);
+            }
 
-        // Serialized into a per-thread buffer first so the answer carries Content-Length (not chunked encoding) and
-        // goes out in one write when the request ends.
+            WriteIfNotNull(writer, "detail", problem.Detail);
+            WriteIfNotNull(writer, "instance", problem.Instance);
+            foreach (var (name, value) in problem.Extensions)
+            {
+                writer.WritePropertyName(name);
+                self.WriteValue(writer, value);
+            }
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// True when no module customizes problems (the only <see cref="ProblemDetailsOptions.CustomizeProblemDetails"/>
+    /// is the chassis shaper): then <see cref="WriteDirect"/> gives byte-identical answers.
+    /// </summary>
+    public bool CanWriteDirect => _canWriteDirect ??= problemOptions.Value.CustomizeProblemDetails is not { } customize
+        || customize.GetInvocationList().All(static d => d.Method == ShaperMethod);
+
+    /// <summary>
+    /// A chassis problem (429 and the like) written without the problem service's objects (context, details and its
+    /// extension dictionary, ~300 bytes): the same members, in the same order, as the shaper and
+    /// <see cref="WriteAsync"/> produce. Use only when <see cref="CanWriteDirect"/>.
+    /// </summary>
+    public void WriteDirect(HttpContext http, int status, string detail)
+    {
+        var response = http.Response;
+        response.StatusCode = status;
+        if (!response.HasStarted)
+        {
+            response.Headers[Correlation.RequestIds.HeaderName] = http.TraceIdentifier;
+        }
+
+        var traceId = http.Features.Get<Correlation.RequestLogScope>()?.TraceId ?? System.Diagnostics.Activity.Current?.TraceId.ToHexString();
+        WriteBody(response, (http, status, detail, traceId), static (writer, state) =>
+        {
+            var (http, status, detail, traceId) = state;
+            writer.WriteString("type", ProblemTypes.For(status));
+            writer.WriteString("title", ProblemTypes.TitleFor(status));
+            writer.WriteNumber("status", status);
+            writer.WriteString("detail", detail);
+            WriteIfNotNull(writer, "instance", http.Request.PathBase.Add(http.Request.Path).Value);
+            writer.WriteString("requestId", http.TraceIdentifier);
+            WriteIfNotNull(writer, "traceId", traceId);
+        });
+    }
+
+    /// <summary>
+    /// Serializes into a per-thread buffer first so the answer carries Content-Length (not chunked encoding) and goes
+    /// out in one write when the request ends.
+    /// </summary>
+    private static void WriteBody<TState>(HttpResponse response, TState state, Action<Utf8JsonWriter, TState> members)
+    {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
         var writer = t_writer;
         if (writer is null)
@@ -54,21 +115,7 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
         try
         {
             writer.WriteStartObject();
-            WriteIfNotNull(writer, "type", problem.Type);
-            WriteIfNotNull(writer, "title", problem.Title);
-            if (problem.Status is { } status)
-            {
-                writer.WriteNumber("status", status);
-            }
-
-            WriteIfNotNull(writer, "detail", problem.Detail);
-            WriteIfNotNull(writer, "instance", problem.Instance);
-            foreach (var (name, value) in problem.Extensions)
-            {
-                writer.WritePropertyName(name);
-                WriteValue(writer, value);
-            }
-
+            members(writer, state);
             writer.WriteEndObject();
             writer.Flush();
             response.ContentType = ContentType;
@@ -84,8 +131,6 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
                 t_writer = null;
             }
         }
-
-        return ValueTask.CompletedTask;
     }
 
     private static void WriteIfNotNull(Utf8JsonWriter writer, string name, string? value)

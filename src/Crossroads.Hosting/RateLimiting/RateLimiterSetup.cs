@@ -134,7 +134,7 @@ internal static class RateLimiterSetup
     {
         private const int CachedSeconds = 64;
         private readonly string?[][] _details = [.. Enumerable.Range(0, policies.Length * 2).Select(static _ => new string?[CachedSeconds + 1])];
-        private IProblemDetailsService? _problems;
+        private ProblemOutput? _output;
 
         public async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
         {
@@ -153,8 +153,16 @@ internal static class RateLimiterSetup
                 HostingLog.RateLimited(logger, ClientOf(context));
             }
 
-            var problems = _problems ??= context.RequestServices.GetRequiredService<IProblemDetailsService>();
-            await ProblemResponses.WriteAsync(problems, context, StatusCodes.Status429TooManyRequests, Detail(index * 2 + (isWrite ? 1 : 0), isWrite, budget, seconds)).ConfigureAwait(false);
+            // Resolved once; publishing the holder is one reference write, so readers see both fields or none.
+            var output = _output ??= ProblemOutput.From(context.RequestServices);
+            var detail = Detail(index * 2 + (isWrite ? 1 : 0), isWrite, budget, seconds);
+            if (output.Direct is { } writer)
+            {
+                writer.WriteDirect(context, StatusCodes.Status429TooManyRequests, detail);
+                return;
+            }
+
+            await ProblemResponses.WriteAsync(output.Service, context, StatusCodes.Status429TooManyRequests, detail).ConfigureAwait(false);
         }
 
         private string Detail(int cacheIndex, bool isWrite, TokenBucketSettings budget, int seconds)
@@ -173,5 +181,16 @@ internal static class RateLimiterSetup
 
             return detail;
         }
+    }
+
+    /// <summary>
+    /// Where 429 problems go. The problem service asks its writers in order and ours accepts everything: when it is
+    /// first and nothing customizes problems, writing directly gives the same bytes without the per-problem objects.
+    /// </summary>
+    private sealed record ProblemOutput(IProblemDetailsService Service, ProblemJsonWriter? Direct)
+    {
+        public static ProblemOutput From(IServiceProvider services) => new(
+            services.GetRequiredService<IProblemDetailsService>(),
+            services.GetServices<IProblemDetailsWriter>().FirstOrDefault() is ProblemJsonWriter { CanWriteDirect: true } direct ? direct : null);
     }
 }
