@@ -45,10 +45,10 @@ public static class CrossroadsHostingExtensions
         var configuration = builder.Configuration;
         var enabled = ModuleSwitches.Enabled(configuration, modules ?? []);
 
-        ConfigurationAliases.Apply(configuration, configuration, ListenOptions.SectionName, ListenOptions.Aliases);
+        ConfigurationAliases.Apply(configuration, ListenOptions.SectionName, ListenOptions.Aliases);
         foreach (var module in enabled)
         {
-            ConfigurationAliases.Apply(configuration, configuration, module.Identity.SectionName, module.Aliases);
+            ConfigurationAliases.Apply(configuration, module.Identity.SectionName, module.Aliases);
         }
 
         UseListenOptions(builder);

@@ -9,7 +9,7 @@ namespace Crossroads.Hosting.Configuration;
 /// </summary>
 internal static class ConfigurationAliases
 {
-    public static void Apply(IConfigurationBuilder builder, IConfiguration configuration, string section, IReadOnlyList<ConfigurationAlias> aliases)
+    public static void Apply(ConfigurationManager configuration, string section, IReadOnlyList<ConfigurationAlias> aliases)
     {
         Dictionary<string, string?>? values = null;
         foreach (var alias in aliases)
@@ -22,7 +22,7 @@ internal static class ConfigurationAliases
 
         if (values is not null)
         {
-            builder.AddInMemoryCollection(values);
+            configuration.AddInMemoryCollection(values);
         }
     }
 

@@ -1,4 +1,4 @@
-using System.Buffers;
+using Crossroads.Hosting.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -18,14 +18,6 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
     // Details quote user input ('abc' is not ...): keep quotes readable instead of \u0027. The body is served as
     // application/problem+json, never embedded in HTML, so HTML-sensitive escaping buys nothing here.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private const int MaxRetainedBytes = 64 * 1024;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
 
     private static readonly System.Reflection.MethodInfo ShaperMethod = ((Action<ProblemDetailsContext>)ProblemShaper.Apply).Method;
 
@@ -99,39 +91,13 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
     /// Serializes into a per-thread buffer first so the answer carries Content-Length (not chunked encoding) and goes
     /// out in one write when the request ends.
     /// </summary>
-    private static void WriteBody<TState>(HttpResponse response, TState state, Action<Utf8JsonWriter, TState> members)
-    {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
-        var writer = t_writer;
-        if (writer is null)
-        {
-            writer = t_writer = new Utf8JsonWriter(buffer, WriterOptions);
-        }
-        else
-        {
-            writer.Reset(buffer);
-        }
-
-        try
+    private static void WriteBody<TState>(HttpResponse response, TState state, Action<Utf8JsonWriter, TState> members) =>
+        SizedJsonBuffer<ProblemJsonWriter>.Write(response, ContentType, WriterOptions, (state, members), static (writer, s) =>
         {
             writer.WriteStartObject();
-            members(writer, state);
+            s.members(writer, s.state);
             writer.WriteEndObject();
-            writer.Flush();
-            response.ContentType = ContentType;
-            response.ContentLength = buffer.WrittenCount;
-            response.BodyWriter.Write(buffer.WrittenSpan);
-        }
-        finally
-        {
-            buffer.ResetWrittenCount();
-            if (buffer.Capacity > MaxRetainedBytes)
-            {
-                t_buffer = null;
-                t_writer = null;
-            }
-        }
-    }
+        });
 
     private static void WriteIfNotNull(Utf8JsonWriter writer, string name, string? value)
     {

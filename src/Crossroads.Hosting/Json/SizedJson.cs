@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
@@ -16,52 +15,14 @@ public static class SizedJson
     /// <summary>The content type of the answers, as the framework's JSON results send it.</summary>
     public const string ContentType = "application/json; charset=utf-8";
 
-    /// <summary>Buffers that grew past this are dropped after use rather than kept by the thread.</summary>
-    private const int MaxRetainedBytes = 64 * 1024;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
-
     /// <summary>Sets the status, content type and length, and writes the serialized value.</summary>
     public static Task WriteAsync<T>(HttpContext context, T value, JsonTypeInfo<T> typeInfo, int statusCode = StatusCodes.Status200OK)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(typeInfo);
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
-        var writer = t_writer;
-        if (writer is null)
-        {
-            writer = t_writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = typeInfo.Options.Encoder, Indented = typeInfo.Options.WriteIndented, SkipValidation = true });
-        }
-        else
-        {
-            writer.Reset(buffer);
-        }
-
-        try
-        {
-            JsonSerializer.Serialize(writer, value, typeInfo);
-            var response = context.Response;
-            response.StatusCode = statusCode;
-            response.ContentType = ContentType;
-            response.ContentLength = buffer.WrittenCount;
-
-            // Copied now: the buffer is reused by the next request on this thread. Kestrel flushes when the request ends.
-            response.BodyWriter.Write(buffer.WrittenSpan);
-        }
-        finally
-        {
-            buffer.ResetWrittenCount();
-            if (buffer.Capacity > MaxRetainedBytes)
-            {
-                t_buffer = null;
-                t_writer = null;
-            }
-        }
-
+        context.Response.StatusCode = statusCode;
+        var options = new JsonWriterOptions { Encoder = typeInfo.Options.Encoder, Indented = typeInfo.Options.WriteIndented, SkipValidation = true };
+        SizedJsonBuffer<JsonTypeInfo>.Write(context.Response, ContentType, options, (value, typeInfo), static (writer, state) => JsonSerializer.Serialize(writer, state.value, state.typeInfo));
         return Task.CompletedTask;
     }
 }
