@@ -1,5 +1,6 @@
 using Crossroads.Hosting;
 using Crossroads.Server.RoutingTable;
+using Crossroads.Server.ServiceRoutes;
 
 namespace Crossroads.Server;
 
@@ -10,6 +11,7 @@ public static class CrossroadsApp
     public static IReadOnlyList<CrossroadsModule> Modules { get; } =
     [
         new RoutingTableModule(), // IP longest-prefix match: /destination, /destinations, /prefix, /routes, /health
+        new ServiceRoutesModule(), // service route control plane: /api/v1/routes, /api/v1/audit, /api/v1/splits, /api/v1/events
     ];
 
     /// <summary>Creates the application.</summary>

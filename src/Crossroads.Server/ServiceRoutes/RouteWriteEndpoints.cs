@@ -1,0 +1,189 @@
+using Crossroads.Hosting;
+using Crossroads.ServiceRoutes;
+
+namespace Crossroads.Server.ServiceRoutes;
+
+/// <summary>
+/// <c>POST /routes</c> (upsert), <c>/routes/activate</c>, <c>/routes/deactivate</c>. A write is answered after commit,
+/// and this replica's cache holds it before the answer leaves (read-your-writes); other replicas catch up from the
+/// change feed.
+/// </summary>
+internal static class RouteWriteEndpoints
+{
+    private enum StateChange
+    {
+        Activate,
+        Deactivate,
+    }
+
+    public static void MapRouteWrites(this IEndpointRouteBuilder endpoints, ServiceRoutesRuntime runtime)
+    {
+        endpoints.MapPost("/routes", (HttpContext context, CancellationToken cancellationToken) => UpsertAsync(context, runtime, cancellationToken))
+            .RequireWriteAccess()
+            .Produces<ServiceRouteResponse>(StatusCodes.Status201Created)
+            .WithName("UpsertServiceRoute")
+            .WithSummary("Creates the route or sets its URL and activates it: body {tenant,service,env,version,url}. If-Match: a revision.");
+        endpoints.MapPost("/routes/activate", (HttpContext context, CancellationToken cancellationToken) => SetStateAsync(context, runtime, StateChange.Activate, cancellationToken))
+            .RequireWriteAccess()
+            .Produces<ServiceRouteResponse>()
+            .WithName("ActivateServiceRoute")
+            .WithSummary("Activates a route: body {tenant,service,env,version}.");
+        endpoints.MapPost("/routes/deactivate", (HttpContext context, CancellationToken cancellationToken) => SetStateAsync(context, runtime, StateChange.Deactivate, cancellationToken))
+            .RequireWriteAccess()
+            .Produces<ServiceRouteResponse>()
+            .WithName("DeactivateServiceRoute")
+            .WithSummary("Deactivates a route (its URL is kept): body {tenant,service,env,version}. 409 while a split weights it.");
+    }
+
+    private static async Task<IResult> UpsertAsync(HttpContext context, ServiceRoutesRuntime runtime, CancellationToken cancellationToken)
+    {
+        var (write, headerError) = WriteContext.From(context);
+        if (headerError is not null)
+        {
+            return headerError;
+        }
+
+        if (!runtime.IsReady)
+        {
+            return TrafficManagerProblems.Loading();
+        }
+
+        var (body, bodyError) = await JsonBody.ReadAsync(context.Request, TrafficManagerProblems.UpsertFields, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return bodyError!;
+        }
+
+        using (body)
+        {
+            var (values, missing, typeError) = body.Strings(TrafficManagerProblems.UpsertFields);
+            if (typeError is not null)
+            {
+                return TrafficManagerProblems.Validation(typeError);
+            }
+
+            if (missing.Count > 0)
+            {
+                return TrafficManagerProblems.MissingFields(TrafficManagerProblems.UpsertFields, missing);
+            }
+
+            var key = new RouteKey(values["tenant"], values["service"], values["env"], values["version"]);
+            string url = values["url"];
+            if (RouteValidation.Validate(key, url) is { Count: > 0 } errors)
+            {
+                return TrafficManagerProblems.Validation(errors);
+            }
+
+            if (write.MustExist && runtime.Cache.Find(key) is null)
+            {
+                return TrafficManagerProblems.PreconditionFailed($"route {key}", null);
+            }
+
+            return await ExecuteAsync(
+                context,
+                runtime,
+                key,
+                (store, token) => store.UpsertAsync(key, url, write.Actor, write.CorrelationId, write.ExpectedRevision, token),
+                StatusCodes.Status201Created,
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<IResult> SetStateAsync(HttpContext context, ServiceRoutesRuntime runtime, StateChange change, CancellationToken cancellationToken)
+    {
+        var (write, headerError) = WriteContext.From(context);
+        if (headerError is not null)
+        {
+            return headerError;
+        }
+
+        if (!runtime.IsReady)
+        {
+            return TrafficManagerProblems.Loading();
+        }
+
+        var (body, bodyError) = await JsonBody.ReadAsync(context.Request, TrafficManagerProblems.RouteFields, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return bodyError!;
+        }
+
+        using (body)
+        {
+            var (values, missing, typeError) = body.Strings(TrafficManagerProblems.RouteFields);
+            if (typeError is not null)
+            {
+                return TrafficManagerProblems.Validation(typeError);
+            }
+
+            if (missing.Count > 0)
+            {
+                return TrafficManagerProblems.MissingFields(TrafficManagerProblems.RouteFields, missing);
+            }
+
+            var key = new RouteKey(values["tenant"], values["service"], values["env"], values["version"]);
+            if (RouteValidation.Validate(key) is { Count: > 0 } errors)
+            {
+                return TrafficManagerProblems.Validation(errors);
+            }
+
+            return await ExecuteAsync(
+                context,
+                runtime,
+                key,
+                change == StateChange.Activate
+                    ? (store, token) => store.ActivateAsync(key, write.Actor, write.CorrelationId, write.ExpectedRevision, token)
+                    : (store, token) => store.DeactivateAsync(key, write.Actor, write.CorrelationId, write.ExpectedRevision, token),
+                StatusCodes.Status200OK,
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<IResult> ExecuteAsync(
+        HttpContext context,
+        ServiceRoutesRuntime runtime,
+        RouteKey key,
+        Func<IServiceRouteStore, CancellationToken, Task<RouteWriteResult>> write,
+        int successStatus,
+        CancellationToken cancellationToken)
+    {
+        RouteWriteResult result;
+        try
+        {
+            // The write is committed (or not) whole even if the client goes away meanwhile: do not let its abort
+            // cancel a write that may already be in a batch.
+            result = await runtime.CallAsync(write, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RouteValidationException e)
+        {
+            return TrafficManagerProblems.Validation(e.Errors);
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            return TrafficManagerProblems.Unavailable(context, runtime.RetryAfterSeconds, e.Message);
+        }
+
+        if (result.Changed && result.Route is { } changed)
+        {
+            runtime.Cache.Apply(changed);
+            runtime.Synchronizer?.Signal();
+        }
+
+        switch (result.Status)
+        {
+            case RouteWriteStatus.NotFound:
+                return TrafficManagerProblems.WriteTargetNotFound(key);
+            case RouteWriteStatus.RevisionMismatch:
+                return TrafficManagerProblems.PreconditionFailed($"route {key}", result.Route?.Revision);
+            case RouteWriteStatus.SplitConflict:
+                return TrafficManagerProblems.Create(
+                    StatusCodes.Status409Conflict,
+                    "Conflict",
+                    $"version {key.Version} carries weight in the split of {key.Tenant}/{key.Service}/{key.Env}; change or delete the split first");
+        }
+
+        var route = result.Route!;
+        context.Response.Headers.ETag = WriteContext.ETag(route.Revision);
+        return TypedResults.Json(route.ToResponse(), ServiceRoutesJsonContext.Default.ServiceRouteResponse, statusCode: successStatus);
+    }
+}

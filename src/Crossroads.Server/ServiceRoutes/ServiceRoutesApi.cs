@@ -1,0 +1,157 @@
+using Crossroads.Hosting.Json;
+using Crossroads.ServiceRoutes;
+using Crossroads.ServiceRoutes.Caching;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crossroads.Server.ServiceRoutes;
+
+/// <summary>HTTP surface of the service routes: Traffic Manager's API under <c>/api/v1</c>, plus listing, splits and the change feed.</summary>
+public static class ServiceRoutesApi
+{
+    /// <summary>Maps the endpoints on the module's group (<c>/api/v1</c>).</summary>
+    public static IEndpointRouteBuilder MapServiceRoutesApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        // A singleton taken here, not as a handler parameter: resolving it per request would create a service scope.
+        var runtime = endpoints.ServiceProvider.GetRequiredService<ServiceRoutesRuntime>();
+        endpoints.MapGet("/routes/resolve", (HttpContext context) => Resolve(context, runtime))
+            .DisableRequestTimeout()
+            .WithName("ResolveServiceRoute")
+            .WithSummary("The URL of the active route (tenant, service, env, version); without version, a weighted split picks it (key= makes it sticky).");
+        endpoints.MapGet("/routes", (HttpContext context, CancellationToken cancellationToken) => ListAsync(context, runtime, cancellationToken))
+            .WithName("ListServiceRoutes")
+            .WithSummary("Routes (active and inactive) ordered by key, filtered by tenant/service/env; paged with limit and cursor.");
+        endpoints.MapRouteWrites(runtime);
+        endpoints.MapAudit(runtime);
+        endpoints.MapSplits(runtime);
+        return endpoints;
+    }
+
+    internal static Results<SizedJsonResult<ResolveResponse>, ProblemHttpResult, StatusCodeHttpResult> Resolve(HttpContext context, ServiceRoutesRuntime runtime)
+    {
+        WriteContext.Correlate(context);
+        if (runtime.Synchronizer is not { } synchronizer)
+        {
+            return TrafficManagerProblems.Loading();
+        }
+
+        var query = context.Request.Query;
+        string? tenant = query["tenant"];
+        string? service = query["service"];
+        string? env = query["env"];
+        string? version = query["version"];
+        if (string.IsNullOrEmpty(tenant) || string.IsNullOrEmpty(service) || string.IsNullOrEmpty(env))
+        {
+            return TrafficManagerProblems.MissingParameters(TrafficManagerProblems.RouteFields, Missing(tenant, service, env, version));
+        }
+
+        var cache = runtime.Cache;
+        if (string.IsNullOrEmpty(version))
+        {
+            var splitKey = new SplitKey(tenant, service, env);
+            if (RouteValidation.Validate(splitKey) is { Count: > 0 } splitErrors)
+            {
+                return TrafficManagerProblems.Validation(splitErrors);
+            }
+
+            if (cache.FindSplit(splitKey) is not { } split)
+            {
+                return TrafficManagerProblems.MissingParameters(TrafficManagerProblems.RouteFields, ["version (no weighted split is defined for " + splitKey + ")"]);
+            }
+
+            version = SplitPicker.Pick(split, query["key"]);
+        }
+
+        var key = new RouteKey(tenant, service, env, version);
+        if (RouteValidation.Validate(key) is { Count: > 0 } errors)
+        {
+            return TrafficManagerProblems.Validation(errors);
+        }
+
+        if (cache.Find(key) is not { IsActive: true } route)
+        {
+            return TrafficManagerProblems.RouteNotFound(key);
+        }
+
+        string etag = WriteContext.ETag(route.Revision);
+        var headers = context.Response.Headers;
+        headers.ETag = etag;
+        if (context.Request.Headers.IfNoneMatch is { Count: 1 } ifNoneMatch && ifNoneMatch[0] == etag)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        if (!synchronizer.StoreReachable)
+        {
+            // The database is unreachable: this is the last state this replica saw, which may have moved on since.
+            long age = Math.Max(0, (long)(runtime.Time.GetUtcNow() - synchronizer.LastContact).TotalSeconds);
+            headers.Age = age.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return new SizedJsonResult<ResolveResponse>(new ResolveResponse(tenant, service, env, version, route.Url, "cache_fallback", true), ServiceRoutesJsonContext.Default.ResolveResponse);
+        }
+
+        return new SizedJsonResult<ResolveResponse>(new ResolveResponse(tenant, service, env, version, route.Url), ServiceRoutesJsonContext.Default.ResolveResponse);
+    }
+
+    internal static async Task<IResult> ListAsync(HttpContext context, ServiceRoutesRuntime runtime, CancellationToken cancellationToken)
+    {
+        WriteContext.Correlate(context);
+        if (!runtime.IsReady)
+        {
+            return TrafficManagerProblems.Loading();
+        }
+
+        var query = context.Request.Query;
+        if (!QueryValues.TryInt(query, "limit", 100, 1, RouteValidation.MaxLimit, "Invalid limit", out int limit, out var limitError))
+        {
+            return limitError;
+        }
+
+        var filter = new RouteFilter(QueryValues.Optional(query, "tenant"), QueryValues.Optional(query, "service"), QueryValues.Optional(query, "env"));
+        if (RouteValidation.Validate(filter) is { Count: > 0 } errors)
+        {
+            return TrafficManagerProblems.Validation(errors);
+        }
+
+        string? cursor = QueryValues.Optional(query, "cursor");
+        try
+        {
+            var page = await runtime.CallAsync((store, token) => store.ListAsync(filter, limit, cursor, token), cancellationToken).ConfigureAwait(false);
+            var routes = page.Routes.Select(static r => r.ToResponse()).ToList();
+            return TypedResults.Json(new RouteListResponse(routes.Count, routes, page.NextCursor), ServiceRoutesJsonContext.Default.RouteListResponse);
+        }
+        catch (RouteValidationException e)
+        {
+            return TrafficManagerProblems.Create(StatusCodes.Status400BadRequest, "Invalid cursor", string.Join("; ", e.Errors));
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            return TrafficManagerProblems.Unavailable(context, runtime.RetryAfterSeconds, e.Message);
+        }
+    }
+
+    private static List<string> Missing(string? tenant, string? service, string? env, string? version)
+    {
+        var missing = new List<string>(4);
+        if (string.IsNullOrEmpty(tenant))
+        {
+            missing.Add("tenant");
+        }
+
+        if (string.IsNullOrEmpty(service))
+        {
+            missing.Add("service");
+        }
+
+        if (string.IsNullOrEmpty(env))
+        {
+            missing.Add("env");
+        }
+
+        if (string.IsNullOrEmpty(version))
+        {
+            missing.Add("version");
+        }
+
+        return missing;
+    }
+}

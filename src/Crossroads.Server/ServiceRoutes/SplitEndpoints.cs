@@ -1,0 +1,240 @@
+using System.Text.Json;
+using Crossroads.Hosting;
+using Crossroads.ServiceRoutes;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crossroads.Server.ServiceRoutes;
+
+/// <summary>
+/// Weighted splits: <c>PUT /splits</c> <c>{tenant,service,env,weights:{"v1":90,"v2":10}}</c>, <c>GET</c> and
+/// <c>DELETE /splits?tenant=&amp;service=&amp;env=</c>. Resolves without a version pick from the split.
+/// </summary>
+internal static class SplitEndpoints
+{
+    private static readonly string[] SplitFields = ["tenant", "service", "env"];
+    private static readonly string[] PutFields = ["tenant", "service", "env", "weights"];
+
+    public static void MapSplits(this IEndpointRouteBuilder endpoints, ServiceRoutesRuntime runtime)
+    {
+        endpoints.MapPut("/splits", (HttpContext context, CancellationToken cancellationToken) => PutAsync(context, runtime, cancellationToken))
+            .RequireWriteAccess()
+            .Produces<SplitResponse>()
+            .Produces<SplitResponse>(StatusCodes.Status201Created)
+            .WithName("PutSplit")
+            .WithSummary("Sets the weights of (tenant, service, env): versions with active routes, integer percents summing to 100.");
+        endpoints.MapGet("/splits", (HttpContext context) => Get(context, runtime))
+            .Produces<SplitResponse>()
+            .WithName("GetSplit")
+            .WithSummary("The split of tenant/service/env (query parameters).");
+        endpoints.MapDelete("/splits", (HttpContext context, CancellationToken cancellationToken) => DeleteAsync(context, runtime, cancellationToken))
+            .RequireWriteAccess()
+            .Produces<SplitDeletedResponse>()
+            .WithName("DeleteSplit")
+            .WithSummary("Deletes the split of tenant/service/env (query parameters).");
+    }
+
+    private static IResult Get(HttpContext context, ServiceRoutesRuntime runtime)
+    {
+        WriteContext.Correlate(context);
+        if (!runtime.IsReady)
+        {
+            return TrafficManagerProblems.Loading();
+        }
+
+        if (KeyFromQuery(context.Request.Query, out var key) is { } error)
+        {
+            return error;
+        }
+
+        if (runtime.Cache.FindSplit(key) is not { } split)
+        {
+            return SplitNotFound(key);
+        }
+
+        context.Response.Headers.ETag = WriteContext.ETag(split.Revision);
+        return TypedResults.Json(split.ToResponse(), ServiceRoutesJsonContext.Default.SplitResponse);
+    }
+
+    private static async Task<IResult> PutAsync(HttpContext context, ServiceRoutesRuntime runtime, CancellationToken cancellationToken)
+    {
+        var (write, headerError) = WriteContext.From(context);
+        if (headerError is not null)
+        {
+            return headerError;
+        }
+
+        if (!runtime.IsReady)
+        {
+            return TrafficManagerProblems.Loading();
+        }
+
+        var (body, bodyError) = await JsonBody.ReadAsync(context.Request, PutFields, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return bodyError!;
+        }
+
+        using (body)
+        {
+            var (values, missing, typeError) = body.Strings(SplitFields);
+            if (typeError is not null)
+            {
+                return TrafficManagerProblems.Validation(typeError);
+            }
+
+            if (!body.Root.TryGetProperty("weights", out var weightsElement) || weightsElement.ValueKind == JsonValueKind.Null)
+            {
+                missing.Add("weights");
+            }
+
+            if (missing.Count > 0)
+            {
+                return TrafficManagerProblems.MissingFields(PutFields, missing);
+            }
+
+            if (ReadWeights(weightsElement) is not { } weights)
+            {
+                return TrafficManagerProblems.Validation("weights: must be an object of version → integer percent, e.g. {\"v1\":90,\"v2\":10}");
+            }
+
+            var key = new SplitKey(values["tenant"], values["service"], values["env"]);
+            var errors = RouteValidation.Validate(key).Concat(RouteValidation.CheckWeights(weights)).ToList();
+            if (errors.Count > 0)
+            {
+                return TrafficManagerProblems.Validation(errors);
+            }
+
+            if (write.MustExist && runtime.Cache.FindSplit(key) is null)
+            {
+                return TrafficManagerProblems.PreconditionFailed($"split {key}", null);
+            }
+
+            return await ExecuteAsync(
+                context,
+                runtime,
+                key,
+                (store, token) => store.PutSplitAsync(key, weights, write.Actor, write.CorrelationId, write.ExpectedRevision, token)).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, ServiceRoutesRuntime runtime, CancellationToken cancellationToken)
+    {
+        _ = cancellationToken;
+        var (write, headerError) = WriteContext.From(context);
+        if (headerError is not null)
+        {
+            return headerError;
+        }
+
+        if (!runtime.IsReady)
+        {
+            return TrafficManagerProblems.Loading();
+        }
+
+        if (KeyFromQuery(context.Request.Query, out var key) is { } error)
+        {
+            return error;
+        }
+
+        return await ExecuteAsync(
+            context,
+            runtime,
+            key,
+            (store, token) => store.DeleteSplitAsync(key, write.Actor, write.CorrelationId, write.ExpectedRevision, token)).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> ExecuteAsync(
+        HttpContext context,
+        ServiceRoutesRuntime runtime,
+        SplitKey key,
+        Func<IServiceRouteStore, CancellationToken, Task<SplitWriteResult>> write)
+    {
+        SplitWriteResult result;
+        try
+        {
+            result = await runtime.CallAsync(write, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RouteValidationException e)
+        {
+            return TrafficManagerProblems.Validation(e.Errors);
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            return TrafficManagerProblems.Unavailable(context, runtime.RetryAfterSeconds, e.Message);
+        }
+
+        if (result.Event is { } change)
+        {
+            if (result.Split is { } split)
+            {
+                runtime.Cache.Apply(split);
+            }
+            else
+            {
+                runtime.Cache.RemoveSplit(key, change.Revision);
+            }
+
+            runtime.Synchronizer?.Signal();
+        }
+
+        switch (result.Status)
+        {
+            case SplitWriteStatus.NotFound:
+                return SplitNotFound(key);
+            case SplitWriteStatus.RevisionMismatch:
+                return TrafficManagerProblems.PreconditionFailed($"split {key}", result.Split?.Revision);
+            case SplitWriteStatus.VersionsUnavailable:
+                return TrafficManagerProblems.Create(
+                    StatusCodes.Status409Conflict,
+                    "Conflict",
+                    $"every version of a split needs an active route; missing or inactive: {string.Join(", ", result.UnavailableVersions)}",
+                    ("unavailable_versions", result.UnavailableVersions.ToArray()));
+            case SplitWriteStatus.Deleted:
+                return TypedResults.Json(
+                    new SplitDeletedResponse(key.Tenant, key.Service, key.Env, true, result.Event!.Revision),
+                    ServiceRoutesJsonContext.Default.SplitDeletedResponse);
+        }
+
+        var current = result.Split!;
+        context.Response.Headers.ETag = WriteContext.ETag(current.Revision);
+        return TypedResults.Json(
+            current.ToResponse(),
+            ServiceRoutesJsonContext.Default.SplitResponse,
+            statusCode: result.Status == SplitWriteStatus.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    private static ProblemHttpResult? KeyFromQuery(IQueryCollection query, out SplitKey key)
+    {
+        key = default;
+        var missing = SplitFields.Where(name => QueryValues.Optional(query, name) is null).ToList();
+        if (missing.Count > 0)
+        {
+            return TrafficManagerProblems.MissingParameters(SplitFields, missing);
+        }
+
+        key = new SplitKey(QueryValues.Optional(query, "tenant")!, QueryValues.Optional(query, "service")!, QueryValues.Optional(query, "env")!);
+        return RouteValidation.Validate(key) is { Count: > 0 } errors ? TrafficManagerProblems.Validation(errors) : null;
+    }
+
+    private static Dictionary<string, int>? ReadWeights(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var weights = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var member in element.EnumerateObject())
+        {
+            if (member.Value.ValueKind != JsonValueKind.Number || !member.Value.TryGetInt32(out int weight) || !weights.TryAdd(member.Name, weight))
+            {
+                return null;
+            }
+        }
+
+        return weights;
+    }
+
+    private static ProblemHttpResult SplitNotFound(SplitKey key) =>
+        TrafficManagerProblems.Create(StatusCodes.Status404NotFound, "Split not found", $"No split defined for {key}");
+}

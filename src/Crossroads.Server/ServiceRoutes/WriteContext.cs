@@ -1,0 +1,93 @@
+using System.Globalization;
+using Crossroads.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crossroads.Server.ServiceRoutes;
+
+/// <summary>
+/// What every write takes from its request: the actor (<c>changed_by</c>: the API key's name), the correlation id
+/// (<c>X-Correlation-ID</c> when valid, else the request id; echoed), and the <c>If-Match</c> revision.
+/// </summary>
+internal readonly record struct WriteContext(string Actor, string CorrelationId, long? ExpectedRevision, bool MustExist)
+{
+    public const string CorrelationHeader = "X-Correlation-ID";
+
+    /// <summary>Who made a change when no API key authenticated it (a loopback client with auth off).</summary>
+    public const string AnonymousActor = "anonymous";
+
+    public static (WriteContext Context, ProblemHttpResult? Error) From(HttpContext http)
+    {
+        string correlationId = Correlate(http);
+        string actor = http.GetApiKeyName() ?? AnonymousActor;
+        var ifMatch = http.Request.Headers.IfMatch;
+        if (ifMatch.Count == 0)
+        {
+            return (new WriteContext(actor, correlationId, null, false), null);
+        }
+
+        string value = ifMatch.Count == 1 ? (ifMatch[0] ?? "").Trim() : "";
+        if (value == "*")
+        {
+            return (new WriteContext(actor, correlationId, null, true), null);
+        }
+
+        if (TryParseRevision(value, out long revision))
+        {
+            return (new WriteContext(actor, correlationId, revision, false), null);
+        }
+
+        return (default, TrafficManagerProblems.Create(
+            StatusCodes.Status400BadRequest,
+            "Invalid If-Match",
+            $"If-Match must be one revision, e.g. \"42\" (the ETag of a read or the revision of a write), got '{Truncate(string.Join(", ", ifMatch.ToArray()))}'"));
+    }
+
+    /// <summary>Settles and echoes the correlation id; reads call it too.</summary>
+    public static string Correlate(HttpContext http)
+    {
+        var incoming = http.Request.Headers[CorrelationHeader];
+        string id = incoming.Count == 1 && IsValidId(incoming[0]) ? incoming[0]! : http.GetRequestId();
+        http.Response.Headers[CorrelationHeader] = id;
+        return id;
+    }
+
+    /// <summary>An entity tag for a revision: <c>"42"</c>.</summary>
+    public static string ETag(long revision) => string.Concat("\"", revision.ToString(CultureInfo.InvariantCulture), "\"");
+
+    /// <summary><c>"42"</c>, <c>42</c> or <c>W/"42"</c> (weak tags compare equal here: a revision is the whole state).</summary>
+    public static bool TryParseRevision(string value, out long revision)
+    {
+        var text = value.AsSpan().Trim();
+        if (text.StartsWith("W/", StringComparison.Ordinal))
+        {
+            text = text[2..];
+        }
+
+        if (text.Length >= 2 && text[0] == '"' && text[^1] == '"')
+        {
+            text = text[1..^1];
+        }
+
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out revision) && revision >= 0;
+    }
+
+    private static bool IsValidId(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > 128)
+        {
+            return false;
+        }
+
+        foreach (char c in value)
+        {
+            if (c is < (char)0x20 or > (char)0x7E)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Truncate(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");
+}
