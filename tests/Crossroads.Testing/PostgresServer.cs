@@ -170,6 +170,25 @@ public sealed partial class PostgresServer : IAsyncLifetime, IAsyncDisposable
         await StartServerAsync(Port).ConfigureAwait(false);
     }
 
+    /// <summary>Stops the server (<paramref name="mode"/>) and leaves it stopped, as an outage: <see cref="StartAgainAsync"/> brings it back on the same port and data.</summary>
+    public async Task StopAsync(PostgresShutdownMode mode = PostgresShutdownMode.Fast)
+    {
+        EnsureRunning();
+        await StopServerAsync(mode).ConfigureAwait(false);
+        ClearPools();
+    }
+
+    /// <summary>Starts a server stopped by <see cref="StopAsync"/> on the same port and data.</summary>
+    public async Task StartAgainAsync()
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException("the PostgreSQL server is running");
+        }
+
+        await StartServerAsync(Port).ConfigureAwait(false);
+    }
+
     /// <summary>Stops the server (<c>pg_ctl stop -m fast</c>, else immediate) and deletes its directory.</summary>
     public async Task DisposeAsync()
     {
