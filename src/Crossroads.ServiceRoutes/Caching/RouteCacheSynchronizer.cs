@@ -163,7 +163,7 @@ public sealed class RouteCacheSynchronizer
         return true;
     }
 
-    /// <summary>Runs until cancelled: catches up when signalled, and checks the store's revision every <see cref="PollInterval"/>.</summary>
+    /// <summary>Runs until cancelled (then returns): catches up when signalled, and checks the store's revision every <see cref="PollInterval"/>.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
@@ -175,8 +175,13 @@ public sealed class RouteCacheSynchronizer
                 {
                     await _wake.Reader.ReadAsync(poll.Token).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException)
                 {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
                     // The poll interval passed without a signal: check the revision (one indexed single-row read).
                 }
             }
