@@ -37,9 +37,16 @@ public sealed class SizedJsonResult<T> : IResult, IStatusCodeHttpResult, IValueH
 
     /// <summary>A 200 answer.</summary>
     public SizedJsonResult(T value, JsonTypeInfo<T> typeInfo)
+        : this(value, typeInfo, StatusCodes.Status200OK)
+    {
+    }
+
+    /// <summary>An answer with <paramref name="statusCode"/> (e.g. 201).</summary>
+    public SizedJsonResult(T value, JsonTypeInfo<T> typeInfo, int statusCode)
     {
         Value = value;
         _typeInfo = typeInfo;
+        StatusCode = statusCode;
     }
 
     /// <inheritdoc/>
@@ -48,7 +55,7 @@ public sealed class SizedJsonResult<T> : IResult, IStatusCodeHttpResult, IValueH
     object? IValueHttpResult.Value => Value;
 
     /// <inheritdoc/>
-    public int StatusCode => StatusCodes.Status200OK;
+    public int StatusCode { get; }
 
     int? IStatusCodeHttpResult.StatusCode => StatusCode;
 

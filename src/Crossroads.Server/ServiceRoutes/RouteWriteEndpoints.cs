@@ -1,4 +1,5 @@
 using Crossroads.Hosting;
+using Crossroads.Hosting.Json;
 using Crossroads.ServiceRoutes;
 
 namespace Crossroads.Server.ServiceRoutes;
@@ -184,6 +185,6 @@ internal static class RouteWriteEndpoints
 
         var route = result.Route!;
         context.Response.Headers.ETag = WriteContext.ETag(route.Revision);
-        return TypedResults.Json(route.ToResponse(), ServiceRoutesJsonContext.Default.ServiceRouteResponse, statusCode: successStatus);
+        return new SizedJsonResult<ServiceRouteResponse>(route.ToResponse(), ServiceRoutesJsonContext.Default.ServiceRouteResponse, successStatus);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Crossroads.Hosting;
+using Crossroads.Hosting.Json;
 using Crossroads.ServiceRoutes;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -52,7 +53,7 @@ internal static class SplitEndpoints
         }
 
         context.Response.Headers.ETag = WriteContext.ETag(split.Revision);
-        return TypedResults.Json(split.ToResponse(), ServiceRoutesJsonContext.Default.SplitResponse);
+        return new SizedJsonResult<SplitResponse>(split.ToResponse(), ServiceRoutesJsonContext.Default.SplitResponse);
     }
 
     private static async Task<IResult> PutAsync(HttpContext context, ServiceRoutesRuntime runtime, CancellationToken cancellationToken)
@@ -190,17 +191,17 @@ internal static class SplitEndpoints
                     $"every version of a split needs an active route; missing or inactive: {string.Join(", ", result.UnavailableVersions)}",
                     ("unavailable_versions", result.UnavailableVersions.ToArray()));
             case SplitWriteStatus.Deleted:
-                return TypedResults.Json(
+                return new SizedJsonResult<SplitDeletedResponse>(
                     new SplitDeletedResponse(key.Tenant, key.Service, key.Env, true, result.Event!.Revision),
                     ServiceRoutesJsonContext.Default.SplitDeletedResponse);
         }
 
         var current = result.Split!;
         context.Response.Headers.ETag = WriteContext.ETag(current.Revision);
-        return TypedResults.Json(
+        return new SizedJsonResult<SplitResponse>(
             current.ToResponse(),
             ServiceRoutesJsonContext.Default.SplitResponse,
-            statusCode: result.Status == SplitWriteStatus.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+            result.Status == SplitWriteStatus.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
     private static ProblemHttpResult? KeyFromQuery(IQueryCollection query, out SplitKey key)
