@@ -44,8 +44,7 @@ public sealed class RouteCacheTests
         var route = cache.Find(Key)!;
         Assert.False(route.IsActive);
         Assert.Equal(2, route.Revision);
-        Assert.Equal(T0, route.CreatedAt);
-        Assert.Equal(T0.AddSeconds(1), route.UpdatedAt);
+        Assert.Equal("http://a", route.Url);
     }
 
     [Fact]
@@ -55,6 +54,18 @@ public sealed class RouteCacheTests
         Parallel.For(1, 5001, revision => cache.Apply(new ServiceRoute(Key, $"http://r{revision}", RouteState.Active, revision, T0, T0)));
         Assert.Equal(5000, cache.Find(Key)!.Revision);
         Assert.Equal("http://r5000", cache.Find(Key)!.Url);
+    }
+
+    [Fact]
+    public void Keys_differing_only_in_where_the_names_split_are_different_routes()
+    {
+        var cache = new RouteCache();
+        cache.Apply(new ServiceRoute(new RouteKey("ab", "c", "d", "e"), "http://one", RouteState.Active, 1, T0, T0));
+        cache.Apply(new ServiceRoute(new RouteKey("a", "bc", "d", "e"), "http://two", RouteState.Active, 2, T0, T0));
+        Assert.Equal("http://one", cache.Find(new RouteKey("ab", "c", "d", "e"))!.Url);
+        Assert.Equal("http://two", cache.Find(new RouteKey("a", "bc", "d", "e"))!.Url);
+        Assert.Null(cache.Find(new RouteKey("a", "b", "cd", "e")));
+        Assert.Null(cache.Find(new RouteKey(new string('x', 300), "b", "c", "d")));
     }
 
     private static StoreChange StoreChangeOf(RouteAuditEvent e) => new(e.Revision, e, null);
