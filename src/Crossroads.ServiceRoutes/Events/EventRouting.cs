@@ -27,28 +27,36 @@ internal static class EventRouting
     {
         string? eventType = null, action = null;
         var reader = new Utf8JsonReader(payload);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        try
         {
-            return (null, null);
-        }
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return (null, null);
+            }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName && (eventType is null || action is null))
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName && (eventType is null || action is null))
+            {
+                bool isType = reader.ValueTextEquals("event_type"u8);
+                bool isAction = !isType && reader.ValueTextEquals("action"u8);
+                reader.Read();
+                if (isType && reader.TokenType == JsonTokenType.String)
+                {
+                    eventType = reader.GetString();
+                }
+                else if (isAction && reader.TokenType == JsonTokenType.String)
+                {
+                    action = reader.GetString();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
         {
-            bool isType = reader.ValueTextEquals("event_type"u8);
-            bool isAction = !isType && reader.ValueTextEquals("action"u8);
-            reader.Read();
-            if (isType && reader.TokenType == JsonTokenType.String)
-            {
-                eventType = reader.GetString();
-            }
-            else if (isAction && reader.TokenType == JsonTokenType.String)
-            {
-                action = reader.GetString();
-            }
-            else
-            {
-                reader.Skip();
-            }
+            // The store writes valid JSON; should a row be damaged, it is still published (under "unknown") rather
+            // than blocking every later event behind it.
         }
 
         return (eventType, action);
