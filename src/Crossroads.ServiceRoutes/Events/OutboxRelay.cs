@@ -55,6 +55,12 @@ public sealed class OutboxRelay : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(leadership);
         _store = store;
         _sinks = [.. sinks];
+        if (_sinks.Count == 0)
+        {
+            // A relay without sinks would mark every message delivered having sent it nowhere.
+            throw new ArgumentException("the relay needs at least one sink (configure RabbitMq:Uri or a webhook)", nameof(sinks));
+        }
+
         _options = options;
         _leadership = leadership;
         _maintenance = maintenance;
