@@ -20,7 +20,8 @@ public sealed class WebhookRelayTests
         await using var store = await ServiceRouteStore.OpenAsync(storeOptions);
         var options = RunningRelay.FastOptions();
         options.Webhooks.Add(new WebhookTarget { Url = receiver.Url + "?token=abc", Secret = Secret });
-        await using var running = new RunningRelay(OutboxRelay.Create(store, storeOptions, options));
+        using var meters = new TestMeterFactory();
+        await using var running = new RunningRelay(OutboxRelay.Create(store, storeOptions, options, meterFactory: meters));
         Assert.Equal(["webhook " + receiver.Url], running.Relay.SinkNames); // no query string in logs
 
         await EventTestData.WriteAsync(store, 10);
@@ -50,6 +51,10 @@ public sealed class WebhookRelayTests
         Assert.Equal(2, status.Failures);
         Assert.Equal(0, status.ConsecutiveFailures);
         Assert.Contains("500", status.LastError, StringComparison.Ordinal);
+        Assert.Equal(10, meters.Sum("crossroads.service_routes.events.delivered"));
+        var failures = meters.Measurements.Where(m => m.Instrument == "crossroads.service_routes.events.delivery_failures").ToList();
+        Assert.Equal(2, failures.Count);
+        Assert.All(failures, f => Assert.Equal("webhook " + receiver.Url, f.Tags["sink"]));
         Assert.Empty(await store.ClaimUndeliveredAsync(100));
     }
 
