@@ -2,7 +2,9 @@
 # Runs the whole test suite. Installs what the tests need on a fresh Debian machine (as root):
 # promtool (package prometheus) validates /metrics output; yamllint checks the deployment manifests; the database
 # tests start PostgreSQL servers of their own (package postgresql; see tests/Crossroads.Testing/PostgresServer.cs) on
-# free ports, so the cluster the package may create and start on 5432 is never used.
+# free ports, so the cluster the package may create and start on 5432 is never used. The event relay tests likewise start
+# private RabbitMQ nodes (package rabbitmq-server; see tests/Crossroads.Testing/RabbitMqServer.cs) with their own epmd,
+# ports and Erlang cookie, never the system node.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -10,6 +12,7 @@ need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v yamllint >/dev/null 2>&1 || need+=(yamllint)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] && [ -x /usr/bin/epmd ] || need+=(rabbitmq-server)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing: ${need[*]}"
