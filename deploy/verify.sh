@@ -47,8 +47,9 @@ fi
 
 step "consistency and policy checks (deploy/check-manifests.py, with self-test)"
 if [[ -s $rendered ]]; then
-  if python3 deploy/check-manifests.py --self-test "$rendered" deploy/compose.yaml deploy/Dockerfile; then
-    pass "manifests, compose and Dockerfile agree"
+  if python3 deploy/check-manifests.py --self-test "$rendered" deploy/compose.yaml deploy/Dockerfile \
+      deploy/compose.scale.yaml; then
+    pass "manifests (server, PostgreSQL, RabbitMQ), compose (+ scale) and Dockerfile agree"
   else
     fail "check-manifests.py"
   fi
@@ -56,7 +57,7 @@ else
   skip "nothing rendered"
 fi
 
-step "overlay render (kubectl kustomize deploy/overlays/single-writer)"
+step "overlay render (kubectl kustomize deploy/overlays/single-writer; base includes deploy/components/*)"
 if need kubectl && kubectl kustomize deploy/overlays/single-writer >"$tmp/single-writer.yaml" 2>"$tmp/overlay.err"; then
   if python3 - "$tmp/single-writer.yaml" <<'PY'
 import sys, yaml
@@ -64,6 +65,9 @@ docs = [d for d in yaml.safe_load_all(open(sys.argv[1], encoding="utf-8")) if d]
 kinds = {d["kind"] for d in docs}
 dep = next(d for d in docs if d["kind"] == "Deployment")
 pvcs = {d["metadata"]["name"] for d in docs if d["kind"] == "PersistentVolumeClaim"}
+statefulsets = {d["metadata"]["name"] for d in docs if d["kind"] == "StatefulSet"}
+env_from = {r.get("secretRef", {}).get("name") for c in dep["spec"]["template"]["spec"]["containers"]
+            for r in c.get("envFrom") or []}
 data = next(v for v in dep["spec"]["template"]["spec"]["volumes"] if v["name"] == "data")
 problems = []
 if "HorizontalPodAutoscaler" in kinds: problems.append("HPA still present")
@@ -71,13 +75,16 @@ if dep["spec"].get("replicas") != 1: problems.append("replicas != 1")
 if dep["spec"].get("strategy") != {"type": "Recreate"}: problems.append(f"strategy {dep['spec'].get('strategy')}")
 if set(data) != {"name", "persistentVolumeClaim"}: problems.append(f"data volume {data}")
 elif data["persistentVolumeClaim"]["claimName"] not in pvcs: problems.append("claimName has no PVC")
+# Service routes stay on the shared PostgreSQL (and RabbitMQ) in this overlay too.
+if statefulsets != {"postgres", "rabbitmq"}: problems.append(f"StatefulSets {sorted(statefulsets)}")
+if "crossroads-service-routes" not in env_from: problems.append("server lacks the service routes Secret")
 problems += [f"{d['kind']} not in namespace crossroads" for d in docs
              if d["kind"] != "Namespace" and d["metadata"].get("namespace") != "crossroads"]
 if problems:
     print("\n".join(problems), file=sys.stderr)
 sys.exit(1 if problems else 0)
 PY
-  then pass "1 replica, Recreate, data on PVC, no HPA"; else fail "single-writer overlay content"; fi
+  then pass "1 replica, Recreate, data on PVC, no HPA, PostgreSQL + RabbitMQ kept"; else fail "single-writer overlay content"; fi
 else
   cat "$tmp/overlay.err" >&2 2>/dev/null
   fail "kubectl kustomize deploy/overlays/single-writer"
@@ -94,8 +101,12 @@ else
 fi
 
 step "compose file (docker compose config / podman-compose config, if installed)"
+# RABBITMQ_PASSWORD is required by compose.yaml (deploy/.env, written by make-secrets.sh); a stand-in for the check.
+export RABBITMQ_PASSWORD=${RABBITMQ_PASSWORD:-verify-only}
 if need docker && docker compose version >/dev/null 2>&1; then
   if docker compose -f deploy/compose.yaml config --quiet; then pass "docker compose config"; else fail "docker compose config"; fi
+  if docker compose -f deploy/compose.yaml -f deploy/compose.scale.yaml config --quiet; then
+    pass "docker compose config (+ compose.scale.yaml)"; else fail "docker compose config (+ compose.scale.yaml)"; fi
 elif need podman-compose && podman-compose --help 2>&1 | grep -qw config; then
   # podman-compose < 1.1 (Debian 12 ships 1.0.3) has no `config` command.
   if podman-compose -f deploy/compose.yaml config >/dev/null; then pass "podman-compose config"; else fail "podman-compose config"; fi
