@@ -167,7 +167,7 @@ internal static class RouteWriteEndpoints
         if (result.Changed && result.Route is { } changed)
         {
             runtime.Cache.Apply(changed);
-            runtime.Synchronizer?.Signal();
+            runtime.Committed();
         }
 
         switch (result.Status)

@@ -1,6 +1,8 @@
 using Crossroads.Hosting;
 using Crossroads.ServiceRoutes;
 using Crossroads.ServiceRoutes.Caching;
+using Crossroads.ServiceRoutes.Events;
+using System.Diagnostics.Metrics;
 
 namespace Crossroads.Server.ServiceRoutes;
 
@@ -12,6 +14,7 @@ internal sealed partial class ServiceRoutesLoader(
     ServiceRoutesOptions options,
     ServiceRoutesRuntime runtime,
     IConfiguration configuration,
+    IMeterFactory meters,
     [FromKeyedServices(ModuleCatalog.Names.ServiceRoutes)] ModuleStatus status,
     ILoggerFactory loggers) : BackgroundService
 {
@@ -24,23 +27,28 @@ internal sealed partial class ServiceRoutesLoader(
     {
         await Task.Yield();
         RouteCacheSynchronizer synchronizer;
+        OutboxRelay? relay = null;
         try
         {
             string? connectionString = configuration.GetConnectionString(ConnectionStringName);
-            var store = await ServiceRouteStore.OpenAsync(
-                new ServiceRouteStoreOptions
-                {
-                    ConnectionString = string.IsNullOrWhiteSpace(connectionString) ? null : connectionString,
-                    DataDirectory = options.DataDirectory,
-                    BusyTimeout = options.BusyTimeout,
-                    MaxWriteBatch = options.MaxWriteBatch,
-                    TimeProvider = runtime.Time,
-                    Logger = _logger,
-                },
-                stoppingToken).ConfigureAwait(false);
+            var storeOptions = new ServiceRouteStoreOptions
+            {
+                ConnectionString = string.IsNullOrWhiteSpace(connectionString) ? null : connectionString,
+                DataDirectory = options.DataDirectory,
+                BusyTimeout = options.BusyTimeout,
+                MaxWriteBatch = options.MaxWriteBatch,
+                TimeProvider = runtime.Time,
+                Logger = _logger,
+            };
+            var store = await ServiceRouteStore.OpenAsync(storeOptions, stoppingToken).ConfigureAwait(false);
             synchronizer = new RouteCacheSynchronizer(store, runtime.Cache, options.PollInterval, runtime.Time, _logger);
             await synchronizer.WarmAsync(stoppingToken).ConfigureAwait(false);
-            runtime.Publish(store, synchronizer);
+            if (options.Events.HasTargets)
+            {
+                relay = OutboxRelay.Create(store, storeOptions, options.Events, http: null, meters, _logger);
+            }
+
+            runtime.Publish(store, synchronizer, relay);
             LogLoaded(_logger, runtime.Cache.RouteCount, runtime.Cache.SplitCount, store.Provider, synchronizer.Revision);
             status.MarkReady($"{runtime.Cache.RouteCount} routes on {store.Provider}, revision {synchronizer.Revision}");
         }
@@ -58,7 +66,8 @@ internal sealed partial class ServiceRoutesLoader(
 
         try
         {
-            await synchronizer.RunAsync(stoppingToken).ConfigureAwait(false);
+            // The relay delivers what was committed before this start too (the outbox keeps it until delivered).
+            await Task.WhenAll(synchronizer.RunAsync(stoppingToken), relay?.RunAsync(stoppingToken) ?? Task.CompletedTask).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

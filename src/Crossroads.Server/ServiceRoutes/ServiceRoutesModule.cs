@@ -48,6 +48,9 @@ public sealed class ServiceRoutesModule : CrossroadsModule
         module.Services.AddHealthChecks().AddCheck<ServiceRoutesDatabaseHealthCheck>(
             ModuleCatalog.ServiceRoutes.Name + ".database",
             tags: [HealthTags.Ready]);
+        module.Services.AddHealthChecks().AddCheck<ServiceRoutesEventsHealthCheck>(
+            ModuleCatalog.ServiceRoutes.Name + ".events",
+            tags: [HealthTags.Ready]);
         module.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ServiceRoutesJsonContext.Default));
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Crossroads.ServiceRoutes.Events;
 
 namespace Crossroads.Server.ServiceRoutes;
 
@@ -43,4 +44,8 @@ public sealed class ServiceRoutesOptions
     [Description("Share (0.01-1) of database calls failing with infrastructure errors over 10 s that opens the breaker; 4xx outcomes never count.")]
     [Range(0.01, 1.0)]
     public double BreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Where change events go (RabbitMQ, webhooks) besides the change feed, which always works.</summary>
+    [Description("Change event delivery (transactional outbox relay): RabbitMq:Uri, RabbitMq:Exchange, Webhooks:N:Url/Secret, ...")]
+    public ServiceRouteEventsOptions Events { get; set; } = new();
 }

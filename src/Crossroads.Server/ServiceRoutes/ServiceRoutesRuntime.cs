@@ -1,5 +1,6 @@
 using Crossroads.ServiceRoutes;
 using Crossroads.ServiceRoutes.Caching;
+using Crossroads.ServiceRoutes.Events;
 using Polly;
 using Polly.CircuitBreaker;
 
@@ -14,6 +15,7 @@ internal sealed class ServiceRoutesRuntime : IAsyncDisposable
     private readonly ResiliencePipeline _database;
     private volatile IServiceRouteStore? _store;
     private volatile RouteCacheSynchronizer? _synchronizer;
+    private volatile OutboxRelay? _relay;
 
     public ServiceRoutesRuntime(ServiceRoutesOptions options, TimeProvider time)
     {
@@ -45,15 +47,26 @@ internal sealed class ServiceRoutesRuntime : IAsyncDisposable
     /// <summary>Null until the cache is loaded.</summary>
     public RouteCacheSynchronizer? Synchronizer => _synchronizer;
 
+    /// <summary>The event relay, when events go somewhere (RabbitMQ, webhooks).</summary>
+    public OutboxRelay? Relay => _relay;
+
     public bool IsReady => _synchronizer is not null;
 
     /// <summary>Whole seconds a client should wait after a 503 from the database being unavailable.</summary>
     public int RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(Options.BreakDuration.TotalSeconds));
 
-    public void Publish(IServiceRouteStore store, RouteCacheSynchronizer synchronizer)
+    public void Publish(IServiceRouteStore store, RouteCacheSynchronizer synchronizer, OutboxRelay? relay)
     {
         _store = store;
+        _relay = relay;
         _synchronizer = synchronizer;
+    }
+
+    /// <summary>After a committed write: this replica's feed waiters and the relay look at once.</summary>
+    public void Committed()
+    {
+        _synchronizer?.Signal();
+        _relay?.Wake();
     }
 
     /// <summary>
@@ -86,6 +99,11 @@ internal sealed class ServiceRoutesRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_relay is { } relay)
+        {
+            await relay.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_store is { } store)
         {
             await store.DisposeAsync().ConfigureAwait(false);

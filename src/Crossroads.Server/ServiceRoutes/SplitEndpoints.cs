@@ -175,7 +175,7 @@ internal static class SplitEndpoints
                 runtime.Cache.RemoveSplit(key, change.Revision);
             }
 
-            runtime.Synchronizer?.Signal();
+            runtime.Committed();
         }
 
         switch (result.Status)

@@ -1,4 +1,4 @@
-namespace Crossroads.ServiceRoutes.Tests.Events;
+namespace Crossroads.Testing;
 
 /// <summary>A fact that needs both RabbitMQ and PostgreSQL: skipped (outside CI) when either is not installed.</summary>
 [AttributeUsage(AttributeTargets.Method)]
