@@ -1,5 +1,6 @@
 -- wrk script: POST /api/v1/routes, each thread cycling over its share of ROUTES keys (env ROUTES, default 10000):
--- tenant t<k % 100>, service s<k>, env prod, version v1. The first pass creates, later passes are unchanged upserts.
+-- tenant t<k % 100>, service s<k>, env prod, version v1, starting at key OFFSET (env, default 0). The first pass
+-- creates, later passes are unchanged upserts.
 -- ROUTES=10000 wrk -t2 -c16 -d20s --latency -s bench/load/upsert-routes.lua http://127.0.0.1:8080
 local threads = 0
 local routes = tonumber(os.getenv("ROUTES") or "10000")
@@ -11,7 +12,7 @@ function setup(thread)
 end
 
 function init(args)
-  k = index
+  k = index + tonumber(os.getenv("OFFSET") or "0")
 end
 
 function request()
