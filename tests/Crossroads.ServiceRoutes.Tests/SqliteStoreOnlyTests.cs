@@ -29,7 +29,7 @@ public sealed class SqliteStoreOnlyTests : IDisposable
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", command.ExecuteScalar());
         command.CommandText = "SELECT group_concat(version) FROM (SELECT version FROM schema_migrations ORDER BY version)";
-        Assert.Equal("1,2", command.ExecuteScalar());
+        Assert.Equal("1,2,3", command.ExecuteScalar());
         command.CommandText = "SELECT count(*) FROM outbox WHERE delivered_at IS NULL";
         Assert.Equal(1L, command.ExecuteScalar());
     }

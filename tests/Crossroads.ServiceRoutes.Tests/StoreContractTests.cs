@@ -592,7 +592,7 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         var reopened = await OpenAnotherAsync();
 
-        Assert.Equal(2, reopened.SchemaVersion);
+        Assert.Equal(3, reopened.SchemaVersion);
         Assert.Equal(route, await reopened.GetAsync(Key));
         Assert.Equal(audit, await reopened.ChangesSinceAsync(0, 100));
         Assert.Equal(4, await reopened.CurrentRevisionAsync());

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Crossroads.ServiceRoutes.Storage;
@@ -36,12 +37,27 @@ internal sealed class PostgresRouteStore : RouteStoreBase
     private const string DeleteSplitSql = "DELETE FROM splits WHERE tenant = $1 AND service = $2 AND env = $3";
     private const string InsertSplitAuditSql = $"INSERT INTO split_audit ({SplitAuditColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8::json, $9, $10, $11)";
 
+    private const string KeyColumns = "actor, idempotency_key, fingerprint, kind, status, outcome, revision, created_at";
+    private const string SelectKeySql = "SELECT fingerprint, kind, status, outcome::text, created_at FROM idempotency_keys WHERE actor = $1 AND idempotency_key = $2";
+
+    // A replaced key is an expired one (a live key is answered from, never written again).
+    private const string UpsertKeySql = $"""
+        INSERT INTO idempotency_keys ({KeyColumns}) VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8)
+        ON CONFLICT (actor, idempotency_key) DO UPDATE SET fingerprint = excluded.fingerprint, kind = excluded.kind,
+            status = excluded.status, outcome = excluded.outcome, revision = excluded.revision, created_at = excluded.created_at
+        """;
+
+    private const string PurgeKeysSql = "DELETE FROM idempotency_keys WHERE created_at < $1";
+    private const string NotifySql = $"SELECT pg_notify('{PostgresChangeListener.Channel}', $1)";
+
     private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresChangeListener _listen;
 
     private PostgresRouteStore(NpgsqlDataSource dataSource, ServiceRouteStoreOptions options)
         : base(options)
     {
         _dataSource = dataSource;
+        _listen = new PostgresChangeListener(options.ConnectionString!, Logger);
     }
 
     public override string Provider => "postgresql";
@@ -104,64 +120,17 @@ internal sealed class PostgresRouteStore : RouteStoreBase
             }
         }, cancellationToken);
 
-    protected override Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> routeKeys, IReadOnlyCollection<SplitKey> splitKeys, BatchPlanner plan) =>
+    protected override Func<Changes.ChangeListener, CancellationToken, Task> RemoteSignals => _listen.RunAsync;
+
+    protected override Task ExecuteBatchAsync(BatchReads reads, BatchPlanner plan) =>
         RunAsync(async (connection, ct) =>
         {
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                long revision;
-                var routes = new Dictionary<RouteKey, ServiceRoute>(routeKeys.Count);
-                var splits = new Dictionary<SplitKey, WeightedSplit>(splitKeys.Count);
-                var read = new NpgsqlBatch(connection, transaction);
-                await using (read.ConfigureAwait(false))
-                {
-                    // The counter first: once it is ours, nobody else writes until we commit, and each route read after
-                    // it (READ COMMITTED: a fresh snapshot per statement) sees every earlier commit.
-                    read.BatchCommands.Add(new NpgsqlBatchCommand(LockCounterSql));
-                    foreach (var key in routeKeys)
-                    {
-                        var select = new NpgsqlBatchCommand(SelectRouteSql);
-                        AddKey(select.Parameters, key);
-                        read.BatchCommands.Add(select);
-                    }
-
-                    foreach (var key in splitKeys)
-                    {
-                        var select = new NpgsqlBatchCommand(SelectSplitSql);
-                        AddKey(select.Parameters, key);
-                        read.BatchCommands.Add(select);
-                    }
-
-                    var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        await reader.ReadAsync(ct).ConfigureAwait(false);
-                        revision = reader.GetInt64(0);
-                        // One result set per statement, in order: the routes', then the splits'.
-                        for (int set = 0; await reader.NextResultAsync(ct).ConfigureAwait(false); set++)
-                        {
-                            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
-                            {
-                                continue;
-                            }
-
-                            if (set < routeKeys.Count)
-                            {
-                                var route = ReadRoute(reader);
-                                routes[route.Key] = route;
-                            }
-                            else
-                            {
-                                var split = ReadSplit(reader);
-                                splits[split.Key] = split;
-                            }
-                        }
-                    }
-                }
-
-                var decided = plan(revision, routes, splits);
-                if (!decided.HasChanges)
+                var state = await ReadBatchStateAsync(connection, transaction, reads, ct).ConfigureAwait(false);
+                var decided = plan(state);
+                if (!decided.HasWrites)
                 {
                     await transaction.RollbackAsync(ct).ConfigureAwait(false);
                     return true;
@@ -170,19 +139,43 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                 var write = new NpgsqlBatch(connection, transaction);
                 await using (write.ConfigureAwait(false))
                 {
+                    var commands = write.BatchCommands;
                     foreach (var change in decided.Changes)
                     {
-                        AddChange(write.BatchCommands, change);
+                        AddChange(commands, change);
                     }
 
                     foreach (var change in decided.SplitChanges)
                     {
-                        AddSplitChange(write.BatchCommands, change);
+                        AddSplitChange(commands, change);
                     }
 
-                    var setCounter = new NpgsqlBatchCommand(SetCounterSql);
-                    setCounter.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = decided.Revision });
-                    write.BatchCommands.Add(setCounter);
+                    if (decided.PurgeKeysBefore is { } cutoff)
+                    {
+                        commands.Add(Command(PurgeKeysSql, Positional(NpgsqlDbType.TimestampTz, cutoff)));
+                    }
+
+                    foreach (var key in decided.KeyWrites)
+                    {
+                        commands.Add(Command(
+                            UpsertKeySql,
+                            Positional(NpgsqlDbType.Text, key.Scope.Actor),
+                            Positional(NpgsqlDbType.Text, key.Scope.Key),
+                            Positional(NpgsqlDbType.Text, key.Fingerprint),
+                            Positional(NpgsqlDbType.Text, key.Kind),
+                            Positional(NpgsqlDbType.Text, key.Status),
+                            Positional(NpgsqlDbType.Text, key.OutcomeJson),
+                            Positional(NpgsqlDbType.Bigint, key.Revision),
+                            Positional(NpgsqlDbType.TimestampTz, key.CreatedAt)));
+                    }
+
+                    if (decided.HasChanges)
+                    {
+                        commands.Add(Command(SetCounterSql, Positional(NpgsqlDbType.Bigint, decided.Revision)));
+                        // Delivered on commit only, after the rows are visible: a listener that hears N can read N.
+                        commands.Add(Command(NotifySql, Positional(NpgsqlDbType.Text, decided.Revision.ToString(CultureInfo.InvariantCulture))));
+                    }
+
                     await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }
 
@@ -190,6 +183,129 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                 return true;
             }
         }, CancellationToken.None);
+
+    /// <summary>
+    /// Locks the counter and reads the batch's routes, splits and idempotency keys, all in one round trip. The counter
+    /// first: once it is ours, nobody else writes until we commit, and each read after it (READ COMMITTED: a fresh
+    /// snapshot per statement) sees every earlier commit.
+    /// </summary>
+    private static async Task<BatchState> ReadBatchStateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, BatchReads reads, CancellationToken ct)
+    {
+        long revision;
+        var routes = new Dictionary<RouteKey, ServiceRoute>(reads.Routes.Count);
+        var splits = new Dictionary<SplitKey, WeightedSplit>(reads.Splits.Count);
+        var keys = new Dictionary<IdempotencyScope, IdempotencyRecord>(reads.Keys.Count);
+        var read = new NpgsqlBatch(connection, transaction);
+        await using (read.ConfigureAwait(false))
+        {
+            read.BatchCommands.Add(new NpgsqlBatchCommand(LockCounterSql));
+            foreach (var key in reads.Routes)
+            {
+                var select = new NpgsqlBatchCommand(SelectRouteSql);
+                AddKey(select.Parameters, key);
+                read.BatchCommands.Add(select);
+            }
+
+            foreach (var key in reads.Splits)
+            {
+                var select = new NpgsqlBatchCommand(SelectSplitSql);
+                AddKey(select.Parameters, key);
+                read.BatchCommands.Add(select);
+            }
+
+            var scopes = reads.Keys.ToArray();
+            foreach (var scope in scopes)
+            {
+                read.BatchCommands.Add(Command(SelectKeySql, Positional(NpgsqlDbType.Text, scope.Actor), Positional(NpgsqlDbType.Text, scope.Key)));
+            }
+
+            var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                await reader.ReadAsync(ct).ConfigureAwait(false);
+                revision = reader.GetInt64(0);
+                // One result set per statement, in order: the routes', the splits', then the keys'.
+                int splitsFrom = reads.Routes.Count;
+                int keysFrom = splitsFrom + reads.Splits.Count;
+                for (int set = 0; await reader.NextResultAsync(ct).ConfigureAwait(false); set++)
+                {
+                    if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
+                    if (set < splitsFrom)
+                    {
+                        var route = ReadRoute(reader);
+                        routes[route.Key] = route;
+                    }
+                    else if (set < keysFrom)
+                    {
+                        var split = ReadSplit(reader);
+                        splits[split.Key] = split;
+                    }
+                    else
+                    {
+                        var scope = scopes[set - keysFrom];
+                        var result = IdempotencyOutcome.FromStored(reader.GetString(1), reader.GetString(2), reader.GetString(3));
+                        keys[scope] = new IdempotencyRecord(scope, reader.GetString(0), result, reader.GetFieldValue<DateTimeOffset>(4));
+                    }
+                }
+            }
+        }
+
+        return new BatchState(revision, routes, splits, keys);
+    }
+
+    protected override Task<OutboxWindow> ReadOutboxCoreAsync(long since, int limit, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var read = new NpgsqlBatch(connection);
+            await using (read.ConfigureAwait(false))
+            {
+                read.BatchCommands.Add(new NpgsqlBatchCommand("SELECT revision FROM revision_counter WHERE id = 1"));
+                read.BatchCommands.Add(new NpgsqlBatchCommand("SELECT min(revision) FROM outbox"));
+                read.BatchCommands.Add(Command(
+                    "SELECT event_id, revision, payload::text, occurred_at FROM outbox WHERE revision > $1 ORDER BY revision LIMIT $2",
+                    Positional(NpgsqlDbType.Bigint, since),
+                    Positional(NpgsqlDbType.Integer, limit)));
+                var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    await reader.ReadAsync(ct).ConfigureAwait(false);
+                    long current = reader.GetInt64(0);
+                    await reader.NextResultAsync(ct).ConfigureAwait(false);
+                    await reader.ReadAsync(ct).ConfigureAwait(false);
+                    long? oldest = reader.IsDBNull(0) ? null : reader.GetInt64(0);
+                    await reader.NextResultAsync(ct).ConfigureAwait(false);
+                    var events = new List<EventFeedEntry>(Math.Min(limit, 256));
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        events.Add(new EventFeedEntry(reader.GetGuid(0), reader.GetInt64(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+                    }
+
+                    return new OutboxWindow(current, oldest, events);
+                }
+            }
+        }, cancellationToken);
+
+    protected override Task<int> PurgeOutboxCoreAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var command = new NpgsqlCommand(PurgeOutboxSql, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.Add(new NpgsqlParameter("cutoff", NpgsqlDbType.TimestampTz) { Value = olderThan });
+                return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+
+    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
 
     protected override Task<ServiceRoute?> GetCoreAsync(RouteKey key, CancellationToken cancellationToken) =>
         RunAsync(async (connection, ct) =>

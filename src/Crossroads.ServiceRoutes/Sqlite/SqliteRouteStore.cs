@@ -130,7 +130,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
             }
         }, cancellationToken);
 
-    protected override Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> routeKeys, IReadOnlyCollection<SplitKey> splitKeys, BatchPlanner plan) =>
+    protected override Task ExecuteBatchAsync(BatchReads reads, BatchPlanner plan) =>
         RunWriteAsync(async (connection, transaction, ct) =>
         {
             var command = connection.CreateCommand();
@@ -139,8 +139,8 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                 command.Transaction = transaction;
                 command.CommandText = "SELECT revision FROM revision_counter WHERE id = 1";
                 long revision = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-                var routes = new Dictionary<RouteKey, ServiceRoute>(routeKeys.Count);
-                foreach (var key in routeKeys)
+                var routes = new Dictionary<RouteKey, ServiceRoute>(reads.Routes.Count);
+                foreach (var key in reads.Routes)
                 {
                     if (await ReadRouteAsync(connection, transaction, key, ct).ConfigureAwait(false) is { } route)
                     {
@@ -148,8 +148,8 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                     }
                 }
 
-                var splits = new Dictionary<SplitKey, WeightedSplit>(splitKeys.Count);
-                foreach (var key in splitKeys)
+                var splits = new Dictionary<SplitKey, WeightedSplit>(reads.Splits.Count);
+                foreach (var key in reads.Splits)
                 {
                     if (await ReadSplitAsync(connection, transaction, key, ct).ConfigureAwait(false) is { } split)
                     {
@@ -157,7 +157,16 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                     }
                 }
 
-                var decided = plan(revision, routes, splits);
+                var keys = new Dictionary<IdempotencyScope, IdempotencyRecord>(reads.Keys.Count);
+                foreach (var scope in reads.Keys)
+                {
+                    if (await ReadKeyAsync(connection, transaction, scope, ct).ConfigureAwait(false) is { } record)
+                    {
+                        keys[scope] = record;
+                    }
+                }
+
+                var decided = plan(new BatchState(revision, routes, splits, keys));
                 foreach (var change in decided.Changes)
                 {
                     await WriteChangeAsync(connection, transaction, change, ct).ConfigureAwait(false);
@@ -168,12 +177,125 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                     await WriteSplitChangeAsync(connection, transaction, change, ct).ConfigureAwait(false);
                 }
 
-                command.CommandText = "UPDATE revision_counter SET revision = @revision WHERE id = 1";
-                command.Parameters.AddWithValue("revision", decided.Revision);
-                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                return (true, decided.HasChanges);
+                if (decided.PurgeKeysBefore is { } cutoff)
+                {
+                    command.CommandText = "DELETE FROM idempotency_keys WHERE created_at < @cutoff";
+                    command.Parameters.AddWithValue("cutoff", Timestamps.ToUnixMicroseconds(cutoff));
+                    await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    command.Parameters.Clear();
+                }
+
+                foreach (var key in decided.KeyWrites)
+                {
+                    await WriteKeyAsync(connection, transaction, key, ct).ConfigureAwait(false);
+                }
+
+                if (decided.HasChanges)
+                {
+                    command.CommandText = "UPDATE revision_counter SET revision = @revision WHERE id = 1";
+                    command.Parameters.AddWithValue("revision", decided.Revision);
+                    await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+
+                return (true, decided.HasWrites);
             }
         }, CancellationToken.None);
+
+    protected override Task<OutboxWindow> ReadOutboxCoreAsync(long since, int limit, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            // One read transaction: a WAL snapshot, so the three reads agree.
+            var transaction = connection.BeginTransaction(deferred: true);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Transaction = transaction;
+                    command.CommandText = "SELECT revision FROM revision_counter WHERE id = 1";
+                    long current = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+                    command.CommandText = "SELECT min(revision) FROM outbox";
+                    long? oldest = await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is long min ? min : null;
+                    command.CommandText = "SELECT event_id, revision, payload, occurred_at FROM outbox WHERE revision > @since ORDER BY revision LIMIT @limit";
+                    command.Parameters.AddWithValue("since", since);
+                    command.Parameters.AddWithValue("limit", limit);
+                    var events = new List<EventFeedEntry>(Math.Min(limit, 256));
+                    var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            events.Add(new EventFeedEntry(Guid.Parse(reader.GetString(0)), reader.GetInt64(1), reader.GetString(2), Timestamps.FromUnixMicroseconds(reader.GetInt64(3))));
+                        }
+                    }
+
+                    return new OutboxWindow(current, oldest, events);
+                }
+            }
+        }, cancellationToken);
+
+    protected override Task<int> PurgeOutboxCoreAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
+        RunWriteAsync(async (connection, transaction, ct) =>
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.Transaction = transaction;
+                command.CommandText = PurgeOutboxSql;
+                command.Parameters.AddWithValue("cutoff", Timestamps.ToUnixMicroseconds(olderThan));
+                int deleted = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                return (deleted, deleted > 0);
+            }
+        }, cancellationToken);
+
+    private static async Task<IdempotencyRecord?> ReadKeyAsync(SqliteConnection connection, SqliteTransaction transaction, IdempotencyScope scope, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT fingerprint, kind, status, outcome, created_at FROM idempotency_keys WHERE actor = @actor AND idempotency_key = @key";
+            command.Parameters.AddWithValue("actor", scope.Actor);
+            command.Parameters.AddWithValue("key", scope.Key);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                var result = IdempotencyOutcome.FromStored(reader.GetString(1), reader.GetString(2), reader.GetString(3));
+                return new IdempotencyRecord(scope, reader.GetString(0), result, Timestamps.FromUnixMicroseconds(reader.GetInt64(4)));
+            }
+        }
+    }
+
+    private static async Task WriteKeyAsync(SqliteConnection connection, SqliteTransaction transaction, IdempotencyRecord key, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.Transaction = transaction;
+            // A replaced key is an expired one (a live key is answered from, never written again).
+            command.CommandText = """
+                INSERT INTO idempotency_keys (actor, idempotency_key, fingerprint, kind, status, outcome, revision, created_at)
+                VALUES (@actor, @key, @fingerprint, @kind, @status, @outcome, @revision, @created_at)
+                ON CONFLICT (actor, idempotency_key) DO UPDATE SET fingerprint = excluded.fingerprint, kind = excluded.kind,
+                    status = excluded.status, outcome = excluded.outcome, revision = excluded.revision, created_at = excluded.created_at
+                """;
+            var parameters = command.Parameters;
+            parameters.AddWithValue("actor", key.Scope.Actor);
+            parameters.AddWithValue("key", key.Scope.Key);
+            parameters.AddWithValue("fingerprint", key.Fingerprint);
+            parameters.AddWithValue("kind", key.Kind);
+            parameters.AddWithValue("status", key.Status);
+            parameters.AddWithValue("outcome", key.OutcomeJson);
+            parameters.AddWithValue("revision", (object?)key.Revision ?? DBNull.Value);
+            parameters.AddWithValue("created_at", Timestamps.ToUnixMicroseconds(key.CreatedAt));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     protected override Task<ServiceRoute?> GetCoreAsync(RouteKey key, CancellationToken cancellationToken) =>
         RunAsync((connection, ct) => ReadRouteAsync(connection, null, key, ct), cancellationToken);

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Crossroads.ServiceRoutes.Changes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -22,9 +23,18 @@ internal abstract class RouteStoreBase : IServiceRouteStore
     public const int MaxHours = 87_600;
     public static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Every this many write batches (the first included), one also deletes expired idempotency keys: often enough
+    /// that the table stays near a retention's worth of keys, rarely enough that the delete costs nothing noticeable.
+    /// </summary>
+    public const int KeyPurgeInterval = 500;
+
     private readonly Channel<QueuedWrite> _writes = Channel.CreateUnbounded<QueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ChangeSignalHub _signals = new();
     private readonly int _maxWriteBatch;
+    private readonly TimeSpan _keyRetention;
     private Task? _writerLoop;
+    private long _batches;
     private int _disposed;
 
     protected RouteStoreBase(ServiceRouteStoreOptions options)
@@ -34,9 +44,15 @@ internal abstract class RouteStoreBase : IServiceRouteStore
             throw new ArgumentException($"MaxWriteBatch must be between 1 and 1000, got {options.MaxWriteBatch}", nameof(options));
         }
 
+        if (options.IdempotencyRetention <= TimeSpan.Zero || options.IdempotencyRetention > TimeSpan.FromDays(365))
+        {
+            throw new ArgumentException($"IdempotencyRetention must be more than zero and at most 365 days, got {options.IdempotencyRetention}", nameof(options));
+        }
+
         Time = options.TimeProvider;
         Logger = options.Logger ?? NullLogger.Instance;
         _maxWriteBatch = options.MaxWriteBatch;
+        _keyRetention = options.IdempotencyRetention;
     }
 
     public abstract string Provider { get; }
@@ -47,19 +63,28 @@ internal abstract class RouteStoreBase : IServiceRouteStore
 
     protected ILogger Logger { get; }
 
-    public Task<RouteWriteResult> UpsertAsync(RouteKey key, string url, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default)
+    public Task<RouteWriteResult> UpsertAsync(RouteKey key, string url, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default) =>
+        UpsertAsync(key, url, actor, correlationId, Conditional(expectedRevision), cancellationToken);
+
+    public Task<RouteWriteResult> UpsertAsync(RouteKey key, string url, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken = default)
     {
         var errors = new List<ValidationError>(RouteValidation.Validate(key, url));
-        AddWriteErrors(errors, actor, correlationId, expectedRevision);
+        AddWriteErrors(errors, actor, correlationId, options);
         RouteValidation.ThrowIfAny(errors);
-        return EnqueueAsync<RouteWriteResult>(new WriteRequest(WriteKind.Upsert, key, url, actor, correlationId, expectedRevision), cancellationToken);
+        return EnqueueAsync<RouteWriteResult>(Request(WriteKind.Upsert, key, url, actor, correlationId, options), cancellationToken);
     }
 
     public Task<RouteWriteResult> ActivateAsync(RouteKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default) =>
-        SetStateAsync(WriteKind.Activate, key, actor, correlationId, expectedRevision, cancellationToken);
+        SetStateAsync(WriteKind.Activate, key, actor, correlationId, Conditional(expectedRevision), cancellationToken);
+
+    public Task<RouteWriteResult> ActivateAsync(RouteKey key, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken = default) =>
+        SetStateAsync(WriteKind.Activate, key, actor, correlationId, options, cancellationToken);
 
     public Task<RouteWriteResult> DeactivateAsync(RouteKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default) =>
-        SetStateAsync(WriteKind.Deactivate, key, actor, correlationId, expectedRevision, cancellationToken);
+        SetStateAsync(WriteKind.Deactivate, key, actor, correlationId, Conditional(expectedRevision), cancellationToken);
+
+    public Task<RouteWriteResult> DeactivateAsync(RouteKey key, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken = default) =>
+        SetStateAsync(WriteKind.Deactivate, key, actor, correlationId, options, cancellationToken);
 
     public Task<ServiceRoute?> GetAsync(RouteKey key, CancellationToken cancellationToken = default)
     {
@@ -120,23 +145,28 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         return routes.Select(StoreChange.Of).Concat(splits.Select(StoreChange.Of)).OrderBy(static c => c.Revision).Take(limit).ToList();
     }
 
-    public Task<SplitWriteResult> PutSplitAsync(SplitKey key, IReadOnlyDictionary<string, int> weights, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default)
+    public Task<SplitWriteResult> PutSplitAsync(SplitKey key, IReadOnlyDictionary<string, int> weights, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default) =>
+        PutSplitAsync(key, weights, actor, correlationId, Conditional(expectedRevision), cancellationToken);
+
+    public Task<SplitWriteResult> PutSplitAsync(SplitKey key, IReadOnlyDictionary<string, int> weights, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken = default)
     {
         var errors = new List<ValidationError>(RouteValidation.Validate(key));
         errors.AddRange(RouteValidation.CheckWeights(weights));
-        AddWriteErrors(errors, actor, correlationId, expectedRevision);
+        AddWriteErrors(errors, actor, correlationId, options);
         RouteValidation.ThrowIfAny(errors);
-        var request = new WriteRequest(WriteKind.PutSplit, default, null, actor, correlationId, expectedRevision) { SplitKey = key, Weights = new SplitWeights(weights) };
+        var request = Request(WriteKind.PutSplit, default, null, actor, correlationId, options) with { SplitKey = key, Weights = new SplitWeights(weights) };
         return EnqueueAsync<SplitWriteResult>(request, cancellationToken);
     }
 
-    public Task<SplitWriteResult> DeleteSplitAsync(SplitKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default)
+    public Task<SplitWriteResult> DeleteSplitAsync(SplitKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default) =>
+        DeleteSplitAsync(key, actor, correlationId, Conditional(expectedRevision), cancellationToken);
+
+    public Task<SplitWriteResult> DeleteSplitAsync(SplitKey key, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken = default)
     {
         var errors = new List<ValidationError>(RouteValidation.Validate(key));
-        AddWriteErrors(errors, actor, correlationId, expectedRevision);
+        AddWriteErrors(errors, actor, correlationId, options);
         RouteValidation.ThrowIfAny(errors);
-        var request = new WriteRequest(WriteKind.DeleteSplit, default, null, actor, correlationId, expectedRevision) { SplitKey = key };
-        return EnqueueAsync<SplitWriteResult>(request, cancellationToken);
+        return EnqueueAsync<SplitWriteResult>(Request(WriteKind.DeleteSplit, default, null, actor, correlationId, options) with { SplitKey = key }, cancellationToken);
     }
 
     public Task<WeightedSplit?> GetSplitAsync(SplitKey key, CancellationToken cancellationToken = default)
@@ -236,7 +266,52 @@ internal abstract class RouteStoreBase : IServiceRouteStore
             : MarkDeliveredCoreAsync([.. eventIds.Distinct()], Timestamps.Now(Time), cancellationToken);
     }
 
-    /// <summary>Lets queued writes finish, then closes the provider.</summary>
+    public async Task<EventFeedPage> EventsSinceAsync(long since, int limit, CancellationToken cancellationToken = default)
+    {
+        var errors = new List<ValidationError>();
+        if (since < 0)
+        {
+            errors.Add(new ValidationError("since", $"must be 0 or more, got {since}"));
+        }
+
+        RouteValidation.Add(errors, RouteValidation.CheckLimit(limit, RouteValidation.MaxChangesLimit));
+        RouteValidation.ThrowIfAny(errors);
+
+        var window = await ReadOutboxCoreAsync(since, limit, cancellationToken).ConfigureAwait(false);
+        var events = window.Events;
+        long current = Math.Max(window.CurrentRevision, events.Count > 0 ? events[^1].Revision : 0);
+        long oldest = window.OldestRevision ?? current + 1;
+
+        // The outbox is purged only as a prefix (PurgeDeliveredEventsAsync), so what it holds is gap-free: the history
+        // after `since` is complete exactly when it starts at since + 1, or when nothing was committed after `since`.
+        // Checked on the rows read (not on `oldest` alone), so a purge between the two reads cannot hide a gap.
+        bool complete = events.Count > 0 ? events[0].Revision == since + 1 : since == current;
+        if (!complete)
+        {
+            throw new EventHistoryGoneException(since, oldest, current);
+        }
+
+        return new EventFeedPage(events, oldest, current);
+    }
+
+    public Task<int> PurgeDeliveredEventsAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) =>
+        PurgeOutboxCoreAsync(olderThan.ToUniversalTime(), cancellationToken);
+
+    public IServiceRouteChangeListener CreateChangeListener()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var remote = RemoteSignals;
+        var listener = new ChangeListener(_signals, connected: remote is null);
+        _signals.Add(listener);
+        if (remote is not null)
+        {
+            listener.Start(remote);
+        }
+
+        return listener;
+    }
+
+    /// <summary>Lets queued writes finish, then closes the listeners and the provider.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -250,18 +325,45 @@ internal abstract class RouteStoreBase : IServiceRouteStore
             await _writerLoop.ConfigureAwait(false);
         }
 
+        await _signals.DisposeAllAsync().ConfigureAwait(false);
         await DisposeCoreAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The loop feeding a listener with the commits of other store instances (PostgreSQL's LISTEN), run until its
+    /// token fires; null when local signals are all there is (SQLite: one node).
+    /// </summary>
+    protected virtual Func<ChangeListener, CancellationToken, Task>? RemoteSignals => null;
+
+    /// <summary>The counter, the outbox's lowest revision and up to <paramref name="limit"/> outbox rows above <paramref name="since"/>, in that order.</summary>
+    protected abstract Task<OutboxWindow> ReadOutboxCoreAsync(long since, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the outbox prefix of delivered messages that occurred before <paramref name="olderThan"/>: every row
+    /// below the lowest one that is undelivered or newer, so the outbox never gets a hole.
+    /// </summary>
+    protected abstract Task<int> PurgeOutboxCoreAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The outbox purge's SQL for both providers (<c>@cutoff</c>): the lowest revision to keep is the first undelivered
+    /// or recent message; everything below it goes. Messages can be delivered out of order (leases), so "delivered and
+    /// old" alone could delete revision 5 while keeping 4, and the feed would skip 5 silently.
+    /// </summary>
+    protected const string PurgeOutboxSql = """
+        DELETE FROM outbox WHERE revision < COALESCE(
+            (SELECT min(revision) FROM outbox WHERE delivered_at IS NULL OR occurred_at >= @cutoff),
+            (SELECT revision + 1 FROM revision_counter WHERE id = 1))
+        """;
 
     protected abstract ValueTask DisposeCoreAsync();
 
     /// <summary>
-    /// Runs one write batch as one transaction: take the store-wide write lock; read the revision counter, the routes
-    /// of <paramref name="routeKeys"/> and the splits of <paramref name="splitKeys"/>; call <paramref name="plan"/> with
-    /// them; write its changes and set the counter to its revision; commit (or roll back when it has no changes).
-    /// Throws <see cref="StoreUnavailableException"/> on failure.
+    /// Runs one write batch as one transaction: take the store-wide write lock; read the revision counter and the rows
+    /// of <paramref name="reads"/>; call <paramref name="plan"/> with them; write its changes, its idempotency keys and
+    /// its key purge, set the counter to its revision (PostgreSQL: and notify it) when it has changes; commit (or roll
+    /// back when it writes nothing). Throws <see cref="StoreUnavailableException"/> on failure.
     /// </summary>
-    protected abstract Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> routeKeys, IReadOnlyCollection<SplitKey> splitKeys, BatchPlanner plan);
+    protected abstract Task ExecuteBatchAsync(BatchReads reads, BatchPlanner plan);
 
     /// <summary>
     /// Whether a failed batch failed on a statement the database refused (worth retrying its writes one by one) rather
@@ -431,13 +533,21 @@ internal abstract class RouteStoreBase : IServiceRouteStore
     private async Task RunBatchAsync(List<QueuedWrite> batch)
     {
         BatchPlan? plan = null;
+        bool purgeKeys = _batches++ % KeyPurgeInterval == 0;
         try
         {
             var requests = batch.ConvertAll(static w => w.Request);
-            await ExecuteBatchAsync(
-                WritePlanner.RouteKeysOf(requests),
-                WritePlanner.SplitKeysOf(requests),
-                (revision, routes, splits) => plan = WritePlanner.PlanBatch(requests, revision, routes, splits, Timestamps.Now(Time))).ConfigureAwait(false);
+            var reads = new BatchReads(WritePlanner.RouteKeysOf(requests), WritePlanner.SplitKeysOf(requests), WritePlanner.IdempotencyScopesOf(requests));
+            await ExecuteBatchAsync(reads, state =>
+            {
+                var now = Timestamps.Now(Time);
+                var keysValidFrom = now - _keyRetention;
+                plan = WritePlanner.PlanBatch(requests, state.Revision, state.Routes, state.Splits, now, state.Keys, keysValidFrom) with
+                {
+                    PurgeKeysBefore = purgeKeys ? keysValidFrom : null,
+                };
+                return plan;
+            }).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The loop must survive any failure: it belongs to the callers waiting on this batch.
         catch (Exception e)
@@ -465,28 +575,43 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         }
 
         ServiceRoutesLog.BatchCommitted(Logger, batch.Count, plan!.Changes.Count + plan.SplitChanges.Count, plan.Revision);
+        if (plan.HasChanges)
+        {
+            // Before the callers hear back, so a caller that writes and then waits for a signal always gets one.
+            _signals.Publish(plan.Revision);
+        }
+
         for (int i = 0; i < batch.Count; i++)
         {
             batch[i].Completion.TrySetResult(plan.Results[i]);
         }
     }
 
-    private Task<RouteWriteResult> SetStateAsync(WriteKind kind, RouteKey key, string actor, string? correlationId, long? expectedRevision, CancellationToken cancellationToken)
+    private Task<RouteWriteResult> SetStateAsync(WriteKind kind, RouteKey key, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken)
     {
         var errors = new List<ValidationError>(RouteValidation.Validate(key));
-        AddWriteErrors(errors, actor, correlationId, expectedRevision);
+        AddWriteErrors(errors, actor, correlationId, options);
         RouteValidation.ThrowIfAny(errors);
-        return EnqueueAsync<RouteWriteResult>(new WriteRequest(kind, key, null, actor, correlationId, expectedRevision), cancellationToken);
+        return EnqueueAsync<RouteWriteResult>(Request(kind, key, null, actor, correlationId, options), cancellationToken);
     }
 
-    private static void AddWriteErrors(List<ValidationError> errors, string actor, string? correlationId, long? expectedRevision)
+    private static WriteOptions Conditional(long? expectedRevision) =>
+        expectedRevision is null ? WriteOptions.None : new WriteOptions { ExpectedRevision = expectedRevision };
+
+    private static WriteRequest Request(WriteKind kind, RouteKey key, string? url, string actor, string? correlationId, WriteOptions options) =>
+        new(kind, key, url, actor, correlationId, options.ExpectedRevision) { Idempotency = options.Idempotency };
+
+    private static void AddWriteErrors(List<ValidationError> errors, string actor, string? correlationId, WriteOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         RouteValidation.Add(errors, RouteValidation.CheckActor(actor));
         RouteValidation.Add(errors, RouteValidation.CheckCorrelationId(correlationId));
-        if (expectedRevision is < 0)
+        if (options.ExpectedRevision is < 0)
         {
-            errors.Add(new ValidationError("expected_revision", $"must be 0 or more, got {expectedRevision}"));
+            errors.Add(new ValidationError("expected_revision", $"must be 0 or more, got {options.ExpectedRevision}"));
         }
+
+        errors.AddRange(RouteValidation.Validate(options.Idempotency));
     }
 
     private static void AddActionError(List<ValidationError> errors, string? action)
