@@ -76,6 +76,7 @@ internal static class WritePlanner
         var changes = new List<PendingChange>();
         var splitChanges = new List<PendingSplitChange>();
         var keyWrites = new List<IdempotencyRecord>();
+        long firstRevision = revision;
         for (int i = 0; i < requests.Count; i++)
         {
             var request = requests[i];
@@ -93,43 +94,10 @@ internal static class WritePlanner
                 }
             }
 
-            if (request.IsSplit)
-            {
-                var current = splitState.GetValueOrDefault(request.SplitKey);
-                if (DecideSplit(request, current, routeState) is { } outcome)
-                {
-                    results[i] = outcome;
-                    continue;
-                }
-
-                var change = new PendingSplitChange(request, current, now, ++revision);
-                splitChanges.Add(change);
-                if (change.Split is { } split)
-                {
-                    splitState[request.SplitKey] = split;
-                }
-                else
-                {
-                    splitState.Remove(request.SplitKey);
-                }
-
-                results[i] = change.Result;
-            }
-            else
-            {
-                var current = routeState.GetValueOrDefault(request.Key);
-                var decision = Decide(request, current, splitState.GetValueOrDefault);
-                if (decision.NoWrite is { } outcome)
-                {
-                    results[i] = outcome;
-                    continue;
-                }
-
-                var change = new PendingChange(request, current, decision, now, ++revision);
-                changes.Add(change);
-                routeState[request.Key] = change.Route;
-                results[i] = change.Result;
-            }
+            results[i] = request.IsSplit
+                ? PlanSplit(request, revision, now, routeState, splitState, splitChanges)
+                : PlanRoute(request, revision, now, routeState, splitState, changes);
+            revision = firstRevision + changes.Count + splitChanges.Count;
 
             if (request.Idempotency is { } key)
             {
@@ -140,6 +108,47 @@ internal static class WritePlanner
         }
 
         return new BatchPlan(results, changes, splitChanges, revision) { KeyWrites = keyWrites };
+    }
+
+    /// <summary>Decides a split write; a change takes <paramref name="revision"/> + 1 and updates <paramref name="splitState"/>.</summary>
+    private static SplitWriteResult PlanSplit(
+        WriteRequest request, long revision, DateTimeOffset now, Dictionary<RouteKey, ServiceRoute> routeState, Dictionary<SplitKey, WeightedSplit> splitState, List<PendingSplitChange> splitChanges)
+    {
+        var current = splitState.GetValueOrDefault(request.SplitKey);
+        if (DecideSplit(request, current, routeState) is { } outcome)
+        {
+            return outcome;
+        }
+
+        var change = new PendingSplitChange(request, current, now, revision + 1);
+        splitChanges.Add(change);
+        if (change.Split is { } split)
+        {
+            splitState[request.SplitKey] = split;
+        }
+        else
+        {
+            splitState.Remove(request.SplitKey);
+        }
+
+        return change.Result;
+    }
+
+    /// <summary>Decides a route write; a change takes <paramref name="revision"/> + 1 and updates <paramref name="routeState"/>.</summary>
+    private static RouteWriteResult PlanRoute(
+        WriteRequest request, long revision, DateTimeOffset now, Dictionary<RouteKey, ServiceRoute> routeState, Dictionary<SplitKey, WeightedSplit> splitState, List<PendingChange> changes)
+    {
+        var current = routeState.GetValueOrDefault(request.Key);
+        var decision = Decide(request, current, splitState.GetValueOrDefault);
+        if (decision.NoWrite is { } outcome)
+        {
+            return outcome;
+        }
+
+        var change = new PendingChange(request, current, decision, now, revision + 1);
+        changes.Add(change);
+        routeState[request.Key] = change.Route;
+        return change.Result;
     }
 
     /// <summary>The answer to a write whose idempotency key is in use: the stored outcome flagged as a replay, or a conflict.</summary>
