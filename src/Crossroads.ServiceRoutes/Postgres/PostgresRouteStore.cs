@@ -1,8 +1,9 @@
 using System.Data;
+using System.Data.Common;
 using System.Globalization;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using Crossroads.ServiceRoutes.Storage;
+using static Crossroads.ServiceRoutes.Storage.StoreSql;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -16,9 +17,6 @@ namespace Crossroads.ServiceRoutes.Postgres;
 /// </summary>
 internal sealed class PostgresRouteStore : RouteStoreBase
 {
-    private const string RouteColumns = "tenant, service, env, version, url, active, revision, created_at, updated_at";
-    private const string AuditColumns = "revision, event_id, tenant, service, env, version, action, url, state, previous_url, previous_state, changed_by, correlation_id, occurred_at";
-    private const string KeyCondition = "tenant = @tenant AND service = @service AND env = @env AND version = @version";
 
     // Positional ($n) in batches: one statement text per kind, so each is prepared once and reused.
     private const string LockCounterSql = "SELECT revision FROM revision_counter WHERE id = 1 FOR UPDATE";
@@ -29,23 +27,15 @@ internal sealed class PostgresRouteStore : RouteStoreBase
     private const string InsertOutboxSql = "INSERT INTO outbox (revision, event_id, payload, occurred_at) VALUES ($1, $2, $3::json, $4)";
     private const string SetCounterSql = "UPDATE revision_counter SET revision = $1 WHERE id = 1";
 
-    private const string SplitColumns = "tenant, service, env, weights, revision, created_at, updated_at";
-    private const string SplitAuditColumns = "revision, event_id, tenant, service, env, action, weights, previous_weights, changed_by, correlation_id, occurred_at";
     private const string SelectSplitSql = $"SELECT {SplitColumns} FROM splits WHERE tenant = $1 AND service = $2 AND env = $3";
     private const string InsertSplitSql = $"INSERT INTO splits ({SplitColumns}) VALUES ($1, $2, $3, $4::json, $5, $6, $6)";
     private const string UpdateSplitSql = "UPDATE splits SET weights = $4::json, revision = $5, updated_at = $6 WHERE tenant = $1 AND service = $2 AND env = $3";
     private const string DeleteSplitSql = "DELETE FROM splits WHERE tenant = $1 AND service = $2 AND env = $3";
     private const string InsertSplitAuditSql = $"INSERT INTO split_audit ({SplitAuditColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8::json, $9, $10, $11)";
 
-    private const string KeyColumns = "actor, idempotency_key, fingerprint, kind, status, outcome, revision, created_at";
     private const string SelectKeySql = "SELECT fingerprint, kind, status, outcome::text, created_at FROM idempotency_keys WHERE actor = $1 AND idempotency_key = $2";
 
-    // A replaced key is an expired one (a live key is answered from, never written again).
-    private const string UpsertKeySql = $"""
-        INSERT INTO idempotency_keys ({KeyColumns}) VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8)
-        ON CONFLICT (actor, idempotency_key) DO UPDATE SET fingerprint = excluded.fingerprint, kind = excluded.kind,
-            status = excluded.status, outcome = excluded.outcome, revision = excluded.revision, created_at = excluded.created_at
-        """;
+    private const string UpsertKeySql = $"INSERT INTO idempotency_keys ({KeyColumns}) VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8) {StoreSql.ReplaceExpiredKey}";
 
     private const string PurgeKeysSql = "DELETE FROM idempotency_keys WHERE created_at < $1";
     private const string NotifySql = $"SELECT pg_notify('{PostgresChangeListener.Channel}', $1)";
@@ -86,34 +76,17 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         }
     }
 
+    protected override StoreRows Rows => PostgresRows.Instance;
+
     protected override ValueTask DisposeCoreAsync() => _dataSource.DisposeAsync();
 
-    public override async IAsyncEnumerable<ServiceRoute> LoadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        // One statement reads one snapshot; Npgsql hands rows over as they arrive, so memory stays flat however many
-        // routes there are. A try with a catch cannot hold a yield, hence the wrapped steps.
-        var connection = await Guard(() => _dataSource.OpenConnectionAsync(cancellationToken).AsTask()).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = new NpgsqlCommand($"SELECT {RouteColumns} FROM routes ORDER BY tenant, service, env, version", connection);
-            await using (command.ConfigureAwait(false))
-            {
-                var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
-                    {
-                        yield return ReadRoute(reader);
-                    }
-                }
-            }
-        }
-    }
+    protected override async Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
     public override Task<long> CurrentRevisionAsync(CancellationToken cancellationToken = default) =>
         RunAsync(async (connection, ct) =>
         {
-            var command = new NpgsqlCommand("SELECT revision FROM revision_counter WHERE id = 1", connection);
+            var command = new NpgsqlCommand(CurrentRevision, connection);
             await using (command.ConfigureAwait(false))
             {
                 return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
@@ -236,19 +209,18 @@ internal sealed class PostgresRouteStore : RouteStoreBase
 
                     if (set < splitsFrom)
                     {
-                        var route = ReadRoute(reader);
+                        var route = PostgresRows.Instance.Route(reader);
                         routes[route.Key] = route;
                     }
                     else if (set < keysFrom)
                     {
-                        var split = ReadSplit(reader);
+                        var split = PostgresRows.Instance.Split(reader);
                         splits[split.Key] = split;
                     }
                     else
                     {
                         var scope = scopes[set - keysFrom];
-                        var result = IdempotencyOutcome.FromStored(reader.GetString(1), reader.GetString(2), reader.GetString(3));
-                        keys[scope] = new IdempotencyRecord(scope, reader.GetString(0), result, reader.GetFieldValue<DateTimeOffset>(4));
+                        keys[scope] = PostgresRows.Instance.Key(reader, scope);
                     }
                 }
             }
@@ -263,7 +235,7 @@ internal sealed class PostgresRouteStore : RouteStoreBase
             var read = new NpgsqlBatch(connection);
             await using (read.ConfigureAwait(false))
             {
-                read.BatchCommands.Add(new NpgsqlBatchCommand("SELECT revision FROM revision_counter WHERE id = 1"));
+                read.BatchCommands.Add(new NpgsqlBatchCommand(CurrentRevision));
                 read.BatchCommands.Add(new NpgsqlBatchCommand("SELECT min(revision) FROM outbox"));
                 read.BatchCommands.Add(Command(
                     "SELECT event_id, revision, payload::text, occurred_at FROM outbox WHERE revision > $1 ORDER BY revision LIMIT $2",
@@ -281,7 +253,7 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                     var events = new List<EventFeedEntry>(Math.Min(limit, 256));
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
-                        events.Add(new EventFeedEntry(reader.GetGuid(0), reader.GetInt64(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+                        events.Add(Rows.FeedEntry(reader));
                     }
 
                     return new OutboxWindow(current, oldest, events);
@@ -292,7 +264,7 @@ internal sealed class PostgresRouteStore : RouteStoreBase
     protected override Task<int> PurgeOutboxCoreAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
         RunAsync(async (connection, ct) =>
         {
-            var command = new NpgsqlCommand(PurgeOutboxSql, connection);
+            var command = new NpgsqlCommand(PurgeOutbox, connection);
             await using (command.ConfigureAwait(false))
             {
                 command.Parameters.Add(new NpgsqlParameter("cutoff", NpgsqlDbType.TimestampTz) { Value = olderThan });
@@ -310,14 +282,14 @@ internal sealed class PostgresRouteStore : RouteStoreBase
     protected override Task<ServiceRoute?> GetCoreAsync(RouteKey key, CancellationToken cancellationToken) =>
         RunAsync(async (connection, ct) =>
         {
-            var command = new NpgsqlCommand($"SELECT {RouteColumns} FROM routes WHERE {KeyCondition}", connection);
+            var command = new NpgsqlCommand($"SELECT {RouteColumns} FROM routes WHERE {RouteKeyCondition}", connection);
             await using (command.ConfigureAwait(false))
             {
                 AddKey(command, key);
                 var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
-                    return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadRoute(reader) : null;
+                    return await reader.ReadAsync(ct).ConfigureAwait(false) ? Rows.Route(reader) : null;
                 }
             }
         }, cancellationToken);
@@ -332,30 +304,10 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                 var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
-                    return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadSplit(reader) : null;
+                    return await reader.ReadAsync(ct).ConfigureAwait(false) ? Rows.Split(reader) : null;
                 }
             }
         }, cancellationToken);
-
-    public override async IAsyncEnumerable<WeightedSplit> LoadAllSplitsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var connection = await Guard(() => _dataSource.OpenConnectionAsync(cancellationToken).AsTask()).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = new NpgsqlCommand($"SELECT {SplitColumns} FROM splits ORDER BY tenant, service, env", connection);
-            await using (command.ConfigureAwait(false))
-            {
-                var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
-                    {
-                        yield return ReadSplit(reader);
-                    }
-                }
-            }
-        }
-    }
 
     protected override Task<IReadOnlyList<SplitAuditEvent>> QuerySplitAuditCoreAsync(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, int limit, CancellationToken cancellationToken) =>
         RunAsync<IReadOnlyList<SplitAuditEvent>>(async (connection, ct) =>
@@ -374,7 +326,7 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                 {
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
-                        events.Add(ReadSplitAudit(reader));
+                        events.Add(Rows.SplitAudit(reader));
                     }
                 }
 
@@ -399,7 +351,7 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                 {
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
-                        routes.Add(ReadRoute(reader));
+                        routes.Add(Rows.Route(reader));
                     }
                 }
 
@@ -424,7 +376,7 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                 {
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
-                        events.Add(ReadAudit(reader));
+                        events.Add(Rows.Audit(reader));
                     }
                 }
 
@@ -456,7 +408,7 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                 {
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
-                        messages.Add(new OutboxMessage(reader.GetGuid(1), reader.GetInt64(0), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4)));
+                        messages.Add(Rows.Outbox(reader));
                     }
                 }
 
@@ -554,24 +506,6 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         parameters.Add(Positional(NpgsqlDbType.Text, key.Env));
     }
 
-    private static WeightedSplit ReadSplit(NpgsqlDataReader reader) => new(
-        new SplitKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)),
-        SplitWeights.FromJson(reader.GetString(3)),
-        reader.GetInt64(4),
-        reader.GetFieldValue<DateTimeOffset>(5),
-        reader.GetFieldValue<DateTimeOffset>(6));
-
-    private static SplitAuditEvent ReadSplitAudit(NpgsqlDataReader reader) => new(
-        reader.GetGuid(1),
-        reader.GetInt64(0),
-        new SplitKey(reader.GetString(2), reader.GetString(3), reader.GetString(4)),
-        reader.GetString(5),
-        reader.IsDBNull(6) ? null : SplitWeights.FromJson(reader.GetString(6)),
-        reader.IsDBNull(7) ? null : SplitWeights.FromJson(reader.GetString(7)),
-        reader.GetString(8),
-        reader.IsDBNull(9) ? null : reader.GetString(9),
-        reader.GetFieldValue<DateTimeOffset>(10));
-
     private static NpgsqlParameter Positional(NpgsqlDbType type, object? value) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
 
     /// <summary>The key as four positional parameters ($1..$4 of a batch statement).</summary>
@@ -583,7 +517,7 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         parameters.Add(Positional(NpgsqlDbType.Text, key.Version));
     }
 
-    /// <summary>The key as the named parameters of <see cref="KeyCondition"/>.</summary>
+    /// <summary>The key as the named parameters of <see cref="RouteKeyCondition"/>.</summary>
     private static void AddKey(NpgsqlCommand command, RouteKey key)
     {
         command.Parameters.Add(new NpgsqlParameter("tenant", NpgsqlDbType.Text) { Value = key.Tenant });
@@ -592,27 +526,6 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         command.Parameters.Add(new NpgsqlParameter("version", NpgsqlDbType.Text) { Value = key.Version });
     }
 
-    private static ServiceRoute ReadRoute(NpgsqlDataReader reader) => new(
-        new RouteKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
-        reader.GetString(4),
-        reader.GetBoolean(5) ? RouteState.Active : RouteState.Inactive,
-        reader.GetInt64(6),
-        reader.GetFieldValue<DateTimeOffset>(7),
-        reader.GetFieldValue<DateTimeOffset>(8));
-
-    private static RouteAuditEvent ReadAudit(NpgsqlDataReader reader) => new(
-        reader.GetGuid(1),
-        reader.GetInt64(0),
-        new RouteKey(reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)),
-        reader.GetString(6),
-        reader.GetString(7),
-        PendingChange.ParseState(reader.GetString(8)),
-        reader.IsDBNull(9) ? null : reader.GetString(9),
-        reader.IsDBNull(10) ? null : PendingChange.ParseState(reader.GetString(10)),
-        reader.GetString(11),
-        reader.IsDBNull(12) ? null : reader.GetString(12),
-        reader.GetFieldValue<DateTimeOffset>(13));
-
     protected override bool IsStatementFailure(Exception exception) =>
         exception.InnerException is PostgresException { SqlState: var state } && !IsServerOrConnectionState(state);
 
@@ -620,7 +533,7 @@ internal sealed class PostgresRouteStore : RouteStoreBase
     private static bool IsServerOrConnectionState(string state) => state.StartsWith("08", StringComparison.Ordinal)
         || state.StartsWith("53", StringComparison.Ordinal) || state.StartsWith("57", StringComparison.Ordinal) || state.StartsWith("58", StringComparison.Ordinal);
 
-    private static bool IsInfrastructure(Exception e) => e is NpgsqlException or TimeoutException or IOException or SocketException;
+    protected override bool IsInfrastructure(Exception exception) => exception is NpgsqlException or TimeoutException or IOException or SocketException;
 
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -705,24 +618,12 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         }
     }
 
-    private async Task<T> Guard<T>(Func<Task<T>> step)
-    {
-        try
-        {
-            return await step().ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsInfrastructure(e))
-        {
-            throw Unavailable(e);
-        }
-    }
-
-    private StoreUnavailableException Unavailable(Exception e)
+    protected override StoreUnavailableException Unavailable(Exception exception)
     {
         // After a server restart every idle pooled connection is dead; dropping them makes the next call reconnect
         // instead of failing once per stale connection.
         _dataSource.Clear();
-        string state = e is PostgresException postgres ? $" (SQLSTATE {postgres.SqlState})" : "";
-        return new StoreUnavailableException($"the service route store (PostgreSQL) failed{state}: {e.Message}", e, e is NpgsqlException { IsTransient: true } or TimeoutException);
+        string state = exception is PostgresException postgres ? $" (SQLSTATE {postgres.SqlState})" : "";
+        return new StoreUnavailableException($"the service route store (PostgreSQL) failed{state}: {exception.Message}", exception, exception is NpgsqlException { IsTransient: true } or TimeoutException);
     }
 }

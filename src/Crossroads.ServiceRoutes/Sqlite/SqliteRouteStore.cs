@@ -1,6 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Crossroads.ServiceRoutes.Storage;
+using static Crossroads.ServiceRoutes.Storage.StoreSql;
 using Microsoft.Data.Sqlite;
 
 namespace Crossroads.ServiceRoutes.Sqlite;
@@ -14,12 +15,6 @@ namespace Crossroads.ServiceRoutes.Sqlite;
 /// </summary>
 internal sealed class SqliteRouteStore : RouteStoreBase
 {
-    private const string RouteColumns = "tenant, service, env, version, url, active, revision, created_at, updated_at";
-    private const string AuditColumns = "revision, event_id, tenant, service, env, version, action, url, state, previous_url, previous_state, changed_by, correlation_id, occurred_at";
-    private const string KeyCondition = "tenant = @tenant AND service = @service AND env = @env AND version = @version";
-    private const string SplitColumns = "tenant, service, env, weights, revision, created_at, updated_at";
-    private const string SplitAuditColumns = "revision, event_id, tenant, service, env, action, weights, previous_weights, changed_by, correlation_id, occurred_at";
-    private const string SplitKeyCondition = "tenant = @tenant AND service = @service AND env = @env";
 
     // SQLite allows 32766 parameters per statement; stay far below.
     private const int MarkDeliveredChunk = 500;
@@ -84,6 +79,11 @@ internal sealed class SqliteRouteStore : RouteStoreBase
         }
     }
 
+    protected override StoreRows Rows => SqliteRows.Instance;
+
+    protected override async Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) =>
+        await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
     protected override ValueTask DisposeCoreAsync()
     {
         // Pooled connections keep the file open; closing them lets the last one checkpoint the WAL and lets tests
@@ -97,35 +97,13 @@ internal sealed class SqliteRouteStore : RouteStoreBase
         return ValueTask.CompletedTask;
     }
 
-    public override async IAsyncEnumerable<ServiceRoute> LoadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        // One statement is one read transaction: a WAL snapshot that writers committing meanwhile do not change.
-        var connection = await Guard(() => OpenConnectionAsync(cancellationToken)).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = $"SELECT {RouteColumns} FROM routes ORDER BY tenant, service, env, version";
-                var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
-                    {
-                        yield return ReadRoute(reader);
-                    }
-                }
-            }
-        }
-    }
-
     public override Task<long> CurrentRevisionAsync(CancellationToken cancellationToken = default) =>
         RunAsync(async (connection, ct) =>
         {
             var command = connection.CreateCommand();
             await using (command.ConfigureAwait(false))
             {
-                command.CommandText = "SELECT revision FROM revision_counter WHERE id = 1";
+                command.CommandText = CurrentRevision;
                 return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
             }
         }, cancellationToken);
@@ -137,7 +115,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
             await using (command.ConfigureAwait(false))
             {
                 command.Transaction = transaction;
-                command.CommandText = "SELECT revision FROM revision_counter WHERE id = 1";
+                command.CommandText = CurrentRevision;
                 long revision = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
                 var routes = new Dictionary<RouteKey, ServiceRoute>(reads.Routes.Count);
                 foreach (var key in reads.Routes)
@@ -212,7 +190,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                 await using (command.ConfigureAwait(false))
                 {
                     command.Transaction = transaction;
-                    command.CommandText = "SELECT revision FROM revision_counter WHERE id = 1";
+                    command.CommandText = CurrentRevision;
                     long current = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
                     command.CommandText = "SELECT min(revision) FROM outbox";
                     long? oldest = await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is long min ? min : null;
@@ -225,7 +203,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                     {
                         while (await reader.ReadAsync(ct).ConfigureAwait(false))
                         {
-                            events.Add(new EventFeedEntry(Guid.Parse(reader.GetString(0)), reader.GetInt64(1), reader.GetString(2), Timestamps.FromUnixMicroseconds(reader.GetInt64(3))));
+                            events.Add(Rows.FeedEntry(reader));
                         }
                     }
 
@@ -241,7 +219,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
             await using (command.ConfigureAwait(false))
             {
                 command.Transaction = transaction;
-                command.CommandText = PurgeOutboxSql;
+                command.CommandText = PurgeOutbox;
                 command.Parameters.AddWithValue("cutoff", Timestamps.ToUnixMicroseconds(olderThan));
                 int deleted = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 return (deleted, deleted > 0);
@@ -265,8 +243,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                     return null;
                 }
 
-                var result = IdempotencyOutcome.FromStored(reader.GetString(1), reader.GetString(2), reader.GetString(3));
-                return new IdempotencyRecord(scope, reader.GetString(0), result, Timestamps.FromUnixMicroseconds(reader.GetInt64(4)));
+                return SqliteRows.Instance.Key(reader, scope);
             }
         }
     }
@@ -277,13 +254,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
         await using (command.ConfigureAwait(false))
         {
             command.Transaction = transaction;
-            // A replaced key is an expired one (a live key is answered from, never written again).
-            command.CommandText = """
-                INSERT INTO idempotency_keys (actor, idempotency_key, fingerprint, kind, status, outcome, revision, created_at)
-                VALUES (@actor, @key, @fingerprint, @kind, @status, @outcome, @revision, @created_at)
-                ON CONFLICT (actor, idempotency_key) DO UPDATE SET fingerprint = excluded.fingerprint, kind = excluded.kind,
-                    status = excluded.status, outcome = excluded.outcome, revision = excluded.revision, created_at = excluded.created_at
-                """;
+            command.CommandText = $"INSERT INTO idempotency_keys ({KeyColumns}) VALUES (@actor, @key, @fingerprint, @kind, @status, @outcome, @revision, @created_at) {ReplaceExpiredKey}";
             var parameters = command.Parameters;
             parameters.AddWithValue("actor", key.Scope.Actor);
             parameters.AddWithValue("key", key.Scope.Key);
@@ -303,27 +274,6 @@ internal sealed class SqliteRouteStore : RouteStoreBase
     protected override Task<WeightedSplit?> GetSplitCoreAsync(SplitKey key, CancellationToken cancellationToken) =>
         RunAsync((connection, ct) => ReadSplitAsync(connection, null, key, ct), cancellationToken);
 
-    public override async IAsyncEnumerable<WeightedSplit> LoadAllSplitsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var connection = await Guard(() => OpenConnectionAsync(cancellationToken)).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = $"SELECT {SplitColumns} FROM splits ORDER BY tenant, service, env";
-                var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
-                    {
-                        yield return ReadSplit(reader);
-                    }
-                }
-            }
-        }
-    }
-
     protected override Task<IReadOnlyList<SplitAuditEvent>> QuerySplitAuditCoreAsync(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, int limit, CancellationToken cancellationToken) =>
         RunAsync<IReadOnlyList<SplitAuditEvent>>(async (connection, ct) =>
         {
@@ -342,16 +292,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                 {
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
-                        events.Add(new SplitAuditEvent(
-                            Guid.Parse(reader.GetString(1)),
-                            reader.GetInt64(0),
-                            new SplitKey(reader.GetString(2), reader.GetString(3), reader.GetString(4)),
-                            reader.GetString(5),
-                            reader.IsDBNull(6) ? null : SplitWeights.FromJson(reader.GetString(6)),
-                            reader.IsDBNull(7) ? null : SplitWeights.FromJson(reader.GetString(7)),
-                            reader.GetString(8),
-                            reader.IsDBNull(9) ? null : reader.GetString(9),
-                            Timestamps.FromUnixMicroseconds(reader.GetInt64(10))));
+                        events.Add(Rows.SplitAudit(reader));
                     }
                 }
 
@@ -377,7 +318,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                 {
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
-                        routes.Add(ReadRoute(reader));
+                        routes.Add(Rows.Route(reader));
                     }
                 }
 
@@ -403,7 +344,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                 {
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
-                        events.Add(ReadAudit(reader));
+                        events.Add(Rows.Audit(reader));
                     }
                 }
 
@@ -435,12 +376,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                 {
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
-                        messages.Add(new OutboxMessage(
-                            Guid.Parse(reader.GetString(1)),
-                            reader.GetInt64(0),
-                            reader.GetString(2),
-                            Timestamps.FromUnixMicroseconds(reader.GetInt64(3)),
-                            reader.GetInt32(4)));
+                        messages.Add(Rows.Outbox(reader));
                     }
                 }
 
@@ -482,12 +418,12 @@ internal sealed class SqliteRouteStore : RouteStoreBase
         await using (command.ConfigureAwait(false))
         {
             command.Transaction = transaction;
-            command.CommandText = $"SELECT {RouteColumns} FROM routes WHERE {KeyCondition}";
+            command.CommandText = $"SELECT {RouteColumns} FROM routes WHERE {RouteKeyCondition}";
             AddKey(command, key);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRoute(reader) : null;
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SqliteRows.Instance.Route(reader) : null;
             }
         }
     }
@@ -500,7 +436,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
             command.Transaction = transaction;
             command.CommandText = (change.Creates
                 ? $"INSERT INTO routes ({RouteColumns}) VALUES (@tenant, @service, @env, @version, @url, @active, @revision, @now, @now);"
-                : $"UPDATE routes SET url = @url, active = @active, revision = @revision, updated_at = @now WHERE {KeyCondition};") + $"""
+                : $"UPDATE routes SET url = @url, active = @active, revision = @revision, updated_at = @now WHERE {RouteKeyCondition};") + $"""
 
                 INSERT INTO route_audit ({AuditColumns})
                 VALUES (@revision, @event_id, @tenant, @service, @env, @version, @action, @url, @state, @previous_url, @previous_state, @changed_by, @correlation_id, @now);
@@ -537,7 +473,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadSplit(reader) : null;
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SqliteRows.Instance.Split(reader) : null;
             }
         }
     }
@@ -583,13 +519,6 @@ internal sealed class SqliteRouteStore : RouteStoreBase
         command.Parameters.AddWithValue("env", key.Env);
     }
 
-    private static WeightedSplit ReadSplit(SqliteDataReader reader) => new(
-        new SplitKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)),
-        SplitWeights.FromJson(reader.GetString(3)),
-        reader.GetInt64(4),
-        Timestamps.FromUnixMicroseconds(reader.GetInt64(5)),
-        Timestamps.FromUnixMicroseconds(reader.GetInt64(6)));
-
     private static void AddKey(SqliteCommand command, RouteKey key)
     {
         command.Parameters.AddWithValue("tenant", key.Tenant);
@@ -598,50 +527,17 @@ internal sealed class SqliteRouteStore : RouteStoreBase
         command.Parameters.AddWithValue("version", key.Version);
     }
 
-    private static ServiceRoute ReadRoute(SqliteDataReader reader) => new(
-        new RouteKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
-        reader.GetString(4),
-        reader.GetInt64(5) != 0 ? RouteState.Active : RouteState.Inactive,
-        reader.GetInt64(6),
-        Timestamps.FromUnixMicroseconds(reader.GetInt64(7)),
-        Timestamps.FromUnixMicroseconds(reader.GetInt64(8)));
-
-    private static RouteAuditEvent ReadAudit(SqliteDataReader reader) => new(
-        Guid.Parse(reader.GetString(1)),
-        reader.GetInt64(0),
-        new RouteKey(reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)),
-        reader.GetString(6),
-        reader.GetString(7),
-        PendingChange.ParseState(reader.GetString(8)),
-        reader.IsDBNull(9) ? null : reader.GetString(9),
-        reader.IsDBNull(10) ? null : PendingChange.ParseState(reader.GetString(10)),
-        reader.GetString(11),
-        reader.IsDBNull(12) ? null : reader.GetString(12),
-        Timestamps.FromUnixMicroseconds(reader.GetInt64(13)));
-
     // SQLITE_ERROR (1), SQLITE_ABORT (4), SQLITE_CONSTRAINT (19, also what a trigger's RAISE(ABORT) gives).
     protected override bool IsStatementFailure(Exception exception) =>
         exception.InnerException is SqliteException { SqliteErrorCode: 1 or 4 or 19 };
 
-    private static bool IsInfrastructure(Exception e) => e is SqliteException or IOException;
+    protected override bool IsInfrastructure(Exception exception) => exception is SqliteException or IOException;
 
-    private static StoreUnavailableException Unavailable(Exception e)
+    protected override StoreUnavailableException Unavailable(Exception exception)
     {
         // SQLITE_BUSY (5) and SQLITE_LOCKED (6): another writer held the lock past the busy timeout.
-        bool transient = e is SqliteException { SqliteErrorCode: 5 or 6 };
-        return new StoreUnavailableException($"the service route store (SQLite) failed: {e.Message}", e, transient);
-    }
-
-    private static async Task<T> Guard<T>(Func<Task<T>> step)
-    {
-        try
-        {
-            return await step().ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsInfrastructure(e))
-        {
-            throw Unavailable(e);
-        }
+        bool transient = exception is SqliteException { SqliteErrorCode: 5 or 6 };
+        return new StoreUnavailableException($"the service route store (SQLite) failed: {exception.Message}", exception, transient);
     }
 
     private async Task InitializeAsync(CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Crossroads.ServiceRoutes.Changes;
 using Microsoft.Extensions.Logging;
@@ -111,7 +113,8 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         return new RoutePage(routes, ListCursor.Encode(routes[^1].Key));
     }
 
-    public abstract IAsyncEnumerable<ServiceRoute> LoadAllAsync(CancellationToken cancellationToken = default);
+    public IAsyncEnumerable<ServiceRoute> LoadAllAsync(CancellationToken cancellationToken = default) =>
+        StreamAsync(StoreSql.LoadAllRoutes, Rows.Route, cancellationToken);
 
     public abstract Task<long> CurrentRevisionAsync(CancellationToken cancellationToken = default);
 
@@ -175,7 +178,8 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         return GetSplitCoreAsync(key, cancellationToken);
     }
 
-    public abstract IAsyncEnumerable<WeightedSplit> LoadAllSplitsAsync(CancellationToken cancellationToken = default);
+    public IAsyncEnumerable<WeightedSplit> LoadAllSplitsAsync(CancellationToken cancellationToken = default) =>
+        StreamAsync(StoreSql.LoadAllSplits, Rows.Split, cancellationToken);
 
     public Task<IReadOnlyList<SplitAuditEvent>> SplitAuditAsync(SplitKey key, int limit, CancellationToken cancellationToken = default)
     {
@@ -344,18 +348,33 @@ internal abstract class RouteStoreBase : IServiceRouteStore
     /// </summary>
     protected abstract Task<int> PurgeOutboxCoreAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// The outbox purge's SQL for both providers (<c>@cutoff</c>): the lowest revision to keep is the first undelivered
-    /// or recent message; everything below it goes. Messages can be delivered out of order (leases), so "delivered and
-    /// old" alone could delete revision 5 while keeping 4, and the feed would skip 5 silently.
-    /// </summary>
-    protected const string PurgeOutboxSql = """
-        DELETE FROM outbox WHERE revision < COALESCE(
-            (SELECT min(revision) FROM outbox WHERE delivered_at IS NULL OR occurred_at >= @cutoff),
-            (SELECT revision + 1 FROM revision_counter WHERE id = 1))
-        """;
 
     protected abstract ValueTask DisposeCoreAsync();
+
+    /// <summary>How this provider's rows read.</summary>
+    protected abstract StoreRows Rows { get; }
+
+    /// <summary>Opens a connection for reading (outside the write loop).</summary>
+    protected abstract Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether <paramref name="exception"/> is the provider's (connection, server, I/O) rather than a bug.</summary>
+    protected abstract bool IsInfrastructure(Exception exception);
+
+    /// <summary>The <see cref="StoreUnavailableException"/> for a provider failure.</summary>
+    protected abstract StoreUnavailableException Unavailable(Exception exception);
+
+    /// <summary>Runs one step, turning provider failures into <see cref="StoreUnavailableException"/>.</summary>
+    protected async Task<T> Guard<T>(Func<Task<T>> step)
+    {
+        try
+        {
+            return await step().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsInfrastructure(e))
+        {
+            throw Unavailable(e);
+        }
+    }
 
     /// <summary>
     /// Runs one write batch as one transaction: take the store-wide write lock; read the revision counter and the rows
@@ -492,6 +511,32 @@ internal abstract class RouteStoreBase : IServiceRouteStore
     }
 
     protected void LogOpened() => ServiceRoutesLog.StoreOpened(Logger, Provider, SchemaVersion);
+
+    /// <summary>
+    /// Streams the rows of one statement: one statement reads one snapshot (PostgreSQL's statement snapshot, SQLite's
+    /// WAL read transaction), and rows are handed over as they arrive, so memory stays flat however many there are.
+    /// A try with a catch cannot hold a yield, hence the guarded steps.
+    /// </summary>
+    private async IAsyncEnumerable<T> StreamAsync<T>(string sql, Func<DbDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var connection = await Guard(() => OpenReadConnectionAsync(cancellationToken)).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = sql;
+                var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+                    {
+                        yield return read(reader);
+                    }
+                }
+            }
+        }
+    }
 
     private async Task<T> EnqueueAsync<T>(WriteRequest request, CancellationToken cancellationToken)
     {
