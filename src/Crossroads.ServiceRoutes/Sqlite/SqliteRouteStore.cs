@@ -84,6 +84,8 @@ internal sealed class SqliteRouteStore : RouteStoreBase
     protected override async Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) =>
         await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
+    protected override object ToParameterValue(object value) => value is DateTimeOffset time ? Timestamps.ToUnixMicroseconds(time) : value;
+
     protected override ValueTask DisposeCoreAsync()
     {
         // Pooled connections keep the file open; closing them lets the last one checkpoint the WAL and lets tests
@@ -273,84 +275,6 @@ internal sealed class SqliteRouteStore : RouteStoreBase
 
     protected override Task<WeightedSplit?> GetSplitCoreAsync(SplitKey key, CancellationToken cancellationToken) =>
         RunAsync((connection, ct) => ReadSplitAsync(connection, null, key, ct), cancellationToken);
-
-    protected override Task<IReadOnlyList<SplitAuditEvent>> QuerySplitAuditCoreAsync(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, int limit, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<SplitAuditEvent>>(async (connection, ct) =>
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = SplitAuditSql(key, afterRevision, upToRevision, ascending, SplitAuditColumns);
-                foreach (var (name, value) in SplitAuditParameters(key, afterRevision, upToRevision, limit))
-                {
-                    command.Parameters.AddWithValue(name, value);
-                }
-
-                var events = new List<SplitAuditEvent>();
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        events.Add(Rows.SplitAudit(reader));
-                    }
-                }
-
-                return events;
-            }
-        }, cancellationToken);
-
-    protected override Task<List<ServiceRoute>> ListCoreAsync(RouteFilter filter, RouteKey? after, int limit, CancellationToken cancellationToken) =>
-        RunAsync(async (connection, ct) =>
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = ListSql(filter, after, RouteColumns);
-                foreach (var (name, value) in ListParameters(filter, after, limit))
-                {
-                    command.Parameters.AddWithValue(name, value);
-                }
-
-                var routes = new List<ServiceRoute>(limit);
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        routes.Add(Rows.Route(reader));
-                    }
-                }
-
-                return routes;
-            }
-        }, cancellationToken);
-
-    protected override Task<IReadOnlyList<RouteAuditEvent>> QueryAuditCoreAsync(AuditCriteria criteria, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<RouteAuditEvent>>(async (connection, ct) =>
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = $"SELECT {AuditColumns} FROM route_audit{criteria.SqlTail()}";
-                foreach (var (name, value) in criteria.Parameters())
-                {
-                    command.Parameters.AddWithValue(name, value is DateTimeOffset time ? Timestamps.ToUnixMicroseconds(time) : value);
-                }
-
-                var events = new List<RouteAuditEvent>(Math.Min(criteria.Limit, 256));
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        events.Add(Rows.Audit(reader));
-                    }
-                }
-
-                return events;
-            }
-        }, cancellationToken);
 
     protected override Task<IReadOnlyList<OutboxMessage>> ClaimCoreAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
         RunWriteAsync<IReadOnlyList<OutboxMessage>>(async (connection, transaction, ct) =>

@@ -393,10 +393,11 @@ internal abstract class RouteStoreBase : IServiceRouteStore
     protected abstract Task<WeightedSplit?> GetSplitCoreAsync(SplitKey key, CancellationToken cancellationToken);
 
     /// <summary>Split audit events: of one split or all, within a revision range or all, in either order.</summary>
-    protected abstract Task<IReadOnlyList<SplitAuditEvent>> QuerySplitAuditCoreAsync(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, int limit, CancellationToken cancellationToken);
+    private async Task<IReadOnlyList<SplitAuditEvent>> QuerySplitAuditCoreAsync(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync(SplitAuditSql(key, afterRevision, upToRevision, ascending, StoreSql.SplitAuditColumns), SplitAuditParameters(key, afterRevision, upToRevision, limit), Rows.SplitAudit, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The split audit query's SQL for both providers.</summary>
-    protected static string SplitAuditSql(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, string columns)
+    private static string SplitAuditSql(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, string columns)
     {
         var conditions = new List<string>();
         if (key is not null)
@@ -418,7 +419,7 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         return $"SELECT {columns} FROM split_audit{where} ORDER BY revision {(ascending ? "ASC" : "DESC")} LIMIT @limit";
     }
 
-    protected static IEnumerable<(string Name, object Value)> SplitAuditParameters(SplitKey? key, long? afterRevision, long? upToRevision, int limit)
+    private static IEnumerable<(string Name, object Value)> SplitAuditParameters(SplitKey? key, long? afterRevision, long? upToRevision, int limit)
     {
         if (key is { } k)
         {
@@ -446,16 +447,64 @@ internal abstract class RouteStoreBase : IServiceRouteStore
     protected abstract Task<ServiceRoute?> GetCoreAsync(RouteKey key, CancellationToken cancellationToken);
 
     /// <summary>Up to <paramref name="limit"/> routes after <paramref name="after"/> (exclusive) in key order.</summary>
-    protected abstract Task<List<ServiceRoute>> ListCoreAsync(RouteFilter filter, RouteKey? after, int limit, CancellationToken cancellationToken);
+    private Task<List<ServiceRoute>> ListCoreAsync(RouteFilter filter, RouteKey? after, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(ListSql(filter, after, StoreSql.RouteColumns), ListParameters(filter, after, limit), Rows.Route, cancellationToken);
 
-    protected abstract Task<IReadOnlyList<RouteAuditEvent>> QueryAuditCoreAsync(AuditCriteria criteria, CancellationToken cancellationToken);
+    private async Task<IReadOnlyList<RouteAuditEvent>> QueryAuditCoreAsync(AuditCriteria criteria, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {StoreSql.AuditColumns} FROM route_audit{criteria.SqlTail()}", criteria.Parameters(), Rows.Audit, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// A parameter value as the provider stores it (SQLite keeps times as microseconds); the shared queries pass
+    /// strings, numbers and UTC <see cref="DateTimeOffset"/>s.
+    /// </summary>
+    protected virtual object ToParameterValue(object value) => value;
+
+    /// <summary>Runs one query with named parameters and reads every row.</summary>
+    private async Task<List<T>> QueryAsync<T>(string sql, IEnumerable<(string Name, object Value)> parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
+                {
+                    command.CommandText = sql;
+                    foreach (var (name, value) in parameters)
+                    {
+                        var parameter = command.CreateParameter();
+                        parameter.ParameterName = name;
+                        parameter.Value = ToParameterValue(value);
+                        command.Parameters.Add(parameter);
+                    }
+
+                    var rows = new List<T>();
+                    var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            rows.Add(read(reader));
+                        }
+                    }
+
+                    return rows;
+                }
+            }
+        }
+        catch (Exception e) when (IsInfrastructure(e))
+        {
+            throw Unavailable(e);
+        }
+    }
 
     protected abstract Task<IReadOnlyList<OutboxMessage>> ClaimCoreAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
     protected abstract Task<int> MarkDeliveredCoreAsync(Guid[] eventIds, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>The list query's SQL for both providers (<c>@name</c> parameters; row-value comparison for the keyset).</summary>
-    protected static string ListSql(RouteFilter filter, RouteKey? after, string columns)
+    private static string ListSql(RouteFilter filter, RouteKey? after, string columns)
     {
         var conditions = new List<string>();
         if (filter.Tenant is not null)
@@ -482,7 +531,7 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         return $"SELECT {columns} FROM routes{where} ORDER BY tenant, service, env, version LIMIT @limit";
     }
 
-    protected static IEnumerable<(string Name, object Value)> ListParameters(RouteFilter filter, RouteKey? after, int limit)
+    private static IEnumerable<(string Name, object Value)> ListParameters(RouteFilter filter, RouteKey? after, int limit)
     {
         if (filter.Tenant is not null)
         {
