@@ -61,19 +61,7 @@ internal sealed class PostgresRouteStore : RouteStoreBase
             builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
         }
 
-        var store = new PostgresRouteStore(builder.Build(), options);
-        try
-        {
-            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
-            store.StartWriter();
-            store.LogOpened();
-            return store;
-        }
-        catch
-        {
-            await store.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return await StartAsync(new PostgresRouteStore(builder.Build(), options), static (store, ct) => store.MigrateAsync(ct), cancellationToken).ConfigureAwait(false);
     }
 
     protected override StoreRows Rows => PostgresRows.Instance;
@@ -381,12 +369,12 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         audit.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
         commands.Add(audit);
 
-        var outbox = new NpgsqlBatchCommand(InsertOutboxSql);
-        outbox.Parameters.Add(Positional(NpgsqlDbType.Bigint, e.Revision));
-        outbox.Parameters.Add(Positional(NpgsqlDbType.Uuid, e.EventId));
-        outbox.Parameters.Add(Positional(NpgsqlDbType.Text, change.Payload));
-        outbox.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
-        commands.Add(outbox);
+        commands.Add(Command(
+            InsertOutboxSql,
+            Positional(NpgsqlDbType.Bigint, e.Revision),
+            Positional(NpgsqlDbType.Uuid, e.EventId),
+            Positional(NpgsqlDbType.Text, change.Payload),
+            Positional(NpgsqlDbType.TimestampTz, e.OccurredAt)));
     }
 
     private static void AddSplitChange(NpgsqlBatchCommandCollection commands, PendingSplitChange change)
@@ -415,12 +403,12 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         audit.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
         commands.Add(audit);
 
-        var outbox = new NpgsqlBatchCommand(InsertOutboxSql);
-        outbox.Parameters.Add(Positional(NpgsqlDbType.Bigint, e.Revision));
-        outbox.Parameters.Add(Positional(NpgsqlDbType.Uuid, e.EventId));
-        outbox.Parameters.Add(Positional(NpgsqlDbType.Text, change.Payload));
-        outbox.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
-        commands.Add(outbox);
+        commands.Add(Command(
+            InsertOutboxSql,
+            Positional(NpgsqlDbType.Bigint, e.Revision),
+            Positional(NpgsqlDbType.Uuid, e.EventId),
+            Positional(NpgsqlDbType.Text, change.Payload),
+            Positional(NpgsqlDbType.TimestampTz, e.OccurredAt)));
     }
 
     /// <summary>The split key as three positional parameters ($1..$3 of a batch statement).</summary>
@@ -462,6 +450,7 @@ internal sealed class PostgresRouteStore : RouteStoreBase
 
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
+        var newlyApplied = new List<Migration>();
         SchemaVersion = await RunAsync(async (connection, ct) =>
         {
             var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -484,7 +473,6 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                     }
                 }
 
-                var newlyApplied = new List<Migration>();
                 foreach (var migration in PostgresSchema.Migrations.Where(m => !applied.Contains(m.Version)).OrderBy(m => m.Version))
                 {
                     await ExecuteAsync(connection, transaction, migration.Sql, ct).ConfigureAwait(false);
@@ -501,20 +489,11 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                 }
 
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
-                foreach (var migration in newlyApplied)
-                {
-                    ServiceRoutesLog.MigrationApplied(Logger, migration.Version, migration.Name, Provider);
-                }
-
                 return applied.Max();
             }
         }, cancellationToken).ConfigureAwait(false);
 
-        int known = PostgresSchema.Migrations[^1].Version;
-        if (SchemaVersion > known)
-        {
-            ServiceRoutesLog.SchemaNewerThanBuild(Logger, SchemaVersion, known);
-        }
+        ReportMigrations(newlyApplied, PostgresSchema.Migrations);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)

@@ -65,18 +65,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
         }
 
         var store = new SqliteRouteStore(Path.Combine(directory, ServiceRouteStoreOptions.SqliteFileName), options);
-        try
-        {
-            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-            store.StartWriter();
-            store.LogOpened();
-            return store;
-        }
-        catch
-        {
-            await store.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return await StartAsync(store, static (store, ct) => store.InitializeAsync(ct), cancellationToken).ConfigureAwait(false);
     }
 
     protected override StoreRows Rows => SqliteRows.Instance;
@@ -520,16 +509,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
             }
         }, cancellationToken).ConfigureAwait(false);
 
-        foreach (var migration in newlyApplied)
-        {
-            ServiceRoutesLog.MigrationApplied(Logger, migration.Version, migration.Name, Provider);
-        }
-
-        int known = SqliteSchema.Migrations[^1].Version;
-        if (SchemaVersion > known)
-        {
-            ServiceRoutesLog.SchemaNewerThanBuild(Logger, SchemaVersion, known);
-        }
+        ReportMigrations(newlyApplied, SqliteSchema.Migrations);
     }
 
     private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)

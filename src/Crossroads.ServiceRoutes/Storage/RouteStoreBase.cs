@@ -441,8 +441,42 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         yield return ("limit", limit);
     }
 
-    /// <summary>Starts the write loop; providers call it once open and migrated.</summary>
-    protected void StartWriter() => _writerLoop = Task.Run(RunWriterAsync);
+    /// <summary>
+    /// Opens a new store: runs <paramref name="initialize"/> (migrations), then starts the write loop; disposes the
+    /// store when that fails.
+    /// </summary>
+    protected static async Task<TStore> StartAsync<TStore>(TStore store, Func<TStore, CancellationToken, Task> initialize, CancellationToken cancellationToken)
+        where TStore : RouteStoreBase
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        try
+        {
+            await initialize(store, cancellationToken).ConfigureAwait(false);
+            store._writerLoop = Task.Run(store.RunWriterAsync);
+            ServiceRoutesLog.StoreOpened(store.Logger, store.Provider, store.SchemaVersion);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Logs the migrations just applied, and warns when the database is newer than this build's <paramref name="known"/> ones.</summary>
+    protected void ReportMigrations(IEnumerable<Migration> newlyApplied, IReadOnlyList<Migration> known)
+    {
+        foreach (var migration in newlyApplied)
+        {
+            ServiceRoutesLog.MigrationApplied(Logger, migration.Version, migration.Name, Provider);
+        }
+
+        int latest = known[^1].Version;
+        if (SchemaVersion > latest)
+        {
+            ServiceRoutesLog.SchemaNewerThanBuild(Logger, SchemaVersion, latest);
+        }
+    }
 
     protected abstract Task<ServiceRoute?> GetCoreAsync(RouteKey key, CancellationToken cancellationToken);
 
@@ -559,7 +593,6 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         yield return ("limit", limit);
     }
 
-    protected void LogOpened() => ServiceRoutesLog.StoreOpened(Logger, Provider, SchemaVersion);
 
     /// <summary>
     /// Streams the rows of one statement: one statement reads one snapshot (PostgreSQL's statement snapshot, SQLite's
