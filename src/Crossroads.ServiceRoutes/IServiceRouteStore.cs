@@ -8,7 +8,8 @@ namespace Crossroads.ServiceRoutes;
 /// <para>Each committed change gets the next store-wide <em>revision</em> (1, 2, 3, … without gaps, in commit order),
 /// and in the same transaction the route (or split) row, one audit event and one outbox message are written. A write
 /// that changes nothing (<see cref="RouteWriteStatus.Unchanged"/>, <see cref="RouteWriteStatus.NotFound"/>,
-/// <see cref="RouteWriteStatus.RevisionMismatch"/>, …) writes nothing and takes no revision. Writes arriving together
+/// <see cref="RouteWriteStatus.RevisionMismatch"/>, …) takes no revision and writes nothing but its idempotency key,
+/// when it has one (<see cref="WriteOptions.Idempotency"/>). Writes arriving together
 /// may share one transaction (group commit, <see cref="ServiceRouteStoreOptions.MaxWriteBatch"/>): each is decided as
 /// if it ran alone after the ones before it, and each stays atomic.</para>
 /// <para>Route audit queries (<see cref="AuditForRouteAsync"/>, <see cref="RecentAuditAsync"/>, …) cover route changes;

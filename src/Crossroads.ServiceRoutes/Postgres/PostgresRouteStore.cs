@@ -369,12 +369,7 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         audit.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
         commands.Add(audit);
 
-        commands.Add(Command(
-            InsertOutboxSql,
-            Positional(NpgsqlDbType.Bigint, e.Revision),
-            Positional(NpgsqlDbType.Uuid, e.EventId),
-            Positional(NpgsqlDbType.Text, change.Payload),
-            Positional(NpgsqlDbType.TimestampTz, e.OccurredAt)));
+        AddOutbox(commands, e.Revision, e.EventId, change.Payload, e.OccurredAt);
     }
 
     private static void AddSplitChange(NpgsqlBatchCommandCollection commands, PendingSplitChange change)
@@ -403,13 +398,16 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         audit.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
         commands.Add(audit);
 
+        AddOutbox(commands, e.Revision, e.EventId, change.Payload, e.OccurredAt);
+    }
+
+    private static void AddOutbox(NpgsqlBatchCommandCollection commands, long revision, Guid eventId, string payload, DateTimeOffset occurredAt) =>
         commands.Add(Command(
             InsertOutboxSql,
-            Positional(NpgsqlDbType.Bigint, e.Revision),
-            Positional(NpgsqlDbType.Uuid, e.EventId),
-            Positional(NpgsqlDbType.Text, change.Payload),
-            Positional(NpgsqlDbType.TimestampTz, e.OccurredAt)));
-    }
+            Positional(NpgsqlDbType.Bigint, revision),
+            Positional(NpgsqlDbType.Uuid, eventId),
+            Positional(NpgsqlDbType.Text, payload),
+            Positional(NpgsqlDbType.TimestampTz, occurredAt)));
 
     /// <summary>The split key as three positional parameters ($1..$3 of a batch statement).</summary>
     private static void AddKey(NpgsqlParameterCollection parameters, SplitKey key)
