@@ -20,6 +20,9 @@ public interface IServiceRouteChangeListener : IAsyncDisposable
     /// <summary>Whether the listener currently hears every commit (PostgreSQL: its connection is up and listening).</summary>
     bool IsConnected { get; }
 
-    /// <summary>The signals as they come, until the listener (or its store) is disposed or <paramref name="cancellationToken"/> fires.</summary>
+    /// <summary>
+    /// The signals as they come, until the listener (or its store) is disposed or <paramref name="cancellationToken"/>
+    /// fires. Meant for one reader: concurrent readers would share the signals out between them.
+    /// </summary>
     IAsyncEnumerable<ServiceRouteChangeSignal> ReadAllAsync(CancellationToken cancellationToken = default);
 }
