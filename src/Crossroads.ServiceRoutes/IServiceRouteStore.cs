@@ -8,7 +8,8 @@ namespace Crossroads.ServiceRoutes;
 /// <para>Each committed change gets the next store-wide <em>revision</em> (1, 2, 3, … without gaps, in commit order),
 /// and in the same transaction the route (or split) row, one audit event and one outbox message are written. A write
 /// that changes nothing (<see cref="RouteWriteStatus.Unchanged"/>, <see cref="RouteWriteStatus.NotFound"/>,
-/// <see cref="RouteWriteStatus.RevisionMismatch"/>, …) writes nothing and takes no revision. Writes arriving together
+/// <see cref="RouteWriteStatus.RevisionMismatch"/>, …) takes no revision and writes nothing but its idempotency key,
+/// when it has one (<see cref="WriteOptions.Idempotency"/>). Writes arriving together
 /// may share one transaction (group commit, <see cref="ServiceRouteStoreOptions.MaxWriteBatch"/>): each is decided as
 /// if it ran alone after the ones before it, and each stays atomic.</para>
 /// <para>Route audit queries (<see cref="AuditForRouteAsync"/>, <see cref="RecentAuditAsync"/>, …) cover route changes;
@@ -33,10 +34,22 @@ public interface IServiceRouteStore : IAsyncDisposable
     Task<RouteWriteResult> UpsertAsync(RouteKey key, string url, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// <see cref="UpsertAsync(RouteKey, string, string, string?, long?, CancellationToken)"/> with
+    /// <paramref name="options"/>: an expected revision and/or an idempotency key (see <see cref="IdempotencyKey"/>:
+    /// the key's first outcome, whatever it was, is stored with the write in one transaction and answered again to a
+    /// retry, flagged <see cref="RouteWriteResult.Replayed"/>; another request under the key gets
+    /// <see cref="RouteWriteStatus.IdempotencyConflict"/>).
+    /// </summary>
+    Task<RouteWriteResult> UpsertAsync(RouteKey key, string url, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Activates an inactive route (action <c>activated</c>); <see cref="RouteWriteStatus.Unchanged"/> when already
     /// active, <see cref="RouteWriteStatus.NotFound"/> when missing (whatever <paramref name="expectedRevision"/> says).
     /// </summary>
     Task<RouteWriteResult> ActivateAsync(RouteKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="ActivateAsync(RouteKey, string, string?, long?, CancellationToken)"/> with <paramref name="options"/> (as for <see cref="UpsertAsync(RouteKey, string, string, string?, WriteOptions, CancellationToken)"/>).</summary>
+    Task<RouteWriteResult> ActivateAsync(RouteKey key, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Deactivates an active route (action <c>deactivated</c>; the URL is kept); <see cref="RouteWriteStatus.Unchanged"/>
@@ -44,6 +57,9 @@ public interface IServiceRouteStore : IAsyncDisposable
     /// when the version carries weight in its service's split.
     /// </summary>
     Task<RouteWriteResult> DeactivateAsync(RouteKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="DeactivateAsync(RouteKey, string, string?, long?, CancellationToken)"/> with <paramref name="options"/> (as for <see cref="UpsertAsync(RouteKey, string, string, string?, WriteOptions, CancellationToken)"/>).</summary>
+    Task<RouteWriteResult> DeactivateAsync(RouteKey key, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>The route, active or not; null when it does not exist.</summary>
     Task<ServiceRoute?> GetAsync(RouteKey key, CancellationToken cancellationToken = default);
@@ -102,8 +118,14 @@ public interface IServiceRouteStore : IAsyncDisposable
     /// </summary>
     Task<SplitWriteResult> PutSplitAsync(SplitKey key, IReadOnlyDictionary<string, int> weights, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default);
 
+    /// <summary><see cref="PutSplitAsync(SplitKey, IReadOnlyDictionary{string, int}, string, string?, long?, CancellationToken)"/> with <paramref name="options"/> (as for <see cref="UpsertAsync(RouteKey, string, string, string?, WriteOptions, CancellationToken)"/>).</summary>
+    Task<SplitWriteResult> PutSplitAsync(SplitKey key, IReadOnlyDictionary<string, int> weights, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a split (action <c>split_deleted</c>); <see cref="SplitWriteStatus.NotFound"/> when there is none.</summary>
     Task<SplitWriteResult> DeleteSplitAsync(SplitKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="DeleteSplitAsync(SplitKey, string, string?, long?, CancellationToken)"/> with <paramref name="options"/> (as for <see cref="UpsertAsync(RouteKey, string, string, string?, WriteOptions, CancellationToken)"/>).</summary>
+    Task<SplitWriteResult> DeleteSplitAsync(SplitKey key, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>The split, or null when there is none.</summary>
     Task<WeightedSplit?> GetSplitAsync(SplitKey key, CancellationToken cancellationToken = default);
@@ -116,4 +138,28 @@ public interface IServiceRouteStore : IAsyncDisposable
 
     /// <summary>Marks messages delivered (they are never claimed again); returns how many were undelivered until now.</summary>
     Task<int> MarkDeliveredAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The event feed: the outbox messages (the JSON the broker gets) with a revision above <paramref name="since"/>,
+    /// in revision order without gaps, at most <paramref name="limit"/> (1..10000), with the oldest revision still
+    /// held. It retains what the outbox retains (see <see cref="PurgeDeliveredEventsAsync"/>).
+    /// </summary>
+    /// <exception cref="EventHistoryGoneException">
+    /// The events right after <paramref name="since"/> were purged (<paramref name="since"/> is below the oldest
+    /// retained revision minus one), or <paramref name="since"/> is above the current revision.
+    /// </exception>
+    Task<EventFeedPage> EventsSinceAsync(long since, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes delivered outbox messages that occurred before <paramref name="olderThan"/>, never undelivered ones, and
+    /// only from the oldest on (a delivered message newer than an undelivered one stays until that one is delivered
+    /// and purged), so the event feed keeps no holes. Returns how many were deleted.
+    /// </summary>
+    Task<int> PurgeDeliveredEventsAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts listening for committed changes (this instance's, and on PostgreSQL every replica's); see
+    /// <see cref="IServiceRouteChangeListener"/>. Dispose the listener when done (disposing the store disposes it too).
+    /// </summary>
+    IServiceRouteChangeListener CreateChangeListener();
 }

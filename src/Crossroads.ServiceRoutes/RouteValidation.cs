@@ -27,6 +27,12 @@ public static class RouteValidation
     /// <summary>The largest change feed batch.</summary>
     public const int MaxChangesLimit = 10_000;
 
+    /// <summary>The longest idempotency key (characters, printable ASCII).</summary>
+    public const int MaxIdempotencyKeyLength = 200;
+
+    /// <summary>The longest request fingerprint of an idempotency key (characters, printable ASCII).</summary>
+    public const int MaxFingerprintLength = 256;
+
     // Values quoted in messages are cut here, so a 2 MB name does not make a 2 MB error.
     private const int QuoteLength = 80;
 
@@ -180,6 +186,31 @@ public static class RouteValidation
     public static ValidationError? CheckLimit(int limit, int max = MaxLimit, string field = "limit") =>
         limit is >= 1 && limit <= max ? null : new ValidationError(field, $"must be between 1 and {max}, got {limit}");
 
+    /// <summary>
+    /// The errors of an idempotency key: the key 1..<see cref="MaxIdempotencyKeyLength"/> and the fingerprint
+    /// 1..<see cref="MaxFingerprintLength"/> printable ASCII characters (space to tilde).
+    /// </summary>
+    public static IReadOnlyList<ValidationError> Validate(IdempotencyKey? idempotency)
+    {
+        var errors = new List<ValidationError>();
+        if (idempotency is null)
+        {
+            return errors;
+        }
+
+        if (!IsPrintableAscii(idempotency.Key, MaxIdempotencyKeyLength))
+        {
+            errors.Add(new ValidationError("idempotency_key", $"must be 1 to {MaxIdempotencyKeyLength} printable ASCII characters, got {Quote(idempotency.Key)}"));
+        }
+
+        if (!IsPrintableAscii(idempotency.Fingerprint, MaxFingerprintLength))
+        {
+            errors.Add(new ValidationError("idempotency_fingerprint", $"must be 1 to {MaxFingerprintLength} printable ASCII characters, got {Quote(idempotency.Fingerprint)}"));
+        }
+
+        return errors;
+    }
+
     internal static void ThrowIfAny(List<ValidationError> errors)
     {
         if (errors.Count > 0)
@@ -195,6 +226,9 @@ public static class RouteValidation
             errors.Add(error);
         }
     }
+
+    private static bool IsPrintableAscii(string? value, int maxLength) =>
+        !string.IsNullOrEmpty(value) && value.Length <= maxLength && value.All(static c => c is >= ' ' and <= '~');
 
     private static string Quote(string? value) => value switch
     {

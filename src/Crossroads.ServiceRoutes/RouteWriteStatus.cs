@@ -30,4 +30,10 @@ public enum RouteWriteStatus
     /// re-weighting the split would change traffic shares without a split audit event.
     /// </summary>
     SplitConflict,
+
+    /// <summary>
+    /// The idempotency key was already used by this actor for a different request (another fingerprint): nothing was
+    /// written (HTTP 422/409). The first request's outcome stays stored under the key.
+    /// </summary>
+    IdempotencyConflict,
 }

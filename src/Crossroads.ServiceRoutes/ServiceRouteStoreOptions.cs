@@ -32,6 +32,12 @@ public sealed class ServiceRouteStoreOptions
     /// </summary>
     public int MaxWriteBatch { get; init; } = 64;
 
+    /// <summary>
+    /// How long an idempotency key answers with its first outcome (see <see cref="IdempotencyKey"/>); after that the
+    /// key counts as unused, and the store deletes it now and then within a write batch. More than zero, at most 365 days.
+    /// </summary>
+    public TimeSpan IdempotencyRetention { get; init; } = TimeSpan.FromHours(24);
+
     /// <summary>The clock stamping changes (<c>occurred_at</c>, <c>updated_at</c>) and evaluating "last N days" queries.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -19,4 +19,10 @@ internal static partial class ServiceRoutesLog
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "A service route write batch of {Writes} writes failed (each caller receives the exception)")]
     public static partial void BatchFailed(ILogger logger, Exception exception, int writes);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Listening for service route changes (revision {Revision}); consumers catch up")]
+    public static partial void ListenerConnected(ILogger logger, long revision);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "The service route change listener lost its connection or could not connect; retrying in {Delay}")]
+    public static partial void ListenerDisconnected(ILogger logger, Exception exception, TimeSpan delay);
 }

@@ -24,9 +24,9 @@ public sealed class PostgresStoreOnlyTests(PostgresServer server, ITestOutputHel
         var stores = await Task.WhenAll(opening);
         try
         {
-            Assert.All(stores, s => Assert.Equal(2, s.SchemaVersion));
+            Assert.All(stores, s => Assert.Equal(3, s.SchemaVersion));
             Assert.All(stores, s => Assert.Equal("postgresql", s.Provider));
-            Assert.Equal([1L, 2L], await QueryLongsAsync(connectionString, "SELECT version FROM schema_migrations ORDER BY version"));
+            Assert.Equal([1L, 2L, 3L], await QueryLongsAsync(connectionString, "SELECT version FROM schema_migrations ORDER BY version"));
             Assert.Equal([0L], await QueryLongsAsync(connectionString, "SELECT revision FROM revision_counter"));
 
             var writes = await Task.WhenAll(stores.Select((s, i) => s.UpsertAsync(Key with { Version = $"v{i}" }, "http://h/", "t", null)));

@@ -29,7 +29,7 @@ public sealed class SqliteStoreOnlyTests : IDisposable
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", command.ExecuteScalar());
         command.CommandText = "SELECT group_concat(version) FROM (SELECT version FROM schema_migrations ORDER BY version)";
-        Assert.Equal("1,2", command.ExecuteScalar());
+        Assert.Equal("1,2,3", command.ExecuteScalar());
         command.CommandText = "SELECT count(*) FROM outbox WHERE delivered_at IS NULL";
         Assert.Equal(1L, command.ExecuteScalar());
     }
@@ -86,4 +86,38 @@ public sealed class SqliteStoreOnlyTests : IDisposable
     [Fact]
     public async Task Neither_a_connection_string_nor_a_data_directory_is_an_argument_error() =>
         await Assert.ThrowsAsync<ArgumentException>(() => ServiceRouteStore.OpenAsync(new ServiceRouteStoreOptions()));
+
+    [Fact]
+    public async Task Expired_idempotency_keys_are_deleted_by_a_later_write_batch()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2025, 1, 15, 10, 0, 0, TimeSpan.Zero));
+        var options = new ServiceRouteStoreOptions { DataDirectory = _directory.Path, TimeProvider = clock, IdempotencyRetention = TimeSpan.FromHours(1) };
+        await using (var store = await ServiceRouteStore.OpenAsync(options))
+        {
+            await store.UpsertAsync(Key, "http://billing/", "alice", null, new WriteOptions { Idempotency = new IdempotencyKey("old", "fp") });
+            clock.Advance(TimeSpan.FromMinutes(30));
+            await store.UpsertAsync(Key with { Version = "v2" }, "http://billing/", "alice", null, new WriteOptions { Idempotency = new IdempotencyKey("young", "fp") });
+        }
+
+        Assert.Equal("old,young", KeysIn());
+        clock.Advance(TimeSpan.FromMinutes(45));
+
+        // The first batch of a store instance purges (then every KeyPurgeInterval-th); the purge is in its transaction.
+        await using (var store = await ServiceRouteStore.OpenAsync(options))
+        {
+            await store.ActivateAsync(Key, "bob", null);
+        }
+
+        Assert.Equal("young", KeysIn());
+        await Assert.ThrowsAsync<ArgumentException>(() => ServiceRouteStore.OpenAsync(new ServiceRouteStoreOptions { DataDirectory = _directory.Path, IdempotencyRetention = TimeSpan.Zero }));
+    }
+
+    private string KeysIn()
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory.Path, "crossroads.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT group_concat(idempotency_key) FROM (SELECT idempotency_key FROM idempotency_keys ORDER BY idempotency_key)";
+        return (string)command.ExecuteScalar()!;
+    }
 }

@@ -81,6 +81,33 @@ public sealed class WritePlannerTests
     private static WriteRequest PutSplit(SplitKey key, SplitWeights weights) =>
         new(WriteKind.PutSplit, default, null, "t", null, null) { SplitKey = key, Weights = weights };
 
+    [Fact]
+    public void A_key_used_earlier_in_the_batch_is_replayed_and_an_expired_one_is_reused()
+    {
+        var key = new IdempotencyKey("k", "fp");
+        var old = new IdempotencyScope("t", "old");
+        var stored = new IdempotencyRecord(old, "other", new RouteWriteResult(RouteWriteStatus.NotFound, null, null), Now.AddDays(-2));
+        WriteRequest[] requests =
+        [
+            Upsert(Key, "http://a/") with { Idempotency = key },
+            Upsert(Key, "http://b/") with { Idempotency = key },
+            Upsert(Key, "http://b/") with { Idempotency = key with { Fingerprint = "other" } },
+            Upsert(Key, "http://c/") with { Idempotency = new IdempotencyKey("old", "fp") },
+        ];
+
+        var plan = WritePlanner.PlanBatch(
+            requests, revision: 0, new Dictionary<RouteKey, ServiceRoute>(), new Dictionary<SplitKey, WeightedSplit>(), Now,
+            new Dictionary<IdempotencyScope, IdempotencyRecord> { [old] = stored }, keysValidFrom: Now.AddDays(-1));
+
+        var results = plan.Results.Cast<RouteWriteResult>().ToArray();
+        Assert.Equal(
+            [(RouteWriteStatus.Created, false), (RouteWriteStatus.Created, true), (RouteWriteStatus.IdempotencyConflict, false), (RouteWriteStatus.Updated, false)],
+            results.Select(r => (r.Status, r.Replayed)));
+        Assert.Equal(results[0].Event, results[1].Event);
+        Assert.Equal([1L, 2L], plan.Changes.Select(c => c.Route.Revision));
+        Assert.Equal(["k", "old"], plan.KeyWrites.Select(k => k.Scope.Key));
+    }
+
     private static WriteRequest Upsert(RouteKey key, string url, long? expectedRevision = null) =>
         new(WriteKind.Upsert, key, url, "t", null, expectedRevision);
 }

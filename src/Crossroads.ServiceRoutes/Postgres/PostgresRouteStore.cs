@@ -1,7 +1,9 @@
 using System.Data;
+using System.Data.Common;
+using System.Globalization;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using Crossroads.ServiceRoutes.Storage;
+using static Crossroads.ServiceRoutes.Storage.StoreSql;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -15,9 +17,6 @@ namespace Crossroads.ServiceRoutes.Postgres;
 /// </summary>
 internal sealed class PostgresRouteStore : RouteStoreBase
 {
-    private const string RouteColumns = "tenant, service, env, version, url, active, revision, created_at, updated_at";
-    private const string AuditColumns = "revision, event_id, tenant, service, env, version, action, url, state, previous_url, previous_state, changed_by, correlation_id, occurred_at";
-    private const string KeyCondition = "tenant = @tenant AND service = @service AND env = @env AND version = @version";
 
     // Positional ($n) in batches: one statement text per kind, so each is prepared once and reused.
     private const string LockCounterSql = "SELECT revision FROM revision_counter WHERE id = 1 FOR UPDATE";
@@ -28,20 +27,27 @@ internal sealed class PostgresRouteStore : RouteStoreBase
     private const string InsertOutboxSql = "INSERT INTO outbox (revision, event_id, payload, occurred_at) VALUES ($1, $2, $3::json, $4)";
     private const string SetCounterSql = "UPDATE revision_counter SET revision = $1 WHERE id = 1";
 
-    private const string SplitColumns = "tenant, service, env, weights, revision, created_at, updated_at";
-    private const string SplitAuditColumns = "revision, event_id, tenant, service, env, action, weights, previous_weights, changed_by, correlation_id, occurred_at";
     private const string SelectSplitSql = $"SELECT {SplitColumns} FROM splits WHERE tenant = $1 AND service = $2 AND env = $3";
     private const string InsertSplitSql = $"INSERT INTO splits ({SplitColumns}) VALUES ($1, $2, $3, $4::json, $5, $6, $6)";
     private const string UpdateSplitSql = "UPDATE splits SET weights = $4::json, revision = $5, updated_at = $6 WHERE tenant = $1 AND service = $2 AND env = $3";
     private const string DeleteSplitSql = "DELETE FROM splits WHERE tenant = $1 AND service = $2 AND env = $3";
     private const string InsertSplitAuditSql = $"INSERT INTO split_audit ({SplitAuditColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8::json, $9, $10, $11)";
 
+    private const string SelectKeySql = "SELECT fingerprint, kind, status, outcome::text, created_at FROM idempotency_keys WHERE actor = $1 AND idempotency_key = $2";
+
+    private const string UpsertKeySql = $"INSERT INTO idempotency_keys ({KeyColumns}) VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8) {StoreSql.ReplaceExpiredKey}";
+
+    private const string PurgeKeysSql = "DELETE FROM idempotency_keys WHERE created_at < $1";
+    private const string NotifySql = $"SELECT pg_notify('{PostgresChangeListener.Channel}', $1)";
+
     private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresChangeListener _listen;
 
     private PostgresRouteStore(NpgsqlDataSource dataSource, ServiceRouteStoreOptions options)
         : base(options)
     {
         _dataSource = dataSource;
+        _listen = new PostgresChangeListener(options.ConnectionString!, Logger);
     }
 
     public override string Provider => "postgresql";
@@ -55,113 +61,37 @@ internal sealed class PostgresRouteStore : RouteStoreBase
             builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
         }
 
-        var store = new PostgresRouteStore(builder.Build(), options);
-        try
-        {
-            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
-            store.StartWriter();
-            store.LogOpened();
-            return store;
-        }
-        catch
-        {
-            await store.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return await StartAsync(new PostgresRouteStore(builder.Build(), options), static (store, ct) => store.MigrateAsync(ct), cancellationToken).ConfigureAwait(false);
     }
+
+    protected override StoreRows Rows => PostgresRows.Instance;
 
     protected override ValueTask DisposeCoreAsync() => _dataSource.DisposeAsync();
 
-    public override async IAsyncEnumerable<ServiceRoute> LoadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        // One statement reads one snapshot; Npgsql hands rows over as they arrive, so memory stays flat however many
-        // routes there are. A try with a catch cannot hold a yield, hence the wrapped steps.
-        var connection = await Guard(() => _dataSource.OpenConnectionAsync(cancellationToken).AsTask()).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = new NpgsqlCommand($"SELECT {RouteColumns} FROM routes ORDER BY tenant, service, env, version", connection);
-            await using (command.ConfigureAwait(false))
-            {
-                var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
-                    {
-                        yield return ReadRoute(reader);
-                    }
-                }
-            }
-        }
-    }
+    protected override async Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
     public override Task<long> CurrentRevisionAsync(CancellationToken cancellationToken = default) =>
         RunAsync(async (connection, ct) =>
         {
-            var command = new NpgsqlCommand("SELECT revision FROM revision_counter WHERE id = 1", connection);
+            var command = new NpgsqlCommand(CurrentRevision, connection);
             await using (command.ConfigureAwait(false))
             {
                 return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
             }
         }, cancellationToken);
 
-    protected override Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> routeKeys, IReadOnlyCollection<SplitKey> splitKeys, BatchPlanner plan) =>
+    protected override Func<Changes.ChangeListener, CancellationToken, Task> RemoteSignals => _listen.RunAsync;
+
+    protected override Task ExecuteBatchAsync(BatchReads reads, BatchPlanner plan) =>
         RunAsync(async (connection, ct) =>
         {
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                long revision;
-                var routes = new Dictionary<RouteKey, ServiceRoute>(routeKeys.Count);
-                var splits = new Dictionary<SplitKey, WeightedSplit>(splitKeys.Count);
-                var read = new NpgsqlBatch(connection, transaction);
-                await using (read.ConfigureAwait(false))
-                {
-                    // The counter first: once it is ours, nobody else writes until we commit, and each route read after
-                    // it (READ COMMITTED: a fresh snapshot per statement) sees every earlier commit.
-                    read.BatchCommands.Add(new NpgsqlBatchCommand(LockCounterSql));
-                    foreach (var key in routeKeys)
-                    {
-                        var select = new NpgsqlBatchCommand(SelectRouteSql);
-                        AddKey(select.Parameters, key);
-                        read.BatchCommands.Add(select);
-                    }
-
-                    foreach (var key in splitKeys)
-                    {
-                        var select = new NpgsqlBatchCommand(SelectSplitSql);
-                        AddKey(select.Parameters, key);
-                        read.BatchCommands.Add(select);
-                    }
-
-                    var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        await reader.ReadAsync(ct).ConfigureAwait(false);
-                        revision = reader.GetInt64(0);
-                        // One result set per statement, in order: the routes', then the splits'.
-                        for (int set = 0; await reader.NextResultAsync(ct).ConfigureAwait(false); set++)
-                        {
-                            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
-                            {
-                                continue;
-                            }
-
-                            if (set < routeKeys.Count)
-                            {
-                                var route = ReadRoute(reader);
-                                routes[route.Key] = route;
-                            }
-                            else
-                            {
-                                var split = ReadSplit(reader);
-                                splits[split.Key] = split;
-                            }
-                        }
-                    }
-                }
-
-                var decided = plan(revision, routes, splits);
-                if (!decided.HasChanges)
+                var state = await ReadBatchStateAsync(connection, transaction, reads, ct).ConfigureAwait(false);
+                var decided = plan(state);
+                if (!decided.HasWrites)
                 {
                     await transaction.RollbackAsync(ct).ConfigureAwait(false);
                     return true;
@@ -170,19 +100,43 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                 var write = new NpgsqlBatch(connection, transaction);
                 await using (write.ConfigureAwait(false))
                 {
+                    var commands = write.BatchCommands;
                     foreach (var change in decided.Changes)
                     {
-                        AddChange(write.BatchCommands, change);
+                        AddChange(commands, change);
                     }
 
                     foreach (var change in decided.SplitChanges)
                     {
-                        AddSplitChange(write.BatchCommands, change);
+                        AddSplitChange(commands, change);
                     }
 
-                    var setCounter = new NpgsqlBatchCommand(SetCounterSql);
-                    setCounter.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = decided.Revision });
-                    write.BatchCommands.Add(setCounter);
+                    if (decided.PurgeKeysBefore is { } cutoff)
+                    {
+                        commands.Add(Command(PurgeKeysSql, Positional(NpgsqlDbType.TimestampTz, cutoff)));
+                    }
+
+                    foreach (var key in decided.KeyWrites)
+                    {
+                        commands.Add(Command(
+                            UpsertKeySql,
+                            Positional(NpgsqlDbType.Text, key.Scope.Actor),
+                            Positional(NpgsqlDbType.Text, key.Scope.Key),
+                            Positional(NpgsqlDbType.Text, key.Fingerprint),
+                            Positional(NpgsqlDbType.Text, key.Kind),
+                            Positional(NpgsqlDbType.Text, key.Status),
+                            Positional(NpgsqlDbType.Text, key.OutcomeJson),
+                            Positional(NpgsqlDbType.Bigint, key.Revision),
+                            Positional(NpgsqlDbType.TimestampTz, key.CreatedAt)));
+                    }
+
+                    if (decided.HasChanges)
+                    {
+                        commands.Add(Command(SetCounterSql, Positional(NpgsqlDbType.Bigint, decided.Revision)));
+                        // Delivered on commit only, after the rows are visible: a listener that hears N can read N.
+                        commands.Add(Command(NotifySql, Positional(NpgsqlDbType.Text, decided.Revision.ToString(CultureInfo.InvariantCulture))));
+                    }
+
                     await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }
 
@@ -191,17 +145,139 @@ internal sealed class PostgresRouteStore : RouteStoreBase
             }
         }, CancellationToken.None);
 
+    /// <summary>
+    /// Locks the counter and reads the batch's routes, splits and idempotency keys, all in one round trip. The counter
+    /// first: once it is ours, nobody else writes until we commit, and each read after it (READ COMMITTED: a fresh
+    /// snapshot per statement) sees every earlier commit.
+    /// </summary>
+    private static async Task<BatchState> ReadBatchStateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, BatchReads reads, CancellationToken ct)
+    {
+        long revision;
+        var routes = new Dictionary<RouteKey, ServiceRoute>(reads.Routes.Count);
+        var splits = new Dictionary<SplitKey, WeightedSplit>(reads.Splits.Count);
+        var keys = new Dictionary<IdempotencyScope, IdempotencyRecord>(reads.Keys.Count);
+        var read = new NpgsqlBatch(connection, transaction);
+        await using (read.ConfigureAwait(false))
+        {
+            read.BatchCommands.Add(new NpgsqlBatchCommand(LockCounterSql));
+            foreach (var key in reads.Routes)
+            {
+                var select = new NpgsqlBatchCommand(SelectRouteSql);
+                AddKey(select.Parameters, key);
+                read.BatchCommands.Add(select);
+            }
+
+            foreach (var key in reads.Splits)
+            {
+                var select = new NpgsqlBatchCommand(SelectSplitSql);
+                AddKey(select.Parameters, key);
+                read.BatchCommands.Add(select);
+            }
+
+            var scopes = reads.Keys.ToArray();
+            foreach (var scope in scopes)
+            {
+                read.BatchCommands.Add(Command(SelectKeySql, Positional(NpgsqlDbType.Text, scope.Actor), Positional(NpgsqlDbType.Text, scope.Key)));
+            }
+
+            var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                await reader.ReadAsync(ct).ConfigureAwait(false);
+                revision = reader.GetInt64(0);
+                // One result set per statement, in order: the routes', the splits', then the keys'.
+                int splitsFrom = reads.Routes.Count;
+                int keysFrom = splitsFrom + reads.Splits.Count;
+                for (int set = 0; await reader.NextResultAsync(ct).ConfigureAwait(false); set++)
+                {
+                    if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
+                    if (set < splitsFrom)
+                    {
+                        var route = PostgresRows.Instance.Route(reader);
+                        routes[route.Key] = route;
+                    }
+                    else if (set < keysFrom)
+                    {
+                        var split = PostgresRows.Instance.Split(reader);
+                        splits[split.Key] = split;
+                    }
+                    else
+                    {
+                        var scope = scopes[set - keysFrom];
+                        keys[scope] = PostgresRows.Instance.Key(reader, scope);
+                    }
+                }
+            }
+        }
+
+        return new BatchState(revision, routes, splits, keys);
+    }
+
+    protected override Task<OutboxWindow> ReadOutboxCoreAsync(long since, int limit, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var read = new NpgsqlBatch(connection);
+            await using (read.ConfigureAwait(false))
+            {
+                read.BatchCommands.Add(new NpgsqlBatchCommand(CurrentRevision));
+                read.BatchCommands.Add(new NpgsqlBatchCommand("SELECT min(revision) FROM outbox"));
+                read.BatchCommands.Add(Command(
+                    "SELECT event_id, revision, payload::text, occurred_at FROM outbox WHERE revision > $1 ORDER BY revision LIMIT $2",
+                    Positional(NpgsqlDbType.Bigint, since),
+                    Positional(NpgsqlDbType.Integer, limit)));
+                var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    await reader.ReadAsync(ct).ConfigureAwait(false);
+                    long current = reader.GetInt64(0);
+                    await reader.NextResultAsync(ct).ConfigureAwait(false);
+                    await reader.ReadAsync(ct).ConfigureAwait(false);
+                    long? oldest = reader.IsDBNull(0) ? null : reader.GetInt64(0);
+                    await reader.NextResultAsync(ct).ConfigureAwait(false);
+                    var events = new List<EventFeedEntry>(Math.Min(limit, 256));
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        events.Add(Rows.FeedEntry(reader));
+                    }
+
+                    return new OutboxWindow(current, oldest, events);
+                }
+            }
+        }, cancellationToken);
+
+    protected override Task<int> PurgeOutboxCoreAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var command = new NpgsqlCommand(PurgeOutbox, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.Add(new NpgsqlParameter("cutoff", NpgsqlDbType.TimestampTz) { Value = olderThan });
+                return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+
+    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
     protected override Task<ServiceRoute?> GetCoreAsync(RouteKey key, CancellationToken cancellationToken) =>
         RunAsync(async (connection, ct) =>
         {
-            var command = new NpgsqlCommand($"SELECT {RouteColumns} FROM routes WHERE {KeyCondition}", connection);
+            var command = new NpgsqlCommand($"SELECT {RouteColumns} FROM routes WHERE {RouteKeyCondition}", connection);
             await using (command.ConfigureAwait(false))
             {
                 AddKey(command, key);
                 var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
-                    return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadRoute(reader) : null;
+                    return await reader.ReadAsync(ct).ConfigureAwait(false) ? Rows.Route(reader) : null;
                 }
             }
         }, cancellationToken);
@@ -216,103 +292,8 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                 var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
-                    return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadSplit(reader) : null;
+                    return await reader.ReadAsync(ct).ConfigureAwait(false) ? Rows.Split(reader) : null;
                 }
-            }
-        }, cancellationToken);
-
-    public override async IAsyncEnumerable<WeightedSplit> LoadAllSplitsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var connection = await Guard(() => _dataSource.OpenConnectionAsync(cancellationToken).AsTask()).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = new NpgsqlCommand($"SELECT {SplitColumns} FROM splits ORDER BY tenant, service, env", connection);
-            await using (command.ConfigureAwait(false))
-            {
-                var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
-                    {
-                        yield return ReadSplit(reader);
-                    }
-                }
-            }
-        }
-    }
-
-    protected override Task<IReadOnlyList<SplitAuditEvent>> QuerySplitAuditCoreAsync(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, int limit, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<SplitAuditEvent>>(async (connection, ct) =>
-        {
-            var command = new NpgsqlCommand(SplitAuditSql(key, afterRevision, upToRevision, ascending, SplitAuditColumns), connection);
-            await using (command.ConfigureAwait(false))
-            {
-                foreach (var (name, value) in SplitAuditParameters(key, afterRevision, upToRevision, limit))
-                {
-                    command.Parameters.Add(new NpgsqlParameter(name, value));
-                }
-
-                var events = new List<SplitAuditEvent>();
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        events.Add(ReadSplitAudit(reader));
-                    }
-                }
-
-                return events;
-            }
-        }, cancellationToken);
-
-    protected override Task<List<ServiceRoute>> ListCoreAsync(RouteFilter filter, RouteKey? after, int limit, CancellationToken cancellationToken) =>
-        RunAsync(async (connection, ct) =>
-        {
-            var command = new NpgsqlCommand(ListSql(filter, after, RouteColumns), connection);
-            await using (command.ConfigureAwait(false))
-            {
-                foreach (var (name, value) in ListParameters(filter, after, limit))
-                {
-                    command.Parameters.Add(new NpgsqlParameter(name, value));
-                }
-
-                var routes = new List<ServiceRoute>(limit);
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        routes.Add(ReadRoute(reader));
-                    }
-                }
-
-                return routes;
-            }
-        }, cancellationToken);
-
-    protected override Task<IReadOnlyList<RouteAuditEvent>> QueryAuditCoreAsync(AuditCriteria criteria, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<RouteAuditEvent>>(async (connection, ct) =>
-        {
-            var command = new NpgsqlCommand($"SELECT {AuditColumns} FROM route_audit{criteria.SqlTail()}", connection);
-            await using (command.ConfigureAwait(false))
-            {
-                foreach (var (name, value) in criteria.Parameters())
-                {
-                    command.Parameters.Add(new NpgsqlParameter(name, value));
-                }
-
-                var events = new List<RouteAuditEvent>(Math.Min(criteria.Limit, 256));
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        events.Add(ReadAudit(reader));
-                    }
-                }
-
-                return events;
             }
         }, cancellationToken);
 
@@ -340,7 +321,7 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                 {
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
-                        messages.Add(new OutboxMessage(reader.GetGuid(1), reader.GetInt64(0), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4)));
+                        messages.Add(Rows.Outbox(reader));
                     }
                 }
 
@@ -388,12 +369,7 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         audit.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
         commands.Add(audit);
 
-        var outbox = new NpgsqlBatchCommand(InsertOutboxSql);
-        outbox.Parameters.Add(Positional(NpgsqlDbType.Bigint, e.Revision));
-        outbox.Parameters.Add(Positional(NpgsqlDbType.Uuid, e.EventId));
-        outbox.Parameters.Add(Positional(NpgsqlDbType.Text, change.Payload));
-        outbox.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
-        commands.Add(outbox);
+        AddOutbox(commands, e.Revision, e.EventId, change.Payload, e.OccurredAt);
     }
 
     private static void AddSplitChange(NpgsqlBatchCommandCollection commands, PendingSplitChange change)
@@ -422,13 +398,16 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         audit.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
         commands.Add(audit);
 
-        var outbox = new NpgsqlBatchCommand(InsertOutboxSql);
-        outbox.Parameters.Add(Positional(NpgsqlDbType.Bigint, e.Revision));
-        outbox.Parameters.Add(Positional(NpgsqlDbType.Uuid, e.EventId));
-        outbox.Parameters.Add(Positional(NpgsqlDbType.Text, change.Payload));
-        outbox.Parameters.Add(Positional(NpgsqlDbType.TimestampTz, e.OccurredAt));
-        commands.Add(outbox);
+        AddOutbox(commands, e.Revision, e.EventId, change.Payload, e.OccurredAt);
     }
+
+    private static void AddOutbox(NpgsqlBatchCommandCollection commands, long revision, Guid eventId, string payload, DateTimeOffset occurredAt) =>
+        commands.Add(Command(
+            InsertOutboxSql,
+            Positional(NpgsqlDbType.Bigint, revision),
+            Positional(NpgsqlDbType.Uuid, eventId),
+            Positional(NpgsqlDbType.Text, payload),
+            Positional(NpgsqlDbType.TimestampTz, occurredAt)));
 
     /// <summary>The split key as three positional parameters ($1..$3 of a batch statement).</summary>
     private static void AddKey(NpgsqlParameterCollection parameters, SplitKey key)
@@ -437,24 +416,6 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         parameters.Add(Positional(NpgsqlDbType.Text, key.Service));
         parameters.Add(Positional(NpgsqlDbType.Text, key.Env));
     }
-
-    private static WeightedSplit ReadSplit(NpgsqlDataReader reader) => new(
-        new SplitKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)),
-        SplitWeights.FromJson(reader.GetString(3)),
-        reader.GetInt64(4),
-        reader.GetFieldValue<DateTimeOffset>(5),
-        reader.GetFieldValue<DateTimeOffset>(6));
-
-    private static SplitAuditEvent ReadSplitAudit(NpgsqlDataReader reader) => new(
-        reader.GetGuid(1),
-        reader.GetInt64(0),
-        new SplitKey(reader.GetString(2), reader.GetString(3), reader.GetString(4)),
-        reader.GetString(5),
-        reader.IsDBNull(6) ? null : SplitWeights.FromJson(reader.GetString(6)),
-        reader.IsDBNull(7) ? null : SplitWeights.FromJson(reader.GetString(7)),
-        reader.GetString(8),
-        reader.IsDBNull(9) ? null : reader.GetString(9),
-        reader.GetFieldValue<DateTimeOffset>(10));
 
     private static NpgsqlParameter Positional(NpgsqlDbType type, object? value) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
 
@@ -467,7 +428,7 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         parameters.Add(Positional(NpgsqlDbType.Text, key.Version));
     }
 
-    /// <summary>The key as the named parameters of <see cref="KeyCondition"/>.</summary>
+    /// <summary>The key as the named parameters of <see cref="RouteKeyCondition"/>.</summary>
     private static void AddKey(NpgsqlCommand command, RouteKey key)
     {
         command.Parameters.Add(new NpgsqlParameter("tenant", NpgsqlDbType.Text) { Value = key.Tenant });
@@ -476,27 +437,6 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         command.Parameters.Add(new NpgsqlParameter("version", NpgsqlDbType.Text) { Value = key.Version });
     }
 
-    private static ServiceRoute ReadRoute(NpgsqlDataReader reader) => new(
-        new RouteKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
-        reader.GetString(4),
-        reader.GetBoolean(5) ? RouteState.Active : RouteState.Inactive,
-        reader.GetInt64(6),
-        reader.GetFieldValue<DateTimeOffset>(7),
-        reader.GetFieldValue<DateTimeOffset>(8));
-
-    private static RouteAuditEvent ReadAudit(NpgsqlDataReader reader) => new(
-        reader.GetGuid(1),
-        reader.GetInt64(0),
-        new RouteKey(reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)),
-        reader.GetString(6),
-        reader.GetString(7),
-        PendingChange.ParseState(reader.GetString(8)),
-        reader.IsDBNull(9) ? null : reader.GetString(9),
-        reader.IsDBNull(10) ? null : PendingChange.ParseState(reader.GetString(10)),
-        reader.GetString(11),
-        reader.IsDBNull(12) ? null : reader.GetString(12),
-        reader.GetFieldValue<DateTimeOffset>(13));
-
     protected override bool IsStatementFailure(Exception exception) =>
         exception.InnerException is PostgresException { SqlState: var state } && !IsServerOrConnectionState(state);
 
@@ -504,10 +444,11 @@ internal sealed class PostgresRouteStore : RouteStoreBase
     private static bool IsServerOrConnectionState(string state) => state.StartsWith("08", StringComparison.Ordinal)
         || state.StartsWith("53", StringComparison.Ordinal) || state.StartsWith("57", StringComparison.Ordinal) || state.StartsWith("58", StringComparison.Ordinal);
 
-    private static bool IsInfrastructure(Exception e) => e is NpgsqlException or TimeoutException or IOException or SocketException;
+    protected override bool IsInfrastructure(Exception exception) => exception is NpgsqlException or TimeoutException or IOException or SocketException;
 
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
+        var newlyApplied = new List<Migration>();
         SchemaVersion = await RunAsync(async (connection, ct) =>
         {
             var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -530,7 +471,6 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                     }
                 }
 
-                var newlyApplied = new List<Migration>();
                 foreach (var migration in PostgresSchema.Migrations.Where(m => !applied.Contains(m.Version)).OrderBy(m => m.Version))
                 {
                     await ExecuteAsync(connection, transaction, migration.Sql, ct).ConfigureAwait(false);
@@ -547,20 +487,11 @@ internal sealed class PostgresRouteStore : RouteStoreBase
                 }
 
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
-                foreach (var migration in newlyApplied)
-                {
-                    ServiceRoutesLog.MigrationApplied(Logger, migration.Version, migration.Name, Provider);
-                }
-
                 return applied.Max();
             }
         }, cancellationToken).ConfigureAwait(false);
 
-        int known = PostgresSchema.Migrations[^1].Version;
-        if (SchemaVersion > known)
-        {
-            ServiceRoutesLog.SchemaNewerThanBuild(Logger, SchemaVersion, known);
-        }
+        ReportMigrations(newlyApplied, PostgresSchema.Migrations);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
@@ -589,24 +520,12 @@ internal sealed class PostgresRouteStore : RouteStoreBase
         }
     }
 
-    private async Task<T> Guard<T>(Func<Task<T>> step)
-    {
-        try
-        {
-            return await step().ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsInfrastructure(e))
-        {
-            throw Unavailable(e);
-        }
-    }
-
-    private StoreUnavailableException Unavailable(Exception e)
+    protected override StoreUnavailableException Unavailable(Exception exception)
     {
         // After a server restart every idle pooled connection is dead; dropping them makes the next call reconnect
         // instead of failing once per stale connection.
         _dataSource.Clear();
-        string state = e is PostgresException postgres ? $" (SQLSTATE {postgres.SqlState})" : "";
-        return new StoreUnavailableException($"the service route store (PostgreSQL) failed{state}: {e.Message}", e, e is NpgsqlException { IsTransient: true } or TimeoutException);
+        string state = exception is PostgresException postgres ? $" (SQLSTATE {postgres.SqlState})" : "";
+        return new StoreUnavailableException($"the service route store (PostgreSQL) failed{state}: {exception.Message}", exception, exception is NpgsqlException { IsTransient: true } or TimeoutException);
     }
 }

@@ -94,5 +94,19 @@ internal static class PostgresSchema
             );
             CREATE INDEX split_audit_split ON split_audit (tenant, service, env, revision);
             """),
+        new(3, "idempotency keys", """
+            CREATE TABLE idempotency_keys (
+                actor text COLLATE "C" NOT NULL,
+                idempotency_key text COLLATE "C" NOT NULL,
+                fingerprint text NOT NULL,
+                kind text NOT NULL CHECK (kind IN ('route', 'split')),
+                status text NOT NULL,
+                outcome json NOT NULL,
+                revision bigint NULL,
+                created_at timestamptz NOT NULL,
+                PRIMARY KEY (actor, idempotency_key)
+            );
+            CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
+            """),
     ];
 }

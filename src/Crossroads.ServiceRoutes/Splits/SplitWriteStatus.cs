@@ -26,4 +26,7 @@ public enum SplitWriteStatus
     /// nothing was written (HTTP 409/422).
     /// </summary>
     VersionsUnavailable,
+
+    /// <summary>The idempotency key was already used by this actor for a different request: nothing was written.</summary>
+    IdempotencyConflict,
 }

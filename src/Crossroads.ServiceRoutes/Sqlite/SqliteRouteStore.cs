@@ -1,6 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Crossroads.ServiceRoutes.Storage;
+using static Crossroads.ServiceRoutes.Storage.StoreSql;
 using Microsoft.Data.Sqlite;
 
 namespace Crossroads.ServiceRoutes.Sqlite;
@@ -14,12 +15,6 @@ namespace Crossroads.ServiceRoutes.Sqlite;
 /// </summary>
 internal sealed class SqliteRouteStore : RouteStoreBase
 {
-    private const string RouteColumns = "tenant, service, env, version, url, active, revision, created_at, updated_at";
-    private const string AuditColumns = "revision, event_id, tenant, service, env, version, action, url, state, previous_url, previous_state, changed_by, correlation_id, occurred_at";
-    private const string KeyCondition = "tenant = @tenant AND service = @service AND env = @env AND version = @version";
-    private const string SplitColumns = "tenant, service, env, weights, revision, created_at, updated_at";
-    private const string SplitAuditColumns = "revision, event_id, tenant, service, env, action, weights, previous_weights, changed_by, correlation_id, occurred_at";
-    private const string SplitKeyCondition = "tenant = @tenant AND service = @service AND env = @env";
 
     // SQLite allows 32766 parameters per statement; stay far below.
     private const int MarkDeliveredChunk = 500;
@@ -70,19 +65,15 @@ internal sealed class SqliteRouteStore : RouteStoreBase
         }
 
         var store = new SqliteRouteStore(Path.Combine(directory, ServiceRouteStoreOptions.SqliteFileName), options);
-        try
-        {
-            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-            store.StartWriter();
-            store.LogOpened();
-            return store;
-        }
-        catch
-        {
-            await store.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return await StartAsync(store, static (store, ct) => store.InitializeAsync(ct), cancellationToken).ConfigureAwait(false);
     }
+
+    protected override StoreRows Rows => SqliteRows.Instance;
+
+    protected override async Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) =>
+        await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    protected override object ToParameterValue(object value) => value is DateTimeOffset time ? Timestamps.ToUnixMicroseconds(time) : value;
 
     protected override ValueTask DisposeCoreAsync()
     {
@@ -97,50 +88,28 @@ internal sealed class SqliteRouteStore : RouteStoreBase
         return ValueTask.CompletedTask;
     }
 
-    public override async IAsyncEnumerable<ServiceRoute> LoadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        // One statement is one read transaction: a WAL snapshot that writers committing meanwhile do not change.
-        var connection = await Guard(() => OpenConnectionAsync(cancellationToken)).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = $"SELECT {RouteColumns} FROM routes ORDER BY tenant, service, env, version";
-                var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
-                    {
-                        yield return ReadRoute(reader);
-                    }
-                }
-            }
-        }
-    }
-
     public override Task<long> CurrentRevisionAsync(CancellationToken cancellationToken = default) =>
         RunAsync(async (connection, ct) =>
         {
             var command = connection.CreateCommand();
             await using (command.ConfigureAwait(false))
             {
-                command.CommandText = "SELECT revision FROM revision_counter WHERE id = 1";
+                command.CommandText = CurrentRevision;
                 return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
             }
         }, cancellationToken);
 
-    protected override Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> routeKeys, IReadOnlyCollection<SplitKey> splitKeys, BatchPlanner plan) =>
+    protected override Task ExecuteBatchAsync(BatchReads reads, BatchPlanner plan) =>
         RunWriteAsync(async (connection, transaction, ct) =>
         {
             var command = connection.CreateCommand();
             await using (command.ConfigureAwait(false))
             {
                 command.Transaction = transaction;
-                command.CommandText = "SELECT revision FROM revision_counter WHERE id = 1";
+                command.CommandText = CurrentRevision;
                 long revision = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-                var routes = new Dictionary<RouteKey, ServiceRoute>(routeKeys.Count);
-                foreach (var key in routeKeys)
+                var routes = new Dictionary<RouteKey, ServiceRoute>(reads.Routes.Count);
+                foreach (var key in reads.Routes)
                 {
                     if (await ReadRouteAsync(connection, transaction, key, ct).ConfigureAwait(false) is { } route)
                     {
@@ -148,8 +117,8 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                     }
                 }
 
-                var splits = new Dictionary<SplitKey, WeightedSplit>(splitKeys.Count);
-                foreach (var key in splitKeys)
+                var splits = new Dictionary<SplitKey, WeightedSplit>(reads.Splits.Count);
+                foreach (var key in reads.Splits)
                 {
                     if (await ReadSplitAsync(connection, transaction, key, ct).ConfigureAwait(false) is { } split)
                     {
@@ -157,7 +126,16 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                     }
                 }
 
-                var decided = plan(revision, routes, splits);
+                var keys = new Dictionary<IdempotencyScope, IdempotencyRecord>(reads.Keys.Count);
+                foreach (var scope in reads.Keys)
+                {
+                    if (await ReadKeyAsync(connection, transaction, scope, ct).ConfigureAwait(false) is { } record)
+                    {
+                        keys[scope] = record;
+                    }
+                }
+
+                var decided = plan(new BatchState(revision, routes, splits, keys));
                 foreach (var change in decided.Changes)
                 {
                     await WriteChangeAsync(connection, transaction, change, ct).ConfigureAwait(false);
@@ -168,126 +146,124 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                     await WriteSplitChangeAsync(connection, transaction, change, ct).ConfigureAwait(false);
                 }
 
-                command.CommandText = "UPDATE revision_counter SET revision = @revision WHERE id = 1";
-                command.Parameters.AddWithValue("revision", decided.Revision);
-                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                return (true, decided.HasChanges);
+                if (decided.PurgeKeysBefore is { } cutoff)
+                {
+                    command.CommandText = "DELETE FROM idempotency_keys WHERE created_at < @cutoff";
+                    command.Parameters.AddWithValue("cutoff", Timestamps.ToUnixMicroseconds(cutoff));
+                    await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    command.Parameters.Clear();
+                }
+
+                foreach (var key in decided.KeyWrites)
+                {
+                    await WriteKeyAsync(connection, transaction, key, ct).ConfigureAwait(false);
+                }
+
+                if (decided.HasChanges)
+                {
+                    command.CommandText = "UPDATE revision_counter SET revision = @revision WHERE id = 1";
+                    command.Parameters.AddWithValue("revision", decided.Revision);
+                    await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+
+                return (true, decided.HasWrites);
             }
         }, CancellationToken.None);
+
+    protected override Task<OutboxWindow> ReadOutboxCoreAsync(long since, int limit, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            // One read transaction: a WAL snapshot, so the three reads agree.
+            var transaction = connection.BeginTransaction(deferred: true);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Transaction = transaction;
+                    command.CommandText = CurrentRevision;
+                    long current = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+                    command.CommandText = "SELECT min(revision) FROM outbox";
+                    long? oldest = await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is long min ? min : null;
+                    command.CommandText = "SELECT event_id, revision, payload, occurred_at FROM outbox WHERE revision > @since ORDER BY revision LIMIT @limit";
+                    command.Parameters.AddWithValue("since", since);
+                    command.Parameters.AddWithValue("limit", limit);
+                    var events = new List<EventFeedEntry>(Math.Min(limit, 256));
+                    var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            events.Add(Rows.FeedEntry(reader));
+                        }
+                    }
+
+                    return new OutboxWindow(current, oldest, events);
+                }
+            }
+        }, cancellationToken);
+
+    protected override Task<int> PurgeOutboxCoreAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
+        RunWriteAsync(async (connection, transaction, ct) =>
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.Transaction = transaction;
+                command.CommandText = PurgeOutbox;
+                command.Parameters.AddWithValue("cutoff", Timestamps.ToUnixMicroseconds(olderThan));
+                int deleted = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                return (deleted, deleted > 0);
+            }
+        }, cancellationToken);
+
+    private static async Task<IdempotencyRecord?> ReadKeyAsync(SqliteConnection connection, SqliteTransaction transaction, IdempotencyScope scope, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT fingerprint, kind, status, outcome, created_at FROM idempotency_keys WHERE actor = @actor AND idempotency_key = @key";
+            command.Parameters.AddWithValue("actor", scope.Actor);
+            command.Parameters.AddWithValue("key", scope.Key);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                return SqliteRows.Instance.Key(reader, scope);
+            }
+        }
+    }
+
+    private static async Task WriteKeyAsync(SqliteConnection connection, SqliteTransaction transaction, IdempotencyRecord key, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.Transaction = transaction;
+            command.CommandText = $"INSERT INTO idempotency_keys ({KeyColumns}) VALUES (@actor, @key, @fingerprint, @kind, @status, @outcome, @revision, @created_at) {ReplaceExpiredKey}";
+            var parameters = command.Parameters;
+            parameters.AddWithValue("actor", key.Scope.Actor);
+            parameters.AddWithValue("key", key.Scope.Key);
+            parameters.AddWithValue("fingerprint", key.Fingerprint);
+            parameters.AddWithValue("kind", key.Kind);
+            parameters.AddWithValue("status", key.Status);
+            parameters.AddWithValue("outcome", key.OutcomeJson);
+            parameters.AddWithValue("revision", (object?)key.Revision ?? DBNull.Value);
+            parameters.AddWithValue("created_at", Timestamps.ToUnixMicroseconds(key.CreatedAt));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     protected override Task<ServiceRoute?> GetCoreAsync(RouteKey key, CancellationToken cancellationToken) =>
         RunAsync((connection, ct) => ReadRouteAsync(connection, null, key, ct), cancellationToken);
 
     protected override Task<WeightedSplit?> GetSplitCoreAsync(SplitKey key, CancellationToken cancellationToken) =>
         RunAsync((connection, ct) => ReadSplitAsync(connection, null, key, ct), cancellationToken);
-
-    public override async IAsyncEnumerable<WeightedSplit> LoadAllSplitsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var connection = await Guard(() => OpenConnectionAsync(cancellationToken)).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = $"SELECT {SplitColumns} FROM splits ORDER BY tenant, service, env";
-                var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
-                    {
-                        yield return ReadSplit(reader);
-                    }
-                }
-            }
-        }
-    }
-
-    protected override Task<IReadOnlyList<SplitAuditEvent>> QuerySplitAuditCoreAsync(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, int limit, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<SplitAuditEvent>>(async (connection, ct) =>
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = SplitAuditSql(key, afterRevision, upToRevision, ascending, SplitAuditColumns);
-                foreach (var (name, value) in SplitAuditParameters(key, afterRevision, upToRevision, limit))
-                {
-                    command.Parameters.AddWithValue(name, value);
-                }
-
-                var events = new List<SplitAuditEvent>();
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        events.Add(new SplitAuditEvent(
-                            Guid.Parse(reader.GetString(1)),
-                            reader.GetInt64(0),
-                            new SplitKey(reader.GetString(2), reader.GetString(3), reader.GetString(4)),
-                            reader.GetString(5),
-                            reader.IsDBNull(6) ? null : SplitWeights.FromJson(reader.GetString(6)),
-                            reader.IsDBNull(7) ? null : SplitWeights.FromJson(reader.GetString(7)),
-                            reader.GetString(8),
-                            reader.IsDBNull(9) ? null : reader.GetString(9),
-                            Timestamps.FromUnixMicroseconds(reader.GetInt64(10))));
-                    }
-                }
-
-                return events;
-            }
-        }, cancellationToken);
-
-    protected override Task<List<ServiceRoute>> ListCoreAsync(RouteFilter filter, RouteKey? after, int limit, CancellationToken cancellationToken) =>
-        RunAsync(async (connection, ct) =>
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = ListSql(filter, after, RouteColumns);
-                foreach (var (name, value) in ListParameters(filter, after, limit))
-                {
-                    command.Parameters.AddWithValue(name, value);
-                }
-
-                var routes = new List<ServiceRoute>(limit);
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        routes.Add(ReadRoute(reader));
-                    }
-                }
-
-                return routes;
-            }
-        }, cancellationToken);
-
-    protected override Task<IReadOnlyList<RouteAuditEvent>> QueryAuditCoreAsync(AuditCriteria criteria, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<RouteAuditEvent>>(async (connection, ct) =>
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = $"SELECT {AuditColumns} FROM route_audit{criteria.SqlTail()}";
-                foreach (var (name, value) in criteria.Parameters())
-                {
-                    command.Parameters.AddWithValue(name, value is DateTimeOffset time ? Timestamps.ToUnixMicroseconds(time) : value);
-                }
-
-                var events = new List<RouteAuditEvent>(Math.Min(criteria.Limit, 256));
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        events.Add(ReadAudit(reader));
-                    }
-                }
-
-                return events;
-            }
-        }, cancellationToken);
 
     protected override Task<IReadOnlyList<OutboxMessage>> ClaimCoreAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
         RunWriteAsync<IReadOnlyList<OutboxMessage>>(async (connection, transaction, ct) =>
@@ -313,12 +289,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
                 {
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
-                        messages.Add(new OutboxMessage(
-                            Guid.Parse(reader.GetString(1)),
-                            reader.GetInt64(0),
-                            reader.GetString(2),
-                            Timestamps.FromUnixMicroseconds(reader.GetInt64(3)),
-                            reader.GetInt32(4)));
+                        messages.Add(Rows.Outbox(reader));
                     }
                 }
 
@@ -360,12 +331,12 @@ internal sealed class SqliteRouteStore : RouteStoreBase
         await using (command.ConfigureAwait(false))
         {
             command.Transaction = transaction;
-            command.CommandText = $"SELECT {RouteColumns} FROM routes WHERE {KeyCondition}";
+            command.CommandText = $"SELECT {RouteColumns} FROM routes WHERE {RouteKeyCondition}";
             AddKey(command, key);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRoute(reader) : null;
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SqliteRows.Instance.Route(reader) : null;
             }
         }
     }
@@ -378,7 +349,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
             command.Transaction = transaction;
             command.CommandText = (change.Creates
                 ? $"INSERT INTO routes ({RouteColumns}) VALUES (@tenant, @service, @env, @version, @url, @active, @revision, @now, @now);"
-                : $"UPDATE routes SET url = @url, active = @active, revision = @revision, updated_at = @now WHERE {KeyCondition};") + $"""
+                : $"UPDATE routes SET url = @url, active = @active, revision = @revision, updated_at = @now WHERE {RouteKeyCondition};") + $"""
 
                 INSERT INTO route_audit ({AuditColumns})
                 VALUES (@revision, @event_id, @tenant, @service, @env, @version, @action, @url, @state, @previous_url, @previous_state, @changed_by, @correlation_id, @now);
@@ -415,7 +386,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadSplit(reader) : null;
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SqliteRows.Instance.Split(reader) : null;
             }
         }
     }
@@ -461,13 +432,6 @@ internal sealed class SqliteRouteStore : RouteStoreBase
         command.Parameters.AddWithValue("env", key.Env);
     }
 
-    private static WeightedSplit ReadSplit(SqliteDataReader reader) => new(
-        new SplitKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)),
-        SplitWeights.FromJson(reader.GetString(3)),
-        reader.GetInt64(4),
-        Timestamps.FromUnixMicroseconds(reader.GetInt64(5)),
-        Timestamps.FromUnixMicroseconds(reader.GetInt64(6)));
-
     private static void AddKey(SqliteCommand command, RouteKey key)
     {
         command.Parameters.AddWithValue("tenant", key.Tenant);
@@ -476,50 +440,17 @@ internal sealed class SqliteRouteStore : RouteStoreBase
         command.Parameters.AddWithValue("version", key.Version);
     }
 
-    private static ServiceRoute ReadRoute(SqliteDataReader reader) => new(
-        new RouteKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
-        reader.GetString(4),
-        reader.GetInt64(5) != 0 ? RouteState.Active : RouteState.Inactive,
-        reader.GetInt64(6),
-        Timestamps.FromUnixMicroseconds(reader.GetInt64(7)),
-        Timestamps.FromUnixMicroseconds(reader.GetInt64(8)));
-
-    private static RouteAuditEvent ReadAudit(SqliteDataReader reader) => new(
-        Guid.Parse(reader.GetString(1)),
-        reader.GetInt64(0),
-        new RouteKey(reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)),
-        reader.GetString(6),
-        reader.GetString(7),
-        PendingChange.ParseState(reader.GetString(8)),
-        reader.IsDBNull(9) ? null : reader.GetString(9),
-        reader.IsDBNull(10) ? null : PendingChange.ParseState(reader.GetString(10)),
-        reader.GetString(11),
-        reader.IsDBNull(12) ? null : reader.GetString(12),
-        Timestamps.FromUnixMicroseconds(reader.GetInt64(13)));
-
     // SQLITE_ERROR (1), SQLITE_ABORT (4), SQLITE_CONSTRAINT (19, also what a trigger's RAISE(ABORT) gives).
     protected override bool IsStatementFailure(Exception exception) =>
         exception.InnerException is SqliteException { SqliteErrorCode: 1 or 4 or 19 };
 
-    private static bool IsInfrastructure(Exception e) => e is SqliteException or IOException;
+    protected override bool IsInfrastructure(Exception exception) => exception is SqliteException or IOException;
 
-    private static StoreUnavailableException Unavailable(Exception e)
+    protected override StoreUnavailableException Unavailable(Exception exception)
     {
         // SQLITE_BUSY (5) and SQLITE_LOCKED (6): another writer held the lock past the busy timeout.
-        bool transient = e is SqliteException { SqliteErrorCode: 5 or 6 };
-        return new StoreUnavailableException($"the service route store (SQLite) failed: {e.Message}", e, transient);
-    }
-
-    private static async Task<T> Guard<T>(Func<Task<T>> step)
-    {
-        try
-        {
-            return await step().ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsInfrastructure(e))
-        {
-            throw Unavailable(e);
-        }
+        bool transient = exception is SqliteException { SqliteErrorCode: 5 or 6 };
+        return new StoreUnavailableException($"the service route store (SQLite) failed: {exception.Message}", exception, transient);
     }
 
     private async Task InitializeAsync(CancellationToken cancellationToken)
@@ -578,16 +509,7 @@ internal sealed class SqliteRouteStore : RouteStoreBase
             }
         }, cancellationToken).ConfigureAwait(false);
 
-        foreach (var migration in newlyApplied)
-        {
-            ServiceRoutesLog.MigrationApplied(Logger, migration.Version, migration.Name, Provider);
-        }
-
-        int known = SqliteSchema.Migrations[^1].Version;
-        if (SchemaVersion > known)
-        {
-            ServiceRoutesLog.SchemaNewerThanBuild(Logger, SchemaVersion, known);
-        }
+        ReportMigrations(newlyApplied, SqliteSchema.Migrations);
     }
 
     private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)

@@ -89,5 +89,19 @@ internal static class SqliteSchema
             );
             CREATE INDEX split_audit_split ON split_audit (tenant, service, env, revision);
             """),
+        new(3, "idempotency keys", """
+            CREATE TABLE idempotency_keys (
+                actor TEXT NOT NULL,
+                idempotency_key TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('route', 'split')),
+                status TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                revision INTEGER NULL,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (actor, idempotency_key)
+            ) WITHOUT ROWID;
+            CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
+            """),
     ];
 }

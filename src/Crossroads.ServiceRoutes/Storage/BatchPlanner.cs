@@ -1,4 +1,4 @@
 namespace Crossroads.ServiceRoutes.Storage;
 
 /// <summary>Decides a write batch from the state read under the write lock (see <see cref="WritePlanner.PlanBatch"/>).</summary>
-internal delegate BatchPlan BatchPlanner(long revision, IReadOnlyDictionary<RouteKey, ServiceRoute> routes, IReadOnlyDictionary<SplitKey, WeightedSplit> splits);
+internal delegate BatchPlan BatchPlanner(BatchState state);

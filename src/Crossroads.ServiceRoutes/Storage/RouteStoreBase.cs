@@ -1,4 +1,7 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Crossroads.ServiceRoutes.Changes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -22,9 +25,18 @@ internal abstract class RouteStoreBase : IServiceRouteStore
     public const int MaxHours = 87_600;
     public static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Every this many write batches (the first included), one also deletes expired idempotency keys: often enough
+    /// that the table stays near a retention's worth of keys, rarely enough that the delete costs nothing noticeable.
+    /// </summary>
+    public const int KeyPurgeInterval = 500;
+
     private readonly Channel<QueuedWrite> _writes = Channel.CreateUnbounded<QueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ChangeSignalHub _signals = new();
     private readonly int _maxWriteBatch;
+    private readonly TimeSpan _keyRetention;
     private Task? _writerLoop;
+    private long _batches;
     private int _disposed;
 
     protected RouteStoreBase(ServiceRouteStoreOptions options)
@@ -34,9 +46,15 @@ internal abstract class RouteStoreBase : IServiceRouteStore
             throw new ArgumentException($"MaxWriteBatch must be between 1 and 1000, got {options.MaxWriteBatch}", nameof(options));
         }
 
+        if (options.IdempotencyRetention <= TimeSpan.Zero || options.IdempotencyRetention > TimeSpan.FromDays(365))
+        {
+            throw new ArgumentException($"IdempotencyRetention must be more than zero and at most 365 days, got {options.IdempotencyRetention}", nameof(options));
+        }
+
         Time = options.TimeProvider;
         Logger = options.Logger ?? NullLogger.Instance;
         _maxWriteBatch = options.MaxWriteBatch;
+        _keyRetention = options.IdempotencyRetention;
     }
 
     public abstract string Provider { get; }
@@ -47,19 +65,28 @@ internal abstract class RouteStoreBase : IServiceRouteStore
 
     protected ILogger Logger { get; }
 
-    public Task<RouteWriteResult> UpsertAsync(RouteKey key, string url, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default)
+    public Task<RouteWriteResult> UpsertAsync(RouteKey key, string url, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default) =>
+        UpsertAsync(key, url, actor, correlationId, Conditional(expectedRevision), cancellationToken);
+
+    public Task<RouteWriteResult> UpsertAsync(RouteKey key, string url, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken = default)
     {
         var errors = new List<ValidationError>(RouteValidation.Validate(key, url));
-        AddWriteErrors(errors, actor, correlationId, expectedRevision);
+        AddWriteErrors(errors, actor, correlationId, options);
         RouteValidation.ThrowIfAny(errors);
-        return EnqueueAsync<RouteWriteResult>(new WriteRequest(WriteKind.Upsert, key, url, actor, correlationId, expectedRevision), cancellationToken);
+        return EnqueueAsync<RouteWriteResult>(Request(WriteKind.Upsert, key, url, actor, correlationId, options), cancellationToken);
     }
 
     public Task<RouteWriteResult> ActivateAsync(RouteKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default) =>
-        SetStateAsync(WriteKind.Activate, key, actor, correlationId, expectedRevision, cancellationToken);
+        SetStateAsync(WriteKind.Activate, key, actor, correlationId, Conditional(expectedRevision), cancellationToken);
+
+    public Task<RouteWriteResult> ActivateAsync(RouteKey key, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken = default) =>
+        SetStateAsync(WriteKind.Activate, key, actor, correlationId, options, cancellationToken);
 
     public Task<RouteWriteResult> DeactivateAsync(RouteKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default) =>
-        SetStateAsync(WriteKind.Deactivate, key, actor, correlationId, expectedRevision, cancellationToken);
+        SetStateAsync(WriteKind.Deactivate, key, actor, correlationId, Conditional(expectedRevision), cancellationToken);
+
+    public Task<RouteWriteResult> DeactivateAsync(RouteKey key, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken = default) =>
+        SetStateAsync(WriteKind.Deactivate, key, actor, correlationId, options, cancellationToken);
 
     public Task<ServiceRoute?> GetAsync(RouteKey key, CancellationToken cancellationToken = default)
     {
@@ -86,7 +113,8 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         return new RoutePage(routes, ListCursor.Encode(routes[^1].Key));
     }
 
-    public abstract IAsyncEnumerable<ServiceRoute> LoadAllAsync(CancellationToken cancellationToken = default);
+    public IAsyncEnumerable<ServiceRoute> LoadAllAsync(CancellationToken cancellationToken = default) =>
+        StreamAsync(StoreSql.LoadAllRoutes, Rows.Route, cancellationToken);
 
     public abstract Task<long> CurrentRevisionAsync(CancellationToken cancellationToken = default);
 
@@ -120,23 +148,28 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         return routes.Select(StoreChange.Of).Concat(splits.Select(StoreChange.Of)).OrderBy(static c => c.Revision).Take(limit).ToList();
     }
 
-    public Task<SplitWriteResult> PutSplitAsync(SplitKey key, IReadOnlyDictionary<string, int> weights, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default)
+    public Task<SplitWriteResult> PutSplitAsync(SplitKey key, IReadOnlyDictionary<string, int> weights, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default) =>
+        PutSplitAsync(key, weights, actor, correlationId, Conditional(expectedRevision), cancellationToken);
+
+    public Task<SplitWriteResult> PutSplitAsync(SplitKey key, IReadOnlyDictionary<string, int> weights, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken = default)
     {
         var errors = new List<ValidationError>(RouteValidation.Validate(key));
         errors.AddRange(RouteValidation.CheckWeights(weights));
-        AddWriteErrors(errors, actor, correlationId, expectedRevision);
+        AddWriteErrors(errors, actor, correlationId, options);
         RouteValidation.ThrowIfAny(errors);
-        var request = new WriteRequest(WriteKind.PutSplit, default, null, actor, correlationId, expectedRevision) { SplitKey = key, Weights = new SplitWeights(weights) };
+        var request = Request(WriteKind.PutSplit, default, null, actor, correlationId, options) with { SplitKey = key, Weights = new SplitWeights(weights) };
         return EnqueueAsync<SplitWriteResult>(request, cancellationToken);
     }
 
-    public Task<SplitWriteResult> DeleteSplitAsync(SplitKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default)
+    public Task<SplitWriteResult> DeleteSplitAsync(SplitKey key, string actor, string? correlationId, long? expectedRevision = null, CancellationToken cancellationToken = default) =>
+        DeleteSplitAsync(key, actor, correlationId, Conditional(expectedRevision), cancellationToken);
+
+    public Task<SplitWriteResult> DeleteSplitAsync(SplitKey key, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken = default)
     {
         var errors = new List<ValidationError>(RouteValidation.Validate(key));
-        AddWriteErrors(errors, actor, correlationId, expectedRevision);
+        AddWriteErrors(errors, actor, correlationId, options);
         RouteValidation.ThrowIfAny(errors);
-        var request = new WriteRequest(WriteKind.DeleteSplit, default, null, actor, correlationId, expectedRevision) { SplitKey = key };
-        return EnqueueAsync<SplitWriteResult>(request, cancellationToken);
+        return EnqueueAsync<SplitWriteResult>(Request(WriteKind.DeleteSplit, default, null, actor, correlationId, options) with { SplitKey = key }, cancellationToken);
     }
 
     public Task<WeightedSplit?> GetSplitAsync(SplitKey key, CancellationToken cancellationToken = default)
@@ -145,7 +178,8 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         return GetSplitCoreAsync(key, cancellationToken);
     }
 
-    public abstract IAsyncEnumerable<WeightedSplit> LoadAllSplitsAsync(CancellationToken cancellationToken = default);
+    public IAsyncEnumerable<WeightedSplit> LoadAllSplitsAsync(CancellationToken cancellationToken = default) =>
+        StreamAsync(StoreSql.LoadAllSplits, Rows.Split, cancellationToken);
 
     public Task<IReadOnlyList<SplitAuditEvent>> SplitAuditAsync(SplitKey key, int limit, CancellationToken cancellationToken = default)
     {
@@ -236,7 +270,52 @@ internal abstract class RouteStoreBase : IServiceRouteStore
             : MarkDeliveredCoreAsync([.. eventIds.Distinct()], Timestamps.Now(Time), cancellationToken);
     }
 
-    /// <summary>Lets queued writes finish, then closes the provider.</summary>
+    public async Task<EventFeedPage> EventsSinceAsync(long since, int limit, CancellationToken cancellationToken = default)
+    {
+        var errors = new List<ValidationError>();
+        if (since < 0)
+        {
+            errors.Add(new ValidationError("since", $"must be 0 or more, got {since}"));
+        }
+
+        RouteValidation.Add(errors, RouteValidation.CheckLimit(limit, RouteValidation.MaxChangesLimit));
+        RouteValidation.ThrowIfAny(errors);
+
+        var window = await ReadOutboxCoreAsync(since, limit, cancellationToken).ConfigureAwait(false);
+        var events = window.Events;
+        long current = Math.Max(window.CurrentRevision, events.Count > 0 ? events[^1].Revision : 0);
+        long oldest = window.OldestRevision ?? current + 1;
+
+        // The outbox is purged only as a prefix (PurgeDeliveredEventsAsync), so what it holds is gap-free: the history
+        // after `since` is complete exactly when it starts at since + 1, or when nothing was committed after `since`.
+        // Checked on the rows read (not on `oldest` alone), so a purge between the two reads cannot hide a gap.
+        bool complete = events.Count > 0 ? events[0].Revision == since + 1 : since == current;
+        if (!complete)
+        {
+            throw new EventHistoryGoneException(since, oldest, current);
+        }
+
+        return new EventFeedPage(events, oldest, current);
+    }
+
+    public Task<int> PurgeDeliveredEventsAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) =>
+        PurgeOutboxCoreAsync(olderThan.ToUniversalTime(), cancellationToken);
+
+    public IServiceRouteChangeListener CreateChangeListener()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var remote = RemoteSignals;
+        var listener = new ChangeListener(_signals, connected: remote is null);
+        _signals.Add(listener);
+        if (remote is not null)
+        {
+            listener.Start(remote);
+        }
+
+        return listener;
+    }
+
+    /// <summary>Lets queued writes finish, then closes the listeners and the provider.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -250,18 +329,60 @@ internal abstract class RouteStoreBase : IServiceRouteStore
             await _writerLoop.ConfigureAwait(false);
         }
 
+        await _signals.DisposeAllAsync().ConfigureAwait(false);
         await DisposeCoreAsync().ConfigureAwait(false);
     }
 
-    protected abstract ValueTask DisposeCoreAsync();
+    /// <summary>
+    /// The loop feeding a listener with the commits of other store instances (PostgreSQL's LISTEN), run until its
+    /// token fires; null when local signals are all there is (SQLite: one node).
+    /// </summary>
+    protected virtual Func<ChangeListener, CancellationToken, Task>? RemoteSignals => null;
+
+    /// <summary>The counter, the outbox's lowest revision and up to <paramref name="limit"/> outbox rows above <paramref name="since"/>, in that order.</summary>
+    protected abstract Task<OutboxWindow> ReadOutboxCoreAsync(long since, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Runs one write batch as one transaction: take the store-wide write lock; read the revision counter, the routes
-    /// of <paramref name="routeKeys"/> and the splits of <paramref name="splitKeys"/>; call <paramref name="plan"/> with
-    /// them; write its changes and set the counter to its revision; commit (or roll back when it has no changes).
-    /// Throws <see cref="StoreUnavailableException"/> on failure.
+    /// Deletes the outbox prefix of delivered messages that occurred before <paramref name="olderThan"/>: every row
+    /// below the lowest one that is undelivered or newer, so the outbox never gets a hole.
     /// </summary>
-    protected abstract Task ExecuteBatchAsync(IReadOnlyCollection<RouteKey> routeKeys, IReadOnlyCollection<SplitKey> splitKeys, BatchPlanner plan);
+    protected abstract Task<int> PurgeOutboxCoreAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
+
+
+    protected abstract ValueTask DisposeCoreAsync();
+
+    /// <summary>How this provider's rows read.</summary>
+    protected abstract StoreRows Rows { get; }
+
+    /// <summary>Opens a connection for reading (outside the write loop).</summary>
+    protected abstract Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether <paramref name="exception"/> is the provider's (connection, server, I/O) rather than a bug.</summary>
+    protected abstract bool IsInfrastructure(Exception exception);
+
+    /// <summary>The <see cref="StoreUnavailableException"/> for a provider failure.</summary>
+    protected abstract StoreUnavailableException Unavailable(Exception exception);
+
+    /// <summary>Runs one step, turning provider failures into <see cref="StoreUnavailableException"/>.</summary>
+    protected async Task<T> Guard<T>(Func<Task<T>> step)
+    {
+        try
+        {
+            return await step().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsInfrastructure(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    /// <summary>
+    /// Runs one write batch as one transaction: take the store-wide write lock; read the revision counter and the rows
+    /// of <paramref name="reads"/>; call <paramref name="plan"/> with them; write its changes, its idempotency keys and
+    /// its key purge, set the counter to its revision (PostgreSQL: and notify it) when it has changes; commit (or roll
+    /// back when it writes nothing). Throws <see cref="StoreUnavailableException"/> on failure.
+    /// </summary>
+    protected abstract Task ExecuteBatchAsync(BatchReads reads, BatchPlanner plan);
 
     /// <summary>
     /// Whether a failed batch failed on a statement the database refused (worth retrying its writes one by one) rather
@@ -272,10 +393,11 @@ internal abstract class RouteStoreBase : IServiceRouteStore
     protected abstract Task<WeightedSplit?> GetSplitCoreAsync(SplitKey key, CancellationToken cancellationToken);
 
     /// <summary>Split audit events: of one split or all, within a revision range or all, in either order.</summary>
-    protected abstract Task<IReadOnlyList<SplitAuditEvent>> QuerySplitAuditCoreAsync(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, int limit, CancellationToken cancellationToken);
+    private async Task<IReadOnlyList<SplitAuditEvent>> QuerySplitAuditCoreAsync(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync(SplitAuditSql(key, afterRevision, upToRevision, ascending, StoreSql.SplitAuditColumns), SplitAuditParameters(key, afterRevision, upToRevision, limit), Rows.SplitAudit, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The split audit query's SQL for both providers.</summary>
-    protected static string SplitAuditSql(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, string columns)
+    private static string SplitAuditSql(SplitKey? key, long? afterRevision, long? upToRevision, bool ascending, string columns)
     {
         var conditions = new List<string>();
         if (key is not null)
@@ -297,7 +419,7 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         return $"SELECT {columns} FROM split_audit{where} ORDER BY revision {(ascending ? "ASC" : "DESC")} LIMIT @limit";
     }
 
-    protected static IEnumerable<(string Name, object Value)> SplitAuditParameters(SplitKey? key, long? afterRevision, long? upToRevision, int limit)
+    private static IEnumerable<(string Name, object Value)> SplitAuditParameters(SplitKey? key, long? afterRevision, long? upToRevision, int limit)
     {
         if (key is { } k)
         {
@@ -319,22 +441,104 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         yield return ("limit", limit);
     }
 
-    /// <summary>Starts the write loop; providers call it once open and migrated.</summary>
-    protected void StartWriter() => _writerLoop = Task.Run(RunWriterAsync);
+    /// <summary>
+    /// Opens a new store: runs <paramref name="initialize"/> (migrations), then starts the write loop; disposes the
+    /// store when that fails.
+    /// </summary>
+    protected static async Task<TStore> StartAsync<TStore>(TStore store, Func<TStore, CancellationToken, Task> initialize, CancellationToken cancellationToken)
+        where TStore : RouteStoreBase
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        try
+        {
+            await initialize(store, cancellationToken).ConfigureAwait(false);
+            store._writerLoop = Task.Run(store.RunWriterAsync);
+            ServiceRoutesLog.StoreOpened(store.Logger, store.Provider, store.SchemaVersion);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Logs the migrations just applied, and warns when the database is newer than this build's <paramref name="known"/> ones.</summary>
+    protected void ReportMigrations(IEnumerable<Migration> newlyApplied, IReadOnlyList<Migration> known)
+    {
+        foreach (var migration in newlyApplied)
+        {
+            ServiceRoutesLog.MigrationApplied(Logger, migration.Version, migration.Name, Provider);
+        }
+
+        int latest = known[^1].Version;
+        if (SchemaVersion > latest)
+        {
+            ServiceRoutesLog.SchemaNewerThanBuild(Logger, SchemaVersion, latest);
+        }
+    }
 
     protected abstract Task<ServiceRoute?> GetCoreAsync(RouteKey key, CancellationToken cancellationToken);
 
     /// <summary>Up to <paramref name="limit"/> routes after <paramref name="after"/> (exclusive) in key order.</summary>
-    protected abstract Task<List<ServiceRoute>> ListCoreAsync(RouteFilter filter, RouteKey? after, int limit, CancellationToken cancellationToken);
+    private Task<List<ServiceRoute>> ListCoreAsync(RouteFilter filter, RouteKey? after, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(ListSql(filter, after, StoreSql.RouteColumns), ListParameters(filter, after, limit), Rows.Route, cancellationToken);
 
-    protected abstract Task<IReadOnlyList<RouteAuditEvent>> QueryAuditCoreAsync(AuditCriteria criteria, CancellationToken cancellationToken);
+    private async Task<IReadOnlyList<RouteAuditEvent>> QueryAuditCoreAsync(AuditCriteria criteria, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {StoreSql.AuditColumns} FROM route_audit{criteria.SqlTail()}", criteria.Parameters(), Rows.Audit, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// A parameter value as the provider stores it (SQLite keeps times as microseconds); the shared queries pass
+    /// strings, numbers and UTC <see cref="DateTimeOffset"/>s.
+    /// </summary>
+    protected virtual object ToParameterValue(object value) => value;
+
+    /// <summary>Runs one query with named parameters and reads every row.</summary>
+    private async Task<List<T>> QueryAsync<T>(string sql, IEnumerable<(string Name, object Value)> parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
+                {
+                    command.CommandText = sql;
+                    foreach (var (name, value) in parameters)
+                    {
+                        var parameter = command.CreateParameter();
+                        parameter.ParameterName = name;
+                        parameter.Value = ToParameterValue(value);
+                        command.Parameters.Add(parameter);
+                    }
+
+                    var rows = new List<T>();
+                    var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            rows.Add(read(reader));
+                        }
+                    }
+
+                    return rows;
+                }
+            }
+        }
+        catch (Exception e) when (IsInfrastructure(e))
+        {
+            throw Unavailable(e);
+        }
+    }
 
     protected abstract Task<IReadOnlyList<OutboxMessage>> ClaimCoreAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
     protected abstract Task<int> MarkDeliveredCoreAsync(Guid[] eventIds, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>The list query's SQL for both providers (<c>@name</c> parameters; row-value comparison for the keyset).</summary>
-    protected static string ListSql(RouteFilter filter, RouteKey? after, string columns)
+    private static string ListSql(RouteFilter filter, RouteKey? after, string columns)
     {
         var conditions = new List<string>();
         if (filter.Tenant is not null)
@@ -361,7 +565,7 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         return $"SELECT {columns} FROM routes{where} ORDER BY tenant, service, env, version LIMIT @limit";
     }
 
-    protected static IEnumerable<(string Name, object Value)> ListParameters(RouteFilter filter, RouteKey? after, int limit)
+    private static IEnumerable<(string Name, object Value)> ListParameters(RouteFilter filter, RouteKey? after, int limit)
     {
         if (filter.Tenant is not null)
         {
@@ -389,7 +593,32 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         yield return ("limit", limit);
     }
 
-    protected void LogOpened() => ServiceRoutesLog.StoreOpened(Logger, Provider, SchemaVersion);
+
+    /// <summary>
+    /// Streams the rows of one statement: one statement reads one snapshot (PostgreSQL's statement snapshot, SQLite's
+    /// WAL read transaction), and rows are handed over as they arrive, so memory stays flat however many there are.
+    /// A try with a catch cannot hold a yield, hence the guarded steps.
+    /// </summary>
+    private async IAsyncEnumerable<T> StreamAsync<T>(string sql, Func<DbDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var connection = await Guard(() => OpenReadConnectionAsync(cancellationToken)).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = sql;
+                var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+                    {
+                        yield return read(reader);
+                    }
+                }
+            }
+        }
+    }
 
     private async Task<T> EnqueueAsync<T>(WriteRequest request, CancellationToken cancellationToken)
     {
@@ -431,13 +660,21 @@ internal abstract class RouteStoreBase : IServiceRouteStore
     private async Task RunBatchAsync(List<QueuedWrite> batch)
     {
         BatchPlan? plan = null;
+        bool purgeKeys = _batches++ % KeyPurgeInterval == 0;
         try
         {
             var requests = batch.ConvertAll(static w => w.Request);
-            await ExecuteBatchAsync(
-                WritePlanner.RouteKeysOf(requests),
-                WritePlanner.SplitKeysOf(requests),
-                (revision, routes, splits) => plan = WritePlanner.PlanBatch(requests, revision, routes, splits, Timestamps.Now(Time))).ConfigureAwait(false);
+            var reads = new BatchReads(WritePlanner.RouteKeysOf(requests), WritePlanner.SplitKeysOf(requests), WritePlanner.IdempotencyScopesOf(requests));
+            await ExecuteBatchAsync(reads, state =>
+            {
+                var now = Timestamps.Now(Time);
+                var keysValidFrom = now - _keyRetention;
+                plan = WritePlanner.PlanBatch(requests, state.Revision, state.Routes, state.Splits, now, state.Keys, keysValidFrom) with
+                {
+                    PurgeKeysBefore = purgeKeys ? keysValidFrom : null,
+                };
+                return plan;
+            }).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The loop must survive any failure: it belongs to the callers waiting on this batch.
         catch (Exception e)
@@ -465,28 +702,43 @@ internal abstract class RouteStoreBase : IServiceRouteStore
         }
 
         ServiceRoutesLog.BatchCommitted(Logger, batch.Count, plan!.Changes.Count + plan.SplitChanges.Count, plan.Revision);
+        if (plan.HasChanges)
+        {
+            // Before the callers hear back, so a caller that writes and then waits for a signal always gets one.
+            _signals.Publish(plan.Revision);
+        }
+
         for (int i = 0; i < batch.Count; i++)
         {
             batch[i].Completion.TrySetResult(plan.Results[i]);
         }
     }
 
-    private Task<RouteWriteResult> SetStateAsync(WriteKind kind, RouteKey key, string actor, string? correlationId, long? expectedRevision, CancellationToken cancellationToken)
+    private Task<RouteWriteResult> SetStateAsync(WriteKind kind, RouteKey key, string actor, string? correlationId, WriteOptions options, CancellationToken cancellationToken)
     {
         var errors = new List<ValidationError>(RouteValidation.Validate(key));
-        AddWriteErrors(errors, actor, correlationId, expectedRevision);
+        AddWriteErrors(errors, actor, correlationId, options);
         RouteValidation.ThrowIfAny(errors);
-        return EnqueueAsync<RouteWriteResult>(new WriteRequest(kind, key, null, actor, correlationId, expectedRevision), cancellationToken);
+        return EnqueueAsync<RouteWriteResult>(Request(kind, key, null, actor, correlationId, options), cancellationToken);
     }
 
-    private static void AddWriteErrors(List<ValidationError> errors, string actor, string? correlationId, long? expectedRevision)
+    private static WriteOptions Conditional(long? expectedRevision) =>
+        expectedRevision is null ? WriteOptions.None : new WriteOptions { ExpectedRevision = expectedRevision };
+
+    private static WriteRequest Request(WriteKind kind, RouteKey key, string? url, string actor, string? correlationId, WriteOptions options) =>
+        new(kind, key, url, actor, correlationId, options.ExpectedRevision) { Idempotency = options.Idempotency };
+
+    private static void AddWriteErrors(List<ValidationError> errors, string actor, string? correlationId, WriteOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         RouteValidation.Add(errors, RouteValidation.CheckActor(actor));
         RouteValidation.Add(errors, RouteValidation.CheckCorrelationId(correlationId));
-        if (expectedRevision is < 0)
+        if (options.ExpectedRevision is < 0)
         {
-            errors.Add(new ValidationError("expected_revision", $"must be 0 or more, got {expectedRevision}"));
+            errors.Add(new ValidationError("expected_revision", $"must be 0 or more, got {options.ExpectedRevision}"));
         }
+
+        errors.AddRange(RouteValidation.Validate(options.Idempotency));
     }
 
     private static void AddActionError(List<ValidationError> errors, string? action)

@@ -45,6 +45,10 @@ internal static class WritePlanner
         return keys;
     }
 
+    /// <summary>The idempotency keys a batch must read: those its writes carry.</summary>
+    public static HashSet<IdempotencyScope> IdempotencyScopesOf(IEnumerable<WriteRequest> requests) =>
+        [.. requests.Where(static r => r.Idempotency is not null).Select(static r => new IdempotencyScope(r.Actor, r.Idempotency!.Key))];
+
     /// <summary>
     /// Decides a batch of writes in order, as if each ran alone after the one before: a write sees the effect of an
     /// earlier write in the batch. Changes take consecutive revisions after <paramref name="revision"/>.
@@ -54,61 +58,110 @@ internal static class WritePlanner
     /// <param name="routes">The current rows of <see cref="RouteKeysOf"/> (missing ones absent), read under that lock.</param>
     /// <param name="splits">The current rows of <see cref="SplitKeysOf"/>, read under that lock.</param>
     /// <param name="now">The batch's commit time.</param>
+    /// <param name="keys">The stored idempotency keys of <see cref="IdempotencyScopesOf"/>, read under that lock.</param>
+    /// <param name="keysValidFrom">Keys created before this have expired: they count as unused.</param>
     public static BatchPlan PlanBatch(
         IReadOnlyList<WriteRequest> requests,
         long revision,
         IReadOnlyDictionary<RouteKey, ServiceRoute> routes,
         IReadOnlyDictionary<SplitKey, WeightedSplit> splits,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        IReadOnlyDictionary<IdempotencyScope, IdempotencyRecord>? keys = null,
+        DateTimeOffset keysValidFrom = default)
     {
         var routeState = new Dictionary<RouteKey, ServiceRoute>(routes);
         var splitState = new Dictionary<SplitKey, WeightedSplit>(splits);
+        var keyState = keys is null ? [] : new Dictionary<IdempotencyScope, IdempotencyRecord>(keys);
         var results = new object[requests.Count];
         var changes = new List<PendingChange>();
         var splitChanges = new List<PendingSplitChange>();
+        var keyWrites = new List<IdempotencyRecord>();
+        long firstRevision = revision;
         for (int i = 0; i < requests.Count; i++)
         {
             var request = requests[i];
-            if (request.IsSplit)
+            IdempotencyScope scope = default;
+            if (request.Idempotency is { } idempotency)
             {
-                var current = splitState.GetValueOrDefault(request.SplitKey);
-                if (DecideSplit(request, current, routeState) is { } outcome)
+                // A key already used answers from its record, whatever the state now: the same request gets the first
+                // outcome, another request a conflict. Keys recorded earlier in this batch count, so concurrent retries
+                // behave as if sequential.
+                scope = new IdempotencyScope(request.Actor, idempotency.Key);
+                if (keyState.TryGetValue(scope, out var used) && used.CreatedAt >= keysValidFrom)
                 {
-                    results[i] = outcome;
+                    results[i] = Replay(request, idempotency, used);
                     continue;
                 }
-
-                var change = new PendingSplitChange(request, current, now, ++revision);
-                splitChanges.Add(change);
-                if (change.Split is { } split)
-                {
-                    splitState[request.SplitKey] = split;
-                }
-                else
-                {
-                    splitState.Remove(request.SplitKey);
-                }
-
-                results[i] = change.Result;
             }
-            else
-            {
-                var current = routeState.GetValueOrDefault(request.Key);
-                var decision = Decide(request, current, splitState.GetValueOrDefault);
-                if (decision.NoWrite is { } outcome)
-                {
-                    results[i] = outcome;
-                    continue;
-                }
 
-                var change = new PendingChange(request, current, decision, now, ++revision);
-                changes.Add(change);
-                routeState[request.Key] = change.Route;
-                results[i] = change.Result;
+            results[i] = request.IsSplit
+                ? PlanSplit(request, revision, now, routeState, splitState, splitChanges)
+                : PlanRoute(request, revision, now, routeState, splitState, changes);
+            revision = firstRevision + changes.Count + splitChanges.Count;
+
+            if (request.Idempotency is { } key)
+            {
+                var record = new IdempotencyRecord(scope, key.Fingerprint, results[i], now);
+                keyState[scope] = record;
+                keyWrites.Add(record);
             }
         }
 
-        return new BatchPlan(results, changes, splitChanges, revision);
+        return new BatchPlan(results, changes, splitChanges, revision) { KeyWrites = keyWrites };
+    }
+
+    /// <summary>Decides a split write; a change takes <paramref name="revision"/> + 1 and updates <paramref name="splitState"/>.</summary>
+    private static SplitWriteResult PlanSplit(
+        WriteRequest request, long revision, DateTimeOffset now, Dictionary<RouteKey, ServiceRoute> routeState, Dictionary<SplitKey, WeightedSplit> splitState, List<PendingSplitChange> splitChanges)
+    {
+        var current = splitState.GetValueOrDefault(request.SplitKey);
+        if (DecideSplit(request, current, routeState) is { } outcome)
+        {
+            return outcome;
+        }
+
+        var change = new PendingSplitChange(request, current, now, revision + 1);
+        splitChanges.Add(change);
+        if (change.Split is { } split)
+        {
+            splitState[request.SplitKey] = split;
+        }
+        else
+        {
+            splitState.Remove(request.SplitKey);
+        }
+
+        return change.Result;
+    }
+
+    /// <summary>Decides a route write; a change takes <paramref name="revision"/> + 1 and updates <paramref name="routeState"/>.</summary>
+    private static RouteWriteResult PlanRoute(
+        WriteRequest request, long revision, DateTimeOffset now, Dictionary<RouteKey, ServiceRoute> routeState, Dictionary<SplitKey, WeightedSplit> splitState, List<PendingChange> changes)
+    {
+        var current = routeState.GetValueOrDefault(request.Key);
+        var decision = Decide(request, current, splitState.GetValueOrDefault);
+        if (decision.NoWrite is { } outcome)
+        {
+            return outcome;
+        }
+
+        var change = new PendingChange(request, current, decision, now, revision + 1);
+        changes.Add(change);
+        routeState[request.Key] = change.Route;
+        return change.Result;
+    }
+
+    /// <summary>The answer to a write whose idempotency key is in use: the stored outcome flagged as a replay, or a conflict.</summary>
+    private static object Replay(WriteRequest request, IdempotencyKey key, IdempotencyRecord used)
+    {
+        bool sameRequest = string.Equals(used.Fingerprint, key.Fingerprint, StringComparison.Ordinal);
+        return (request.IsSplit, used.Result) switch
+        {
+            (false, RouteWriteResult first) when sameRequest => first with { Replayed = true },
+            (true, SplitWriteResult first) when sameRequest => first with { Replayed = true },
+            (false, _) => new RouteWriteResult(RouteWriteStatus.IdempotencyConflict, null, null),
+            (true, _) => new SplitWriteResult(SplitWriteStatus.IdempotencyConflict, null, null, []),
+        };
     }
 
     /// <summary>Decides a route write given the route's current row and a way to find its service's split.</summary>

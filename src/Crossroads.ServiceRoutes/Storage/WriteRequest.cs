@@ -7,5 +7,7 @@ internal sealed record WriteRequest(WriteKind Kind, RouteKey Key, string? Url, s
 
     public SplitWeights? Weights { get; init; }
 
+    public IdempotencyKey? Idempotency { get; init; }
+
     public bool IsSplit => Kind is WriteKind.PutSplit or WriteKind.DeleteSplit;
 }
