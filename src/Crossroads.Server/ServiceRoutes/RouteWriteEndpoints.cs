@@ -80,11 +80,12 @@ internal static class RouteWriteEndpoints
                 return TrafficManagerProblems.PreconditionFailed($"route {key}", null);
             }
 
+            var options = write.Options(context.Request, body.Bytes);
             return await ExecuteAsync(
                 context,
                 runtime,
                 key,
-                (store, token) => store.UpsertAsync(key, url, write.Actor, write.CorrelationId, write.ExpectedRevision, token),
+                (store, token) => store.UpsertAsync(key, url, write.Actor, write.CorrelationId, options, token),
                 StatusCodes.Status201Created,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -128,13 +129,14 @@ internal static class RouteWriteEndpoints
                 return TrafficManagerProblems.Validation(errors);
             }
 
+            var options = write.Options(context.Request, body.Bytes);
             return await ExecuteAsync(
                 context,
                 runtime,
                 key,
                 change == StateChange.Activate
-                    ? (store, token) => store.ActivateAsync(key, write.Actor, write.CorrelationId, write.ExpectedRevision, token)
-                    : (store, token) => store.DeactivateAsync(key, write.Actor, write.CorrelationId, write.ExpectedRevision, token),
+                    ? (store, token) => store.ActivateAsync(key, write.Actor, write.CorrelationId, options, token)
+                    : (store, token) => store.DeactivateAsync(key, write.Actor, write.CorrelationId, options, token),
                 StatusCodes.Status200OK,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -164,14 +166,21 @@ internal static class RouteWriteEndpoints
             return TrafficManagerProblems.Unavailable(context, runtime.RetryAfterSeconds, e.Message);
         }
 
-        if (result.Changed && result.Route is { } changed)
+        if (result.Changed && result.Route is { } changed && !result.Replayed)
         {
             runtime.Cache.Apply(changed);
             runtime.Committed();
         }
 
+        if (result.Replayed)
+        {
+            context.Response.Headers[WriteContext.ReplayedHeader] = "true";
+        }
+
         switch (result.Status)
         {
+            case RouteWriteStatus.IdempotencyConflict:
+                return TrafficManagerProblems.IdempotencyConflict(context.Request.Headers[WriteContext.IdempotencyHeader]);
             case RouteWriteStatus.NotFound:
                 return TrafficManagerProblems.WriteTargetNotFound(key);
             case RouteWriteStatus.RevisionMismatch:

@@ -24,6 +24,7 @@ public static class ServiceRoutesApi
         endpoints.MapRouteWrites(runtime);
         endpoints.MapAudit(runtime);
         endpoints.MapSplits(runtime);
+        endpoints.MapEventFeed(runtime);
         return endpoints;
     }
 

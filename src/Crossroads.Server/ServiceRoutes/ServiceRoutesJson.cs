@@ -72,7 +72,7 @@ public sealed record SplitResponse(
 public sealed record SplitDeletedResponse(string Tenant, string Service, string Env, bool Deleted, long Revision);
 
 /// <summary><c>GET /api/v1/events</c>: the events after <c>since</c> (the same JSON the broker and webhooks get).</summary>
-public sealed record EventFeedResponse(long Since, long Revision, int Count, IReadOnlyList<JsonElement> Events);
+public sealed record EventFeedResponse(long Since, long NextSince, long Revision, long OldestRetainedRevision, int Count, IReadOnlyList<JsonElement> Events);
 
 /// <summary>Source-generated serialization for the module's answers: snake_case members, UTC timestamps with Z.</summary>
 [JsonSourceGenerationOptions(

@@ -67,7 +67,11 @@ internal sealed partial class ServiceRoutesLoader(
         try
         {
             // The relay delivers what was committed before this start too (the outbox keeps it until delivered).
-            await Task.WhenAll(synchronizer.RunAsync(stoppingToken), relay?.RunAsync(stoppingToken) ?? Task.CompletedTask).ConfigureAwait(false);
+            await using var listener = runtime.Store!.CreateChangeListener();
+            await Task.WhenAll(
+                synchronizer.RunAsync(stoppingToken),
+                synchronizer.ListenAsync(listener, stoppingToken),
+                relay?.RunAsync(stoppingToken) ?? Task.CompletedTask).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

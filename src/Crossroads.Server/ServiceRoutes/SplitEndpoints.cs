@@ -110,11 +110,12 @@ internal static class SplitEndpoints
                 return TrafficManagerProblems.PreconditionFailed($"split {key}", null);
             }
 
+            var options = write.Options(context.Request, body.Bytes);
             return await ExecuteAsync(
                 context,
                 runtime,
                 key,
-                (store, token) => store.PutSplitAsync(key, weights, write.Actor, write.CorrelationId, write.ExpectedRevision, token)).ConfigureAwait(false);
+                (store, token) => store.PutSplitAsync(key, weights, write.Actor, write.CorrelationId, options, token)).ConfigureAwait(false);
         }
     }
 
@@ -137,11 +138,17 @@ internal static class SplitEndpoints
             return error;
         }
 
+        if (write.MustExist && runtime.Cache.FindSplit(key) is null)
+        {
+            return TrafficManagerProblems.PreconditionFailed($"split {key}", null);
+        }
+
+        var options = write.Options(context.Request, []);
         return await ExecuteAsync(
             context,
             runtime,
             key,
-            (store, token) => store.DeleteSplitAsync(key, write.Actor, write.CorrelationId, write.ExpectedRevision, token)).ConfigureAwait(false);
+            (store, token) => store.DeleteSplitAsync(key, write.Actor, write.CorrelationId, options, token)).ConfigureAwait(false);
     }
 
     private static async Task<IResult> ExecuteAsync(
@@ -164,7 +171,11 @@ internal static class SplitEndpoints
             return TrafficManagerProblems.Unavailable(context, runtime.RetryAfterSeconds, e.Message);
         }
 
-        if (result.Event is { } change)
+        if (result.Replayed)
+        {
+            context.Response.Headers[WriteContext.ReplayedHeader] = "true";
+        }
+        else if (result.Event is { } change)
         {
             if (result.Split is { } split)
             {
@@ -180,6 +191,8 @@ internal static class SplitEndpoints
 
         switch (result.Status)
         {
+            case SplitWriteStatus.IdempotencyConflict:
+                return TrafficManagerProblems.IdempotencyConflict(context.Request.Headers[WriteContext.IdempotencyHeader]);
             case SplitWriteStatus.NotFound:
                 return SplitNotFound(key);
             case SplitWriteStatus.RevisionMismatch:

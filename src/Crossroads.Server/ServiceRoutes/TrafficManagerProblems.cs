@@ -69,6 +69,12 @@ internal static class TrafficManagerProblems
         return Create(StatusCodes.Status503ServiceUnavailable, "Service unavailable", reason, ("retry_after", retryAfterSeconds));
     }
 
+    public static ProblemHttpResult IdempotencyConflict(string? key) =>
+        Create(
+            StatusCodes.Status422UnprocessableEntity,
+            "Idempotency key reused",
+            $"Idempotency-Key '{key}' was first used for a different request (method, path or body); use a new key for a new request");
+
     public static ProblemHttpResult Loading() =>
         Create(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "service routes are loading; retry shortly");
 }

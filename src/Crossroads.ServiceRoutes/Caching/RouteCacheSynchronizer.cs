@@ -163,6 +163,29 @@ public sealed class RouteCacheSynchronizer
         return true;
     }
 
+    /// <summary>
+    /// Turns the store's change signals (PostgreSQL notifications, local commits, catch-up after a reconnect) into
+    /// immediate catch-ups, until cancelled (then returns). Run beside <see cref="RunAsync"/>.
+    /// </summary>
+    public async Task ListenAsync(IServiceRouteChangeListener listener, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        try
+        {
+            await foreach (var signal in listener.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (signal.CatchUp || signal.Revision > Revision)
+                {
+                    Signal();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // shutdown
+        }
+    }
+
     /// <summary>Runs until cancelled (then returns): catches up when signalled, and checks the store's revision every <see cref="PollInterval"/>.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {

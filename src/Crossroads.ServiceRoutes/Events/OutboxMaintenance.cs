@@ -6,8 +6,9 @@ using Npgsql;
 namespace Crossroads.ServiceRoutes.Events;
 
 /// <summary>
-/// The two outbox chores of the relay leader that <see cref="IServiceRouteStore"/> has no method for: releasing the
-/// claims a dead relay left behind, and deleting delivered rows past their retention. Plain statements on the
+/// The outbox chore of the relay leader that <see cref="IServiceRouteStore"/> has no method for: releasing the
+/// claims a dead relay left behind (retention is the store's <see cref="IServiceRouteStore.PurgeDeliveredEventsAsync"/>,
+/// which never leaves a hole in the change feed). Plain statements on the
 /// store's own database (schema in <c>Postgres/PostgresSchema.cs</c>, <c>Sqlite/SqliteSchema.cs</c>); each is one
 /// short transaction, so it never holds up the store's writers for long.
 /// </summary>
@@ -52,10 +53,6 @@ public sealed class OutboxMaintenance
     /// </summary>
     public Task<int> ReleaseClaimsAsync(CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE outbox SET claimed_until = NULL WHERE delivered_at IS NULL AND claimed_until IS NOT NULL", null, cancellationToken);
-
-    /// <summary>Deletes the messages delivered before <paramref name="cutoff"/>; returns how many.</summary>
-    public Task<int> PurgeDeliveredAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
-        ExecuteAsync("DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < @cutoff", cutoff, cancellationToken);
 
     private async Task<int> ExecuteAsync(string sql, DateTimeOffset? cutoff, CancellationToken cancellationToken)
     {

@@ -269,7 +269,7 @@ public sealed class OutboxRelay : IAsyncDisposable
     private async Task PurgeIfDueAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        if (_maintenance is null || _options.RetainDelivered <= TimeSpan.Zero || now < _nextPurge)
+        if (_options.RetainDelivered <= TimeSpan.Zero || now < _nextPurge)
         {
             return;
         }
@@ -278,7 +278,7 @@ public sealed class OutboxRelay : IAsyncDisposable
         var cutoff = now - _options.RetainDelivered;
         try
         {
-            int purged = await _maintenance.PurgeDeliveredAsync(cutoff, cancellationToken).ConfigureAwait(false);
+            int purged = await _store.PurgeDeliveredEventsAsync(cutoff, cancellationToken).ConfigureAwait(false);
             if (purged > 0)
             {
                 EventRelayLog.Purged(_logger, purged, cutoff);

@@ -41,8 +41,8 @@ public sealed class OutboxMaintenanceTests(PostgresServer postgres)
         Assert.Equal([1L, 2, 3], again.Select(m => m.Revision));
         await store.MarkDeliveredAsync([.. again.Select(m => m.EventId)]);
 
-        Assert.Equal(0, await maintenance.PurgeDeliveredAsync(DateTimeOffset.UtcNow.AddMinutes(-1), CancellationToken.None)); // too recent
-        Assert.Equal(3, await maintenance.PurgeDeliveredAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None));
+        Assert.Equal(0, await store.PurgeDeliveredEventsAsync(DateTimeOffset.UtcNow.AddMinutes(-1))); // too recent
+        Assert.Equal(3, await store.PurgeDeliveredEventsAsync(DateTimeOffset.UtcNow.AddMinutes(1)));
         await maintenance.ReleaseClaimsAsync(CancellationToken.None);
         var left = await store.ClaimUndeliveredAsync(100);
         Assert.Equal(7, left.Count); // undelivered messages are never purged
