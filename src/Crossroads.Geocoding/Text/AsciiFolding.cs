@@ -14,7 +14,7 @@ public static class AsciiFolding
     // U+00A0 .. U+017F, generated from Unicode NFD decompositions plus unidecode's spellings for letters without one.
     private static readonly string[] Latin =
     [
-        " ", "!", "C/", "PS", "$", "Y=", "", "", "SS", "", "(c)", "a", "<<", "!", "", "(r)",
+        " ", "!", "C/", "PS", "$", "Y=", "|", "SS", "", "(c)", "a", "<<", "!", "", "(r)",
         "-", "deg", "+-", "2", "3", "'", "u", "P", "*", ",", "1", "o", ">>", " 1/4", " 1/2", " 3/4",
         "?", "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I",
         "I", "D", "N", "O", "O", "O", "O", "O", "x", "O", "U", "U", "U", "U", "Y", "Th",
