@@ -52,10 +52,28 @@ public static class Phonemizer
         (new Regex("([a-z])\\1+", RegexOptions.CultureInvariant), "$1"),
     ];
 
+    // Addok caches this function too (PHONEMICIZE_CACHE_SIZE); here a bounded concurrent map.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Cache = new(StringComparer.Ordinal);
+    private const int CacheLimit = 200_000;
+
     /// <summary>Phonemicises one (already normalised) token.</summary>
     public static string Phonemicize(string token)
     {
         ArgumentNullException.ThrowIfNull(token);
+        if (Cache.TryGetValue(token, out var cached))
+        {
+            return cached;
+        }
+        var result = Apply(token);
+        if (Cache.Count < CacheLimit)
+        {
+            Cache.TryAdd(token, result);
+        }
+        return result;
+    }
+
+    private static string Apply(string token)
+    {
         var result = token;
         foreach (var (pattern, replacement) in Rules)
         {

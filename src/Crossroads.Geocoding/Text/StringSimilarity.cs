@@ -23,21 +23,35 @@ public static class StringSimilarity
         {
             return 0.0;
         }
-        // Multiset intersection of the bigrams: count each bigram of `left`, then consume them with `right`'s.
-        var dictionary = new Dictionary<int, int>(leftCount);
+        // Multiset intersection of the bigrams: both lists sorted, then merged.
+        Span<int> leftGrams = leftCount <= 256 ? stackalloc int[leftCount] : new int[leftCount];
+        Span<int> rightGrams = rightCount <= 256 ? stackalloc int[rightCount] : new int[rightCount];
         for (var i = 0; i < leftCount; i++)
         {
-            var key = (left[i] << 16) | left[i + 1];
-            dictionary[key] = dictionary.GetValueOrDefault(key) + 1;
+            leftGrams[i] = (left[i] << 16) | left[i + 1];
         }
-        var same = 0;
         for (var i = 0; i < rightCount; i++)
         {
-            var key = (right[i] << 16) | right[i + 1];
-            if (dictionary.TryGetValue(key, out var c) && c > 0)
+            rightGrams[i] = (right[i] << 16) | right[i + 1];
+        }
+        leftGrams.Sort();
+        rightGrams.Sort();
+        var same = 0;
+        for (int a = 0, b = 0; a < leftCount && b < rightCount;)
+        {
+            if (leftGrams[a] == rightGrams[b])
             {
-                dictionary[key] = c - 1;
                 same++;
+                a++;
+                b++;
+            }
+            else if (leftGrams[a] < rightGrams[b])
+            {
+                a++;
+            }
+            else
+            {
+                b++;
             }
         }
         if (same == 0)

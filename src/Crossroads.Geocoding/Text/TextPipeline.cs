@@ -38,8 +38,6 @@ public sealed class TextPipeline
     private static readonly Regex NumberAtStart = new("^\\b\\d{1,4}[a-z]?\\b", Options);
     private static readonly Regex LeadingZeros = new("\\b0+(\\d{1,3})\\b", Options);
     private static readonly Regex WordPattern = new("\\w+", RegexOptions.CultureInvariant);
-    private static readonly Regex NonWord = new("[^\\w]", RegexOptions.CultureInvariant);
-    private static readonly Regex MultiSpace = new(" {2,}", RegexOptions.CultureInvariant);
 
     private static readonly (Regex Pattern, string Replacement)[] CleanPatterns =
     [
@@ -78,8 +76,30 @@ public sealed class TextPipeline
     public static string Ascii(string text) => Alphanumerize(AsciiFolding.Fold(text));
 
     /// <summary>Addok's <c>alphanumerize</c>.</summary>
-    public static string Alphanumerize(string text) =>
-        MultiSpace.Replace(NonWord.Replace(text, " "), " ").Trim();
+    public static string Alphanumerize(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        // re.sub(r" {2,}", " ", re.sub(r"[^\w]", " ", text)).strip(), without regular expressions.
+        var sb = new StringBuilder(text.Length);
+        var pendingSpace = false;
+        foreach (var c in text)
+        {
+            if (char.IsLetterOrDigit(c) || c == '_')
+            {
+                if (pendingSpace && sb.Length > 0)
+                {
+                    sb.Append(' ');
+                }
+                pendingSpace = false;
+                sb.Append(c);
+            }
+            else
+            {
+                pendingSpace = true;
+            }
+        }
+        return sb.ToString();
+    }
 
     /// <summary>addok_france <c>extract_address</c>: drops leading noise before "number type ...".</summary>
     public static string ExtractAddressPart(string query)
