@@ -27,6 +27,10 @@ public static class GeocodeRunner
         var after = GC.GetTotalMemory(true);
         Console.WriteLine($"loaded {index.DocumentCount} documents, {index.HousenumberCount} housenumbers, {index.TermCount} terms in {loadMs:0} ms; managed heap +{(after - before) / 1024.0 / 1024.0:0.0} MiB, index arrays ~{index.EstimatedMemoryBytes() / 1024.0 / 1024.0:0.0} MiB");
         var passes = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1;
+        foreach (var (part, bytes) in index.MemoryBreakdown())
+        {
+            Console.WriteLine($"  {part,-14} {bytes / 1024.0,10:0.0} KiB");
+        }
         var timings = new List<double>();
         for (var pass = 1; pass < passes; pass++)
         {

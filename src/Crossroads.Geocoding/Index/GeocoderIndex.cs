@@ -94,31 +94,37 @@ public sealed partial class GeocoderIndex
     }
 
     /// <summary>Approximate memory of the index's arrays, in bytes (strings in intern tables counted as .NET strings).</summary>
-    public long EstimatedMemoryBytes()
+    public long EstimatedMemoryBytes() => MemoryBreakdown().Values.Sum();
+
+    /// <summary>Approximate memory per part of the index, in bytes (see README "Index layout").</summary>
+    public IReadOnlyDictionary<string, long> MemoryBreakdown()
     {
-        long total = 0;
-        total += DocIds.MemoryBytes + NamePool.MemoryBytes + HnIdSuffix.MemoryBytes;
-        total += DocType.LongLength + HnIdShared.LongLength;
-        total += 4L * (NameStart.LongLength + CityStart.LongLength + CityRefs.LongLength + PostcodeStart.LongLength
-            + PostcodeRefs.LongLength + CitycodeStart.LongLength + CitycodeRefs.LongLength + ContextRef.LongLength
-            + LatE7.LongLength + LonE7.LongLength + XCm.LongLength + YCm.LongLength + (2 * Importance.LongLength));
-        total += InternTable.MemoryBytes(Strings) + InternTable.MemoryBytes(Types);
+        long extras = 0;
         if (ExtrasJson is not null)
         {
-            total += ExtrasJson.LongLength * 8;
+            extras = ExtrasJson.LongLength * 8;
             foreach (var e in ExtrasJson)
             {
-                total += e is null ? 0 : 24 + (e.Length * 2);
+                extras += e is null ? 0 : 24 + (e.Length * 2);
             }
         }
-        total += 4L * (HnStart.LongLength + HnRaw.LongLength + HnKey.LongLength + HnLatE7.LongLength
-            + HnLonE7.LongLength + HnXCm.LongLength + HnYCm.LongLength);
-        total += InternTable.MemoryBytes(Terms);
-        total += 4L * (PostingStart.LongLength + PostingDoc.LongLength + PostingBoost.LongLength + MaxBoost.LongLength
-            + TopStart.LongLength + TopDoc.LongLength + PairStart.LongLength + PairTerm.LongLength);
-        total += (CellKey.LongLength * 8) + (CellDoc.LongLength * 4);
-        total += Grid.MemoryBytes;
-        return total;
+        return new Dictionary<string, long>
+        {
+            ["documents"] = DocIds.MemoryBytes + NamePool.MemoryBytes + DocType.LongLength + extras
+                + (4L * (NameStart.LongLength + CityStart.LongLength + CityRefs.LongLength + PostcodeStart.LongLength
+                    + PostcodeRefs.LongLength + CitycodeStart.LongLength + CitycodeRefs.LongLength + ContextRef.LongLength
+                    + LatE7.LongLength + LonE7.LongLength + XCm.LongLength + YCm.LongLength))
+                + (8L * Importance.LongLength) + InternTable.MemoryBytes(Types),
+            ["strings"] = InternTable.MemoryBytes(Strings),
+            ["housenumbers"] = HnIdSuffix.MemoryBytes + HnIdShared.LongLength
+                + (4L * (HnStart.LongLength + HnRaw.LongLength + HnKey.LongLength + HnLatE7.LongLength
+                    + HnLonE7.LongLength + HnXCm.LongLength + HnYCm.LongLength)),
+            ["terms"] = InternTable.MemoryBytes(Terms) + (4L * (MaxBoost.LongLength + TopStart.LongLength + TopDoc.LongLength)),
+            ["postings"] = 4L * (PostingStart.LongLength + PostingDoc.LongLength + PostingBoost.LongLength),
+            ["pairs"] = 4L * (PairStart.LongLength + PairTerm.LongLength),
+            ["geohash cells"] = (CellKey.LongLength * 8) + (CellDoc.LongLength * 4),
+            ["reverse grid"] = Grid.MemoryBytes,
+        };
     }
 
     /// <summary>Searches, as Addok's <c>/search</c> with the BAN configuration.</summary>
