@@ -31,6 +31,65 @@ public static class AsciiFolding
         "s",
     ];
 
+    /// <summary>
+    /// Addok's <c>ascii()</c> in one pass: <see cref="Fold"/>, then every run of non-word characters becomes one
+    /// space, without leading or trailing space (<c>alphanumerize</c>).
+    /// </summary>
+    public static string FoldAlphanumerized(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var builder = new StringBuilder(text.Length);
+        var pendingSpace = false;
+        foreach (var c in text)
+        {
+            if (c < 0x80)
+            {
+                Append(builder, c is >= 'A' and <= 'Z' ? (char)(c + 32) : c, ref pendingSpace);
+                continue;
+            }
+            foreach (var m in Map(char.ToLowerInvariant(c)))
+            {
+                Append(builder, m is >= 'A' and <= 'Z' ? (char)(m + 32) : m, ref pendingSpace);
+            }
+        }
+        return builder.ToString();
+    }
+
+    private static void Append(StringBuilder builder, char c, ref bool pendingSpace)
+    {
+        if (char.IsAsciiLetterOrDigit(c) || c == '_' || (c >= 0x80 && char.IsLetterOrDigit(c)))
+        {
+            if (pendingSpace && builder.Length > 0)
+            {
+                builder.Append(' ');
+            }
+            pendingSpace = false;
+            builder.Append(c);
+        }
+        else
+        {
+            pendingSpace = true;
+        }
+    }
+
+    private static string Map(char lower)
+    {
+        if (lower >= 0xA0 && lower <= 0x17F)
+        {
+            return Latin[lower - 0xA0];
+        }
+        return lower switch
+        {
+            '\u2018' or '\u2019' or '\u201A' or '\u201B' or '\u2032' => "'",
+            '\u201C' or '\u201D' or '\u201E' or '\u2033' => "\"",
+            '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' or '\u2015' or '\u2212' => "-",
+            '\u2026' => "...",
+            '\u2002' or '\u2003' or '\u2009' or '\u202F' => " ",
+            _ when lower >= 0x300 && lower <= 0x36F => "",
+            _ => " ",
+        };
+    }
+
     /// <summary>Lower-cases <paramref name="text"/> and folds it to ASCII.</summary>
     public static string Fold(string text)
     {
@@ -56,26 +115,7 @@ public static class AsciiFolding
                 builder.Append(c is >= 'A' and <= 'Z' ? (char)(c + 32) : c);
                 continue;
             }
-            var lower = char.ToLowerInvariant(c);
-            string mapped;
-            if (lower >= 0xA0 && lower <= 0x17F)
-            {
-                mapped = Latin[lower - 0xA0];
-            }
-            else
-            {
-                mapped = lower switch
-                {
-                    '\u2018' or '\u2019' or '\u201A' or '\u201B' or '\u2032' => "'",
-                    '\u201C' or '\u201D' or '\u201E' or '\u2033' => "\"",
-                    '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' or '\u2015' or '\u2212' => "-",
-                    '\u2026' => "...",
-                    '\u2002' or '\u2003' or '\u2009' or '\u202F' => " ",
-                    '\u0153' => "oe",
-                    _ when lower >= 0x300 && lower <= 0x36F => "",
-                    _ => " ",
-                };
-            }
+            var mapped = Map(char.ToLowerInvariant(c));
             foreach (var m in mapped)
             {
                 builder.Append(m is >= 'A' and <= 'Z' ? (char)(m + 32) : m);

@@ -73,7 +73,7 @@ public sealed class TextPipeline
     public static TextPipeline Default { get; } = new();
 
     /// <summary>Addok's <c>ascii()</c>: lower-case, ASCII-fold, non-word characters to spaces, spaces collapsed.</summary>
-    public static string Ascii(string text) => Alphanumerize(AsciiFolding.Fold(text));
+    public static string Ascii(string text) => AsciiFolding.FoldAlphanumerized(text);
 
     /// <summary>Addok's <c>alphanumerize</c>.</summary>
     public static string Alphanumerize(string text)
