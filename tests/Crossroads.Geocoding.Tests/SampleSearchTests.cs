@@ -153,3 +153,25 @@ public sealed class SampleSearchTests
         Parallel.For(0, 200, i => Assert.Equal(expected[i % queries.Length], Search(queries[i % queries.Length])[0].Id));
     }
 }
+
+public sealed class GetByIdTests
+{
+    [SampleFact]
+    public void Documents_and_housenumbers_by_id()
+    {
+        var index = SampleData.Index;
+        var street = index.Get("98825_y6as4k");
+        Assert.NotNull(street);
+        Assert.Equal("Rue des Sapins Pouembout", street.Label);
+        Assert.Equal("street", street.Type);
+        Assert.Equal(0, street.Score);
+        var hn = index.Get("98817_qlakvc_00096_bis");
+        Assert.NotNull(hn);
+        Assert.Equal("96bis Rue des Nautous Le Mont-Dore", hn.Label);
+        Assert.Equal("housenumber", hn.Type);
+        Assert.Equal("98818", index.Get("98818")!.Id);
+        Assert.Null(index.Get("98825_y6as4k_99999"));
+        Assert.Null(index.Get("nope"));
+        Assert.Null(index.Get(""));
+    }
+}

@@ -15,6 +15,7 @@ public sealed partial class GeocoderIndex
 {
     // ----- documents (ordinal d in 0..DocumentCount) -----
     internal StringPool DocIds { get; init; } = null!;
+    internal int[] DocIdOrder { get; init; } = null!;               // document ordinals sorted by id
     internal byte[] DocType { get; init; } = null!;                // index into Types
     internal string[] Types { get; init; } = null!;
     internal int[] NameStart { get; init; } = null!;               // CSR into NamePool (first = displayed)
@@ -110,7 +111,7 @@ public sealed partial class GeocoderIndex
         }
         return new Dictionary<string, long>
         {
-            ["documents"] = DocIds.MemoryBytes + NamePool.MemoryBytes + DocType.LongLength + extras
+            ["documents"] = DocIds.MemoryBytes + NamePool.MemoryBytes + DocType.LongLength + extras + (4L * DocIdOrder.LongLength)
                 + (4L * (NameStart.LongLength + CityStart.LongLength + CityRefs.LongLength + PostcodeStart.LongLength
                     + PostcodeRefs.LongLength + CitycodeStart.LongLength + CitycodeRefs.LongLength + ContextRef.LongLength
                     + LatE7.LongLength + LonE7.LongLength + XCm.LongLength + YCm.LongLength))
@@ -196,13 +197,54 @@ public sealed partial class GeocoderIndex
 
     internal int FindDoc(string id)
     {
-        for (var d = 0; d < DocumentCount; d++)
+        int lo = 0, hi = DocIdOrder.Length - 1;
+        while (lo <= hi)
         {
-            if (DocIds[d] == id)
+            var mid = (lo + hi) >>> 1;
+            var c = string.CompareOrdinal(DocIds[DocIdOrder[mid]], id);
+            if (c == 0)
             {
-                return d;
+                return DocIdOrder[mid];
+            }
+            if (c < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
             }
         }
         return -1;
+    }
+
+    /// <summary>
+    /// One document or housenumber by id (Addok's <c>/get/{id}</c>), rendered like a search answer without score;
+    /// null when unknown. Housenumbers are found when their id extends their street's id (the BAN's ids do).
+    /// </summary>
+    public GeocodeResult? Get(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var doc = FindDoc(id);
+        if (doc >= 0)
+        {
+            return Candidate.Render(this, doc, -1);
+        }
+        for (var cut = id.LastIndexOf('_'); cut > 0; cut = id.LastIndexOf('_', cut - 1))
+        {
+            doc = FindDoc(id[..cut]);
+            if (doc < 0)
+            {
+                continue;
+            }
+            for (var h = HnStart[doc]; h < HnStart[doc + 1]; h++)
+            {
+                if (HousenumberId(doc, h) == id)
+                {
+                    return Candidate.Render(this, doc, h);
+                }
+            }
+        }
+        return null;
     }
 }

@@ -310,9 +310,12 @@ public sealed class GeocoderIndexBuilder
             cellDoc.Add(cells[i].Doc);
         }
 
+        var idOrder = Enumerable.Range(0, n).ToArray();
+        Array.Sort(idOrder, (a, b) => string.CompareOrdinal(docs[a].Id, docs[b].Id));
         return new GeocoderIndex
         {
             DocIds = docIds.Build(),
+            DocIdOrder = idOrder,
             DocType = docType,
             Types = types.ToArray(),
             NameStart = nameStart,

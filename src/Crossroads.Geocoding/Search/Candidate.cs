@@ -165,6 +165,18 @@ internal sealed class Candidate
         }
     }
 
+    /// <summary>A document (and housenumber, when h ≥ 0) rendered without score, for lookups by id.</summary>
+    internal static GeocodeResult Render(GeocoderIndex index, int doc, int h)
+    {
+        var candidate = new Candidate(index, doc);
+        if (h >= 0)
+        {
+            candidate.SetHousenumber(h);
+        }
+        candidate.MakeLabels();
+        return candidate.ToResult();
+    }
+
     internal GeocodeResult ToResult()
     {
         var docName = _ix.FirstName(Doc);
