@@ -83,6 +83,8 @@ public static class GeocodeRunner
                     ["id"] = r.Id,
                     ["type"] = r.Type,
                     ["distance"] = r.Distance,
+                    ["lat"] = r.Lat,
+                    ["lon"] = r.Lon,
                 });
             }
             output.WriteLine(new JsonObject { ["q"] = q.DeepClone(), ["ms"] = Math.Round(elapsed, 4), ["results"] = array }.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));

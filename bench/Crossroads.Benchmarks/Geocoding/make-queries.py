@@ -33,38 +33,40 @@ def transpose(s):
     return ' '.join(words)
 
 queries = []
-def add(variant, q, expect=None, **kw):
-    if q: queries.append(dict(variant=variant, q=q, expect=expect, **kw))
+def add(variant, q, expect=None, at=None, **kw):
+    if q:
+        extra = dict(elat=at['lat'], elon=at['lon']) if at else {}
+        queries.append(dict(variant=variant, q=q, expect=expect, **extra, **kw))
 
 for _ in range(n):
     s = rng.choice(streets)
     hn, data = rng.choice(list(s['housenumbers'].items()))
     name, city = first(s['name']), first(s['city'])
     full = f"{hn} {name} {city}"
-    add('exact', full, data['id'])
-    add('no_city', f"{hn} {name}", data['id'])
-    add('lower_ascii', strip(full).lower(), data['id'])
-    add('upper', full.upper(), data['id'])
-    add('typo', typo(full), data['id'])
-    add('transposition', transpose(full), data['id'])
+    add('exact', full, data['id'], data)
+    add('no_city', f"{hn} {name}", data['id'], data)
+    add('lower_ascii', strip(full).lower(), data['id'], data)
+    add('upper', full.upper(), data['id'], data)
+    add('typo', typo(full), data['id'], data)
+    add('transposition', transpose(full), data['id'], data)
     ab = full
     for a, b in ABBR:
         ab = ab.replace(a + ' ', b + ' ')
-    if ab != full: add('abbreviation', ab, data['id'])
+    if ab != full: add('abbreviation', ab, data['id'], data)
     words = full.split()
-    if len(words[-1]) > 4: add('autocomplete', ' '.join(words[:-1] + [words[-1][:3]]), data['id'])
-    add('reordered', f"{city} {hn} {name}", data['id'])
-    add('noise', f"Résidence Les Pins bât B {full}", data['id'])
-    add('no_autocomplete', full, data['id'], autocomplete=False)
-    add('filter_type', full, data['id'], type='housenumber')
-    add('filter_citycode', f"{hn} {name}", data['id'], citycode=first(s['citycode']))
-    add('center', f"{hn} {name}", data['id'], lat=data['lat'] + 0.01, lon=data['lon'] - 0.01)
+    if len(words[-1]) > 4: add('autocomplete', ' '.join(words[:-1] + [words[-1][:3]]), data['id'], data)
+    add('reordered', f"{city} {hn} {name}", data['id'], data)
+    add('noise', f"Résidence Les Pins bât B {full}", data['id'], data)
+    add('no_autocomplete', full, data['id'], data, autocomplete=False)
+    add('filter_type', full, data['id'], data, type='housenumber')
+    add('filter_citycode', f"{hn} {name}", data['id'], data, citycode=first(s['citycode']))
+    add('center', f"{hn} {name}", data['id'], data, lat=data['lat'] + 0.01, lon=data['lon'] - 0.01)
 for s in rng.sample(streets, min(len(streets), n // 3)):
-    add('street', f"{first(s['name'])} {first(s['city'])}", s['id'])
-    add('street_filter', first(s['name']), s['id'], type='street')
+    add('street', f"{first(s['name'])} {first(s['city'])}", s['id'], s)
+    add('street_filter', first(s['name']), s['id'], s, type='street')
 for m in munis:
-    add('municipality', first(m['name']), m['id'])
-    add('municipality_postcode', f"{first(m['postcode'])} {first(m['name'])}", m['id'])
+    add('municipality', first(m['name']), m['id'], m)
+    add('municipality_postcode', f"{first(m['postcode'])} {first(m['name'])}", m['id'], m)
 lats = [hn['lat'] for s in streets for hn in s['housenumbers'].values()]
 lons = [hn['lon'] for s in streets for hn in s['housenumbers'].values()]
 for _ in range(n):
