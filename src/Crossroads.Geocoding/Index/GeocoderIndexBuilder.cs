@@ -107,7 +107,6 @@ public sealed class GeocoderIndexBuilder
         var postTerm = new List<int>();
         var postDoc = new List<int>();
         var postBoost = new List<float>();
-        var pairs = new List<long>();
         var cells = new List<(long Cell, int Doc)>();
         var tokenCache = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var docTokens = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -190,7 +189,6 @@ public sealed class GeocoderIndexBuilder
             AddField(docTokens, tokenCache, doc.Contexts, 1 + imp);
             AddField(docTokens, tokenCache, doc.Citycodes, 1 + imp);
             AddField(docTokens, tokenCache, doc.OtherIndexed, 1 + imp);
-            var ids = new List<int>(docTokens.Count);
             foreach (var (token, boost) in docTokens)
             {
                 if (!termIds.TryGetValue(token, out var t))
@@ -199,20 +197,9 @@ public sealed class GeocoderIndexBuilder
                     termIds[token] = t;
                     termList.Add(token);
                 }
-                ids.Add(t);
                 postTerm.Add(t);
                 postDoc.Add(d);
                 postBoost.Add((float)boost);
-            }
-            foreach (var a in ids)
-            {
-                foreach (var b in ids)
-                {
-                    if (a != b)
-                    {
-                        pairs.Add(((long)a << 32) | (uint)b);
-                    }
-                }
             }
         }
         nameStart[n] = nameCount;
@@ -270,30 +257,50 @@ public sealed class GeocoderIndexBuilder
         }
         topStart[sortedTerms.Length] = topDoc.Count;
 
-        // Pairs: sorted, unique, remapped.
-        var pairArray = new long[pairs.Count];
-        for (var i = 0; i < pairs.Count; i++)
+        // Pairs (Addok's p|token sets): for each term, the distinct terms of the documents in its postings, found
+        // through a forward index (document → terms) and a marker array, so the build never holds all (a, b) pairs.
+        var docTermStart = new int[n + 1];
+        foreach (var d in postingDoc)
         {
-            var p = pairs[i];
-            pairArray[i] = ((long)remap[(int)(p >> 32)] << 32) | (uint)remap[(int)(p & 0xffffffff)];
+            docTermStart[d + 1]++;
         }
-        Array.Sort(pairArray);
+        for (var d = 0; d < n; d++)
+        {
+            docTermStart[d + 1] += docTermStart[d];
+        }
+        var docTerms = new int[postingCount];
+        var docFill = (int[])docTermStart.Clone();
+        for (var t = 0; t < sortedTerms.Length; t++)
+        {
+            for (var i = postingStart[t]; i < postingStart[t + 1]; i++)
+            {
+                docTerms[docFill[postingDoc[i]]++] = t;
+            }
+        }
+        var marker = new int[sortedTerms.Length];
+        Array.Fill(marker, -1);
         var pairStart = new int[sortedTerms.Length + 1];
         var pairTerm = new List<int>();
-        long previous = -1;
-        var cursor = 0;
+        var related = new List<int>();
         for (var t = 0; t < sortedTerms.Length; t++)
         {
             pairStart[t] = pairTerm.Count;
-            while (cursor < pairArray.Length && (pairArray[cursor] >> 32) == t)
+            related.Clear();
+            for (var i = postingStart[t]; i < postingStart[t + 1]; i++)
             {
-                if (pairArray[cursor] != previous)
+                var d = postingDoc[i];
+                for (var j = docTermStart[d]; j < docTermStart[d + 1]; j++)
                 {
-                    pairTerm.Add((int)(pairArray[cursor] & 0xffffffff));
-                    previous = pairArray[cursor];
+                    var u = docTerms[j];
+                    if (u != t && marker[u] != t)
+                    {
+                        marker[u] = t;
+                        related.Add(u);
+                    }
                 }
-                cursor++;
             }
+            related.Sort();
+            pairTerm.AddRange(related);
         }
         pairStart[sortedTerms.Length] = pairTerm.Count;
 
