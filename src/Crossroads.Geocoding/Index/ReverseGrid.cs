@@ -8,8 +8,8 @@ namespace Crossroads.Geocoding.Index;
 /// </summary>
 internal sealed class ReverseGrid
 {
-    /// <summary>Cell side in degrees (~280 m of latitude).</summary>
-    internal const double CellDegrees = 0.0025;
+    /// <summary>Cell side in degrees (~110 m of latitude): a few dozen points per cell in dense towns.</summary>
+    internal const double CellDegrees = 0.001;
 
     private ReverseGrid(long[] cellKeys, int[] cellStart, int[] points, int housenumberCount)
     {
