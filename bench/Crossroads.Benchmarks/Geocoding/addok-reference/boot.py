@@ -1,6 +1,7 @@
 import sys, os
-sys.path.insert(0, '/tmp/addokref')
-os.environ['ADDOK_CONFIG_MODULE'] = '/tmp/addokref/addok.conf'
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+os.environ['ADDOK_CONFIG_MODULE'] = os.path.join(HERE, 'addok.conf')
 os.environ['REDIS_PORT'] = '6399'
 from addok.config import config, Config
 config.plugins.remove('addok.http.base')
