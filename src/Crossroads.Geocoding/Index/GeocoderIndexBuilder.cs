@@ -361,7 +361,7 @@ public sealed class GeocoderIndexBuilder
             PairTerm = [.. pairTerm],
             CellKey = [.. cellKey],
             CellDoc = [.. cellDoc],
-            Grid = ReverseGrid.Build(latE7, lonE7, hnLat, hnLon, hnStart),
+            Grid = ReverseGrid.Build(latE7, lonE7, hnLat, hnLon),
             Pipeline = _pipeline,
         };
     }

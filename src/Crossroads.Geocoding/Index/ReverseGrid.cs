@@ -37,9 +37,8 @@ internal sealed class ReverseGrid
 
     internal static long Key(long latIndex, long lonIndex) => (latIndex << 32) | (lonIndex & 0xffffffffL);
 
-    internal static ReverseGrid Build(int[] docLat, int[] docLon, int[] hnLat, int[] hnLon, int[] hnStart)
+    internal static ReverseGrid Build(int[] docLat, int[] docLon, int[] hnLat, int[] hnLon)
     {
-        _ = hnStart;
         var total = hnLat.Length + docLat.Length;
         var keys = new long[total];
         var ids = new int[total];
