@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Crossroads.Geocoding.Index;
+using Crossroads.Geocoding.Search;
+
+namespace Crossroads.Benchmarks.Geocoding;
+
+/// <summary>
+/// <c>dotnet run -c Release -- geocode DATA.ndjson.gz QUERIES.jsonl OUT.jsonl</c>: runs a query file (made by
+/// make-queries.py) and writes one JSON line per query with the top results, in the same shape as the Addok
+/// reference runner, so both can be compared (compare.py). Prints load time, memory and latency percentiles.
+/// </summary>
+public static class GeocodeRunner
+{
+    public static int Run(string[] args)
+    {
+        if (args.Length < 3)
+        {
+            Console.Error.WriteLine("usage: geocode DATA.ndjson[.gz] QUERIES.jsonl OUT.jsonl [PASSES]");
+            return 2;
+        }
+        var before = GC.GetTotalMemory(true);
+        var sw = Stopwatch.StartNew();
+        var index = GeocoderIndex.LoadFile(args[0]);
+        var loadMs = sw.Elapsed.TotalMilliseconds;
+        var after = GC.GetTotalMemory(true);
+        Console.WriteLine($"loaded {index.DocumentCount} documents, {index.HousenumberCount} housenumbers, {index.TermCount} terms in {loadMs:0} ms; managed heap +{(after - before) / 1024.0 / 1024.0:0.0} MiB, index arrays ~{index.EstimatedMemoryBytes() / 1024.0 / 1024.0:0.0} MiB");
+        var passes = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1;
+        foreach (var (part, bytes) in index.MemoryBreakdown())
+        {
+            Console.WriteLine($"  {part,-14} {bytes / 1024.0,10:0.0} KiB");
+        }
+        var timings = new List<double>();
+        for (var pass = 1; pass < passes; pass++)
+        {
+            // Warm-up passes (JIT, caches): timings of the last pass only are reported.
+            foreach (var line in File.ReadLines(args[1]))
+            {
+                var q = JsonNode.Parse(line)!.AsObject();
+                if (q["reverse"]?.GetValue<bool>() != true)
+                {
+                    index.Search(q["q"]!.GetValue<string>());
+                }
+            }
+        }
+        using var output = new StreamWriter(args[2]);
+        foreach (var line in File.ReadLines(args[1]))
+        {
+            var q = JsonNode.Parse(line)!.AsObject();
+            var start = Stopwatch.GetTimestamp();
+            IReadOnlyList<GeocodeResult> results;
+            if (q["reverse"]?.GetValue<bool>() == true)
+            {
+                results = index.Reverse(q["lat"]!.GetValue<double>(), q["lon"]!.GetValue<double>(), new ReverseOptions
+                {
+                    Limit = q["limit"]?.GetValue<int>() ?? 1,
+                    Types = List(q, "type"),
+                });
+            }
+            else
+            {
+                results = index.Search(q["q"]!.GetValue<string>(), new SearchOptions
+                {
+                    Limit = q["limit"]?.GetValue<int>() ?? 5,
+                    Autocomplete = q["autocomplete"]?.GetValue<bool>() ?? true,
+                    Lat = q["lat"]?.GetValue<double>(),
+                    Lon = q["lon"]?.GetValue<double>(),
+                    Types = List(q, "type"),
+                    Postcodes = List(q, "postcode"),
+                    Citycodes = List(q, "citycode"),
+                });
+            }
+            var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            timings.Add(elapsed);
+            var array = new JsonArray();
+            foreach (var r in results)
+            {
+                array.Add(new JsonObject
+                {
+                    ["label"] = r.Label,
+                    ["score"] = r.Score,
+                    ["id"] = r.Id,
+                    ["type"] = r.Type,
+                    ["distance"] = r.Distance,
+                    ["lat"] = r.Lat,
+                    ["lon"] = r.Lon,
+                });
+            }
+            output.WriteLine(new JsonObject { ["q"] = q.DeepClone(), ["ms"] = Math.Round(elapsed, 4), ["results"] = array }.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        }
+        timings.Sort();
+        double P(double p) => timings.Count == 0 ? 0 : timings[Math.Min(timings.Count - 1, (int)(p * timings.Count))];
+        Console.WriteLine($"{timings.Count} queries: p50 {P(0.5):0.000} ms, p95 {P(0.95):0.000} ms, p99 {P(0.99):0.000} ms, max {timings[^1]:0.000} ms {(passes > 1 ? $"(after {passes - 1} warm-up pass(es))" : "(first-call JIT included)")}");
+        return 0;
+    }
+
+    private static string[]? List(JsonObject q, string key) =>
+        q[key] is { } v ? [v.GetValue<string>()] : null;
+}

@@ -1,0 +1,3 @@
+class Hashids:
+    def encode(self, n):
+        return str(n)

@@ -1,0 +1,282 @@
+using System.Globalization;
+using Crossroads.Geocoding.Index;
+using Crossroads.Geocoding.Text;
+
+namespace Crossroads.Geocoding.Search;
+
+internal enum ScoreKind
+{
+    Importance,
+    Text,
+    Geo,
+}
+
+/// <summary>Addok's <c>Result</c> while it is scored: document, matched housenumber, labels, partial scores.</summary>
+internal sealed class Candidate
+{
+    private readonly GeocoderIndex _ix;
+    // Partial scores in Addok's insertion order (importance, str_distance, geo_distance): value, ceiling, present.
+    private readonly double[] _values = new double[3];
+    private readonly double[] _ceilings = new double[3];
+    private readonly bool[] _present = new bool[3];
+    private readonly List<ScoreKind> _order = new(3);
+
+    internal Candidate(GeocoderIndex index, int doc)
+    {
+        _ix = index;
+        Doc = doc;
+        Lat = index.LatE7[doc] / 1e7;
+        Lon = index.LonE7[doc] / 1e7;
+    }
+
+    internal int Doc { get; }
+
+    internal int Housenumber { get; private set; } = -1;
+
+    internal double Lat { get; private set; }
+
+    internal double Lon { get; private set; }
+
+    internal double? Distance { get; set; }
+
+    internal List<string> Labels { get; } = [];
+
+    internal List<string> FoldedLabels { get; } = [];
+
+    internal string Type => Housenumber >= 0 ? "housenumber" : _ix.TypeOf(Doc);
+
+    internal double TextScore => _present[(int)ScoreKind.Text] ? _values[(int)ScoreKind.Text] : 0.0;
+
+    internal double Score
+    {
+        get
+        {
+            double sum = 0, max = 0;
+            foreach (var kind in _order)
+            {
+                sum += _values[(int)kind];
+            }
+            foreach (var kind in _order)
+            {
+                max += _ceilings[(int)kind];
+            }
+            return max == 0 ? 0 : sum / max;
+        }
+    }
+
+    internal void AddScore(ScoreKind kind, double score, double ceiling)
+    {
+        var i = (int)kind;
+        if (!_present[i])
+        {
+            _order.Add(kind);
+            _present[i] = true;
+            _values[i] = score;
+            _ceilings[i] = ceiling;
+        }
+        else if (score >= _values[i])
+        {
+            _values[i] = score;
+            _ceilings[i] = ceiling;
+        }
+    }
+
+    /// <summary>Addok's <c>match_housenumber</c>: the housenumber whose processed key equals the query's.</summary>
+    internal void MatchHousenumber(string key)
+    {
+        var found = -1;
+        for (var h = _ix.HnStart[Doc]; h < _ix.HnStart[Doc + 1]; h++)
+        {
+            if (_ix.Strings[_ix.HnKey[h]] == key)
+            {
+                found = h; // later duplicates win, as in Addok's dict
+            }
+        }
+        if (found >= 0)
+        {
+            SetHousenumber(found);
+        }
+    }
+
+    internal void SetHousenumber(int h)
+    {
+        Housenumber = h;
+        Lat = _ix.HnLatE7[h] / 1e7;
+        Lon = _ix.HnLonE7[h] / 1e7;
+    }
+
+    /// <summary>addok_france <c>make_labels</c>.</summary>
+    internal void MakeLabels()
+    {
+        if (Labels.Count > 0)
+        {
+            return;
+        }
+        string? housenumber = Housenumber >= 0 ? _ix.Strings[_ix.HnRaw[Housenumber]] : null;
+        var cities = new List<string?>();
+        for (var i = _ix.CityStart[Doc]; i < _ix.CityStart[Doc + 1]; i++)
+        {
+            cities.Add(_ix.Strings[_ix.CityRefs[i]]);
+        }
+        if (cities.Count == 0)
+        {
+            cities.Add(null);
+        }
+        var postcode = _ix.First(_ix.PostcodeStart, _ix.PostcodeRefs, Doc);
+        var isMunicipality = Type == "municipality";
+        for (var n = _ix.NameStart[Doc]; n < _ix.NameStart[Doc + 1]; n++)
+        {
+            var name = _ix.NamePool[n];
+            foreach (var city in cities)
+            {
+                var labels = new List<string>();
+                void Add(string label)
+                {
+                    labels.Insert(0, label);
+                    if (housenumber is not null)
+                    {
+                        labels.Insert(0, housenumber + " " + label);
+                    }
+                }
+                var label = name;
+                if (!string.IsNullOrEmpty(postcode) && isMunicipality)
+                {
+                    Add(label + " " + postcode);
+                    Add(postcode + " " + label);
+                }
+                Add(label);
+                if (!string.IsNullOrEmpty(city) && city != label)
+                {
+                    Add(label + " " + city);
+                    if (!string.IsNullOrEmpty(postcode))
+                    {
+                        label = label + " " + postcode;
+                        Add(label);
+                        label = label + " " + city;
+                        Add(label);
+                    }
+                }
+                Labels.AddRange(labels);
+            }
+        }
+        foreach (var l in Labels)
+        {
+            FoldedLabels.Add(TextPipeline.Ascii(l));
+        }
+    }
+
+    /// <summary>A document (and housenumber, when h ≥ 0) rendered without score, for lookups by id.</summary>
+    internal static GeocodeResult Render(GeocoderIndex index, int doc, int h)
+    {
+        var candidate = new Candidate(index, doc);
+        if (h >= 0)
+        {
+            candidate.SetHousenumber(h);
+        }
+        candidate.MakeLabels();
+        return candidate.ToResult();
+    }
+
+    internal GeocodeResult ToResult()
+    {
+        var docName = _ix.FirstName(Doc);
+        var h = Housenumber;
+        string? raw = h >= 0 ? _ix.Strings[_ix.HnRaw[h]] : null;
+        var x = h >= 0 ? _ix.HnXCm[h] : _ix.XCm[Doc];
+        var y = h >= 0 ? _ix.HnYCm[h] : _ix.YCm[Doc];
+        var contextRef = _ix.ContextRef[Doc];
+        return new GeocodeResult
+        {
+            Label = Labels.Count > 0 ? Labels[0] : docName,
+            Score = Score,
+            Type = Type,
+            Housenumber = raw,
+            Id = h >= 0 ? _ix.HousenumberId(Doc, h) : _ix.DocIds[Doc],
+            Name = raw is null ? docName : raw + " " + docName,
+            Postcode = _ix.First(_ix.PostcodeStart, _ix.PostcodeRefs, Doc),
+            Citycode = _ix.First(_ix.CitycodeStart, _ix.CitycodeRefs, Doc),
+            X = x == int.MinValue ? null : x / 100.0,
+            Y = y == int.MinValue ? null : y / 100.0,
+            City = _ix.First(_ix.CityStart, _ix.CityRefs, Doc),
+            Context = contextRef >= 0 ? _ix.Strings[contextRef] : null,
+            Importance = _ix.Importance[Doc],
+            DocumentType = _ix.TypeOf(Doc),
+            DocumentName = docName,
+            Distance = Distance is { } d ? (int)d : null,
+            Lat = Lat,
+            Lon = Lon,
+            Extras = ParseExtras(_ix.ExtrasJson?[Doc]),
+        };
+    }
+
+    private static List<KeyValuePair<string, string>> ParseExtras(string? packed)
+    {
+        var list = new List<KeyValuePair<string, string>>();
+        if (packed is null)
+        {
+            return list;
+        }
+        foreach (var entry in packed.Split('\u0002', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var sep = entry.IndexOf('\u0001', StringComparison.Ordinal);
+            list.Add(new(entry[..sep], entry[(sep + 1)..]));
+        }
+        return list;
+    }
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{(Labels.Count > 0 ? Labels[0] : Doc.ToString(CultureInfo.InvariantCulture))} {Score}");
+}
+
+/// <summary>A query token with its index lookups (Addok's Token.db_key, frequency, is_common).</summary>
+internal sealed class QueryToken
+{
+    internal QueryToken(Token token, int term, int frequency, bool isLast)
+    {
+        Value = token.Value;
+        Positions = token.Positions;
+        IsHousenumber = token.IsHousenumber;
+        Term = term;
+        Frequency = frequency;
+        IsLast = isLast;
+    }
+
+    internal string Value { get; }
+
+    internal IReadOnlyList<int> Positions { get; }
+
+    internal bool IsHousenumber { get; }
+
+    internal int Term { get; }
+
+    internal int Frequency { get; }
+
+    internal bool IsLast { get; }
+
+    internal bool IsCommon => Frequency > SearchRun.CommonThreshold;
+
+    public override string ToString() => Value;
+}
+
+/// <summary>Python list ordering of token positions.</summary>
+internal sealed class PositionComparer : IComparer<IReadOnlyList<int>>
+{
+    internal static readonly PositionComparer Instance = new();
+
+    public int Compare(IReadOnlyList<int>? x, IReadOnlyList<int>? y)
+    {
+        if (x is null || y is null)
+        {
+            return (x is null ? 0 : 1) - (y is null ? 0 : 1);
+        }
+        for (var i = 0; i < Math.Min(x.Count, y.Count); i++)
+        {
+            var c = x[i].CompareTo(y[i]);
+            if (c != 0)
+            {
+                return c;
+            }
+        }
+        return x.Count.CompareTo(y.Count);
+    }
+}
