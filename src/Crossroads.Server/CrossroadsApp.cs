@@ -1,4 +1,5 @@
 using Crossroads.Hosting;
+using Crossroads.Server.Geocoder;
 using Crossroads.Server.RoutingTable;
 using Crossroads.Server.ServiceRoutes;
 
@@ -12,6 +13,7 @@ public static class CrossroadsApp
     [
         new RoutingTableModule(), // IP longest-prefix match: /destination, /destinations, /prefix, /routes, /health
         new ServiceRoutesModule(), // service route control plane: /api/v1/routes, /api/v1/audit, /api/v1/splits, /api/v1/events
+        new GeocoderModule(), // Addok's geocoder API on an embedded index: /search, /reverse, /get/{id}, /search/csv, /reverse/csv
     ];
 
     /// <summary>Creates the application.</summary>

@@ -1,0 +1,159 @@
+using Crossroads.Geocoding.Search;
+using Crossroads.Geocoding.Text;
+
+namespace Crossroads.Server.Geocoder;
+
+/// <summary>Addok's HTTP surface: <c>/search</c>, <c>/reverse</c>, <c>/get/{id}</c>, and the CSV plugin's two endpoints.</summary>
+public static class GeocoderApi
+{
+    /// <summary>Maps the endpoints at the root, as Addok serves them.</summary>
+    public static IEndpointRouteBuilder MapGeocoderApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        // Singletons taken here, not as handler parameters: resolving them per request would create a service scope.
+        var runtime = endpoints.ServiceProvider.GetRequiredService<GeocoderRuntime>();
+        var options = endpoints.ServiceProvider.GetRequiredService<GeocoderOptions>();
+        var csv = new GeocoderCsv(runtime, options, endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>());
+        endpoints.MapGet("/search", (HttpContext context) => Search(context, runtime))
+            .WithName("GeocoderSearch")
+            .WithSummary("Addok's /search: q (required), limit 1..100 (5), autocomplete (on), lat/lon bias, type/postcode/citycode filters; geocodejson.");
+        endpoints.MapGet("/reverse", (HttpContext context) => Reverse(context, runtime, options))
+            .WithName("GeocoderReverse")
+            .WithSummary("Addok's /reverse: the nearest housenumbers or streets to lat/lon, with distance; limit, type/postcode/citycode filters.");
+        endpoints.MapGet("/get/{id}", (HttpContext context, string id) => Get(context, runtime, id))
+            .WithName("GeocoderGet")
+            .WithSummary("One document or housenumber by id, as a geojson Feature (no score).");
+        endpoints.MapPost("/search/csv", csv.SearchAsync)
+            .DisableRequestTimeout()
+            .DisableAntiforgery()
+            .WithName("GeocoderSearchCsv")
+            .WithSummary("Addok's CSV plugin: multipart 'data' file, 'columns' (repeatable), delimiter, encoding, filter columns, min_score; the rows with the result columns appended, streamed.");
+        endpoints.MapPost("/reverse/csv", csv.ReverseAsync)
+            .DisableRequestTimeout()
+            .DisableAntiforgery()
+            .WithName("GeocoderReverseCsv")
+            .WithSummary("Addok's CSV plugin: rows with latitude/lat and longitude/lon/lng/long columns, the nearest result appended, streamed.");
+        return endpoints;
+    }
+
+    /// <summary>Addok's CORS middleware: every answer of these endpoints may be read by any origin.</summary>
+    internal static void Cors(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.AccessControlAllowOrigin = "*";
+        headers.AccessControlAllowHeaders = "X-Requested-With";
+    }
+
+    internal static Task Search(HttpContext context, GeocoderRuntime runtime)
+    {
+        Cors(context);
+        if (runtime.Index is not { } index)
+        {
+            return AddokProblems.Loading().ExecuteAsync(context);
+        }
+
+        var query = context.Request.Query;
+        string? q = AddokQuery.Param(query, "q");
+        if (string.IsNullOrEmpty(q))
+        {
+            return AddokProblems.MissingParam("q").ExecuteAsync(context);
+        }
+
+        if (!AddokQuery.TryInt(query, "limit", out int? limitParam, out var problem)
+            || !AddokQuery.TryBool(query, "autocomplete", out bool? autocomplete, out problem)
+            || !AddokQuery.TryLonLat(query, out double? lon, out double? lat, out problem))
+        {
+            return problem!.ExecuteAsync(context);
+        }
+
+        int limit = limitParam is null or 0 ? AddokSettings.DefaultLimit : limitParam.Value;
+        if (limit < 1 || limit > 100)
+        {
+            return AddokProblems.InvalidParam("out of range (1..100)", "limit").ExecuteAsync(context);
+        }
+
+        bool centred = lon is { } x && x != 0 && lat is { } y && y != 0;
+        var filters = AddokQuery.Filters(name => query[name]);
+        IReadOnlyList<GeocodeResult> results;
+        try
+        {
+            results = index.Search(q, new SearchOptions
+            {
+                Limit = limit,
+                Autocomplete = autocomplete ?? true,
+                Lat = centred ? lat : null,
+                Lon = centred ? lon : null,
+                Types = AddokQuery.Values(filters, "type"),
+                Postcodes = AddokQuery.Values(filters, "postcode"),
+                Citycodes = AddokQuery.Values(filters, "citycode"),
+            });
+        }
+        catch (QueryTooLongException e)
+        {
+            return AddokProblems.TooLarge(e.Message).ExecuteAsync(context);
+        }
+
+        return GeoJson.WriteCollectionAsync(context, results, new GeoJson.Echo(q, filters, centred ? lon : null, centred ? lat : null, limit));
+    }
+
+    internal static Task Reverse(HttpContext context, GeocoderRuntime runtime, GeocoderOptions options)
+    {
+        Cors(context);
+        if (runtime.Index is not { } index)
+        {
+            return AddokProblems.Loading().ExecuteAsync(context);
+        }
+
+        var query = context.Request.Query;
+        if (!AddokQuery.TryLonLat(query, out double? lon, out double? lat, out var problem))
+        {
+            return problem!.ExecuteAsync(context);
+        }
+
+        if (lon is null)
+        {
+            return AddokProblems.MissingParam("lon").ExecuteAsync(context);
+        }
+
+        if (lat is null)
+        {
+            return AddokProblems.MissingParam("lat").ExecuteAsync(context);
+        }
+
+        if (!AddokQuery.TryInt(query, "limit", out int? limitParam, out problem))
+        {
+            return problem!.ExecuteAsync(context);
+        }
+
+        int limit = limitParam is null or 0 ? 1 : limitParam.Value;
+        if (limit < 1 || limit > 100)
+        {
+            // Addok takes any limit here; this one is bounded like /search's.
+            return AddokProblems.InvalidParam("out of range (1..100)", "limit").ExecuteAsync(context);
+        }
+
+        var filters = AddokQuery.Filters(name => query[name]);
+        var results = index.Reverse(lat.Value, lon.Value, new ReverseOptions
+        {
+            Limit = limit,
+            Types = AddokQuery.Values(filters, "type"),
+            Postcodes = AddokQuery.Values(filters, "postcode"),
+            Citycodes = AddokQuery.Values(filters, "citycode"),
+            MaxDistanceMeters = options.ReverseMaxDistanceMeters,
+        });
+        return GeoJson.WriteCollectionAsync(context, results, new GeoJson.Echo(null, filters, null, null, limit));
+    }
+
+    internal static Task Get(HttpContext context, GeocoderRuntime runtime, string id)
+    {
+        Cors(context);
+        if (runtime.Index is not { } index)
+        {
+            return AddokProblems.Loading().ExecuteAsync(context);
+        }
+
+        return index.Get(id) is { } result
+            ? GeoJson.WriteFeatureAsync(context, result)
+            : AddokProblems.NotFound(id).ExecuteAsync(context);
+    }
+}

@@ -1,0 +1,38 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+
+namespace Crossroads.Server.Geocoder;
+
+/// <summary>
+/// Settings of the geocoder module, section <c>Geocoder</c>: the data file loaded at start (alias <c>GEOCODER_DATA</c>)
+/// and the limits of the CSV and reverse endpoints.
+/// </summary>
+public sealed class GeocoderOptions
+{
+    /// <summary>The bundled subset (Pouembout and Koné) that <c>dotnet run</c> serves.</summary>
+    public static readonly string BundledSample = Path.Combine(AppContext.BaseDirectory, "data", "geocoder-sample.ndjson.gz");
+
+    /// <summary>Addok import file (NDJSON, optionally gzipped) indexed at start.</summary>
+    [Description("Addok/BAN import file (.ndjson or .ndjson.gz) indexed at start; alias GEOCODER_DATA. Defaults to the bundled sample (Pouembout and Koné).")]
+    [Required]
+    public string DataFile { get; set; } = BundledSample;
+
+    /// <summary>Largest CSV upload accepted by /search/csv and /reverse/csv.</summary>
+    [Description("Largest request body (bytes) of POST /search/csv and /reverse/csv; the rows are streamed, so memory does not grow with it. Bodies with a Content-Length are also capped by Limits:MaxRequestBodySize.")]
+    [Range(1024L, 10L * 1024 * 1024 * 1024)]
+    public long CsvMaxBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Default <c>min_score</c> of /search/csv (Addok's CSV_MIN_SCORE).</summary>
+    [Description("Default min_score of POST /search/csv (Addok's CSV_MIN_SCORE): a row gets its result only when the rounded score is above it.")]
+    [Range(0.0, 1.0)]
+    public double CsvMinScore { get; set; } = 0.5;
+
+    /// <summary>Directory where a CSV upload is spooled when form fields follow its file part.</summary>
+    [Description("Directory where a CSV upload is spooled (deleted after use) when form fields follow its 'data' part; empty: the system temp directory.")]
+    public string CsvSpoolDirectory { get; set; } = string.Empty;
+
+    /// <summary>Reverse answers farther than this are not returned.</summary>
+    [Description("GET /reverse and POST /reverse/csv return nothing farther than this many metres from the point.")]
+    [Range(1.0, 1_000_000.0)]
+    public double ReverseMaxDistanceMeters { get; set; } = 10_000;
+}
