@@ -1,0 +1,268 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+
+namespace Crossroads.Server.Tests.Geocoder;
+
+/// <summary>
+/// Addok's CSV plugin over HTTP (POST /search/csv, /reverse/csv): the input rows with Addok's result columns appended,
+/// in the input's dialect (delimiter, quoting, line ends, encoding, BOM), streamed.
+/// </summary>
+public sealed class GeocoderCsvTests(GeocoderServerFixture fixture) : IClassFixture<GeocoderServerFixture>
+{
+    private static readonly string[] ResultColumns =
+    [
+        "latitude", "longitude", "result_label", "result_score", "result_score_next", "result_type", "result_id", "result_housenumber",
+        "result_name", "result_street", "result_postcode", "result_city", "result_context", "result_citycode", "result_oldcitycode",
+        "result_oldcity", "result_district", "result_status",
+    ];
+
+    private HttpClient Client => fixture.Server.Client;
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    [Fact]
+    public async Task Semicolon_file_with_quoted_fields_gets_Addoks_columns_appended_and_each_row_its_answer()
+    {
+        string input = "id;adresse;ville\r\n1;\"10 rue des sapins\";Pouembout\r\n2;\"nulle part; vraiment\";Pouembout\r\n3;;\r\n";
+        var answer = await Csv.PostAsync(Client, "/search/csv", Utf8(input), before: [("columns", "adresse"), ("columns", "ville")]);
+
+        Assert.True(answer.Code == 200, answer.ToString());
+        Assert.Equal("text/csv", answer.ContentType);
+        Assert.Equal("attachment; filename=\"adresses.geocoded.csv\"", answer.Response.Content.Headers.ContentDisposition?.ToString());
+        Assert.Equal("*", string.Join(",", answer.Response.Headers.GetValues("Access-Control-Allow-Origin")));
+        var lines = answer.Lines;
+        Assert.Equal(4, lines.Length);
+        Assert.Equal("id;adresse;ville;" + string.Join(';', ResultColumns), lines[0]);
+        Assert.EndsWith("\r\n", answer.Text, StringComparison.Ordinal);
+
+        var first = Csv.Row(lines[0], lines[1], ';');
+        Assert.Equal("1", first["id"]);
+        Assert.Equal("10 rue des sapins", first["adresse"]); // not quoted on the way out: nothing needs it
+        Assert.Equal("-21.120919", first["latitude"]);
+        Assert.Equal("164.900792", first["longitude"]);
+        Assert.Equal("10 Rue des Sapins Pouembout", first["result_label"]);
+        Assert.Equal("housenumber", first["result_type"]);
+        Assert.Equal("98825_y6as4k_00010", first["result_id"]);
+        Assert.Equal("10", first["result_housenumber"]);
+        Assert.Equal("Rue des Sapins", first["result_name"]);
+        Assert.Equal("Pouembout", first["result_city"]);
+        Assert.Equal("98825", first["result_citycode"]);
+        Assert.Equal("ok", first["result_status"]);
+
+        // The score is /search's (autocomplete off, limit 3) rounded to 2 decimals, and Python prints it.
+        var search = await Geo.GetAsync(Client, "/search?q=10%20rue%20des%20sapins%20Pouembout&autocomplete=0&limit=3");
+        double score = Math.Round(search.Properties(0).GetProperty("score").GetDouble(), 2);
+        Assert.Equal(score, double.Parse(first["result_score"], System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.StartsWith("2;\"nulle part; vraiment\";Pouembout;", lines[2], StringComparison.Ordinal); // quoted again: it holds the delimiter
+        Assert.EndsWith(";not-found", lines[2], StringComparison.Ordinal);
+        Assert.Equal("3;;;" + new string(';', ResultColumns.Length - 1) + "skipped", lines[3]);
+    }
+
+    [Fact]
+    public async Task Comma_file_with_every_field_quoted_embedded_quotes_and_line_breaks_round_trips()
+    {
+        string input = "\"nom\",\"adresse\"\n\"Le \"\"Grand\"\" Café\",\"10 rue des sapins\nPouembout\"\n";
+        var answer = await Csv.PostAsync(Client, "/search/csv", Utf8(input), before: [("columns", "adresse")]);
+
+        Assert.True(answer.Code == 200, answer.ToString());
+        Assert.StartsWith("\"nom\",\"adresse\",\"latitude\",", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("\n\"Le \"\"Grand\"\" Café\",\"10 rue des sapins\nPouembout\",\"-21.120919\",", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\r", answer.Text, StringComparison.Ordinal); // the input's line ends
+        Assert.EndsWith(",\"ok\"\n", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Utf8_BOM_in_gives_a_BOM_out_and_none_without()
+    {
+        byte[] withBom = [0xEF, 0xBB, 0xBF, .. Utf8("adresse\n10 rue des sapins pouembout\n")];
+        var bom = await Csv.PostAsync(Client, "/search/csv", withBom);
+        Assert.True(bom.Code == 200, bom.ToString());
+        Assert.Equal([0xEF, 0xBB, 0xBF], bom.Bytes[..3]);
+        Assert.StartsWith("\uFEFFadresse;latitude;", bom.Text, StringComparison.Ordinal); // the BOM is not part of the first column's name
+        Assert.EndsWith(";ok\n", bom.Text, StringComparison.Ordinal);
+
+        var plain = await Csv.PostAsync(Client, "/search/csv", Utf8("adresse\n10 rue des sapins pouembout\n"));
+        Assert.Equal((byte)'a', plain.Bytes[0]);
+    }
+
+    [Fact]
+    public async Task Latin1_file_is_read_and_answered_in_latin1()
+    {
+        var latin1 = Encoding.Latin1;
+        byte[] input = latin1.GetBytes("lieu;adresse\r\nMairie é;10 rue des sapins pouembout\r\n");
+        var answer = await Csv.PostAsync(Client, "/search/csv", input, before: [("encoding", "latin-1"), ("columns", "adresse")], decode: latin1);
+
+        Assert.True(answer.Code == 200, answer.ToString());
+        Assert.Equal("latin-1", answer.Response.Content.Headers.ContentType?.CharSet);
+        Assert.Contains("Mairie é;10 rue des sapins pouembout;", answer.Text, StringComparison.Ordinal);
+        Assert.Contains(";988, Nouvelle-Calédonie;", answer.Text, StringComparison.Ordinal);
+        Assert.Equal(2, answer.Bytes.Count(static b => b == 0xE9)); // é in the input row and in the context, one byte each
+        Assert.DoesNotContain((byte)0xC3, answer.Bytes); // no UTF-8
+    }
+
+    [Fact]
+    public async Task Fields_after_the_file_are_honoured_by_spooling_it_first()
+    {
+        string input = "a;b\n10 rue des sapins;Pouembout\n";
+        var before = await Csv.PostAsync(Client, "/search/csv", Utf8(input), before: [("columns", "a"), ("min_score", "0.2")]);
+        var after = await Csv.PostAsync(Client, "/search/csv", Utf8(input), after: [("columns", "a"), ("min_score", "0.2")]);
+
+        Assert.True(after.Code == 200, after.ToString());
+        Assert.Equal(before.Text, after.Text);
+        var row = Csv.Row(after.Lines[0], after.Lines[1], ';');
+        Assert.Equal("ok", row["result_status"]);
+    }
+
+    [Fact]
+    public async Task Filter_columns_and_min_score_apply_per_row()
+    {
+        string input = "q,cc\nrue des sapins,98825\nrue des sapins,98811\n";
+        var answer = await Csv.PostAsync(Client, "/search/csv", Utf8(input), before: [("columns", "q"), ("citycode", "cc")]);
+        Assert.True(answer.Code == 200, answer.ToString());
+        var inPouembout = Csv.Row(answer.Lines[0], answer.Lines[1], ',');
+        Assert.Equal("98825", inPouembout["result_citycode"]);
+        var elsewhere = Csv.Row(answer.Lines[0], answer.Lines[2], ',');
+        Assert.NotEqual("98825", elsewhere["result_citycode"]);
+
+        var strict = await Csv.PostAsync(Client, "/search/csv", Utf8(input), before: [("columns", "q"), ("min_score", "0.99")]);
+        Assert.All(strict.Lines.Skip(1), static line => Assert.EndsWith(",not-found", line, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Reverse_csv_appends_the_nearest_answer_to_rows_with_coordinates()
+    {
+        string input = "nom,lat,lon\nici,-21.120919,164.900792\nnulle part,abc,\n";
+        var answer = await Csv.PostAsync(Client, "/reverse/csv", Utf8(input));
+
+        Assert.True(answer.Code == 200, answer.ToString());
+        Assert.StartsWith("nom,lat,lon,result_latitude,result_longitude,result_label,result_distance,result_type,result_id,result_housenumber,result_name,", answer.Lines[0], StringComparison.Ordinal);
+        var here = Csv.Row(answer.Lines[0], answer.Lines[1], ',');
+        Assert.Equal("0", here["result_distance"]);
+        Assert.Equal("98825_y6as4k_00010", here["result_id"]);
+        Assert.Equal("ok", here["result_status"]);
+        Assert.EndsWith(",skipped", answer.Lines[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_uploads_get_400_with_Addoks_titles()
+    {
+        string input = "adresse;ville\n10 rue des sapins;Pouembout\n";
+        var badColumn = await Csv.PostAsync(Client, "/search/csv", Utf8(input), before: [("columns", "rue")]);
+        Geo.AssertError(await AsGeo(badColumn), 400, "Cannot found column 'rue' in columns ['adresse', 'ville']");
+
+        var badFilter = await Csv.PostAsync(Client, "/search/csv", Utf8(input), before: [("postcode", "cp")]);
+        Geo.AssertError(await AsGeo(badFilter), 400, "Cannot found column 'cp' in columns ['adresse', 'ville']");
+
+        var empty = await Csv.PostAsync(Client, "/search/csv", []);
+        Geo.AssertError(await AsGeo(empty), 400, "Empty file");
+
+        var badEncoding = await Csv.PostAsync(Client, "/search/csv", Utf8(input), before: [("encoding", "klingon")]);
+        Geo.AssertError(await AsGeo(badEncoding), 400, "Unable to decode with encoding \"klingon\"");
+
+        var notUtf8 = await Csv.PostAsync(Client, "/search/csv", [(byte)'a', 0xFF, 0xFE, (byte)'\n']);
+        Geo.AssertError(await AsGeo(notUtf8), 400, "Unable to decode with encoding \"utf-8-sig\"");
+
+        var badMinScore = await Csv.PostAsync(Client, "/search/csv", Utf8(input), before: [("min_score", "high")]);
+        Geo.AssertError(await AsGeo(badMinScore), 400, "Invalid parameter");
+
+        using var noFile = new MultipartFormDataContent { { new StringContent("x"), "columns" } };
+        var missing = await Client.PostAsync(new Uri("/search/csv", UriKind.Relative), noFile);
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Contains("Missing file", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var notMultipart = new StringContent("adresse\nx\n", Encoding.UTF8, "text/csv");
+        var plain = await Client.PostAsync(new Uri("/search/csv", UriKind.Relative), notMultipart);
+        Assert.Equal(HttpStatusCode.BadRequest, plain.StatusCode);
+
+        using var truncated = new StringContent("--abc\r\nContent-Disposition: form-data; name=\"data\"; filename=\"a.csv\"\r\n\r\nadresse\n", Encoding.UTF8);
+        truncated.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=abc");
+        var cut = await Client.PostAsync(new Uri("/search/csv", UriKind.Relative), truncated);
+        Assert.True((int)cut.StatusCode is >= 400 and < 500, $"{cut.StatusCode}");
+    }
+
+    /// <summary>
+    /// A 20 MB upload sent with chunked encoding (no Content-Length, so the chassis' 1 MB default does not refuse it):
+    /// the answer starts before the upload ends, and the server's managed heap, measured after full collections while
+    /// the upload runs, does not grow with the file.
+    /// </summary>
+    [Fact]
+    public async Task A_20_MB_upload_is_answered_while_it_streams_in_and_memory_does_not_grow_with_it()
+    {
+        const int rows = 20_000;
+        string padding = new('x', 1_000);
+        string[] streets = ["10 rue des sapins", "rue des cagous", "route du lycee", "rue paul kuhn"];
+        var memory = new List<long>();
+        var uploadDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long baseline = GC.GetTotalMemory(forceFullCollection: true);
+        var content = new Producer(async stream =>
+        {
+            var header = Encoding.UTF8.GetBytes("--b0undary\r\nContent-Disposition: form-data; name=\"columns\"\r\n\r\nadresse\r\n"
+                + "--b0undary\r\nContent-Disposition: form-data; name=\"columns\"\r\n\r\nville\r\n"
+                + "--b0undary\r\nContent-Disposition: form-data; name=\"data\"; filename=\"big.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+                + "adresse;ville;padding\r\n");
+            await stream.WriteAsync(header);
+            var chunk = new StringBuilder();
+            for (int i = 0; i < rows; i++)
+            {
+                chunk.Append(streets[i % streets.Length]).Append(";Pouembout;").Append(padding).Append("\r\n");
+                if (chunk.Length > 256 * 1024 || i == rows - 1)
+                {
+                    await stream.WriteAsync(Encoding.UTF8.GetBytes(chunk.ToString()));
+                    chunk.Clear();
+                }
+
+                if (i % 4_000 == 2_000)
+                {
+                    memory.Add(GC.GetTotalMemory(forceFullCollection: true) - baseline);
+                }
+            }
+
+            await stream.WriteAsync(Encoding.UTF8.GetBytes("\r\n--b0undary--\r\n"));
+            uploadDone.TrySetResult();
+        });
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b0undary");
+
+        using var client = fixture.Server.NewClient();
+        client.Timeout = TimeSpan.FromMinutes(5);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/search/csv", UriKind.Relative)) { Content = content };
+        var clock = Stopwatch.StartNew();
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        bool startedBeforeUploadEnded = !uploadDone.Task.IsCompleted;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        int lines = 0, ok = 0;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lines++;
+            ok += line.EndsWith(";ok", StringComparison.Ordinal) ? 1 : 0;
+        }
+
+        await uploadDone.Task;
+        Assert.True(startedBeforeUploadEnded, "the answer waited for the whole upload");
+        Assert.Equal(rows + 1, lines);
+        Assert.Equal(rows, ok);
+        Assert.True(memory.Count >= 4, string.Join(",", memory));
+        // The file is 20 MB (40 MB as .NET strings); a server holding it would show it here.
+        Assert.True(memory.Max() < 8 * 1024 * 1024, $"heap growth during the upload (bytes): {string.Join(", ", memory)}; {clock.ElapsedMilliseconds} ms");
+    }
+
+    private static Task<Geo.Answer> AsGeo(Csv.Answer answer)
+    {
+        var json = answer.Text.Length > 0 && answer.Text[0] == '{' ? System.Text.Json.JsonDocument.Parse(answer.Text).RootElement.Clone() : default;
+        return Task.FromResult(new Geo.Answer(answer.Status, answer.ContentType, json, answer.Text, answer.Response));
+    }
+
+    /// <summary>A request body written as the server reads it (chunked, no length).</summary>
+    private sealed class Producer(Func<Stream, Task> write) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => write(stream);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+}
