@@ -40,12 +40,55 @@ public static class Csv
         return new Answer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, bytes, (decode ?? new UTF8Encoding(false)).GetString(bytes), response);
     }
 
-    /// <summary>Splits a record the simple way (no quoted delimiters in the cells compared).</summary>
+    /// <summary>A record of one line as a dictionary by header name (quoted cells with delimiters handled; no line breaks).</summary>
     public static Dictionary<string, string> Row(string header, string line, char delimiter)
     {
-        var names = header.Split(delimiter);
-        var values = line.Split(delimiter);
-        Assert.Equal(names.Length, values.Length);
+        var names = Split(header, delimiter);
+        var values = Split(line, delimiter);
+        Assert.Equal(names.Count, values.Count);
         return names.Zip(values).ToDictionary(static p => p.First, static p => p.Second);
+    }
+
+    public static List<string> Split(string line, char delimiter)
+    {
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    cell.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    cell.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == delimiter)
+            {
+                cells.Add(cell.ToString());
+                cell.Clear();
+            }
+            else
+            {
+                cell.Append(c);
+            }
+        }
+
+        cells.Add(cell.ToString());
+        return cells;
     }
 }
