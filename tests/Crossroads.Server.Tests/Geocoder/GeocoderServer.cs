@@ -75,7 +75,7 @@ public sealed class GeocoderServerFixture : IAsyncLifetime
 {
     public GeocoderServer Server { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Server = await GeocoderServer.StartAsync(extra: ["--Limits:MaxRequestBodySize", "104857600"]);
+    public async Task InitializeAsync() => Server = await GeocoderServer.StartAsync();
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
