@@ -29,6 +29,9 @@ internal static class GeoJson
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_compressed;
+
     /// <summary>What the collection echoes besides its features.</summary>
     public readonly record struct Echo(string? Query, IReadOnlyList<KeyValuePair<string, List<string>>> Filters, double? CenterLon, double? CenterLat, int Limit);
 
@@ -57,13 +60,26 @@ internal static class GeoJson
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = ContentType;
-        response.ContentLength = buffer.WrittenCount;
-        var body = response.BodyWriter;
-        body.Write(buffer.WrittenSpan);
-        if (buffer.Capacity > 1 << 20)
+        ReadOnlySpan<byte> bytes = buffer.WrittenSpan;
+        string? coding = ContentCoding.Choose(context.Request);
+        if (coding is not null && bytes.Length >= ContentCoding.MinJsonBytes
+            && ContentCoding.TryCompress(coding, bytes, t_compressed ??= new ArrayBufferWriter<byte>(4096)))
+        {
+            bytes = t_compressed.WrittenSpan;
+        }
+        else
+        {
+            coding = null;
+        }
+
+        ContentCoding.SetHeaders(response, coding);
+        response.ContentLength = bytes.Length;
+        response.BodyWriter.Write(bytes);
+        if (buffer.Capacity > 1 << 20 || t_compressed?.Capacity > 1 << 20)
         {
             t_buffer = null; // do not keep a huge buffer per thread after a limit=100 answer with long labels
             t_writer = null;
+            t_compressed = null;
         }
 
         return Task.CompletedTask;

@@ -33,7 +33,21 @@ public static class GeocoderApi
             .DisableAntiforgery()
             .WithName("GeocoderReverseCsv")
             .WithSummary("Addok's CSV plugin: rows with latitude/lat and longitude/lon/lng/long columns, the nearest result appended, streamed.");
+        // Falcon answers OPTIONS itself (200, Allow) and Addok's middleware adds the CORS headers: browsers' preflights pass.
+        foreach (var (path, allow) in new[] { ("/search", "GET"), ("/reverse", "GET"), ("/get/{id}", "GET"), ("/search/csv", "POST"), ("/reverse/csv", "POST") })
+        {
+            endpoints.MapMethods(path, [HttpMethods.Options], (HttpContext context) => Preflight(context, allow)).ExcludeFromDescription();
+        }
+
         return endpoints;
+    }
+
+    private static IResult Preflight(HttpContext context, string allow)
+    {
+        Cors(context);
+        context.Response.Headers.Allow = allow;
+        context.Response.Headers.AccessControlAllowMethods = allow;
+        return Results.Ok();
     }
 
     /// <summary>Addok's CORS middleware: every answer of these endpoints may be read by any origin.</summary>

@@ -219,7 +219,10 @@ internal sealed partial class GeocoderCsv(GeocoderRuntime runtime, GeocoderOptio
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = $"text/csv; charset={encodingName}";
         response.Headers.ContentDisposition = $"attachment; filename=\"{Path.GetFileNameWithoutExtension(fileName)}.geocoded.csv\"";
-        var output = new CsvOutput(response.Body, encoding, dialect, withBom);
+        string? coding = ContentCoding.Choose(context.Request);
+        ContentCoding.SetHeaders(response, coding);
+        await using var body = coding is null ? null : ContentCoding.Wrap(coding, response.Body);
+        var output = new CsvOutput(body ?? response.Body, encoding, dialect, withBom);
         output.WriteRecord(plan.OutputHeader);
         await output.FlushAsync(ct).ConfigureAwait(false);
 

@@ -102,6 +102,22 @@ public sealed class GeocoderCsvTests(GeocoderServerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Csv_answers_are_gzip_compressed_when_accepted()
+    {
+        using var client = fixture.Server.NewClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Encoding", "gzip");
+        var answer = await Csv.PostAsync(client, "/search/csv", Utf8("adresse\n10 rue des sapins pouembout\n"));
+
+        Assert.True(answer.Code == 200, answer.ToString());
+        Assert.Equal("gzip", string.Join(",", answer.Response.Content.Headers.ContentEncoding));
+        using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(answer.Bytes), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        string text = await reader.ReadToEndAsync();
+        Assert.StartsWith("adresse;latitude;longitude;", text, StringComparison.Ordinal);
+        Assert.EndsWith(";ok\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Fields_after_the_file_are_honoured_by_spooling_it_first()
     {
         string input = "a;b\n10 rue des sapins;Pouembout\n";

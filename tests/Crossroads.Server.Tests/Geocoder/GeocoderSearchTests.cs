@@ -135,6 +135,35 @@ public sealed class GeocoderSearchTests(GeocoderServerFixture fixture) : IClassF
         Assert.Equal("*", slash.Header("Access-Control-Allow-Origin"));
     }
 
+    [Fact]
+    public async Task Answers_are_compressed_when_the_client_accepts_it_and_preflights_pass()
+    {
+        foreach (string coding in new[] { "br", "gzip" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/search?q=rue&limit=20", UriKind.Relative));
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", coding);
+            using var response = await Client.SendAsync(request);
+            Assert.Equal(coding, string.Join(",", response.Content.Headers.ContentEncoding));
+            Assert.Contains("Accept-Encoding", response.Headers.Vary);
+            byte[] compressed = await response.Content.ReadAsByteArrayAsync();
+            using var input = new MemoryStream(compressed);
+            using Stream decoder = coding == "br" ? new BrotliStream(input, CompressionMode.Decompress) : new GZipStream(input, CompressionMode.Decompress);
+            using var text = new StreamReader(decoder);
+            using var json = JsonDocument.Parse(await text.ReadToEndAsync());
+            Assert.Equal(20, json.RootElement.GetProperty("features").GetArrayLength());
+            Assert.True(compressed.Length < 4000, $"{compressed.Length} bytes");
+        }
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, new Uri("/search", UriKind.Relative));
+        preflight.Headers.TryAddWithoutValidation("Origin", "https://example.org");
+        preflight.Headers.TryAddWithoutValidation("Access-Control-Request-Method", "GET");
+        preflight.Headers.TryAddWithoutValidation("Access-Control-Request-Headers", "X-Requested-With");
+        using var answer = await Client.SendAsync(preflight);
+        Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("*", string.Join(",", answer.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.Equal("X-Requested-With", string.Join(",", answer.Headers.GetValues("Access-Control-Allow-Headers")));
+    }
+
     [Theory]
     [InlineData("/search", 400, "Missing parameter", "The \"q\" parameter is required.")]
     [InlineData("/search?q=", 400, "Missing parameter", "The \"q\" parameter is required.")]
