@@ -318,6 +318,22 @@ public sealed class TrafficManagerCompatibilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_burst_of_unknown_routes_and_bad_requests_never_trips_the_breaker()
+    {
+        // Traffic Manager counted 404s as failures and then answered 503 to everyone for 60 s.
+        var misses = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Tm.ResolveAsync(Reader, "acme", $"ghost{i}", "prod", "v1")));
+        Assert.All(misses, static m => Assert.Equal(404, m.Code));
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal(404, (await Tm.ActivateAsync(Writer, "acme", $"ghost{i}", "prod", "v1")).Code);
+            Assert.Equal(400, (await Tm.GetAsync(Reader, "/api/v1/audit/recent?days=0")).Code);
+        }
+
+        Assert.Equal(201, (await Tm.UpsertAsync(Writer, "acme", "billing", "prod", "v1", "http://b1")).Code);
+        Assert.Equal(200, (await Tm.GetAsync(Reader, "/api/v1/audit/recent?days=1")).Code);
+    }
+
+    [Fact]
     public async Task The_cache_survives_a_restart_on_the_same_store()
     {
         using var data = new TempDirectory("crossroads-sr-");
