@@ -112,6 +112,11 @@ public sealed class FakeUpstream : IAsyncDisposable
         await SendAsync(context, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}""");
         for (int i = 0; i < words.Count; i++)
         {
+            if (i > 0 && b.InterTokenDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(b.InterTokenDelay, ct);
+            }
+
             if (b.ResetAfterChunks == i)
             {
                 context.Abort();
@@ -122,11 +127,6 @@ public sealed class FakeUpstream : IAsyncDisposable
             {
                 await SendAsync(context, """{"error":{"message":"fake in-stream failure","type":"server_error"}}""");
                 return;
-            }
-
-            if (i > 0 && b.InterTokenDelay > TimeSpan.Zero)
-            {
-                await Task.Delay(b.InterTokenDelay, ct);
             }
 
             await SendAsync(context, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}","choices":[{"index":0,"delta":{"content":{{JsonSerializer.Serialize(words[i])}}},"finish_reason":null}]}""");

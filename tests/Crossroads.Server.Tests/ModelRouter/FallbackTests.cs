@@ -63,6 +63,8 @@ public sealed class FallbackTests
         var cheap = upstream.Model("cheap");
         cheap.Text = "a b c d e f g h i j";
         cheap.ResetAfterChunks = 5;
+        // A reset drops whatever the receiver has not read yet: pace the words so the router has read them.
+        cheap.InterTokenDelay = TimeSpan.FromMilliseconds(40);
         upstream.Model("strong");
         await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(upstream.BaseUrl));
 
