@@ -1,4 +1,5 @@
 using Crossroads.Hosting;
+using Crossroads.Server.ModelRouter;
 using Crossroads.Server.RoutingTable;
 using Crossroads.Server.ServiceRoutes;
 
@@ -12,6 +13,7 @@ public static class CrossroadsApp
     [
         new RoutingTableModule(), // IP longest-prefix match: /destination, /destinations, /prefix, /routes, /health
         new ServiceRoutesModule(), // service route control plane: /api/v1/routes, /api/v1/audit, /api/v1/splits, /api/v1/events
+        new ModelRouterModule(), // LLM gateway: /v1/chat/completions, /v1/models, /v1/ask, /v1/plan, /v1/observe, /v1/decisions
     ];
 
     /// <summary>Creates the application.</summary>
