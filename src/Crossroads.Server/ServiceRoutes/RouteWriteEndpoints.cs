@@ -161,7 +161,7 @@ internal static class RouteWriteEndpoints
         if (result.Changed && result.Route is { } changed && !result.Replayed)
         {
             runtime.Cache.Apply(changed);
-            runtime.Committed();
+            runtime.Committed(changed.Revision);
         }
 
         if (result.Replayed)

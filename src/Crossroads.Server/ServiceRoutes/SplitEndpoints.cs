@@ -178,7 +178,7 @@ internal static class SplitEndpoints
                 runtime.Cache.RemoveSplit(key, change.Revision);
             }
 
-            runtime.Committed();
+            runtime.Committed(change.Revision);
         }
 
         switch (result.Status)
