@@ -28,7 +28,7 @@ export ConnectionStrings__Crossroads="Host=127.0.0.1;Port=$pgport;Username=postg
 server_dll=$PWD/src/Crossroads.Server/bin/Release/net10.0/Crossroads.Server.dll
 
 start() { # start PORT LOGNAME -> prints pid
-  (cd "$work" && DOTNET_PerfMapEnabled=${PERF:+1} DATA_DIR="$work/data-$2" exec dotnet "$server_dll" --urls "http://127.0.0.1:$1") >"$work/$2.log" 2>&1 &
+  (cd "$work" && DOTNET_PerfMapEnabled=${PERF:+1} DOTNET_EnableWriteXorExecute=${PERF:+0} DATA_DIR="$work/data-$2" exec dotnet "$server_dll" --urls "http://127.0.0.1:$1") >"$work/$2.log" 2>&1 &
   echo $!
 }
 wait_ready() {
