@@ -28,7 +28,7 @@ export ConnectionStrings__Crossroads="Host=127.0.0.1;Port=$pgport;Username=postg
 server_dll=$PWD/src/Crossroads.Server/bin/Release/net10.0/Crossroads.Server.dll
 
 start() { # start PORT LOGNAME -> prints pid
-  (cd "$work" && DATA_DIR="$work/data-$2" exec dotnet "$server_dll" --urls "http://127.0.0.1:$1") >"$work/$2.log" 2>&1 &
+  (cd "$work" && DOTNET_PerfMapEnabled=${PERF:+1} DOTNET_EnableWriteXorExecute=${PERF:+0} DATA_DIR="$work/data-$2" exec dotnet "$server_dll" --urls "http://127.0.0.1:$1") >"$work/$2.log" 2>&1 &
   echo $!
 }
 wait_ready() {
@@ -42,7 +42,18 @@ pid_a=$(start "$port" a); pid_b=$(start $((port + 1)) b)
 wait_ready "$port"; wait_ready $((port + 1))
 
 export ROUTES=1000000 THREADS=2
-OFFSET=500000 wrk -t2 -c16 -d3s -s bench/load/upsert-routes.lua "http://127.0.0.1:$port" >/dev/null   # warm-up, other keys
+OFFSET=500000 wrk -t2 -c16 -d"${WARMUP:-3s}" -s bench/load/upsert-routes.lua "http://127.0.0.1:$port" >/dev/null   # warm-up, other keys
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+pg_cpu() { # the postmaster of our cluster and its children (other clusters on the machine are not counted)
+  local main t=0; main=$(head -1 "$pg/data/postmaster.pid")
+  for p in "$main" $(pgrep -P "$main"); do t=$((t + $(cpu "$p" 2>/dev/null || echo 0))); done; echo $t
+}
+a0=$(cpu "$pid_a"); p0=$(pg_cpu)
+[[ -n ${PERF:-} ]] && { perf record -F 499 -g -p "$pid_a" -o "$PERF" -- sleep 8 >/dev/null 2>&1 & }
 out=$(OFFSET=0 wrk -t2 -c16 -d"$duration" --latency -s bench/load/upsert-routes.lua "http://127.0.0.1:$port")
+a1=$(cpu "$pid_a"); p1=$(pg_cpu)
 echo "$out" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|requests in"
+requests=$(awk '/requests in/{print $1}' <<<"$out")
+awk -v a="$((a1 - a0))" -v p="$((p1 - p0))" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+  'BEGIN{printf "CPU per write: server %.0f us, PostgreSQL %.0f us\n", a * 1e6 / hz / n, p * 1e6 / hz / n}'
 python3 bench/load/visibility.py "http://127.0.0.1:$port" "http://127.0.0.1:$((port + 1))" "$writes"

@@ -127,7 +127,7 @@ public static class CrossroadsHostingExtensions
             var module = modules[i];
             var group = app.MapGroup(module.RoutePrefix)
                 .WithTags(module.Identity.Name)
-                .WithMetadata(new ModuleEndpointMetadata(module.Identity, i));
+                .WithMetadata(new ModuleEndpointMetadata(module.Identity, i, module.ShapeProblem));
             module.MapEndpoints(group);
         }
 

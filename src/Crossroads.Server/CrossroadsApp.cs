@@ -1,5 +1,6 @@
 using Crossroads.Hosting;
 using Crossroads.Server.Geocoder;
+using Crossroads.Server.ModelRouter;
 using Crossroads.Server.RoutingTable;
 using Crossroads.Server.ServiceRoutes;
 
@@ -13,6 +14,7 @@ public static class CrossroadsApp
     [
         new RoutingTableModule(), // IP longest-prefix match: /destination, /destinations, /prefix, /routes, /health
         new ServiceRoutesModule(), // service route control plane: /api/v1/routes, /api/v1/audit, /api/v1/splits, /api/v1/events
+        new ModelRouterModule(), // LLM gateway: /v1/chat/completions, /v1/models, /v1/ask, /v1/plan, /v1/observe, /v1/decisions
         new GeocoderModule(), // Addok's geocoder API on an embedded index: /search, /reverse, /get/{id}, /search/csv, /reverse/csv
     ];
 

@@ -37,6 +37,12 @@ internal static class ProblemShaper
             http.Response.Headers[Correlation.RequestIds.HeaderName] = http.TraceIdentifier;
         }
 
+        // The module's own members (e.g. a replaced service's "error"/"message"), on the module's endpoints only.
+        if (http.GetEndpoint()?.Metadata.GetMetadata<ModuleEndpointMetadata>()?.ShapeProblem is { } shapeProblem)
+        {
+            shapeProblem(problem);
+        }
+
         if (http.Features.Get<Correlation.RequestLogScope>() is { } scope)
         {
             problem.Extensions["traceId"] = scope.TraceId;

@@ -36,6 +36,13 @@ public abstract class CrossroadsModule
     /// </summary>
     public virtual ModuleRateLimitOptions? RateLimits => null;
 
+    /// <summary>
+    /// Adds members the clients of the service the module replaces read to every problem answered on the module's
+    /// endpoints, the chassis' own (401, 403, 413, 429, ...) included, after the chassis shaped it; null (the default)
+    /// adds nothing. Keep it cheap: it runs on every error of the module.
+    /// </summary>
+    public virtual Action<Microsoft.AspNetCore.Mvc.ProblemDetails>? ShapeProblem => null;
+
     /// <summary>Registers the module's options (<see cref="ModuleServices.AddOptions{TOptions}"/>) and services. Reads no configuration values itself.</summary>
     public abstract void AddServices(ModuleServices module);
 

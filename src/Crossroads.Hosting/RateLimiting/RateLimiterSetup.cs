@@ -156,7 +156,8 @@ internal static class RateLimiterSetup
             // Resolved once; publishing the holder is one reference write, so readers see both fields or none.
             var output = _output ??= ProblemOutput.From(context.RequestServices);
             var detail = Detail(index * 2 + (isWrite ? 1 : 0), isWrite, budget, seconds);
-            if (output.Direct is { } writer)
+            // Direct only when the endpoint's module adds no members of its own (those go through the shaper).
+            if (output.Direct is { } writer && context.GetEndpoint()?.Metadata.GetMetadata<ModuleEndpointMetadata>()?.ShapeProblem is null)
             {
                 writer.WriteDirect(context, StatusCodes.Status429TooManyRequests, detail);
                 return;

@@ -35,6 +35,15 @@ public sealed class GeocoderModule : CrossroadsModule
         PartitionBy = RateLimitScope.Address,
     };
 
+    /// <summary>Addok's (Falcon's) errors carry <c>title</c> and <c>description</c>: the chassis' own (404, 413, 429, ...) get a description too.</summary>
+    public override Action<Microsoft.AspNetCore.Mvc.ProblemDetails>? ShapeProblem { get; } = static problem =>
+    {
+        if (problem.Detail is { } detail)
+        {
+            problem.Extensions.TryAdd("description", detail);
+        }
+    };
+
     /// <inheritdoc />
     public override void AddServices(ModuleServices module)
     {

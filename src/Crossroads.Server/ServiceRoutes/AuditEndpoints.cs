@@ -217,18 +217,7 @@ internal static class AuditEndpoints
         System.Text.Json.Serialization.Metadata.JsonTypeInfo<TResponse> typeInfo,
         CancellationToken cancellationToken)
     {
-        try
-        {
-            var events = await runtime.CallAsync(query, cancellationToken).ConfigureAwait(false);
-            return TypedResults.Json(shape(events), typeInfo);
-        }
-        catch (RouteValidationException e)
-        {
-            return TrafficManagerProblems.Validation(e.Errors);
-        }
-        catch (DatabaseUnavailableException e)
-        {
-            return TrafficManagerProblems.Unavailable(context, runtime.RetryAfterSeconds, e.Message);
-        }
+        var (events, problem) = await StoreCall.RunAsync(context, runtime, query, cancellationToken).ConfigureAwait(false);
+        return events is null ? problem! : TypedResults.Json(shape(events), typeInfo);
     }
 }

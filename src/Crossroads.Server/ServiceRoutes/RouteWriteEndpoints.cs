@@ -150,26 +150,18 @@ internal static class RouteWriteEndpoints
         int successStatus,
         CancellationToken cancellationToken)
     {
-        RouteWriteResult result;
-        try
+        // The write is committed (or not) whole even if the client goes away meanwhile: do not let its abort cancel
+        // a write that may already be in a batch.
+        var (result, problem) = await StoreCall.RunAsync(context, runtime, write, CancellationToken.None).ConfigureAwait(false);
+        if (result is null)
         {
-            // The write is committed (or not) whole even if the client goes away meanwhile: do not let its abort
-            // cancel a write that may already be in a batch.
-            result = await runtime.CallAsync(write, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (RouteValidationException e)
-        {
-            return TrafficManagerProblems.Validation(e.Errors);
-        }
-        catch (DatabaseUnavailableException e)
-        {
-            return TrafficManagerProblems.Unavailable(context, runtime.RetryAfterSeconds, e.Message);
+            return problem!;
         }
 
         if (result.Changed && result.Route is { } changed && !result.Replayed)
         {
             runtime.Cache.Apply(changed);
-            runtime.Committed();
+            runtime.Committed(changed.Revision);
         }
 
         if (result.Replayed)

@@ -64,9 +64,10 @@ public static class ServiceRoutesApi
         }
 
         var key = new RouteKey(tenant, service, env, version);
-        if (RouteValidation.Validate(key) is { Count: > 0 } errors)
+        // The allocation-free check first; the error list only when something is wrong.
+        if (!(RouteValidation.IsValidName(tenant) && RouteValidation.IsValidName(service) && RouteValidation.IsValidName(env) && RouteValidation.IsValidName(version)))
         {
-            return TrafficManagerProblems.Validation(errors);
+            return TrafficManagerProblems.Validation(RouteValidation.Validate(key));
         }
 
         if (cache.Find(key) is not { IsActive: true } route)
@@ -74,7 +75,7 @@ public static class ServiceRoutesApi
             return TrafficManagerProblems.RouteNotFound(key);
         }
 
-        string etag = WriteContext.ETag(route.Revision);
+        string etag = route.ETag;
         var headers = context.Response.Headers;
         headers.ETag = etag;
         if (context.Request.Headers.IfNoneMatch is { Count: 1 } ifNoneMatch && ifNoneMatch[0] == etag)

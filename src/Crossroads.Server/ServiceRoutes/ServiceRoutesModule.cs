@@ -37,6 +37,16 @@ public sealed class ServiceRoutesModule : CrossroadsModule
         PartitionBy = RateLimitScope.Client,
     };
 
+    /// <summary>
+    /// Traffic Manager's clients read <c>error</c> and <c>message</c>: the module's own errors set them; the chassis'
+    /// (401, 403, 429, 413, ...) get the title and the detail.
+    /// </summary>
+    public override Action<Microsoft.AspNetCore.Mvc.ProblemDetails> ShapeProblem { get; } = static problem =>
+    {
+        problem.Extensions.TryAdd("error", problem.Title);
+        problem.Extensions.TryAdd("message", problem.Detail);
+    };
+
     /// <inheritdoc />
     public override void AddServices(ModuleServices module)
     {

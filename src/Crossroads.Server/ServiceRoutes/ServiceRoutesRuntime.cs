@@ -62,10 +62,10 @@ internal sealed class ServiceRoutesRuntime : IAsyncDisposable
         _synchronizer = synchronizer;
     }
 
-    /// <summary>After a committed write: this replica's feed waiters and the relay look at once.</summary>
-    public void Committed()
+    /// <summary>After a committed write (already applied to the cache): the revision advances, the relay looks at once.</summary>
+    public void Committed(long revision)
     {
-        _synchronizer?.Signal();
+        _synchronizer?.AppliedLocally(revision);
         _relay?.Wake();
     }
 

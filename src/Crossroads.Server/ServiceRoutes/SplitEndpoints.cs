@@ -157,18 +157,10 @@ internal static class SplitEndpoints
         SplitKey key,
         Func<IServiceRouteStore, CancellationToken, Task<SplitWriteResult>> write)
     {
-        SplitWriteResult result;
-        try
+        var (result, problem) = await StoreCall.RunAsync(context, runtime, write, CancellationToken.None).ConfigureAwait(false);
+        if (result is null)
         {
-            result = await runtime.CallAsync(write, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (RouteValidationException e)
-        {
-            return TrafficManagerProblems.Validation(e.Errors);
-        }
-        catch (DatabaseUnavailableException e)
-        {
-            return TrafficManagerProblems.Unavailable(context, runtime.RetryAfterSeconds, e.Message);
+            return problem!;
         }
 
         if (result.Replayed)
@@ -186,7 +178,7 @@ internal static class SplitEndpoints
                 runtime.Cache.RemoveSplit(key, change.Revision);
             }
 
-            runtime.Committed();
+            runtime.Committed(change.Revision);
         }
 
         switch (result.Status)

@@ -7,4 +7,10 @@ namespace Crossroads.ServiceRoutes.Caching;
 /// <param name="Url">The route's URL (kept while inactive).</param>
 /// <param name="Revision">The revision of the route's last change.</param>
 /// <param name="IsActive">Whether the route is served.</param>
-public sealed record CachedRoute(string Url, long Revision, bool IsActive);
+public sealed record CachedRoute(string Url, long Revision, bool IsActive)
+{
+    private string? _etag;
+
+    /// <summary>The entity tag of this state, <c>"&lt;revision&gt;"</c>, made once (resolves send it on every answer).</summary>
+    public string ETag => _etag ??= string.Concat("\"", Revision.ToString(System.Globalization.CultureInfo.InvariantCulture), "\"");
+}

@@ -110,8 +110,26 @@ public sealed class RouteCacheSynchronizer
         }
     }
 
-    /// <summary>Says a change may have been committed (a local write, a notification): the loop catches up at once.</summary>
+    /// <summary>Says a change may have been committed (a notification, a reconnect): the loop catches up at once.</summary>
     public void Signal() => _wake.Writer.TryWrite(true);
+
+    /// <summary>
+    /// This replica committed the change of <paramref name="revision"/> and applied it to the cache itself. When it
+    /// directly follows <see cref="Revision"/>, the revision advances without reading the change back from the store
+    /// (a replica that is the only writer then never re-reads its own writes); otherwise another replica's changes
+    /// come between, and the loop catches up.
+    /// </summary>
+    public void AppliedLocally(long revision)
+    {
+        if (Interlocked.CompareExchange(ref _revision, revision, revision - 1) == revision - 1)
+        {
+            Interlocked.Exchange(ref _advanced, NewSignal()).TrySetResult();
+        }
+        else if (revision > Revision)
+        {
+            Signal();
+        }
+    }
 
     /// <summary>Records a failed round trip to the store (made by anyone): resolves now report staleness.</summary>
     public void MarkUnreachable(Exception failure)
@@ -233,12 +251,18 @@ public sealed class RouteCacheSynchronizer
 
     private void Advance(long revision)
     {
-        if (revision <= Revision)
+        // Monotonic: a catch-up that read up to N must not undo a local advance past N made meanwhile.
+        long current;
+        do
         {
-            return;
+            current = Volatile.Read(ref _revision);
+            if (revision <= current)
+            {
+                return;
+            }
         }
+        while (Interlocked.CompareExchange(ref _revision, revision, current) != current);
 
-        Volatile.Write(ref _revision, revision);
         Interlocked.Exchange(ref _advanced, NewSignal()).TrySetResult();
     }
 }

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Crossroads.ServiceRoutes.Storage;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -52,9 +51,9 @@ public sealed class OutboxMaintenance
     /// ran out would let later revisions overtake them. Returns how many claims were released.
     /// </summary>
     public Task<int> ReleaseClaimsAsync(CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE outbox SET claimed_until = NULL WHERE delivered_at IS NULL AND claimed_until IS NOT NULL", null, cancellationToken);
+        ExecuteAsync("UPDATE outbox SET claimed_until = NULL WHERE delivered_at IS NULL AND claimed_until IS NOT NULL", cancellationToken);
 
-    private async Task<int> ExecuteAsync(string sql, DateTimeOffset? cutoff, CancellationToken cancellationToken)
+    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken)
     {
         DbConnection connection = _postgres ? new NpgsqlConnection(_connectionString) : new SqliteConnection(_connectionString);
         await using (connection.ConfigureAwait(false))
@@ -64,15 +63,6 @@ public sealed class OutboxMaintenance
             await using (command.ConfigureAwait(false))
             {
                 command.CommandText = sql;
-                if (cutoff is { } time)
-                {
-                    var parameter = command.CreateParameter();
-                    parameter.ParameterName = "cutoff";
-                    // PostgreSQL keeps timestamptz; SQLite microseconds since the Unix epoch (Storage/Timestamps.cs).
-                    parameter.Value = _postgres ? time.ToUniversalTime() : Timestamps.ToUnixMicroseconds(time);
-                    command.Parameters.Add(parameter);
-                }
-
                 return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }

@@ -50,6 +50,7 @@ public sealed class GeocoderStartupTests
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                Assert.Contains("\"description\":", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal); // Addok's member
             }
         }
 

@@ -133,7 +133,8 @@ public sealed class TrafficManagerCompatibilityTests : IAsyncLifetime
     public async Task Writes_need_the_write_key_and_record_its_name_and_the_correlation_id()
     {
         var anonymous = await Tm.UpsertAsync(Reader, "acme", "billing", "prod", "v1", "http://b1");
-        Assert.Equal(401, anonymous.Code);
+        // The chassis' 401 also carries Traffic Manager's members on this module's paths.
+        Tm.AssertError(anonymous, 401, "Unauthorized");
 
         var created = await Tm.UpsertAsync(Writer, "acme", "billing", "prod", "v1", "http://b1", ("X-Correlation-ID", "deploy-42"));
         Assert.Equal("deploy-42", created.Header("X-Correlation-ID"));
@@ -315,6 +316,56 @@ public sealed class TrafficManagerCompatibilityTests : IAsyncLifetime
         Tm.AssertError(await Tm.GetAsync(Reader, "/api/v1/splits?tenant=acme&service=billing&env=prod"), 404, "Split not found");
         Tm.AssertError(await Tm.ResolveAsync(Reader, "acme", "billing", "prod", null), 400, "Missing required parameters");
         Assert.Equal(200, (await Tm.DeactivateAsync(Writer, "acme", "billing", "prod", "v2")).Code);
+    }
+
+    [Fact]
+    public async Task A_burst_of_unknown_routes_and_bad_requests_never_trips_the_breaker()
+    {
+        // Traffic Manager counted 404s as failures and then answered 503 to everyone for 60 s.
+        var misses = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Tm.ResolveAsync(Reader, "acme", $"ghost{i}", "prod", "v1")));
+        Assert.All(misses, static m => Assert.Equal(404, m.Code));
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal(404, (await Tm.ActivateAsync(Writer, "acme", $"ghost{i}", "prod", "v1")).Code);
+            Assert.Equal(400, (await Tm.GetAsync(Reader, "/api/v1/audit/recent?days=0")).Code);
+        }
+
+        Assert.Equal(201, (await Tm.UpsertAsync(Writer, "acme", "billing", "prod", "v1", "http://b1")).Code);
+        Assert.Equal(200, (await Tm.GetAsync(Reader, "/api/v1/audit/recent?days=1")).Code);
+    }
+
+    [Fact]
+    public async Task The_chassis_429_carries_traffic_managers_members_on_module_paths_only()
+    {
+        await using var limited = await ServiceRoutesServer.StartSqliteAsync(
+            null,
+            "--RateLimits:Enabled=true",
+            "--RateLimits:Modules:ServiceRoutes:Reads:PermitsPerSecond=1",
+            "--RateLimits:Modules:ServiceRoutes:Reads:Burst=1",
+            "--RateLimits:Modules:RoutingTable:Reads:PermitsPerSecond=1",
+            "--RateLimits:Modules:RoutingTable:Reads:Burst=1");
+        Tm.Answer? throttled = null;
+        for (int i = 0; i < 5 && throttled is null; i++)
+        {
+            var answer = await Tm.ResolveAsync(limited.Client, "acme", "billing", "prod", "v1");
+            throttled = answer.Code == 429 ? answer : null;
+        }
+
+        Assert.NotNull(throttled);
+        Tm.AssertError(throttled, 429, "Too Many Requests");
+        Assert.NotNull(throttled.Header("Retry-After"));
+
+        Tm.Answer? lookup = null;
+        for (int i = 0; i < 5 && lookup is null; i++)
+        {
+            var answer = await Tm.GetAsync(limited.Client, "/destination/1.0.167.5");
+            lookup = answer.Code == 429 ? answer : null;
+        }
+
+        // The routing table's problems keep their shape (no Traffic Manager members).
+        Assert.NotNull(lookup);
+        Assert.Null(lookup.Str("error"));
+        Assert.NotNull(lookup.Str("detail"));
     }
 
     [Fact]

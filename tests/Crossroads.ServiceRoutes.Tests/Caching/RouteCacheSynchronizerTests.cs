@@ -66,4 +66,30 @@ public sealed class RouteCacheSynchronizerTests : IAsyncLifetime
         await stop.CancelAsync();
         await loop;
     }
+
+    [Fact]
+    public async Task A_local_write_next_in_line_advances_at_once_and_one_after_a_gap_waits_for_the_feed()
+    {
+        var synchronizer = new RouteCacheSynchronizer(_reader, new RouteCache(), TimeSpan.FromHours(1));
+        await synchronizer.WarmAsync(CancellationToken.None);
+        var first = await _reader.UpsertAsync(new RouteKey("acme", "mine", "prod", "v1"), "http://mine", "ci", null);
+        synchronizer.Cache.Apply(first.Route!);
+        synchronizer.AppliedLocally(first.Route!.Revision);
+        Assert.Equal(1, synchronizer.Revision);
+
+        // Another writer commits revision 2; this replica's next write is 3: it cannot advance past the gap alone.
+        await _writer.UpsertAsync(new RouteKey("acme", "theirs", "prod", "v1"), "http://theirs", "ci", null);
+        var third = await _reader.UpsertAsync(new RouteKey("acme", "mine2", "prod", "v1"), "http://mine2", "ci", null);
+        synchronizer.Cache.Apply(third.Route!);
+        synchronizer.AppliedLocally(third.Route!.Revision);
+        Assert.Equal(1, synchronizer.Revision);
+        Assert.Null(synchronizer.Cache.Find(new RouteKey("acme", "theirs", "prod", "v1")));
+
+        using var stop = new CancellationTokenSource();
+        var loop = synchronizer.RunAsync(stop.Token); // signalled by AppliedLocally: catches up without waiting an hour
+        Assert.True(await synchronizer.WaitForRevisionAboveAsync(2, TimeSpan.FromSeconds(10), CancellationToken.None));
+        Assert.Equal("http://theirs", synchronizer.Cache.Find(new RouteKey("acme", "theirs", "prod", "v1"))!.Url);
+        await stop.CancelAsync();
+        await loop;
+    }
 }

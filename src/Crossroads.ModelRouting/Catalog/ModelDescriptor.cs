@@ -1,0 +1,49 @@
+namespace Crossroads.ModelRouting.Catalog;
+
+/// <summary>
+/// One routable model: where it is served (<see cref="Upstream"/> and the name the upstream knows it by), what it
+/// costs (USD per million input and output tokens), and the priors the router starts from before it has observed
+/// anything (<see cref="Quality"/> in [0, 1], <see cref="LatencyP95Ms"/>).
+/// </summary>
+public sealed record ModelDescriptor
+{
+    /// <summary>The id clients name in <c>model</c> and that answers carry.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Id of the upstream (provider adapter) that serves it.</summary>
+    public required string Upstream { get; init; }
+
+    /// <summary>The model name sent upstream; defaults to <see cref="Id"/>.</summary>
+    public string? UpstreamModel { get; init; }
+
+    /// <summary>Other names clients may use for it.</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>USD per 1,000,000 input (prompt) tokens.</summary>
+    public decimal InputPricePerMTok { get; init; }
+
+    /// <summary>USD per 1,000,000 output (completion) tokens.</summary>
+    public decimal OutputPricePerMTok { get; init; }
+
+    /// <summary>Prior quality score in [0, 1]; compared with the quality tier thresholds.</summary>
+    public double Quality { get; init; } = 0.5;
+
+    /// <summary>Prior 95th percentile latency of a whole answer, used until enough latencies were observed.</summary>
+    public double LatencyP95Ms { get; init; } = 2000;
+
+    /// <summary>Tokens the model takes in and puts out together.</summary>
+    public int ContextWindow { get; init; } = 8192;
+
+    /// <summary>Whether policies may choose it.</summary>
+    public ModelStatus Status { get; init; } = ModelStatus.Active;
+
+    /// <summary>Who owns it, as <c>GET /v1/models</c> says (<c>owned_by</c>).</summary>
+    public string OwnedBy { get; init; } = "crossroads";
+
+    /// <summary>The name sent upstream.</summary>
+    public string UpstreamModelName => UpstreamModel ?? Id;
+
+    /// <summary>Estimated cost of <paramref name="inputTokens"/> in and <paramref name="outputTokens"/> out.</summary>
+    public decimal CostUsd(long inputTokens, long outputTokens) =>
+        ((inputTokens * InputPricePerMTok) + (outputTokens * OutputPricePerMTok)) / 1_000_000m;
+}

@@ -1,0 +1,23 @@
+using Crossroads.ModelRouting.Providers;
+
+namespace Crossroads.ModelRouting.Execution;
+
+/// <summary>
+/// Where a routed answer goes (a JSON body, an SSE stream, ATP NDJSON lines). Nothing is called before the first
+/// content of an attempt arrives, so failed attempts before it leave no trace with the client and the next
+/// candidate can be tried; after <see cref="StartAsync"/> the answer is committed.
+/// </summary>
+public interface ICompletionSink
+{
+    /// <summary>The first content arrived: commit the response (status, headers).</summary>
+    ValueTask StartAsync(RouteStart start, CancellationToken cancellationToken);
+
+    /// <summary>A piece of text.</summary>
+    ValueTask DeltaAsync(string text, CancellationToken cancellationToken);
+
+    /// <summary>The answer ended normally.</summary>
+    ValueTask CompleteAsync(string finishReason, TokenUsage usage, CancellationToken cancellationToken);
+
+    /// <summary>The upstream failed after <see cref="StartAsync"/>: end the answer with an error.</summary>
+    ValueTask FailAsync(ProviderException error, TokenUsage usage, CancellationToken cancellationToken);
+}

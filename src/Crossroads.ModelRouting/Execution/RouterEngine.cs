@@ -1,0 +1,396 @@
+using System.Text;
+using Crossroads.ModelRouting.Bandits;
+using Crossroads.ModelRouting.Budgets;
+using Crossroads.ModelRouting.Catalog;
+using Crossroads.ModelRouting.Decisions;
+using Crossroads.ModelRouting.Providers;
+using Crossroads.ModelRouting.Routing;
+using Crossroads.ModelRouting.Tokens;
+
+namespace Crossroads.ModelRouting.Execution;
+
+/// <summary>
+/// Runs a routed request: plans it, reserves the budget, tries the planned models in order until one produces
+/// content (each attempt bounded by its upstream's first-token timeout), streams that one to the sink, then settles
+/// the budget to what the serving attempt cost, feeds the learner and the latency tracker, and keeps the decision.
+/// <para>
+/// Fallback rule: an attempt that fails before its first content (connection error, timeout, retryable status) is
+/// recorded and the next candidate tried; once content reached the sink the request is committed, and a later
+/// failure ends it with an error (billed for what was streamed). A non-retryable status (400/413/422) ends the
+/// request at once: it is the client's request that is wrong, and another model would refuse it too.
+/// </para>
+/// </summary>
+public sealed class RouterEngine
+{
+    private readonly IReadOnlyDictionary<string, UpstreamEndpoint> _upstreams;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the engine.</summary>
+    public RouterEngine(
+        RoutePlanner planner,
+        IReadOnlyDictionary<string, UpstreamEndpoint> upstreams,
+        BudgetLedger budgets,
+        DecisionStore decisions,
+        BanditLearner learner,
+        LatencyTracker latency,
+        Cooldowns cooldowns,
+        TimeProvider time)
+    {
+        Planner = planner;
+        _upstreams = upstreams;
+        Budgets = budgets;
+        Decisions = decisions;
+        Learner = learner;
+        Latency = latency;
+        Cooldowns = cooldowns;
+        _time = time;
+    }
+
+    /// <summary>The planner.</summary>
+    public RoutePlanner Planner { get; }
+
+    /// <summary>The budgets.</summary>
+    public BudgetLedger Budgets { get; }
+
+    /// <summary>The decisions kept.</summary>
+    public DecisionStore Decisions { get; }
+
+    /// <summary>The learner.</summary>
+    public BanditLearner Learner { get; }
+
+    /// <summary>Observed latencies.</summary>
+    public LatencyTracker Latency { get; }
+
+    /// <summary>Per-model breakers.</summary>
+    public Cooldowns Cooldowns { get; }
+
+    private RoutingSettings Settings => Planner.Settings;
+
+    /// <summary>Routes <paramref name="call"/> to <paramref name="sink"/>. Throws <see cref="UnknownModelException"/> for unknown model names.</summary>
+    public async Task<RouteResult> RunAsync(RouteCall call, ICompletionSink sink, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(sink);
+        var createdAt = _time.GetUtcNow();
+        var plan = Planner.Plan(call.Route);
+        var decision = new DecisionRecord
+        {
+            Id = call.DecisionId,
+            CreatedAt = createdAt,
+            Tenant = call.Tenant,
+            RequestedModel = call.Route.Model ?? "auto",
+            Endpoint = call.Endpoint,
+            PromptHash = call.PromptHash,
+            InputTokens = call.Route.InputTokens,
+            Plan = plan,
+            Outcome = "no_eligible_model",
+        };
+
+        if (plan.Attempts.Count == 0)
+        {
+            Decisions.Add(decision);
+            return new RouteResult(RouteStatus.NoEligibleModel, decision, null, default, null, 0);
+        }
+
+        decimal reserve = plan.ReserveUsd;
+        if (!Budgets.TryReserve(call.Tenant, reserve, out var reservation, out var remaining))
+        {
+            decision = decision with { Outcome = "budget_exceeded" };
+            Decisions.Add(decision);
+            return new RouteResult(RouteStatus.BudgetExceeded, decision, null, default, null, remaining);
+        }
+
+        // With a budget, the output cap the reservation assumed is enforced upstream.
+        var request = call.Provider;
+        if (request.MaxTokens is null && Budgets.HasLimit(call.Tenant))
+        {
+            request = request with { MaxTokens = plan.MaxOutputTokens };
+        }
+
+        var attempts = new List<AttemptRecord>(plan.Attempts.Count);
+        decimal billed = 0;
+        double? reward = null;
+        RouteStatus status = RouteStatus.AllAttemptsFailed;
+        ProviderException? lastError = null;
+        TokenUsage servedUsage = default;
+        string? finishReason = null;
+        ModelDescriptor? servedBy = null;
+        double referenceCost = (double)(call.Route.MaxCostUsd ?? plan.Candidates.Where(static c => c.Eligible).Select(static c => c.EstimatedCostUsd).DefaultIfEmpty(0).Max());
+        try
+        {
+            for (int i = 0; i < plan.Attempts.Count; i++)
+            {
+                var model = plan.Attempts[i];
+                var outcome = await AttemptAsync(call, request, plan, model, i + 1, sink, cancellationToken).ConfigureAwait(false);
+                attempts.Add(outcome.Record);
+                lastError = outcome.Error ?? lastError;
+                if (outcome.Committed)
+                {
+                    servedBy = model;
+                    billed = outcome.Record.CostUsd;
+                    servedUsage = new TokenUsage(outcome.Record.PromptTokens, outcome.Record.CompletionTokens, outcome.Record.UsageEstimated);
+                    finishReason = outcome.FinishReason;
+                }
+
+                switch (outcome.Record.Outcome)
+                {
+                    case "served":
+                        status = RouteStatus.Completed;
+                        Cooldowns.RecordSuccess(model.Id);
+                        Latency.Record(model.Id, outcome.Record.LatencyMs);
+                        reward = Reward.Of(
+                            model.Quality,
+                            outcome.Record.LatencyMs,
+                            call.Route.LatencySloMs ?? Settings.DefaultLatencySloMs,
+                            (double)outcome.Record.CostUsd,
+                            referenceCost,
+                            Settings.QualityWeight,
+                            Settings.LatencyWeight,
+                            Settings.CostWeight);
+                        Learner.Record(plan.Cluster, model.Id, reward.Value);
+                        break;
+                    case "failed_after_content":
+                        status = RouteStatus.FailedAfterContent;
+                        Cooldowns.RecordFailure(model.Id);
+                        Learner.Record(plan.Cluster, model.Id, 0);
+                        reward = 0;
+                        break;
+                    case "failed":
+                        Cooldowns.RecordFailure(model.Id);
+                        Learner.Record(plan.Cluster, model.Id, 0);
+                        continue;
+                    case "rejected":
+                        status = RouteStatus.UpstreamRejected;
+                        break;
+                    default:
+                        status = RouteStatus.Cancelled;
+                        break;
+                }
+
+                break;
+            }
+        }
+        finally
+        {
+            Budgets.Settle(reservation, billed);
+            decision = decision with
+            {
+                Attempts = attempts,
+                ServedBy = servedBy?.Id,
+                Outcome = OutcomeName(status),
+                ReservedUsd = reserve,
+                BilledUsd = billed,
+                Reward = reward,
+            };
+            Decisions.Add(decision);
+        }
+
+        return new RouteResult(status, decision, lastError, servedUsage, finishReason, remaining - billed);
+    }
+
+    /// <summary>
+    /// Feeds an observed quality (0..1) of a served request back: the reward it was given with the model's prior
+    /// quality is corrected to the observed one (the same pull, not a new one). Null when the decision is unknown
+    /// (expired or never existed) or did not serve.
+    /// </summary>
+    public DecisionRecord? Observe(string decisionId, double quality)
+    {
+        for (int retry = 0; retry < 8; retry++)
+        {
+            if (!Decisions.TryGet(decisionId, out var decision) || decision.ServedBy is null || decision.Reward is null)
+            {
+                return null;
+            }
+
+            Planner.Catalog.TryFind(decision.ServedBy, out var model);
+            double previousQuality = decision.ObservedQuality ?? model?.Quality ?? 0.5;
+            double weights = Settings.QualityWeight + Settings.LatencyWeight + Settings.CostWeight;
+            double share = weights > 0 ? Settings.QualityWeight / weights : 1;
+            double served = decision.Outcome == "completed" ? 1 : 0; // a failed stream keeps its 0
+            double newReward = Math.Clamp(decision.Reward.Value + (served * share * (quality - previousQuality)), 0, 1);
+            var updated = decision with { ObservedQuality = quality, Reward = newReward };
+            if (Decisions.TryReplace(decision, updated))
+            {
+                Learner.Correct(decision.Plan.Cluster, decision.ServedBy, decision.Reward.Value, newReward);
+                return updated;
+            }
+        }
+
+        return null;
+    }
+
+    private static string OutcomeName(RouteStatus status) => status switch
+    {
+        RouteStatus.Completed => "completed",
+        RouteStatus.FailedAfterContent => "failed_after_content",
+        RouteStatus.AllAttemptsFailed => "failed",
+        RouteStatus.UpstreamRejected => "rejected",
+        RouteStatus.NoEligibleModel => "no_eligible_model",
+        RouteStatus.BudgetExceeded => "budget_exceeded",
+        _ => "cancelled",
+    };
+
+    private async Task<AttemptOutcome> AttemptAsync(RouteCall call, ProviderRequest request, RoutingPlan plan, ModelDescriptor model, int number, ICompletionSink sink, CancellationToken cancellationToken)
+    {
+        long started = _time.GetTimestamp();
+        if (!_upstreams.TryGetValue(model.Upstream, out var upstream))
+        {
+            var missing = new ProviderException(ProviderFailureKind.Connection, $"no upstream '{model.Upstream}' is configured");
+            return Failed(model, "failed", missing, started, null, default);
+        }
+
+        using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attemptCts.CancelAfter(upstream.FirstTokenTimeout);
+        bool committed = false;
+        bool clientGone = false;
+        double? firstTokenMs = null;
+        TokenUsage? usage = null;
+        string? finish = null;
+        var output = new StringBuilder();
+        IAsyncEnumerator<CompletionEvent>? events = null;
+        try
+        {
+            events = upstream.Provider.StreamAsync(model.UpstreamModelName, request, attemptCts.Token).GetAsyncEnumerator(attemptCts.Token);
+            while (await events.MoveNextAsync().ConfigureAwait(false))
+            {
+                var e = events.Current;
+                switch (e.Kind)
+                {
+                    case CompletionEventKind.Delta:
+                        if (!committed)
+                        {
+                            committed = true;
+                            firstTokenMs = _time.GetElapsedTime(started).TotalMilliseconds;
+                            attemptCts.CancelAfter(Remaining(upstream.Timeout, started));
+                            clientGone = !await Guard(sink.StartAsync(new RouteStart(call.DecisionId, model, number, plan), cancellationToken)).ConfigureAwait(false);
+                        }
+
+                        output.Append(e.Text);
+                        if (!clientGone)
+                        {
+                            clientGone = !await Guard(sink.DeltaAsync(e.Text!, cancellationToken)).ConfigureAwait(false);
+                        }
+
+                        break;
+                    case CompletionEventKind.Finish:
+                        finish = e.FinishReason;
+                        break;
+                    case CompletionEventKind.Usage:
+                        usage = e.Usage;
+                        break;
+                }
+
+                if (clientGone)
+                {
+                    throw new OperationCanceledException(cancellationToken);
+                }
+            }
+
+            if (!committed)
+            {
+                // An empty answer is still an answer.
+                committed = true;
+                firstTokenMs = _time.GetElapsedTime(started).TotalMilliseconds;
+                if (!await Guard(sink.StartAsync(new RouteStart(call.DecisionId, model, number, plan), cancellationToken)).ConfigureAwait(false))
+                {
+                    throw new OperationCanceledException(cancellationToken);
+                }
+            }
+
+            var served = usage ?? LocalUsage(call, output);
+            finish ??= "stop";
+            if (!await Guard(sink.CompleteAsync(finish, served, cancellationToken)).ConfigureAwait(false))
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+
+            return new AttemptOutcome(Record(model, "served", null, null, started, firstTokenMs, served), true, null, finish);
+        }
+        catch (ProviderException e)
+        {
+            return await FailAsync(e).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !clientGone)
+        {
+            var timeout = new ProviderException(
+                ProviderFailureKind.Timeout,
+                committed ? $"upstream '{model.Upstream}' did not finish within {upstream.Timeout.TotalMilliseconds:0} ms" : $"upstream '{model.Upstream}' sent no content within {upstream.FirstTokenTimeout.TotalMilliseconds:0} ms");
+            return await FailAsync(timeout).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            var used = committed ? usage ?? LocalUsage(call, output) : default;
+            var record = Record(model, "cancelled", "the client went away", null, started, firstTokenMs, used, billable: committed);
+            return new AttemptOutcome(record, committed, null, null);
+        }
+        finally
+        {
+            if (events is not null)
+            {
+                try
+                {
+                    await events.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is ProviderException or OperationCanceledException or IOException or HttpRequestException)
+                {
+                    // Disposing an aborted upstream stream; nothing left to do.
+                }
+            }
+        }
+
+        async Task<AttemptOutcome> FailAsync(ProviderException error)
+        {
+            if (committed)
+            {
+                var used = usage ?? LocalUsage(call, output);
+                await Guard(sink.FailAsync(error, used, cancellationToken)).ConfigureAwait(false);
+                return new AttemptOutcome(Record(model, "failed_after_content", error.Message, error.StatusCode, started, firstTokenMs, used), true, error, null);
+            }
+
+            return Failed(model, error.Retryable ? "failed" : "rejected", error, started, firstTokenMs, default);
+        }
+    }
+
+    private AttemptOutcome Failed(ModelDescriptor model, string outcome, ProviderException error, long started, double? firstTokenMs, TokenUsage usage) =>
+        new(Record(model, outcome, error.Message, error.StatusCode, started, firstTokenMs, usage, billable: false), false, error, null);
+
+    private AttemptRecord Record(ModelDescriptor model, string outcome, string? error, int? status, long started, double? firstTokenMs, TokenUsage usage, bool billable = true) => new()
+    {
+        Model = model.Id,
+        Upstream = model.Upstream,
+        Outcome = outcome,
+        Error = error,
+        UpstreamStatus = status,
+        TimeToFirstTokenMs = firstTokenMs,
+        LatencyMs = _time.GetElapsedTime(started).TotalMilliseconds,
+        PromptTokens = usage.PromptTokens,
+        CompletionTokens = usage.CompletionTokens,
+        UsageEstimated = usage.Estimated,
+        CostUsd = billable ? model.CostUsd(usage.PromptTokens, usage.CompletionTokens) : 0,
+    };
+
+    private static TokenUsage LocalUsage(RouteCall call, StringBuilder output) =>
+        new(call.Route.InputTokens, TokenCounter.Count(output.ToString()), Estimated: true);
+
+    private TimeSpan Remaining(TimeSpan total, long started)
+    {
+        var left = total - _time.GetElapsedTime(started);
+        return left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1);
+    }
+
+    /// <summary>Runs a sink call; false when the client is gone (the write failed or was cancelled).</summary>
+    private static async ValueTask<bool> Guard(ValueTask write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private readonly record struct AttemptOutcome(AttemptRecord Record, bool Committed, ProviderException? Error, string? FinishReason);
+}

@@ -1,0 +1,27 @@
+namespace Crossroads.ModelRouting.Providers;
+
+/// <summary>What kind of <see cref="CompletionEvent"/> it is.</summary>
+public enum CompletionEventKind
+{
+    /// <summary>Text of the answer (<see cref="CompletionEvent.Text"/>, never empty).</summary>
+    Delta,
+
+    /// <summary>The answer ended (<see cref="CompletionEvent.FinishReason"/>).</summary>
+    Finish,
+
+    /// <summary>Token usage as the upstream reported it (<see cref="CompletionEvent.Usage"/>).</summary>
+    Usage,
+}
+
+/// <summary>One event of a streamed answer, in the order the upstream sent it.</summary>
+public readonly record struct CompletionEvent(CompletionEventKind Kind, string? Text, string? FinishReason, TokenUsage Usage)
+{
+    /// <summary>A piece of text.</summary>
+    public static CompletionEvent Delta(string text) => new(CompletionEventKind.Delta, text, null, default);
+
+    /// <summary>The end of the answer.</summary>
+    public static CompletionEvent Finish(string reason) => new(CompletionEventKind.Finish, null, reason, default);
+
+    /// <summary>The upstream's usage report.</summary>
+    public static CompletionEvent UsageReport(TokenUsage usage) => new(CompletionEventKind.Usage, null, null, usage);
+}

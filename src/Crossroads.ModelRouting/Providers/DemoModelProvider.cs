@@ -1,0 +1,128 @@
+using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Crossroads.ModelRouting.Tokens;
+
+namespace Crossroads.ModelRouting.Providers;
+
+/// <summary>
+/// The built-in demo model: no network, no weights. It answers deterministically (the same messages give the same
+/// text) with a clearly-labelled canned answer that quotes the question, streams it word by word, honours
+/// <c>max_tokens</c> (finish reason <c>length</c>) and reports real token counts (o200k_base) as usage, so every
+/// endpoint, the budgets and the decision records can be tried with no upstream at all.
+/// </summary>
+public sealed class DemoModelProvider : IModelProvider
+{
+    /// <summary>The upstream id the demo model is served by.</summary>
+    public const string UpstreamId = "demo";
+
+    private static readonly string[] Openers =
+    [
+        "Here is a deterministic answer from the Crossroads demo model.",
+        "The Crossroads demo model answers locally, without calling any provider.",
+        "This reply comes from the built-in demo model of Crossroads.",
+    ];
+
+    private static readonly string[] Bodies =
+    [
+        "Configure an upstream under ModelRouter:Upstreams and a model under ModelRouter:Models to route real traffic.",
+        "Each request gets a decision record at /v1/decisions/{id} that lists every candidate and why it was or was not chosen.",
+        "Budgets are reserved before a call and settled to the real usage afterwards, so concurrent requests cannot overspend.",
+        "The policy picks the cheapest eligible model, or learns per prompt cluster with a bandit fed by /v1/observe.",
+    ];
+
+    private readonly TimeSpan _delay;
+
+    /// <summary>A demo model that waits <paramref name="interTokenDelay"/> between words (zero: none).</summary>
+    public DemoModelProvider(TimeSpan interTokenDelay = default) => _delay = interTokenDelay;
+
+    /// <inheritdoc />
+    public string Id => UpstreamId;
+
+    /// <summary>The whole answer to <paramref name="messages"/> (before <c>max_tokens</c> truncation).</summary>
+    public static string Answer(IReadOnlyList<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var question = messages.LastOrDefault(static m => m.Role == "user")?.Content ?? string.Empty;
+        var hash = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(string.Join('\u0001', messages.Select(static m => m.Role + ":" + m.Content))));
+        var words = question.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var quoted = string.Join(' ', words.Take(12)) + (words.Length > 12 ? " ..." : string.Empty);
+        var answer = new StringBuilder();
+        answer.Append(Openers[(int)(hash % (ulong)Openers.Length)]);
+        answer.Append(" You asked: \"").Append(quoted).Append("\". ");
+        answer.Append(Bodies[(int)((hash >> 8) % (ulong)Bodies.Length)]);
+        answer.Append(' ').Append(Bodies[(int)((hash >> 16) % (ulong)Bodies.Length)]);
+        return answer.ToString();
+    }
+
+    /// <summary>Prompt tokens of <paramref name="messages"/>: their text plus the chat format's per-message overhead.</summary>
+    public static int PromptTokens(IReadOnlyList<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        int total = 3;
+        foreach (var message in messages)
+        {
+            total += TokenCounter.PerMessageOverhead + TokenCounter.Count(message.Content);
+        }
+
+        return total;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<CompletionEvent> StreamAsync(string model, ProviderRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var answer = Answer(request.Messages);
+        int limit = request.MaxTokens ?? int.MaxValue;
+        var sent = new StringBuilder();
+        int sentTokens = 0;
+        string finish = "stop";
+        foreach (var word in Words(answer))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // Without a limit the count is taken once at the end; with one, each word is checked before it goes out.
+            int tokens = limit == int.MaxValue ? 0 : TokenCounter.Count(sent.ToString() + word);
+            if (tokens > limit)
+            {
+                finish = "length";
+                break;
+            }
+
+            if (_delay > TimeSpan.Zero)
+            {
+                await Task.Delay(_delay, cancellationToken).ConfigureAwait(false);
+            }
+
+            sent.Append(word);
+            sentTokens = tokens;
+            yield return CompletionEvent.Delta(word);
+        }
+
+        if (limit == int.MaxValue)
+        {
+            sentTokens = TokenCounter.Count(sent.ToString());
+        }
+
+        yield return CompletionEvent.Finish(finish);
+        yield return CompletionEvent.UsageReport(new TokenUsage(PromptTokens(request.Messages), sentTokens));
+    }
+
+    /// <summary>The answer in pieces: each word with the space before it.</summary>
+    private static IEnumerable<string> Words(string text)
+    {
+        int start = 0;
+        for (int i = 1; i < text.Length; i++)
+        {
+            if (text[i] == ' ')
+            {
+                yield return text[start..i];
+                start = i;
+            }
+        }
+
+        if (start < text.Length)
+        {
+            yield return text[start..];
+        }
+    }
+}

@@ -1,0 +1,324 @@
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Crossroads.ModelRouting.Providers;
+
+/// <summary>
+/// Speaks OpenAI's chat-completions protocol to any compatible server (OpenAI, vLLM, Ollama, llama.cpp server):
+/// <c>POST {BaseUrl}/chat/completions</c> with <c>stream:true</c> and <c>stream_options.include_usage</c> (always
+/// asking for usage), parsing the SSE answer. A plain JSON answer (servers that ignore <c>stream</c>) is accepted too.
+/// </summary>
+public sealed class OpenAiCompatibleProvider : IModelProvider
+{
+    private const int MaxErrorBody = 4096;
+
+    private readonly HttpClient _http;
+    private readonly Uri _endpoint;
+    private readonly string? _apiKey;
+
+    /// <summary>An adapter for <paramref name="baseUrl"/> (e.g. <c>https://api.openai.com/v1</c>) using <paramref name="http"/>.</summary>
+    public OpenAiCompatibleProvider(string id, HttpClient http, Uri baseUrl, string? apiKey)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        Id = id;
+        _http = http;
+        var text = baseUrl.ToString();
+        _endpoint = new Uri(text.EndsWith('/') ? text + "chat/completions" : text + "/chat/completions");
+        _apiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
+    }
+
+    /// <inheritdoc />
+    public string Id { get; }
+
+    /// <summary>The upstream request body.</summary>
+    public static byte[] RequestBody(string model, ProviderRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("model", model);
+            writer.WriteStartArray("messages");
+            foreach (var message in request.Messages)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("role", message.Role);
+                writer.WriteString("content", message.Content);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteBoolean("stream", true);
+            writer.WriteStartObject("stream_options");
+            writer.WriteBoolean("include_usage", true);
+            writer.WriteEndObject();
+            if (request.MaxTokens is { } maxTokens)
+            {
+                writer.WriteNumber("max_tokens", maxTokens);
+            }
+
+            if (request.Temperature is { } temperature)
+            {
+                writer.WriteNumber("temperature", temperature);
+            }
+
+            if (request.TopP is { } topP)
+            {
+                writer.WriteNumber("top_p", topP);
+            }
+
+            if (request.Seed is { } seed)
+            {
+                writer.WriteNumber("seed", seed);
+            }
+
+            if (request.Stop is { Count: > 0 } stop)
+            {
+                writer.WriteStartArray("stop");
+                foreach (var s in stop)
+                {
+                    writer.WriteStringValue(s);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            if (request.User is { } user)
+            {
+                writer.WriteString("user", user);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<CompletionEvent> StreamAsync(string model, ProviderRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, _endpoint)
+        {
+            Content = new ByteArrayContent(RequestBody(model, request)),
+        };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        message.Headers.Accept.ParseAdd("text/event-stream");
+        if (_apiKey is not null)
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+        }
+
+        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false);
+            throw new ProviderException(
+                ProviderFailureKind.Status,
+                $"upstream '{Id}' answered {(int)response.StatusCode} {response.ReasonPhrase}",
+                (int)response.StatusCode,
+                body);
+        }
+
+        Stream stream;
+        try
+        {
+            stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw new ProviderException(ProviderFailureKind.Connection, $"upstream '{Id}': {e.Message}", inner: e);
+        }
+
+        await using var _ = stream.ConfigureAwait(false);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        if (response.Content.Headers.ContentType?.MediaType is "application/json")
+        {
+            string json = await ReadOrThrowAsync(reader, cancellationToken).ConfigureAwait(false);
+            foreach (var e in ParseCompletion(json))
+            {
+                yield return e;
+            }
+
+            yield break;
+        }
+
+        var sse = new SseReader(reader);
+        var events = new List<CompletionEvent>(2);
+        while (true)
+        {
+            SseEvent? next;
+            try
+            {
+                next = await sse.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                throw new ProviderException(ProviderFailureKind.Connection, $"upstream '{Id}' stream broke: {e.Message}", inner: e);
+            }
+
+            if (next is null)
+            {
+                yield break;
+            }
+
+            if (next.Data == "[DONE]")
+            {
+                yield break;
+            }
+
+            events.Clear();
+            ParseChunk(next, events);
+            foreach (var e in events)
+            {
+                yield return e;
+            }
+        }
+    }
+
+    /// <summary>Events of one <c>chat.completion.chunk</c> (or an in-stream <c>error</c>, thrown).</summary>
+    internal void ParseChunk(SseEvent sse, List<CompletionEvent> events)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(sse.Data);
+        }
+        catch (JsonException e)
+        {
+            throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{Id}' sent an event that is not JSON", inner: e);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{Id}' sent an event that is not a JSON object");
+            }
+
+            if (sse.Event == "error" || root.TryGetProperty("error", out _))
+            {
+                throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{Id}' sent an error in its stream", upstreamBody: Truncate(sse.Data));
+            }
+
+            if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var choice in choices.EnumerateArray())
+                {
+                    if (choice.TryGetProperty("index", out var index) && index.ValueKind == JsonValueKind.Number && index.GetInt32() != 0)
+                    {
+                        continue;
+                    }
+
+                    if (choice.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object
+                        && delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String
+                        && content.GetString() is { Length: > 0 } text)
+                    {
+                        events.Add(CompletionEvent.Delta(text));
+                    }
+
+                    if (choice.TryGetProperty("finish_reason", out var finish) && finish.ValueKind == JsonValueKind.String)
+                    {
+                        events.Add(CompletionEvent.Finish(finish.GetString()!));
+                    }
+                }
+            }
+
+            if (ReadUsage(root) is { } usage)
+            {
+                events.Add(CompletionEvent.UsageReport(usage));
+            }
+        }
+    }
+
+    private static TokenUsage? ReadUsage(JsonElement root)
+    {
+        if (root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
+            && usage.TryGetProperty("prompt_tokens", out var prompt) && prompt.ValueKind == JsonValueKind.Number
+            && usage.TryGetProperty("completion_tokens", out var completion) && completion.ValueKind == JsonValueKind.Number)
+        {
+            return new TokenUsage(prompt.GetInt32(), completion.GetInt32());
+        }
+
+        return null;
+    }
+
+    private List<CompletionEvent> ParseCompletion(string json)
+    {
+        var events = new List<CompletionEvent>(3);
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
+            {
+                var choice = choices[0];
+                if (choice.TryGetProperty("message", out var message) && message.TryGetProperty("content", out var content)
+                    && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
+                {
+                    events.Add(CompletionEvent.Delta(text));
+                }
+
+                events.Add(CompletionEvent.Finish(choice.TryGetProperty("finish_reason", out var finish) && finish.ValueKind == JsonValueKind.String ? finish.GetString()! : "stop"));
+            }
+
+            if (ReadUsage(root) is { } usage)
+            {
+                events.Add(CompletionEvent.UsageReport(usage));
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{Id}' sent a body that is not JSON", inner: e);
+        }
+
+        return events;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ProviderException(ProviderFailureKind.Connection, $"upstream '{Id}' unreachable: {e.Message}", inner: e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient.Timeout elapsed.
+            throw new ProviderException(ProviderFailureKind.Timeout, $"upstream '{Id}' timed out", inner: e);
+        }
+    }
+
+    private async Task<string> ReadOrThrowAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw new ProviderException(ProviderFailureKind.Connection, $"upstream '{Id}' body broke: {e.Message}", inner: e);
+        }
+    }
+
+    private static async Task<string?> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return Truncate(text);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= MaxErrorBody ? text : text[..MaxErrorBody];
+}

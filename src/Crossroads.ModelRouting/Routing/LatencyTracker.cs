@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+
+namespace Crossroads.ModelRouting.Routing;
+
+/// <summary>The last 128 whole-answer latencies of each model, for the observed p95 the SLO check uses.</summary>
+public sealed class LatencyTracker
+{
+    private const int Window = 128;
+
+    private readonly ConcurrentDictionary<string, Ring> _models = new(StringComparer.Ordinal);
+
+    /// <summary>Records a successful answer's latency.</summary>
+    public void Record(string model, double milliseconds) => _models.GetOrAdd(model, static _ => new Ring()).Add(milliseconds);
+
+    /// <summary>The observed 95th percentile and the number of samples it is based on (0: none).</summary>
+    public (double P95, int Samples) P95(string model) => _models.TryGetValue(model, out var ring) ? ring.P95() : (0, 0);
+
+    private sealed class Ring
+    {
+        private readonly double[] _values = new double[Window];
+        private readonly Lock _lock = new();
+        private int _count;
+        private int _next;
+
+        public void Add(double value)
+        {
+            lock (_lock)
+            {
+                _values[_next] = value;
+                _next = (_next + 1) % Window;
+                _count = Math.Min(_count + 1, Window);
+            }
+        }
+
+        public (double, int) P95()
+        {
+            Span<double> copy = stackalloc double[Window];
+            int count;
+            lock (_lock)
+            {
+                count = _count;
+                _values.AsSpan(0, count).CopyTo(copy);
+            }
+
+            if (count == 0)
+            {
+                return (0, 0);
+            }
+
+            var samples = copy[..count];
+            samples.Sort();
+            int index = (int)Math.Ceiling(0.95 * count) - 1;
+            return (samples[Math.Clamp(index, 0, count - 1)], count);
+        }
+    }
+}

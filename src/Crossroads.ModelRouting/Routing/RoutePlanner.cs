@@ -1,0 +1,254 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using Crossroads.ModelRouting.Bandits;
+using Crossroads.ModelRouting.Catalog;
+
+namespace Crossroads.ModelRouting.Routing;
+
+/// <summary>
+/// Turns a <see cref="RouteRequest"/> into a <see cref="RoutingPlan"/>: which candidates are eligible (and why the
+/// others are not), which is tried first under the policy, and the fallbacks after it. Calls no model.
+/// <para>
+/// Eligibility: active (shadow and disabled models are only reached when pinned), prompt + output cap fit the
+/// context window, not cooling down, estimated cost ≤ <c>max_cost_usd</c>, prior quality ≥ the tier's threshold,
+/// p95 latency ≤ the SLO (the observed p95 once <see cref="RoutingSettings.MinLatencySamples"/> answers were seen,
+/// else the prior). A pinned model (and named fallbacks) skip the quality and latency checks: the client chose them.
+/// </para>
+/// </summary>
+public sealed class RoutePlanner
+{
+    private static readonly string AutoAlias = "auto";
+
+    private readonly ModelCatalog _catalog;
+    private readonly FrozenDictionary<string, RouteAlias> _aliases;
+    private readonly RoutingSettings _settings;
+    private readonly BanditLearner _learner;
+    private readonly LatencyTracker _latency;
+    private readonly Cooldowns _cooldowns;
+
+    /// <summary>Creates a planner over <paramref name="catalog"/>.</summary>
+    public RoutePlanner(ModelCatalog catalog, IEnumerable<RouteAlias> aliases, RoutingSettings settings, BanditLearner learner, LatencyTracker latency, Cooldowns cooldowns)
+    {
+        _catalog = catalog;
+        var map = aliases.ToDictionary(static a => a.Name, StringComparer.OrdinalIgnoreCase);
+        map.TryAdd(AutoAlias, new RouteAlias(AutoAlias, null, [], []));
+        _aliases = map.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _settings = settings;
+        _learner = learner;
+        _latency = latency;
+        _cooldowns = cooldowns;
+    }
+
+    /// <summary>The catalog.</summary>
+    public ModelCatalog Catalog => _catalog;
+
+    /// <summary>The settings.</summary>
+    public RoutingSettings Settings => _settings;
+
+    /// <summary>The route aliases (including <c>auto</c>).</summary>
+    public IEnumerable<RouteAlias> Aliases => _aliases.Values;
+
+    /// <summary>Plans <paramref name="request"/>; throws <see cref="UnknownModelException"/> for a name that matches nothing.</summary>
+    public RoutingPlan Plan(RouteRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        int outputCap = request.MaxOutputTokens ?? _settings.DefaultMaxOutputTokens;
+        var name = string.IsNullOrWhiteSpace(request.Model) ? AutoAlias : request.Model;
+        var evaluations = new List<CandidateEvaluation>();
+        var order = new List<ModelDescriptor>();
+        RoutingPolicy policy;
+        string reason;
+
+        var fallbacks = new List<ModelDescriptor>(request.Fallbacks.Count);
+        foreach (var fallback in request.Fallbacks)
+        {
+            fallbacks.Add(_catalog.TryFind(fallback, out var m) ? m : throw new UnknownModelException(fallback));
+        }
+
+        if (_catalog.TryFind(name, out var pinned) && request.Policy is null or RoutingPolicy.Pinned)
+        {
+            policy = RoutingPolicy.Pinned;
+            foreach (var model in fallbacks.Prepend(pinned).Distinct())
+            {
+                var evaluation = Evaluate(model, request, outputCap, pinned: true);
+                evaluations.Add(evaluation);
+            }
+
+            reason = $"pinned to '{pinned.Id}'";
+            order.AddRange(evaluations.Where(static e => e.Eligible).Select(e => Find(e.Model)));
+        }
+        else
+        {
+            IReadOnlyList<ModelDescriptor> candidates;
+            IReadOnlyList<string> aliasFallbacks = [];
+            if (pinned is not null)
+            {
+                // A model named with an explicit non-pinned policy: the policy ranks that model and its fallbacks.
+                candidates = [pinned];
+                policy = request.Policy!.Value;
+            }
+            else if (_aliases.TryGetValue(name, out var alias))
+            {
+                candidates = alias.Candidates.Count == 0
+                    ? _catalog.Models
+                    : [.. alias.Candidates.Select(c => _catalog.TryFind(c, out var m) ? m : throw new UnknownModelException(c))];
+                aliasFallbacks = alias.Fallbacks;
+                policy = request.Policy ?? alias.Policy ?? _settings.DefaultPolicy;
+                if (policy == RoutingPolicy.Pinned)
+                {
+                    policy = RoutingPolicy.CheapestMeetingSlo;
+                }
+            }
+            else
+            {
+                throw new UnknownModelException(name);
+            }
+
+            foreach (var model in candidates)
+            {
+                evaluations.Add(Evaluate(model, request, outputCap, pinned: false));
+            }
+
+            var eligible = evaluations.Where(static e => e.Eligible).OrderBy(static e => e.EstimatedCostUsd).ThenByDescending(static e => e.Quality).ToList();
+            reason = Rank(policy, request, eligible, evaluations);
+            order.AddRange(eligible.Select(e => Find(e.Model)));
+            if (order.Count > 0 && policy is RoutingPolicy.Ucb or RoutingPolicy.Thompson)
+            {
+                int first = evaluations.FindIndex(static e => e.Rank == 0);
+                var chosen = Find(evaluations[first].Model);
+                order.Remove(chosen);
+                order.Insert(0, chosen);
+            }
+
+            foreach (var extra in fallbacks.Concat(aliasFallbacks.Select(f => _catalog.TryFind(f, out var m) ? m : throw new UnknownModelException(f))))
+            {
+                if (evaluations.Exists(e => e.Model == extra.Id))
+                {
+                    continue;
+                }
+
+                var evaluation = Evaluate(extra, request, outputCap, pinned: true);
+                evaluations.Add(evaluation);
+                if (evaluation.Eligible)
+                {
+                    order.Add(extra);
+                }
+            }
+        }
+
+        if (order.Count > _settings.MaxAttempts)
+        {
+            order.RemoveRange(_settings.MaxAttempts, order.Count - _settings.MaxAttempts);
+        }
+
+        for (int i = 0; i < evaluations.Count; i++)
+        {
+            int rank = order.FindIndex(m => m.Id == evaluations[i].Model);
+            evaluations[i] = evaluations[i] with { Rank = rank >= 0 ? rank : null };
+        }
+
+        if (order.Count == 0)
+        {
+            reason = "no candidate is eligible: " + string.Join("; ", evaluations.Select(static e => e.Model + ": " + string.Join(", ", e.Exclusions.Select(static x => x.Code))));
+        }
+
+        return new RoutingPlan
+        {
+            Policy = policy,
+            Cluster = request.Cluster,
+            Candidates = evaluations,
+            Attempts = order,
+            Reason = reason,
+            MaxOutputTokens = outputCap,
+        };
+    }
+
+    private string Rank(RoutingPolicy policy, RouteRequest request, List<CandidateEvaluation> eligible, List<CandidateEvaluation> evaluations)
+    {
+        if (eligible.Count == 0)
+        {
+            return "no candidate is eligible";
+        }
+
+        if (policy is RoutingPolicy.Ucb or RoutingPolicy.Thompson)
+        {
+            var names = eligible.Select(static e => e.Model).ToArray();
+            var scores = new double[names.Length];
+            int best = _learner.Choose(request.Cluster, names, policy == RoutingPolicy.Thompson, _settings.UcbC, scores);
+            for (int i = 0; i < names.Length; i++)
+            {
+                int at = evaluations.FindIndex(e => e.Model == names[i]);
+                evaluations[at] = evaluations[at] with { Score = double.IsPositiveInfinity(scores[i]) ? double.MaxValue : scores[i] };
+            }
+
+            int chosen = evaluations.FindIndex(e => e.Model == names[best]);
+            evaluations[chosen] = evaluations[chosen] with { Rank = 0 };
+            var stats = _learner.Statistics(request.Cluster, names[best]);
+            return stats.Pulls <= 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{policy.Name()} in cluster '{request.Cluster}': '{names[best]}' has not been tried there yet")
+                : string.Create(CultureInfo.InvariantCulture, $"{policy.Name()} in cluster '{request.Cluster}': '{names[best]}' scored {scores[best]:0.###} (mean reward {stats.Mean:0.###} over {stats.Pulls:0} requests)");
+        }
+
+        var first = eligible[0];
+        return string.Create(CultureInfo.InvariantCulture, $"cheapest eligible: '{first.Model}' at an estimated ${first.EstimatedCostUsd:0.########} ({eligible.Count} of {evaluations.Count} eligible)");
+    }
+
+    private ModelDescriptor Find(string id) => _catalog.TryFind(id, out var m) ? m : throw new UnknownModelException(id);
+
+    private CandidateEvaluation Evaluate(ModelDescriptor model, RouteRequest request, int outputCap, bool pinned)
+    {
+        var exclusions = new List<Exclusion>(0);
+        var cost = model.CostUsd(request.InputTokens, outputCap);
+        var (observed, samples) = _latency.P95(model.Id);
+        bool useObserved = samples >= _settings.MinLatencySamples;
+        double p95 = useObserved ? observed : model.LatencyP95Ms;
+
+        if (model.Status == ModelStatus.Disabled || (!pinned && model.Status == ModelStatus.Shadow))
+        {
+            exclusions.Add(new Exclusion("status", $"model is {model.Status.ToString().ToLowerInvariant()}"));
+        }
+
+        if ((long)request.InputTokens + outputCap > model.ContextWindow)
+        {
+            exclusions.Add(new Exclusion("context_window", Invariant($"{request.InputTokens} prompt tokens + {outputCap} output tokens exceed the context window of {model.ContextWindow}")));
+        }
+
+        if (_cooldowns.CoolingUntil(model.Id) is { } until)
+        {
+            exclusions.Add(new Exclusion("cooling_down", Invariant($"cooling down after repeated failures until {until:O}")));
+        }
+
+        if (request.MaxCostUsd is { } maxCost && cost > maxCost)
+        {
+            exclusions.Add(new Exclusion("max_cost", Invariant($"estimated cost ${cost:0.########} exceeds max_cost_usd ${maxCost:0.########}")));
+        }
+
+        if (!pinned)
+        {
+            var tier = request.Quality ?? QualityTier.Balanced;
+            double threshold = _settings.Threshold(tier);
+            if (model.Quality < threshold)
+            {
+                exclusions.Add(new Exclusion("quality", Invariant($"quality {model.Quality:0.###} is below the '{tier.ToString().ToLowerInvariant()}' threshold {threshold:0.###}")));
+            }
+
+            if (request.LatencySloMs is { } slo && p95 > slo)
+            {
+                exclusions.Add(new Exclusion("latency_slo", Invariant($"{(useObserved ? "observed" : "prior")} p95 {p95:0} ms exceeds latency_slo_ms {slo:0}")));
+            }
+        }
+
+        return new CandidateEvaluation
+        {
+            Model = model.Id,
+            Upstream = model.Upstream,
+            Exclusions = exclusions,
+            EstimatedCostUsd = cost,
+            Quality = model.Quality,
+            LatencyP95Ms = p95,
+            LatencySource = useObserved ? "observed" : "prior",
+        };
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

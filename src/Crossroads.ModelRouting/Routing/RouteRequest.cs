@@ -1,0 +1,34 @@
+using Crossroads.ModelRouting.Catalog;
+
+namespace Crossroads.ModelRouting.Routing;
+
+/// <summary>What the planner needs to know about a request: what was asked for, the constraints, and its size.</summary>
+public sealed record RouteRequest
+{
+    /// <summary>A model id or alias, a route alias such as <c>auto</c>, or null (<c>auto</c>).</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Models to fall back to, in order, after the first choice (OpenAI-compatible extension <c>models</c>).</summary>
+    public IReadOnlyList<string> Fallbacks { get; init; } = [];
+
+    /// <summary>Quality tier; null is <c>balanced</c> for policy routing and no floor for pinned models.</summary>
+    public QualityTier? Quality { get; init; }
+
+    /// <summary>Most a request may cost (estimated before the call).</summary>
+    public decimal? MaxCostUsd { get; init; }
+
+    /// <summary>Latency SLO of the whole answer.</summary>
+    public double? LatencySloMs { get; init; }
+
+    /// <summary>Overrides the alias's policy.</summary>
+    public RoutingPolicy? Policy { get; init; }
+
+    /// <summary>Prompt tokens (counted locally).</summary>
+    public int InputTokens { get; init; }
+
+    /// <summary>The request's <c>max_tokens</c>; null assumes <see cref="RoutingSettings.DefaultMaxOutputTokens"/>.</summary>
+    public int? MaxOutputTokens { get; init; }
+
+    /// <summary>Prompt cluster the learner keys its statistics by (<see cref="PromptClusters"/>).</summary>
+    public string Cluster { get; init; } = "default";
+}

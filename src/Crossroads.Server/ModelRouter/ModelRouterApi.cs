@@ -1,0 +1,359 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Crossroads.Hosting.Json;
+using Crossroads.ModelRouting.Decisions;
+using Crossroads.ModelRouting.Execution;
+using Crossroads.ModelRouting.Providers;
+using Crossroads.ModelRouting.Routing;
+
+namespace Crossroads.Server.ModelRouter;
+
+/// <summary>The model router's endpoints, under <c>/v1</c>: OpenAI's chat completions and models, ATP's ask/plan/observe, and decisions.</summary>
+internal static class ModelRouterApi
+{
+    public const string TenantHeader = "X-Crossroads-Tenant";
+
+    private const string JsonContentType = "application/json";
+
+    public static IEndpointRouteBuilder MapModelRouterApi(this IEndpointRouteBuilder group)
+    {
+        group.MapPost("/chat/completions", ChatCompletionsAsync).WithName("CreateChatCompletion").WithSummary("OpenAI-compatible chat completions (streaming and not), routed by model, alias or policy.");
+        group.MapGet("/models", ListModels).WithName("ListModels").WithSummary("Models and route aliases, as OpenAI lists models.");
+        group.MapGet("/models/{id}", GetModel).WithName("GetModel").WithSummary("One model or route alias.");
+        group.MapPost("/ask", AskAsync).WithName("Ask").WithSummary("ATP-compatible ask: NDJSON plan, chunk and final lines.");
+        group.MapPost("/plan", PlanAsync).WithName("Plan").WithSummary("The routing decision for a request, without calling a model.");
+        group.MapPost("/observe", ObserveAsync).WithName("Observe").WithSummary("Feeds an observed quality score of a served request back to the learner.");
+        group.MapGet("/decisions/{id}", GetDecision).WithName("GetDecision").WithSummary("The decision record of a request.");
+        return group;
+    }
+
+    private static async Task<IResult> ChatCompletionsAsync(HttpContext context, ModelRouterRuntime runtime)
+    {
+        var (document, readError) = await RequestParser.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        if (readError is not null)
+        {
+            return ModelRouterProblems.Invalid(readError);
+        }
+
+        using (document)
+        {
+            var (request, error) = RequestParser.Chat(document!.RootElement);
+            if (error is not null)
+            {
+                return ModelRouterProblems.Invalid(error);
+            }
+
+            var call = BuildCall(context, runtime, request!, "chat.completions");
+            long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            ICompletionSink sink = request!.Stream
+                ? new SseChatSink(context.Response, request.IncludeUsage, created)
+                : new BufferedSink();
+            RouteResult result;
+            try
+            {
+                result = await runtime.Engine.RunAsync(call, sink, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (UnknownModelException e)
+            {
+                return ModelRouterProblems.ModelNotFound(e.Model);
+            }
+
+            if (result.Status is RouteStatus.Completed && sink is BufferedSink buffered)
+            {
+                var decision = result.Decision;
+                DecisionHeaders.Apply(context.Response, decision.Id, decision.ServedBy, decision.Attempts.Count, decision.Plan.Policy.Name());
+                var body = OpenAiWire.ToBytes(
+                    (decision, buffered, result, created),
+                    static (w, s) => OpenAiWire.Completion(w, "chatcmpl-" + s.decision.Id, s.created, s.decision.ServedBy!, s.buffered.Text.ToString(), s.result.FinishReason ?? "stop", s.result.Usage));
+                return Results.Bytes(body, JsonContentType);
+            }
+
+            return Finish(context, result, streamed: request.Stream);
+        }
+    }
+
+    private static async Task<IResult> AskAsync(HttpContext context, ModelRouterRuntime runtime)
+    {
+        var (document, readError) = await RequestParser.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        if (readError is not null)
+        {
+            return ModelRouterProblems.Invalid(readError);
+        }
+
+        using (document)
+        {
+            var (request, error) = RequestParser.Ask(document!.RootElement);
+            if (error is not null)
+            {
+                return ModelRouterProblems.Invalid(error);
+            }
+
+            var call = BuildCall(context, runtime, request!, "ask");
+            RouteResult result;
+            try
+            {
+                result = await runtime.Engine.RunAsync(call, new AskSink(context.Response), context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (UnknownModelException e)
+            {
+                return ModelRouterProblems.ModelNotFound(e.Model);
+            }
+
+            return Finish(context, result, streamed: true);
+        }
+    }
+
+    private static async Task<IResult> PlanAsync(HttpContext context, ModelRouterRuntime runtime)
+    {
+        var (document, readError) = await RequestParser.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        if (readError is not null)
+        {
+            return ModelRouterProblems.Invalid(readError);
+        }
+
+        using (document)
+        {
+            var root = document!.RootElement;
+            var (request, error) = root.TryGetProperty("prompt", out _) ? RequestParser.Ask(root) : RequestParser.Chat(root);
+            if (error is not null)
+            {
+                return ModelRouterProblems.Invalid(error);
+            }
+
+            var call = BuildCall(context, runtime, request!, "plan");
+            RoutingPlan plan;
+            try
+            {
+                plan = runtime.Engine.Planner.Plan(call.Route);
+            }
+            catch (UnknownModelException e)
+            {
+                return ModelRouterProblems.ModelNotFound(e.Model);
+            }
+
+            var decision = new DecisionRecord
+            {
+                Id = call.DecisionId,
+                CreatedAt = DateTimeOffset.UtcNow,
+                Tenant = call.Tenant,
+                RequestedModel = call.Route.Model ?? "auto",
+                Endpoint = "plan",
+                PromptHash = call.PromptHash,
+                InputTokens = call.Route.InputTokens,
+                Plan = plan,
+                Outcome = "planned",
+                ReservedUsd = plan.ReserveUsd,
+            };
+            runtime.Engine.Decisions.Add(decision);
+            var chosen = plan.Attempts.Count > 0 ? plan.Attempts[0].Id : null;
+            DecisionHeaders.Apply(context.Response, decision.Id, chosen, 0, plan.Policy.Name());
+            var body = OpenAiWire.ToBytes((decision, chosen), static (w, s) => AskWire.Plan(w, s.decision.Id, s.decision.Plan, s.chosen));
+            return Results.Bytes(body, JsonContentType);
+        }
+    }
+
+    private static async Task<IResult> ObserveAsync(HttpContext context, ModelRouterRuntime runtime)
+    {
+        var (document, readError) = await RequestParser.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        if (readError is not null)
+        {
+            return ModelRouterProblems.Invalid(readError);
+        }
+
+        using (document)
+        {
+            var root = document!.RootElement;
+            string? id = Text(root, "request_id") ?? Text(root, "decision_id");
+            if (string.IsNullOrEmpty(id))
+            {
+                return ModelRouterProblems.Invalid(new RequestError("'request_id' (the x-crossroads-decision-id of a served request) is required.", "request_id"));
+            }
+
+            double? quality = Number(root, "quality_score") ?? Number(root, "quality");
+            if (quality is not { } q || q < 0 || q > 1)
+            {
+                return ModelRouterProblems.Invalid(new RequestError("'quality_score' is required and must be a number between 0 and 1.", "quality_score"));
+            }
+
+            if (!runtime.Engine.Decisions.TryGet(id, out var existing))
+            {
+                return ModelRouterProblems.DecisionNotFound(id);
+            }
+
+            var updated = runtime.Engine.Observe(id, q);
+            if (updated is null)
+            {
+                return ModelRouterProblems.Create(StatusCodes.Status409Conflict, $"Decision '{id}' served no answer ({existing.Outcome}); there is nothing to score.", "invalid_request_error", "decision_not_served", "request_id");
+            }
+
+            DecisionHeaders.Apply(context.Response, updated.Id, updated.ServedBy, updated.Attempts.Count, updated.Plan.Policy.Name());
+            return new SizedJsonResult<ObserveResponse>(
+                new ObserveResponse(true, updated.Id, updated.ServedBy!, updated.Plan.Cluster, q, updated.Reward),
+                ModelRouterJsonContext.Default.ObserveResponse);
+        }
+    }
+
+    private static IResult GetDecision(string id, HttpContext context, ModelRouterRuntime runtime)
+    {
+        if (!runtime.Engine.Decisions.TryGet(id, out var decision))
+        {
+            return ModelRouterProblems.DecisionNotFound(id);
+        }
+
+        DecisionHeaders.Apply(context.Response, decision.Id, decision.ServedBy, decision.Attempts.Count, decision.Plan.Policy.Name());
+        return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(DecisionResponse.From(decision), ModelRouterJsonContext.Default.DecisionResponse), JsonContentType);
+    }
+
+    private static IResult ListModels(ModelRouterRuntime runtime)
+    {
+        var body = OpenAiWire.ToBytes(runtime, static (w, r) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("object", "list");
+            w.WriteStartArray("data");
+            foreach (var model in r.Catalog.Models)
+            {
+                if (model.Status != ModelRouting.Catalog.ModelStatus.Disabled)
+                {
+                    OpenAiWire.Model(w, model.Id, r.Created, model.OwnedBy);
+                }
+            }
+
+            foreach (var alias in r.Engine.Planner.Aliases)
+            {
+                OpenAiWire.Model(w, alias.Name, r.Created, "crossroads-router");
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+        return Results.Bytes(body, JsonContentType);
+    }
+
+    private static IResult GetModel(string id, ModelRouterRuntime runtime)
+    {
+        string? owner = runtime.Catalog.TryFind(id, out var model) && model.Status != ModelRouting.Catalog.ModelStatus.Disabled
+            ? model.OwnedBy
+            : runtime.Engine.Planner.Aliases.Any(a => string.Equals(a.Name, id, StringComparison.OrdinalIgnoreCase)) ? "crossroads-router" : null;
+        if (owner is null)
+        {
+            return ModelRouterProblems.ModelNotFound(id);
+        }
+
+        var name = model?.Id ?? id;
+        return Results.Bytes(OpenAiWire.ToBytes((name, runtime.Created, owner), static (w, s) => OpenAiWire.Model(w, s.name, s.Created, s.owner)), JsonContentType);
+    }
+
+    /// <summary>The answer when the engine did not write it (or wrote a stream that is now over).</summary>
+    private static IResult Finish(HttpContext context, RouteResult result, bool streamed)
+    {
+        var decision = result.Decision;
+        if (context.Response.HasStarted || (streamed && result.Status is RouteStatus.Completed or RouteStatus.FailedAfterContent) || result.Status == RouteStatus.Cancelled)
+        {
+            return Results.Empty;
+        }
+
+        var firstPlanned = decision.Plan.Attempts.Count > 0 ? decision.Plan.Attempts[0].Id : null;
+        DecisionHeaders.Apply(context.Response, decision.Id, decision.ServedBy ?? firstPlanned, decision.Attempts.Count, decision.Plan.Policy.Name());
+        return result.Status switch
+        {
+            RouteStatus.NoEligibleModel => ModelRouterProblems.NoEligibleModel(decision),
+            RouteStatus.BudgetExceeded => ModelRouterProblems.BudgetExceeded(context, decision.Tenant, result.RemainingBudgetUsd),
+            RouteStatus.UpstreamRejected => ModelRouterProblems.Create(
+                result.LastError?.StatusCode ?? StatusCodes.Status400BadRequest,
+                "The upstream refused the request: " + UpstreamMessage(result.LastError),
+                "invalid_request_error",
+                "upstream_rejected"),
+            RouteStatus.FailedAfterContent => ModelRouterProblems.Create(
+                StatusCodes.Status502BadGateway,
+                "The upstream failed after the answer started: " + result.LastError?.Message,
+                "server_error",
+                "upstream_failed_after_content"),
+            _ => ModelRouterProblems.Create(
+                result.LastError?.Kind == ProviderFailureKind.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
+                $"Every planned model failed ({decision.Attempts.Count} attempts); last: {result.LastError?.Message}. See /v1/decisions/{decision.Id}.",
+                "server_error",
+                "upstream_unavailable"),
+        };
+    }
+
+    private static string UpstreamMessage(ProviderException? error)
+    {
+        if (error?.UpstreamBody is { } body)
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(body);
+                if (doc.RootElement.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object && e.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String)
+                {
+                    return m.GetString()!;
+                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON: fall through to the status line.
+            }
+        }
+
+        return error?.Message ?? "unknown error";
+    }
+
+    private static RouteCall BuildCall(HttpContext context, ModelRouterRuntime runtime, ParsedRequest request, string endpoint)
+    {
+        int inputTokens = DemoModelProvider.PromptTokens(request.Messages);
+        var lastUser = request.Messages.LastOrDefault(static m => m.Role == "user")?.Content ?? request.Messages[^1].Content;
+        string tenant = context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } keyName }
+            ? keyName
+            : context.Request.Headers[TenantHeader].FirstOrDefault() is { Length: > 0 } header ? header : request.Tenant ?? runtime.Options.DefaultTenant;
+        return new RouteCall
+        {
+            DecisionId = Guid.CreateVersion7().ToString("N"),
+            Route = new RouteRequest
+            {
+                Model = request.Model,
+                Fallbacks = request.Fallbacks,
+                Quality = request.Quality,
+                MaxCostUsd = request.MaxCostUsd,
+                LatencySloMs = request.LatencySloMs,
+                Policy = request.Policy,
+                InputTokens = inputTokens,
+                MaxOutputTokens = request.MaxTokens,
+                Cluster = PromptClusters.Of(lastUser, inputTokens),
+            },
+            Provider = new ProviderRequest
+            {
+                Messages = request.Messages,
+                MaxTokens = request.MaxTokens,
+                Temperature = request.Temperature,
+                TopP = request.TopP,
+                Stop = request.Stop,
+                Seed = request.Seed,
+                User = request.User,
+            },
+            Tenant = tenant,
+            Endpoint = endpoint,
+            PromptHash = PromptHash(request.Messages),
+        };
+    }
+
+    private static string PromptHash(IReadOnlyList<ChatMessage> messages)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var m in messages)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(m.Role));
+            hash.AppendData([0]);
+            hash.AppendData(Encoding.UTF8.GetBytes(m.Content));
+            hash.AppendData([0]);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 16));
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static double? Number(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) ? d : null;
+}

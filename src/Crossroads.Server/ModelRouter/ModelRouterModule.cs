@@ -1,0 +1,33 @@
+using Crossroads.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Crossroads.Server.ModelRouter;
+
+/// <summary>
+/// The model router (LLM gateway) under <c>/v1</c>: OpenAI-compatible chat completions and models, ATP-compatible
+/// ask/plan/observe, decision records. Routes each request to a configured model (or the built-in demo model) by
+/// eligibility and policy, falls back before any content is sent, and holds tenants to their budgets.
+/// </summary>
+public sealed class ModelRouterModule : CrossroadsModule
+{
+    /// <inheritdoc />
+    public override ModuleIdentity Identity => ModuleCatalog.ModelRouter;
+
+    /// <inheritdoc />
+    public override string RoutePrefix => "/v1";
+
+    /// <inheritdoc />
+    public override void AddServices(ModuleServices module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        module.AddOptions<ModelRouterOptions>();
+        module.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelRouterOptions>, ModelRouterOptionsValidator>());
+        module.Services.TryAddSingleton(TimeProvider.System);
+        module.Services.AddSingleton<ModelRouterRuntime>();
+        module.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ModelRouterJsonContext.Default));
+    }
+
+    /// <inheritdoc />
+    public override void MapEndpoints(IEndpointRouteBuilder group) => group.MapModelRouterApi();
+}

@@ -1,0 +1,226 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+
+namespace Crossroads.Server.ModelRouter;
+
+/// <summary>
+/// Settings of the model router, section <c>ModelRouter</c>. With no models configured (and <see cref="DemoModel"/>
+/// on) the built-in demo model is served so every endpoint can be tried without any provider.
+/// </summary>
+public sealed class ModelRouterOptions
+{
+    /// <summary>Upstreams (provider endpoints).</summary>
+    [Description("Upstreams: N:Id, N:Kind (openai), N:BaseUrl, N:ApiKeyEnv (name of the environment variable holding the key), N:TimeoutMs, N:FirstTokenTimeoutMs.")]
+    public List<UpstreamOptions> Upstreams { get; set; } = [];
+
+    /// <summary>Models.</summary>
+    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok (USD), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled).")]
+    public List<ModelOptions> Models { get; set; } = [];
+
+    /// <summary>Route aliases (<c>auto</c> is built in).</summary>
+    [Description("Route aliases: N:Name, N:Policy, N:Candidates (model ids; empty: all), N:Fallbacks. 'auto' exists unless configured.")]
+    public List<RouteAliasOptions> Aliases { get; set; } = [];
+
+    /// <summary>Routing policy settings.</summary>
+    [Description("Routing: DefaultPolicy, QualityThresholds, Bandit, MaxAttempts, DefaultMaxOutputTokens, Cooldown.")]
+    public RoutingOptions Routing { get; set; } = new();
+
+    /// <summary>Tenants and their budgets.</summary>
+    [Description("Tenants: N:Id, N:BudgetUsd (total spend limit of the process's lifetime; empty: unlimited).")]
+    public List<TenantOptions> Tenants { get; set; } = [];
+
+    /// <summary>Tenant of requests that name none (no API key, no X-Crossroads-Tenant header).</summary>
+    [Description("Tenant billed for requests without an API key, X-Crossroads-Tenant header or ATP 'tenant' field.")]
+    [Required]
+    public string DefaultTenant { get; set; } = "default";
+
+    /// <summary>How many decision records are kept in memory for <c>GET /v1/decisions/{id}</c>.</summary>
+    [Description("Decision records kept in memory (oldest dropped first).")]
+    [Range(1, 10_000_000)]
+    public int DecisionCapacity { get; set; } = 10_000;
+
+    /// <summary>Serve the built-in demo model when no model is configured.</summary>
+    [Description("Serve the built-in demo model 'crossroads-demo' (local, deterministic text, real token counts) when no model is configured.")]
+    public bool DemoModel { get; set; } = true;
+}
+
+/// <summary>One upstream.</summary>
+public sealed class UpstreamOptions
+{
+    /// <summary>Id models refer to.</summary>
+    [Required]
+    public string Id { get; set; } = string.Empty;
+
+    /// <summary>Protocol: <c>openai</c> (chat completions), or <c>demo</c> (the built-in demo model).</summary>
+    [Required]
+    public string Kind { get; set; } = "openai";
+
+    /// <summary>Base URL, e.g. <c>https://api.openai.com/v1</c> or <c>http://localhost:11434/v1</c>.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Name of the environment variable that holds the API key (the key itself is never configured in a file).</summary>
+    public string? ApiKeyEnv { get; set; }
+
+    /// <summary>Deadline of a whole attempt.</summary>
+    [Range(1, 3_600_000)]
+    public int TimeoutMs { get; set; } = 120_000;
+
+    /// <summary>Deadline of the first content of an attempt; past it the next candidate is tried.</summary>
+    [Range(1, 3_600_000)]
+    public int FirstTokenTimeoutMs { get; set; } = 15_000;
+}
+
+/// <summary>One model.</summary>
+public sealed class ModelOptions
+{
+    /// <summary>Id clients use.</summary>
+    [Required]
+    public string Id { get; set; } = string.Empty;
+
+    /// <summary>Upstream id.</summary>
+    [Required]
+    public string Upstream { get; set; } = string.Empty;
+
+    /// <summary>Name the upstream knows it by (default: <see cref="Id"/>).</summary>
+    public string? UpstreamModel { get; set; }
+
+    /// <summary>Other names.</summary>
+    public List<string> Aliases { get; set; } = [];
+
+    /// <summary>USD per million input tokens.</summary>
+    [Range(0, 1_000_000)]
+    public decimal InputPricePerMTok { get; set; }
+
+    /// <summary>USD per million output tokens.</summary>
+    [Range(0, 1_000_000)]
+    public decimal OutputPricePerMTok { get; set; }
+
+    /// <summary>Prior quality (0..1).</summary>
+    [Range(0.0, 1.0)]
+    public double Quality { get; set; } = 0.5;
+
+    /// <summary>Prior p95 latency of a whole answer.</summary>
+    [Range(0.0, 3_600_000.0)]
+    public double LatencyP95Ms { get; set; } = 2000;
+
+    /// <summary>Context window (tokens).</summary>
+    [Range(1, 100_000_000)]
+    public int ContextWindow { get; set; } = 8192;
+
+    /// <summary><c>active</c>, <c>shadow</c> or <c>disabled</c>.</summary>
+    [Required]
+    public string Status { get; set; } = "active";
+}
+
+/// <summary>A route alias.</summary>
+public sealed class RouteAliasOptions
+{
+    /// <summary>The name clients put in <c>model</c>.</summary>
+    [Required]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Policy (default: <see cref="RoutingOptions.DefaultPolicy"/>).</summary>
+    public string? Policy { get; set; }
+
+    /// <summary>Candidate model ids (empty: all models).</summary>
+    public List<string> Candidates { get; set; } = [];
+
+    /// <summary>Models tried after the candidates.</summary>
+    public List<string> Fallbacks { get; set; } = [];
+}
+
+/// <summary>Routing settings.</summary>
+public sealed class RoutingOptions
+{
+    /// <summary><c>cheapest_meeting_slo</c>, <c>ucb</c> or <c>thompson</c>.</summary>
+    [Required]
+    public string DefaultPolicy { get; set; } = "cheapest_meeting_slo";
+
+    /// <summary>Minimum prior quality per tier.</summary>
+    public QualityThresholdOptions QualityThresholds { get; set; } = new();
+
+    /// <summary>Learner settings.</summary>
+    public BanditOptions Bandit { get; set; } = new();
+
+    /// <summary>Most attempts per request.</summary>
+    [Range(1, 10)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Output tokens assumed when a request names no <c>max_tokens</c>.</summary>
+    [Range(1, 10_000_000)]
+    public int DefaultMaxOutputTokens { get; set; } = 1024;
+
+    /// <summary>Latency SLO the reward assumes when a request names none.</summary>
+    [Range(1, 3_600_000)]
+    public int DefaultLatencySloMs { get; set; } = 10_000;
+
+    /// <summary>Per-model breaker.</summary>
+    public CooldownOptions Cooldown { get; set; } = new();
+}
+
+/// <summary>Quality thresholds.</summary>
+public sealed class QualityThresholdOptions
+{
+    /// <summary><c>fast</c>.</summary>
+    [Range(0.0, 1.0)]
+    public double Fast { get; set; }
+
+    /// <summary><c>balanced</c>.</summary>
+    [Range(0.0, 1.0)]
+    public double Balanced { get; set; } = 0.5;
+
+    /// <summary><c>high</c>.</summary>
+    [Range(0.0, 1.0)]
+    public double High { get; set; } = 0.8;
+}
+
+/// <summary>Learner settings.</summary>
+public sealed class BanditOptions
+{
+    /// <summary>UCB1 exploration constant.</summary>
+    [Range(0.0, 100.0)]
+    public double UcbC { get; set; } = 1.4142135623730951;
+
+    /// <summary>Seed of Thompson sampling (empty: random).</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>Latencies observed before the observed p95 replaces the prior.</summary>
+    [Range(1, 128)]
+    public int MinSamples { get; set; } = 20;
+
+    /// <summary>Reward weights (normalised to sum 1).</summary>
+    [Range(0.0, 1.0)]
+    public double QualityWeight { get; set; } = 0.6;
+
+    /// <summary>Weight of latency.</summary>
+    [Range(0.0, 1.0)]
+    public double LatencyWeight { get; set; } = 0.2;
+
+    /// <summary>Weight of cost.</summary>
+    [Range(0.0, 1.0)]
+    public double CostWeight { get; set; } = 0.2;
+}
+
+/// <summary>Per-model breaker.</summary>
+public sealed class CooldownOptions
+{
+    /// <summary>Consecutive retryable failures that start a cooldown.</summary>
+    [Range(1, 1000)]
+    public int AllowedFails { get; set; } = 3;
+
+    /// <summary>Cooldown length.</summary>
+    [Range(1, 86_400)]
+    public int CooldownSeconds { get; set; } = 30;
+}
+
+/// <summary>A tenant.</summary>
+public sealed class TenantOptions
+{
+    /// <summary>Tenant id (an API key name, an X-Crossroads-Tenant value, or ATP's <c>tenant</c>).</summary>
+    [Required]
+    public string Id { get; set; } = string.Empty;
+
+    /// <summary>Spend limit in USD (empty: unlimited).</summary>
+    [Range(0, 1_000_000_000)]
+    public decimal? BudgetUsd { get; set; }
+}

@@ -1,0 +1,47 @@
+using Crossroads.ModelRouting.Decisions;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crossroads.Server.ModelRouter;
+
+/// <summary>
+/// Errors are the chassis' problem+json (<c>type</c>, <c>title</c>, <c>status</c>, <c>detail</c>, <c>requestId</c>)
+/// with one more member, <c>error</c>, holding OpenAI's error object (<c>message</c>, <c>type</c>, <c>param</c>,
+/// <c>code</c>): OpenAI SDKs read <c>error.message</c> from any JSON error body, problem-aware clients read the rest,
+/// so one body serves both. Only inside an already-started SSE stream does the OpenAI shape appear alone
+/// (<c>data: {"error":{...}}</c>), since headers and status are gone by then.
+/// </summary>
+internal static class ModelRouterProblems
+{
+    public static ProblemHttpResult Create(int status, string message, string type, string? code, string? param = null) =>
+        TypedResults.Problem(
+            detail: message,
+            statusCode: status,
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["error"] = new OpenAiError(message, type, param, code) });
+
+    public static ProblemHttpResult Invalid(RequestError error) =>
+        Create(error.Status, error.Message, "invalid_request_error", error.Code, error.Param);
+
+    public static ProblemHttpResult ModelNotFound(string model) =>
+        Create(StatusCodes.Status404NotFound, $"The model '{model}' does not exist or you do not have access to it.", "invalid_request_error", "model_not_found", "model");
+
+    public static ProblemHttpResult NoEligibleModel(DecisionRecord decision)
+    {
+        bool coolingOnly = decision.Plan.Candidates.Count > 0 && decision.Plan.Candidates.All(static c => c.Exclusions.Any(static x => x.Code == "cooling_down"));
+        return coolingOnly
+            ? Create(StatusCodes.Status503ServiceUnavailable, "Every candidate model is cooling down after repeated upstream failures; retry later. " + decision.Plan.Reason, "server_error", "models_cooling_down")
+            : Create(StatusCodes.Status400BadRequest, "No model meets the request's constraints: " + decision.Plan.Reason + $". See /v1/decisions/{decision.Id}.", "invalid_request_error", "no_eligible_model", "crossroads");
+    }
+
+    public static ProblemHttpResult BudgetExceeded(HttpContext context, string tenant, decimal remaining)
+    {
+        context.Response.Headers["x-should-retry"] = "false";
+        return Create(
+            StatusCodes.Status402PaymentRequired,
+            FormattableString.Invariant($"The budget of tenant '{tenant}' cannot cover this request (remaining ${Math.Max(remaining, 0):0.########})."),
+            "insufficient_quota",
+            "budget_exceeded");
+    }
+
+    public static ProblemHttpResult DecisionNotFound(string id) =>
+        Create(StatusCodes.Status404NotFound, $"No decision '{id}' is kept (unknown, or dropped from the bounded store).", "invalid_request_error", "decision_not_found", "id");
+}

@@ -1,0 +1,122 @@
+using Crossroads.ModelRouting.Bandits;
+using Crossroads.ModelRouting.Budgets;
+using Crossroads.ModelRouting.Catalog;
+using Crossroads.ModelRouting.Decisions;
+using Crossroads.ModelRouting.Execution;
+using Crossroads.ModelRouting.Providers;
+using Crossroads.ModelRouting.Routing;
+
+namespace Crossroads.Server.ModelRouter;
+
+/// <summary>The model router's parts, built once from validated options: catalog, adapters, planner, learner, budgets, engine.</summary>
+internal sealed class ModelRouterRuntime : IDisposable
+{
+    /// <summary>The demo model's id.</summary>
+    public const string DemoModelId = "crossroads-demo";
+
+    private readonly HttpClient _http;
+
+    public ModelRouterRuntime(ModelRouterOptions options, TimeProvider time)
+    {
+        Options = options;
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = System.Net.DecompressionMethods.All,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        })
+        {
+            // Deadlines are per attempt (the engine's first-token and total timeouts), not the client's.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+
+        var upstreams = new Dictionary<string, UpstreamEndpoint>(StringComparer.Ordinal);
+        foreach (var u in options.Upstreams)
+        {
+            IModelProvider provider = u.Kind == "demo"
+                ? new DemoModelProvider()
+                : new OpenAiCompatibleProvider(u.Id, _http, new Uri(u.BaseUrl!), u.ApiKeyEnv is { Length: > 0 } env ? Environment.GetEnvironmentVariable(env) : null);
+            upstreams[u.Id] = new UpstreamEndpoint(provider, TimeSpan.FromMilliseconds(u.FirstTokenTimeoutMs), TimeSpan.FromMilliseconds(u.TimeoutMs));
+        }
+
+        var models = options.Models.Select(static m => new ModelDescriptor
+        {
+            Id = m.Id,
+            Upstream = m.Upstream,
+            UpstreamModel = m.UpstreamModel,
+            Aliases = [.. m.Aliases],
+            InputPricePerMTok = m.InputPricePerMTok,
+            OutputPricePerMTok = m.OutputPricePerMTok,
+            Quality = m.Quality,
+            LatencyP95Ms = m.LatencyP95Ms,
+            ContextWindow = m.ContextWindow,
+            Status = m.Status switch { "shadow" => ModelStatus.Shadow, "disabled" => ModelStatus.Disabled, _ => ModelStatus.Active },
+            OwnedBy = m.Upstream,
+        }).ToList();
+
+        if (models.Count == 0 && options.DemoModel)
+        {
+            upstreams[DemoModelProvider.UpstreamId] = new UpstreamEndpoint(new DemoModelProvider(), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
+            models.Add(new ModelDescriptor
+            {
+                Id = DemoModelId,
+                Upstream = DemoModelProvider.UpstreamId,
+                Aliases = ["demo"],
+                InputPricePerMTok = 0.10m,
+                OutputPricePerMTok = 0.40m,
+                Quality = 0.6,
+                LatencyP95Ms = 50,
+                ContextWindow = 128_000,
+                OwnedBy = "crossroads-demo",
+            });
+        }
+
+        var r = options.Routing;
+        RoutingPolicyNames.TryParse(r.DefaultPolicy, out var defaultPolicy);
+        Settings = new RoutingSettings
+        {
+            FastThreshold = r.QualityThresholds.Fast,
+            BalancedThreshold = r.QualityThresholds.Balanced,
+            HighThreshold = r.QualityThresholds.High,
+            DefaultPolicy = defaultPolicy,
+            UcbC = r.Bandit.UcbC,
+            Seed = r.Bandit.Seed,
+            MinLatencySamples = r.Bandit.MinSamples,
+            MaxAttempts = r.MaxAttempts,
+            DefaultMaxOutputTokens = r.DefaultMaxOutputTokens,
+            DefaultLatencySloMs = r.DefaultLatencySloMs,
+            QualityWeight = r.Bandit.QualityWeight,
+            LatencyWeight = r.Bandit.LatencyWeight,
+            CostWeight = r.Bandit.CostWeight,
+            CooldownAllowedFails = r.Cooldown.AllowedFails,
+            CooldownDuration = TimeSpan.FromSeconds(r.Cooldown.CooldownSeconds),
+        };
+
+        Catalog = new ModelCatalog(models);
+        var aliases = options.Aliases.Select(static a => new RouteAlias(
+            a.Name,
+            RoutingPolicyNames.TryParse(a.Policy, out var p) ? p : null,
+            [.. a.Candidates],
+            [.. a.Fallbacks]));
+        var learner = new BanditLearner(Settings.Seed);
+        var latency = new LatencyTracker();
+        var cooldowns = new Cooldowns(Settings, time);
+        var planner = new RoutePlanner(Catalog, aliases, Settings, learner, latency, cooldowns);
+        var budgets = new BudgetLedger(options.Tenants.Where(static t => t.BudgetUsd is not null).ToDictionary(static t => t.Id, static t => t.BudgetUsd!.Value, StringComparer.Ordinal));
+        Engine = new RouterEngine(planner, upstreams, budgets, new DecisionStore(options.DecisionCapacity), learner, latency, cooldowns, time);
+        Created = time.GetUtcNow().ToUnixTimeSeconds();
+    }
+
+    public ModelRouterOptions Options { get; }
+
+    public RoutingSettings Settings { get; }
+
+    public ModelCatalog Catalog { get; }
+
+    public RouterEngine Engine { get; }
+
+    /// <summary>The <c>created</c> time <c>GET /v1/models</c> reports (the process start).</summary>
+    public long Created { get; }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,155 @@
+using System.Buffers;
+using System.Text.Json;
+using Crossroads.ModelRouting.Providers;
+
+namespace Crossroads.Server.ModelRouter;
+
+/// <summary>Writes OpenAI's wire objects (<c>chat.completion</c>, <c>chat.completion.chunk</c>, <c>model</c>) member by member, in OpenAI's order.</summary>
+internal static class OpenAiWire
+{
+    public static void Completion(Utf8JsonWriter w, string id, long created, string model, string content, string finishReason, TokenUsage usage)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", id);
+        w.WriteString("object", "chat.completion");
+        w.WriteNumber("created", created);
+        w.WriteString("model", model);
+        w.WriteStartArray("choices");
+        w.WriteStartObject();
+        w.WriteNumber("index", 0);
+        w.WriteStartObject("message");
+        w.WriteString("role", "assistant");
+        w.WriteString("content", content);
+        w.WriteNull("refusal");
+        w.WriteStartArray("annotations");
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteNull("logprobs");
+        w.WriteString("finish_reason", finishReason);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        Usage(w, usage);
+        w.WriteString("service_tier", "default");
+        w.WriteNull("system_fingerprint");
+        w.WriteEndObject();
+    }
+
+    /// <summary>A chunk: the role, or <paramref name="content"/>, in the delta, or the finish, or (with no choice) usage.</summary>
+    public static void Chunk(Utf8JsonWriter w, string id, long created, string model, ChunkPart part, string? content, string? finishReason, TokenUsage? usage, bool includeUsage)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", id);
+        w.WriteString("object", "chat.completion.chunk");
+        w.WriteNumber("created", created);
+        w.WriteString("model", model);
+        w.WriteString("service_tier", "default");
+        w.WriteNull("system_fingerprint");
+        w.WriteStartArray("choices");
+        if (part != ChunkPart.Usage)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("index", 0);
+            w.WriteStartObject("delta");
+            if (part == ChunkPart.Role)
+            {
+                w.WriteString("role", "assistant");
+                w.WriteString("content", string.Empty);
+                w.WriteNull("refusal");
+            }
+            else if (part == ChunkPart.Content)
+            {
+                w.WriteString("content", content);
+            }
+
+            w.WriteEndObject();
+            w.WriteNull("logprobs");
+            if (finishReason is null)
+            {
+                w.WriteNull("finish_reason");
+            }
+            else
+            {
+                w.WriteString("finish_reason", finishReason);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        if (includeUsage)
+        {
+            if (usage is { } u)
+            {
+                Usage(w, u);
+            }
+            else
+            {
+                w.WriteNull("usage");
+            }
+        }
+
+        w.WriteEndObject();
+    }
+
+    public static void Error(Utf8JsonWriter w, OpenAiError error)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("error");
+        w.WriteString("message", error.Message);
+        w.WriteString("type", error.Type);
+        w.WriteString("param", error.Param);
+        w.WriteString("code", error.Code);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    public static void Model(Utf8JsonWriter w, string id, long created, string ownedBy)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", id);
+        w.WriteString("object", "model");
+        w.WriteNumber("created", created);
+        w.WriteString("owned_by", ownedBy);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Serializes with <paramref name="write"/> into a new array (small answers written with Content-Length).</summary>
+    public static byte[] ToBytes<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true }))
+        {
+            write(writer, state);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void Usage(Utf8JsonWriter w, TokenUsage usage)
+    {
+        w.WriteStartObject("usage");
+        w.WriteNumber("prompt_tokens", usage.PromptTokens);
+        w.WriteNumber("completion_tokens", usage.CompletionTokens);
+        w.WriteNumber("total_tokens", usage.TotalTokens);
+        w.WriteStartObject("prompt_tokens_details");
+        w.WriteNumber("cached_tokens", 0);
+        w.WriteNumber("audio_tokens", 0);
+        w.WriteEndObject();
+        w.WriteStartObject("completion_tokens_details");
+        w.WriteNumber("reasoning_tokens", 0);
+        w.WriteNumber("audio_tokens", 0);
+        w.WriteNumber("accepted_prediction_tokens", 0);
+        w.WriteNumber("rejected_prediction_tokens", 0);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+}
+
+/// <summary>Which chunk.</summary>
+internal enum ChunkPart
+{
+    Role,
+    Content,
+    Finish,
+    Usage,
+}

@@ -1,0 +1,41 @@
+using Crossroads.ModelRouting.Catalog;
+using Crossroads.ModelRouting.Providers;
+using Crossroads.ModelRouting.Routing;
+
+namespace Crossroads.Server.ModelRouter;
+
+/// <summary>A chat-completions, ask or plan request after validation.</summary>
+internal sealed record ParsedRequest
+{
+    public required string? Model { get; init; }
+
+    public required IReadOnlyList<ChatMessage> Messages { get; init; }
+
+    public IReadOnlyList<string> Fallbacks { get; init; } = [];
+
+    public bool Stream { get; init; }
+
+    public bool IncludeUsage { get; init; }
+
+    public int? MaxTokens { get; init; }
+
+    public double? Temperature { get; init; }
+
+    public double? TopP { get; init; }
+
+    public IReadOnlyList<string>? Stop { get; init; }
+
+    public long? Seed { get; init; }
+
+    public string? User { get; init; }
+
+    public QualityTier? Quality { get; init; }
+
+    public decimal? MaxCostUsd { get; init; }
+
+    public double? LatencySloMs { get; init; }
+
+    public RoutingPolicy? Policy { get; init; }
+
+    public string? Tenant { get; init; }
+}

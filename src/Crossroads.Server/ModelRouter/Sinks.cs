@@ -1,0 +1,261 @@
+using System.Text;
+using System.Text.Json;
+using Crossroads.ModelRouting.Execution;
+using Crossroads.ModelRouting.Providers;
+using Crossroads.ModelRouting.Routing;
+
+namespace Crossroads.Server.ModelRouter;
+
+/// <summary>Collects the answer for a non-streaming <c>chat.completion</c>.</summary>
+internal sealed class BufferedSink : ICompletionSink
+{
+    public StringBuilder Text { get; } = new();
+
+    public RouteStart? Start { get; private set; }
+
+    public ValueTask StartAsync(RouteStart start, CancellationToken cancellationToken)
+    {
+        Start = start;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DeltaAsync(string text, CancellationToken cancellationToken)
+    {
+        Text.Append(text);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask CompleteAsync(string finishReason, TokenUsage usage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask FailAsync(ProviderException error, TokenUsage usage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+}
+
+/// <summary>
+/// Streams <c>chat.completion.chunk</c> events as OpenAI does: a first chunk with the role, one per piece of text, one
+/// with the finish reason, with <c>stream_options.include_usage</c> a last chunk with <c>choices: []</c> and the usage
+/// (and <c>usage: null</c> on the others), then <c>data: [DONE]</c>. An upstream failure after content ends the
+/// stream with <c>data: {"error":{...}}</c> and no <c>[DONE]</c>, so clients cannot mistake it for a whole answer.
+/// </summary>
+internal sealed class SseChatSink(HttpResponse response, bool includeUsage, long created) : ICompletionSink
+{
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+
+    private string _id = string.Empty;
+    private string _model = string.Empty;
+
+    public async ValueTask StartAsync(RouteStart start, CancellationToken cancellationToken)
+    {
+        _id = "chatcmpl-" + start.DecisionId;
+        _model = start.Model.Id;
+        DecisionHeaders.Apply(response, start.DecisionId, start.Model.Id, start.Attempt, start.Plan.Policy.Name());
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        await WriteChunkAsync(ChunkPart.Role, null, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask DeltaAsync(string text, CancellationToken cancellationToken) =>
+        WriteChunkAsync(ChunkPart.Content, text, null, null, cancellationToken);
+
+    public async ValueTask CompleteAsync(string finishReason, TokenUsage usage, CancellationToken cancellationToken)
+    {
+        await WriteChunkAsync(ChunkPart.Finish, null, finishReason, null, cancellationToken, flush: !includeUsage).ConfigureAwait(false);
+        if (includeUsage)
+        {
+            await WriteChunkAsync(ChunkPart.Usage, null, null, usage, cancellationToken, flush: false).ConfigureAwait(false);
+        }
+
+        await response.Body.WriteAsync(Done, cancellationToken).ConfigureAwait(false);
+        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask FailAsync(ProviderException error, TokenUsage usage, CancellationToken cancellationToken)
+    {
+        var body = OpenAiWire.ToBytes(
+            new OpenAiError($"The upstream failed after the answer started ({error.Message}); the answer is incomplete.", "server_error", null, "upstream_failed_after_content"),
+            OpenAiWire.Error);
+        await WriteEventAsync(body, true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ValueTask WriteChunkAsync(ChunkPart part, string? content, string? finish, TokenUsage? usage, CancellationToken cancellationToken, bool flush = true)
+    {
+        var body = OpenAiWire.ToBytes(
+            (this, part, content, finish, usage),
+            static (w, s) => OpenAiWire.Chunk(w, s.Item1._id, s.Item1.Created, s.Item1._model, s.part, s.content, s.finish, s.usage, s.Item1.IncludeUsage));
+        return WriteEventAsync(body, flush, cancellationToken);
+    }
+
+    private bool IncludeUsage => includeUsage;
+
+    private long Created => created;
+
+    private async ValueTask WriteEventAsync(byte[] json, bool flush, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[DataPrefix.Length + json.Length + EventEnd.Length];
+        DataPrefix.CopyTo(buffer, 0);
+        json.CopyTo(buffer, DataPrefix.Length);
+        EventEnd.CopyTo(buffer, DataPrefix.Length + json.Length);
+        await response.Body.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (flush)
+        {
+            await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>
+/// ATP's <c>/v1/ask</c> stream (<c>application/x-ndjson</c>): a <c>plan</c> line (candidates, reason), <c>chunk</c>
+/// lines (<c>seq</c>, <c>text</c>, <c>model</c>), and a <c>final</c> line with the whole text, real token counts and
+/// cost, or an <c>error</c> line when the upstream failed after the answer started.
+/// </summary>
+internal sealed class AskSink(HttpResponse response) : ICompletionSink
+{
+    private readonly StringBuilder _text = new();
+    private RouteStart? _start;
+    private int _seq;
+
+    public async ValueTask StartAsync(RouteStart start, CancellationToken cancellationToken)
+    {
+        _start = start;
+        DecisionHeaders.Apply(response, start.DecisionId, start.Model.Id, start.Attempt, start.Plan.Policy.Name());
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/x-ndjson";
+        response.Headers.CacheControl = "no-cache";
+        await WriteLineAsync(start, static (w, start) => AskWire.Plan(w, start.DecisionId, start.Plan, start.Model.Id), cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask DeltaAsync(string text, CancellationToken cancellationToken)
+    {
+        _text.Append(text);
+        int seq = _seq++;
+        return WriteLineAsync((seq, text, _start!.Model.Id), static (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "chunk");
+            w.WriteNumber("seq", s.seq);
+            w.WriteString("text", s.text);
+            w.WriteString("model", s.Item3);
+            w.WriteEndObject();
+        }, cancellationToken);
+    }
+
+    public ValueTask CompleteAsync(string finishReason, TokenUsage usage, CancellationToken cancellationToken)
+    {
+        var model = _start!.Model;
+        var cost = model.CostUsd(usage.PromptTokens, usage.CompletionTokens);
+        return WriteLineAsync((this, model.Id, finishReason, usage, cost), static (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "final");
+            w.WriteString("request_id", s.Item1._start!.DecisionId);
+            w.WriteString("text", s.Item1._text.ToString());
+            w.WriteString("model_used", s.Item2);
+            w.WriteNumber("tokens_in", s.usage.PromptTokens);
+            w.WriteNumber("tokens_out", s.usage.CompletionTokens);
+            w.WriteNumber("cost_usd", s.cost);
+            w.WriteString("finish_reason", s.finishReason);
+            w.WriteNumber("attempts", s.Item1._start.Attempt);
+            w.WriteString("policy", s.Item1._start.Plan.Policy.Name());
+            w.WriteString("cluster", s.Item1._start.Plan.Cluster);
+            w.WriteEndObject();
+        }, cancellationToken);
+    }
+
+    public ValueTask FailAsync(ProviderException error, TokenUsage usage, CancellationToken cancellationToken) =>
+        WriteLineAsync(error.Message, static (w, message) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "error");
+            w.WriteString("code", "upstream_failed_after_content");
+            w.WriteString("message", "The upstream failed after the answer started (" + message + "); the answer is incomplete.");
+            w.WriteEndObject();
+        }, cancellationToken);
+
+    private async ValueTask WriteLineAsync<TState>(TState state, Action<Utf8JsonWriter, TState> write, CancellationToken cancellationToken)
+    {
+        var json = OpenAiWire.ToBytes(state, write);
+        var line = new byte[json.Length + 1];
+        json.CopyTo(line, 0);
+        line[^1] = (byte)'\n';
+        await response.Body.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>ATP's plan object, for the <c>plan</c> line and <c>POST /v1/plan</c>.</summary>
+internal static class AskWire
+{
+    public static void Plan(Utf8JsonWriter w, string decisionId, RoutingPlan plan, string? chosen)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "plan");
+        w.WriteString("request_id", decisionId);
+        w.WriteString("policy", plan.Policy.Name());
+        w.WriteString("cluster", plan.Cluster);
+        w.WriteString("reason", plan.Reason);
+        if (chosen is null)
+        {
+            w.WriteNull("chosen");
+        }
+        else
+        {
+            w.WriteString("chosen", chosen);
+        }
+
+        w.WriteStartArray("fallbacks");
+        foreach (var m in plan.Attempts.Skip(1))
+        {
+            w.WriteStringValue(m.Id);
+        }
+
+        w.WriteEndArray();
+        w.WriteNumber("max_output_tokens", plan.MaxOutputTokens);
+        w.WriteStartArray("candidates");
+        foreach (var c in plan.Candidates)
+        {
+            w.WriteStartObject();
+            w.WriteString("model", c.Model);
+            w.WriteString("upstream", c.Upstream);
+            w.WriteBoolean("eligible", c.Eligible);
+            w.WriteStartArray("excluded_by");
+            foreach (var x in c.Exclusions)
+            {
+                w.WriteStartObject();
+                w.WriteString("code", x.Code);
+                w.WriteString("detail", x.Detail);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("est_cost_usd", c.EstimatedCostUsd);
+            w.WriteNumber("quality", c.Quality);
+            w.WriteNumber("latency_p95_ms", c.LatencyP95Ms);
+            w.WriteString("latency_source", c.LatencySource);
+            if (c.Score is { } score)
+            {
+                w.WriteNumber("score", score);
+            }
+            else
+            {
+                w.WriteNull("score");
+            }
+
+            if (c.Rank is { } rank)
+            {
+                w.WriteNumber("rank", rank);
+            }
+            else
+            {
+                w.WriteNull("rank");
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+}

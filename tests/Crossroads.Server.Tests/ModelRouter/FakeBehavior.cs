@@ -1,0 +1,32 @@
+namespace Crossroads.Server.Tests.ModelRouter;
+
+/// <summary>How the fake upstream answers one model: text, pacing, failures. Mutable between requests, read per call.</summary>
+public sealed class FakeBehavior
+{
+    /// <summary>The answer, streamed one word (with its leading space) per chunk.</summary>
+    public string Text { get; set; } = "Hello from the fake upstream model.";
+
+    /// <summary>Answer with this status before any content (e.g. 503, 400) for the first <see cref="FailFirstCalls"/> calls.</summary>
+    public int? FailStatus { get; set; }
+
+    /// <summary>How many calls fail with <see cref="FailStatus"/> (int.MaxValue: all).</summary>
+    public int FailFirstCalls { get; set; } = int.MaxValue;
+
+    /// <summary>Wait before the first chunk (a hang when long).</summary>
+    public TimeSpan FirstTokenDelay { get; set; }
+
+    /// <summary>Wait between chunks.</summary>
+    public TimeSpan InterTokenDelay { get; set; }
+
+    /// <summary>Abort the connection after this many content chunks.</summary>
+    public int? ResetAfterChunks { get; set; }
+
+    /// <summary>Send an in-stream error event after this many content chunks.</summary>
+    public int? ErrorAfterChunks { get; set; }
+
+    /// <summary>Report usage (when the client asked for it).</summary>
+    public bool Usage { get; set; } = true;
+
+    /// <summary>Prompt tokens reported.</summary>
+    public int PromptTokens { get; set; } = 10;
+}

@@ -1,0 +1,137 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Crossroads.Server.Tests.ModelRouter;
+
+/// <summary>Fallbacks happen before content, never after; client errors pass through.</summary>
+public sealed class FallbackTests
+{
+    [Fact]
+    public async Task A_503_before_content_falls_back_once_and_only_the_serving_attempt_is_billed()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Model("cheap").FailStatus = 503;
+        upstream.Model("strong").Text = "served by strong";
+        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(upstream.BaseUrl));
+
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Json.Chat("cheap", "hi", models: ["strong"]));
+        var body = await Json.ReadAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("strong", body.GetProperty("model").GetString());
+        Assert.Equal("served by strong", body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+        Assert.Equal("2", Json.Header(response, "x-crossroads-attempts"));
+        Assert.Equal(1, upstream.Calls("cheap"));
+        Assert.Equal(1, upstream.Calls("strong"));
+
+        var decision = await Json.GetAsync(server.Client, "/v1/decisions/" + Json.Header(response, "x-crossroads-decision-id"));
+        var attempts = decision.GetProperty("attempts");
+        Assert.Equal("failed", attempts[0].GetProperty("outcome").GetString());
+        Assert.Equal(503, attempts[0].GetProperty("upstream_status").GetInt32());
+        Assert.Equal(0m, attempts[0].GetProperty("cost_usd").GetDecimal());
+        Assert.Equal("served", attempts[1].GetProperty("outcome").GetString());
+        // strong: 10 prompt tokens at $10/M + 3 completion tokens at $30/M.
+        Assert.Equal(0.00019m, decision.GetProperty("billed_usd").GetDecimal());
+        Assert.Equal("completed", decision.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task A_hang_past_the_first_token_timeout_falls_back_without_duplicated_text()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var cheap = upstream.Model("cheap");
+        cheap.FirstTokenDelay = TimeSpan.FromSeconds(20);
+        upstream.Model("strong").Text = "fast answer";
+        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(upstream.BaseUrl));
+
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Json.Chat("cheap", "hi", stream: true, models: ["strong"]));
+        var events = Json.SseData(await response.Content.ReadAsStringAsync());
+
+        var text = string.Concat(events[..^1].Select(static e => JsonDocument.Parse(e).RootElement.GetProperty("choices"))
+            .Where(static c => c.GetArrayLength() > 0 && c[0].GetProperty("delta").TryGetProperty("content", out _))
+            .Select(static c => c[0].GetProperty("delta").GetProperty("content").GetString()));
+        Assert.Equal("fast answer", text);
+        Assert.Equal("[DONE]", events[^1]);
+        var decision = await Json.GetAsync(server.Client, "/v1/decisions/" + Json.Header(response, "x-crossroads-decision-id"));
+        Assert.Contains("no content within 1500 ms", decision.GetProperty("attempts")[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reset_after_content_ends_the_stream_with_an_error_event_no_done_no_retry_and_bills_what_was_sent()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var cheap = upstream.Model("cheap");
+        cheap.Text = "a b c d e f g h i j";
+        cheap.ResetAfterChunks = 5;
+        // A reset drops whatever the receiver has not read yet: pace the words so the router has read them.
+        cheap.InterTokenDelay = TimeSpan.FromMilliseconds(40);
+        upstream.Model("strong");
+        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(upstream.BaseUrl));
+
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Json.Chat("cheap", "hi", stream: true, models: ["strong"]));
+        var body = await response.Content.ReadAsStringAsync();
+        var events = Json.SseData(body);
+
+        Assert.DoesNotContain("[DONE]", body, StringComparison.Ordinal);
+        var last = JsonDocument.Parse(events[^1]).RootElement;
+        Assert.Equal("upstream_failed_after_content", last.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(0, upstream.Calls("strong"));
+        var decision = await Json.GetAsync(server.Client, "/v1/decisions/" + Json.Header(response, "x-crossroads-decision-id"));
+        Assert.Equal("failed_after_content", decision.GetProperty("outcome").GetString());
+        var attempt = decision.GetProperty("attempts")[0];
+        Assert.Equal(5, attempt.GetProperty("completion_tokens").GetInt32()); // "a b c d e": five tokens counted locally
+        Assert.True(attempt.GetProperty("usage_estimated").GetBoolean());
+        Assert.True(decision.GetProperty("billed_usd").GetDecimal() > 0);
+    }
+
+    [Fact]
+    public async Task An_in_stream_error_after_content_is_not_retried_either()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var cheap = upstream.Model("cheap");
+        cheap.ErrorAfterChunks = 2;
+        upstream.Model("strong");
+        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(upstream.BaseUrl));
+
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Json.Chat("cheap", "hi", stream: true, models: ["strong"]));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.DoesNotContain("[DONE]", body, StringComparison.Ordinal);
+        Assert.Contains("\"error\":", Json.SseData(body)[^1], StringComparison.Ordinal);
+        Assert.Equal(0, upstream.Calls("strong"));
+    }
+
+    [Fact]
+    public async Task A_400_from_the_upstream_passes_through_without_fallback()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Model("cheap").FailStatus = 400;
+        upstream.Model("strong");
+        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(upstream.BaseUrl));
+
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Json.Chat("cheap", "hi", models: ["strong"]));
+        var problem = await Json.ReadAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("upstream_rejected", problem.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("fake failure 400", problem.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, upstream.Calls("strong"));
+    }
+
+    [Fact]
+    public async Task When_every_attempt_fails_the_answer_is_502_naming_the_decision()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Model("cheap").FailStatus = 500;
+        upstream.Model("strong").FailStatus = 502;
+        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(upstream.BaseUrl));
+
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Json.Chat("cheap", "hi", models: ["strong"]));
+        var problem = await Json.ReadAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("upstream_unavailable", problem.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("2", Json.Header(response, "x-crossroads-attempts"));
+    }
+}

@@ -1,0 +1,98 @@
+using System.ClientModel;
+using Crossroads.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace Crossroads.Server.Tests.ModelRouter;
+
+/// <summary>
+/// The real server in-process on a loopback port with the model router configured by the given arguments (e.g. <see cref="TwoModels"/>)
+/// (or with no model configuration: the demo model), the other modules off, rate limits off. Started means ready.
+/// </summary>
+public sealed class ModelRouterServer : IAsyncDisposable
+{
+    private readonly InProcessServer _server;
+    private readonly TempDirectory _data;
+
+    private ModelRouterServer(InProcessServer server, TempDirectory data)
+    {
+        _server = server;
+        _data = data;
+        Client = server.NewClient();
+    }
+
+    public WebApplication App => _server.App;
+
+    public Uri BaseAddress => _server.BaseAddress;
+
+    public HttpClient Client { get; }
+
+    /// <summary>Two models on one fake upstream: <c>cheap</c> (quality 0.6, $1/$2 per MTok) and <c>strong</c> (quality 0.9, $10/$30).</summary>
+    public static string[] TwoModels(Uri upstream, params string[] extra) =>
+    [
+        "--ModelRouter:Upstreams:0:Id=fake",
+        "--ModelRouter:Upstreams:0:BaseUrl=" + upstream,
+        "--ModelRouter:Upstreams:0:FirstTokenTimeoutMs=1500",
+        "--ModelRouter:Upstreams:0:TimeoutMs=10000",
+        "--ModelRouter:Models:0:Id=cheap",
+        "--ModelRouter:Models:0:Upstream=fake",
+        "--ModelRouter:Models:0:InputPricePerMTok=1",
+        "--ModelRouter:Models:0:OutputPricePerMTok=2",
+        "--ModelRouter:Models:0:Quality=0.6",
+        "--ModelRouter:Models:0:LatencyP95Ms=500",
+        "--ModelRouter:Models:0:ContextWindow=4096",
+        "--ModelRouter:Models:1:Id=strong",
+        "--ModelRouter:Models:1:Upstream=fake",
+        "--ModelRouter:Models:1:InputPricePerMTok=10",
+        "--ModelRouter:Models:1:OutputPricePerMTok=30",
+        "--ModelRouter:Models:1:Quality=0.9",
+        "--ModelRouter:Models:1:LatencyP95Ms=3000",
+        "--ModelRouter:Models:1:ContextWindow=128000",
+        .. extra,
+    ];
+
+    public static async Task<ModelRouterServer> StartAsync(params string[] modelConfig)
+    {
+        var data = new TempDirectory("crossroads-mr-");
+        InProcessServer? server = null;
+        try
+        {
+            string[] args =
+            [
+                InProcessServer.LoopbackUrls,
+                "--DATA_DIR", data.Path,
+                "--Modules:ServiceRoutes:Enabled=false",
+                "--RateLimits:Enabled=false",
+                "--Shutdown:DrainDelaySeconds=0",
+                "--Logging:LogLevel:Default=Warning",
+                .. modelConfig,
+            ];
+            server = await InProcessServer.StartAsync(CrossroadsApp.Build(args));
+            var result = new ModelRouterServer(server, data);
+            await RoutingServer.WaitUntilReadyAsync(result.Client);
+            return result;
+        }
+        catch
+        {
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+
+            data.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The official OpenAI client pointed at the router.</summary>
+    public ChatClient Chat(string model) =>
+        new(model, new ApiKeyCredential("unused-key"), new OpenAIClientOptions { Endpoint = new Uri(BaseAddress, "/v1"), NetworkTimeout = TimeSpan.FromSeconds(30) });
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _server.DisposeAsync();
+        _data.Dispose();
+    }
+}
