@@ -197,6 +197,35 @@ public sealed class GeocoderCsvTests(GeocoderServerFixture fixture) : IClassFixt
         Assert.True((int)cut.StatusCode is >= 400 and < 500, $"{cut.StatusCode}");
     }
 
+    /// <summary>Random small files (quotes, delimiters, line breaks, odd characters; seed printed in failures): 200 or 4xx, never 500.</summary>
+    [Fact]
+    public async Task Random_files_get_an_answer_or_a_400_never_a_500()
+    {
+        const int seed = 20261201;
+        var random = new Random(seed);
+        const string alphabet = "abc rue 12 bis;,\t\"\r\n'éÿ€\u0000\uFEFF|";
+        for (int i = 0; i < 60; i++)
+        {
+            var text = new StringBuilder();
+            int length = random.Next(0, 300);
+            for (int j = 0; j < length; j++)
+            {
+                text.Append(alphabet[random.Next(alphabet.Length)]);
+            }
+
+            string path = i % 3 == 0 ? "/reverse/csv" : "/search/csv";
+            (string, string)[] fields = (i % 4) switch
+            {
+                0 => [],
+                1 => [("delimiter", ";")],
+                2 => [("encoding", "latin-1")],
+                _ => [("quote", "'"), ("min_score", "0")],
+            };
+            var answer = await Csv.PostAsync(Client, path, Utf8(text.ToString()), before: fields);
+            Assert.True(answer.Code is 200 or 400, $"seed {seed}, file {i} ({path}): {answer}\ninput: {text}");
+        }
+    }
+
     private static Task<Geo.Answer> AsGeo(Csv.Answer answer)
     {
         var json = answer.Text.Length > 0 && answer.Text[0] == '{' ? System.Text.Json.JsonDocument.Parse(answer.Text).RootElement.Clone() : default;
