@@ -160,8 +160,9 @@ public static class CrossroadsHostingExtensions
         app.UseMiddleware<CorrelationMiddleware>();      // request id and log scope cover everything below
         app.UseExceptionHandler();                       // exceptions below become problem+json
         app.UseMiddleware<StatusCodeProblemsMiddleware>(); // empty 4xx/5xx (404, 405, 504, Kestrel's) become problem+json
-        app.UseMiddleware<RequestLimitsMiddleware>();    // 414/413 before any routing work
-        app.UseRouting();                                // endpoint metadata for the next three
+        app.UseMiddleware<RequestLimitsMiddleware>();    // 414 before any routing work
+        app.UseRouting();                                // endpoint metadata for the next four
+        app.UseMiddleware<RequestBodyLimitMiddleware>(); // 413 by the endpoint's limit, else Limits:MaxRequestBodySize
         app.UseRequestTimeouts();
         app.UseMiddleware<ApiKeyMiddleware>();           // identifies the client the rate limiter partitions by; own budget for failures
         app.UseRateLimiter();

@@ -8,14 +8,11 @@ using Microsoft.Extensions.Options;
 namespace Crossroads.Hosting.Limits;
 
 /// <summary>
-/// Rejects over-long URLs (414) and bodies whose declared length is over the limit (413) before routing, so the
-/// client gets a problem+json answer instead of Kestrel's empty one. Bodies without a length are capped by Kestrel's
-/// <c>MaxRequestBodySize</c>, which the exception handler maps to 413.
+/// Rejects over-long URLs (414) before routing, so the client gets a problem+json answer instead of Kestrel's empty one.
 /// </summary>
 internal sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<LimitsOptions> options, ILogger<RequestLimitsMiddleware> logger)
 {
     private readonly int _maxUrlLength = options.Value.MaxUrlLength;
-    private readonly long _maxBodySize = options.Value.MaxRequestBodySize;
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -24,15 +21,6 @@ internal sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<Lim
         {
             HostingLog.UrlTooLong(logger, length, _maxUrlLength);
             return ProblemResponses.WriteAsync(context, StatusCodes.Status414UriTooLong, $"The request URL (path and query) is {length} characters long; the limit is {_maxUrlLength}.");
-        }
-
-        if (context.Request.ContentLength is { } declared && declared > _maxBodySize)
-        {
-            HostingLog.BodyTooLarge(logger, declared, _maxBodySize);
-
-            // The unread body would otherwise be drained by Kestrel before the connection can be reused.
-            context.Response.Headers.Connection = "close";
-            return ProblemResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request body is {declared} bytes; the limit is {_maxBodySize} bytes.");
         }
 
         return next(context);

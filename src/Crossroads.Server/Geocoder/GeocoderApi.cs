@@ -1,3 +1,4 @@
+using Crossroads.Hosting;
 using Crossroads.Geocoding.Search;
 using Crossroads.Geocoding.Text;
 
@@ -24,11 +25,13 @@ public static class GeocoderApi
             .WithName("GeocoderGet")
             .WithSummary("One document or housenumber by id, as a geojson Feature (no score).");
         endpoints.MapPost("/search/csv", csv.SearchAsync)
+            .WithMetadata(new RequestBodyLimit(options.CsvMaxBytes)) // over Limits:MaxRequestBodySize: rows are streamed
             .DisableRequestTimeout()
             .DisableAntiforgery()
             .WithName("GeocoderSearchCsv")
             .WithSummary("Addok's CSV plugin: multipart 'data' file, 'columns' (repeatable), delimiter, encoding, filter columns, min_score; the rows with the result columns appended, streamed.");
         endpoints.MapPost("/reverse/csv", csv.ReverseAsync)
+            .WithMetadata(new RequestBodyLimit(options.CsvMaxBytes))
             .DisableRequestTimeout()
             .DisableAntiforgery()
             .WithName("GeocoderReverseCsv")

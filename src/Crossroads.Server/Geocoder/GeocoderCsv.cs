@@ -5,7 +5,6 @@ using Crossroads.Geocoding.Index;
 using Crossroads.Geocoding.Search;
 using Crossroads.Geocoding.Text;
 using Crossroads.Hosting;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
@@ -54,11 +53,6 @@ internal sealed partial class GeocoderCsv(GeocoderRuntime runtime, GeocoderOptio
         {
             await AddokProblems.Loading().ExecuteAsync(context).ConfigureAwait(false);
             return;
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-        {
-            bodySize.MaxRequestBodySize = options.CsvMaxBytes;
         }
 
         string? boundary = Boundary(context.Request.ContentType);

@@ -18,7 +18,7 @@ public sealed class GeocoderOptions
     public string DataFile { get; set; } = BundledSample;
 
     /// <summary>Largest CSV upload accepted by /search/csv and /reverse/csv.</summary>
-    [Description("Largest request body (bytes) of POST /search/csv and /reverse/csv; the rows are streamed, so memory does not grow with it. Bodies with a Content-Length are also capped by Limits:MaxRequestBodySize.")]
+    [Description("Largest request body (bytes) of POST /search/csv and /reverse/csv; the rows are streamed, so memory does not grow with it.")]
     [Range(1024L, 10L * 1024 * 1024 * 1024)]
     public long CsvMaxBytes { get; set; } = 256L * 1024 * 1024;
 
