@@ -1,6 +1,5 @@
 using System.ClientModel;
 using Crossroads.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -10,23 +9,12 @@ namespace Crossroads.Server.Tests.ModelRouter;
 /// The real server in-process on a loopback port with the model router configured by the given arguments (e.g. <see cref="TwoModels"/>)
 /// (or with no model configuration: the demo model), the other modules off, rate limits off. Started means ready.
 /// </summary>
-public sealed class ModelRouterServer : IAsyncDisposable
+public sealed class ModelRouterServer : ModuleServer
 {
-    private readonly InProcessServer _server;
-    private readonly TempDirectory _data;
-
-    private ModelRouterServer(InProcessServer server, TempDirectory data)
+    private ModelRouterServer(InProcessServer server, TempDirectory? owned)
+        : base(server, owned)
     {
-        _server = server;
-        _data = data;
-        Client = server.NewClient();
     }
-
-    public WebApplication App => _server.App;
-
-    public Uri BaseAddress => _server.BaseAddress;
-
-    public HttpClient Client { get; }
 
     /// <summary>Two models on one fake upstream: <c>cheap</c> (quality 0.6, $1/$2 per MTok) and <c>strong</c> (quality 0.9, $10/$30).</summary>
     public static string[] TwoModels(Uri upstream, params string[] extra) =>
@@ -52,47 +40,23 @@ public sealed class ModelRouterServer : IAsyncDisposable
         .. extra,
     ];
 
-    public static async Task<ModelRouterServer> StartAsync(params string[] modelConfig)
-    {
-        var data = new TempDirectory("crossroads-mr-");
-        InProcessServer? server = null;
-        try
-        {
-            string[] args =
+    public static Task<ModelRouterServer> StartAsync(params string[] modelConfig) =>
+        StartAsync(
+            "crossroads-mr-",
+            null,
+            data =>
             [
                 InProcessServer.LoopbackUrls,
-                "--DATA_DIR", data.Path,
+                "--DATA_DIR", data,
                 "--Modules:ServiceRoutes:Enabled=false",
                 "--RateLimits:Enabled=false",
                 "--Shutdown:DrainDelaySeconds=0",
                 "--Logging:LogLevel:Default=Warning",
                 .. modelConfig,
-            ];
-            server = await InProcessServer.StartAsync(CrossroadsApp.Build(args));
-            var result = new ModelRouterServer(server, data);
-            await RoutingServer.WaitUntilReadyAsync(result.Client);
-            return result;
-        }
-        catch
-        {
-            if (server is not null)
-            {
-                await server.DisposeAsync();
-            }
-
-            data.Dispose();
-            throw;
-        }
-    }
+            ],
+            static (server, owned) => new ModelRouterServer(server, owned));
 
     /// <summary>The official OpenAI client pointed at the router.</summary>
     public ChatClient Chat(string model) =>
         new(model, new ApiKeyCredential("unused-key"), new OpenAIClientOptions { Endpoint = new Uri(BaseAddress, "/v1"), NetworkTimeout = TimeSpan.FromSeconds(30) });
-
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await _server.DisposeAsync();
-        _data.Dispose();
-    }
 }
