@@ -1,7 +1,10 @@
 namespace Crossroads.Hosting.Correlation;
 
-/// <summary>Rules for the <c>X-Request-ID</c> header: accepted as given when safe to log and echo, otherwise replaced.</summary>
-internal static class RequestIds
+/// <summary>
+/// Rules for the <c>X-Request-ID</c> header: accepted as given when safe to log and echo, otherwise replaced. Modules
+/// apply the same rule to correlation headers of their own (e.g. <c>X-Correlation-ID</c>).
+/// </summary>
+public static class RequestIds
 {
     public const string HeaderName = "X-Request-ID";
 

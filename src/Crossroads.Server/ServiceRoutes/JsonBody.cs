@@ -71,7 +71,7 @@ internal sealed class JsonBody : IDisposable
         }
         else if (root.EnumerateObject().FirstOrDefault(member => !allowed.Contains(member.Name)) is { Value.ValueKind: not JsonValueKind.Undefined } unknown)
         {
-            shapeError = TrafficManagerProblems.Validation($"unknown field '{Truncate(unknown.Name)}' (allowed: {string.Join(", ", allowed)})");
+            shapeError = TrafficManagerProblems.Validation($"unknown field '{QueryValues.Cut(unknown.Name)}' (allowed: {string.Join(", ", allowed)})");
         }
 
         if (shapeError is not null)
@@ -153,6 +153,4 @@ internal sealed class JsonBody : IDisposable
             reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
-
-    private static string Truncate(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");
 }

@@ -52,7 +52,7 @@ internal readonly record struct WriteContext(string Actor, string CorrelationId,
         return (default, TrafficManagerProblems.Create(
             StatusCodes.Status400BadRequest,
             "Invalid If-Match",
-            $"If-Match must be one revision, e.g. \"42\" (the ETag of a read or the revision of a write), got '{Truncate(string.Join(", ", ifMatch.ToArray()))}'"));
+            $"If-Match must be one revision, e.g. \"42\" (the ETag of a read or the revision of a write), got '{QueryValues.Cut(string.Join(", ", ifMatch.ToArray()))}'"));
     }
 
     /// <summary>
@@ -77,7 +77,7 @@ internal readonly record struct WriteContext(string Actor, string CorrelationId,
     public static string Correlate(HttpContext http)
     {
         var incoming = http.Request.Headers[CorrelationHeader];
-        string id = incoming.Count == 1 && IsValidId(incoming[0]) ? incoming[0]! : http.GetRequestId();
+        string id = incoming.Count == 1 && Crossroads.Hosting.Correlation.RequestIds.IsValid(incoming[0]) ? incoming[0]! : http.GetRequestId();
         http.Response.Headers[CorrelationHeader] = id;
         return id;
     }
@@ -101,24 +101,4 @@ internal readonly record struct WriteContext(string Actor, string CorrelationId,
 
         return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out revision) && revision >= 0;
     }
-
-    private static bool IsValidId(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > 128)
-        {
-            return false;
-        }
-
-        foreach (char c in value)
-        {
-            if (c is < (char)0x20 or > (char)0x7E)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static string Truncate(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");
 }

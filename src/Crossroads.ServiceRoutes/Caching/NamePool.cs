@@ -12,7 +12,5 @@ internal sealed class NamePool
 
     public string Get(string name) => _names.GetOrAdd(name, name);
 
-    public RouteKey Pool(RouteKey key) => new(Get(key.Tenant), Get(key.Service), Get(key.Env), Get(key.Version));
-
     public SplitKey Pool(SplitKey key) => new(Get(key.Tenant), Get(key.Service), Get(key.Env));
 }
