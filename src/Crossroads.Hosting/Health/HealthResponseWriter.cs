@@ -29,6 +29,11 @@ internal static class HealthResponseWriter
                 writer.WriteString("description", entry.Description);
             }
 
+            if (entry.Data.Count > 0)
+            {
+                WriteData(writer, entry.Data);
+            }
+
             // The exception message helps operators; the stack trace stays in the logs.
             if (entry.Exception is not null)
             {
@@ -41,5 +46,37 @@ internal static class HealthResponseWriter
         writer.WriteEndObject();
         writer.WriteEndObject();
         await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>A check's figures (a module's document counts, ...) as JSON scalars; anything else as its text.</summary>
+    private static void WriteData(Utf8JsonWriter writer, IReadOnlyDictionary<string, object> data)
+    {
+        writer.WriteStartObject("data");
+        foreach (var (key, value) in data)
+        {
+            switch (value)
+            {
+                case bool flag:
+                    writer.WriteBoolean(key, flag);
+                    break;
+                case int number:
+                    writer.WriteNumber(key, number);
+                    break;
+                case long number:
+                    writer.WriteNumber(key, number);
+                    break;
+                case double number when double.IsFinite(number):
+                    writer.WriteNumber(key, number);
+                    break;
+                case null:
+                    writer.WriteNull(key);
+                    break;
+                default:
+                    writer.WriteString(key, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+            }
+        }
+
+        writer.WriteEndObject();
     }
 }

@@ -9,6 +9,7 @@ public sealed class ModuleStatus
 {
     private readonly TaskCompletionSource<ModuleState> _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? _detail;
+    private volatile Func<IReadOnlyDictionary<string, object>>? _data;
 
     /// <summary>Creates the status of <paramref name="identity"/>'s module, loading.</summary>
     public ModuleStatus(ModuleIdentity identity)
@@ -29,11 +30,27 @@ public sealed class ModuleStatus
     /// <summary>The failure reason once <see cref="State"/> is <see cref="ModuleState.Failed"/>, else null.</summary>
     public string? Failure => State == ModuleState.Failed ? _detail : null;
 
+    /// <summary>
+    /// Figures the module's health check reports in its <c>data</c> (document counts, ...), read at each probe; null
+    /// when the module reports none.
+    /// </summary>
+    public IReadOnlyDictionary<string, object>? Data => _data?.Invoke();
+
     /// <summary>Completes with <see cref="ModuleState.Ready"/> or <see cref="ModuleState.Failed"/>.</summary>
     public Task<ModuleState> Settled => _settled.Task;
 
     /// <summary>Reports that the module serves. Only the first report counts.</summary>
     public bool MarkReady(string? detail = null) => Settle(ModuleState.Ready, detail);
+
+    /// <summary>
+    /// Sets what <see cref="Data"/> reads; called at each probe, so it must be cheap and must not throw. Values should
+    /// be numbers, booleans or strings (the health answer writes them as JSON).
+    /// </summary>
+    public void ReportData(Func<IReadOnlyDictionary<string, object>> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        _data = data;
+    }
 
     /// <summary>Reports that the initial load failed; <paramref name="reason"/> is printed as is, so name the setting or file.</summary>
     public bool MarkFailed(string reason)

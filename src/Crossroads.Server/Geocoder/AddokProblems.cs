@@ -21,11 +21,21 @@ internal static class AddokProblems
 
     /// <summary>Falcon's <c>HTTPMissingParam</c>.</summary>
     public static ProblemHttpResult MissingParam(string name) =>
-        Create(StatusCodes.Status400BadRequest, "Missing parameter", $"The \"{name}\" parameter is required.");
+        Create(StatusCodes.Status400BadRequest, MissingTitle, MissingDescription(name));
 
     /// <summary>Falcon's <c>HTTPInvalidParam</c>.</summary>
     public static ProblemHttpResult InvalidParam(string message, string name) =>
-        Create(StatusCodes.Status400BadRequest, "Invalid parameter", $"The \"{name}\" parameter is invalid. {message}");
+        Create(StatusCodes.Status400BadRequest, InvalidTitle, InvalidDescription(message, name));
+
+    public const string MissingTitle = "Missing parameter";
+
+    public const string InvalidTitle = "Invalid parameter";
+
+    /// <summary>Falcon's <c>HTTPMissingParam</c> description (also a batch query's error).</summary>
+    public static string MissingDescription(string name) => $"The \"{name}\" parameter is required.";
+
+    /// <summary>Falcon's <c>HTTPInvalidParam</c> description (also a batch query's error).</summary>
+    public static string InvalidDescription(string message, string name) => $"The \"{name}\" parameter is invalid. {message}";
 
     /// <summary>Addok's <c>EntityTooLarge</c> (413 with the message as title).</summary>
     public static ProblemHttpResult TooLarge(string message) => Create(StatusCodes.Status413PayloadTooLarge, message);

@@ -53,20 +53,21 @@ internal static class AddokQuery
             return true;
         }
 
-        if (text.Length == 0 || Array.IndexOf(TrueValues, text) >= 0)
+        if (TryParseBool(text, out bool parsed))
         {
-            value = true;
-            return true;
-        }
-
-        if (Array.IndexOf(FalseValues, text) >= 0)
-        {
-            value = false;
+            value = parsed;
             return true;
         }
 
         problem = AddokProblems.InvalidParam("The value of the parameter must be \"true\" or \"false\".", name);
         return false;
+    }
+
+    /// <summary>Falcon's boolean words (a blank value is true).</summary>
+    public static bool TryParseBool(string text, out bool value)
+    {
+        value = text.Length == 0 || Array.IndexOf(TrueValues, text) >= 0;
+        return value || Array.IndexOf(FalseValues, text) >= 0;
     }
 
     /// <summary>Addok's <c>parse_lon_lat</c>: lat (latitude), lon (lng, long, longitude), range-checked when non-zero.</summary>

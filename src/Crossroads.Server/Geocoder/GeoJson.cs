@@ -41,7 +41,8 @@ internal static class GeoJson
     public static Task WriteFeatureAsync(HttpContext context, GeocodeResult result) =>
         Write(context, result, static (w, r) => Feature(w, r, withScore: false));
 
-    private static Task Write<TState>(HttpContext context, TState state, Action<Utf8JsonWriter, TState> render)
+    /// <summary>Renders a 200 JSON answer into a per-thread buffer, compresses it when asked, and sends it with its length.</summary>
+    internal static Task Write<TState>(HttpContext context, TState state, Action<Utf8JsonWriter, TState> render)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
@@ -150,6 +151,14 @@ internal static class GeoJson
         w.WriteEndArray();
         w.WriteEndObject();
         w.WriteStartObject("properties"u8);
+        Properties(w, r, withScore);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>The members of a feature's <c>properties</c>, in Addok's order (also a batch answer's <c>result</c>).</summary>
+    public static void Properties(Utf8JsonWriter w, GeocodeResult r, bool withScore)
+    {
         w.WriteString("label"u8, r.Label);
         if (withScore)
         {
@@ -189,9 +198,6 @@ internal static class GeoJson
         {
             w.WriteNumber("distance"u8, distance);
         }
-
-        w.WriteEndObject();
-        w.WriteEndObject();
     }
 
     /// <summary>A float as Python's <c>repr</c> prints it: shortest round trip, ".0" on integral values.</summary>

@@ -4,7 +4,7 @@ using Crossroads.Geocoding.Text;
 
 namespace Crossroads.Server.Geocoder;
 
-/// <summary>Addok's HTTP surface: <c>/search</c>, <c>/reverse</c>, <c>/get/{id}</c>, and the CSV plugin's two endpoints.</summary>
+/// <summary>Addok's HTTP surface: <c>/search</c>, <c>/reverse</c>, <c>/get/{id}</c>, the CSV plugin's two endpoints, and addok-server's <c>/batch</c>.</summary>
 public static class GeocoderApi
 {
     /// <summary>Maps the endpoints at the root, as Addok serves them.</summary>
@@ -12,32 +12,43 @@ public static class GeocoderApi
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         // Singletons taken here, not as handler parameters: resolving them per request would create a service scope.
-        var runtime = endpoints.ServiceProvider.GetRequiredService<GeocoderRuntime>();
-        var options = endpoints.ServiceProvider.GetRequiredService<GeocoderOptions>();
-        var csv = new GeocoderCsv(runtime, options, endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>());
-        endpoints.MapGet("/search", (HttpContext context) => Search(context, runtime))
+        var services = endpoints.ServiceProvider;
+        var runtime = services.GetRequiredService<GeocoderRuntime>();
+        var options = services.GetRequiredService<GeocoderOptions>();
+        var metrics = services.GetRequiredService<GeocoderMetrics>();
+        _ = services.GetRequiredService<GeocoderReadiness>(); // reports the index counts to the module's health check from now on
+        var csv = new GeocoderCsv(runtime, options, metrics, services.GetRequiredService<ILoggerFactory>());
+        var batch = new GeocoderBatch(runtime, options, metrics);
+        // Built once: a lambda capturing these, created inside the per-request one, would be allocated per request.
+        Func<HttpContext, Task> search = c => Search(c, runtime, metrics);
+        Func<HttpContext, Task> reverse = c => Reverse(c, runtime, options, metrics);
+        endpoints.MapGet("/search", (HttpContext context) => metrics.Time(context, GeocoderMetrics.Endpoints.Search, search))
             .WithName("GeocoderSearch")
             .WithSummary("Addok's /search: q (required), limit 1..100 (5), autocomplete (on), lat/lon bias, type/postcode/citycode filters; geocodejson.");
-        endpoints.MapGet("/reverse", (HttpContext context) => Reverse(context, runtime, options))
+        endpoints.MapGet("/reverse", (HttpContext context) => metrics.Time(context, GeocoderMetrics.Endpoints.Reverse, reverse))
             .WithName("GeocoderReverse")
             .WithSummary("Addok's /reverse: the nearest housenumbers or streets to lat/lon, with distance; limit, type/postcode/citycode filters.");
-        endpoints.MapGet("/get/{id}", (HttpContext context, string id) => Get(context, runtime, id))
+        endpoints.MapGet("/get/{id}", (HttpContext context, string id) => metrics.Time(context, GeocoderMetrics.Endpoints.Get, c => Get(c, runtime, id)))
             .WithName("GeocoderGet")
             .WithSummary("One document or housenumber by id, as a geojson Feature (no score).");
-        endpoints.MapPost("/search/csv", csv.SearchAsync)
+        endpoints.MapPost("/search/csv", (HttpContext context) => metrics.Time(context, GeocoderMetrics.Endpoints.SearchCsv, csv.SearchAsync))
             .WithMetadata(new RequestBodyLimit(options.CsvMaxBytes)) // over Limits:MaxRequestBodySize: rows are streamed
             .DisableRequestTimeout()
             .DisableAntiforgery()
             .WithName("GeocoderSearchCsv")
             .WithSummary("Addok's CSV plugin: multipart 'data' file, 'columns' (repeatable), delimiter, encoding, filter columns, min_score; the rows with the result columns appended, streamed.");
-        endpoints.MapPost("/reverse/csv", csv.ReverseAsync)
+        endpoints.MapPost("/reverse/csv", (HttpContext context) => metrics.Time(context, GeocoderMetrics.Endpoints.ReverseCsv, csv.ReverseAsync))
             .WithMetadata(new RequestBodyLimit(options.CsvMaxBytes))
             .DisableRequestTimeout()
             .DisableAntiforgery()
             .WithName("GeocoderReverseCsv")
             .WithSummary("Addok's CSV plugin: rows with latitude/lat and longitude/lon/lng/long columns, the nearest result appended, streamed.");
+        endpoints.MapPost("/batch", (HttpContext context) => metrics.Time(context, GeocoderMetrics.Endpoints.Batch, batch.HandleAsync))
+            .WithMetadata(new RequestBodyLimit(options.BatchMaxBytes))
+            .WithName("GeocoderBatch")
+            .WithSummary("addok-server's batch: {params?, requests: [{id, operation: geocode|reverse, params}]} → {results: [{id, status: ok|not-found|error, result|error}]}, in order.");
         // Falcon answers OPTIONS itself (200, Allow) and Addok's middleware adds the CORS headers: browsers' preflights pass.
-        foreach (var (path, allow) in new[] { ("/search", "GET"), ("/reverse", "GET"), ("/get/{id}", "GET"), ("/search/csv", "POST"), ("/reverse/csv", "POST") })
+        foreach (var (path, allow) in new[] { ("/search", "GET"), ("/reverse", "GET"), ("/get/{id}", "GET"), ("/search/csv", "POST"), ("/reverse/csv", "POST"), ("/batch", "POST") })
         {
             endpoints.MapMethods(path, [HttpMethods.Options], (HttpContext context) => Preflight(context, allow)).ExcludeFromDescription();
         }
@@ -61,7 +72,7 @@ public static class GeocoderApi
         headers.AccessControlAllowHeaders = "X-Requested-With";
     }
 
-    internal static Task Search(HttpContext context, GeocoderRuntime runtime)
+    internal static Task Search(HttpContext context, GeocoderRuntime runtime, GeocoderMetrics metrics)
     {
         Cors(context);
         if (runtime.Index is not { } index)
@@ -110,10 +121,11 @@ public static class GeocoderApi
             return AddokProblems.TooLarge(e.Message).ExecuteAsync(context);
         }
 
+        metrics.Answered(GeocoderMetrics.Endpoints.Search, scored: true, results);
         return GeoJson.WriteCollectionAsync(context, results, new GeoJson.Echo(q, filters, centred ? lon : null, centred ? lat : null, limit));
     }
 
-    internal static Task Reverse(HttpContext context, GeocoderRuntime runtime, GeocoderOptions options)
+    internal static Task Reverse(HttpContext context, GeocoderRuntime runtime, GeocoderOptions options, GeocoderMetrics metrics)
     {
         Cors(context);
         if (runtime.Index is not { } index)
@@ -158,6 +170,7 @@ public static class GeocoderApi
             Citycodes = AddokQuery.Values(filters, "citycode"),
             MaxDistanceMeters = options.ReverseMaxDistanceMeters,
         });
+        metrics.Answered(GeocoderMetrics.Endpoints.Reverse, scored: false, results);
         return GeoJson.WriteCollectionAsync(context, results, new GeoJson.Echo(null, filters, null, null, limit));
     }
 

@@ -18,7 +18,7 @@ namespace Crossroads.Server.Geocoder;
 /// string) the answer starts while the upload is still arriving; when a field follows it, the file is first spooled to a
 /// temporary file (deleted after use), since the rows cannot be answered before the parameters are known.
 /// </summary>
-internal sealed partial class GeocoderCsv(GeocoderRuntime runtime, GeocoderOptions options, ILoggerFactory loggers)
+internal sealed partial class GeocoderCsv(GeocoderRuntime runtime, GeocoderOptions options, GeocoderMetrics metrics, ILoggerFactory loggers)
 {
     private const int FieldLimit = 64 * 1024;
     private const int FlushBytes = 32 * 1024;
@@ -244,6 +244,8 @@ internal sealed partial class GeocoderCsv(GeocoderRuntime runtime, GeocoderOptio
                 SearchRow(index, plan, row, minScore);
             }
 
+            metrics.CsvRow(reverse ? GeocoderMetrics.Endpoints.ReverseCsv : GeocoderMetrics.Endpoints.SearchCsv, row[plan.Status]);
+
             output.WriteRecord(row);
             if (output.Pending >= FlushBytes)
             {
@@ -286,7 +288,13 @@ internal sealed partial class GeocoderCsv(GeocoderRuntime runtime, GeocoderOptio
         return true;
     }
 
-    private static void SearchRow(GeocoderIndex index, CsvPlan plan, string[] row, double minScore)
+    /// <summary>
+    /// One row of /search/csv and its <c>result_status</c>, as the BAN's CSV geocoder (livingdata-co/addok-geocode-stream)
+    /// sets it: <c>skipped</c> when the query is shorter than 3 characters or does not start with a letter or a digit (it
+    /// is not sent), <c>error</c> when the geocoder refuses it (over 200 characters), <c>not-found</c> without a result
+    /// above <c>min_score</c>, else <c>ok</c>.
+    /// </summary>
+    private void SearchRow(GeocoderIndex index, CsvPlan plan, string[] row, double minScore)
     {
         var q = new StringBuilder();
         foreach (int c in plan.QueryColumns)
@@ -300,7 +308,7 @@ internal sealed partial class GeocoderCsv(GeocoderRuntime runtime, GeocoderOptio
         }
 
         string query = q.ToString();
-        if (string.IsNullOrWhiteSpace(query))
+        if (!Geocodable(query))
         {
             row[plan.Status] = "skipped";
             return;
@@ -335,6 +343,8 @@ internal sealed partial class GeocoderCsv(GeocoderRuntime runtime, GeocoderOptio
             return;
         }
 
+        metrics.Answered(GeocoderMetrics.Endpoints.SearchCsv, scored: true, results);
+
         double score = results.Count > 0 ? Math.Round(results[0].Score, 2, MidpointRounding.ToEven) : 0;
         if (results.Count == 0 || score <= minScore)
         {
@@ -356,13 +366,24 @@ internal sealed partial class GeocoderCsv(GeocoderRuntime runtime, GeocoderOptio
         row[plan.Status] = "ok";
     }
 
+    /// <summary>
+    /// One row of /reverse/csv: <c>skipped</c> without a usable point (a coordinate missing, not a number, or 0, as the BAN
+    /// skips it), <c>error</c> when a coordinate is out of range (Addok refuses it), <c>not-found</c> with nothing within
+    /// <c>Geocoder:ReverseMaxDistanceMeters</c>, else <c>ok</c>.
+    /// </summary>
     private void ReverseRow(GeocoderIndex index, CsvPlan plan, string[] row)
     {
         if (plan.LatColumn < 0 || plan.LonColumn < 0
             || !AddokQuery.TryParseFloat(row[plan.LatColumn], out double lat) || !AddokQuery.TryParseFloat(row[plan.LonColumn], out double lon)
-            || lat is > 90 or < -90 || lon is > 180 or < -180)
+            || lat == 0 || lon == 0)
         {
             row[plan.Status] = "skipped";
+            return;
+        }
+
+        if (lat is > 90 or < -90 || lon is > 180 or < -180)
+        {
+            row[plan.Status] = "error";
             return;
         }
 
@@ -374,6 +395,7 @@ internal sealed partial class GeocoderCsv(GeocoderRuntime runtime, GeocoderOptio
             Citycodes = FilterValue(row, plan.CitycodeColumn),
             MaxDistanceMeters = options.ReverseMaxDistanceMeters,
         });
+        metrics.Answered(GeocoderMetrics.Endpoints.ReverseCsv, scored: false, results);
         if (results.Count == 0)
         {
             row[plan.Status] = "not-found";
@@ -424,6 +446,13 @@ internal sealed partial class GeocoderCsv(GeocoderRuntime runtime, GeocoderOptio
         }
 
         return string.Empty;
+    }
+
+    /// <summary>The BAN's check before geocoding a row: at least 3 characters, the first a letter or a digit.</summary>
+    private static bool Geocodable(string query)
+    {
+        var text = query.AsSpan().Trim();
+        return text.Length >= 3 && (char.IsLetter(text[0]) || char.IsAsciiDigit(text[0]));
     }
 
     private static string[]? FilterValue(string[] row, int column) =>

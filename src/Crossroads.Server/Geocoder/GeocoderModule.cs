@@ -4,7 +4,7 @@ namespace Crossroads.Server.Geocoder;
 
 /// <summary>
 /// Addok's API (BAN configuration, with its CSV plugin) on the embedded index of <c>Crossroads.Geocoding</c>: <c>/search</c>,
-/// <c>/reverse</c>, <c>/get/{id}</c>, <c>/search/csv</c>, <c>/reverse/csv</c> at the root, as Addok serves them. Indexes
+/// <c>/reverse</c>, <c>/get/{id}</c>, <c>/search/csv</c>, <c>/reverse/csv</c> at the root, as Addok serves them, and addok-server's <c>/batch</c>. Indexes
 /// its data file in the background; 503 until loaded.
 /// </summary>
 public sealed class GeocoderModule : CrossroadsModule
@@ -50,6 +50,8 @@ public sealed class GeocoderModule : CrossroadsModule
         ArgumentNullException.ThrowIfNull(module);
         module.AddOptions<GeocoderOptions>();
         module.Services.AddSingleton<GeocoderRuntime>();
+        module.Services.AddSingleton<GeocoderMetrics>();
+        module.Services.AddSingleton<GeocoderReadiness>();
         module.Services.AddHostedService<GeocoderLoader>();
     }
 

@@ -31,6 +31,16 @@ public sealed class GeocoderOptions
     [Description("Directory where a CSV upload is spooled (deleted after use) when form fields follow its 'data' part; empty: the system temp directory.")]
     public string CsvSpoolDirectory { get; set; } = string.Empty;
 
+    /// <summary>Most queries in one POST /batch (addok-server's limit is 100).</summary>
+    [Description("Most queries ('requests') in one POST /batch; more is a 400 for the whole request, as addok-server answers.")]
+    [Range(1, 100_000)]
+    public int MaxBatchSize { get; set; } = 100;
+
+    /// <summary>Largest body of POST /batch.</summary>
+    [Description("Largest request body (bytes) of POST /batch; larger is a 413. The default fits 100 queries of 200 characters with room to spare.")]
+    [Range(1024L, 64L * 1024 * 1024)]
+    public long BatchMaxBytes { get; set; } = 256 * 1024;
+
     /// <summary>Reverse answers farther than this are not returned.</summary>
     [Description("GET /reverse and POST /reverse/csv return nothing farther than this many metres from the point.")]
     [Range(1.0, 1_000_000.0)]
