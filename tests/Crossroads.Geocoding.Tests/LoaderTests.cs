@@ -52,6 +52,19 @@ public sealed class LoaderTests
     }
 
     [Fact]
+    public void Document_counts_by_type_follow_the_live_documents()
+    {
+        const string locality = """{"id":"99001_loc","type":"locality","name":"Lieu-dit les Bois","citycode":"99001","lat":45.002,"lon":5.002,"city":"Villeneuve","importance":0.1}""";
+        var index = GeocoderIndex.Load(Text(Municipality, Street, locality, """{"id":"99001","_action":"delete"}"""));
+        var counts = index.DocumentCountsByType();
+        Assert.Equal(index.DocumentCount, counts.Values.Sum());
+        Assert.Equal(1, counts["street"]);
+        Assert.Equal(1, counts["locality"]);
+        Assert.Equal(0, counts.GetValueOrDefault("municipality")); // deleted: not counted, whether or not its type is listed
+        Assert.Same(counts, index.DocumentCountsByType()); // counted once
+    }
+
+    [Fact]
     public void Gzip_is_detected_from_the_content()
     {
         var index = GeocoderIndex.Load(Gzip(Municipality, Street));

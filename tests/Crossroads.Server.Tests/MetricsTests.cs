@@ -1,11 +1,9 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Crossroads.Server.Tests.Infrastructure;
 
 namespace Crossroads.Server.Tests;
 
 /// <summary>/metrics keeps the Python service's metric families, and they count what happened.</summary>
-public sealed partial class MetricsTests : IDisposable
+public sealed class MetricsTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
 
@@ -73,36 +71,9 @@ public sealed partial class MetricsTests : IDisposable
         Assert.Equal(1, Delta(after, afterBatch, "routing_lookups_total", "status=\"invalid\""));
     }
 
-    private static async Task<string> ScrapeAsync(HttpClient client)
-    {
-        var answer = await Api.GetAsync(client, "/metrics");
-        Assert.Equal(200, answer.Code);
-        Assert.Equal("text/plain", answer.ContentType);
-        return answer.Body;
-    }
+    private static Task<string> ScrapeAsync(HttpClient client) => MetricsScrape.GetAsync(client);
 
-    private static double Delta(string before, string after, string name, string? labels) => Value(after, name, labels) - Value(before, name, labels);
+    private static double Delta(string before, string after, string name, string? labels) => MetricsScrape.Delta(before, after, name, labels);
 
-    /// <summary>The value of the sample <c>name{...labels...}</c>; labels must appear in the label set (other labels allowed).</summary>
-    private static double Value(string scrape, string name, string? labels)
-    {
-        foreach (Match m in SampleLine().Matches(scrape))
-        {
-            if (m.Groups["name"].Value != name)
-            {
-                continue;
-            }
-
-            string set = m.Groups["labels"].Value;
-            if (labels is null || set.Contains(labels, StringComparison.Ordinal) || labels.Split(',').All(l => set.Contains(l, StringComparison.Ordinal)))
-            {
-                return double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture);
-            }
-        }
-
-        return 0;
-    }
-
-    [GeneratedRegex(@"(?m)^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[^}]*)\})? (?<value>[^ \n]+)")]
-    private static partial Regex SampleLine();
+    private static double Value(string scrape, string name, string? labels) => MetricsScrape.Value(scrape, name, labels);
 }

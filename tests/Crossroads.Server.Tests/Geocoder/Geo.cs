@@ -26,6 +26,11 @@ public static class Geo
     {
         ArgumentNullException.ThrowIfNull(client);
         var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        return await ReadAsync(response);
+    }
+
+    private static async Task<Answer> ReadAsync(HttpResponseMessage response)
+    {
         string text = await response.Content.ReadAsStringAsync();
         JsonElement json = default;
         if (text.Length > 0 && text[0] == '{')
@@ -34,6 +39,25 @@ public static class Geo
         }
 
         return new Answer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, json, text, response);
+    }
+
+    /// <summary>POSTs <paramref name="body"/> as is, with <paramref name="contentType"/> (none when null).</summary>
+    public static async Task<Answer> PostAsync(HttpClient client, string path, string body, string? contentType = "application/json")
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var content = new StringContent(body);
+        content.Headers.ContentType = contentType is null ? null : System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        return await SendAsync(client, new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = content });
+    }
+
+    public static async Task<Answer> SendAsync(HttpClient client, HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using (request)
+        {
+            var response = await client.SendAsync(request);
+            return await ReadAsync(response);
+        }
     }
 
     /// <summary>Asserts an Addok error: problem+json with the status, Addok's <c>title</c> and, when given, <c>description</c>.</summary>

@@ -242,6 +242,53 @@ public sealed class GeocoderCsvTests(GeocoderServerFixture fixture) : IClassFixt
         }
     }
 
+    /// <summary>The BAN's result_status rules (livingdata-co/addok-geocode-stream): what is sent, what is refused, what is found.</summary>
+    [Theory]
+    [InlineData("10 rue des sapins pouembout", "ok")]
+    [InlineData("rue des sapins pouembout", "ok")]
+    [InlineData("zzqxw vvkjy", "not-found")] // geocoded, nothing above min_score
+    [InlineData("ab", "skipped")] // under 3 characters: not sent
+    [InlineData("  ab  ", "skipped")] // trimmed first
+    [InlineData("-- rue des sapins", "skipped")] // starts with neither a letter nor a digit
+    [InlineData("(rue des sapins)", "skipped")]
+    [InlineData("", "skipped")]
+    [InlineData("Ézzqxw vvkjy", "not-found")] // an accented letter is a letter: sent, not found
+    public async Task Search_csv_result_status_follows_the_BAN_rules(string query, string status)
+    {
+        var answer = await Csv.PostAsync(Client, "/search/csv", Utf8("id;q\n1;" + query + "\n"), before: [("columns", "q")]);
+        Assert.True(answer.Code == 200, answer.ToString());
+        var row = Csv.Row(answer.Lines[0], answer.Lines[1], ';');
+        Assert.Equal(status, row["result_status"]);
+        Assert.Equal(status == "ok", row["result_label"].Length > 0);
+    }
+
+    [Fact]
+    public async Task Search_csv_marks_a_query_over_200_characters_error_and_answers_the_other_rows()
+    {
+        string input = "id,q\n1," + string.Join(' ', Enumerable.Repeat("rue des sapins", 20)) + "\n2,10 rue des sapins pouembout\n";
+        var answer = await Csv.PostAsync(Client, "/search/csv", Utf8(input), before: [("columns", "q")]);
+        Assert.True(answer.Code == 200, answer.ToString());
+        Assert.Equal("error", Csv.Row(answer.Lines[0], answer.Lines[1], ',')["result_status"]);
+        Assert.Equal("ok", Csv.Row(answer.Lines[0], answer.Lines[2], ',')["result_status"]);
+    }
+
+    [Theory]
+    [InlineData("-21.120919", "164.900792", "ok")]
+    [InlineData("-21.120919", "", "skipped")] // a coordinate missing
+    [InlineData("abc", "164.900792", "skipped")] // not a number
+    [InlineData("0", "164.900792", "skipped")] // 0 is "no coordinate" for the BAN and for Addok
+    [InlineData("-95", "164.900792", "error")] // out of range: Addok refuses it
+    [InlineData("-21.120919", "190", "error")]
+    [InlineData("48.85", "2.35", "not-found")] // Paris: nothing within 10 km in New Caledonia
+    public async Task Reverse_csv_result_status_follows_the_BAN_rules(string lat, string lon, string status)
+    {
+        var answer = await Csv.PostAsync(Client, "/reverse/csv", Utf8($"lat,lon\n{lat},{lon}\n"));
+        Assert.True(answer.Code == 200, answer.ToString());
+        var row = Csv.Row(answer.Lines[0], answer.Lines[1], ',');
+        Assert.Equal(status, row["result_status"]);
+        Assert.Equal(status == "ok", row["result_id"].Length > 0);
+    }
+
     private static Task<Geo.Answer> AsGeo(Csv.Answer answer)
     {
         var json = answer.Text.Length > 0 && answer.Text[0] == '{' ? System.Text.Json.JsonDocument.Parse(answer.Text).RootElement.Clone() : default;

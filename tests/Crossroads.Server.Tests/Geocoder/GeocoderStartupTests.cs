@@ -13,8 +13,19 @@ public sealed class GeocoderStartupTests
         var health = await Geo.GetAsync(server.Client, "/health/ready");
 
         Assert.True(health.Code == 200, health.ToString());
-        string? detail = health.Json.GetProperty("checks").GetProperty("Geocoder").GetProperty("description").GetString();
+        var check = health.Json.GetProperty("checks").GetProperty("Geocoder");
+        string? detail = check.GetProperty("description").GetString();
         Assert.StartsWith("204 documents, 2907 housenumbers,", detail, StringComparison.Ordinal);
+
+        // The same figures as data a probe can read, by document type (Pouembout and Koné: 2 municipalities, 202 streets).
+        var data = check.GetProperty("data");
+        Assert.True(data.GetProperty("index_loaded").GetBoolean());
+        Assert.Equal(204, data.GetProperty("documents").GetInt32());
+        Assert.Equal(2, data.GetProperty("municipalities").GetInt32());
+        Assert.Equal(202, data.GetProperty("streets").GetInt32());
+        Assert.Equal(0, data.GetProperty("localities").GetInt32());
+        Assert.Equal(2907, data.GetProperty("housenumbers").GetInt32());
+        Assert.True(data.GetProperty("terms").GetInt32() > 0);
     }
 
     [Theory]
