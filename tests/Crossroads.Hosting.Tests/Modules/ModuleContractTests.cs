@@ -37,6 +37,31 @@ public sealed class ModuleContractTests
     }
 
     [Fact]
+    public async Task A_modules_reported_data_is_in_its_check_while_loading_and_once_ready()
+    {
+        await using var host = await ModuleHost.StartAsync([new FakeModule("Alpha", 9200) { Background = true }]);
+        long documents = 0;
+        host.Status("Alpha").ReportData(() => new Dictionary<string, object> { ["loaded"] = documents > 0, ["documents"] = documents, ["file"] = "a.ndjson" });
+
+        async Task<JsonElement> AlphaAsync()
+        {
+            using var response = await host.Client.GetAsync("/health/ready");
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("checks").GetProperty("Alpha").Clone();
+        }
+
+        var loading = await AlphaAsync();
+        Assert.Equal("loading", loading.GetProperty("description").GetString());
+        Assert.False(loading.GetProperty("data").GetProperty("loaded").GetBoolean());
+
+        documents = 42;
+        host.Status("Alpha").MarkReady("42 documents");
+        var ready = (await AlphaAsync()).GetProperty("data"); // read at each probe: the value of now
+        Assert.True(ready.GetProperty("loaded").GetBoolean());
+        Assert.Equal(42, ready.GetProperty("documents").GetInt64());
+        Assert.Equal("a.ndjson", ready.GetProperty("file").GetString());
+    }
+
+    [Fact]
     public async Task A_module_without_a_background_load_is_ready_once_the_host_runs()
     {
         await using var host = await ModuleHost.StartAsync([new FakeModule("Alpha", 9200)]);
