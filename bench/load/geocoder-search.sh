@@ -7,18 +7,13 @@ cd "$(dirname "$0")/../.."
 data_file=${1:-../shared/data/ban-sample-nc.ndjson.gz}
 duration=${2:-20s}
 connections=${3:-32}
-port=18090
+port=${PORT:-18090}  # PORT=... when another run uses 18090
 data=$(mktemp -d)
 queries="$data/queries.txt"
 python3 bench/load/geocoder-queries.py "$data_file" "$queries" 5000
-dotnet build -c Release src/Crossroads.Server >/dev/null
-GEOCODER_DATA="$data_file" DATA_DIR="$data" RateLimits__Enabled=false Logging__LogLevel__Default=Warning \
-  dotnet src/Crossroads.Server/bin/Release/net10.0/Crossroads.Server.dll --urls "http://127.0.0.1:$port" &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
-until curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null; do sleep 0.2; done
-curl -s "http://127.0.0.1:$port/health/ready" | python3 -c 'import json,sys; print("ready:", json.load(sys.stdin)["checks"]["Geocoder"]["description"])'
-echo "server RSS after load: $(( $(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024 )) MiB"
+source bench/load/geocoder-server.sh
+start_geocoder_server "$data_file" "$port" "$data"
+pid=$geocoder_pid
 echo "== warm-up (5 s)"
 wrk -t2 -c"$connections" -d5s -s bench/load/geocoder-search.lua "http://127.0.0.1:$port" -- "$queries" | tail -2
 echo "== /search, $connections connections, $duration"

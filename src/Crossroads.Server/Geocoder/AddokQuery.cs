@@ -135,6 +135,35 @@ internal static class AddokQuery
         return filters;
     }
 
+    /// <summary>Addok's <c>search()</c> arguments: a centre only when both coordinates are non-zero, the filters by name.</summary>
+    public static SearchOptions SearchOptions(int limit, bool autocomplete, double? lat, double? lon, List<KeyValuePair<string, List<string>>> filters)
+    {
+        bool centred = IsCentre(lat, lon);
+        return new SearchOptions
+        {
+            Limit = limit,
+            Autocomplete = autocomplete,
+            Lat = centred ? lat : null,
+            Lon = centred ? lon : null,
+            Types = Values(filters, "type"),
+            Postcodes = Values(filters, "postcode"),
+            Citycodes = Values(filters, "citycode"),
+        };
+    }
+
+    /// <summary>Addok's <c>reverse()</c> arguments.</summary>
+    public static ReverseOptions ReverseOptions(int limit, List<KeyValuePair<string, List<string>>> filters, double maxDistanceMeters) => new()
+    {
+        Limit = limit,
+        Types = Values(filters, "type"),
+        Postcodes = Values(filters, "postcode"),
+        Citycodes = Values(filters, "citycode"),
+        MaxDistanceMeters = maxDistanceMeters,
+    };
+
+    /// <summary>Addok ignores a centre with a zero coordinate (its "if lat and lon").</summary>
+    public static bool IsCentre(double? lat, double? lon) => lat is { } y && y != 0 && lon is { } x && x != 0;
+
     public static List<string>? Values(List<KeyValuePair<string, List<string>>> filters, string name)
     {
         foreach (var (key, values) in filters)

@@ -100,21 +100,12 @@ public static class GeocoderApi
             return AddokProblems.InvalidParam("out of range (1..100)", "limit").ExecuteAsync(context);
         }
 
-        bool centred = lon is { } x && x != 0 && lat is { } y && y != 0;
+        bool centred = AddokQuery.IsCentre(lat, lon);
         var filters = AddokQuery.Filters(name => query[name]);
         IReadOnlyList<GeocodeResult> results;
         try
         {
-            results = index.Search(q, new SearchOptions
-            {
-                Limit = limit,
-                Autocomplete = autocomplete ?? true,
-                Lat = centred ? lat : null,
-                Lon = centred ? lon : null,
-                Types = AddokQuery.Values(filters, "type"),
-                Postcodes = AddokQuery.Values(filters, "postcode"),
-                Citycodes = AddokQuery.Values(filters, "citycode"),
-            });
+            results = index.Search(q, AddokQuery.SearchOptions(limit, autocomplete ?? true, lat, lon, filters));
         }
         catch (QueryTooLongException e)
         {
@@ -162,14 +153,7 @@ public static class GeocoderApi
         }
 
         var filters = AddokQuery.Filters(name => query[name]);
-        var results = index.Reverse(lat.Value, lon.Value, new ReverseOptions
-        {
-            Limit = limit,
-            Types = AddokQuery.Values(filters, "type"),
-            Postcodes = AddokQuery.Values(filters, "postcode"),
-            Citycodes = AddokQuery.Values(filters, "citycode"),
-            MaxDistanceMeters = options.ReverseMaxDistanceMeters,
-        });
+        var results = index.Reverse(lat.Value, lon.Value, AddokQuery.ReverseOptions(limit, filters, options.ReverseMaxDistanceMeters));
         metrics.Answered(GeocoderMetrics.Endpoints.Reverse, scored: false, results);
         return GeoJson.WriteCollectionAsync(context, results, new GeoJson.Echo(null, filters, null, null, limit));
     }

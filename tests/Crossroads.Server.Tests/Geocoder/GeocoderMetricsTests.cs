@@ -36,35 +36,45 @@ public sealed class GeocoderMetricsTests
         string after = await MetricsScrape.GetAsync(client);
         double Delta(string name, string labels) => MetricsScrape.Delta(before, after, name, labels);
 
-        // Requests and their durations by endpoint and outcome.
-        Assert.Matches(@"(?m)^# TYPE crossroads_geocoder_requests_total counter$", after);
-        Assert.Matches(@"(?m)^# TYPE crossroads_geocoder_request_duration_seconds histogram$", after);
-        Assert.Equal(2, Delta("crossroads_geocoder_requests_total", "endpoint=\"search\",outcome=\"ok\""));
-        Assert.Equal(1, Delta("crossroads_geocoder_requests_total", "endpoint=\"search\",outcome=\"bad_request\""));
-        Assert.Equal(1, Delta("crossroads_geocoder_requests_total", "endpoint=\"reverse\",outcome=\"ok\""));
-        Assert.Equal(1, Delta("crossroads_geocoder_requests_total", "endpoint=\"get\",outcome=\"not_found\""));
-        Assert.Equal(1, Delta("crossroads_geocoder_requests_total", "endpoint=\"search_csv\",outcome=\"ok\""));
-        Assert.Equal(1, Delta("crossroads_geocoder_requests_total", "endpoint=\"batch\",outcome=\"ok\""));
-        Assert.Equal(2, Delta("crossroads_geocoder_request_duration_seconds_count", "endpoint=\"search\",outcome=\"ok\""));
+        foreach (string family in new[] { "requests_total counter", "request_duration_seconds histogram", "result_score histogram", "index_documents gauge" })
+        {
+            Assert.Matches($"(?m)^# TYPE crossroads_geocoder_{family}$", after);
+        }
+
         Assert.True(Delta("crossroads_geocoder_request_duration_seconds_sum", "endpoint=\"search_csv\",outcome=\"ok\"") > 0, after);
+        (string Sample, string Labels, double Expected)[] deltas =
+        [
+            // Requests and their durations by endpoint and outcome.
+            ("requests_total", "endpoint=\"search\",outcome=\"ok\"", 2),
+            ("requests_total", "endpoint=\"search\",outcome=\"bad_request\"", 1),
+            ("requests_total", "endpoint=\"reverse\",outcome=\"ok\"", 1),
+            ("requests_total", "endpoint=\"get\",outcome=\"not_found\"", 1),
+            ("requests_total", "endpoint=\"search_csv\",outcome=\"ok\"", 1),
+            ("requests_total", "endpoint=\"batch\",outcome=\"ok\"", 1),
+            ("request_duration_seconds_count", "endpoint=\"search\",outcome=\"ok\"", 2),
 
-        // What the queries found: one best score per search with a result, a counter for those without.
-        Assert.Matches(@"(?m)^# TYPE crossroads_geocoder_result_score histogram$", after);
-        Assert.Equal(1, Delta("crossroads_geocoder_result_score_count", "endpoint=\"search\""));
-        Assert.Equal(1, Delta("crossroads_geocoder_result_score_bucket", "endpoint=\"search\",le=\"1\"")); // cumulative: the +1 is below 1
-        Assert.Equal(1, Delta("crossroads_geocoder_no_results_total", "endpoint=\"search\""));
-        Assert.Equal(1, Delta("crossroads_geocoder_no_results_total", "endpoint=\"search_csv\""));
-        Assert.Equal(1, Delta("crossroads_geocoder_no_results_total", "endpoint=\"batch\""));
-        Assert.Equal(1, Delta("crossroads_geocoder_result_score_count", "endpoint=\"batch\"")); // the reverse query has no text score
+            // What the queries found: one best score per search with a result (a reverse query has no text score), and
+            // a counter for those without.
+            ("result_score_count", "endpoint=\"search\"", 1),
+            ("result_score_bucket", "endpoint=\"search\",le=\"1\"", 1),
+            ("result_score_count", "endpoint=\"batch\"", 1),
+            ("no_results_total", "endpoint=\"search\"", 1),
+            ("no_results_total", "endpoint=\"search_csv\"", 1),
+            ("no_results_total", "endpoint=\"batch\"", 1),
 
-        // CSV rows and batch queries by status.
-        Assert.Equal(1, Delta("crossroads_geocoder_csv_rows_total", "endpoint=\"search_csv\",status=\"ok\""));
-        Assert.Equal(1, Delta("crossroads_geocoder_csv_rows_total", "endpoint=\"search_csv\",status=\"skipped\""));
-        Assert.Equal(1, Delta("crossroads_geocoder_csv_rows_total", "endpoint=\"search_csv\",status=\"not-found\""));
-        Assert.Equal(1, Delta("crossroads_geocoder_batch_queries_total", "operation=\"geocode\",status=\"ok\""));
-        Assert.Equal(1, Delta("crossroads_geocoder_batch_queries_total", "operation=\"geocode\",status=\"not-found\""));
-        Assert.Equal(1, Delta("crossroads_geocoder_batch_queries_total", "operation=\"geocode\",status=\"error\""));
-        Assert.Equal(1, Delta("crossroads_geocoder_batch_queries_total", "operation=\"reverse\",status=\"ok\""));
+            // CSV rows and batch queries by status.
+            ("csv_rows_total", "endpoint=\"search_csv\",status=\"ok\"", 1),
+            ("csv_rows_total", "endpoint=\"search_csv\",status=\"skipped\"", 1),
+            ("csv_rows_total", "endpoint=\"search_csv\",status=\"not-found\"", 1),
+            ("batch_queries_total", "operation=\"geocode\",status=\"ok\"", 1),
+            ("batch_queries_total", "operation=\"geocode\",status=\"not-found\"", 1),
+            ("batch_queries_total", "operation=\"geocode\",status=\"error\"", 1),
+            ("batch_queries_total", "operation=\"reverse\",status=\"ok\"", 1),
+        ];
+        foreach (var (sample, labels, expected) in deltas)
+        {
+            Assert.True(Delta("crossroads_geocoder_" + sample, labels) == expected, $"{sample}{{{labels}}}: expected +{expected}\n{after}");
+        }
 
         // The loaded index as gauges.
         Assert.Matches(@"(?m)^# TYPE crossroads_geocoder_index_documents gauge$", after);
