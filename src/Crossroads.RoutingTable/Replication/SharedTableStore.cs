@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Crossroads.RoutingTable.Addressing;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Crossroads.RoutingTable.Replication;
+
+/// <summary>
+/// The shared table's rows on PostgreSQL: one row per changed (prefix, next hop) with its metric and the revision that
+/// last changed it, a single-row revision counter and the recorded base table. A write locks the counter row first
+/// (<c>UPDATE … RETURNING</c>): writers of every replica queue there, so revisions commit in order and a reader that
+/// asks for <c>revision &gt; N</c> never misses one that commits later with a lower number.
+/// </summary>
+internal sealed class SharedTableStore : IAsyncDisposable
+{
+    private const string RowColumns = "prefix, next_hop, metric, revision";
+    private const string BumpSql = "UPDATE routing_table_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision";
+    private const string SinceSql = $"SELECT {RowColumns} FROM routing_table_metrics WHERE revision > $1";
+    private const string CurrentSql = "SELECT revision FROM routing_table_revision WHERE id = 1";
+
+    // One metric for every route of a write: two arrays, unnested, upserted in one statement (an orlonger write may
+    // touch ~10k routes). The revision is the one this transaction's first statement set.
+    private const string UpsertSql = """
+        INSERT INTO routing_table_metrics (prefix, next_hop, metric, revision)
+        SELECT u.prefix, u.next_hop, $3, r.revision FROM unnest($1::text[], $2::text[]) AS u(prefix, next_hop), routing_table_revision r WHERE r.id = 1
+        ON CONFLICT (prefix, next_hop) DO UPDATE SET metric = EXCLUDED.metric, revision = EXCLUDED.revision
+        """;
+
+    private const string NotifySql = $"SELECT pg_notify('{SharedTableSchema.Channel}', revision::text) FROM routing_table_revision WHERE id = 1";
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    private SharedTableStore(NpgsqlDataSource dataSource, string connectionString)
+    {
+        _dataSource = dataSource;
+        ConnectionString = connectionString;
+    }
+
+    /// <summary>The connection string (the listener opens its own connection with it).</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>Connects and applies the migrations this database lacks.</summary>
+    /// <exception cref="SharedTableUnavailableException">PostgreSQL is unreachable or failed.</exception>
+    public static async Task<SharedTableStore> OpenAsync(string connectionString, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 16; // the same few statements run all the time
+        }
+
+        var store = new SharedTableStore(builder.Build(), connectionString);
+        try
+        {
+            await store.MigrateAsync(logger, cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Records <paramref name="base"/> unless a base is recorded already; returns the recorded one and whether it is this one, just recorded.</summary>
+    public Task<(RecordedBase Recorded, bool Inserted)> RecordBaseAsync(RecordedBase @base, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var command = new NpgsqlCommand(
+                """
+                INSERT INTO routing_table_base (id, table_hash, routes, max_metric, routes_file, recorded_at) VALUES (1, $1, $2, $3, $4, $5)
+                ON CONFLICT (id) DO NOTHING RETURNING 1;
+                SELECT table_hash, routes, max_metric, routes_file, recorded_at FROM routing_table_base WHERE id = 1
+                """,
+                connection);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = @base.TableHash, NpgsqlDbType = NpgsqlDbType.Text });
+                command.Parameters.Add(new NpgsqlParameter { Value = @base.Routes, NpgsqlDbType = NpgsqlDbType.Integer });
+                command.Parameters.Add(new NpgsqlParameter { Value = @base.MaxMetric, NpgsqlDbType = NpgsqlDbType.Integer });
+                command.Parameters.Add(new NpgsqlParameter { Value = @base.RoutesFile, NpgsqlDbType = NpgsqlDbType.Text });
+                command.Parameters.Add(new NpgsqlParameter { Value = @base.RecordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    bool inserted = await reader.ReadAsync(ct).ConfigureAwait(false);
+                    await reader.NextResultAsync(ct).ConfigureAwait(false);
+                    await reader.ReadAsync(ct).ConfigureAwait(false);
+                    var recorded = new RecordedBase(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4));
+                    return (recorded, inserted);
+                }
+            }
+        }, cancellationToken);
+
+    /// <summary>The latest committed revision (one single-row read: the periodic check).</summary>
+    public Task<long> CurrentRevisionAsync(CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var command = new NpgsqlCommand(CurrentSql, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            }
+        }, cancellationToken);
+
+    /// <summary>Every row changed after <paramref name="revision"/>, read in one statement (one snapshot).</summary>
+    public Task<ChangeSet> ChangesSinceAsync(long revision, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var command = new NpgsqlCommand(SinceSql, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = revision, NpgsqlDbType = NpgsqlDbType.Bigint });
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    return await ReadRowsAsync(reader, revision, ct).ConfigureAwait(false);
+                }
+            }
+        }, cancellationToken);
+
+    /// <summary>
+    /// Commits one write: bumps the revision, reads the rows other replicas committed after <paramref name="applied"/>
+    /// (so the caller applies them with its own and stays gap-free), upserts the routes with <paramref name="metric"/>,
+    /// notifies the revision. One round trip: the batch runs as one implicit transaction.
+    /// </summary>
+    /// <returns>The write's revision, and the rows committed between <paramref name="applied"/> and it.</returns>
+    public Task<ChangeSet> CommitAsync(string[] prefixes, string[] nextHops, int metric, long applied, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var batch = new NpgsqlBatch(connection);
+            await using (batch.ConfigureAwait(false))
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpSql));
+                // After the counter lock was granted: this statement's snapshot holds every earlier revision.
+                var since = new NpgsqlBatchCommand(SinceSql);
+                since.Parameters.Add(new NpgsqlParameter { Value = applied, NpgsqlDbType = NpgsqlDbType.Bigint });
+                batch.BatchCommands.Add(since);
+                var upsert = new NpgsqlBatchCommand(UpsertSql);
+                upsert.Parameters.Add(new NpgsqlParameter { Value = prefixes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                upsert.Parameters.Add(new NpgsqlParameter { Value = nextHops, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                upsert.Parameters.Add(new NpgsqlParameter { Value = metric, NpgsqlDbType = NpgsqlDbType.Integer });
+                batch.BatchCommands.Add(upsert);
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(NotifySql));
+                var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    await reader.ReadAsync(ct).ConfigureAwait(false);
+                    long revision = reader.GetInt64(0);
+                    await reader.NextResultAsync(ct).ConfigureAwait(false);
+                    var gap = await ReadRowsAsync(reader, applied, ct).ConfigureAwait(false);
+                    while (await reader.NextResultAsync(ct).ConfigureAwait(false))
+                    {
+                        // the upsert and the notification: nothing to read, but the batch commits only once consumed
+                    }
+
+                    return gap with { Revision = revision };
+                }
+            }
+        }, cancellationToken);
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private static async Task<ChangeSet> ReadRowsAsync(NpgsqlDataReader reader, long after, CancellationToken cancellationToken)
+    {
+        var updates = new List<MetricUpdate>();
+        long latest = after;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            string prefix = reader.GetString(0);
+            string nextHop = reader.GetString(1);
+            if (!IpPrefix.TryParse(prefix, out var parsedPrefix, out _) || !IpAddress.TryParse(nextHop, out var parsedNextHop))
+            {
+                throw new InvalidOperationException($"the shared routing table holds a row this build cannot read: '{prefix}' via '{nextHop}'");
+            }
+
+            updates.Add(new MetricUpdate(parsedPrefix, parsedNextHop, reader.GetInt32(2), MatchKind.Exact));
+            latest = Math.Max(latest, reader.GetInt64(3));
+        }
+
+        return new ChangeSet(latest, updates);
+    }
+
+    private async Task MigrateAsync(ILogger logger, CancellationToken cancellationToken)
+    {
+        var applied = await RunAsync(async (connection, ct) =>
+        {
+            var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                // Held until commit: a replica starting meanwhile waits here, then finds the migrations applied.
+                await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({SharedTableSchema.MigrationLockKey})", ct).ConfigureAwait(false);
+                await ExecuteAsync(
+                    connection,
+                    transaction,
+                    $"CREATE TABLE IF NOT EXISTS {SharedTableSchema.MigrationsTable} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)",
+                    ct).ConfigureAwait(false);
+                var done = new HashSet<int>();
+                var select = new NpgsqlCommand($"SELECT version FROM {SharedTableSchema.MigrationsTable}", connection, transaction);
+                await using (select.ConfigureAwait(false))
+                {
+                    var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            done.Add(reader.GetInt32(0));
+                        }
+                    }
+                }
+
+                var newlyApplied = new List<(int Version, string Name)>();
+                foreach (var (version, name, sql) in SharedTableSchema.Migrations.Where(m => !done.Contains(m.Version)))
+                {
+                    await ExecuteAsync(connection, transaction, sql, ct).ConfigureAwait(false);
+                    await ExecuteAsync(
+                        connection,
+                        transaction,
+                        string.Create(CultureInfo.InvariantCulture, $"INSERT INTO {SharedTableSchema.MigrationsTable} (version, name, applied_at) VALUES ({version}, '{name}', now())"),
+                        ct).ConfigureAwait(false);
+                    newlyApplied.Add((version, name));
+                }
+
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return newlyApplied;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+
+        foreach (var (version, name) in applied)
+        {
+            ReplicationLog.MigrationApplied(logger, version, name);
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        await using (command.ConfigureAwait(false))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> on a pooled connection; infrastructure failures become <see cref="SharedTableUnavailableException"/>.</summary>
+    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                return await body(connection, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or SocketException)
+        {
+            // After a server restart every idle pooled connection is dead: drop them so the next call reconnects.
+            _dataSource.Clear();
+            string state = e is PostgresException postgres ? $" (SQLSTATE {postgres.SqlState})" : "";
+            throw new SharedTableUnavailableException($"the shared routing table (PostgreSQL) failed{state}: {e.Message}", e);
+        }
+    }
+}
