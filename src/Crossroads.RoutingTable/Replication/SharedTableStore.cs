@@ -69,21 +69,19 @@ internal sealed class SharedTableStore : IAsyncDisposable
     public Task<(RecordedBase Recorded, bool Inserted)> RecordBaseAsync(RecordedBase @base, CancellationToken cancellationToken) =>
         RunAsync(async (connection, ct) =>
         {
-            var command = new NpgsqlCommand(
-                """
-                INSERT INTO routing_table_base (id, table_hash, routes, max_metric, routes_file, recorded_at) VALUES (1, $1, $2, $3, $4, $5)
-                ON CONFLICT (id) DO NOTHING RETURNING 1;
-                SELECT table_hash, routes, max_metric, routes_file, recorded_at FROM routing_table_base WHERE id = 1
-                """,
-                connection);
-            await using (command.ConfigureAwait(false))
+            var batch = new NpgsqlBatch(connection);
+            await using (batch.ConfigureAwait(false))
             {
-                command.Parameters.Add(new NpgsqlParameter { Value = @base.TableHash, NpgsqlDbType = NpgsqlDbType.Text });
-                command.Parameters.Add(new NpgsqlParameter { Value = @base.Routes, NpgsqlDbType = NpgsqlDbType.Integer });
-                command.Parameters.Add(new NpgsqlParameter { Value = @base.MaxMetric, NpgsqlDbType = NpgsqlDbType.Integer });
-                command.Parameters.Add(new NpgsqlParameter { Value = @base.RoutesFile, NpgsqlDbType = NpgsqlDbType.Text });
-                command.Parameters.Add(new NpgsqlParameter { Value = @base.RecordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                var insert = new NpgsqlBatchCommand(
+                    "INSERT INTO routing_table_base (id, table_hash, routes, max_metric, routes_file, recorded_at) VALUES (1, $1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING 1");
+                insert.Parameters.Add(new NpgsqlParameter { Value = @base.TableHash, NpgsqlDbType = NpgsqlDbType.Text });
+                insert.Parameters.Add(new NpgsqlParameter { Value = @base.Routes, NpgsqlDbType = NpgsqlDbType.Integer });
+                insert.Parameters.Add(new NpgsqlParameter { Value = @base.MaxMetric, NpgsqlDbType = NpgsqlDbType.Integer });
+                insert.Parameters.Add(new NpgsqlParameter { Value = @base.RoutesFile, NpgsqlDbType = NpgsqlDbType.Text });
+                insert.Parameters.Add(new NpgsqlParameter { Value = @base.RecordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                batch.BatchCommands.Add(insert);
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT table_hash, routes, max_metric, routes_file, recorded_at FROM routing_table_base WHERE id = 1"));
+                var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
                     bool inserted = await reader.ReadAsync(ct).ConfigureAwait(false);
