@@ -124,6 +124,10 @@ public sealed class SharedRouteTableTests(PostgresServer postgres, ITestOutputHe
         await using var b = await OpenAsync(routes, database);
         var before = b.Table.Current;
 
+        // A first write and catch-up warm up connections, statements and code; the second ones are timed.
+        await a.UpdateAsync(new MetricUpdate(IpPrefix.Parse("10.1.0.0/16"), JournalTestTable.HopA, 9, MatchKind.OrLonger), CancellationToken.None);
+        await b.CatchUpAsync(CancellationToken.None);
+        before = b.Table.Current;
         var clock = Stopwatch.StartNew();
         int matched = await a.UpdateAsync(new MetricUpdate(Ten, JournalTestTable.HopB, 2, MatchKind.OrLonger), CancellationToken.None);
         var write = clock.Elapsed;
@@ -136,8 +140,8 @@ public sealed class SharedRouteTableTests(PostgresServer postgres, ITestOutputHe
         Assert.Equal(Metrics(a), Metrics(b));
         Assert.Equal("192.168.0.2", Winner(b, "10.39.15.1"));
         // One publication: the snapshot B had before still shows every route unchanged, the new one shows them all changed.
-        Assert.Empty(before.ChangedRoutes());
-        Assert.Equal(matched, b.Table.Current.ChangedRoutes().Count);
+        Assert.DoesNotContain(before.ChangedRoutes(), static u => u.NextHop == JournalTestTable.HopB);
+        Assert.Equal(matched, b.Table.Current.ChangedRoutes().Count(static u => u.NextHop == JournalTestTable.HopB && u.Metric == 2));
     }
 
     [PostgresFact]
