@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Crossroads.Postgres;
 using Microsoft.Extensions.Logging;
 
 namespace Crossroads.RoutingTable.Replication;
@@ -20,7 +21,7 @@ namespace Crossroads.RoutingTable.Replication;
 public sealed class SharedRouteTable : IAsyncDisposable
 {
     private readonly SharedTableStore _store;
-    private readonly SharedTableListener _listener;
+    private readonly PostgresRevisionListener _listener;
     private readonly SharedTableOptions _options;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -36,7 +37,8 @@ public sealed class SharedRouteTable : IAsyncDisposable
         _options = options;
         _logger = options.Logger;
         TableHash = tableHash;
-        _listener = new SharedTableListener(store.ConnectionString, _logger);
+        _listener = new PostgresRevisionListener(
+            store.ConnectionString, SharedTableSchema.Channel, SharedTableSchema.CurrentRevisionSql, _logger, ReplicationLog.ListenerConnected, ReplicationLog.ListenerDisconnected);
         _lastContactTicks = options.TimeProvider.GetUtcNow().UtcTicks;
     }
 

@@ -1,3 +1,5 @@
+using Crossroads.Postgres;
+
 namespace Crossroads.RoutingTable.Replication;
 
 /// <summary>
@@ -18,9 +20,9 @@ internal static class SharedTableSchema
 
     public const string MigrationsTable = "routing_table_migrations";
 
-    public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } =
+    public static IReadOnlyList<PostgresMigration> Migrations { get; } =
     [
-        (1, "revision counter, base table hash, changed metrics", """
+        new(1, "revision counter, base table hash, changed metrics", """
             CREATE TABLE routing_table_revision (
                 id smallint PRIMARY KEY CHECK (id = 1),
                 revision bigint NOT NULL
@@ -46,4 +48,7 @@ internal static class SharedTableSchema
             CREATE INDEX routing_table_metrics_revision ON routing_table_metrics (revision);
             """),
     ];
+
+    /// <summary>The latest committed revision.</summary>
+    public const string CurrentRevisionSql = "SELECT revision FROM routing_table_revision WHERE id = 1";
 }

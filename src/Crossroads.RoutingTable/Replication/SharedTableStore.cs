@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Net.Sockets;
+using Crossroads.Postgres;
 using Crossroads.RoutingTable.Addressing;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -18,8 +17,7 @@ internal sealed class SharedTableStore : IAsyncDisposable
     private const string RowColumns = "prefix, next_hop, metric, revision";
     private const string BumpSql = "UPDATE routing_table_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision";
     private const string SinceSql = $"SELECT {RowColumns} FROM routing_table_metrics WHERE revision > $1";
-    private const string CurrentSql = "SELECT revision FROM routing_table_revision WHERE id = 1";
-
+    
     // One metric for every route of a write: two arrays, unnested, upserted in one statement (an orlonger write may
     // touch ~10k routes). The revision is the one this transaction's first statement set.
     private const string UpsertSql = """
@@ -97,7 +95,7 @@ internal sealed class SharedTableStore : IAsyncDisposable
     public Task<long> CurrentRevisionAsync(CancellationToken cancellationToken) =>
         RunAsync(async (connection, ct) =>
         {
-            var command = new NpgsqlCommand(CurrentSql, connection);
+            var command = new NpgsqlCommand(SharedTableSchema.CurrentRevisionSql, connection);
             await using (command.ConfigureAwait(false))
             {
                 return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
@@ -184,81 +182,24 @@ internal sealed class SharedTableStore : IAsyncDisposable
 
     private async Task MigrateAsync(ILogger logger, CancellationToken cancellationToken)
     {
-        var applied = await RunAsync(async (connection, ct) =>
+        var (_, applied) = await RunAsync(
+            (connection, ct) => PostgresMigrator.MigrateAsync(connection, SharedTableSchema.MigrationsTable, SharedTableSchema.MigrationLockKey, SharedTableSchema.Migrations, ct),
+            cancellationToken).ConfigureAwait(false);
+        foreach (var migration in applied)
         {
-            var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                // Held until commit: a replica starting meanwhile waits here, then finds the migrations applied.
-                await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({SharedTableSchema.MigrationLockKey})", ct).ConfigureAwait(false);
-                await ExecuteAsync(
-                    connection,
-                    transaction,
-                    $"CREATE TABLE IF NOT EXISTS {SharedTableSchema.MigrationsTable} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)",
-                    ct).ConfigureAwait(false);
-                var done = new HashSet<int>();
-                var select = new NpgsqlCommand($"SELECT version FROM {SharedTableSchema.MigrationsTable}", connection, transaction);
-                await using (select.ConfigureAwait(false))
-                {
-                    var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                        {
-                            done.Add(reader.GetInt32(0));
-                        }
-                    }
-                }
-
-                var newlyApplied = new List<(int Version, string Name)>();
-                foreach (var (version, name, sql) in SharedTableSchema.Migrations.Where(m => !done.Contains(m.Version)))
-                {
-                    await ExecuteAsync(connection, transaction, sql, ct).ConfigureAwait(false);
-                    await ExecuteAsync(
-                        connection,
-                        transaction,
-                        string.Create(CultureInfo.InvariantCulture, $"INSERT INTO {SharedTableSchema.MigrationsTable} (version, name, applied_at) VALUES ({version}, '{name}', now())"),
-                        ct).ConfigureAwait(false);
-                    newlyApplied.Add((version, name));
-                }
-
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-                return newlyApplied;
-            }
-        }, cancellationToken).ConfigureAwait(false);
-
-        foreach (var (version, name) in applied)
-        {
-            ReplicationLog.MigrationApplied(logger, version, name);
-        }
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
-    {
-        var command = new NpgsqlCommand(sql, connection, transaction);
-        await using (command.ConfigureAwait(false))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            ReplicationLog.MigrationApplied(logger, migration.Version, migration.Name);
         }
     }
 
     /// <summary>Runs <paramref name="body"/> on a pooled connection; infrastructure failures become <see cref="SharedTableUnavailableException"/>.</summary>
-    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> body, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
+    private Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> body, CancellationToken cancellationToken) =>
+        _dataSource.RunAsync(
+            body,
+            e =>
             {
-                return await body(connection, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or SocketException)
-        {
-            // After a server restart every idle pooled connection is dead: drop them so the next call reconnects.
-            _dataSource.Clear();
-            string state = e is PostgresException postgres ? $" (SQLSTATE {postgres.SqlState})" : "";
-            throw new SharedTableUnavailableException($"the shared routing table (PostgreSQL) failed{state}: {e.Message}", e);
-        }
-    }
+                // After a server restart every idle pooled connection is dead: drop them so the next call reconnects.
+                _dataSource.Clear();
+                return new SharedTableUnavailableException($"the shared routing table (PostgreSQL) failed{PostgresCalls.SqlStateSuffix(e)}: {e.Message}", e);
+            },
+            cancellationToken);
 }

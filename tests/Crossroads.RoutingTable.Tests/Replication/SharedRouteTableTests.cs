@@ -187,9 +187,7 @@ public sealed class SharedRouteTableTests(PostgresServer postgres, ITestOutputHe
         await using var a = await OpenAsync(routes, database);
         // A poll interval of ten minutes: only the notification can bring the write in time.
         await using var b = await OpenAsync(routes, database, pollInterval: TimeSpan.FromMinutes(10));
-        using var stop = new CancellationTokenSource();
-        var running = b.RunAsync(stop.Token);
-        await WaitUntilAsync(() => b.Listening, TimeSpan.FromSeconds(10));
+        await using var running = await Running.StartAsync(b);
 
         for (int i = 1; i <= 5; i++)
         {
@@ -199,9 +197,6 @@ public sealed class SharedRouteTableTests(PostgresServer postgres, ITestOutputHe
             output.WriteLine($"write {i} applied on the other replica after {clock.Elapsed.TotalMilliseconds:F1} ms");
             Assert.Equal(i, Metric(b, "10.0.7.0/24", JournalTestTable.HopB));
         }
-
-        await stop.CancelAsync();
-        await running;
     }
 
     [PostgresFact]
@@ -209,11 +204,8 @@ public sealed class SharedRouteTableTests(PostgresServer postgres, ITestOutputHe
     {
         string database = await postgres.CreateDatabaseAsync();
         string routes = JournalTestTable.WriteRoutes(_directory.Path);
-        await using var a = await OpenAsync(routes, database);
         await using var b = await OpenAsync(routes, database, pollInterval: TimeSpan.FromMilliseconds(100));
-        using var stop = new CancellationTokenSource();
-        var running = b.RunAsync(stop.Token);
-        await WaitUntilAsync(() => b.Listening, TimeSpan.FromSeconds(10));
+        await using var running = await Running.StartAsync(b);
 
         // A commit notified on nobody's channel: a row written straight into the database, as a lost notification looks.
         await using (var connection = new Npgsql.NpgsqlConnection(database))
@@ -227,8 +219,6 @@ public sealed class SharedRouteTableTests(PostgresServer postgres, ITestOutputHe
 
         await WaitUntilAsync(() => b.Revision == 1, TimeSpan.FromSeconds(2));
         Assert.Equal(11, Metric(b, "10.0.3.0/24", JournalTestTable.HopB));
-        await stop.CancelAsync();
-        await running;
     }
 
     [Fact]
@@ -276,6 +266,28 @@ public sealed class SharedRouteTableTests(PostgresServer postgres, ITestOutputHe
 
     private static List<Route> Metrics(RouteTable table) =>
         [.. Enumerable.Range(0, table.Current.RouteCount).Select(table.Current.GetRoute)];
+
+    /// <summary>A replica's <see cref="SharedRouteTable.RunAsync"/> in the background, listening; stopped on dispose.</summary>
+    private sealed class Running : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private Task _loop = Task.CompletedTask;
+
+        public static async Task<Running> StartAsync(SharedRouteTable replica)
+        {
+            var running = new Running();
+            running._loop = replica.RunAsync(running._stop.Token);
+            await WaitUntilAsync(() => replica.Listening, TimeSpan.FromSeconds(10));
+            return running;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _loop;
+            _stop.Dispose();
+        }
+    }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
     {
