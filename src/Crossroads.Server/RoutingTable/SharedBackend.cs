@@ -41,6 +41,11 @@ internal sealed class SharedBackend : IRoutingTableBackend
         {
             throw new UpdateNotAppliedException($"the update was not committed to the shared table and was not applied: {e.Message}", e, "database_unavailable", _retryAfterSeconds);
         }
+        catch (ObjectDisposedException e)
+        {
+            // The database connections were closed by a shutdown that outlasted this request.
+            throw new UpdateNotAppliedException($"the update was not applied: the server is shutting down ({e.Message})", e, "database_unavailable", _retryAfterSeconds);
+        }
         catch (BrokenCircuitException e)
         {
             throw new UpdateNotAppliedException(

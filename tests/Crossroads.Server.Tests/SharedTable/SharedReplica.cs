@@ -9,17 +9,25 @@ namespace Crossroads.Server.Tests.SharedTable;
 internal static class SharedReplica
 {
     public static ChildProcessServer Start(string routesFile, string database, TempDirectory data, params string[] extra) =>
-        ChildServer.Start(
-            routesFile,
-            data.Subdirectory("replica-" + Guid.NewGuid().ToString("N")[..8]),
+        ChildProcessServer.Start(new ChildProcessServerOptions
+        {
+            Dll = ChildProcessServer.DllBesideTests("Crossroads.Server.dll"),
+            // Two-core machines shared with other builds: a start has taken over 30 s here.
+            ReadinessTimeout = TimeSpan.FromSeconds(90),
+            Arguments =
             [
+                "--ROUTES_FILE", routesFile,
+                "--DATA_DIR", data.Subdirectory("replica-" + Guid.NewGuid().ToString("N")[..8]),
+                "--RateLimits:Enabled", "false",
+                "--Shutdown:DrainDelaySeconds", "0",
                 "--ConnectionStrings:Crossroads=" + database,
                 "--Modules:ServiceRoutes:Enabled=false",
                 "--Modules:ModelRouter:Enabled=false",
                 "--Modules:Geocoder:Enabled=false",
                 "--Logging:LogLevel:Default=Warning",
                 .. extra,
-            ]);
+            ],
+        });
 
     /// <summary>Starts the replicas together (each start is mostly waiting) and waits until all are ready.</summary>
     public static async Task<ChildProcessServer[]> StartReadyAsync(int count, string routesFile, string database, TempDirectory data, params string[] extra)
