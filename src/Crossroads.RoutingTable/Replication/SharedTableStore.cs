@@ -17,7 +17,7 @@ internal sealed class SharedTableStore : IAsyncDisposable
     private const string RowColumns = "prefix, next_hop, metric, revision";
     private const string BumpSql = "UPDATE routing_table_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision";
     private const string SinceSql = $"SELECT {RowColumns} FROM routing_table_metrics WHERE revision > $1";
-    
+
     // One metric for every route of a write: two arrays, unnested, upserted in one statement (an orlonger write may
     // touch ~10k routes). The revision is the one this transaction's first statement set.
     private const string UpsertSql = """
