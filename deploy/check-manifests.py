@@ -676,10 +676,16 @@ def check_compose_backing(compose: dict, server: dict, env: dict, err) -> None:
 
 
 def check_compose_scale(scale: dict, compose: dict) -> list[str]:
-    """compose.scale.yaml: several replicas need their own /data and one host port each."""
+    """
+    compose.scale.yaml: several replicas need their own /data, one host port each, and PostgreSQL: without the
+    connection string each replica would journal its own routing-table updates and keep its own SQLite routes.
+    """
     errors: list[str] = []
     server = (scale.get("services") or {}).get("server") or {}
-    env = ((compose.get("services") or {}).get("server") or {}).get("environment") or {}
+    env = dict(((compose.get("services") or {}).get("server") or {}).get("environment") or {})
+    env.update(server.get("environment") or {})
+    if not env.get(CONNECTION_STRING_ENV):
+        errors.append(f"compose.scale: replicas without {CONNECTION_STRING_ENV} would not share the routing table")
     data_dir = env.get("DATA_DIR", "/data")
     replicas = str((server.get("deploy") or {}).get("replicas", ""))
     default = re.fullmatch(r"\$\{\w+:-(\d+)\}|(\d+)", replicas)
@@ -836,6 +842,7 @@ def self_test(docs: list[dict], compose: dict, dockerfile: str, scale: dict | No
         scale_mutations = {
             "shared /data": lambda s: server(s).update(volumes=["crossroads-data:/data"]),
             "single host port": lambda s: server(s).update(ports=["8080:8080"]),
+            "no shared database": lambda s: server(s).update(environment={CONNECTION_STRING_ENV: ""}),
         }
         for name, mutate in scale_mutations.items():
             mutated = copy.deepcopy(scale)

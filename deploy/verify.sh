@@ -57,39 +57,6 @@ else
   skip "nothing rendered"
 fi
 
-step "overlay render (kubectl kustomize deploy/overlays/single-writer; base includes deploy/components/*)"
-if need kubectl && kubectl kustomize deploy/overlays/single-writer >"$tmp/single-writer.yaml" 2>"$tmp/overlay.err"; then
-  if python3 - "$tmp/single-writer.yaml" <<'PY'
-import sys, yaml
-docs = [d for d in yaml.safe_load_all(open(sys.argv[1], encoding="utf-8")) if d]
-kinds = {d["kind"] for d in docs}
-dep = next(d for d in docs if d["kind"] == "Deployment")
-pvcs = {d["metadata"]["name"] for d in docs if d["kind"] == "PersistentVolumeClaim"}
-statefulsets = {d["metadata"]["name"] for d in docs if d["kind"] == "StatefulSet"}
-env_from = {r.get("secretRef", {}).get("name") for c in dep["spec"]["template"]["spec"]["containers"]
-            for r in c.get("envFrom") or []}
-data = next(v for v in dep["spec"]["template"]["spec"]["volumes"] if v["name"] == "data")
-problems = []
-if "HorizontalPodAutoscaler" in kinds: problems.append("HPA still present")
-if dep["spec"].get("replicas") != 1: problems.append("replicas != 1")
-if dep["spec"].get("strategy") != {"type": "Recreate"}: problems.append(f"strategy {dep['spec'].get('strategy')}")
-if set(data) != {"name", "persistentVolumeClaim"}: problems.append(f"data volume {data}")
-elif data["persistentVolumeClaim"]["claimName"] not in pvcs: problems.append("claimName has no PVC")
-# Service routes stay on the shared PostgreSQL (and RabbitMQ) in this overlay too.
-if statefulsets != {"postgres", "rabbitmq"}: problems.append(f"StatefulSets {sorted(statefulsets)}")
-if "crossroads-service-routes" not in env_from: problems.append("server lacks the service routes Secret")
-problems += [f"{d['kind']} not in namespace crossroads" for d in docs
-             if d["kind"] != "Namespace" and d["metadata"].get("namespace") != "crossroads"]
-if problems:
-    print("\n".join(problems), file=sys.stderr)
-sys.exit(1 if problems else 0)
-PY
-  then pass "1 replica, Recreate, data on PVC, no HPA, PostgreSQL + RabbitMQ kept"; else fail "single-writer overlay content"; fi
-else
-  cat "$tmp/overlay.err" >&2 2>/dev/null
-  fail "kubectl kustomize deploy/overlays/single-writer"
-fi
-
 step "shell scripts (bash -n, shellcheck if installed)"
 for script in deploy/*.sh deploy/base-images/*.sh; do
   if bash -n "$script"; then pass "bash -n $script"; else fail "bash -n $script"; fi

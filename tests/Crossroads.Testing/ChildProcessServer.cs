@@ -162,6 +162,20 @@ public sealed class ChildProcessServer : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// Waits for a failed start: asserts the exit code is <paramref name="exitCode"/> (3: a module's load failed) and
+    /// that stderr holds exactly one line, which it returns.
+    /// </summary>
+    public async Task<string> WaitForStartupFailureAsync(TimeSpan timeout, int exitCode = 3)
+    {
+        int exited = await WaitForExitAsync(timeout).ConfigureAwait(false);
+        string[] lines = Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string context = $"exit {exited}; stderr:\n{Stderr}";
+        Assert.True(exited == exitCode, context);
+        Assert.True(lines.Length == 1, context);
+        return lines[0];
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -155,7 +155,7 @@ public static class RoutingTableApi
         return TypedResults.Ok(new BatchResponse(results));
     }
 
-    internal static Results<Ok<UpdateResponse>, ProblemHttpResult> PutMetric(
+    internal static async Task<Results<Ok<UpdateResponse>, ProblemHttpResult>> PutMetric(
         HttpContext context, RoutingTableState state, RoutingTableMetrics metrics)
     {
         if (state.Table is not { } table)
@@ -181,14 +181,18 @@ public static class RoutingTableApi
         int updated;
         try
         {
-            updated = table.Update(update);
+            updated = await table.UpdateAsync(update, context.RequestAborted).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        catch (UpdateNotAppliedException e)
         {
-            // ObjectDisposedException: the journal was closed by a shutdown that outlasted this request.
             metrics.Update(matchType, "error");
-            metrics.Error("journal_write");
-            return Problem(StatusCodes.Status503ServiceUnavailable, $"the update could not be made durable and was not applied: {e.Message}");
+            metrics.Error(e.ErrorType);
+            if (e.RetryAfterSeconds is { } retryAfter)
+            {
+                context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            }
+
+            return Problem(StatusCodes.Status503ServiceUnavailable, e.Message);
         }
 
         if (updated == 0)
@@ -269,7 +273,7 @@ public static class RoutingTableApi
 
         var snapshot = table.Table.Current;
         return TypedResults.Json(
-            new LegacyHealthResponse("healthy", snapshot.RouteCount, snapshot.PrefixCount, snapshot.Version, snapshot.MaxMetric),
+            new LegacyHealthResponse("healthy", snapshot.RouteCount, snapshot.PrefixCount, table.Version, snapshot.MaxMetric),
             RoutingTableJsonContext.Default.LegacyHealthResponse);
     }
 

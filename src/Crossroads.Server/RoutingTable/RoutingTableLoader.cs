@@ -3,16 +3,22 @@ using Crossroads.Hosting;
 using Crossroads.RoutingTable;
 using Crossroads.RoutingTable.Journal;
 using Crossroads.RoutingTable.Loading;
+using Crossroads.RoutingTable.Replication;
+using Crossroads.Server.Database;
 
 namespace Crossroads.Server.RoutingTable;
 
 /// <summary>
 /// Loads the table in the background so probes answer at once (startup/ready say 503 until it is in) and reports
-/// the module's status; a failed load stops the process, which exits 3 with the one-line reason.
+/// the module's status; a failed load stops the process, which exits 3 with the one-line reason. Without a connection
+/// string the journal is replayed; with one, the base table is checked against the shared table's, every committed
+/// change applied, and the table then kept current until shutdown.
 /// </summary>
 internal sealed partial class RoutingTableLoader(
     RoutingTableOptions settings,
     RoutingTableState state,
+    IConfiguration configuration,
+    TimeProvider time,
     [FromKeyedServices(ModuleCatalog.Names.RoutingTable)] ModuleStatus status,
     ILoggerFactory loggers) : BackgroundService
 {
@@ -21,11 +27,61 @@ internal sealed partial class RoutingTableLoader(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        string? connectionString = configuration.GetConnectionString(DatabaseBreaker.ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            await LoadJournaledAsync(stoppingToken).ConfigureAwait(false);
+            return;
+        }
+
+        SharedRouteTable shared;
+        try
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var table = await Task.Run(() => RouteTable.Create(RouteFileLoader.Load(settings.RoutesFile), settings.MaxMetric), stoppingToken).ConfigureAwait(false);
+            var loadTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            var options = new SharedTableOptions
+            {
+                ConnectionString = connectionString,
+                RoutesFile = settings.RoutesFile,
+                PollInterval = settings.PollInterval,
+                TimeProvider = time,
+                Logger = _logger,
+            };
+            shared = await SharedRouteTable.OpenAsync(table, options, stoppingToken).ConfigureAwait(false);
+            state.Publish(new SharedBackend(shared, settings, time));
+            int changed = table.Current.ChangedRoutes().Count;
+            LogLoadedShared(_logger, table.Current.RouteCount, settings.RoutesFile, loadTime.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture), shared.Revision, changed);
+            status.MarkReady($"{table.Current.RouteCount} routes, shared revision {shared.Revision}");
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e) when (e is RouteFileException or BaseTableMismatchException or SharedTableUnavailableException or IOException
+                                       or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        {
+            Fail(e);
+            return;
+        }
+
+        try
+        {
+            await shared.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutdown
+        }
+    }
+
+    private async Task LoadJournaledAsync(CancellationToken stoppingToken)
+    {
         try
         {
             var table = await Task.Run(() => DurableRouteTable.Open(settings.RoutesFile, settings.JournalPath(), settings.MaxMetric), stoppingToken)
                 .ConfigureAwait(false);
-            state.Publish(table);
+            state.Publish(new JournaledBackend(table));
             var stats = table.Statistics;
             LogLoaded(
                 _logger,
@@ -49,12 +105,21 @@ internal sealed partial class RoutingTableLoader(
         }
         catch (Exception e) when (e is RouteFileException or JournalException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            string message = e is IOException or UnauthorizedAccessException
-                ? $"ROUTES_FILE/DATA_DIR: cannot read routes file '{settings.RoutesFile}' or journal '{settings.JournalPath()}': {e.Message}"
-                : e.Message;
-            LogLoadFailed(_logger, message);
-            status.MarkFailed(message); // the chassis stops the process: exit 3, one stderr line naming the module
+            Fail(e);
         }
+    }
+
+    private void Fail(Exception e)
+    {
+        string message = e switch
+        {
+            IOException or UnauthorizedAccessException =>
+                $"ROUTES_FILE/DATA_DIR: cannot read routes file '{settings.RoutesFile}' or journal '{settings.JournalPath()}': {e.Message}",
+            SharedTableUnavailableException => $"cannot open the shared routing table: {e.Message}",
+            _ => e.Message,
+        };
+        LogLoadFailed(_logger, message);
+        status.MarkFailed(message); // the chassis stops the process: exit 3, one stderr line naming the module
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Loaded {Routes} routes from {RoutesFile} in {Seconds} s; replayed {Replayed} journaled updates ({Unmatched} matched nothing) from {Journal}")]
@@ -68,4 +133,7 @@ internal sealed partial class RoutingTableLoader(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Critical, Message = "Routing table load failed: {Reason}")]
     private static partial void LogLoadFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Loaded {Routes} routes from {RoutesFile} in {Seconds} s; shared table on PostgreSQL at revision {Revision} ({Changed} routes with a changed metric)")]
+    private static partial void LogLoadedShared(ILogger logger, int routes, string routesFile, string seconds, long revision, int changed);
 }

@@ -1,10 +1,12 @@
 using Crossroads.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Crossroads.Server.RoutingTable;
 
 /// <summary>
-/// The IP routing table: longest-prefix match over the routes file, metric updates made durable by the journal, the
-/// Python service's API at its root paths. Loads in the background; 503 until loaded.
+/// The IP routing table: longest-prefix match over the routes file, metric updates made durable by the journal (one
+/// replica) or committed to the shared table on PostgreSQL that every replica applies (<c>ConnectionStrings:Crossroads</c>),
+/// the Python service's API at its root paths. Loads in the background; 503 until loaded.
 /// </summary>
 public sealed class RoutingTableModule : CrossroadsModule
 {
@@ -38,9 +40,13 @@ public sealed class RoutingTableModule : CrossroadsModule
     {
         ArgumentNullException.ThrowIfNull(module);
         module.AddOptions<RoutingTableOptions>();
+        module.Services.TryAddSingleton(TimeProvider.System);
         module.Services.AddSingleton<RoutingTableState>();
         module.Services.AddSingleton<RoutingTableMetrics>();
         module.Services.AddHostedService<RoutingTableLoader>();
+        module.Services.AddHealthChecks().AddCheck<RoutingTableDatabaseHealthCheck>(
+            ModuleCatalog.RoutingTable.Name + ".database",
+            tags: [HealthTags.Ready]);
         module.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, RoutingTableJsonContext.Default));
     }
 

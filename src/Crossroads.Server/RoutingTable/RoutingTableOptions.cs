@@ -5,7 +5,8 @@ namespace Crossroads.Server.RoutingTable;
 
 /// <summary>
 /// Settings of the routing-table module, section <c>RoutingTable</c>; the Python service's <c>ROUTES_FILE</c> and
-/// <c>MAX_METRIC</c>, and <c>DATA_DIR</c>, are aliases (see <see cref="RoutingTableModule.Aliases"/>).
+/// <c>MAX_METRIC</c>, and <c>DATA_DIR</c>, are aliases (see <see cref="RoutingTableModule.Aliases"/>). With
+/// <c>ConnectionStrings:Crossroads</c> set, updates go to the shared table on PostgreSQL instead of the journal.
 /// </summary>
 public sealed class RoutingTableOptions
 {
@@ -32,6 +33,21 @@ public sealed class RoutingTableOptions
     [Description("Most routes in one page of GET /routes.")]
     [Range(1, 1_000_000)]
     public int MaxPageSize { get; set; } = 1000;
+
+    /// <summary>Shared table: how often the revision is checked when no change notification came (the safety net).</summary>
+    [Description("With ConnectionStrings:Crossroads: how often the shared table's revision is checked when no change notification arrived (safety net).")]
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Shared table: how long writes are refused (503) after the database breaker opens.</summary>
+    [Description("With ConnectionStrings:Crossroads: how long updates answer 503 without trying the database once the breaker opened (also the Retry-After).")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Shared table: share of failed database calls over 10 s that opens the breaker.</summary>
+    [Description("With ConnectionStrings:Crossroads: share (0.01-1) of updates failing on the database over 10 s that opens the breaker.")]
+    [Range(0.01, 1.0)]
+    public double BreakerFailureRatio { get; set; } = 0.5;
 
     /// <summary>The journal file: one per routes file, named after it.</summary>
     public string JournalPath() =>

@@ -19,7 +19,7 @@ internal sealed partial class ServiceRoutesLoader(
     ILoggerFactory loggers) : BackgroundService
 {
     /// <summary>The connection string name: <c>ConnectionStrings:Crossroads</c> (env <c>ConnectionStrings__Crossroads</c>).</summary>
-    public const string ConnectionStringName = "Crossroads";
+    public const string ConnectionStringName = Database.DatabaseBreaker.ConnectionStringName;
 
     private const int LargeCache = 100_000;
 

@@ -1,3 +1,4 @@
+using Crossroads.Server.Database;
 using Crossroads.ServiceRoutes;
 using Crossroads.ServiceRoutes.Caching;
 using Crossroads.ServiceRoutes.Events;
@@ -21,18 +22,8 @@ internal sealed class ServiceRoutesRuntime : IAsyncDisposable
     {
         Options = options;
         Time = time;
-        // Only infrastructure failures count: a 404 or a validation error is the database working. While open, calls
-        // fail fast (BrokenCircuitException) and the API answers 503 with Retry-After.
-        _database = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<StoreUnavailableException>(),
-                FailureRatio = options.BreakerFailureRatio,
-                MinimumThroughput = 5,
-                SamplingDuration = TimeSpan.FromSeconds(10),
-                BreakDuration = options.BreakDuration,
-            })
-            .Build();
+        // While open, calls fail fast (BrokenCircuitException) and the API answers 503 with Retry-After.
+        _database = DatabaseBreaker.Create<StoreUnavailableException>(time, options.BreakerFailureRatio, options.BreakDuration);
     }
 
     public ServiceRoutesOptions Options { get; }
@@ -53,7 +44,7 @@ internal sealed class ServiceRoutesRuntime : IAsyncDisposable
     public bool IsReady => _synchronizer is not null;
 
     /// <summary>Whole seconds a client should wait after a 503 from the database being unavailable.</summary>
-    public int RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(Options.BreakDuration.TotalSeconds));
+    public int RetryAfterSeconds => DatabaseBreaker.RetryAfterSeconds(Options.BreakDuration);
 
     public void Publish(IServiceRouteStore store, RouteCacheSynchronizer synchronizer, OutboxRelay? relay)
     {

@@ -1,7 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
-using System.Net.Sockets;
+using Crossroads.Postgres;
 using Crossroads.ServiceRoutes.Storage;
 using static Crossroads.ServiceRoutes.Storage.StoreSql;
 using Npgsql;
@@ -444,88 +444,27 @@ internal sealed class PostgresRouteStore : RouteStoreBase
     private static bool IsServerOrConnectionState(string state) => state.StartsWith("08", StringComparison.Ordinal)
         || state.StartsWith("53", StringComparison.Ordinal) || state.StartsWith("57", StringComparison.Ordinal) || state.StartsWith("58", StringComparison.Ordinal);
 
-    protected override bool IsInfrastructure(Exception exception) => exception is NpgsqlException or TimeoutException or IOException or SocketException;
+    protected override bool IsInfrastructure(Exception exception) => PostgresCalls.IsInfrastructure(exception);
 
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        var newlyApplied = new List<Migration>();
-        SchemaVersion = await RunAsync(async (connection, ct) =>
-        {
-            var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                // Held until commit: a replica starting meanwhile waits here, then finds the migrations applied.
-                await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({PostgresSchema.MigrationLockKey})", ct).ConfigureAwait(false);
-                await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)", ct).ConfigureAwait(false);
-                var applied = new HashSet<int>();
-                var select = new NpgsqlCommand("SELECT version FROM schema_migrations", connection, transaction);
-                await using (select.ConfigureAwait(false))
-                {
-                    var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                        {
-                            applied.Add(reader.GetInt32(0));
-                        }
-                    }
-                }
-
-                foreach (var migration in PostgresSchema.Migrations.Where(m => !applied.Contains(m.Version)).OrderBy(m => m.Version))
-                {
-                    await ExecuteAsync(connection, transaction, migration.Sql, ct).ConfigureAwait(false);
-                    var record = new NpgsqlCommand("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, now())", connection, transaction);
-                    await using (record.ConfigureAwait(false))
-                    {
-                        record.Parameters.Add(new NpgsqlParameter("version", NpgsqlDbType.Integer) { Value = migration.Version });
-                        record.Parameters.Add(new NpgsqlParameter("name", NpgsqlDbType.Text) { Value = migration.Name });
-                        await record.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                    }
-
-                    newlyApplied.Add(migration);
-                    applied.Add(migration.Version);
-                }
-
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-                return applied.Max();
-            }
-        }, cancellationToken).ConfigureAwait(false);
-
-        ReportMigrations(newlyApplied, PostgresSchema.Migrations);
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
-    {
-        var command = new NpgsqlCommand(sql, connection, transaction);
-        await using (command.ConfigureAwait(false))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        var migrations = PostgresSchema.Migrations.Select(static m => new PostgresMigration(m.Version, m.Name, m.Sql)).ToList();
+        var (version, newlyApplied) = await RunAsync(
+            (connection, ct) => PostgresMigrator.MigrateAsync(connection, "schema_migrations", PostgresSchema.MigrationLockKey, migrations, ct),
+            cancellationToken).ConfigureAwait(false);
+        SchemaVersion = version;
+        ReportMigrations(newlyApplied.Select(static m => new Migration(m.Version, m.Name, m.Sql)), PostgresSchema.Migrations);
     }
 
     /// <summary>Runs <paramref name="body"/> on a pooled connection, turning provider failures into <see cref="StoreUnavailableException"/>.</summary>
-    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> body, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                return await body(connection, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (IsInfrastructure(e))
-        {
-            throw Unavailable(e);
-        }
-    }
+    private Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> body, CancellationToken cancellationToken) =>
+        _dataSource.RunAsync(body, Unavailable, cancellationToken);
 
     protected override StoreUnavailableException Unavailable(Exception exception)
     {
         // After a server restart every idle pooled connection is dead; dropping them makes the next call reconnect
         // instead of failing once per stale connection.
         _dataSource.Clear();
-        string state = exception is PostgresException postgres ? $" (SQLSTATE {postgres.SqlState})" : "";
-        return new StoreUnavailableException($"the service route store (PostgreSQL) failed{state}: {exception.Message}", exception, exception is NpgsqlException { IsTransient: true } or TimeoutException);
+        return new StoreUnavailableException($"the service route store (PostgreSQL) failed{PostgresCalls.SqlStateSuffix(exception)}: {exception.Message}", exception, exception is NpgsqlException { IsTransient: true } or TimeoutException);
     }
 }
