@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Crossroads.Hosting;
 using Crossroads.Hosting.Json;
 using Crossroads.ModelRouting.Decisions;
 using Crossroads.ModelRouting.Execution;
@@ -28,8 +29,13 @@ internal static class ModelRouterApi
         return group;
     }
 
-    private static async Task<IResult> ChatCompletionsAsync(HttpContext context, ModelRouterRuntime runtime)
+    private static async Task<IResult> ChatCompletionsAsync(HttpContext context, ModelRouterRuntime runtime, DrainState drain)
     {
+        if (drain.IsDraining)
+        {
+            return ModelRouterProblems.ShuttingDown(context);
+        }
+
         var (document, readError) = await RequestParser.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         if (readError is not null)
         {
@@ -73,8 +79,13 @@ internal static class ModelRouterApi
         }
     }
 
-    private static async Task<IResult> AskAsync(HttpContext context, ModelRouterRuntime runtime)
+    private static async Task<IResult> AskAsync(HttpContext context, ModelRouterRuntime runtime, DrainState drain)
     {
+        if (drain.IsDraining)
+        {
+            return ModelRouterProblems.ShuttingDown(context);
+        }
+
         var (document, readError) = await RequestParser.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         if (readError is not null)
         {

@@ -52,6 +52,17 @@ internal static class ModelRouterProblems
             "budget_exceeded");
     }
 
+    /// <summary>
+    /// The server is shutting down: streams already running finish, but a new answer could outlive the shutdown
+    /// timeout and be cut mid-stream, so new requests are refused with a retryable 503 (OpenAI SDKs retry it, and
+    /// readiness already sends the load balancer elsewhere).
+    /// </summary>
+    public static ProblemHttpResult ShuttingDown(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return Create(StatusCodes.Status503ServiceUnavailable, "The server is shutting down; retry the request (another replica will take it).", "server_error", "server_shutting_down");
+    }
+
     public static ProblemHttpResult DecisionNotFound(string id) =>
         Create(StatusCodes.Status404NotFound, $"No decision '{id}' is kept (unknown, or dropped from the bounded store).", "invalid_request_error", "decision_not_found", "id");
 }

@@ -134,4 +134,33 @@ public sealed class FallbackTests
         Assert.Equal("upstream_unavailable", problem.GetProperty("error").GetProperty("code").GetString());
         Assert.Equal("2", Json.Header(response, "x-crossroads-attempts"));
     }
+
+    [Fact]
+    public async Task A_non_streaming_request_falls_back_after_partial_content_and_bills_only_the_serving_attempt()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var cheap = upstream.Model("cheap");
+        cheap.Text = "a b c d e f g h i j";
+        cheap.ResetAfterChunks = 3;
+        cheap.InterTokenDelay = TimeSpan.FromMilliseconds(40);
+        upstream.Model("strong").Text = "served by strong";
+        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(upstream.BaseUrl));
+
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Json.Chat("cheap", "hi", models: ["strong"]));
+        var body = await Json.ReadAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("strong", body.GetProperty("model").GetString());
+        // Nothing of the partial answer leaks into the one that served.
+        Assert.Equal("served by strong", body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+        Assert.Equal(3, body.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        var decision = await Json.GetAsync(server.Client, "/v1/decisions/" + Json.Header(response, "x-crossroads-decision-id"));
+        var attempts = decision.GetProperty("attempts");
+        Assert.Equal("failed_partial", attempts[0].GetProperty("outcome").GetString());
+        Assert.Equal(3, attempts[0].GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(0m, attempts[0].GetProperty("cost_usd").GetDecimal());
+        Assert.Equal("served", attempts[1].GetProperty("outcome").GetString());
+        Assert.Equal(0.00019m, decision.GetProperty("billed_usd").GetDecimal());
+        Assert.Equal("completed", decision.GetProperty("outcome").GetString());
+    }
 }
