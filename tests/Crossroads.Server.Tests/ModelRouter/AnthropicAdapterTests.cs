@@ -12,8 +12,9 @@ public sealed class AnthropicAdapterTests
     public async Task Sdk_streaming_to_an_anthropic_upstream_gets_every_word_once_usage_and_stop()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        upstream.Model("claude-fake").Text = "Bonjour from the Messages API";
-        upstream.Model("claude-fake").PromptTokens = 21;
+        var claude = upstream.Model("claude-fake");
+        claude.Text = "Bonjour from the Messages API";
+        claude.PromptTokens = 21;
         await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(upstream));
 
         var text = new StringBuilder();

@@ -23,7 +23,7 @@ internal sealed class AnthropicFakeProtocol : FakeProtocol
             529 => "overloaded_error",
             _ => "api_error",
         };
-        return WriteErrorAsync(context, status, behavior, $$"""{"type":"error","error":{"type":"{{type}}","message":"fake failure {{status}}"}}""");
+        return WriteErrorAsync(context, status, behavior, $$$"""{"type":"error","error":{"type":"{{{type}}}","message":"fake failure {{{status}}}"}}""");
     }
 
     public override Task UnknownModelAsync(HttpContext context) =>
@@ -41,16 +41,16 @@ internal sealed class AnthropicFakeProtocol : FakeProtocol
     {
         context.Response.ContentType = "text/event-stream";
         string usage = behavior.Usage ? ",\"usage\":" + Usage(behavior.PromptTokens, 1) : string.Empty;
-        await SendAsync(context, "message_start", $$"""{"type":"message_start","message":{"id":"msg_fake","type":"message","role":"assistant","model":"{{model}}","content":[],"stop_reason":null,"stop_sequence":null{{usage}}}}""");
+        await SendAsync(context, "message_start", $$$"""{"type":"message_start","message":{"id":"msg_fake","type":"message","role":"assistant","model":"{{{model}}}","content":[],"stop_reason":null,"stop_sequence":null{{{usage}}}}}""");
         await SendAsync(context, "content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""");
         await SendAsync(context, "ping", """{"type":"ping"}""");
     }
 
     public override Task DeltaAsync(HttpContext context, string model, string word) =>
-        SendAsync(context, "content_block_delta", $$"""{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":{{JsonSerializer.Serialize(word)}}}}""");
+        SendAsync(context, "content_block_delta", $$$"""{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":{{{JsonSerializer.Serialize(word)}}}}}""");
 
     public override Task ErrorAsync(HttpContext context, FakeBehavior behavior) =>
-        SendAsync(context, "error", $$"""{"type":"error","error":{"type":"{{behavior.AnthropicErrorType}}","message":"fake in-stream failure"}}""");
+        SendAsync(context, "error", $$$"""{"type":"error","error":{"type":"{{{behavior.AnthropicErrorType}}}","message":"fake in-stream failure"}}""");
 
     public override async Task EndAsync(HttpContext context, string model, int completionTokens, bool cut, FakeBehavior behavior)
     {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Crossroads.Server.Tests.Infrastructure;
 
 namespace Crossroads.Server.Tests.ModelRouter;
 
