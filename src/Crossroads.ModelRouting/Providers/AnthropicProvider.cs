@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -92,17 +91,7 @@ public sealed class AnthropicProvider : IModelProvider
                 writer.WriteNumber("top_p", topP);
             }
 
-            if (request.Stop is { Count: > 0 } stop)
-            {
-                writer.WriteStartArray("stop_sequences");
-                foreach (var s in stop)
-                {
-                    writer.WriteStringValue(s);
-                }
-
-                writer.WriteEndArray();
-            }
-
+            writer.WriteStrings("stop_sequences", request.Stop);
             if (request.User is { } user)
             {
                 writer.WriteStartObject("metadata");
@@ -119,29 +108,17 @@ public sealed class AnthropicProvider : IModelProvider
     /// <inheritdoc />
     public async IAsyncEnumerable<CompletionEvent> StreamAsync(string model, ProviderRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, _endpoint)
-        {
-            Content = new ByteArrayContent(RequestBody(model, request)),
-        };
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        message.Headers.Accept.ParseAdd("text/event-stream");
+        using var message = UpstreamHttp.StreamingPost(_endpoint, RequestBody(model, request));
         message.Headers.Add("anthropic-version", ApiVersion);
         if (_apiKey is not null)
         {
             message.Headers.Add("x-api-key", _apiKey);
         }
 
-        using var response = await UpstreamHttp.SendAsync(_http, Id, message, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        using var answer = await UpstreamHttp.OpenAsync(_http, Id, message, cancellationToken).ConfigureAwait(false);
+        if (answer.IsWholeJson)
         {
-            throw await UpstreamHttp.StatusErrorAsync(Id, response, cancellationToken).ConfigureAwait(false);
-        }
-
-        using var reader = await UpstreamHttp.OpenAsync(Id, response, cancellationToken).ConfigureAwait(false);
-        if (response.Content.Headers.ContentType?.MediaType is "application/json")
-        {
-            string json = await UpstreamHttp.ReadToEndAsync(Id, reader, cancellationToken).ConfigureAwait(false);
-            foreach (var e in ParseMessage(json))
+            foreach (var e in ParseMessage(await answer.ReadWholeAsync(cancellationToken).ConfigureAwait(false)))
             {
                 yield return e;
             }
@@ -149,7 +126,7 @@ public sealed class AnthropicProvider : IModelProvider
             yield break;
         }
 
-        var sse = new SseReader(reader);
+        var sse = new SseReader(answer.Reader);
         var state = new StreamState();
         var events = new List<CompletionEvent>(2);
         while (!state.Stopped)

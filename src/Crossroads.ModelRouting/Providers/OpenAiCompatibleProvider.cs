@@ -72,17 +72,7 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
                 writer.WriteNumber("seed", seed);
             }
 
-            if (request.Stop is { Count: > 0 } stop)
-            {
-                writer.WriteStartArray("stop");
-                foreach (var s in stop)
-                {
-                    writer.WriteStringValue(s);
-                }
-
-                writer.WriteEndArray();
-            }
-
+            writer.WriteStrings("stop", request.Stop);
             if (request.User is { } user)
             {
                 writer.WriteString("user", user);
@@ -97,28 +87,16 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
     /// <inheritdoc />
     public async IAsyncEnumerable<CompletionEvent> StreamAsync(string model, ProviderRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, _endpoint)
-        {
-            Content = new ByteArrayContent(RequestBody(model, request)),
-        };
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        message.Headers.Accept.ParseAdd("text/event-stream");
+        using var message = UpstreamHttp.StreamingPost(_endpoint, RequestBody(model, request));
         if (_apiKey is not null)
         {
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
         }
 
-        using var response = await UpstreamHttp.SendAsync(_http, Id, message, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        using var answer = await UpstreamHttp.OpenAsync(_http, Id, message, cancellationToken).ConfigureAwait(false);
+        if (answer.IsWholeJson)
         {
-            throw await UpstreamHttp.StatusErrorAsync(Id, response, cancellationToken).ConfigureAwait(false);
-        }
-
-        using var reader = await UpstreamHttp.OpenAsync(Id, response, cancellationToken).ConfigureAwait(false);
-        if (response.Content.Headers.ContentType?.MediaType is "application/json")
-        {
-            string json = await UpstreamHttp.ReadToEndAsync(Id, reader, cancellationToken).ConfigureAwait(false);
-            foreach (var e in ParseCompletion(json))
+            foreach (var e in ParseCompletion(await answer.ReadWholeAsync(cancellationToken).ConfigureAwait(false)))
             {
                 yield return e;
             }
@@ -126,7 +104,7 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
             yield break;
         }
 
-        var sse = new SseReader(reader);
+        var sse = new SseReader(answer.Reader);
         var events = new List<CompletionEvent>(2);
         while (true)
         {

@@ -16,8 +16,45 @@ internal static class UpstreamHttp
     /// <summary>Longest <c>Retry-After</c> honoured: a misconfigured upstream must not remove itself for hours.</summary>
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromMinutes(10);
 
-    /// <summary>Sends <paramref name="message"/>; the answer's body is not read yet.</summary>
-    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, string upstream, HttpRequestMessage message, CancellationToken cancellationToken)
+    /// <summary>A POST of <paramref name="json"/> to <paramref name="endpoint"/> asking for an event stream; the adapter adds its credentials.</summary>
+    public static HttpRequestMessage StreamingPost(Uri endpoint, byte[] json)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(json) };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        message.Headers.Accept.ParseAdd("text/event-stream");
+        return message;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="message"/> and opens the answer's body as it arrives; an error status is thrown as a
+    /// <see cref="ProviderException"/> (with the body and <c>Retry-After</c>), a transport failure as one of its kind.
+    /// </summary>
+    public static async Task<UpstreamAnswer> OpenAsync(HttpClient http, string upstream, HttpRequestMessage message, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(http, upstream, message, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await StatusErrorAsync(upstream, response, cancellationToken).ConfigureAwait(false);
+            }
+
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            return new UpstreamAnswer(upstream, response, new StreamReader(stream, Encoding.UTF8));
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            response.Dispose();
+            throw new ProviderException(ProviderFailureKind.Connection, $"upstream '{upstream}': {e.Message}", inner: e);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, string upstream, HttpRequestMessage message, CancellationToken cancellationToken)
     {
         try
         {
@@ -35,7 +72,7 @@ internal static class UpstreamHttp
     }
 
     /// <summary>The exception for an error status: the status, the (truncated) body and the <c>Retry-After</c> it asked for.</summary>
-    public static async Task<ProviderException> StatusErrorAsync(string upstream, HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<ProviderException> StatusErrorAsync(string upstream, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var body = await ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false);
         return new ProviderException(
@@ -46,33 +83,6 @@ internal static class UpstreamHttp
         {
             RetryAfter = RetryAfter(response, DateTimeOffset.UtcNow),
         };
-    }
-
-    /// <summary>Opens the answer's body as UTF-8 text.</summary>
-    public static async Task<StreamReader> OpenAsync(string upstream, HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new StreamReader(stream, Encoding.UTF8);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException)
-        {
-            throw new ProviderException(ProviderFailureKind.Connection, $"upstream '{upstream}': {e.Message}", inner: e);
-        }
-    }
-
-    /// <summary>Reads a whole (non-streamed) body.</summary>
-    public static async Task<string> ReadToEndAsync(string upstream, StreamReader reader, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException)
-        {
-            throw new ProviderException(ProviderFailureKind.Connection, $"upstream '{upstream}' body broke: {e.Message}", inner: e);
-        }
     }
 
     /// <summary>The next server-sent event, or null at the end; a broken connection is a <see cref="ProviderFailureKind.Connection"/> failure.</summary>
