@@ -128,4 +128,49 @@ public sealed class AnthropicAdapterTests
         Assert.Equal("upstream_failed_after_content", JsonDocument.Parse(Json.SseData(raw)[^1]).RootElement.GetProperty("error").GetProperty("code").GetString());
         Assert.Equal(1, upstream.Calls("gpt"));
     }
+
+    [Fact]
+    public async Task A_client_that_goes_away_mid_stream_cancels_the_anthropic_request_at_once()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var claude = upstream.Model("claude-fake");
+        claude.Text = string.Join(' ', Enumerable.Range(1, 50).Select(static i => "w" + i));
+        claude.InterTokenDelay = TimeSpan.FromMilliseconds(100);
+        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(upstream));
+
+        string id;
+        using (var client = server.NewClient())
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/chat/completions", UriKind.Relative))
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(Json.Chat("claude", "hi", stream: true)),
+            };
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            id = Json.Header(response, "x-crossroads-decision-id");
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            while ((await reader.ReadLineAsync())?.Contains("w2", StringComparison.Ordinal) == false)
+            {
+            }
+
+            Assert.Equal(1, upstream.InFlight);
+        }
+
+        // The rest of the answer would take 4.8 s; the upstream request must end as soon as the client is gone.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (upstream.InFlight > 0 && clock.Elapsed < TimeSpan.FromSeconds(4))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(upstream.InFlight == 0 && clock.Elapsed < TimeSpan.FromSeconds(2), $"upstream still in flight after {clock.Elapsed}");
+        JsonElement? decision = null;
+        while (decision is null && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            using var answer = await server.Client.GetAsync(new Uri("/v1/decisions/" + id, UriKind.Relative));
+            decision = answer.IsSuccessStatusCode ? await Json.ReadAsync(answer) : null;
+        }
+
+        Assert.NotNull(decision);
+        Assert.Equal("cancelled", decision.Value.GetProperty("outcome").GetString());
+    }
 }
