@@ -29,6 +29,10 @@ internal sealed class ModelRouterRuntime : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = System.Net.DecompressionMethods.All,
             ConnectTimeout = TimeSpan.FromSeconds(10),
+            // An answer abandoned half-way (the client left, a deadline passed) must end the upstream request at once:
+            // by default the handler would keep reading it for up to 2 s to reuse the connection, while the upstream
+            // goes on generating (and billing) tokens nobody reads.
+            MaxResponseDrainSize = 0,
         })
         {
             // Deadlines are per attempt (the engine's first-token and total timeouts), not the client's.
