@@ -92,7 +92,8 @@ public sealed class ModelRouterProcessTests
                 "--Modules:ServiceRoutes:Enabled=false",
                 "--RateLimits:Enabled=false",
                 "--Shutdown:DrainDelaySeconds=2",
-                .. ModelRouterServer.TwoModels(upstream.BaseUrl),
+                // A fresh process on a loaded machine may take more than the usual 1.5 s to its first routed token.
+                .. ModelRouterServer.TwoModels(upstream.BaseUrl, "--ModelRouter:Upstreams:0:FirstTokenTimeoutMs=10000"),
             ],
         });
         await server.WaitUntilReadyAsync();
