@@ -142,11 +142,7 @@ public sealed class AnthropicAdapterTests
         // A client that closes its connection when it drops the answer (HttpClient's default would drain it for 2 s first).
         using (var client = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = server.BaseAddress })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/chat/completions", UriKind.Relative))
-            {
-                Content = System.Net.Http.Json.JsonContent.Create(Json.Chat("claude", "hi", stream: true)),
-            };
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            using var response = await Json.PostStreamAsync(client, Json.Chat("claude", "hi", stream: true));
             id = Json.Header(response, "x-crossroads-decision-id");
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
             while ((await reader.ReadLineAsync())?.Contains("w2", StringComparison.Ordinal) == false)

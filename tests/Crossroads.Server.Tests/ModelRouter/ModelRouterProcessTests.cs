@@ -99,11 +99,7 @@ public sealed class ModelRouterProcessTests
         await server.WaitUntilReadyAsync();
 
         using var streamClient = server.NewClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-        {
-            Content = System.Net.Http.Json.JsonContent.Create(Json.Chat("cheap", "count", stream: true)),
-        };
-        using var response = await streamClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var response = await Json.PostStreamAsync(streamClient, Json.Chat("cheap", "count", stream: true));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var received = new StringBuilder();
