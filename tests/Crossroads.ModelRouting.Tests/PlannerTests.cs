@@ -16,7 +16,7 @@ public sealed class PlannerTests
             new() { Id = "big", Upstream = "u", InputPricePerMTok = 10m, OutputPricePerMTok = 30m, Quality = 0.95, ContextWindow = 200_000, LatencyP95Ms = 3000 },
             new() { Id = "off", Upstream = "u", Status = ModelStatus.Disabled },
         ];
-        return new RoutePlanner(new ModelCatalog(models), [], settings, new BanditLearner(1), new LatencyTracker(), new Cooldowns(settings, TimeProvider.System));
+        return new RoutePlanner(new ModelCatalog(models), [], settings, new BanditLearner(1), new LatencyTracker(), new UpstreamHealth(settings, TimeProvider.System));
     }
 
     [Fact]

@@ -45,8 +45,8 @@ public class RoutingDecisionBenchmarks
         }).ToList();
         var learner = new BanditLearner(settings.Seed);
         var latency = new LatencyTracker();
-        var cooldowns = new Cooldowns(settings, TimeProvider.System);
-        _planner = new RoutePlanner(new ModelCatalog(models), [], settings, learner, latency, cooldowns);
+        var health = new UpstreamHealth(settings, TimeProvider.System);
+        _planner = new RoutePlanner(new ModelCatalog(models), [], settings, learner, latency, health);
         _engine = new RouterEngine(
             _planner,
             new Dictionary<string, UpstreamEndpoint> { ["instant"] = new(new InstantProvider(), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)) },
@@ -54,7 +54,7 @@ public class RoutingDecisionBenchmarks
             new DecisionStore(10_000),
             learner,
             latency,
-            cooldowns,
+            health,
             TimeProvider.System);
         int tokens = TokenCounter.Count(Prompt);
         _request = new RouteRequest { InputTokens = tokens, Cluster = PromptClusters.Of(Prompt, tokens), LatencySloMs = 2000 };
@@ -117,5 +117,7 @@ public class RoutingDecisionBenchmarks
         public ValueTask CompleteAsync(string finishReason, TokenUsage usage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
         public ValueTask FailAsync(ProviderException error, TokenUsage usage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public bool TryRetract() => false;
     }
 }

@@ -20,4 +20,11 @@ public interface ICompletionSink
 
     /// <summary>The upstream failed after <see cref="StartAsync"/>: end the answer with an error.</summary>
     ValueTask FailAsync(ProviderException error, TokenUsage usage, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After a failure mid-answer: forgets what the attempt wrote, so the next candidate can answer instead. True only
+    /// for sinks that held everything back (a non-streamed answer, where nothing reached the client); a stream that
+    /// already went out answers false and the request ends with <see cref="FailAsync"/>.
+    /// </summary>
+    bool TryRetract();
 }

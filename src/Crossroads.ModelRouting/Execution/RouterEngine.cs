@@ -5,6 +5,7 @@ using Crossroads.ModelRouting.Catalog;
 using Crossroads.ModelRouting.Decisions;
 using Crossroads.ModelRouting.Providers;
 using Crossroads.ModelRouting.Routing;
+using Crossroads.ModelRouting.Telemetry;
 using Crossroads.ModelRouting.Tokens;
 
 namespace Crossroads.ModelRouting.Execution;
@@ -16,8 +17,15 @@ namespace Crossroads.ModelRouting.Execution;
 /// <para>
 /// Fallback rule: an attempt that fails before its first content (connection error, timeout, retryable status) is
 /// recorded and the next candidate tried; once content reached the sink the request is committed, and a later
-/// failure ends it with an error (billed for what was streamed). A non-retryable status (400/413/422) ends the
+/// failure ends it with an error (billed for what was streamed), unless the sink held everything back (a
+/// non-streamed answer: <see cref="ICompletionSink.TryRetract"/>), in which case the partial attempt is recorded
+/// (<c>failed_partial</c>, not billed) and the next candidate answers. A non-retryable status (400/413/422) ends the
 /// request at once: it is the client's request that is wrong, and another model would refuse it too.
+/// </para>
+/// <para>
+/// Every attempt first takes a place on its upstream (<see cref="UpstreamHealth.TryAcquire"/>): an upstream whose
+/// breaker is open, whose <c>Retry-After</c> is pending or that is at <c>MaxConcurrency</c> is not called, the
+/// attempt is recorded as <c>skipped</c> with the reason, and the next candidate is tried.
 /// </para>
 /// </summary>
 public sealed class RouterEngine
@@ -33,8 +41,9 @@ public sealed class RouterEngine
         DecisionStore decisions,
         BanditLearner learner,
         LatencyTracker latency,
-        Cooldowns cooldowns,
-        TimeProvider time)
+        UpstreamHealth health,
+        TimeProvider time,
+        RouterMetrics? metrics = null)
     {
         Planner = planner;
         _upstreams = upstreams;
@@ -42,8 +51,9 @@ public sealed class RouterEngine
         Decisions = decisions;
         Learner = learner;
         Latency = latency;
-        Cooldowns = cooldowns;
+        Health = health;
         _time = time;
+        Metrics = metrics ?? new RouterMetrics(null);
     }
 
     /// <summary>The planner.</summary>
@@ -61,8 +71,11 @@ public sealed class RouterEngine
     /// <summary>Observed latencies.</summary>
     public LatencyTracker Latency { get; }
 
-    /// <summary>Per-model breakers.</summary>
-    public Cooldowns Cooldowns { get; }
+    /// <summary>Per-upstream breakers, Retry-After, concurrency.</summary>
+    public UpstreamHealth Health { get; }
+
+    /// <summary>The instruments.</summary>
+    public RouterMetrics Metrics { get; }
 
     private RoutingSettings Settings => Planner.Settings;
 
@@ -89,6 +102,7 @@ public sealed class RouterEngine
         if (plan.Attempts.Count == 0)
         {
             Decisions.Add(decision);
+            Metrics.Request(decision.Outcome, null);
             return new RouteResult(RouteStatus.NoEligibleModel, decision, null, default, null, 0);
         }
 
@@ -97,6 +111,7 @@ public sealed class RouterEngine
         {
             decision = decision with { Outcome = "budget_exceeded" };
             Decisions.Add(decision);
+            Metrics.Request(decision.Outcome, null);
             return new RouteResult(RouteStatus.BudgetExceeded, decision, null, default, null, remaining);
         }
 
@@ -123,6 +138,7 @@ public sealed class RouterEngine
                 var model = plan.Attempts[i];
                 var outcome = await AttemptAsync(call, request, plan, model, i + 1, sink, cancellationToken).ConfigureAwait(false);
                 attempts.Add(outcome.Record);
+                Metrics.Attempt(model.Id, model.Upstream, outcome.Record.Outcome);
                 lastError = outcome.Error ?? lastError;
                 if (outcome.Committed)
                 {
@@ -136,7 +152,6 @@ public sealed class RouterEngine
                 {
                     case "served":
                         status = RouteStatus.Completed;
-                        Cooldowns.RecordSuccess(model.Id);
                         Latency.Record(model.Id, outcome.Record.LatencyMs);
                         reward = Reward.Of(
                             model.Quality,
@@ -151,13 +166,16 @@ public sealed class RouterEngine
                         break;
                     case "failed_after_content":
                         status = RouteStatus.FailedAfterContent;
-                        Cooldowns.RecordFailure(model.Id);
                         Learner.Record(plan.Cluster, model.Id, 0);
                         reward = 0;
                         break;
-                    case "failed":
-                        Cooldowns.RecordFailure(model.Id);
+                    case "failed" or "failed_partial":
                         Learner.Record(plan.Cluster, model.Id, 0);
+                        Metrics.Fallback(model.Id, model.Upstream);
+                        continue;
+                    case "skipped":
+                        // Not called, so nothing learned about the model.
+                        Metrics.Fallback(model.Id, model.Upstream);
                         continue;
                     case "rejected":
                         status = RouteStatus.UpstreamRejected;
@@ -173,6 +191,12 @@ public sealed class RouterEngine
         finally
         {
             Budgets.Settle(reservation, billed);
+            if (servedBy is not null)
+            {
+                Metrics.Billed(servedBy.Id, servedBy.Upstream, servedUsage.PromptTokens, servedUsage.CompletionTokens, billed);
+            }
+
+            Metrics.Request(OutcomeName(status), servedBy?.Id);
             decision = decision with
             {
                 Attempts = attempts,
@@ -239,6 +263,13 @@ public sealed class RouterEngine
             return Failed(model, "failed", missing, started, null, default);
         }
 
+        if (!Health.TryAcquire(model.Upstream, out var lease, out var refusal))
+        {
+            var unavailable = new ProviderException(ProviderFailureKind.Unavailable, $"not called: {refusal.Detail}");
+            return Failed(model, "skipped", unavailable, started, null, default);
+        }
+
+        using var _ = lease;
         using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attemptCts.CancelAfter(upstream.FirstTokenTimeout);
         bool committed = false;
@@ -259,10 +290,7 @@ public sealed class RouterEngine
                     case CompletionEventKind.Delta:
                         if (!committed)
                         {
-                            committed = true;
-                            firstTokenMs = _time.GetElapsedTime(started).TotalMilliseconds;
-                            attemptCts.CancelAfter(Remaining(upstream.Timeout, started));
-                            clientGone = !await Guard(sink.StartAsync(new RouteStart(call.DecisionId, model, number, plan), cancellationToken)).ConfigureAwait(false);
+                            clientGone = !await CommitAsync().ConfigureAwait(false);
                         }
 
                         output.Append(e.Text);
@@ -286,19 +314,15 @@ public sealed class RouterEngine
                 }
             }
 
-            if (!committed)
+            // An empty answer is still an answer.
+            if (!committed && !await CommitAsync().ConfigureAwait(false))
             {
-                // An empty answer is still an answer.
-                committed = true;
-                firstTokenMs = _time.GetElapsedTime(started).TotalMilliseconds;
-                if (!await Guard(sink.StartAsync(new RouteStart(call.DecisionId, model, number, plan), cancellationToken)).ConfigureAwait(false))
-                {
-                    throw new OperationCanceledException(cancellationToken);
-                }
+                throw new OperationCanceledException(cancellationToken);
             }
 
             var served = usage ?? LocalUsage(call, output);
             finish ??= "stop";
+            lease.Succeeded();
             if (!await Guard(sink.CompleteAsync(finish, served, cancellationToken)).ConfigureAwait(false))
             {
                 throw new OperationCanceledException(cancellationToken);
@@ -338,8 +362,37 @@ public sealed class RouterEngine
             }
         }
 
+        // The first content arrived: the attempt's deadline becomes the whole-answer one, and the sink commits.
+        async ValueTask<bool> CommitAsync()
+        {
+            committed = true;
+            firstTokenMs = _time.GetElapsedTime(started).TotalMilliseconds;
+            Metrics.FirstToken(model.Id, model.Upstream, firstTokenMs.Value);
+            attemptCts.CancelAfter(Remaining(upstream.Timeout, started));
+            return await Guard(sink.StartAsync(new RouteStart(call.DecisionId, model, number, plan), cancellationToken)).ConfigureAwait(false);
+        }
+
         async Task<AttemptOutcome> FailAsync(ProviderException error)
         {
+            if (!error.Retryable)
+            {
+                // The upstream answered; it is the request it refused.
+                lease.Succeeded();
+                return Failed(model, "rejected", error, started, firstTokenMs, default);
+            }
+
+            if (lease.Failed(error))
+            {
+                Metrics.BreakerOpened(model.Upstream);
+            }
+
+            if (committed && sink.TryRetract())
+            {
+                // Nothing reached the client: record what the upstream produced, bill nothing, let the next candidate answer.
+                var partial = usage ?? LocalUsage(call, output);
+                return Failed(model, "failed_partial", error, started, firstTokenMs, partial);
+            }
+
             if (committed)
             {
                 var used = usage ?? LocalUsage(call, output);
@@ -347,7 +400,7 @@ public sealed class RouterEngine
                 return new AttemptOutcome(Record(model, "failed_after_content", error.Message, error.StatusCode, started, firstTokenMs, used), true, error, null);
             }
 
-            return Failed(model, error.Retryable ? "failed" : "rejected", error, started, firstTokenMs, default);
+            return Failed(model, "failed", error, started, firstTokenMs, default);
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 
 namespace Crossroads.ModelRouting.Providers;
@@ -12,8 +11,6 @@ namespace Crossroads.ModelRouting.Providers;
 /// </summary>
 public sealed class OpenAiCompatibleProvider : IModelProvider
 {
-    private const int MaxErrorBody = 4096;
-
     private readonly HttpClient _http;
     private readonly Uri _endpoint;
     private readonly string? _apiKey;
@@ -75,17 +72,7 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
                 writer.WriteNumber("seed", seed);
             }
 
-            if (request.Stop is { Count: > 0 } stop)
-            {
-                writer.WriteStartArray("stop");
-                foreach (var s in stop)
-                {
-                    writer.WriteStringValue(s);
-                }
-
-                writer.WriteEndArray();
-            }
-
+            writer.WriteStrings("stop", request.Stop);
             if (request.User is { } user)
             {
                 writer.WriteString("user", user);
@@ -100,44 +87,16 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
     /// <inheritdoc />
     public async IAsyncEnumerable<CompletionEvent> StreamAsync(string model, ProviderRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, _endpoint)
-        {
-            Content = new ByteArrayContent(RequestBody(model, request)),
-        };
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        message.Headers.Accept.ParseAdd("text/event-stream");
+        using var message = UpstreamHttp.StreamingPost(_endpoint, RequestBody(model, request));
         if (_apiKey is not null)
         {
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
         }
 
-        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        using var answer = await UpstreamHttp.OpenAsync(_http, Id, message, cancellationToken).ConfigureAwait(false);
+        if (answer.IsWholeJson)
         {
-            var body = await ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false);
-            throw new ProviderException(
-                ProviderFailureKind.Status,
-                $"upstream '{Id}' answered {(int)response.StatusCode} {response.ReasonPhrase}",
-                (int)response.StatusCode,
-                body);
-        }
-
-        Stream stream;
-        try
-        {
-            stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException)
-        {
-            throw new ProviderException(ProviderFailureKind.Connection, $"upstream '{Id}': {e.Message}", inner: e);
-        }
-
-        await using var _ = stream.ConfigureAwait(false);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        if (response.Content.Headers.ContentType?.MediaType is "application/json")
-        {
-            string json = await ReadOrThrowAsync(reader, cancellationToken).ConfigureAwait(false);
-            foreach (var e in ParseCompletion(json))
+            foreach (var e in ParseCompletion(await answer.ReadWholeAsync(cancellationToken).ConfigureAwait(false)))
             {
                 yield return e;
             }
@@ -145,26 +104,12 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
             yield break;
         }
 
-        var sse = new SseReader(reader);
+        var sse = new SseReader(answer.Reader);
         var events = new List<CompletionEvent>(2);
         while (true)
         {
-            SseEvent? next;
-            try
-            {
-                next = await sse.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpRequestException or IOException)
-            {
-                throw new ProviderException(ProviderFailureKind.Connection, $"upstream '{Id}' stream broke: {e.Message}", inner: e);
-            }
-
-            if (next is null)
-            {
-                yield break;
-            }
-
-            if (next.Data == "[DONE]")
+            var next = await UpstreamHttp.NextEventAsync(Id, sse, cancellationToken).ConfigureAwait(false);
+            if (next is null || next.Data == "[DONE]")
             {
                 yield break;
             }
@@ -201,7 +146,7 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
 
             if (sse.Event == "error" || root.TryGetProperty("error", out _))
             {
-                throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{Id}' sent an error in its stream", upstreamBody: Truncate(sse.Data));
+                throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{Id}' sent an error in its stream", upstreamBody: UpstreamHttp.Truncate(sse.Data));
             }
 
             if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array)
@@ -277,48 +222,4 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
 
         return events;
     }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new ProviderException(ProviderFailureKind.Connection, $"upstream '{Id}' unreachable: {e.Message}", inner: e);
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            // HttpClient.Timeout elapsed.
-            throw new ProviderException(ProviderFailureKind.Timeout, $"upstream '{Id}' timed out", inner: e);
-        }
-    }
-
-    private async Task<string> ReadOrThrowAsync(StreamReader reader, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException)
-        {
-            throw new ProviderException(ProviderFailureKind.Connection, $"upstream '{Id}' body broke: {e.Message}", inner: e);
-        }
-    }
-
-    private static async Task<string?> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            return Truncate(text);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException)
-        {
-            return null;
-        }
-    }
-
-    private static string Truncate(string text) => text.Length <= MaxErrorBody ? text : text[..MaxErrorBody];
 }

@@ -43,6 +43,15 @@ public sealed class ProviderException : Exception
     /// <summary>The upstream's error body (truncated), for pass-through errors.</summary>
     public string? UpstreamBody { get; }
 
+    /// <summary>How long the upstream asked us to wait before calling it again (its <c>Retry-After</c>), if it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>
+    /// True for 401/403/404: the upstream itself is broken (key revoked, wrong address or model name), so its
+    /// breaker opens at once instead of after repeated failures.
+    /// </summary>
+    public bool UpstreamMisconfigured => Kind == ProviderFailureKind.Status && StatusCode is 401 or 403 or 404;
+
     /// <summary>Whether the next candidate may be tried.</summary>
     public bool Retryable => Kind != ProviderFailureKind.Status || IsRetryableStatus(StatusCode ?? 0);
 

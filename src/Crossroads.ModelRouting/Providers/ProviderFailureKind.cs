@@ -14,4 +14,7 @@ public enum ProviderFailureKind
 
     /// <summary>The upstream sent an error inside its stream, or a stream we could not parse.</summary>
     Stream,
+
+    /// <summary>The router did not call the upstream: its breaker is open, its <c>Retry-After</c> pending, or it is at <c>MaxConcurrency</c>.</summary>
+    Unavailable,
 }

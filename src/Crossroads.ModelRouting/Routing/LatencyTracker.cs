@@ -2,10 +2,17 @@ using System.Collections.Concurrent;
 
 namespace Crossroads.ModelRouting.Routing;
 
-/// <summary>The last 128 whole-answer latencies of each model, for the observed p95 the SLO check uses.</summary>
+/// <summary>
+/// The last 128 whole-answer latencies of each model, for the observed p95 the SLO check uses, and an exponentially
+/// weighted moving average (weight <see cref="EwmaAlpha"/> on the newest answer) that <c>lowest_latency</c> ranks by:
+/// it follows a model that got slower within a few answers, where a p95 over 128 would lag.
+/// </summary>
 public sealed class LatencyTracker
 {
     private const int Window = 128;
+
+    /// <summary>Weight of the newest answer in the moving average.</summary>
+    public const double EwmaAlpha = 0.3;
 
     private readonly ConcurrentDictionary<string, Ring> _models = new(StringComparer.Ordinal);
 
@@ -15,12 +22,17 @@ public sealed class LatencyTracker
     /// <summary>The observed 95th percentile and the number of samples it is based on (0: none).</summary>
     public (double P95, int Samples) P95(string model) => _models.TryGetValue(model, out var ring) ? ring.P95() : (0, 0);
 
+    /// <summary>The moving average latency and the number of answers seen (0: none, and the average is 0).</summary>
+    public (double Ewma, long Samples) Ewma(string model) => _models.TryGetValue(model, out var ring) ? ring.Ewma() : (0, 0);
+
     private sealed class Ring
     {
         private readonly double[] _values = new double[Window];
         private readonly Lock _lock = new();
         private int _count;
         private int _next;
+        private double _ewma;
+        private long _seen;
 
         public void Add(double value)
         {
@@ -29,6 +41,16 @@ public sealed class LatencyTracker
                 _values[_next] = value;
                 _next = (_next + 1) % Window;
                 _count = Math.Min(_count + 1, Window);
+                _ewma = _seen == 0 ? value : (EwmaAlpha * value) + ((1 - EwmaAlpha) * _ewma);
+                _seen++;
+            }
+        }
+
+        public (double, long) Ewma()
+        {
+            lock (_lock)
+            {
+                return (_ewma, _seen);
             }
         }
 

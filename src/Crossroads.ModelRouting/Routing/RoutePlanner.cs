@@ -10,7 +10,8 @@ namespace Crossroads.ModelRouting.Routing;
 /// others are not), which is tried first under the policy, and the fallbacks after it. Calls no model.
 /// <para>
 /// Eligibility: active (shadow and disabled models are only reached when pinned), prompt + output cap fit the
-/// context window, not cooling down, estimated cost ≤ <c>max_cost_usd</c>, prior quality ≥ the tier's threshold,
+/// context window, its upstream takes attempts now (breaker not open, no pending <c>Retry-After</c>, not at
+/// <c>MaxConcurrency</c>: <see cref="UpstreamHealth"/>), estimated cost ≤ <c>max_cost_usd</c>, prior quality ≥ the tier's threshold,
 /// p95 latency ≤ the SLO (the observed p95 once <see cref="RoutingSettings.MinLatencySamples"/> answers were seen,
 /// else the prior). A pinned model (and named fallbacks) skip the quality and latency checks: the client chose them.
 /// </para>
@@ -24,10 +25,12 @@ public sealed class RoutePlanner
     private readonly RoutingSettings _settings;
     private readonly BanditLearner _learner;
     private readonly LatencyTracker _latency;
-    private readonly Cooldowns _cooldowns;
+    private readonly UpstreamHealth _health;
+    private readonly Random _random;
+    private readonly Lock _randomLock = new();
 
     /// <summary>Creates a planner over <paramref name="catalog"/>.</summary>
-    public RoutePlanner(ModelCatalog catalog, IEnumerable<RouteAlias> aliases, RoutingSettings settings, BanditLearner learner, LatencyTracker latency, Cooldowns cooldowns)
+    public RoutePlanner(ModelCatalog catalog, IEnumerable<RouteAlias> aliases, RoutingSettings settings, BanditLearner learner, LatencyTracker latency, UpstreamHealth health)
     {
         _catalog = catalog;
         var map = aliases.ToDictionary(static a => a.Name, StringComparer.OrdinalIgnoreCase);
@@ -36,7 +39,8 @@ public sealed class RoutePlanner
         _settings = settings;
         _learner = learner;
         _latency = latency;
-        _cooldowns = cooldowns;
+        _health = health;
+        _random = settings.Seed is { } seed ? new Random(seed) : new Random();
     }
 
     /// <summary>The catalog.</summary>
@@ -81,6 +85,7 @@ public sealed class RoutePlanner
         {
             IReadOnlyList<ModelDescriptor> candidates;
             IReadOnlyList<string> aliasFallbacks = [];
+            IReadOnlyDictionary<string, double>? weights = null;
             if (pinned is not null)
             {
                 // A model named with an explicit non-pinned policy: the policy ranks that model and its fallbacks.
@@ -93,6 +98,7 @@ public sealed class RoutePlanner
                     ? _catalog.Models
                     : [.. alias.Candidates.Select(c => _catalog.TryFind(c, out var m) ? m : throw new UnknownModelException(c))];
                 aliasFallbacks = alias.Fallbacks;
+                weights = alias.Weights;
                 policy = request.Policy ?? alias.Policy ?? _settings.DefaultPolicy;
                 if (policy == RoutingPolicy.Pinned)
                 {
@@ -110,7 +116,7 @@ public sealed class RoutePlanner
             }
 
             var eligible = evaluations.Where(static e => e.Eligible).OrderBy(static e => e.EstimatedCostUsd).ThenByDescending(static e => e.Quality).ToList();
-            reason = Rank(policy, request, eligible, evaluations);
+            reason = Rank(policy, request, eligible, evaluations, weights);
             order.AddRange(eligible.Select(e => Find(e.Model)));
             if (order.Count > 0 && policy is RoutingPolicy.Ucb or RoutingPolicy.Thompson)
             {
@@ -163,11 +169,24 @@ public sealed class RoutePlanner
         };
     }
 
-    private string Rank(RoutingPolicy policy, RouteRequest request, List<CandidateEvaluation> eligible, List<CandidateEvaluation> evaluations)
+    /// <summary>Orders <paramref name="eligible"/> (cheapest first on entry) under the policy; returns the reason for the first choice.</summary>
+    private string Rank(RoutingPolicy policy, RouteRequest request, List<CandidateEvaluation> eligible, List<CandidateEvaluation> evaluations, IReadOnlyDictionary<string, double>? weights)
     {
         if (eligible.Count == 0)
         {
             return "no candidate is eligible";
+        }
+
+        switch (policy)
+        {
+            case RoutingPolicy.LeastBusy:
+                return RankBy(eligible, evaluations, e => _health.InFlight(e.Upstream), static (e, inFlight) =>
+                    Invariant($"least busy: '{e.Model}' with {inFlight:0} requests in flight on upstream '{e.Upstream}'"));
+            case RoutingPolicy.LowestLatency:
+                return RankBy(eligible, evaluations, LatencyEstimate, (e, ms) =>
+                    Invariant($"lowest latency: '{e.Model}' at {ms:0} ms ({LatencyEstimateSource(e.Model)})"));
+            case RoutingPolicy.Weighted:
+                return RankWeighted(eligible, evaluations, weights);
         }
 
         if (policy is RoutingPolicy.Ucb or RoutingPolicy.Thompson)
@@ -193,6 +212,91 @@ public sealed class RoutePlanner
         return string.Create(CultureInfo.InvariantCulture, $"cheapest eligible: '{first.Model}' at an estimated ${first.EstimatedCostUsd:0.########} ({eligible.Count} of {evaluations.Count} eligible)");
     }
 
+    /// <summary>
+    /// Stable sort by <paramref name="score"/> ascending (so equal scores stay cheapest first), each candidate's score
+    /// written into its evaluation.
+    /// </summary>
+    private static string RankBy(List<CandidateEvaluation> eligible, List<CandidateEvaluation> evaluations, Func<CandidateEvaluation, double> score, Func<CandidateEvaluation, double, string> reason)
+    {
+        var scored = eligible.Select(e => (Evaluation: e, Score: score(e))).OrderBy(static x => x.Score).ToList();
+        eligible.Clear();
+        foreach (var (e, value) in scored)
+        {
+            eligible.Add(e);
+            SetScore(evaluations, e.Model, value);
+        }
+
+        return reason(scored[0].Evaluation, scored[0].Score);
+    }
+
+    /// <summary>
+    /// Draws the order without replacement, each remaining candidate with probability weight / remaining weight; the
+    /// zero-weight ones go last, cheapest first. One seeded <see cref="Random"/> makes runs reproducible.
+    /// </summary>
+    private string RankWeighted(List<CandidateEvaluation> eligible, List<CandidateEvaluation> evaluations, IReadOnlyDictionary<string, double>? weights)
+    {
+        double Weight(CandidateEvaluation e) => weights is not null && weights.TryGetValue(e.Model, out var w) ? w : 1;
+        var pool = eligible.Where(e => Weight(e) > 0).ToList();
+        var rest = eligible.Where(e => Weight(e) <= 0).ToList();
+        double total = pool.Sum(Weight);
+        var drawn = new List<CandidateEvaluation>(eligible.Count);
+        lock (_randomLock)
+        {
+            while (pool.Count > 0)
+            {
+                double remaining = pool.Sum(Weight);
+                double x = _random.NextDouble() * remaining;
+                int pick = pool.Count - 1;
+                for (int i = 0; i < pool.Count; i++)
+                {
+                    x -= Weight(pool[i]);
+                    if (x < 0)
+                    {
+                        pick = i;
+                        break;
+                    }
+                }
+
+                drawn.Add(pool[pick]);
+                pool.RemoveAt(pick);
+            }
+        }
+
+        drawn.AddRange(rest);
+        eligible.Clear();
+        eligible.AddRange(drawn);
+        foreach (var e in drawn)
+        {
+            SetScore(evaluations, e.Model, Weight(e));
+        }
+
+        var first = drawn[0];
+        return total > 0
+            ? Invariant($"weighted draw: '{first.Model}' (weight {Weight(first):0.###} of {total:0.###}, p = {Weight(first) / total:0.###})")
+            : Invariant($"weighted: every weight is 0, cheapest first: '{first.Model}'");
+    }
+
+    private static void SetScore(List<CandidateEvaluation> evaluations, string model, double score)
+    {
+        int at = evaluations.FindIndex(e => e.Model == model);
+        evaluations[at] = evaluations[at] with { Score = score };
+    }
+
+    /// <summary>The latency <c>lowest_latency</c> ranks by: the moving average once enough answers were seen, else the prior p95.</summary>
+    private double LatencyEstimate(CandidateEvaluation e)
+    {
+        var (ewma, samples) = _latency.Ewma(e.Model);
+        return samples >= _settings.MinLatencySamples ? ewma : Find(e.Model).LatencyP95Ms;
+    }
+
+    private string LatencyEstimateSource(string model)
+    {
+        var (_, samples) = _latency.Ewma(model);
+        return samples >= _settings.MinLatencySamples
+            ? Invariant($"moving average of {samples} answers")
+            : Invariant($"prior p95; {samples} of {_settings.MinLatencySamples} answers observed");
+    }
+
     private ModelDescriptor Find(string id) => _catalog.TryFind(id, out var m) ? m : throw new UnknownModelException(id);
 
     private CandidateEvaluation Evaluate(ModelDescriptor model, RouteRequest request, int outputCap, bool pinned)
@@ -213,9 +317,9 @@ public sealed class RoutePlanner
             exclusions.Add(new Exclusion("context_window", Invariant($"{request.InputTokens} prompt tokens + {outputCap} output tokens exceed the context window of {model.ContextWindow}")));
         }
 
-        if (_cooldowns.CoolingUntil(model.Id) is { } until)
+        if (_health.Check(model.Upstream) is { } unavailable)
         {
-            exclusions.Add(new Exclusion("cooling_down", Invariant($"cooling down after repeated failures until {until:O}")));
+            exclusions.Add(unavailable);
         }
 
         if (request.MaxCostUsd is { } maxCost && cost > maxCost)

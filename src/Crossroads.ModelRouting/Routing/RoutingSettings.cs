@@ -18,7 +18,7 @@ public sealed record RoutingSettings
     /// <summary>UCB1 exploration constant <c>c</c> in <c>mean + c·sqrt(ln N / n)</c>; √2 is UCB1's.</summary>
     public double UcbC { get; init; } = Math.Sqrt(2);
 
-    /// <summary>Seed of the Thompson sampler (null: unseeded).</summary>
+    /// <summary>Seed of the Thompson sampler and of the <c>weighted</c> draw (null: unseeded).</summary>
     public int? Seed { get; init; }
 
     /// <summary>Latencies observed before the observed p95 replaces a model's prior in the SLO check.</summary>
@@ -42,10 +42,10 @@ public sealed record RoutingSettings
     /// <summary>Weight of the cost term in the reward.</summary>
     public double CostWeight { get; init; } = 0.2;
 
-    /// <summary>Consecutive retryable failures that put a model in cooldown.</summary>
+    /// <summary>Consecutive retryable failures that open an upstream's breaker.</summary>
     public int CooldownAllowedFails { get; init; } = 3;
 
-    /// <summary>How long a model in cooldown is skipped (then one probe request is let through).</summary>
+    /// <summary>How long an upstream whose breaker opened is skipped (then one probe request is let through).</summary>
     public TimeSpan CooldownDuration { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The threshold of <paramref name="tier"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Crossroads.Hosting;
 using Crossroads.Hosting.Json;
 using Crossroads.ModelRouting.Decisions;
 using Crossroads.ModelRouting.Execution;
@@ -28,8 +29,13 @@ internal static class ModelRouterApi
         return group;
     }
 
-    private static async Task<IResult> ChatCompletionsAsync(HttpContext context, ModelRouterRuntime runtime)
+    private static async Task<IResult> ChatCompletionsAsync(HttpContext context, ModelRouterRuntime runtime, DrainState drain)
     {
+        if (drain.IsDraining)
+        {
+            return ModelRouterProblems.ShuttingDown(context);
+        }
+
         var (document, readError) = await RequestParser.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         if (readError is not null)
         {
@@ -69,12 +75,17 @@ internal static class ModelRouterApi
                 return Results.Bytes(body, JsonContentType);
             }
 
-            return Finish(context, result, streamed: request.Stream);
+            return Finish(context, runtime, result, streamed: request.Stream);
         }
     }
 
-    private static async Task<IResult> AskAsync(HttpContext context, ModelRouterRuntime runtime)
+    private static async Task<IResult> AskAsync(HttpContext context, ModelRouterRuntime runtime, DrainState drain)
     {
+        if (drain.IsDraining)
+        {
+            return ModelRouterProblems.ShuttingDown(context);
+        }
+
         var (document, readError) = await RequestParser.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         if (readError is not null)
         {
@@ -100,7 +111,7 @@ internal static class ModelRouterApi
                 return ModelRouterProblems.ModelNotFound(e.Model);
             }
 
-            return Finish(context, result, streamed: true);
+            return Finish(context, runtime, result, streamed: true);
         }
     }
 
@@ -246,7 +257,7 @@ internal static class ModelRouterApi
     }
 
     /// <summary>The answer when the engine did not write it (or wrote a stream that is now over).</summary>
-    private static IResult Finish(HttpContext context, RouteResult result, bool streamed)
+    private static IResult Finish(HttpContext context, ModelRouterRuntime runtime, RouteResult result, bool streamed)
     {
         var decision = result.Decision;
         if (context.Response.HasStarted || (streamed && result.Status is RouteStatus.Completed or RouteStatus.FailedAfterContent) || result.Status == RouteStatus.Cancelled)
@@ -258,7 +269,7 @@ internal static class ModelRouterApi
         DecisionHeaders.Apply(context.Response, decision.Id, decision.ServedBy ?? firstPlanned, decision.Attempts.Count, decision.Plan.Policy.Name());
         return result.Status switch
         {
-            RouteStatus.NoEligibleModel => ModelRouterProblems.NoEligibleModel(decision),
+            RouteStatus.NoEligibleModel => ModelRouterProblems.NoEligibleModel(context, decision, runtime.RetryAfter(decision.Plan)),
             RouteStatus.BudgetExceeded => ModelRouterProblems.BudgetExceeded(context, decision.Tenant, result.RemainingBudgetUsd),
             RouteStatus.UpstreamRejected => ModelRouterProblems.Create(
                 result.LastError?.StatusCode ?? StatusCodes.Status400BadRequest,
@@ -271,7 +282,12 @@ internal static class ModelRouterApi
                 "server_error",
                 "upstream_failed_after_content"),
             _ => ModelRouterProblems.Create(
-                result.LastError?.Kind == ProviderFailureKind.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
+                result.LastError?.Kind switch
+                {
+                    ProviderFailureKind.Timeout => StatusCodes.Status504GatewayTimeout,
+                    ProviderFailureKind.Unavailable => StatusCodes.Status503ServiceUnavailable, // no upstream would take it now: retry later
+                    _ => StatusCodes.Status502BadGateway,
+                },
                 $"Every planned model failed ({decision.Attempts.Count} attempts); last: {result.LastError?.Message}. See /v1/decisions/{decision.Id}.",
                 "server_error",
                 "upstream_unavailable"),

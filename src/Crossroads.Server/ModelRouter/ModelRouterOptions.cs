@@ -10,7 +10,7 @@ namespace Crossroads.Server.ModelRouter;
 public sealed class ModelRouterOptions
 {
     /// <summary>Upstreams (provider endpoints).</summary>
-    [Description("Upstreams: N:Id, N:Kind (openai), N:BaseUrl, N:ApiKeyEnv (name of the environment variable holding the key), N:TimeoutMs, N:FirstTokenTimeoutMs.")]
+    [Description("Upstreams: N:Id, N:Kind (openai|anthropic|demo), N:BaseUrl, N:ApiKeyEnv (name of the environment variable holding the key), N:TimeoutMs, N:FirstTokenTimeoutMs, N:MaxConcurrency.")]
     public List<UpstreamOptions> Upstreams { get; set; } = [];
 
     /// <summary>Models.</summary>
@@ -18,7 +18,7 @@ public sealed class ModelRouterOptions
     public List<ModelOptions> Models { get; set; } = [];
 
     /// <summary>Route aliases (<c>auto</c> is built in).</summary>
-    [Description("Route aliases: N:Name, N:Policy, N:Candidates (model ids; empty: all), N:Fallbacks. 'auto' exists unless configured.")]
+    [Description("Route aliases: N:Name, N:Policy, N:Candidates (model ids; empty: all), N:Fallbacks, N:Weights:<model>=w (weighted policy). 'auto' exists unless configured.")]
     public List<RouteAliasOptions> Aliases { get; set; } = [];
 
     /// <summary>Routing policy settings.</summary>
@@ -51,11 +51,11 @@ public sealed class UpstreamOptions
     [Required]
     public string Id { get; set; } = string.Empty;
 
-    /// <summary>Protocol: <c>openai</c> (chat completions), or <c>demo</c> (the built-in demo model).</summary>
+    /// <summary>Protocol: <c>openai</c> (chat completions), <c>anthropic</c> (Messages API), or <c>demo</c> (the built-in demo model).</summary>
     [Required]
     public string Kind { get; set; } = "openai";
 
-    /// <summary>Base URL, e.g. <c>https://api.openai.com/v1</c> or <c>http://localhost:11434/v1</c>.</summary>
+    /// <summary>Base URL, e.g. <c>https://api.openai.com/v1</c>, <c>http://localhost:11434/v1</c>, <c>https://api.anthropic.com</c>.</summary>
     public string? BaseUrl { get; set; }
 
     /// <summary>Name of the environment variable that holds the API key (the key itself is never configured in a file).</summary>
@@ -68,6 +68,10 @@ public sealed class UpstreamOptions
     /// <summary>Deadline of the first content of an attempt; past it the next candidate is tried.</summary>
     [Range(1, 3_600_000)]
     public int FirstTokenTimeoutMs { get; set; } = 15_000;
+
+    /// <summary>Most attempts in flight on this upstream (empty: no limit); past it the upstream is skipped, not queued.</summary>
+    [Range(1, 1_000_000)]
+    public int? MaxConcurrency { get; set; }
 }
 
 /// <summary>One model.</summary>
@@ -127,12 +131,15 @@ public sealed class RouteAliasOptions
 
     /// <summary>Models tried after the candidates.</summary>
     public List<string> Fallbacks { get; set; } = [];
+
+    /// <summary>Weights of the <c>weighted</c> policy by model id (a candidate not named weighs 1; 0: last).</summary>
+    public Dictionary<string, double> Weights { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>Routing settings.</summary>
 public sealed class RoutingOptions
 {
-    /// <summary><c>cheapest_meeting_slo</c>, <c>ucb</c> or <c>thompson</c>.</summary>
+    /// <summary><c>cheapest_meeting_slo</c>, <c>ucb</c>, <c>thompson</c>, <c>least_busy</c>, <c>lowest_latency</c> or <c>weighted</c>.</summary>
     [Required]
     public string DefaultPolicy { get; set; } = "cheapest_meeting_slo";
 
@@ -154,7 +161,7 @@ public sealed class RoutingOptions
     [Range(1, 3_600_000)]
     public int DefaultLatencySloMs { get; set; } = 10_000;
 
-    /// <summary>Per-model breaker.</summary>
+    /// <summary>Per-upstream breaker.</summary>
     public CooldownOptions Cooldown { get; set; } = new();
 }
 
@@ -181,7 +188,7 @@ public sealed class BanditOptions
     [Range(0.0, 100.0)]
     public double UcbC { get; set; } = 1.4142135623730951;
 
-    /// <summary>Seed of Thompson sampling (empty: random).</summary>
+    /// <summary>Seed of Thompson sampling and of the weighted policy's draw (empty: random).</summary>
     public int? Seed { get; set; }
 
     /// <summary>Latencies observed before the observed p95 replaces the prior.</summary>
@@ -201,7 +208,7 @@ public sealed class BanditOptions
     public double CostWeight { get; set; } = 0.2;
 }
 
-/// <summary>Per-model breaker.</summary>
+/// <summary>Per-upstream breaker.</summary>
 public sealed class CooldownOptions
 {
     /// <summary>Consecutive retryable failures that start a cooldown.</summary>

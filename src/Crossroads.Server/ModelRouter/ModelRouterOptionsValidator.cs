@@ -21,16 +21,17 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
                 failures.Add($"{key}:Id: upstream '{u.Id}' is defined twice");
             }
 
-            if (u.Kind is not ("openai" or "demo"))
+            if (u.Kind is not ("openai" or "anthropic" or "demo"))
             {
-                failures.Add($"{key}:Kind: must be 'openai' or 'demo' (the anthropic adapter is not built yet), got '{u.Kind}'");
+                failures.Add($"{key}:Kind: must be 'openai', 'anthropic' or 'demo', got '{u.Kind}'");
             }
 
-            if (u.Kind == "openai" && !Uri.TryCreate(u.BaseUrl, UriKind.Absolute, out var uri))
+            bool remote = u.Kind is "openai" or "anthropic";
+            if (remote && !Uri.TryCreate(u.BaseUrl, UriKind.Absolute, out var uri))
             {
                 failures.Add($"{key}:BaseUrl: must be an absolute http(s) URL, got '{u.BaseUrl}'");
             }
-            else if (u.Kind == "openai" && Uri.TryCreate(u.BaseUrl, UriKind.Absolute, out var url) && url.Scheme is not ("http" or "https"))
+            else if (remote && Uri.TryCreate(u.BaseUrl, UriKind.Absolute, out var url) && url.Scheme is not ("http" or "https"))
             {
                 failures.Add($"{key}:BaseUrl: must be http or https, got '{u.BaseUrl}'");
             }
@@ -79,18 +80,26 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
                 failures.Add($"{key}:Policy: must be one of {string.Join(", ", RoutingPolicyNames.All)}, got '{a.Policy}'");
             }
 
-            foreach (var c in a.Candidates.Concat(a.Fallbacks))
+            foreach (var c in a.Candidates.Concat(a.Fallbacks).Concat(a.Weights.Keys))
             {
                 if (!names.Contains(c))
                 {
                     failures.Add($"{key}: no model '{c}' is configured");
                 }
             }
+
+            foreach (var (model, weight) in a.Weights)
+            {
+                if (!(weight >= 0 && weight <= 1e6))
+                {
+                    failures.Add(FormattableString.Invariant($"{key}:Weights:{model}: must be between 0 and 1000000, got '{weight}'"));
+                }
+            }
         }
 
         if (!RoutingPolicyNames.TryParse(options.Routing.DefaultPolicy, out var policy) || policy == RoutingPolicy.Pinned)
         {
-            failures.Add($"{Section}:Routing:DefaultPolicy: must be cheapest_meeting_slo, ucb or thompson, got '{options.Routing.DefaultPolicy}'");
+            failures.Add($"{Section}:Routing:DefaultPolicy: must be one of {string.Join(", ", RoutingPolicyNames.All.Skip(1))}, got '{options.Routing.DefaultPolicy}'");
         }
 
         var tenants = new HashSet<string>(StringComparer.Ordinal);

@@ -24,11 +24,21 @@ internal static class ModelRouterProblems
     public static ProblemHttpResult ModelNotFound(string model) =>
         Create(StatusCodes.Status404NotFound, $"The model '{model}' does not exist or you do not have access to it.", "invalid_request_error", "model_not_found", "model");
 
-    public static ProblemHttpResult NoEligibleModel(DecisionRecord decision)
+    /// <summary>
+    /// No candidate was eligible. When each was out only for a passing upstream state (breaker open or half-open,
+    /// <c>Retry-After</c> pending, saturated) the request was fine and may be retried: 503 with <c>Retry-After</c>
+    /// when the earliest reopening is known. Otherwise the request's constraints excluded them: 400.
+    /// </summary>
+    public static ProblemHttpResult NoEligibleModel(HttpContext context, DecisionRecord decision, TimeSpan? retryAfter)
     {
-        bool coolingOnly = decision.Plan.Candidates.Count > 0 && decision.Plan.Candidates.All(static c => c.Exclusions.Any(static x => x.Code == "cooling_down"));
+        bool coolingOnly = decision.Plan.Candidates.Count > 0 && decision.Plan.Candidates.All(static c => c.Exclusions.Any(static x => x.Code is "cooling_down" or "half_open" or "retry_after" or "saturated"));
+        if (coolingOnly && retryAfter is { } wait)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return coolingOnly
-            ? Create(StatusCodes.Status503ServiceUnavailable, "Every candidate model is cooling down after repeated upstream failures; retry later. " + decision.Plan.Reason, "server_error", "models_cooling_down")
+            ? Create(StatusCodes.Status503ServiceUnavailable, "Every candidate model's upstream is cooling down, asked us to wait, or is saturated; retry later. " + decision.Plan.Reason, "server_error", "models_cooling_down")
             : Create(StatusCodes.Status400BadRequest, "No model meets the request's constraints: " + decision.Plan.Reason + $". See /v1/decisions/{decision.Id}.", "invalid_request_error", "no_eligible_model", "crossroads");
     }
 
@@ -40,6 +50,17 @@ internal static class ModelRouterProblems
             FormattableString.Invariant($"The budget of tenant '{tenant}' cannot cover this request (remaining ${Math.Max(remaining, 0):0.########})."),
             "insufficient_quota",
             "budget_exceeded");
+    }
+
+    /// <summary>
+    /// The server is shutting down: streams already running finish, but a new answer could outlive the shutdown
+    /// timeout and be cut mid-stream, so new requests are refused with a retryable 503 (OpenAI SDKs retry it, and
+    /// readiness already sends the load balancer elsewhere).
+    /// </summary>
+    public static ProblemHttpResult ShuttingDown(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return Create(StatusCodes.Status503ServiceUnavailable, "The server is shutting down; retry the request (another replica will take it).", "server_error", "server_shutting_down");
     }
 
     public static ProblemHttpResult DecisionNotFound(string id) =>

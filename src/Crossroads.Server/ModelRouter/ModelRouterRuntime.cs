@@ -5,6 +5,8 @@ using Crossroads.ModelRouting.Decisions;
 using Crossroads.ModelRouting.Execution;
 using Crossroads.ModelRouting.Providers;
 using Crossroads.ModelRouting.Routing;
+using Crossroads.ModelRouting.Telemetry;
+using System.Diagnostics.Metrics;
 
 namespace Crossroads.Server.ModelRouter;
 
@@ -15,15 +17,22 @@ internal sealed class ModelRouterRuntime : IDisposable
     public const string DemoModelId = "crossroads-demo";
 
     private readonly HttpClient _http;
+    private readonly TimeProvider _time;
 
-    public ModelRouterRuntime(ModelRouterOptions options, TimeProvider time)
+    public ModelRouterRuntime(ModelRouterOptions options, TimeProvider time, IMeterFactory meters)
     {
+        ArgumentNullException.ThrowIfNull(meters);
+        _time = time;
         Options = options;
         _http = new HttpClient(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = System.Net.DecompressionMethods.All,
             ConnectTimeout = TimeSpan.FromSeconds(10),
+            // An answer abandoned half-way (the client left, a deadline passed) must end the upstream request at once:
+            // by default the handler would keep reading it for up to 2 s to reuse the connection, while the upstream
+            // goes on generating (and billing) tokens nobody reads.
+            MaxResponseDrainSize = 0,
         })
         {
             // Deadlines are per attempt (the engine's first-token and total timeouts), not the client's.
@@ -33,9 +42,13 @@ internal sealed class ModelRouterRuntime : IDisposable
         var upstreams = new Dictionary<string, UpstreamEndpoint>(StringComparer.Ordinal);
         foreach (var u in options.Upstreams)
         {
-            IModelProvider provider = u.Kind == "demo"
-                ? new DemoModelProvider()
-                : new OpenAiCompatibleProvider(u.Id, _http, new Uri(u.BaseUrl!), u.ApiKeyEnv is { Length: > 0 } env ? Environment.GetEnvironmentVariable(env) : null);
+            string? key = u.ApiKeyEnv is { Length: > 0 } env ? Environment.GetEnvironmentVariable(env) : null;
+            IModelProvider provider = u.Kind switch
+            {
+                "demo" => new DemoModelProvider(),
+                "anthropic" => new AnthropicProvider(u.Id, _http, new Uri(u.BaseUrl!), key, options.Routing.DefaultMaxOutputTokens),
+                _ => new OpenAiCompatibleProvider(u.Id, _http, new Uri(u.BaseUrl!), key),
+            };
             upstreams[u.Id] = new UpstreamEndpoint(provider, TimeSpan.FromMilliseconds(u.FirstTokenTimeoutMs), TimeSpan.FromMilliseconds(u.TimeoutMs));
         }
 
@@ -97,13 +110,19 @@ internal sealed class ModelRouterRuntime : IDisposable
             a.Name,
             RoutingPolicyNames.TryParse(a.Policy, out var p) ? p : null,
             [.. a.Candidates],
-            [.. a.Fallbacks]));
+            [.. a.Fallbacks])
+        {
+            Weights = new Dictionary<string, double>(a.Weights, StringComparer.OrdinalIgnoreCase),
+        });
         var learner = new BanditLearner(Settings.Seed);
         var latency = new LatencyTracker();
-        var cooldowns = new Cooldowns(Settings, time);
-        var planner = new RoutePlanner(Catalog, aliases, Settings, learner, latency, cooldowns);
+        Health = new UpstreamHealth(
+            Settings,
+            time,
+            options.Upstreams.Where(static u => u.MaxConcurrency is not null).ToDictionary(static u => u.Id, static u => u.MaxConcurrency!.Value, StringComparer.Ordinal));
+        var planner = new RoutePlanner(Catalog, aliases, Settings, learner, latency, Health);
         var budgets = new BudgetLedger(options.Tenants.Where(static t => t.BudgetUsd is not null).ToDictionary(static t => t.Id, static t => t.BudgetUsd!.Value, StringComparer.Ordinal));
-        Engine = new RouterEngine(planner, upstreams, budgets, new DecisionStore(options.DecisionCapacity), learner, latency, cooldowns, time);
+        Engine = new RouterEngine(planner, upstreams, budgets, new DecisionStore(options.DecisionCapacity), learner, latency, Health, time, new RouterMetrics(meters.Create(Crossroads.Hosting.ModuleCatalog.ModelRouter.MeterName)));
         Created = time.GetUtcNow().ToUnixTimeSeconds();
     }
 
@@ -114,6 +133,16 @@ internal sealed class ModelRouterRuntime : IDisposable
     public ModelCatalog Catalog { get; }
 
     public RouterEngine Engine { get; }
+
+    public UpstreamHealth Health { get; }
+
+    /// <summary>How long until the first of <paramref name="plan"/>'s candidates' upstreams may be called again, when known.</summary>
+    public TimeSpan? RetryAfter(RoutingPlan plan)
+    {
+        var now = _time.GetUtcNow();
+        var at = plan.Candidates.Select(c => Health.AvailableAt(c.Upstream)).Where(static t => t is not null).Min();
+        return at is { } when ? when - now : null;
+    }
 
     /// <summary>The <c>created</c> time <c>GET /v1/models</c> reports (the process start).</summary>
     public long Created { get; }

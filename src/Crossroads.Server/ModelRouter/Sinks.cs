@@ -28,6 +28,14 @@ internal sealed class BufferedSink : ICompletionSink
     public ValueTask CompleteAsync(string finishReason, TokenUsage usage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask FailAsync(ProviderException error, TokenUsage usage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>Nothing went out yet: the partial text is dropped and the next attempt starts afresh.</summary>
+    public bool TryRetract()
+    {
+        Text.Clear();
+        Start = null;
+        return true;
+    }
 }
 
 /// <summary>
@@ -71,6 +79,9 @@ internal sealed class SseChatSink(HttpResponse response, bool includeUsage, long
         await response.Body.WriteAsync(Done, cancellationToken).ConfigureAwait(false);
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The chunks already went out.</summary>
+    public bool TryRetract() => false;
 
     public async ValueTask FailAsync(ProviderException error, TokenUsage usage, CancellationToken cancellationToken)
     {
@@ -163,6 +174,9 @@ internal sealed class AskSink(HttpResponse response) : ICompletionSink
             w.WriteEndObject();
         }, cancellationToken);
     }
+
+    /// <summary>The lines already went out.</summary>
+    public bool TryRetract() => false;
 
     public ValueTask FailAsync(ProviderException error, TokenUsage usage, CancellationToken cancellationToken) =>
         WriteLineAsync(error.Message, static (w, message) =>

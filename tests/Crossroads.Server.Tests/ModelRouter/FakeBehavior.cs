@@ -29,4 +29,13 @@ public sealed class FakeBehavior
 
     /// <summary>Prompt tokens reported.</summary>
     public int PromptTokens { get; set; } = 10;
+
+    /// <summary>Sent as <c>Retry-After</c> (seconds) with <see cref="FailStatus"/>.</summary>
+    public int? RetryAfterSeconds { get; set; }
+
+    /// <summary>Anthropic only: the <c>stop_reason</c> of a whole answer (default <c>end_turn</c>; <c>max_tokens</c> when cut by it).</summary>
+    public string? StopReason { get; set; }
+
+    /// <summary>Anthropic only: the <c>error.type</c> of <see cref="ErrorAfterChunks"/> and failure bodies.</summary>
+    public string AnthropicErrorType { get; set; } = "overloaded_error";
 }

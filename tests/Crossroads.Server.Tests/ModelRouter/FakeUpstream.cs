@@ -9,14 +9,20 @@ using Microsoft.Extensions.Logging;
 namespace Crossroads.Server.Tests.ModelRouter;
 
 /// <summary>
-/// An OpenAI-compatible upstream on a loopback port (real Kestrel): <c>POST /v1/chat/completions</c> answering each
-/// model as its <see cref="FakeBehavior"/> says (stream or JSON, usage, failure statuses, hangs, resets, in-stream
-/// errors), counting calls and keeping the request bodies.
+/// A provider on a loopback port (real Kestrel) speaking OpenAI's chat completions (<c>POST /v1/chat/completions</c>)
+/// and Anthropic's Messages API (<c>POST /v1/messages</c>): each model answers as its <see cref="FakeBehavior"/>
+/// says (stream or whole answer, usage, failure statuses with <c>Retry-After</c>, hangs, resets, in-stream errors),
+/// whichever protocol asks. Counts calls and keeps request bodies and headers.
 /// </summary>
 public sealed class FakeUpstream : IAsyncDisposable
 {
+    private static readonly FakeProtocol OpenAi = new OpenAiFakeProtocol();
+    private static readonly FakeProtocol Anthropic = new AnthropicFakeProtocol();
+
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
+    private int _inFlight;
+    private int _maxInFlight;
 
     private FakeUpstream(WebApplication app) => _app = app;
 
@@ -24,7 +30,20 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     public ConcurrentQueue<string> Bodies { get; } = new();
 
+    /// <summary>The headers of every request, in arrival order.</summary>
+    public ConcurrentQueue<IReadOnlyDictionary<string, string>> Headers { get; } = new();
+
+    /// <summary>The OpenAI-compatible base URL (<c>http://127.0.0.1:port/v1</c>).</summary>
     public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>The Anthropic base URL (<c>http://127.0.0.1:port</c>; the API is under <c>/v1/messages</c>).</summary>
+    public Uri AnthropicBaseUrl { get; private set; } = null!;
+
+    /// <summary>Calls in flight now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>The most calls that were in flight at once.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     public int Calls(string model) => _calls.TryGetValue(model, out var n) ? n : 0;
 
@@ -35,8 +54,10 @@ public sealed class FakeUpstream : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeUpstream(app);
-        app.MapPost("/v1/chat/completions", fake.HandleAsync);
+        app.MapPost("/v1/chat/completions", context => fake.HandleAsync(context, OpenAi));
+        app.MapPost("/v1/messages", context => fake.HandleAsync(context, Anthropic));
         await app.StartAsync();
+        fake.AnthropicBaseUrl = new Uri(app.Urls.First());
         fake.BaseUrl = new Uri(app.Urls.First() + "/v1");
         return fake;
     }
@@ -54,62 +75,67 @@ public sealed class FakeUpstream : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private async Task HandleAsync(HttpContext context)
+    private async Task HandleAsync(HttpContext context, FakeProtocol protocol)
+    {
+        int now = Interlocked.Increment(ref _inFlight);
+        int max;
+        while (now > (max = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, max) != max)
+        {
+        }
+
+        try
+        {
+            await AnswerAsync(context, protocol);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context, FakeProtocol protocol)
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
         Bodies.Enqueue(body);
+        Headers.Enqueue(context.Request.Headers.ToDictionary(static h => h.Key.ToLowerInvariant(), static h => h.Value.ToString(), StringComparer.Ordinal));
         using var doc = JsonDocument.Parse(body);
         var root = doc.RootElement;
         var model = root.GetProperty("model").GetString()!;
         int call = _calls.AddOrUpdate(model, 1, static (_, n) => n + 1);
         if (!Models.TryGetValue(model, out var b))
         {
-            context.Response.StatusCode = 404;
-            await context.Response.WriteAsJsonAsync(new { error = new { message = "no such model", type = "invalid_request_error", code = "model_not_found" } });
+            await protocol.UnknownModelAsync(context);
             return;
         }
 
         if (b.FailStatus is { } status && call <= b.FailFirstCalls)
         {
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("{\"error\":{\"message\":\"fake failure " + status + "\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"fake\"}}");
+            await protocol.FailAsync(context, status, b);
             return;
         }
 
         int? maxTokens = root.TryGetProperty("max_tokens", out var mt) ? mt.GetInt32() : null;
         var words = Words(b.Text).ToList();
-        string finish = "stop";
-        if (maxTokens is { } max && words.Count > max)
+        bool cut = maxTokens is { } max && words.Count > max;
+        if (cut)
         {
-            words = words.Take(max).ToList();
-            finish = "length";
+            words = words.Take(maxTokens!.Value).ToList();
         }
 
-        bool stream = root.TryGetProperty("stream", out var s) && s.GetBoolean();
         var ct = context.RequestAborted;
         if (b.FirstTokenDelay > TimeSpan.Zero)
         {
             await Task.Delay(b.FirstTokenDelay, ct);
         }
 
-        if (!stream)
+        if (!FakeProtocol.Streams(root))
         {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(JsonSerializer.Serialize(new
-            {
-                id = "fake",
-                @object = "chat.completion",
-                model,
-                choices = new[] { new { index = 0, message = new { role = "assistant", content = string.Concat(words) }, finish_reason = finish } },
-                usage = new { prompt_tokens = b.PromptTokens, completion_tokens = words.Count, total_tokens = b.PromptTokens + words.Count },
-            }), ct);
+            await protocol.WholeAsync(context, model, words, cut, b);
             return;
         }
 
-        context.Response.ContentType = "text/event-stream";
-        await SendAsync(context, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}""");
+        await protocol.StartAsync(context, model, b);
         for (int i = 0; i < words.Count; i++)
         {
             if (i > 0 && b.InterTokenDelay > TimeSpan.Zero)
@@ -125,26 +151,14 @@ public sealed class FakeUpstream : IAsyncDisposable
 
             if (b.ErrorAfterChunks == i)
             {
-                await SendAsync(context, """{"error":{"message":"fake in-stream failure","type":"server_error"}}""");
+                await protocol.ErrorAsync(context, b);
                 return;
             }
 
-            await SendAsync(context, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}","choices":[{"index":0,"delta":{"content":{{JsonSerializer.Serialize(words[i])}}},"finish_reason":null}]}""");
+            await protocol.DeltaAsync(context, model, words[i]);
         }
 
-        await SendAsync(context, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}","choices":[{"index":0,"delta":{},"finish_reason":"{{finish}}"}]}""");
-        if (b.Usage)
-        {
-            await SendAsync(context, $$$"""{"id":"fake","object":"chat.completion.chunk","model":"{{{model}}}","choices":[],"usage":{"prompt_tokens":{{{b.PromptTokens}}},"completion_tokens":{{{words.Count}}},"total_tokens":{{{b.PromptTokens + words.Count}}}}}""");
-        }
-
-        await context.Response.WriteAsync("data: [DONE]\n\n");
-    }
-
-    private static async Task SendAsync(HttpContext context, string json)
-    {
-        await context.Response.WriteAsync("data: " + json + "\n\n", context.RequestAborted);
-        await context.Response.Body.FlushAsync(context.RequestAborted);
+        await protocol.EndAsync(context, model, words.Count, cut, b);
     }
 
     /// <summary>Each word with the space before it (one "token" each: completion_tokens = word count).</summary>

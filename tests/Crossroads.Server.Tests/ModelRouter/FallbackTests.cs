@@ -6,11 +6,25 @@ namespace Crossroads.Server.Tests.ModelRouter;
 /// <summary>Fallbacks happen before content, never after; client errors pass through.</summary>
 public sealed class FallbackTests
 {
-    [Fact]
-    public async Task A_503_before_content_falls_back_once_and_only_the_serving_attempt_is_billed()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_503_before_content_or_a_reset_mid_body_of_a_non_streamed_answer_falls_back_once_and_bills_only_the_serving_attempt(bool midBody)
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        upstream.Model("cheap").FailStatus = 503;
+        var cheap = upstream.Model("cheap");
+        if (midBody)
+        {
+            // Nothing reached the client yet: the three words already read are dropped, not prepended.
+            cheap.Text = "a b c d e f g h i j";
+            cheap.ResetAfterChunks = 3;
+            cheap.InterTokenDelay = TimeSpan.FromMilliseconds(40);
+        }
+        else
+        {
+            cheap.FailStatus = 503;
+        }
+
         upstream.Model("strong").Text = "served by strong";
         await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(upstream.BaseUrl));
 
@@ -20,15 +34,24 @@ public sealed class FallbackTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("strong", body.GetProperty("model").GetString());
         Assert.Equal("served by strong", body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+        Assert.Equal(3, body.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
         Assert.Equal("2", Json.Header(response, "x-crossroads-attempts"));
         Assert.Equal(1, upstream.Calls("cheap"));
         Assert.Equal(1, upstream.Calls("strong"));
 
         var decision = await Json.GetAsync(server.Client, "/v1/decisions/" + Json.Header(response, "x-crossroads-decision-id"));
         var attempts = decision.GetProperty("attempts");
-        Assert.Equal("failed", attempts[0].GetProperty("outcome").GetString());
-        Assert.Equal(503, attempts[0].GetProperty("upstream_status").GetInt32());
+        Assert.Equal(midBody ? "failed_partial" : "failed", attempts[0].GetProperty("outcome").GetString());
         Assert.Equal(0m, attempts[0].GetProperty("cost_usd").GetDecimal());
+        if (midBody)
+        {
+            Assert.Equal(3, attempts[0].GetProperty("completion_tokens").GetInt32()); // recorded, not billed
+        }
+        else
+        {
+            Assert.Equal(503, attempts[0].GetProperty("upstream_status").GetInt32());
+        }
+
         Assert.Equal("served", attempts[1].GetProperty("outcome").GetString());
         // strong: 10 prompt tokens at $10/M + 3 completion tokens at $30/M.
         Assert.Equal(0.00019m, decision.GetProperty("billed_usd").GetDecimal());
@@ -101,22 +124,26 @@ public sealed class FallbackTests
         Assert.Equal(0, upstream.Calls("strong"));
     }
 
-    [Fact]
-    public async Task A_400_from_the_upstream_passes_through_without_fallback()
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
+    public async Task A_400_from_the_upstream_passes_through_without_fallback(string protocol)
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        upstream.Model("cheap").FailStatus = 400;
-        upstream.Model("strong");
-        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(upstream.BaseUrl));
+        bool anthropic = protocol == "anthropic";
+        var (model, fallback) = anthropic ? ("claude", "gpt") : ("cheap", "strong");
+        upstream.Model(anthropic ? "claude-fake" : "cheap").FailStatus = 400;
+        upstream.Model(fallback);
+        await using var server = await ModelRouterServer.StartAsync(anthropic ? ModelRouterServer.AnthropicAndOpenAi(upstream) : ModelRouterServer.TwoModels(upstream.BaseUrl));
 
-        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Json.Chat("cheap", "hi", models: ["strong"]));
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Json.Chat(model, "hi", models: [fallback]));
         var problem = await Json.ReadAsync(response);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal("upstream_rejected", problem.GetProperty("error").GetProperty("code").GetString());
         Assert.Contains("fake failure 400", problem.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal(0, upstream.Calls("strong"));
+        Assert.Equal(0, upstream.Calls(fallback));
     }
 
     [Fact]

@@ -10,6 +10,13 @@ internal static class Json
     public static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object body) =>
         client.PostAsync(new Uri(path, UriKind.Relative), JsonContent.Create(body));
 
+    /// <summary>Posts a chat body to <c>/v1/chat/completions</c> and returns once the headers arrived, the body still streaming.</summary>
+    public static async Task<HttpResponseMessage> PostStreamAsync(HttpClient client, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/chat/completions", UriKind.Relative)) { Content = JsonContent.Create(body) };
+        return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    }
+
     public static Task<HttpResponseMessage> PostRawAsync(HttpClient client, string path, string body, string contentType = "application/json") =>
         client.PostAsync(new Uri(path, UriKind.Relative), new StringContent(body, Encoding.UTF8, contentType));
 

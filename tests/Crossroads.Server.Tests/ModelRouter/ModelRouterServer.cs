@@ -40,6 +40,48 @@ public sealed class ModelRouterServer : ModuleServer
         .. extra,
     ];
 
+    /// <summary>The environment variable the Anthropic upstream of <see cref="AnthropicAndOpenAi"/> reads its key from.</summary>
+    public const string AnthropicKeyVariable = "CROSSROADS_TEST_ANTHROPIC_KEY";
+
+    /// <summary>The key in <see cref="AnthropicKeyVariable"/>.</summary>
+    public const string AnthropicKey = "sk-ant-test-key";
+
+    /// <summary>
+    /// Two upstreams on one fake: <c>anthropic</c> (Messages API) serving <c>claude</c> (upstream name
+    /// <c>claude-fake</c>, quality 0.8, $3/$15 per MTok) and <c>openai</c> serving <c>gpt</c> (quality 0.7, $1/$4).
+    /// </summary>
+    public static string[] AnthropicAndOpenAi(FakeUpstream upstream, params string[] extra)
+    {
+        Environment.SetEnvironmentVariable(AnthropicKeyVariable, AnthropicKey);
+        return
+        [
+            "--ModelRouter:Upstreams:0:Id=anthropic",
+            "--ModelRouter:Upstreams:0:Kind=anthropic",
+            "--ModelRouter:Upstreams:0:BaseUrl=" + upstream.AnthropicBaseUrl,
+            "--ModelRouter:Upstreams:0:ApiKeyEnv=" + AnthropicKeyVariable,
+            "--ModelRouter:Upstreams:0:FirstTokenTimeoutMs=1500",
+            "--ModelRouter:Upstreams:0:TimeoutMs=10000",
+            "--ModelRouter:Upstreams:1:Id=openai",
+            "--ModelRouter:Upstreams:1:BaseUrl=" + upstream.BaseUrl,
+            "--ModelRouter:Upstreams:1:FirstTokenTimeoutMs=1500",
+            "--ModelRouter:Upstreams:1:TimeoutMs=10000",
+            "--ModelRouter:Models:0:Id=claude",
+            "--ModelRouter:Models:0:Upstream=anthropic",
+            "--ModelRouter:Models:0:UpstreamModel=claude-fake",
+            "--ModelRouter:Models:0:InputPricePerMTok=3",
+            "--ModelRouter:Models:0:OutputPricePerMTok=15",
+            "--ModelRouter:Models:0:Quality=0.8",
+            "--ModelRouter:Models:0:ContextWindow=200000",
+            "--ModelRouter:Models:1:Id=gpt",
+            "--ModelRouter:Models:1:Upstream=openai",
+            "--ModelRouter:Models:1:InputPricePerMTok=1",
+            "--ModelRouter:Models:1:OutputPricePerMTok=4",
+            "--ModelRouter:Models:1:Quality=0.7",
+            "--ModelRouter:Models:1:ContextWindow=128000",
+            .. extra,
+        ];
+    }
+
     public static Task<ModelRouterServer> StartAsync(params string[] modelConfig) =>
         StartAsync(
             "crossroads-mr-",

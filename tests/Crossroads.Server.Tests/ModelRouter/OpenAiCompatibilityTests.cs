@@ -1,6 +1,5 @@
 using System.ClientModel;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using OpenAI.Chat;
 
@@ -36,28 +35,14 @@ public sealed class OpenAiCompatibilityTests
         upstream.Model("cheap").Text = "one two three four five six";
         await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(upstream.BaseUrl));
 
-        var text = new StringBuilder();
-        ChatTokenUsage? usage = null;
-        ChatFinishReason? finish = null;
-        string? model = null;
-        await foreach (var update in server.Chat("cheap").CompleteChatStreamingAsync([new UserChatMessage("count")], new ChatCompletionOptions()))
-        {
-            foreach (var part in update.ContentUpdate)
-            {
-                text.Append(part.Text);
-            }
+        var answer = await StreamedAnswer.ReadAsync(server.Chat("cheap").CompleteChatStreamingAsync([new UserChatMessage("count")], new ChatCompletionOptions()));
 
-            usage ??= update.Usage;
-            finish ??= update.FinishReason;
-            model ??= update.Model;
-        }
-
-        Assert.Equal("one two three four five six", text.ToString());
-        Assert.Equal(ChatFinishReason.Stop, finish);
-        Assert.Equal("cheap", model);
-        Assert.NotNull(usage);
-        Assert.Equal(10, usage.InputTokenCount);
-        Assert.Equal(6, usage.OutputTokenCount);
+        Assert.Equal("one two three four five six", answer.Text);
+        Assert.Equal(ChatFinishReason.Stop, answer.Finish);
+        Assert.Equal("cheap", answer.Model);
+        Assert.NotNull(answer.Usage);
+        Assert.Equal(10, answer.Usage.InputTokenCount);
+        Assert.Equal(6, answer.Usage.OutputTokenCount);
         Assert.Equal(1, upstream.Calls("cheap"));
         Assert.Contains("\"include_usage\":true", upstream.Bodies.Single(), StringComparison.Ordinal);
     }

@@ -1,0 +1,337 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Crossroads.ModelRouting.Providers;
+
+/// <summary>
+/// Speaks Anthropic's Messages API: <c>POST {BaseUrl}/v1/messages</c> with <c>x-api-key</c> and
+/// <c>anthropic-version: 2023-06-01</c>, always <c>stream: true</c>. The chat is mapped to its shape: system (and
+/// developer) messages become the top-level <c>system</c> text, consecutive messages of one role are joined (the API
+/// wants user and assistant turns to alternate), <c>max_tokens</c> is always sent (the API requires it; the
+/// configured default when the client gave none), <c>stop</c> becomes <c>stop_sequences</c>, <c>user</c>
+/// <c>metadata.user_id</c>. Its stream (<c>message_start</c> with the input usage, <c>content_block_delta</c>
+/// text deltas, <c>message_delta</c> with the stop reason and output usage, <c>message_stop</c>, <c>ping</c>,
+/// <c>error</c>) becomes <see cref="CompletionEvent"/>s with OpenAI's finish reasons.
+/// </summary>
+public sealed class AnthropicProvider : IModelProvider
+{
+    /// <summary>The API version sent in <c>anthropic-version</c>.</summary>
+    public const string ApiVersion = "2023-06-01";
+
+    private readonly HttpClient _http;
+    private readonly Uri _endpoint;
+    private readonly string? _apiKey;
+    private readonly int _defaultMaxTokens;
+
+    /// <summary>
+    /// An adapter for <paramref name="baseUrl"/> (e.g. <c>https://api.anthropic.com</c>; a base ending in <c>/v1</c>
+    /// is accepted too) sending <paramref name="defaultMaxTokens"/> when a request names no <c>max_tokens</c>.
+    /// </summary>
+    public AnthropicProvider(string id, HttpClient http, Uri baseUrl, string? apiKey, int defaultMaxTokens)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        ArgumentOutOfRangeException.ThrowIfLessThan(defaultMaxTokens, 1);
+        Id = id;
+        _http = http;
+        var text = baseUrl.ToString().TrimEnd('/');
+        _endpoint = new Uri(text.EndsWith("/v1", StringComparison.Ordinal) ? text + "/messages" : text + "/v1/messages");
+        _apiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
+        _defaultMaxTokens = defaultMaxTokens;
+    }
+
+    /// <inheritdoc />
+    public string Id { get; }
+
+    /// <summary>OpenAI's finish reason for an Anthropic <c>stop_reason</c>.</summary>
+    public static string FinishReason(string? stopReason) => stopReason switch
+    {
+        "max_tokens" or "model_context_window_exceeded" => "length",
+        "tool_use" => "tool_calls",
+        "refusal" => "content_filter",
+        _ => "stop", // end_turn, stop_sequence, pause_turn, and whatever a newer API version adds
+    };
+
+    /// <summary>The upstream request body.</summary>
+    public byte[] RequestBody(string model, ProviderRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("model", model);
+            writer.WriteNumber("max_tokens", request.MaxTokens ?? _defaultMaxTokens);
+            var system = string.Join("\n\n", request.Messages.Where(static m => IsSystem(m.Role)).Select(static m => m.Content));
+            if (system.Length > 0)
+            {
+                writer.WriteString("system", system);
+            }
+
+            writer.WriteStartArray("messages");
+            foreach (var (role, content) in Turns(request.Messages))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("role", role);
+                writer.WriteString("content", content);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteBoolean("stream", true);
+            if (request.Temperature is { } temperature)
+            {
+                // Anthropic's range is 0..1, OpenAI's 0..2: the same value means about the same below 1 (what clients
+                // send), and above it Anthropic would refuse the request, so it is capped rather than passed through.
+                writer.WriteNumber("temperature", Math.Clamp(temperature, 0, 1));
+            }
+
+            if (request.TopP is { } topP)
+            {
+                writer.WriteNumber("top_p", topP);
+            }
+
+            writer.WriteStrings("stop_sequences", request.Stop);
+            if (request.User is { } user)
+            {
+                writer.WriteStartObject("metadata");
+                writer.WriteString("user_id", user);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<CompletionEvent> StreamAsync(string model, ProviderRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var message = UpstreamHttp.StreamingPost(_endpoint, RequestBody(model, request));
+        message.Headers.Add("anthropic-version", ApiVersion);
+        if (_apiKey is not null)
+        {
+            message.Headers.Add("x-api-key", _apiKey);
+        }
+
+        using var answer = await UpstreamHttp.OpenAsync(_http, Id, message, cancellationToken).ConfigureAwait(false);
+        if (answer.IsWholeJson)
+        {
+            foreach (var e in ParseMessage(await answer.ReadWholeAsync(cancellationToken).ConfigureAwait(false)))
+            {
+                yield return e;
+            }
+
+            yield break;
+        }
+
+        var sse = new SseReader(answer.Reader);
+        var state = new StreamState();
+        var events = new List<CompletionEvent>(2);
+        while (!state.Stopped)
+        {
+            var next = await UpstreamHttp.NextEventAsync(Id, sse, cancellationToken).ConfigureAwait(false);
+            if (next is null)
+            {
+                // The connection closed without message_stop: the answer is cut short.
+                throw new ProviderException(ProviderFailureKind.Connection, $"upstream '{Id}' ended its stream before message_stop");
+            }
+
+            events.Clear();
+            ParseEvent(next, state, events);
+            foreach (var e in events)
+            {
+                yield return e;
+            }
+        }
+    }
+
+    /// <summary>Events of one server-sent event of the Messages stream (an <c>error</c> event is thrown).</summary>
+    internal void ParseEvent(SseEvent sse, StreamState state, List<CompletionEvent> events)
+    {
+        using var document = Parse(sse.Data, "an event");
+        var root = document.RootElement;
+        string? type = root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : sse.Event;
+        switch (type)
+        {
+            case "message_start":
+                if (root.TryGetProperty("message", out var started) && started.TryGetProperty("usage", out var startUsage))
+                {
+                    state.InputTokens = InputTokens(startUsage);
+                    state.OutputTokens = Int(startUsage, "output_tokens") ?? 0;
+                }
+
+                break;
+            case "content_block_start":
+                if (root.TryGetProperty("content_block", out var block) && Text(block, "text") is { Length: > 0 } initial)
+                {
+                    events.Add(CompletionEvent.Delta(initial));
+                }
+
+                break;
+            case "content_block_delta":
+                if (root.TryGetProperty("delta", out var delta) && Text(delta, "type") == "text_delta" && Text(delta, "text") is { Length: > 0 } text)
+                {
+                    events.Add(CompletionEvent.Delta(text));
+                }
+
+                break;
+            case "message_delta":
+                if (root.TryGetProperty("delta", out var messageDelta) && Text(messageDelta, "stop_reason") is { } stopReason)
+                {
+                    state.StopReason = stopReason;
+                }
+
+                if (root.TryGetProperty("usage", out var usage))
+                {
+                    // Anthropic's counts here are cumulative, so the last one is the total.
+                    state.OutputTokens = Int(usage, "output_tokens") ?? state.OutputTokens;
+                    if (InputTokens(usage) is { } input)
+                    {
+                        state.InputTokens = input;
+                    }
+                }
+
+                break;
+            case "message_stop":
+                state.Stopped = true;
+                events.Add(CompletionEvent.Finish(FinishReason(state.StopReason)));
+                if (state.InputTokens is { } prompt)
+                {
+                    events.Add(CompletionEvent.UsageReport(new TokenUsage(prompt, state.OutputTokens)));
+                }
+
+                break;
+            case "error":
+                throw StreamError(root, sse.Data);
+            default:
+                // ping, content_block_stop, and event types a newer API version adds: nothing to pass on.
+                break;
+        }
+    }
+
+    private static bool IsSystem(string role) => role is "system" or "developer";
+
+    /// <summary>The non-system messages as alternating turns (tool results count as user turns).</summary>
+    private static List<(string Role, string Content)> Turns(IReadOnlyList<ChatMessage> messages)
+    {
+        var turns = new List<(string Role, string Content)>(messages.Count);
+        foreach (var message in messages)
+        {
+            if (IsSystem(message.Role))
+            {
+                continue;
+            }
+
+            string role = message.Role == "assistant" ? "assistant" : "user";
+            if (turns.Count > 0 && turns[^1].Role == role)
+            {
+                turns[^1] = (role, turns[^1].Content + "\n\n" + message.Content);
+            }
+            else
+            {
+                turns.Add((role, message.Content));
+            }
+        }
+
+        return turns;
+    }
+
+    /// <summary>Prompt tokens as OpenAI counts them: Anthropic reports cache reads and writes apart from <c>input_tokens</c>.</summary>
+    private static int? InputTokens(JsonElement usage) =>
+        Int(usage, "input_tokens") is { } input
+            ? input + (Int(usage, "cache_creation_input_tokens") ?? 0) + (Int(usage, "cache_read_input_tokens") ?? 0)
+            : null;
+
+    private static int? Int(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>
+    /// An in-stream <c>error</c> event. <c>overloaded_error</c> carries 529 (and <c>rate_limit_error</c> 429,
+    /// <c>api_error</c> 500), the statuses Anthropic gives them outside a stream, so the breaker treats them alike.
+    /// </summary>
+    private ProviderException StreamError(JsonElement root, string data)
+    {
+        string? errorType = root.TryGetProperty("error", out var error) ? Text(error, "type") : null;
+        int? status = errorType switch
+        {
+            "overloaded_error" => 529,
+            "rate_limit_error" => 429,
+            "api_error" => 500,
+            _ => null,
+        };
+        return new ProviderException(ProviderFailureKind.Stream, $"upstream '{Id}' sent an error in its stream ({errorType ?? "unknown"})", status, UpstreamHttp.Truncate(data));
+    }
+
+    private List<CompletionEvent> ParseMessage(string json)
+    {
+        using var document = Parse(json, "a body");
+        var root = document.RootElement;
+        if (Text(root, "type") == "error")
+        {
+            throw StreamError(root, json);
+        }
+
+        var events = new List<CompletionEvent>(3);
+        if (root.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array)
+        {
+            var text = new StringBuilder();
+            foreach (var block in content.EnumerateArray())
+            {
+                if (Text(block, "type") == "text")
+                {
+                    text.Append(Text(block, "text"));
+                }
+            }
+
+            if (text.Length > 0)
+            {
+                events.Add(CompletionEvent.Delta(text.ToString()));
+            }
+        }
+
+        events.Add(CompletionEvent.Finish(FinishReason(Text(root, "stop_reason"))));
+        if (root.TryGetProperty("usage", out var usage) && InputTokens(usage) is { } input)
+        {
+            events.Add(CompletionEvent.UsageReport(new TokenUsage(input, Int(usage, "output_tokens") ?? 0)));
+        }
+
+        return events;
+    }
+
+    private JsonDocument Parse(string json, string what)
+    {
+        try
+        {
+            var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return document;
+            }
+
+            document.Dispose();
+        }
+        catch (JsonException e)
+        {
+            throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{Id}' sent {what} that is not JSON", inner: e);
+        }
+
+        throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{Id}' sent {what} that is not a JSON object");
+    }
+
+    /// <summary>What the stream said so far: usage (from <c>message_start</c>, updated by <c>message_delta</c>) and the stop reason.</summary>
+    internal sealed class StreamState
+    {
+        public int? InputTokens { get; set; }
+
+        public int OutputTokens { get; set; }
+
+        public string? StopReason { get; set; }
+
+        public bool Stopped { get; set; }
+    }
+}

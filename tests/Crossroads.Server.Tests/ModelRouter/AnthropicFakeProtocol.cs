@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Crossroads.Server.Tests.ModelRouter;
+
+/// <summary>
+/// Anthropic's Messages API as its documentation shows it: a <c>message</c> object, or the named SSE events
+/// <c>message_start</c> (input usage), <c>content_block_start</c>, <c>ping</c>, <c>content_block_delta</c>
+/// (<c>text_delta</c>), <c>content_block_stop</c>, <c>message_delta</c> (stop reason, cumulative output usage),
+/// <c>message_stop</c>; errors as <c>{"type":"error","error":{"type","message"}}</c>, in a body or an <c>error</c> event.
+/// </summary>
+internal sealed class AnthropicFakeProtocol : FakeProtocol
+{
+    public override Task FailAsync(HttpContext context, int status, FakeBehavior behavior)
+    {
+        string type = status switch
+        {
+            400 => "invalid_request_error",
+            401 => "authentication_error",
+            403 => "permission_error",
+            404 => "not_found_error",
+            429 => "rate_limit_error",
+            529 => "overloaded_error",
+            _ => "api_error",
+        };
+        return WriteErrorAsync(context, status, behavior, $$$"""{"type":"error","error":{"type":"{{{type}}}","message":"fake failure {{{status}}}"}}""");
+    }
+
+    public override Task UnknownModelAsync(HttpContext context) =>
+        WriteErrorAsync(context, 404, null, """{"type":"error","error":{"type":"not_found_error","message":"model: no such model"}}""");
+
+    public override Task WholeAsync(HttpContext context, string model, IReadOnlyList<string> words, bool cut, FakeBehavior behavior)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(
+            $$"""{"id":"msg_fake","type":"message","role":"assistant","model":"{{model}}","content":[{"type":"text","text":{{JsonSerializer.Serialize(string.Concat(words))}}}],"stop_reason":"{{StopReason(cut, behavior)}}","stop_sequence":null,"usage":{{Usage(behavior.PromptTokens, words.Count)}}}""",
+            context.RequestAborted);
+    }
+
+    public override async Task StartAsync(HttpContext context, string model, FakeBehavior behavior)
+    {
+        context.Response.ContentType = "text/event-stream";
+        string usage = behavior.Usage ? ",\"usage\":" + Usage(behavior.PromptTokens, 1) : string.Empty;
+        await SendAsync(context, "message_start", $$$"""{"type":"message_start","message":{"id":"msg_fake","type":"message","role":"assistant","model":"{{{model}}}","content":[],"stop_reason":null,"stop_sequence":null{{{usage}}}}}""");
+        await SendAsync(context, "content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""");
+        await SendAsync(context, "ping", """{"type":"ping"}""");
+    }
+
+    public override Task DeltaAsync(HttpContext context, string model, string word) =>
+        SendAsync(context, "content_block_delta", $$$"""{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":{{{JsonSerializer.Serialize(word)}}}}}""");
+
+    public override Task ErrorAsync(HttpContext context, FakeBehavior behavior) =>
+        SendAsync(context, "error", $$$"""{"type":"error","error":{"type":"{{{behavior.AnthropicErrorType}}}","message":"fake in-stream failure"}}""");
+
+    public override async Task EndAsync(HttpContext context, string model, int completionTokens, bool cut, FakeBehavior behavior)
+    {
+        await SendAsync(context, "content_block_stop", """{"type":"content_block_stop","index":0}""");
+        string usage = behavior.Usage ? $$""","usage":{"output_tokens":{{completionTokens}}}""" : string.Empty;
+        await SendAsync(context, "message_delta", $$"""{"type":"message_delta","delta":{"stop_reason":"{{StopReason(cut, behavior)}}","stop_sequence":null}{{usage}}}""");
+        await SendAsync(context, "message_stop", """{"type":"message_stop"}""");
+    }
+
+    private static string StopReason(bool cut, FakeBehavior behavior) => cut ? "max_tokens" : behavior.StopReason ?? "end_turn";
+
+    private static string Usage(int input, int output) =>
+        $$"""{"input_tokens":{{input}},"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":{{output}}}""";
+}

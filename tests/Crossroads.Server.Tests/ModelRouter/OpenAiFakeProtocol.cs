@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Crossroads.Server.Tests.ModelRouter;
+
+/// <summary>OpenAI's chat completions: <c>chat.completion</c> or <c>chat.completion.chunk</c> events ending in <c>data: [DONE]</c>.</summary>
+internal sealed class OpenAiFakeProtocol : FakeProtocol
+{
+    public override Task FailAsync(HttpContext context, int status, FakeBehavior behavior) =>
+        WriteErrorAsync(context, status, behavior, "{\"error\":{\"message\":\"fake failure " + status + "\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"fake\"}}");
+
+    public override Task UnknownModelAsync(HttpContext context) =>
+        WriteErrorAsync(context, 404, null, """{"error":{"message":"no such model","type":"invalid_request_error","code":"model_not_found"}}""");
+
+    public override Task WholeAsync(HttpContext context, string model, IReadOnlyList<string> words, bool cut, FakeBehavior behavior)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            id = "fake",
+            @object = "chat.completion",
+            model,
+            choices = new[] { new { index = 0, message = new { role = "assistant", content = string.Concat(words) }, finish_reason = cut ? "length" : "stop" } },
+            usage = new { prompt_tokens = behavior.PromptTokens, completion_tokens = words.Count, total_tokens = behavior.PromptTokens + words.Count },
+        }), context.RequestAborted);
+    }
+
+    public override Task StartAsync(HttpContext context, string model, FakeBehavior behavior)
+    {
+        context.Response.ContentType = "text/event-stream";
+        return SendAsync(context, null, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}""");
+    }
+
+    public override Task DeltaAsync(HttpContext context, string model, string word) =>
+        SendAsync(context, null, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}","choices":[{"index":0,"delta":{"content":{{JsonSerializer.Serialize(word)}}},"finish_reason":null}]}""");
+
+    public override Task ErrorAsync(HttpContext context, FakeBehavior behavior) =>
+        SendAsync(context, null, """{"error":{"message":"fake in-stream failure","type":"server_error"}}""");
+
+    public override async Task EndAsync(HttpContext context, string model, int completionTokens, bool cut, FakeBehavior behavior)
+    {
+        await SendAsync(context, null, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}","choices":[{"index":0,"delta":{},"finish_reason":"{{(cut ? "length" : "stop")}}"}]}""");
+        if (behavior.Usage)
+        {
+            await SendAsync(context, null, $$$"""{"id":"fake","object":"chat.completion.chunk","model":"{{{model}}}","choices":[],"usage":{"prompt_tokens":{{{behavior.PromptTokens}}},"completion_tokens":{{{completionTokens}}},"total_tokens":{{{behavior.PromptTokens + completionTokens}}}}}""");
+        }
+
+        await context.Response.WriteAsync("data: [DONE]\n\n");
+    }
+}
