@@ -1,22 +1,24 @@
 using Crossroads.ModelRouting.Bandits;
 using Crossroads.ModelRouting.Budgets;
+using Crossroads.ModelRouting.Budgets.Spend;
 using Crossroads.ModelRouting.Catalog;
 using Crossroads.ModelRouting.Decisions;
 using Crossroads.ModelRouting.Execution;
+using Crossroads.ModelRouting.Limits;
 using Crossroads.ModelRouting.Providers;
 using Crossroads.ModelRouting.Routing;
 
 namespace Crossroads.Server.ModelRouter;
 
 /// <summary>The model router's parts, built once from validated options: catalog, adapters, planner, learner, budgets, engine.</summary>
-internal sealed class ModelRouterRuntime : IDisposable
+internal sealed class ModelRouterRuntime : IAsyncDisposable
 {
     /// <summary>The demo model's id.</summary>
     public const string DemoModelId = "crossroads-demo";
 
     private readonly HttpClient _http;
 
-    public ModelRouterRuntime(ModelRouterOptions options, TimeProvider time)
+    public ModelRouterRuntime(ModelRouterOptions options, TimeProvider time, IConfiguration configuration)
     {
         Options = options;
         _http = new HttpClient(new SocketsHttpHandler
@@ -102,7 +104,9 @@ internal sealed class ModelRouterRuntime : IDisposable
         var latency = new LatencyTracker();
         var cooldowns = new Cooldowns(Settings, time);
         var planner = new RoutePlanner(Catalog, aliases, Settings, learner, latency, cooldowns);
-        var budgets = new BudgetLedger(options.Tenants.Where(static t => t.BudgetUsd is not null).ToDictionary(static t => t.Id, static t => t.BudgetUsd!.Value, StringComparer.Ordinal));
+        var budgets = new BudgetLedger(BudgetAccounts(options), SpendStoreOpener(options, configuration), time, TimeSpan.FromSeconds(options.ReservationTimeoutSeconds));
+        Callers = new CallerDirectory(options);
+        Limits = new KeyRateLimiter(options.Keys.Select(static k => new KeyLimit(k.Name, k.Rpm, k.Tpm)), time);
         Engine = new RouterEngine(planner, upstreams, budgets, new DecisionStore(options.DecisionCapacity), learner, latency, cooldowns, time);
         Created = time.GetUtcNow().ToUnixTimeSeconds();
     }
@@ -118,5 +122,35 @@ internal sealed class ModelRouterRuntime : IDisposable
     /// <summary>The <c>created</c> time <c>GET /v1/models</c> reports (the process start).</summary>
     public long Created { get; }
 
-    public void Dispose() => _http.Dispose();
+    /// <summary>Who a request is: key, tenant, PII rule.</summary>
+    public CallerDirectory Callers { get; }
+
+    /// <summary>Per-key rpm/tpm limits.</summary>
+    public KeyRateLimiter Limits { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Engine.Budgets.DisposeAsync().ConfigureAwait(false);
+        _http.Dispose();
+    }
+
+    private static IEnumerable<BudgetAccount> BudgetAccounts(ModelRouterOptions options) =>
+        options.Tenants.Where(static t => t.BudgetUsd is not null).Select(static t => Account(BudgetAccount.TenantId(t.Id), t.BudgetUsd!.Value, t.BudgetPeriod))
+            .Concat(options.Keys.Where(static k => k.BudgetUsd is not null).Select(static k => Account(BudgetAccount.KeyId(k.Name), k.BudgetUsd!.Value, k.BudgetPeriod)));
+
+    private static BudgetAccount Account(string id, decimal limit, string period) =>
+        new(id, limit, BudgetPeriods.TryParse(period, out var p) ? p : BudgetPeriod.Total);
+
+    /// <summary>PostgreSQL when <c>ConnectionStrings:Crossroads</c> is set (shared by replicas, like the service routes' store), else SQLite in the data directory.</summary>
+    private static Func<CancellationToken, Task<ISpendStore>> SpendStoreOpener(ModelRouterOptions options, IConfiguration configuration)
+    {
+        string? connectionString = configuration.GetConnectionString("Crossroads");
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            return async ct => await PostgresSpendStore.OpenAsync(connectionString, ct).ConfigureAwait(false);
+        }
+
+        string directory = options.DataDirectory;
+        return async ct => await SqliteSpendStore.OpenAsync(directory, ct).ConfigureAwait(false);
+    }
 }
