@@ -37,7 +37,7 @@ public sealed partial class PhoneDetector : IPiiDetector
         !value.Contains(' ') && !value.Contains('-') && value.Count('.') == 3 && System.Net.IPAddress.TryParse(value, out _);
 
     [GeneratedRegex(
-        @"(?<![\w+.-])(?:\+[1-9]\d{7,14}|(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,5}(?:[ .-]\d{2,5}){1,5})(?![\w-]|\.\d)",
+        @"(?<![\w+.-])(?:\+[1-9]\d{7,14}|(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,5}(?:[ .-]\d{2,5}){1,5})(?![\w-]|\.\d)",
         RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }
