@@ -145,8 +145,10 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
             }
         }
 
+        // Only budgets reserve: without any, a long-running configuration need not raise the timeout.
+        bool budgets = options.Tenants.Any(static t => t.BudgetUsd is not null) || options.Keys.Any(static k => k.BudgetUsd is not null);
         long longestRequestMs = (long)options.Upstreams.Select(static u => u.TimeoutMs).DefaultIfEmpty(60_000).Max() * options.Routing.MaxAttempts;
-        if (options.ReservationTimeoutSeconds * 1000L <= longestRequestMs)
+        if (budgets && options.ReservationTimeoutSeconds * 1000L <= longestRequestMs)
         {
             failures.Add($"{Section}:ReservationTimeoutSeconds: must exceed the longest request (TimeoutMs × MaxAttempts = {longestRequestMs / 1000.0:0.###} s), got '{options.ReservationTimeoutSeconds}'");
         }
