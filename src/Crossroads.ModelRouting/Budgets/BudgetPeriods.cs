@@ -9,24 +9,7 @@ public static class BudgetPeriods
     public static IReadOnlyList<string> Names { get; } = ["daily", "monthly", "total"];
 
     /// <summary>Parses <c>daily</c>, <c>monthly</c> or <c>total</c> (case-insensitive).</summary>
-    public static bool TryParse(string? text, out BudgetPeriod period)
-    {
-        switch (text?.ToUpperInvariant())
-        {
-            case "DAILY":
-                period = BudgetPeriod.Daily;
-                return true;
-            case "MONTHLY":
-                period = BudgetPeriod.Monthly;
-                return true;
-            case "TOTAL":
-                period = BudgetPeriod.Total;
-                return true;
-            default:
-                period = BudgetPeriod.Total;
-                return false;
-        }
-    }
+    public static bool TryParse(string? text, out BudgetPeriod period) => ConfiguredNames.TryParse(text, out period);
 
     /// <summary>
     /// The key of the period <paramref name="now"/> falls in (<c>total</c>, <c>d2026-12-01</c>, <c>m2026-12</c>), always

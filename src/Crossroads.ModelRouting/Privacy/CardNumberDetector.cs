@@ -6,38 +6,33 @@ namespace Crossroads.ModelRouting.Privacy;
 /// Payment card numbers: 13–19 digits, optionally grouped by spaces or dashes, whose Luhn check digit is right (a
 /// random digit run passes one time in ten, so order numbers and timestamps mostly stay).
 /// </summary>
-public sealed partial class CardNumberDetector : IPiiDetector
+public sealed partial class CardNumberDetector : RegexPiiDetector
 {
     /// <inheritdoc />
-    public PiiKind Kind => PiiKind.CardNumber;
+    public override PiiKind Kind => PiiKind.CardNumber;
 
     /// <inheritdoc />
-    public void Find(string text, List<PiiMatch> matches)
+    protected override Regex Pattern => Candidates();
+
+    /// <inheritdoc />
+    protected override bool Accept(ReadOnlySpan<char> candidate)
     {
-        ArgumentNullException.ThrowIfNull(matches);
         Span<char> digits = stackalloc char[19];
-        foreach (var m in Pattern().EnumerateMatches(text))
+        int n = 0;
+        foreach (char c in candidate)
         {
-            int n = 0;
-            foreach (char c in text.AsSpan(m.Index, m.Length))
+            if (char.IsAsciiDigit(c))
             {
-                if (char.IsAsciiDigit(c))
+                if (n == digits.Length)
                 {
-                    if (n == digits.Length)
-                    {
-                        n = 0;
-                        break;
-                    }
-
-                    digits[n++] = c;
+                    return false;
                 }
-            }
 
-            if (n >= 13 && PassesLuhn(digits[..n]))
-            {
-                matches.Add(new PiiMatch(m.Index, m.Length, Kind));
+                digits[n++] = c;
             }
         }
+
+        return n >= 13 && PassesLuhn(digits[..n]);
     }
 
     /// <summary>The Luhn (mod 10) check over ASCII digits.</summary>
@@ -70,5 +65,5 @@ public sealed partial class CardNumberDetector : IPiiDetector
     }
 
     [GeneratedRegex(@"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])", RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
+    private static partial Regex Candidates();
 }

@@ -3,22 +3,15 @@ using System.Text.RegularExpressions;
 namespace Crossroads.ModelRouting.Privacy;
 
 /// <summary>E-mail addresses: local part, <c>@</c>, a dotted domain ending in a 2–24 letter label.</summary>
-public sealed partial class EmailDetector : IPiiDetector
+public sealed partial class EmailDetector : RegexPiiDetector
 {
     /// <inheritdoc />
-    public PiiKind Kind => PiiKind.Email;
+    public override PiiKind Kind => PiiKind.Email;
 
     /// <inheritdoc />
-    public void Find(string text, List<PiiMatch> matches)
-    {
-        ArgumentNullException.ThrowIfNull(matches);
-        foreach (var m in Pattern().EnumerateMatches(text))
-        {
-            matches.Add(new PiiMatch(m.Index, m.Length, Kind));
-        }
-    }
+    protected override Regex Pattern => Candidates();
 
     // Bounded repetitions keep matching linear on hostile input.
     [GeneratedRegex(@"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])", RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
+    private static partial Regex Candidates();
 }

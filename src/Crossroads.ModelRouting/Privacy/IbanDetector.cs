@@ -6,23 +6,16 @@ namespace Crossroads.ModelRouting.Privacy;
 /// IBANs: country code, two check digits, 11–30 alphanumerics (optionally in groups of four separated by spaces),
 /// 15–34 characters in all, accepted only when the ISO 13616 mod-97 check gives 1.
 /// </summary>
-public sealed partial class IbanDetector : IPiiDetector
+public sealed partial class IbanDetector : RegexPiiDetector
 {
     /// <inheritdoc />
-    public PiiKind Kind => PiiKind.Iban;
+    public override PiiKind Kind => PiiKind.Iban;
 
     /// <inheritdoc />
-    public void Find(string text, List<PiiMatch> matches)
-    {
-        ArgumentNullException.ThrowIfNull(matches);
-        foreach (var m in Pattern().EnumerateMatches(text))
-        {
-            if (HasValidChecksum(text.AsSpan(m.Index, m.Length)))
-            {
-                matches.Add(new PiiMatch(m.Index, m.Length, Kind));
-            }
-        }
-    }
+    protected override Regex Pattern => Candidates();
+
+    /// <inheritdoc />
+    protected override bool Accept(ReadOnlySpan<char> candidate) => HasValidChecksum(candidate);
 
     /// <summary>The ISO 13616 check: letters and digits (spaces ignored, case-insensitive), moved and folded mod 97, must give 1.</summary>
     public static bool HasValidChecksum(ReadOnlySpan<char> iban)
@@ -68,5 +61,5 @@ public sealed partial class IbanDetector : IPiiDetector
     }
 
     [GeneratedRegex(@"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?(?![A-Za-z0-9])", RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
+    private static partial Regex Candidates();
 }

@@ -8,29 +8,24 @@ namespace Crossroads.ModelRouting.Privacy;
 /// 9–15 digits in all. A heuristic: dotted quads that read as IPv4 addresses are left alone, and runs of digits
 /// without separators or <c>+</c> are not phones (they are ids, amounts, or card numbers).
 /// </summary>
-public sealed partial class PhoneDetector : IPiiDetector
+public sealed partial class PhoneDetector : RegexPiiDetector
 {
     /// <inheritdoc />
-    public PiiKind Kind => PiiKind.Phone;
+    public override PiiKind Kind => PiiKind.Phone;
 
     /// <inheritdoc />
-    public void Find(string text, List<PiiMatch> matches)
-    {
-        ArgumentNullException.ThrowIfNull(matches);
-        foreach (var m in Pattern().EnumerateMatches(text))
-        {
-            var value = text.AsSpan(m.Index, m.Length);
-            int digits = 0;
-            foreach (char c in value)
-            {
-                digits += char.IsAsciiDigit(c) ? 1 : 0;
-            }
+    protected override Regex Pattern => Candidates();
 
-            if (digits is >= 9 and <= 15 && !LooksLikeIPv4(value))
-            {
-                matches.Add(new PiiMatch(m.Index, m.Length, Kind));
-            }
+    /// <inheritdoc />
+    protected override bool Accept(ReadOnlySpan<char> candidate)
+    {
+        int digits = 0;
+        foreach (char c in candidate)
+        {
+            digits += char.IsAsciiDigit(c) ? 1 : 0;
         }
+
+        return digits is >= 9 and <= 15 && !LooksLikeIPv4(candidate);
     }
 
     private static bool LooksLikeIPv4(ReadOnlySpan<char> value) =>
@@ -39,5 +34,5 @@ public sealed partial class PhoneDetector : IPiiDetector
     [GeneratedRegex(
         @"(?<![\w+.-])(?:\+[1-9]\d{7,14}|(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,5}(?:[ .-]\d{2,5}){1,5})(?![\w-]|\.\d)",
         RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
+    private static partial Regex Candidates();
 }

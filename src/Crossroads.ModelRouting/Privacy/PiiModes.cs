@@ -4,22 +4,5 @@ namespace Crossroads.ModelRouting.Privacy;
 public static class PiiModes
 {
     /// <summary>Parses <c>off</c>, <c>redact</c> or <c>block</c> (case-insensitive).</summary>
-    public static bool TryParse(string? text, out PiiMode mode)
-    {
-        switch (text?.ToUpperInvariant())
-        {
-            case "OFF":
-                mode = PiiMode.Off;
-                return true;
-            case "REDACT":
-                mode = PiiMode.Redact;
-                return true;
-            case "BLOCK":
-                mode = PiiMode.Block;
-                return true;
-            default:
-                mode = PiiMode.Off;
-                return false;
-        }
-    }
+    public static bool TryParse(string? text, out PiiMode mode) => ConfiguredNames.TryParse(text, out mode);
 }

@@ -8,23 +8,16 @@ namespace Crossroads.ModelRouting.Privacy;
 /// <c>github_pat_</c>), Slack (<c>xox?-</c>), Google API keys (<c>AIza</c> + 35), Stripe live/test keys, and PEM
 /// private key headers. A prefix with a long random tail is what leaks; plain words are never matched.
 /// </summary>
-public sealed partial class SecretDetector : IPiiDetector
+public sealed partial class SecretDetector : RegexPiiDetector
 {
     /// <inheritdoc />
-    public PiiKind Kind => PiiKind.Secret;
+    public override PiiKind Kind => PiiKind.Secret;
 
     /// <inheritdoc />
-    public void Find(string text, List<PiiMatch> matches)
-    {
-        ArgumentNullException.ThrowIfNull(matches);
-        foreach (var m in Pattern().EnumerateMatches(text))
-        {
-            matches.Add(new PiiMatch(m.Index, m.Length, Kind));
-        }
-    }
+    protected override Regex Pattern => Candidates();
 
     [GeneratedRegex(
         @"(?<![A-Za-z0-9_-])(?:sk-[A-Za-z0-9_-]{20,256}|(?:AKIA|ASIA)[0-9A-Z]{16}|gh[opusr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|xox[abposr]-[A-Za-z0-9-]{10,255}|AIza[0-9A-Za-z_-]{35}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,255})(?![A-Za-z0-9_-])|-----BEGIN [A-Z ]{0,20}PRIVATE KEY-----",
         RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
+    private static partial Regex Candidates();
 }

@@ -7,23 +7,16 @@ namespace Crossroads.ModelRouting.Privacy;
 /// of a longer digit/dash run, and only numbers the SSA can issue: area not 000, 666 or 9xx, group not 00, serial
 /// not 0000 (these never name a person, so flagging them would only add false positives).
 /// </summary>
-public sealed partial class SsnDetector : IPiiDetector
+public sealed partial class SsnDetector : RegexPiiDetector
 {
     /// <inheritdoc />
-    public PiiKind Kind => PiiKind.Ssn;
+    public override PiiKind Kind => PiiKind.Ssn;
 
     /// <inheritdoc />
-    public void Find(string text, List<PiiMatch> matches)
-    {
-        ArgumentNullException.ThrowIfNull(matches);
-        foreach (var m in Pattern().EnumerateMatches(text))
-        {
-            if (IsIssuable(text.AsSpan(m.Index, m.Length)))
-            {
-                matches.Add(new PiiMatch(m.Index, m.Length, Kind));
-            }
-        }
-    }
+    protected override Regex Pattern => Candidates();
+
+    /// <inheritdoc />
+    protected override bool Accept(ReadOnlySpan<char> candidate) => IsIssuable(candidate);
 
     /// <summary>Whether <paramref name="ssn"/> (<c>ddd-dd-dddd</c>) is a number the SSA can issue.</summary>
     public static bool IsIssuable(ReadOnlySpan<char> ssn) =>
@@ -34,5 +27,5 @@ public sealed partial class SsnDetector : IPiiDetector
         && ssn.Slice(7, 4) is not "0000";
 
     [GeneratedRegex(@"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])", RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
+    private static partial Regex Candidates();
 }

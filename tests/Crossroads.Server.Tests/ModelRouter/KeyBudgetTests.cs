@@ -11,11 +11,8 @@ public sealed class KeyBudgetTests
     [Fact]
     public async Task An_exhausted_key_budget_is_a_402_naming_the_key_that_the_sdk_does_not_retry()
     {
-        await using var upstream = await FakeUpstream.StartAsync();
-        upstream.Model("cheap");
-        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(
-            upstream.BaseUrl,
-            [.. ModelRouterServer.ApiKey(0, "ci"), "--ModelRouter:Keys:0:Name=ci", "--ModelRouter:Keys:0:BudgetUsd=0.0001", "--ModelRouter:Keys:0:BudgetPeriod=daily"]));
+        await using var router = await KeyedRouter.StartAsync("--ModelRouter:Keys:0:BudgetUsd=0.0001", "--ModelRouter:Keys:0:BudgetPeriod=daily");
+        var (server, upstream) = (router.Server, router.Upstream);
 
         // No max_tokens: the reservation assumes DefaultMaxOutputTokens (1024 × $2/M = $0.002 > $0.0001).
         using var sent = new RequestCounter();
@@ -55,12 +52,9 @@ public sealed class KeyBudgetTests
     public async Task Fifty_concurrent_requests_of_one_key_against_a_budget_for_ten_never_spend_more_than_it()
     {
         const decimal budget = 0.0021m; // covers 10 reservations of $0.000208 in flight
-        await using var upstream = await FakeUpstream.StartAsync();
-        upstream.Model("cheap").FirstTokenDelay = TimeSpan.FromMilliseconds(500);
-        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(
-            upstream.BaseUrl,
-            [.. ModelRouterServer.ApiKey(0, "ci"), "--ModelRouter:Keys:0:Name=ci", "--ModelRouter:Keys:0:BudgetUsd=" + budget.ToString(CultureInfo.InvariantCulture)]));
-        using var client = server.ClientWithKey("secret-ci");
+        await using var router = await KeyedRouter.StartAsync("--ModelRouter:Keys:0:BudgetUsd=" + budget.ToString(CultureInfo.InvariantCulture));
+        var (client, server, upstream) = (router.Client, router.Server, router.Upstream);
+        router.Cheap.FirstTokenDelay = TimeSpan.FromMilliseconds(500);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
         {
@@ -83,12 +77,7 @@ public sealed class KeyBudgetTests
 
     private static async Task<HttpStatusCode> ChatAsAcmeAsync(ModelRouterServer server)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/chat/completions", UriKind.Relative))
-        {
-            Content = System.Net.Http.Json.JsonContent.Create(Json.Chat("cheap", "hi", maxTokens: 100)),
-        };
-        request.Headers.Add("X-Crossroads-Tenant", "acme");
-        using var response = await server.Client.SendAsync(request);
+        using var response = await Json.PostAsTenantAsync(server.Client, "acme", Json.Chat("cheap", "hi", maxTokens: 100));
         return response.StatusCode;
     }
 }

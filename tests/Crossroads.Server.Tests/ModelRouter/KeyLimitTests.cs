@@ -9,12 +9,8 @@ public sealed class KeyLimitTests
     [Fact]
     public async Task Over_its_rpm_a_key_gets_429_with_retry_after_and_openai_s_rate_limit_headers_and_error()
     {
-        await using var upstream = await FakeUpstream.StartAsync();
-        upstream.Model("cheap");
-        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(
-            upstream.BaseUrl,
-            [.. ModelRouterServer.ApiKey(0, "ci"), "--ModelRouter:Keys:0:Name=ci", "--ModelRouter:Keys:0:Rpm=2"]));
-        using var client = server.ClientWithKey("secret-ci");
+        await using var router = await KeyedRouter.StartAsync("--ModelRouter:Keys:0:Rpm=2");
+        var (client, server, upstream) = (router.Client, router.Server, router.Upstream);
 
         for (int i = 0; i < 2; i++)
         {
@@ -48,13 +44,9 @@ public sealed class KeyLimitTests
     [Fact]
     public async Task The_openai_sdk_retries_a_429_after_retry_after_ms_and_then_succeeds()
     {
-        await using var upstream = await FakeUpstream.StartAsync();
-        upstream.Model("cheap");
         // 60 per minute: after the burst, the next request is allowed ~1 s later, which the SDK's retry can wait for.
-        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(
-            upstream.BaseUrl,
-            [.. ModelRouterServer.ApiKey(0, "ci"), "--ModelRouter:Keys:0:Name=ci", "--ModelRouter:Keys:0:Rpm=60"]));
-        using var client = server.ClientWithKey("secret-ci");
+        await using var router = await KeyedRouter.StartAsync("--ModelRouter:Keys:0:Rpm=60");
+        var (client, server) = (router.Client, router.Server);
         for (int i = 0; i < 60; i++)
         {
             using var burst = await Json.PostAsync(client, "/v1/chat/completions", Json.Chat("cheap", "hi", maxTokens: 20));
@@ -71,13 +63,9 @@ public sealed class KeyLimitTests
     [Fact]
     public async Task Tpm_admits_prompt_plus_max_tokens_and_settles_to_the_usage_the_upstream_reported()
     {
-        await using var upstream = await FakeUpstream.StartAsync();
-        var cheap = upstream.Model("cheap");
+        await using var router = await KeyedRouter.StartAsync("--ModelRouter:Keys:0:Tpm=300");
+        var (client, cheap) = (router.Client, router.Cheap);
         cheap.Text = "Short answer."; // 2 completion tokens + 10 prompt tokens: each request settles to 12
-        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(
-            upstream.BaseUrl,
-            [.. ModelRouterServer.ApiKey(0, "ci"), "--ModelRouter:Keys:0:Name=ci", "--ModelRouter:Keys:0:Tpm=300"]));
-        using var client = server.ClientWithKey("secret-ci");
 
         // "hi" is 8 prompt tokens: each request is admitted at 8 + 100 = 108. Without settling, the third would not fit.
         for (int i = 0; i < 5; i++)
@@ -115,12 +103,8 @@ public sealed class KeyLimitTests
     [Fact]
     public async Task A_key_pinned_to_a_tenant_bills_that_tenant_whatever_header_it_sends()
     {
-        await using var upstream = await FakeUpstream.StartAsync();
-        upstream.Model("cheap");
-        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(
-            upstream.BaseUrl,
-            [.. ModelRouterServer.ApiKey(0, "ci"), "--ModelRouter:Tenants:0:Id=acme", "--ModelRouter:Keys:0:Name=ci", "--ModelRouter:Keys:0:Tenant=acme"]));
-        using var client = server.ClientWithKey("secret-ci");
+        await using var router = await KeyedRouter.StartAsync("--ModelRouter:Tenants:0:Id=acme", "--ModelRouter:Keys:0:Tenant=acme");
+        var (client, server) = (router.Client, router.Server);
         client.DefaultRequestHeaders.Add("X-Crossroads-Tenant", "someone-else");
         using var ok = await Json.PostAsync(client, "/v1/chat/completions", Json.Chat("cheap", "hi", maxTokens: 20));
         var decision = await Json.GetAsync(server.Client, "/v1/decisions/" + Json.Header(ok, "x-crossroads-decision-id"));

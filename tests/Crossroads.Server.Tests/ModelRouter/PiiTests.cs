@@ -63,12 +63,7 @@ public sealed class PiiTests
             "--ModelRouter:Tenants:0:Id=strict",
             "--ModelRouter:Tenants:0:Pii=block"));
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/chat/completions", UriKind.Relative))
-        {
-            Content = System.Net.Http.Json.JsonContent.Create(Json.Chat("cheap", Prompt)),
-        };
-        request.Headers.Add("X-Crossroads-Tenant", "strict");
-        using var refused = await server.Client.SendAsync(request);
+        using var refused = await Json.PostAsTenantAsync(server.Client, "strict", Json.Chat("cheap", Prompt));
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var text = await refused.Content.ReadAsStringAsync();
@@ -80,12 +75,7 @@ public sealed class PiiTests
         Assert.Equal(0, upstream.Calls("cheap"));
 
         // A clean prompt of the same tenant goes through; the default tenant (Pii off) is not scanned.
-        using var cleanRequest = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/chat/completions", UriKind.Relative))
-        {
-            Content = System.Net.Http.Json.JsonContent.Create(Json.Chat("cheap", "What is a router?")),
-        };
-        cleanRequest.Headers.Add("X-Crossroads-Tenant", "strict");
-        using var clean = await server.Client.SendAsync(cleanRequest);
+        using var clean = await Json.PostAsTenantAsync(server.Client, "strict", Json.Chat("cheap", "What is a router?"));
         Assert.Equal(HttpStatusCode.OK, clean.StatusCode);
         using var unscanned = await Json.PostAsync(server.Client, "/v1/chat/completions", Json.Chat("cheap", Prompt));
         Assert.Equal(HttpStatusCode.OK, unscanned.StatusCode);

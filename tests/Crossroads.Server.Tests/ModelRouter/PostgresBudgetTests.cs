@@ -25,12 +25,7 @@ public sealed class PostgresBudgetTests(PostgresServer postgres)
         var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(async i =>
         {
             var server = i % 2 == 0 ? a : b;
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/chat/completions", UriKind.Relative))
-            {
-                Content = System.Net.Http.Json.JsonContent.Create(Json.Chat("cheap", "hi", maxTokens: 100)),
-            };
-            request.Headers.Add("X-Crossroads-Tenant", "acme");
-            using var response = await server.Client.SendAsync(request);
+            using var response = await Json.PostAsTenantAsync(server.Client, "acme", Json.Chat("cheap", "hi", maxTokens: 100));
             return (Server: server, response.StatusCode, Id: Json.Header(response, "x-crossroads-decision-id"));
         }));
 
