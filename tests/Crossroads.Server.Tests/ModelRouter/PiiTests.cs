@@ -17,15 +17,11 @@ public sealed class PiiTests
     [Fact]
     public async Task Redact_sends_typed_placeholders_upstream_and_keeps_raw_values_out_of_logs_and_decisions()
     {
-        await using var upstream = await FakeUpstream.StartAsync();
-        upstream.Model("cheap");
-        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(
-            upstream.BaseUrl,
-            [.. ModelRouterServer.ApiKey(0, "support"), "--ModelRouter:Tenants:0:Id=acme", "--ModelRouter:Tenants:0:Pii=redact",
-             "--ModelRouter:Keys:0:Name=support", "--ModelRouter:Keys:0:Tenant=acme", "--Logging:LogLevel:Default=Trace"]));
+        await using var router = await KeyedRouter.StartAsync(
+            "--ModelRouter:Tenants:0:Id=acme", "--ModelRouter:Tenants:0:Pii=redact", "--ModelRouter:Keys:0:Tenant=acme", "--Logging:LogLevel:Default=Trace");
+        var (client, server, upstream) = (router.Client, router.Server, router.Upstream);
         var logs = new LogCollector();
         server.App.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
-        using var client = server.ClientWithKey("secret-support");
 
         using var ok = await Json.PostAsync(client, "/v1/chat/completions", Json.Chat("cheap", Prompt, maxTokens: 50));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
@@ -56,12 +52,8 @@ public sealed class PiiTests
     [Fact]
     public async Task Block_refuses_with_a_400_naming_the_kinds_not_the_values_and_calls_no_upstream()
     {
-        await using var upstream = await FakeUpstream.StartAsync();
-        upstream.Model("cheap");
-        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(
-            upstream.BaseUrl,
-            "--ModelRouter:Tenants:0:Id=strict",
-            "--ModelRouter:Tenants:0:Pii=block"));
+        await using var router = await KeyedRouter.StartAsync("--ModelRouter:Tenants:0:Id=strict", "--ModelRouter:Tenants:0:Pii=block");
+        var (server, upstream) = (router.Server, router.Upstream);
 
         using var refused = await Json.PostAsTenantAsync(server.Client, "strict", Json.Chat("cheap", Prompt));
 
