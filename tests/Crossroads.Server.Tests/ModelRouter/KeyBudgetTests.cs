@@ -64,7 +64,7 @@ public sealed class KeyBudgetTests
 
         var served = answers.Where(static a => a.StatusCode == HttpStatusCode.OK).ToList();
         Assert.All(answers, static a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.PaymentRequired, a.StatusCode.ToString()));
-        Assert.InRange(served.Count, 10, 50);
+        Assert.InRange(served.Count, 10, 49); // 50 in flight at once: the budget must have refused some
         decimal billed = 0;
         foreach (var a in served)
         {

@@ -75,21 +75,14 @@ public abstract class SqlSpendStore : ISpendStore
         return InTransactionAsync(
             async (connection, transaction, ct) =>
             {
-                for (int i = 0; i < lines.Count; i++)
+                var changed = await ReserveLinesAsync(connection, transaction, reservationId, lines, amountNanos, expires, ct).ConfigureAwait(false);
+                int refused = Array.IndexOf(changed, 0);
+                if (refused >= 0)
                 {
-                    var line = lines[i];
-                    int changed = await ExecuteAsync(connection, transaction, Reserve, ct, ("account", line.Account), ("period", line.Period), ("amount", amountNanos), ("limit", line.LimitNanos)).ConfigureAwait(false);
-                    if (changed == 0)
-                    {
-                        var (spent, reserved) = await BalanceAsync(connection, transaction, line.Account, line.Period, ct).ConfigureAwait(false);
-                        await transaction.RollbackAsync(ct).ConfigureAwait(false);
-                        return new SpendReserveOutcome(i, line.LimitNanos - spent - reserved);
-                    }
-                }
-
-                foreach (var line in lines)
-                {
-                    await ExecuteAsync(connection, transaction, Hold, ct, ("id", reservationId), ("account", line.Account), ("period", line.Period), ("amount", amountNanos), ("expires", expires)).ConfigureAwait(false);
+                    var line = lines[refused];
+                    var (spent, reserved) = await BalanceAsync(connection, transaction, line.Account, line.Period, ct).ConfigureAwait(false);
+                    await transaction.RollbackAsync(ct).ConfigureAwait(false);
+                    return new SpendReserveOutcome(refused, line.LimitNanos - spent - reserved);
                 }
 
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
@@ -140,6 +133,72 @@ public abstract class SqlSpendStore : ISpendStore
 
     /// <inheritdoc />
     public abstract ValueTask DisposeAsync();
+
+    /// <summary>
+    /// The conditional upsert of every line, then the hold rows; the rows each upsert changed (0: refused; the caller
+    /// rolls back, which also drops the holds). Where the provider batches (PostgreSQL), all of it is one round trip.
+    /// </summary>
+    private static async Task<int[]> ReserveLinesAsync(DbConnection connection, DbTransaction transaction, string reservationId, IReadOnlyList<SpendLine> lines, long amountNanos, long expires, CancellationToken ct)
+    {
+        var changed = new int[lines.Count];
+        if (!connection.CanCreateBatch)
+        {
+            for (int i = 0; i < lines.Count; i++)
+            {
+                var line = lines[i];
+                changed[i] = await ExecuteAsync(connection, transaction, Reserve, ct, ("account", line.Account), ("period", line.Period), ("amount", amountNanos), ("limit", line.LimitNanos)).ConfigureAwait(false);
+                if (changed[i] == 0)
+                {
+                    return changed;
+                }
+            }
+
+            foreach (var line in lines)
+            {
+                await ExecuteAsync(connection, transaction, Hold, ct, ("id", reservationId), ("account", line.Account), ("period", line.Period), ("amount", amountNanos), ("expires", expires)).ConfigureAwait(false);
+            }
+
+            return changed;
+        }
+
+        var batch = connection.CreateBatch();
+        await using (batch.ConfigureAwait(false))
+        {
+            batch.Transaction = transaction;
+            foreach (var line in lines)
+            {
+                Add(batch, Reserve, ("account", line.Account), ("period", line.Period), ("amount", amountNanos), ("limit", line.LimitNanos));
+            }
+
+            foreach (var line in lines)
+            {
+                Add(batch, Hold, ("id", reservationId), ("account", line.Account), ("period", line.Period), ("amount", amountNanos), ("expires", expires));
+            }
+
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            for (int i = 0; i < lines.Count; i++)
+            {
+                changed[i] = batch.BatchCommands[i].RecordsAffected;
+            }
+        }
+
+        return changed;
+    }
+
+    private static void Add(DbBatch batch, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = batch.CreateBatchCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value;
+            command.Parameters.Add(p);
+        }
+
+        batch.BatchCommands.Add(command);
+    }
 
     private static async Task<(long Spent, long Reserved)> BalanceAsync(DbConnection connection, DbTransaction transaction, string account, string period, CancellationToken ct)
     {
