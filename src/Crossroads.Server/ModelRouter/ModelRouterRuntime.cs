@@ -11,7 +11,7 @@ using Crossroads.ModelRouting.Routing;
 namespace Crossroads.Server.ModelRouter;
 
 /// <summary>The model router's parts, built once from validated options: catalog, adapters, planner, learner, budgets, engine.</summary>
-internal sealed class ModelRouterRuntime : IAsyncDisposable
+internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
 {
     /// <summary>The demo model's id.</summary>
     public const string DemoModelId = "crossroads-demo";
@@ -133,6 +133,9 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable
         await Engine.Budgets.DisposeAsync().ConfigureAwait(false);
         _http.Dispose();
     }
+
+    /// <summary>For a container disposed synchronously: the spend store closes its connections either way.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private static IEnumerable<BudgetAccount> BudgetAccounts(ModelRouterOptions options) =>
         options.Tenants.Where(static t => t.BudgetUsd is not null).Select(static t => Account(BudgetAccount.TenantId(t.Id), t.BudgetUsd!.Value, t.BudgetPeriod))
