@@ -75,6 +75,24 @@ public sealed class KeyBudgetTests
         Assert.Equal(served.Count, upstream.Calls("cheap"));
     }
 
+    [Fact]
+    public async Task A_spend_store_that_cannot_open_answers_503_for_budgeted_requests_and_serves_the_others()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Model("cheap");
+        using var data = new TempDirectory("crossroads-mr-spend-");
+        Directory.CreateDirectory(Path.Combine(data.Path, "model-router.db")); // a directory where the database file should be
+        await using var server = await ModelRouterServer.StartInAsync(data.Path, ModelRouterServer.TwoModels(upstream.BaseUrl, "--ModelRouter:Tenants:0:Id=acme", "--ModelRouter:Tenants:0:BudgetUsd=1"));
+
+        using var budgeted = await Json.PostAsTenantAsync(server.Client, "acme", Json.Chat("cheap", "hi", maxTokens: 10));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, budgeted.StatusCode);
+        Assert.Equal("budget_store_unavailable", (await Json.ReadAsync(budgeted)).GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(0, upstream.Calls("cheap"));
+
+        using var free = await Json.PostAsync(server.Client, "/v1/chat/completions", Json.Chat("cheap", "hi", maxTokens: 10));
+        Assert.Equal(HttpStatusCode.OK, free.StatusCode);
+    }
+
     private static async Task<HttpStatusCode> ChatAsAcmeAsync(ModelRouterServer server)
     {
         using var response = await Json.PostAsTenantAsync(server.Client, "acme", Json.Chat("cheap", "hi", maxTokens: 100));
