@@ -1,54 +1,90 @@
 using Crossroads.ModelRouting.Budgets;
+using Crossroads.ModelRouting.Budgets.Spend;
 
 namespace Crossroads.ModelRouting.Tests;
 
-public sealed class BudgetLedgerTests
+/// <summary>The ledger on each store: atomic reservations, key and tenant budgets together, periods, expiry, restarts.</summary>
+public sealed class BudgetLedgerTests : IDisposable
 {
-    [Fact]
-    public void Fifty_concurrent_reservations_never_pass_the_limit()
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "crossroads-spend-" + Guid.NewGuid().ToString("N"));
+
+    public static TheoryData<string> Stores => ["memory", "sqlite"];
+
+    public void Dispose()
     {
-        var ledger = new BudgetLedger(new Dictionary<string, decimal> { ["t"] = 1.0m });
-        using var start = new Barrier(50);
-        var granted = new bool[50];
-        // Dedicated threads (not the pool, which would inject 50 blocked workers slowly), released together.
-        var threads = Enumerable.Range(0, 50).Select(i => new Thread(() =>
+        if (Directory.Exists(_directory))
         {
-            start.SignalAndWait();
-            bool ok = ledger.TryReserve("t", 0.1m, out var reservation, out decimal _);
-            if (ok)
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task Fifty_concurrent_reservations_never_pass_the_limit(string store) => LedgerScenarios.Fifty_concurrent_reservations_never_pass_the_limit(Factory(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task Held_reservations_count_against_the_limit_until_settled(string store) => LedgerScenarios.Held_reservations_count_against_the_limit_until_settled(Factory(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task A_key_budget_and_its_tenant_budget_must_both_cover_the_request_and_a_refusal_holds_nothing(string store) => LedgerScenarios.A_key_budget_and_its_tenant_budget_must_both_cover_the_request_and_a_refusal_holds_nothing(Factory(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task Daily_and_monthly_budgets_start_again_at_the_utc_boundary_and_total_never_does(string store) => LedgerScenarios.Daily_and_monthly_budgets_start_again_at_the_utc_boundary_and_total_never_does(Factory(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task Reservations_of_a_holder_that_never_settles_expire(string store) => LedgerScenarios.Reservations_of_a_holder_that_never_settles_expire(Factory(store));
+
+    [Fact]
+    public async Task Spend_in_sqlite_survives_reopening_the_store()
+    {
+        var account = new BudgetAccount("tenant:t", 1m, BudgetPeriod.Total);
+        await using (var ledger = Ledger("sqlite", TimeProvider.System, account))
+        {
+            var r = await ledger.ReserveAsync(new BudgetPayer("t", null), 0.5m, default);
+            await ledger.SettleAsync(r.Reservation, 0.75m);
+        }
+
+        await using var reopened = Ledger("sqlite", TimeProvider.System, account);
+        Assert.Equal(0.75m, (await reopened.SnapshotAsync("tenant:t")).SpentUsd);
+        Assert.Equal("tenant:t", (await reopened.ReserveAsync(new BudgetPayer("t", null), 0.3m, default)).RefusedBy);
+    }
+
+    [Fact]
+    public async Task Payers_without_a_limit_are_never_refused_and_never_open_the_store()
+    {
+        int opened = 0;
+        await using var ledger = new BudgetLedger(
+            [new BudgetAccount("tenant:paying", 1m, BudgetPeriod.Total)],
+            _ =>
             {
-                Thread.Sleep(5);
-                ledger.Settle(reservation, 0.07m);
-            }
-
-            granted[i] = ok;
-        })).ToList();
-        threads.ForEach(static t => t.Start());
-        threads.ForEach(static t => t.Join());
-
-        var snapshot = ledger.Snapshot("t");
-        Assert.InRange(granted.Count(static g => g), 10, 14); // settled requests free 0.03 each for later ones
-        Assert.True(snapshot.SpentUsd <= 1.0m, $"spent {snapshot.SpentUsd}");
-        Assert.Equal(0m, snapshot.ReservedUsd);
+                Interlocked.Increment(ref opened);
+                return Task.FromResult<ISpendStore>(new InMemorySpendStore());
+            },
+            TimeProvider.System,
+            TimeSpan.FromMinutes(10));
+        var admission = await ledger.ReserveAsync(new BudgetPayer("free", "some-key"), 1_000_000m, default);
+        Assert.True(admission.Admitted);
+        Assert.False(admission.Reservation.IsLimited);
+        await ledger.SettleAsync(admission.Reservation, 5m);
+        Assert.Equal(0, opened);
     }
 
-    [Fact]
-    public void Held_reservations_count_against_the_limit_until_settled()
-    {
-        var ledger = new BudgetLedger(new Dictionary<string, decimal> { ["t"] = 1.0m });
-        Assert.True(ledger.TryReserve("t", 0.6m, out var first, out _));
-        Assert.False(ledger.TryReserve("t", 0.6m, out _, out var remaining));
-        Assert.Equal(0.4m, remaining);
-        ledger.Settle(first, 0.1m);
-        Assert.True(ledger.TryReserve("t", 0.6m, out _, out _));
-    }
+    [Theory]
+    [InlineData(0.000000001, 1)]
+    [InlineData(0.0000000011, 2)]
+    [InlineData(0.000208, 208_000)]
+    [InlineData(0, 0)]
+    public void Amounts_round_up_to_whole_nano_dollars(decimal usd, long nanos) => Assert.Equal(nanos, UsdNanos.From(usd));
 
-    [Fact]
-    public void Tenants_without_a_limit_are_never_refused()
-    {
-        var ledger = new BudgetLedger(new Dictionary<string, decimal>());
-        Assert.True(ledger.TryReserve("free", 1_000_000m, out var r, out _));
-        ledger.Settle(r, 5m);
-        Assert.Equal(5m, ledger.Snapshot("free").SpentUsd);
-    }
+    private BudgetLedger Ledger(string store, TimeProvider time, params BudgetAccount[] accounts) => Factory(store)(time, accounts);
+
+    private LedgerFactory Factory(string store) => (time, accounts) => new(
+        accounts,
+        store == "sqlite" ? async ct => await SqliteSpendStore.OpenAsync(_directory, ct) : _ => Task.FromResult<ISpendStore>(new InMemorySpendStore()),
+        time,
+        TimeSpan.FromMinutes(10));
 }

@@ -1,86 +1,197 @@
-using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using Crossroads.ModelRouting.Budgets.Spend;
 
 namespace Crossroads.ModelRouting.Budgets;
 
 /// <summary>
-/// USD spend limits per tenant. A request reserves its worst-case estimate before any upstream call
-/// (<see cref="TryReserve"/>) and settles to the actual cost afterwards (<see cref="Settle"/>); both happen under the
-/// tenant's lock, and a reservation is refused when spent + reserved + estimate would pass the limit, so concurrent
-/// requests can never together spend more than the limit (as long as upstreams honour the <c>max_tokens</c> the
-/// reservation assumed). Tenants without a limit are tracked but never refused. In memory: spend is lost on restart.
+/// USD spend limits per API key and per tenant, each over a period (daily, monthly, total; UTC boundaries). A request
+/// reserves its worst-case estimate on every limited account of its payer before any upstream call
+/// (<see cref="ReserveAsync"/>: all or none, refused when spent + reserved + estimate would pass a limit) and settles
+/// to the actual cost afterwards (<see cref="SettleAsync"/>). The arithmetic happens in the <see cref="ISpendStore"/>
+/// (one transaction per reservation), so concurrent requests — in this process or in replicas sharing the store —
+/// can never together pass a limit, as long as upstreams honour the <c>max_tokens</c> the reservation assumed.
+/// <para>
+/// Cost on the hot path: a payer without limits touches nothing but two frozen-dictionary lookups (no store, no lock);
+/// only payers with a limit pay the store's round trips (reserve, settle). The store is opened on first use, so a
+/// deployment without budgets never creates a database.
+/// </para>
+/// <para>
+/// Reservations carry an expiry (<c>reservationTtl</c>, longer than any request may run); reservations of a replica
+/// that died before settling are released by the sweep every reserve runs at most once per <c>ttl / 4</c>. A settle
+/// that fails (store down) is counted in <see cref="SettleFailures"/>: its hold expires and that request's spend is
+/// not booked (under-billing, never overspend by the others).
+/// </para>
 /// </summary>
-public sealed class BudgetLedger
+public sealed class BudgetLedger : IAsyncDisposable
 {
-    private readonly FrozenDictionary<string, decimal> _limits;
-    private readonly ConcurrentDictionary<string, Account> _accounts = new(StringComparer.Ordinal);
+    private readonly FrozenDictionary<string, BudgetAccount> _accounts;
+    private readonly Func<CancellationToken, Task<ISpendStore>> _open;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _reservationTtl;
+    private readonly Lock _openGate = new();
+    private Task<ISpendStore>? _store;
+    private long _nextSweepTicks;
+    private long _settleFailures;
 
-    /// <summary>A ledger with the given per-tenant limits (USD).</summary>
-    public BudgetLedger(IReadOnlyDictionary<string, decimal> limits)
+    /// <summary>A ledger of tenants' total limits (USD) kept in memory.</summary>
+    public BudgetLedger(IReadOnlyDictionary<string, decimal> tenantLimits)
+        : this(
+            (tenantLimits ?? throw new ArgumentNullException(nameof(tenantLimits))).Select(static t => new BudgetAccount(BudgetAccount.TenantId(t.Key), t.Value, BudgetPeriod.Total)),
+            static _ => Task.FromResult<ISpendStore>(new InMemorySpendStore()),
+            TimeProvider.System,
+            TimeSpan.FromMinutes(10))
     {
-        ArgumentNullException.ThrowIfNull(limits);
-        _limits = limits.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    /// <summary>Whether <paramref name="tenant"/> has a limit.</summary>
-    public bool HasLimit(string tenant) => _limits.ContainsKey(tenant);
-
-    /// <summary>Reserves <paramref name="estimateUsd"/> for <paramref name="tenant"/>; false (and the remaining amount) when it does not fit.</summary>
-    public bool TryReserve(string tenant, decimal estimateUsd, out BudgetReservation reservation, out decimal remainingUsd)
+    /// <summary>A ledger of <paramref name="accounts"/> whose spend lives in the store <paramref name="openStore"/> opens (on first use).</summary>
+    public BudgetLedger(IEnumerable<BudgetAccount> accounts, Func<CancellationToken, Task<ISpendStore>> openStore, TimeProvider time, TimeSpan reservationTtl)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(estimateUsd);
-        var account = _accounts.GetOrAdd(tenant, static (t, limits) => new Account(limits.TryGetValue(t, out var l) ? l : null), _limits);
-        lock (account)
+        ArgumentNullException.ThrowIfNull(accounts);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(reservationTtl, TimeSpan.Zero);
+        _accounts = accounts.ToFrozenDictionary(static a => a.Id, StringComparer.Ordinal);
+        _open = openStore ?? throw new ArgumentNullException(nameof(openStore));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _reservationTtl = reservationTtl;
+    }
+
+    /// <summary>Settles that failed because the store was unreachable (their spend was not booked).</summary>
+    public long SettleFailures => Interlocked.Read(ref _settleFailures);
+
+    /// <summary>Whether any account has a limit (else no store is ever opened).</summary>
+    public bool HasAccounts => _accounts.Count > 0;
+
+    /// <summary>The configured account, if any.</summary>
+    public BudgetAccount? Find(string accountId) => _accounts.GetValueOrDefault(accountId);
+
+    /// <summary>Whether <paramref name="payer"/>'s key or tenant has a limit.</summary>
+    public bool IsLimited(BudgetPayer payer) =>
+        _accounts.ContainsKey(BudgetAccount.TenantId(payer.Tenant)) || (payer.Key is { } k && _accounts.ContainsKey(BudgetAccount.KeyId(k)));
+
+    /// <summary>
+    /// Reserves <paramref name="amountUsd"/> on every limited account of <paramref name="payer"/>. Throws
+    /// <see cref="SpendStoreUnavailableException"/> when the store cannot answer.
+    /// </summary>
+    public async ValueTask<BudgetAdmission> ReserveAsync(BudgetPayer payer, decimal amountUsd, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amountUsd);
+        var lines = LinesOf(payer);
+        if (lines is null)
         {
-            remainingUsd = account.Limit is { } limit ? limit - account.Spent - account.Reserved : decimal.MaxValue;
-            if (account.Limit is not null && estimateUsd > remainingUsd)
-            {
-                reservation = default;
-                return false;
-            }
-
-            account.Reserved += estimateUsd;
-            reservation = new BudgetReservation(tenant, estimateUsd);
-            return true;
+            return new BudgetAdmission(BudgetReservation.None, null, decimal.MaxValue);
         }
+
+        var store = await StoreAsync(cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        await SweepIfDueAsync(store, now, cancellationToken).ConfigureAwait(false);
+        long amount = UsdNanos.From(amountUsd);
+        string id = Guid.CreateVersion7().ToString("N");
+        var outcome = await store.TryReserveAsync(id, lines, amount, now + _reservationTtl, cancellationToken).ConfigureAwait(false);
+        return outcome.RefusedLine < 0
+            ? new BudgetAdmission(new BudgetReservation(id, lines, amountUsd), null, Remaining(lines, amount))
+            : new BudgetAdmission(BudgetReservation.None, lines[outcome.RefusedLine].Account, UsdNanos.ToUsd(outcome.RemainingNanos));
     }
 
-    /// <summary>Releases <paramref name="reservation"/> and books <paramref name="actualUsd"/>.</summary>
-    public void Settle(BudgetReservation reservation, decimal actualUsd)
+    /// <summary>Releases <paramref name="reservation"/> and books <paramref name="actualUsd"/> on its accounts. Never throws for store failures (see <see cref="SettleFailures"/>).</summary>
+    public async ValueTask SettleAsync(BudgetReservation reservation, decimal actualUsd)
     {
-        if (reservation.Tenant is null)
+        ArgumentNullException.ThrowIfNull(reservation);
+        if (!reservation.IsLimited)
         {
             return;
         }
 
-        var account = _accounts[reservation.Tenant];
-        lock (account)
+        try
         {
-            account.Reserved -= reservation.AmountUsd;
-            account.Spent += actualUsd;
+            var store = await StoreAsync(CancellationToken.None).ConfigureAwait(false);
+            // Not the request's token: the spend happened even when the client went away.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await store.SettleAsync(reservation.Id, reservation.Lines, UsdNanos.From(actualUsd), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SpendStoreUnavailableException or OperationCanceledException)
+        {
+            Interlocked.Increment(ref _settleFailures);
         }
     }
 
-    /// <summary>The tenant's limit, spend and open reservations.</summary>
-    public BudgetSnapshot Snapshot(string tenant)
+    /// <summary>An account's limit, spend and open reservations in its current period.</summary>
+    public async Task<BudgetSnapshot> SnapshotAsync(string accountId, CancellationToken cancellationToken = default)
     {
-        if (!_accounts.TryGetValue(tenant, out var account))
+        var account = Find(accountId);
+        var period = BudgetPeriods.Key(account?.Period ?? BudgetPeriod.Total, _time.GetUtcNow());
+        if (account is null)
         {
-            return new BudgetSnapshot(tenant, _limits.TryGetValue(tenant, out var l) ? l : null, 0, 0);
+            return new BudgetSnapshot(accountId, null, 0, 0);
         }
 
-        lock (account)
+        var store = await StoreAsync(cancellationToken).ConfigureAwait(false);
+        var (spent, reserved) = await store.ReadAsync(accountId, period, cancellationToken).ConfigureAwait(false);
+        return new BudgetSnapshot(accountId, account.LimitUsd, UsdNanos.ToUsd(spent), UsdNanos.ToUsd(reserved));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Task<ISpendStore>? store;
+        lock (_openGate)
         {
-            return new BudgetSnapshot(tenant, account.Limit, account.Spent, account.Reserved);
+            store = _store;
+            _store = null;
+        }
+
+        if (store is { IsCompletedSuccessfully: true })
+        {
+            await store.Result.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private sealed class Account(decimal? limit)
+    /// <summary>The limited accounts of the payer in account order (the store locks rows in this order), or null when none.</summary>
+    private List<SpendLine>? LinesOf(BudgetPayer payer)
     {
-        public decimal? Limit { get; } = limit;
+        var now = _time.GetUtcNow();
+        List<SpendLine>? lines = null;
+        if (payer.Key is { } key && _accounts.TryGetValue(BudgetAccount.KeyId(key), out var keyAccount))
+        {
+            (lines ??= new(2)).Add(Line(keyAccount, now));
+        }
 
-        public decimal Spent { get; set; }
+        if (_accounts.TryGetValue(BudgetAccount.TenantId(payer.Tenant), out var tenantAccount))
+        {
+            (lines ??= new(1)).Add(Line(tenantAccount, now));
+        }
 
-        public decimal Reserved { get; set; }
+        lines?.Sort(static (a, b) => string.CompareOrdinal(a.Account, b.Account));
+        return lines;
+    }
+
+    private static SpendLine Line(BudgetAccount account, DateTimeOffset now) =>
+        new(account.Id, BudgetPeriods.Key(account.Period, now), UsdNanos.LimitFrom(account.LimitUsd));
+
+    /// <summary>Remaining after this reservation, as far as the ledger knows without another round trip (the smallest limit's).</summary>
+    private static decimal Remaining(List<SpendLine> lines, long amount) => UsdNanos.ToUsd(Math.Max(0, lines.Min(static l => l.LimitNanos) - amount));
+
+    private async Task SweepIfDueAsync(ISpendStore store, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long due = Interlocked.Read(ref _nextSweepTicks);
+        long next = (now + (_reservationTtl / 4)).UtcTicks;
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextSweepTicks, next, due) != due)
+        {
+            return;
+        }
+
+        await store.ExpireAsync(now, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<ISpendStore> StoreAsync(CancellationToken cancellationToken)
+    {
+        lock (_openGate)
+        {
+            // A failed open is forgotten so the next request tries again (the database may be back).
+            if (_store is null || _store.IsFaulted || _store.IsCanceled)
+            {
+                _store = _open(CancellationToken.None);
+            }
+
+            return _store.WaitAsync(cancellationToken);
+        }
     }
 }

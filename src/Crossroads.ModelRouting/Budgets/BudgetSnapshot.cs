@@ -1,4 +1,4 @@
 namespace Crossroads.ModelRouting.Budgets;
 
-/// <summary>A tenant's budget at one moment: limit (null: none), spent, reserved by requests in flight.</summary>
-public sealed record BudgetSnapshot(string Tenant, decimal? LimitUsd, decimal SpentUsd, decimal ReservedUsd);
+/// <summary>An account's budget in its current period: limit (null: none), spent, reserved by requests in flight.</summary>
+public sealed record BudgetSnapshot(string Account, decimal? LimitUsd, decimal SpentUsd, decimal ReservedUsd);

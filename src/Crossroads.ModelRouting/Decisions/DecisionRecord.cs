@@ -24,7 +24,7 @@ public sealed record DecisionRecord
     /// <summary>The endpoint: <c>chat.completions</c>, <c>ask</c> or <c>plan</c>.</summary>
     public required string Endpoint { get; init; }
 
-    /// <summary>SHA-256 (hex, first 16 bytes) of the prompt.</summary>
+    /// <summary>SHA-256 (hex, first 16 bytes) of the prompt as sent upstream (after PII redaction, so no hash of a raw value is kept).</summary>
     public required string PromptHash { get; init; }
 
     /// <summary>Prompt tokens counted locally.</summary>

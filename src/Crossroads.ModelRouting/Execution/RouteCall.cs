@@ -18,6 +18,9 @@ public sealed record RouteCall
     /// <summary>The tenant billed.</summary>
     public required string Tenant { get; init; }
 
+    /// <summary>The API key the request came with (its name), when known: its budget binds too.</summary>
+    public string? Key { get; init; }
+
     /// <summary><c>chat.completions</c> or <c>ask</c>.</summary>
     public required string Endpoint { get; init; }
 

@@ -107,17 +107,20 @@ public sealed class RouterEngine
         }
 
         decimal reserve = plan.ReserveUsd;
-        if (!Budgets.TryReserve(call.Tenant, reserve, out var reservation, out var remaining))
+        var admission = await Budgets.ReserveAsync(new BudgetPayer(call.Tenant, call.Key), reserve, cancellationToken).ConfigureAwait(false);
+        var reservation = admission.Reservation;
+        decimal remaining = admission.RemainingUsd;
+        if (!admission.Admitted)
         {
             decision = decision with { Outcome = "budget_exceeded" };
             Decisions.Add(decision);
             Metrics.Request(decision.Outcome, null);
-            return new RouteResult(RouteStatus.BudgetExceeded, decision, null, default, null, remaining);
+            return new RouteResult(RouteStatus.BudgetExceeded, decision, null, default, null, remaining) { RefusedBy = admission.RefusedBy };
         }
 
         // With a budget, the output cap the reservation assumed is enforced upstream.
         var request = call.Provider;
-        if (request.MaxTokens is null && Budgets.HasLimit(call.Tenant))
+        if (request.MaxTokens is null && reservation.IsLimited)
         {
             request = request with { MaxTokens = plan.MaxOutputTokens };
         }
@@ -190,7 +193,7 @@ public sealed class RouterEngine
         }
         finally
         {
-            Budgets.Settle(reservation, billed);
+            await Budgets.SettleAsync(reservation, billed).ConfigureAwait(false);
             if (servedBy is not null)
             {
                 Metrics.Billed(servedBy.Id, servedBy.Upstream, servedUsage.PromptTokens, servedUsage.CompletionTokens, billed);

@@ -3,8 +3,12 @@ using System.Text;
 using System.Text.Json;
 using Crossroads.Hosting;
 using Crossroads.Hosting.Json;
+using Crossroads.ModelRouting.Budgets;
+using Crossroads.ModelRouting.Budgets.Spend;
 using Crossroads.ModelRouting.Decisions;
 using Crossroads.ModelRouting.Execution;
+using Crossroads.ModelRouting.Limits;
+using Crossroads.ModelRouting.Privacy;
 using Crossroads.ModelRouting.Providers;
 using Crossroads.ModelRouting.Routing;
 
@@ -50,19 +54,20 @@ internal static class ModelRouterApi
                 return ModelRouterProblems.Invalid(error);
             }
 
-            var call = BuildCall(context, runtime, request!, "chat.completions");
+            var (call, rate, refusal) = Admit(context, runtime, request!, "chat.completions", limit: true);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+
             long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             ICompletionSink sink = request!.Stream
                 ? new SseChatSink(context.Response, request.IncludeUsage, created)
                 : new BufferedSink();
-            RouteResult result;
-            try
+            var (result, failure) = await RunAsync(context, runtime, call!, rate, sink).ConfigureAwait(false);
+            if (result is null)
             {
-                result = await runtime.Engine.RunAsync(call, sink, context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (UnknownModelException e)
-            {
-                return ModelRouterProblems.ModelNotFound(e.Model);
+                return failure!;
             }
 
             if (result.Status is RouteStatus.Completed && sink is BufferedSink buffered)
@@ -100,18 +105,14 @@ internal static class ModelRouterApi
                 return ModelRouterProblems.Invalid(error);
             }
 
-            var call = BuildCall(context, runtime, request!, "ask");
-            RouteResult result;
-            try
+            var (call, rate, refusal) = Admit(context, runtime, request!, "ask", limit: true);
+            if (refusal is not null)
             {
-                result = await runtime.Engine.RunAsync(call, new AskSink(context.Response), context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (UnknownModelException e)
-            {
-                return ModelRouterProblems.ModelNotFound(e.Model);
+                return refusal;
             }
 
-            return Finish(context, runtime, result, streamed: true);
+            var (result, failure) = await RunAsync(context, runtime, call!, rate, new AskSink(context.Response)).ConfigureAwait(false);
+            return result is null ? failure! : Finish(context, runtime, result, streamed: true);
         }
     }
 
@@ -132,11 +133,16 @@ internal static class ModelRouterApi
                 return ModelRouterProblems.Invalid(error);
             }
 
-            var call = BuildCall(context, runtime, request!, "plan");
+            var (call, _, refusal) = Admit(context, runtime, request!, "plan", limit: false);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+
             RoutingPlan plan;
             try
             {
-                plan = runtime.Engine.Planner.Plan(call.Route);
+                plan = runtime.Engine.Planner.Plan(call!.Route);
             }
             catch (UnknownModelException e)
             {
@@ -270,7 +276,7 @@ internal static class ModelRouterApi
         return result.Status switch
         {
             RouteStatus.NoEligibleModel => ModelRouterProblems.NoEligibleModel(context, decision, runtime.RetryAfter(decision.Plan)),
-            RouteStatus.BudgetExceeded => ModelRouterProblems.BudgetExceeded(context, decision.Tenant, result.RemainingBudgetUsd),
+            RouteStatus.BudgetExceeded => ModelRouterProblems.BudgetExceeded(context, result.RefusedBy ?? BudgetAccount.TenantId(decision.Tenant), result.RemainingBudgetUsd),
             RouteStatus.UpstreamRejected => ModelRouterProblems.Create(
                 result.LastError?.StatusCode ?? StatusCodes.Status400BadRequest,
                 "The upstream refused the request: " + UpstreamMessage(result.LastError),
@@ -315,13 +321,66 @@ internal static class ModelRouterApi
         return error?.Message ?? "unknown error";
     }
 
-    private static RouteCall BuildCall(HttpContext context, ModelRouterRuntime runtime, ParsedRequest request, string endpoint)
+    /// <summary>
+    /// Resolves the caller, applies its tenant's PII rule (redact: the placeholders replace the values in everything
+    /// that follows — token counts, cluster, prompt hash, the upstream request; block: 400), builds the call and, for
+    /// calls that go upstream, admits it against the key's rpm/tpm (tokens: prompt + output cap). The
+    /// <c>x-ratelimit-*</c> headers are set here, so every answer to a limited key carries them.
+    /// </summary>
+    private static (RouteCall? Call, RateAdmission Rate, IResult? Refusal) Admit(HttpContext context, ModelRouterRuntime runtime, ParsedRequest request, string endpoint, bool limit)
     {
-        int inputTokens = DemoModelProvider.PromptTokens(request.Messages);
-        var lastUser = request.Messages.LastOrDefault(static m => m.Role == "user")?.Content ?? request.Messages[^1].Content;
-        string tenant = context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } keyName }
-            ? keyName
-            : context.Request.Headers[TenantHeader].FirstOrDefault() is { Length: > 0 } header ? header : request.Tenant ?? runtime.Options.DefaultTenant;
+        var caller = runtime.Callers.Resolve(context, request);
+        var messages = request.Messages;
+        if (caller.Pii != PiiMode.Off)
+        {
+            var redaction = PiiRedactor.Default.Redact(messages);
+            if (redaction.Any && caller.Pii == PiiMode.Block)
+            {
+                return (null, RateAdmission.Unlimited, ModelRouterProblems.PiiDetected(redaction.KindNames));
+            }
+
+            messages = redaction.Messages;
+        }
+
+        var call = BuildCall(request, messages, caller, endpoint);
+        if (!limit)
+        {
+            return (call, RateAdmission.Unlimited, null);
+        }
+
+        int tokens = call.Route.InputTokens + (request.MaxTokens ?? runtime.Settings.DefaultMaxOutputTokens);
+        var rate = runtime.Limits.TryAdmit(caller.Key, tokens);
+        RateLimitHeaders.Apply(context.Response, rate);
+        return rate.Allowed ? (call, rate, null) : (null, rate, ModelRouterProblems.RateLimited(context, rate, caller.Key, tokens));
+    }
+
+    /// <summary>Runs the engine; settles the key's tokens to the usage billed (nothing when nothing was served).</summary>
+    private static async Task<(RouteResult? Result, IResult? Failure)> RunAsync(HttpContext context, ModelRouterRuntime runtime, RouteCall call, RateAdmission rate, ICompletionSink sink)
+    {
+        RouteResult? result = null;
+        try
+        {
+            result = await runtime.Engine.RunAsync(call, sink, context.RequestAborted).ConfigureAwait(false);
+            return (result, null);
+        }
+        catch (UnknownModelException e)
+        {
+            return (null, ModelRouterProblems.ModelNotFound(e.Model));
+        }
+        catch (SpendStoreUnavailableException)
+        {
+            return (null, ModelRouterProblems.SpendStoreUnavailable(context));
+        }
+        finally
+        {
+            KeyRateLimiter.Settle(rate, result is null ? 0 : result.Usage.PromptTokens + result.Usage.CompletionTokens);
+        }
+    }
+
+    private static RouteCall BuildCall(ParsedRequest request, IReadOnlyList<ChatMessage> messages, Caller caller, string endpoint)
+    {
+        int inputTokens = DemoModelProvider.PromptTokens(messages);
+        var lastUser = messages.LastOrDefault(static m => m.Role == "user")?.Content ?? messages[^1].Content;
         return new RouteCall
         {
             DecisionId = Guid.CreateVersion7().ToString("N"),
@@ -339,7 +398,7 @@ internal static class ModelRouterApi
             },
             Provider = new ProviderRequest
             {
-                Messages = request.Messages,
+                Messages = messages,
                 MaxTokens = request.MaxTokens,
                 Temperature = request.Temperature,
                 TopP = request.TopP,
@@ -347,9 +406,10 @@ internal static class ModelRouterApi
                 Seed = request.Seed,
                 User = request.User,
             },
-            Tenant = tenant,
+            Tenant = caller.Tenant,
+            Key = caller.Key,
             Endpoint = endpoint,
-            PromptHash = PromptHash(request.Messages),
+            PromptHash = PromptHash(messages),
         };
     }
 

@@ -17,6 +17,12 @@ public sealed class ModelRouterModule : CrossroadsModule
     /// <inheritdoc />
     public override string RoutePrefix => "/v1";
 
+    /// <summary>The SQLite spend store lives in the data directory the other modules share.</summary>
+    public override IReadOnlyList<ConfigurationAlias> Aliases { get; } =
+    [
+        new("DATA_DIR", nameof(ModelRouterOptions.DataDirectory)),
+    ];
+
     /// <inheritdoc />
     public override void AddServices(ModuleServices module)
     {

@@ -25,9 +25,28 @@ public sealed class ModelRouterOptions
     [Description("Routing: DefaultPolicy, QualityThresholds, Bandit, MaxAttempts, DefaultMaxOutputTokens, Cooldown.")]
     public RoutingOptions Routing { get; set; } = new();
 
-    /// <summary>Tenants and their budgets.</summary>
-    [Description("Tenants: N:Id, N:BudgetUsd (total spend limit of the process's lifetime; empty: unlimited).")]
+    /// <summary>Tenants: budgets and PII handling.</summary>
+    [Description("Tenants: N:Id, N:BudgetUsd (spend limit per period; empty: unlimited), N:BudgetPeriod (daily|monthly|total, UTC), N:Pii (off|redact|block).")]
     public List<TenantOptions> Tenants { get; set; } = [];
+
+    /// <summary>API keys (chassis key names): their tenant, rate limits and budgets.</summary>
+    [Description("Keys: N:Name (a chassis API key name, or the AnonymousKey), N:Tenant (a configured tenant), N:Rpm, N:Tpm, N:BudgetUsd, N:BudgetPeriod (daily|monthly|total).")]
+    public List<KeyOptions> Keys { get; set; } = [];
+
+    /// <summary>The key name of requests that presented no API key.</summary>
+    [Description("Key name given to requests without an API key (a Keys entry of this name limits them).")]
+    [Required]
+    public string AnonymousKey { get; set; } = "anonymous";
+
+    /// <summary>Directory of the SQLite spend store (alias <c>DATA_DIR</c>).</summary>
+    [Description("Directory of the SQLite spend store (model-router.db), used when budgets exist and ConnectionStrings:Crossroads is not set.")]
+    [Required]
+    public string DataDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "data");
+
+    /// <summary>How long a budget reservation lives unless settled (the holder crashed): longer than any request can run.</summary>
+    [Description("Seconds an unsettled budget reservation is held (a replica that died keeps it this long); must exceed the longest request (TimeoutMs × MaxAttempts).")]
+    [Range(1, 86_400)]
+    public int ReservationTimeoutSeconds { get; set; } = 900;
 
     /// <summary>Tenant of requests that name none (no API key, no X-Crossroads-Tenant header).</summary>
     [Description("Tenant billed for requests without an API key, X-Crossroads-Tenant header or ATP 'tenant' field.")]
@@ -227,7 +246,42 @@ public sealed class TenantOptions
     [Required]
     public string Id { get; set; } = string.Empty;
 
-    /// <summary>Spend limit in USD (empty: unlimited).</summary>
+    /// <summary>Spend limit in USD per <see cref="BudgetPeriod"/> (empty: unlimited).</summary>
     [Range(0, 1_000_000_000)]
     public decimal? BudgetUsd { get; set; }
+
+    /// <summary><c>daily</c>, <c>monthly</c> (UTC boundaries) or <c>total</c>.</summary>
+    [Required]
+    public string BudgetPeriod { get; set; } = "total";
+
+    /// <summary>Personal data in prompts: <c>off</c>, <c>redact</c> or <c>block</c>.</summary>
+    [Required]
+    public string Pii { get; set; } = "off";
+}
+
+/// <summary>An API key's settings.</summary>
+public sealed class KeyOptions
+{
+    /// <summary>The chassis API key name (<c>Auth:ApiKeys:N:Name</c>), or the anonymous key.</summary>
+    [Required]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The tenant its requests are billed to (default: the key name).</summary>
+    public string? Tenant { get; set; }
+
+    /// <summary>Requests per minute (empty: unlimited).</summary>
+    [Range(1, 100_000_000)]
+    public int? Rpm { get; set; }
+
+    /// <summary>Tokens per minute, prompt + output cap at admission, settled to usage (empty: unlimited).</summary>
+    [Range(1, 2_000_000_000)]
+    public int? Tpm { get; set; }
+
+    /// <summary>Spend limit in USD per <see cref="BudgetPeriod"/> (empty: unlimited).</summary>
+    [Range(0, 1_000_000_000)]
+    public decimal? BudgetUsd { get; set; }
+
+    /// <summary><c>daily</c>, <c>monthly</c> (UTC boundaries) or <c>total</c>.</summary>
+    [Required]
+    public string BudgetPeriod { get; set; } = "total";
 }

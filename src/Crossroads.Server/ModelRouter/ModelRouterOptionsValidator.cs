@@ -1,3 +1,5 @@
+using Crossroads.ModelRouting.Budgets;
+using Crossroads.ModelRouting.Privacy;
 using Crossroads.ModelRouting.Routing;
 using Microsoft.Extensions.Options;
 
@@ -102,15 +104,62 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
             failures.Add($"{Section}:Routing:DefaultPolicy: must be one of {string.Join(", ", RoutingPolicyNames.All.Skip(1))}, got '{options.Routing.DefaultPolicy}'");
         }
 
+        ValidateTenantsAndKeys(options, failures);
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateTenantsAndKeys(ModelRouterOptions options, List<string> failures)
+    {
         var tenants = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < options.Tenants.Count; i++)
         {
-            if (!tenants.Add(options.Tenants[i].Id))
+            var t = options.Tenants[i];
+            string key = $"{Section}:Tenants:{i}";
+            if (!tenants.Add(t.Id))
             {
-                failures.Add($"{Section}:Tenants:{i}:Id: tenant '{options.Tenants[i].Id}' is defined twice");
+                failures.Add($"{key}:Id: tenant '{t.Id}' is defined twice");
+            }
+
+            if (!BudgetPeriods.TryParse(t.BudgetPeriod, out _))
+            {
+                failures.Add($"{key}:BudgetPeriod: must be daily, monthly or total, got '{t.BudgetPeriod}'");
+            }
+
+            if (!PiiModes.TryParse(t.Pii, out _))
+            {
+                failures.Add($"{key}:Pii: must be off, redact or block, got '{t.Pii}'");
             }
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < options.Keys.Count; i++)
+        {
+            var k = options.Keys[i];
+            string key = $"{Section}:Keys:{i}";
+            if (!keys.Add(k.Name))
+            {
+                failures.Add($"{key}:Name: key '{k.Name}' is defined twice");
+            }
+
+            // A misspelt tenant would silently escape the tenant's budget and PII rule: only configured tenants.
+            if (k.Tenant is { } tenant && !tenants.Contains(tenant))
+            {
+                failures.Add($"{key}:Tenant: no tenant '{tenant}' is configured (ModelRouter:Tenants:N:Id)");
+            }
+
+            if (!BudgetPeriods.TryParse(k.BudgetPeriod, out _))
+            {
+                failures.Add($"{key}:BudgetPeriod: must be daily, monthly or total, got '{k.BudgetPeriod}'");
+            }
+        }
+
+        // Only budgets reserve: without any, a long-running configuration need not raise the timeout.
+        bool budgets = options.Tenants.Any(static t => t.BudgetUsd is not null) || options.Keys.Any(static k => k.BudgetUsd is not null);
+        long longestRequestMs = (long)options.Upstreams.Select(static u => u.TimeoutMs).DefaultIfEmpty(60_000).Max() * options.Routing.MaxAttempts;
+        if (budgets && options.ReservationTimeoutSeconds * 1000L <= longestRequestMs)
+        {
+            failures.Add($"{Section}:ReservationTimeoutSeconds: must exceed the longest request (TimeoutMs × MaxAttempts = {longestRequestMs / 1000.0:0.###} s), got '{options.ReservationTimeoutSeconds}'");
+        }
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Crossroads.ModelRouting.Decisions;
+using Crossroads.ModelRouting.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crossroads.Server.ModelRouter;
@@ -42,12 +44,14 @@ internal static class ModelRouterProblems
             : Create(StatusCodes.Status400BadRequest, "No model meets the request's constraints: " + decision.Plan.Reason + $". See /v1/decisions/{decision.Id}.", "invalid_request_error", "no_eligible_model", "crossroads");
     }
 
-    public static ProblemHttpResult BudgetExceeded(HttpContext context, string tenant, decimal remaining)
+    /// <summary>402: <paramref name="account"/> (<c>key:NAME</c> or <c>tenant:ID</c>) cannot cover the reservation. <c>x-should-retry: false</c> tells OpenAI SDKs not to retry.</summary>
+    public static ProblemHttpResult BudgetExceeded(HttpContext context, string account, decimal remaining)
     {
         context.Response.Headers["x-should-retry"] = "false";
+        string who = account.StartsWith("key:", StringComparison.Ordinal) ? $"API key '{account[4..]}'" : $"tenant '{account.Replace("tenant:", string.Empty, StringComparison.Ordinal)}'";
         return Create(
             StatusCodes.Status402PaymentRequired,
-            FormattableString.Invariant($"The budget of tenant '{tenant}' cannot cover this request (remaining ${Math.Max(remaining, 0):0.########})."),
+            FormattableString.Invariant($"The budget of {who} cannot cover this request (remaining ${Math.Max(remaining, 0):0.#########} in this period)."),
             "insufficient_quota",
             "budget_exceeded");
     }
@@ -61,6 +65,36 @@ internal static class ModelRouterProblems
     {
         context.Response.Headers.RetryAfter = "1";
         return Create(StatusCodes.Status503ServiceUnavailable, "The server is shutting down; retry the request (another replica will take it).", "server_error", "server_shutting_down");
+    }
+
+    /// <summary>429 as OpenAI answers it: <c>Retry-After</c> (seconds, and <c>retry-after-ms</c>, which OpenAI SDKs read first) plus the <c>x-ratelimit-*</c> headers.</summary>
+    public static ProblemHttpResult RateLimited(HttpContext context, RateAdmission admission, string key, int requestedTokens)
+    {
+        var headers = context.Response.Headers;
+        headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(admission.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        headers["retry-after-ms"] = ((long)Math.Ceiling(admission.RetryAfter.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+        string message = admission.TooLarge
+            ? FormattableString.Invariant($"Request too large for key '{key}': it needs {requestedTokens} tokens (prompt + max_tokens) and the key's limit is {admission.Tokens?.Limit} tokens per minute; lower max_tokens or shorten the prompt.")
+            : admission.Requests is { Remaining: 0 } r && admission.Tokens is not { Remaining: 0 }
+                ? FormattableString.Invariant($"Rate limit reached for key '{key}' on requests per minute: limit {r.Limit}. Please try again in {RateLimitHeaders.Duration(admission.RetryAfter)}.")
+                : FormattableString.Invariant($"Rate limit reached for key '{key}' on tokens per minute: limit {admission.Tokens?.Limit}, remaining {admission.Tokens?.Remaining}. Please try again in {RateLimitHeaders.Duration(admission.RetryAfter)}.");
+        return Create(StatusCodes.Status429TooManyRequests, message, "rate_limit_error", "rate_limit_exceeded");
+    }
+
+    /// <summary>400 for a tenant whose PII rule is <c>block</c>: names the kinds found, never the values.</summary>
+    public static ProblemHttpResult PiiDetected(IReadOnlyList<string> kinds) =>
+        Create(
+            StatusCodes.Status400BadRequest,
+            $"The request contains personal or secret data ({string.Join(", ", kinds)}), which this tenant's policy blocks. Remove it and retry.",
+            "invalid_request_error",
+            "pii_detected",
+            "messages");
+
+    /// <summary>503 when a request with a budget cannot be admitted because the spend store does not answer.</summary>
+    public static ProblemHttpResult SpendStoreUnavailable(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return Create(StatusCodes.Status503ServiceUnavailable, "The budget store is unavailable, so a request with a budget cannot be admitted; retry shortly.", "server_error", "budget_store_unavailable");
     }
 
     public static ProblemHttpResult DecisionNotFound(string id) =>

@@ -1,8 +1,10 @@
 using Crossroads.ModelRouting.Bandits;
 using Crossroads.ModelRouting.Budgets;
+using Crossroads.ModelRouting.Budgets.Spend;
 using Crossroads.ModelRouting.Catalog;
 using Crossroads.ModelRouting.Decisions;
 using Crossroads.ModelRouting.Execution;
+using Crossroads.ModelRouting.Limits;
 using Crossroads.ModelRouting.Providers;
 using Crossroads.ModelRouting.Routing;
 using Crossroads.ModelRouting.Telemetry;
@@ -11,7 +13,7 @@ using System.Diagnostics.Metrics;
 namespace Crossroads.Server.ModelRouter;
 
 /// <summary>The model router's parts, built once from validated options: catalog, adapters, planner, learner, budgets, engine.</summary>
-internal sealed class ModelRouterRuntime : IDisposable
+internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
 {
     /// <summary>The demo model's id.</summary>
     public const string DemoModelId = "crossroads-demo";
@@ -19,7 +21,7 @@ internal sealed class ModelRouterRuntime : IDisposable
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
 
-    public ModelRouterRuntime(ModelRouterOptions options, TimeProvider time, IMeterFactory meters)
+    public ModelRouterRuntime(ModelRouterOptions options, TimeProvider time, IMeterFactory meters, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _time = time;
@@ -121,7 +123,9 @@ internal sealed class ModelRouterRuntime : IDisposable
             time,
             options.Upstreams.Where(static u => u.MaxConcurrency is not null).ToDictionary(static u => u.Id, static u => u.MaxConcurrency!.Value, StringComparer.Ordinal));
         var planner = new RoutePlanner(Catalog, aliases, Settings, learner, latency, Health);
-        var budgets = new BudgetLedger(options.Tenants.Where(static t => t.BudgetUsd is not null).ToDictionary(static t => t.Id, static t => t.BudgetUsd!.Value, StringComparer.Ordinal));
+        var budgets = new BudgetLedger(BudgetAccounts(options), SpendStoreOpener(options, configuration), time, TimeSpan.FromSeconds(options.ReservationTimeoutSeconds));
+        Callers = new CallerDirectory(options);
+        Limits = new KeyRateLimiter(options.Keys.Select(static k => new KeyLimit(k.Name, k.Rpm, k.Tpm)), time);
         Engine = new RouterEngine(planner, upstreams, budgets, new DecisionStore(options.DecisionCapacity), learner, latency, Health, time, new RouterMetrics(meters.Create(Crossroads.Hosting.ModuleCatalog.ModelRouter.MeterName)));
         Created = time.GetUtcNow().ToUnixTimeSeconds();
     }
@@ -147,5 +151,38 @@ internal sealed class ModelRouterRuntime : IDisposable
     /// <summary>The <c>created</c> time <c>GET /v1/models</c> reports (the process start).</summary>
     public long Created { get; }
 
-    public void Dispose() => _http.Dispose();
+    /// <summary>Who a request is: key, tenant, PII rule.</summary>
+    public CallerDirectory Callers { get; }
+
+    /// <summary>Per-key rpm/tpm limits.</summary>
+    public KeyRateLimiter Limits { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Engine.Budgets.DisposeAsync().ConfigureAwait(false);
+        _http.Dispose();
+    }
+
+    /// <summary>For a container disposed synchronously: the spend store closes its connections either way.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private static IEnumerable<BudgetAccount> BudgetAccounts(ModelRouterOptions options) =>
+        options.Tenants.Where(static t => t.BudgetUsd is not null).Select(static t => Account(BudgetAccount.TenantId(t.Id), t.BudgetUsd!.Value, t.BudgetPeriod))
+            .Concat(options.Keys.Where(static k => k.BudgetUsd is not null).Select(static k => Account(BudgetAccount.KeyId(k.Name), k.BudgetUsd!.Value, k.BudgetPeriod)));
+
+    private static BudgetAccount Account(string id, decimal limit, string period) =>
+        new(id, limit, BudgetPeriods.TryParse(period, out var p) ? p : BudgetPeriod.Total);
+
+    /// <summary>PostgreSQL when <c>ConnectionStrings:Crossroads</c> is set (shared by replicas, like the service routes' store), else SQLite in the data directory.</summary>
+    private static Func<CancellationToken, Task<ISpendStore>> SpendStoreOpener(ModelRouterOptions options, IConfiguration configuration)
+    {
+        string? connectionString = configuration.GetConnectionString("Crossroads");
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            return async ct => await PostgresSpendStore.OpenAsync(connectionString, ct).ConfigureAwait(false);
+        }
+
+        string directory = options.DataDirectory;
+        return async ct => await SqliteSpendStore.OpenAsync(directory, ct).ConfigureAwait(false);
+    }
 }

@@ -17,6 +17,14 @@ internal static class Json
         return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     }
 
+    /// <summary>A chat completion billed to <paramref name="tenant"/> (the <c>X-Crossroads-Tenant</c> header of clients without a key).</summary>
+    public static async Task<HttpResponseMessage> PostAsTenantAsync(HttpClient client, string tenant, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/chat/completions", UriKind.Relative)) { Content = JsonContent.Create(body) };
+        request.Headers.Add("X-Crossroads-Tenant", tenant);
+        return await client.SendAsync(request);
+    }
+
     public static Task<HttpResponseMessage> PostRawAsync(HttpClient client, string path, string body, string contentType = "application/json") =>
         client.PostAsync(new Uri(path, UriKind.Relative), new StringContent(body, Encoding.UTF8, contentType));
 

@@ -82,10 +82,13 @@ public sealed class ModelRouterServer : ModuleServer
         ];
     }
 
-    public static Task<ModelRouterServer> StartAsync(params string[] modelConfig) =>
+    public static Task<ModelRouterServer> StartAsync(params string[] modelConfig) => StartInAsync(null, modelConfig);
+
+    /// <summary>With DATA_DIR <paramref name="dataDirectory"/> (kept by the caller: a restart reuses it), or a fresh one when null.</summary>
+    public static Task<ModelRouterServer> StartInAsync(string? dataDirectory, params string[] modelConfig) =>
         StartAsync(
             "crossroads-mr-",
-            null,
+            dataDirectory,
             data =>
             [
                 InProcessServer.LoopbackUrls,
@@ -101,4 +104,31 @@ public sealed class ModelRouterServer : ModuleServer
     /// <summary>The official OpenAI client pointed at the router.</summary>
     public ChatClient Chat(string model) =>
         new(model, new ApiKeyCredential("unused-key"), new OpenAIClientOptions { Endpoint = new Uri(BaseAddress, "/v1"), NetworkTimeout = TimeSpan.FromSeconds(30) });
+
+    /// <summary>
+    /// The official OpenAI client with the API key <paramref name="key"/> (sent as <c>Authorization: Bearer</c>), its
+    /// default retry policy, and every HTTP request it sends counted in <paramref name="sent"/> (to see its retries).
+    /// </summary>
+    public ChatClient Chat(string model, string key, RequestCounter sent) =>
+        new(model, new ApiKeyCredential(key), new OpenAIClientOptions
+        {
+            Endpoint = new Uri(BaseAddress, "/v1"),
+            NetworkTimeout = TimeSpan.FromSeconds(30),
+            Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(new HttpClient(sent)),
+        });
+
+    /// <summary>A client that sends <c>Authorization: Bearer <paramref name="key"/></c>.</summary>
+    public HttpClient ClientWithKey(string key)
+    {
+        var client = NewClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>The chassis settings of an API key named <paramref name="name"/> whose secret is <c>secret-NAME</c>.</summary>
+    public static string[] ApiKey(int index, string name) =>
+    [
+        $"--Auth:ApiKeys:{index}:Name={name}",
+        $"--Auth:ApiKeys:{index}:Sha256={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("secret-" + name)))}",
+    ];
 }

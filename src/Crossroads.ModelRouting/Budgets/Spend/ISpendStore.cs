@@ -1,0 +1,27 @@
+namespace Crossroads.ModelRouting.Budgets.Spend;
+
+/// <summary>
+/// Where spend and open reservations live, per (account, period). Implementations make <see cref="TryReserveAsync"/>
+/// atomic over all its lines (all held or none) and conditional (spent + reserved + amount ≤ limit per line), so any
+/// number of concurrent callers — in one process or in several sharing the store — can never together pass a limit.
+/// </summary>
+public interface ISpendStore : IAsyncDisposable
+{
+    /// <summary><c>memory</c>, <c>sqlite</c> or <c>postgresql</c>.</summary>
+    string Provider { get; }
+
+    /// <summary>Holds <paramref name="amountNanos"/> on every line until settled or until <paramref name="expiresAt"/>.</summary>
+    Task<SpendReserveOutcome> TryReserveAsync(string reservationId, IReadOnlyList<SpendLine> lines, long amountNanos, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Releases what <paramref name="reservationId"/> still holds and books <paramref name="actualNanos"/> on every line
+    /// (also when the reservation already expired: the spend happened).
+    /// </summary>
+    Task SettleAsync(string reservationId, IReadOnlyList<SpendLine> lines, long actualNanos, CancellationToken cancellationToken);
+
+    /// <summary>Releases reservations that expired before <paramref name="now"/> (their holder crashed); returns how many.</summary>
+    Task<int> ExpireAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Spent and reserved nano-USD of one account in one period.</summary>
+    Task<(long Spent, long Reserved)> ReadAsync(string account, string period, CancellationToken cancellationToken);
+}

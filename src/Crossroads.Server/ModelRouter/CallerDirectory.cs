@@ -1,0 +1,50 @@
+using System.Collections.Frozen;
+using Crossroads.Hosting;
+using Crossroads.ModelRouting.Privacy;
+
+namespace Crossroads.Server.ModelRouter;
+
+/// <summary>
+/// Maps a request to its <see cref="Caller"/>. A request authenticated by the chassis (an API key) is that key: its
+/// tenant is its <c>Keys</c> entry's <c>Tenant</c>, else the key name; a client holding a key cannot bill another
+/// tenant. A request without a key is the anonymous key (<c>AnonymousKey</c>): its tenant is the anonymous
+/// <c>Keys</c> entry's tenant when configured, else the <c>X-Crossroads-Tenant</c> header, ATP's <c>tenant</c>, or
+/// <c>DefaultTenant</c> — so where unauthenticated clients are allowed, they can name any tenant unless an
+/// anonymous entry pins it.
+/// </summary>
+internal sealed class CallerDirectory
+{
+    private readonly FrozenDictionary<string, KeyOptions> _keys;
+    private readonly FrozenDictionary<string, PiiMode> _pii;
+    private readonly string _anonymousKey;
+    private readonly string _defaultTenant;
+
+    public CallerDirectory(ModelRouterOptions options)
+    {
+        _keys = options.Keys.ToFrozenDictionary(static k => k.Name, StringComparer.Ordinal);
+        _pii = options.Tenants.ToFrozenDictionary(static t => t.Id, static t => PiiModes.TryParse(t.Pii, out var m) ? m : PiiMode.Off, StringComparer.Ordinal);
+        _anonymousKey = options.AnonymousKey;
+        _defaultTenant = options.DefaultTenant;
+    }
+
+    public Caller Resolve(HttpContext context, ParsedRequest request)
+    {
+        string? keyName = context.GetApiKeyName();
+        string key = keyName ?? _anonymousKey;
+        string tenant;
+        if (_keys.TryGetValue(key, out var entry) && entry.Tenant is { } pinned)
+        {
+            tenant = pinned;
+        }
+        else if (keyName is not null)
+        {
+            tenant = keyName;
+        }
+        else
+        {
+            tenant = context.Request.Headers[ModelRouterApi.TenantHeader].FirstOrDefault() is { Length: > 0 } header ? header : request.Tenant ?? _defaultTenant;
+        }
+
+        return new Caller(key, tenant, _pii.GetValueOrDefault(tenant, PiiMode.Off));
+    }
+}

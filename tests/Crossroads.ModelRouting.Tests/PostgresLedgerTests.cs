@@ -1,0 +1,52 @@
+using Crossroads.ModelRouting.Budgets;
+using Crossroads.ModelRouting.Budgets.Spend;
+
+namespace Crossroads.ModelRouting.Tests;
+
+[CollectionDefinition(PostgresServer.CollectionName)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresServer>;
+
+/// <summary>The ledger's contract on PostgreSQL (each test on its own database), plus two ledgers sharing one database as two replicas do.</summary>
+[Collection(PostgresServer.CollectionName)]
+public sealed class PostgresLedgerTests(PostgresServer postgres)
+{
+    [PostgresFact]
+    public async Task Fifty_concurrent_reservations_never_pass_the_limit() => await LedgerScenarios.Fifty_concurrent_reservations_never_pass_the_limit(await FactoryAsync());
+
+    [PostgresFact]
+    public async Task Held_reservations_count_against_the_limit_until_settled() => await LedgerScenarios.Held_reservations_count_against_the_limit_until_settled(await FactoryAsync());
+
+    [PostgresFact]
+    public async Task A_key_budget_and_its_tenant_budget_must_both_cover_the_request_and_a_refusal_holds_nothing() =>
+        await LedgerScenarios.A_key_budget_and_its_tenant_budget_must_both_cover_the_request_and_a_refusal_holds_nothing(await FactoryAsync());
+
+    [PostgresFact]
+    public async Task Daily_and_monthly_budgets_start_again_at_the_utc_boundary_and_total_never_does() =>
+        await LedgerScenarios.Daily_and_monthly_budgets_start_again_at_the_utc_boundary_and_total_never_does(await FactoryAsync());
+
+    [PostgresFact]
+    public async Task Reservations_of_a_holder_that_never_settles_expire() => await LedgerScenarios.Reservations_of_a_holder_that_never_settles_expire(await FactoryAsync());
+
+    [PostgresFact]
+    public async Task A_reservation_of_a_crashed_replica_is_released_by_the_other_replica_after_it_expires()
+    {
+        var factory = await FactoryAsync();
+        var clock = new ManualClock(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero));
+        var account = new BudgetAccount("tenant:t", 1m, BudgetPeriod.Total);
+        await using (var crashed = factory(clock, account))
+        {
+            Assert.True((await crashed.ReserveAsync(new BudgetPayer("t", null), 0.8m, default)).Admitted); // never settled
+        }
+
+        await using var survivor = factory(clock, account);
+        Assert.Equal("tenant:t", (await survivor.ReserveAsync(new BudgetPayer("t", null), 0.5m, default)).RefusedBy);
+        clock.Advance(TimeSpan.FromMinutes(11));
+        Assert.True((await survivor.ReserveAsync(new BudgetPayer("t", null), 0.5m, default)).Admitted);
+    }
+
+    private async Task<LedgerFactory> FactoryAsync()
+    {
+        string database = await postgres.CreateDatabaseAsync();
+        return (time, accounts) => new BudgetLedger(accounts, async ct => await PostgresSpendStore.OpenAsync(database, ct), time, TimeSpan.FromMinutes(10));
+    }
+}

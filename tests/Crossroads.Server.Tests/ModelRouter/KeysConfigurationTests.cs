@@ -1,0 +1,20 @@
+namespace Crossroads.Server.Tests.ModelRouter;
+
+/// <summary>Keys and tenants are validated at start: a bad value stops the start naming the key (the chassis turns it into its one-line exit 2).</summary>
+public sealed class KeysConfigurationTests
+{
+    [Theory]
+    [InlineData("--ModelRouter:Tenants:0:Id=acme --ModelRouter:Tenants:0:BudgetPeriod=weekly", "ModelRouter:Tenants:0:BudgetPeriod")]
+    [InlineData("--ModelRouter:Tenants:0:Id=acme --ModelRouter:Tenants:0:Pii=mask", "ModelRouter:Tenants:0:Pii")]
+    [InlineData("--ModelRouter:Keys:0:Name=ci --ModelRouter:Keys:0:Tenant=acne", "ModelRouter:Keys:0:Tenant")]
+    [InlineData("--ModelRouter:Keys:0:Name=ci --ModelRouter:Keys:1:Name=ci", "ModelRouter:Keys:1:Name")]
+    [InlineData("--ModelRouter:Keys:0:Name=ci --ModelRouter:Keys:0:BudgetPeriod=yearly", "ModelRouter:Keys:0:BudgetPeriod")]
+    [InlineData("--ModelRouter:Keys:0:Name=ci --ModelRouter:Keys:0:Rpm=0", "ModelRouter:Keys:0:Rpm")]
+    [InlineData("--ModelRouter:Keys:0:Name=ci --ModelRouter:Keys:0:BudgetUsd=-1", "ModelRouter:Keys:0:BudgetUsd")]
+    [InlineData("--ModelRouter:ReservationTimeoutSeconds=60 --ModelRouter:Tenants:0:Id=acme --ModelRouter:Tenants:0:BudgetUsd=1", "ModelRouter:ReservationTimeoutSeconds")]
+    public async Task An_invalid_key_or_tenant_setting_stops_the_start_naming_it(string settings, string key)
+    {
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => ModelRouterServer.StartAsync(settings.Split(' ')));
+        Assert.Contains(key, e.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Net;
+
+namespace Crossroads.Server.Tests.ModelRouter;
+
+/// <summary>Budgets on PostgreSQL shared by two server instances: concurrent reservations on both never overspend.</summary>
+[Collection(PostgresServer.CollectionName)]
+public sealed class PostgresBudgetTests(PostgresServer postgres)
+{
+    [PostgresFact]
+    public async Task Fifty_concurrent_requests_split_over_two_replicas_against_a_budget_for_ten_never_spend_more_than_it()
+    {
+        const decimal budget = 0.0021m; // covers 10 reservations of $0.000208 in flight
+        string database = await postgres.CreateDatabaseAsync();
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Model("cheap").FirstTokenDelay = TimeSpan.FromMilliseconds(500);
+        string[] config = ModelRouterServer.TwoModels(
+            upstream.BaseUrl,
+            "--ConnectionStrings:Crossroads=" + database,
+            "--ModelRouter:Tenants:0:Id=acme",
+            "--ModelRouter:Tenants:0:BudgetUsd=" + budget.ToString(CultureInfo.InvariantCulture));
+        await using var a = await ModelRouterServer.StartAsync(config);
+        await using var b = await ModelRouterServer.StartAsync(config);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(async i =>
+        {
+            var server = i % 2 == 0 ? a : b;
+            using var response = await Json.PostAsTenantAsync(server.Client, "acme", Json.Chat("cheap", "hi", maxTokens: 100));
+            return (Server: server, response.StatusCode, Id: Json.Header(response, "x-crossroads-decision-id"));
+        }));
+
+        var served = answers.Where(static x => x.StatusCode == HttpStatusCode.OK).ToList();
+        Assert.All(answers, static x => Assert.True(x.StatusCode is HttpStatusCode.OK or HttpStatusCode.PaymentRequired, x.StatusCode.ToString()));
+        Assert.InRange(served.Count, 1, 49);
+        Assert.Contains(answers, static x => x.StatusCode == HttpStatusCode.PaymentRequired); // the shared budget did refuse
+        // Each replica alone could cover 10 in flight; together they must still stay within the one budget.
+        decimal billed = 0;
+        foreach (var x in served)
+        {
+            billed += (await Json.GetAsync(x.Server.Client, "/v1/decisions/" + x.Id)).GetProperty("billed_usd").GetDecimal();
+        }
+
+        Assert.True(billed <= budget, $"billed {billed} > budget {budget}");
+
+        // The shared row holds exactly what both replicas booked, and nothing is left reserved.
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT spent, reserved FROM model_router_spend WHERE account = 'tenant:acme' AND period = 'total'", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(billed, reader.GetInt64(0) / 1_000_000_000m);
+        Assert.Equal(0, reader.GetInt64(1));
+    }
+}
