@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Crossroads.RoutingTable;
 using Crossroads.RoutingTable.Loading;
@@ -7,8 +8,11 @@ using Crossroads.RoutingTable.Loading;
 namespace Crossroads.Benchmarks.Quick;
 
 /// <summary>
-/// `quick --routes FILE [--seconds S]`: load FILE, run single-thread lookups on pre-generated addresses for a
-/// few seconds each, print one JSON line. Meant for side-by-side runs with other engines, not for precision.
+/// `quick --routes FILE [--seconds S] [--write-addresses FILE | --addresses FILE]`: load FILE, run single-thread
+/// lookups on pre-generated addresses for a few seconds each, print one JSON line. Meant for side-by-side runs
+/// with other engines (bench/dpdk), not for precision. `--write-addresses` saves the generated addresses and
+/// `--addresses` reads such a file instead of generating, so another engine can look up the very same ones
+/// (<see cref="AddressFile"/>).
 /// </summary>
 internal static class QuickBenchmark
 {
@@ -17,12 +21,22 @@ internal static class QuickBenchmark
     public static int Run(string[] args)
     {
         string? routesFile = null;
+        string? writeAddresses = null;
+        string? readAddresses = null;
         double seconds = 2;
         for (int i = 0; i < args.Length - 1; i++)
         {
             if (args[i] == "--routes")
             {
                 routesFile = args[i + 1];
+            }
+            else if (args[i] == "--write-addresses")
+            {
+                writeAddresses = args[i + 1];
+            }
+            else if (args[i] == "--addresses")
+            {
+                readAddresses = args[i + 1];
             }
             else if (args[i] == "--seconds")
             {
@@ -32,7 +46,7 @@ internal static class QuickBenchmark
 
         if (routesFile is null)
         {
-            Console.Error.WriteLine("usage: quick --routes FILE [--seconds S]");
+            Console.Error.WriteLine("usage: quick --routes FILE [--seconds S] [--write-addresses FILE | --addresses FILE]");
             return 2;
         }
 
@@ -43,12 +57,18 @@ internal static class QuickBenchmark
         double loadSeconds = clock.Elapsed.TotalSeconds;
         var snapshot = table.Current;
 
-        var randomV4 = Workload.RandomV4(AddressCount, seed: 1);
-        var insideV4 = Workload.InsideV4(snapshot, AddressCount, seed: 2);
-        var insideV6 = Workload.InsideV6(snapshot, AddressCount, seed: 3);
+        var (randomV4, insideV4, insideV6) = readAddresses is not null
+            ? AddressFile.Read(readAddresses)
+            : (Workload.RandomV4(AddressCount, seed: 1), Workload.InsideV4(snapshot, AddressCount, seed: 2), Workload.InsideV6(snapshot, AddressCount, seed: 3));
+        if (writeAddresses is not null)
+        {
+            AddressFile.Write(writeAddresses, randomV4, insideV4, insideV6);
+        }
+
+        int count = randomV4.Length;
         var high = Array.ConvertAll(insideV6, static a => (ulong)(a >> 64));
         var low = Array.ConvertAll(insideV6, static a => (ulong)a);
-        var results = new int[AddressCount];
+        var results = new int[count];
 
         var report = new Dictionary<string, object>
         {
@@ -57,12 +77,12 @@ internal static class QuickBenchmark
             ["prefixes"] = snapshot.PrefixCount,
             ["parse_seconds"] = Math.Round(parseSeconds, 3),
             ["load_seconds"] = Math.Round(loadSeconds, 3),
-            ["ipv4_random_lookups_per_sec"] = Rate(seconds, () => LoopV4(snapshot, randomV4)),
-            ["ipv4_inside_lookups_per_sec"] = Rate(seconds, () => LoopV4(snapshot, insideV4)),
-            ["ipv6_inside_lookups_per_sec"] = Rate(seconds, () => LoopV6(snapshot, high, low)),
-            ["ipv4_random_bulk_lookups_per_sec"] = Rate(seconds, () => { snapshot.LookupV4(randomV4, results); return results[^1]; }),
-            ["ipv4_inside_bulk_lookups_per_sec"] = Rate(seconds, () => { snapshot.LookupV4(insideV4, results); return results[^1]; }),
-            ["ipv6_inside_bulk_lookups_per_sec"] = Rate(seconds, () => { snapshot.LookupV6(insideV6, results); return results[^1]; }),
+            ["ipv4_random_lookups_per_sec"] = Rate(seconds, count, () => LoopV4(snapshot, randomV4)),
+            ["ipv4_inside_lookups_per_sec"] = Rate(seconds, count, () => LoopV4(snapshot, insideV4)),
+            ["ipv6_inside_lookups_per_sec"] = Rate(seconds, count, () => LoopV6(snapshot, high, low)),
+            ["ipv4_random_bulk_lookups_per_sec"] = Rate(seconds, count, () => { snapshot.LookupV4(randomV4, results); return results[^1]; }),
+            ["ipv4_inside_bulk_lookups_per_sec"] = Rate(seconds, count, () => { snapshot.LookupV4(insideV4, results); return results[^1]; }),
+            ["ipv6_inside_bulk_lookups_per_sec"] = Rate(seconds, count, () => { snapshot.LookupV6(insideV6, results); return results[^1]; }),
             ["fib_v4_bytes"] = snapshot.FibMemoryBytes.V4,
             ["fib_v6_bytes"] = snapshot.FibMemoryBytes.V6,
             ["managed_heap_bytes"] = GC.GetTotalMemory(forceFullCollection: true),
@@ -73,6 +93,9 @@ internal static class QuickBenchmark
         return 0;
     }
 
+    // Fully optimized from the first call: a pass is long and runs only a few dozen times, so with tiering the
+    // timed passes could run on-stack-replaced tier-0 code in one run and tier-1 code in the next.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long LoopV4(RouteTableSnapshot snapshot, uint[] addresses)
     {
         long sum = 0;
@@ -84,6 +107,7 @@ internal static class QuickBenchmark
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long LoopV6(RouteTableSnapshot snapshot, ulong[] high, ulong[] low)
     {
         long sum = 0;
@@ -96,7 +120,7 @@ internal static class QuickBenchmark
     }
 
     // Repeats one pass over all addresses until the time is up; returns lookups per second.
-    private static long Rate(double seconds, Func<long> pass)
+    private static long Rate(double seconds, int count, Func<long> pass)
     {
         long sink = pass(); // warm-up, also lets tiered compilation promote the loop
         long passes = 0;
@@ -108,6 +132,6 @@ internal static class QuickBenchmark
         }
 
         GC.KeepAlive(sink);
-        return (long)(passes * AddressCount / clock.Elapsed.TotalSeconds);
+        return (long)(passes * count / clock.Elapsed.TotalSeconds);
     }
 }
