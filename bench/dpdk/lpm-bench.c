@@ -9,7 +9,7 @@
 // (IPv4 before IPv6) — what Crossroads answers while all metrics are equal. Next hop ids are the ranks of
 // the distinct next hops in that order, as in Crossroads' RouteSet.
 //
-// usage: lpm-bench [EAL args] -- --routes FILE --addresses FILE [--seconds S] [--burst N]
+// usage: lpm-bench [EAL args] -- --routes FILE --addresses FILE [--seconds S] [--burst N] [--clock wall|cpu] [--serve]
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,10 +34,21 @@ struct route {
 	uint32_t hop_id;
 };
 
+static clockid_t timing_clock = CLOCK_MONOTONIC;
+
 static double now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+// The clock of the timed passes: wall time, or with --clock cpu the thread's CPU time (the quick mode's
+// ThreadCpuClock), which leaves out the time the thread sat preempted on a busy machine.
+static double timing_now(void)
+{
+	struct timespec ts;
+	clock_gettime(timing_clock, &ts);
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
@@ -232,11 +243,11 @@ static long long rate(double seconds, uint64_t (*pass)(void))
 {
 	uint64_t s = pass();
 	long long passes = 0;
-	double start = now(), elapsed;
+	double start = timing_now(), elapsed;
 	do {
 		s += pass();
 		passes++;
-		elapsed = now() - start;
+		elapsed = timing_now() - start;
 	} while (elapsed < seconds);
 	sink += s;
 	return (long long)(passes * (double)work.count / elapsed);
@@ -254,6 +265,29 @@ static long resident_bytes(void)
 	return resident * 4096;
 }
 
+static void print_round(double seconds, size_t distinct, size_t prefixes, double parse_seconds, double load_seconds,
+		uint32_t number_tbl8s, uint32_t max_rules)
+{
+	long long random_single = rate(seconds, pass_v4_random);
+	long long inside_single = rate(seconds, pass_v4_inside);
+	long long v6_single = rate(seconds, pass_v6_inside);
+	long long random_bulk = rate(seconds, pass_v4_random_bulk);
+	long long inside_bulk = rate(seconds, pass_v4_inside_bulk);
+	long long v6_bulk = rate(seconds, pass_v6_inside_bulk);
+
+	// rte_lpm's own tables: tbl24 (2^24 4-byte entries), the tbl8 groups (256 entries each) and the rules.
+	long long fib_v4 = (4LL << 24) + (long long)number_tbl8s * 256 * 4 + (long long)max_rules * 8;
+	printf("{\"engine\":\"dpdk-rte_lpm\",\"routes\":%zu,\"prefixes\":%zu,\"parse_seconds\":%.3f,\"load_seconds\":%.3f,"
+		"\"ipv4_random_lookups_per_sec\":%lld,\"ipv4_inside_lookups_per_sec\":%lld,\"ipv6_inside_lookups_per_sec\":%lld,"
+		"\"ipv4_random_bulk_lookups_per_sec\":%lld,\"ipv4_inside_bulk_lookups_per_sec\":%lld,\"ipv6_inside_bulk_lookups_per_sec\":%lld,"
+		"\"fib_v4_bytes\":%lld,\"fib_v6_bytes\":null,\"managed_heap_bytes\":null,\"working_set_bytes\":%ld,"
+		"\"burst\":%u}\n",
+		distinct, prefixes, parse_seconds, load_seconds,
+		random_single, inside_single, v6_single, random_bulk, inside_bulk, v6_bulk,
+		fib_v4, resident_bytes(), burst);
+	fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
 	int consumed = rte_eal_init(argc, argv);
@@ -264,18 +298,25 @@ int main(int argc, char **argv)
 
 	const char *routes_path = NULL, *addresses_path = NULL;
 	double seconds = 2;
-	for (int i = 1; i + 1 < argc; i++) {
-		if (strcmp(argv[i], "--routes") == 0)
+	int serve = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--serve") == 0)
+			serve = 1;
+		else if (i + 1 >= argc)
+			break;
+		else if (strcmp(argv[i], "--routes") == 0)
 			routes_path = argv[++i];
 		else if (strcmp(argv[i], "--addresses") == 0)
 			addresses_path = argv[++i];
 		else if (strcmp(argv[i], "--seconds") == 0)
 			seconds = atof(argv[++i]);
+		else if (strcmp(argv[i], "--clock") == 0)
+			timing_clock = strcmp(argv[++i], "cpu") == 0 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC;
 		else if (strcmp(argv[i], "--burst") == 0)
 			burst = (unsigned)atoi(argv[++i]);
 	}
 	if (routes_path == NULL || addresses_path == NULL || burst == 0 || burst > 4096)
-		die("usage: lpm-bench [EAL args] -- --routes FILE --addresses FILE [--seconds S] [--burst N]");
+		die("usage: lpm-bench [EAL args] -- --routes FILE --addresses FILE [--seconds S] [--burst N] [--clock wall|cpu] [--serve]");
 
 	double t0 = now();
 	size_t n;
@@ -336,23 +377,12 @@ int main(int argc, char **argv)
 	work = read_workload(addresses_path);
 	results = malloc((size_t)work.count * 4);
 
-	long long random_single = rate(seconds, pass_v4_random);
-	long long inside_single = rate(seconds, pass_v4_inside);
-	long long v6_single = rate(seconds, pass_v6_inside);
-	long long random_bulk = rate(seconds, pass_v4_random_bulk);
-	long long inside_bulk = rate(seconds, pass_v4_inside_bulk);
-	long long v6_bulk = rate(seconds, pass_v6_inside_bulk);
-
-	// rte_lpm's own tables: tbl24 (2^24 4-byte entries), the tbl8 groups (256 entries each) and the rules.
-	long long fib_v4 = (4LL << 24) + (long long)config4.number_tbl8s * 256 * 4 + (long long)config4.max_rules * 8;
-	printf("{\"engine\":\"dpdk-rte_lpm\",\"routes\":%zu,\"prefixes\":%zu,\"parse_seconds\":%.3f,\"load_seconds\":%.3f,"
-		"\"ipv4_random_lookups_per_sec\":%lld,\"ipv4_inside_lookups_per_sec\":%lld,\"ipv6_inside_lookups_per_sec\":%lld,"
-		"\"ipv4_random_bulk_lookups_per_sec\":%lld,\"ipv4_inside_bulk_lookups_per_sec\":%lld,\"ipv6_inside_bulk_lookups_per_sec\":%lld,"
-		"\"fib_v4_bytes\":%lld,\"fib_v6_bytes\":null,\"managed_heap_bytes\":null,\"working_set_bytes\":%ld,"
-		"\"burst\":%u}\n",
-		distinct, prefixes, parse_seconds, load_seconds,
-		random_single, inside_single, v6_single, random_bulk, inside_bulk, v6_bulk,
-		fib_v4, resident_bytes(), burst);
+	// --serve: one more round per line read from stdin (bench/dpdk/compare.sh alternates the engines this way
+	// without paying for rte_lpm's slow build each time).
+	char line[64];
+	do
+		print_round(seconds, distinct, prefixes, parse_seconds, load_seconds, config4.number_tbl8s, config4.max_rules);
+	while (serve && fgets(line, sizeof line, stdin) != NULL);
 	rte_lpm_free(table4);
 	rte_lpm6_free(lpm6);
 	rte_eal_cleanup();

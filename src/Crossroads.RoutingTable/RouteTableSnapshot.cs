@@ -58,7 +58,7 @@ public sealed class RouteTableSnapshot
 
     /// <summary>The index of the route an IPv4 address resolves to, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int LookupV4(uint address) => Resolve(_v4.Lookup((ulong)address << 32, 0));
+    public int LookupV4(uint address) => Resolve(_v4.LookupV4(address));
 
     /// <summary>The index of the route an IPv6 address (as two 64-bit halves) resolves to, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -71,9 +71,12 @@ public sealed class RouteTableSnapshot
         // mispredicted branch costs more than the extra (cached) byte load done for single-route prefixes.
         // Single-route prefixes read slot 0 (always in L1, always 0) instead of a random slot.
         int firstPlusOne = leaf & ~RouteSet.MultiFlag;
-        int slot = ((firstPlusOne >> 1) + 1) & -(leaf >> 30);
-        return firstPlusOne - 1 + Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_winnerOffsets), slot);
+        return firstPlusOne - 1 + Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_winnerOffsets), WinnerSlotOfLeaf(leaf));
     }
+
+    // RouteSet.WinnerSlot of the leaf's first route for a prefix with several routes, else 0.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int WinnerSlotOfLeaf(int leaf) => (((leaf & ~RouteSet.MultiFlag) >> 1) + 1) & -(leaf >> 30);
 
     /// <summary>The route of a prefix that lookups currently return.</summary>
     internal int Winner(int prefixId)
@@ -83,27 +86,42 @@ public sealed class RouteTableSnapshot
     }
 
     /// <summary>Resolves many IPv4 addresses; <paramref name="routes"/> receives route indices or -1.</summary>
-    public void LookupV4(ReadOnlySpan<uint> addresses, Span<int> routes)
+    /// <remarks>
+    /// Chunk by chunk: the FIB resolves a chunk to leaves with prefetching (<see cref="Fib.PoptrieFib.LookupV4Prefetched"/>),
+    /// then the leaves, still in L1, become routes while the winner offset <see cref="WinnerPrefetchDistance"/>
+    /// leaves ahead is prefetched: for a prefix with several routes that byte is another likely cache miss.
+    /// </remarks>
+    public unsafe void LookupV4(ReadOnlySpan<uint> addresses, Span<int> routes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(routes.Length, addresses.Length, nameof(routes));
-        const int Group = 256;
-        Span<ulong> keys = stackalloc ulong[Group];
-        for (int start = 0; start < addresses.Length; start += Group)
+        const int Chunk = 1024;
+        const int D = WinnerPrefetchDistance;
+        fixed (byte* winners = _winnerOffsets)
         {
-            int count = Math.Min(Group, addresses.Length - start);
-            for (int i = 0; i < count; i++)
+            for (int start = 0; start < addresses.Length; start += Chunk)
             {
-                keys[i] = (ulong)addresses[start + i] << 32;
-            }
+                int count = Math.Min(Chunk, addresses.Length - start);
+                Span<int> chunk = routes.Slice(start, count);
+                _v4.LookupV4Prefetched(addresses.Slice(start, count), chunk);
+                int i = 0;
+                if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                {
+                    for (; i < count - D; i++)
+                    {
+                        System.Runtime.Intrinsics.X86.Sse.Prefetch0(winners + WinnerSlotOfLeaf(chunk[i + D]));
+                        chunk[i] = Resolve(chunk[i]);
+                    }
+                }
 
-            Span<int> group = routes.Slice(start, count);
-            _v4.LookupHigh(keys[..count], group);
-            for (int i = 0; i < count; i++)
-            {
-                group[i] = Resolve(group[i]);
+                for (; i < count; i++)
+                {
+                    chunk[i] = Resolve(chunk[i]);
+                }
             }
         }
     }
+
+    private const int WinnerPrefetchDistance = 16;
 
     /// <summary>Resolves many IPv6 addresses; <paramref name="routes"/> receives route indices or -1.</summary>
     public void LookupV6(ReadOnlySpan<UInt128> addresses, Span<int> routes)

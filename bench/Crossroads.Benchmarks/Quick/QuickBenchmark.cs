@@ -8,11 +8,13 @@ using Crossroads.RoutingTable.Loading;
 namespace Crossroads.Benchmarks.Quick;
 
 /// <summary>
-/// `quick --routes FILE [--seconds S] [--write-addresses FILE | --addresses FILE]`: load FILE, run single-thread
+/// `quick --routes FILE [--seconds S] [--write-addresses FILE | --addresses FILE] [--clock wall|cpu] [--serve]`: load FILE, run single-thread
 /// lookups on pre-generated addresses for a few seconds each, print one JSON line. Meant for side-by-side runs
 /// with other engines (bench/dpdk), not for precision. `--write-addresses` saves the generated addresses and
 /// `--addresses` reads such a file instead of generating, so another engine can look up the very same ones
-/// (<see cref="AddressFile"/>).
+/// (<see cref="AddressFile"/>). `--clock cpu` times the passes in thread CPU time instead of wall time
+/// (<see cref="ThreadCpuClock"/>); the budget of S seconds is then CPU seconds too. `--serve` prints one more
+/// round per line read from standard input, until it ends.
 /// </summary>
 internal static class QuickBenchmark
 {
@@ -23,9 +25,22 @@ internal static class QuickBenchmark
         string? routesFile = null;
         string? writeAddresses = null;
         string? readAddresses = null;
+        bool cpuClock = false;
+        bool serve = false;
         double seconds = 2;
-        for (int i = 0; i < args.Length - 1; i++)
+        for (int i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--serve")
+            {
+                serve = true;
+                continue;
+            }
+
+            if (i == args.Length - 1)
+            {
+                break;
+            }
+
             if (args[i] == "--routes")
             {
                 routesFile = args[i + 1];
@@ -38,6 +53,15 @@ internal static class QuickBenchmark
             {
                 readAddresses = args[i + 1];
             }
+            else if (args[i] == "--clock")
+            {
+                cpuClock = args[i + 1] switch
+                {
+                    "cpu" => ThreadCpuClock.IsSupported ? true : throw new PlatformNotSupportedException("--clock cpu needs Linux."),
+                    "wall" => false,
+                    _ => throw new ArgumentException("--clock takes wall or cpu."),
+                };
+            }
             else if (args[i] == "--seconds")
             {
                 seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
@@ -46,7 +70,7 @@ internal static class QuickBenchmark
 
         if (routesFile is null)
         {
-            Console.Error.WriteLine("usage: quick --routes FILE [--seconds S] [--write-addresses FILE | --addresses FILE]");
+            Console.Error.WriteLine("usage: quick --routes FILE [--seconds S] [--write-addresses FILE | --addresses FILE] [--clock wall|cpu] [--serve]");
             return 2;
         }
 
@@ -70,26 +94,33 @@ internal static class QuickBenchmark
         var low = Array.ConvertAll(insideV6, static a => (ulong)a);
         var results = new int[count];
 
-        var report = new Dictionary<string, object>
+        // --serve: one round per line read from stdin, so a script can alternate this process with another engine's
+        // without paying for the table load each time (bench/dpdk/compare.sh).
+        do
         {
-            ["engine"] = "crossroads-poptrie",
-            ["routes"] = snapshot.RouteCount,
-            ["prefixes"] = snapshot.PrefixCount,
-            ["parse_seconds"] = Math.Round(parseSeconds, 3),
-            ["load_seconds"] = Math.Round(loadSeconds, 3),
-            ["ipv4_random_lookups_per_sec"] = Rate(seconds, count, () => LoopV4(snapshot, randomV4)),
-            ["ipv4_inside_lookups_per_sec"] = Rate(seconds, count, () => LoopV4(snapshot, insideV4)),
-            ["ipv6_inside_lookups_per_sec"] = Rate(seconds, count, () => LoopV6(snapshot, high, low)),
-            ["ipv4_random_bulk_lookups_per_sec"] = Rate(seconds, count, () => { snapshot.LookupV4(randomV4, results); return results[^1]; }),
-            ["ipv4_inside_bulk_lookups_per_sec"] = Rate(seconds, count, () => { snapshot.LookupV4(insideV4, results); return results[^1]; }),
-            ["ipv6_inside_bulk_lookups_per_sec"] = Rate(seconds, count, () => { snapshot.LookupV6(insideV6, results); return results[^1]; }),
-            ["fib_v4_bytes"] = snapshot.FibMemoryBytes.V4,
-            ["fib_v6_bytes"] = snapshot.FibMemoryBytes.V6,
-            ["managed_heap_bytes"] = GC.GetTotalMemory(forceFullCollection: true),
-            ["working_set_bytes"] = Environment.WorkingSet,
-        };
+            var report = new Dictionary<string, object>
+            {
+                ["engine"] = "crossroads-poptrie",
+                ["routes"] = snapshot.RouteCount,
+                ["prefixes"] = snapshot.PrefixCount,
+                ["parse_seconds"] = Math.Round(parseSeconds, 3),
+                ["load_seconds"] = Math.Round(loadSeconds, 3),
+                ["ipv4_random_lookups_per_sec"] = Rate(seconds, count, cpuClock, () => LoopV4(snapshot, randomV4)),
+                ["ipv4_inside_lookups_per_sec"] = Rate(seconds, count, cpuClock, () => LoopV4(snapshot, insideV4)),
+                ["ipv6_inside_lookups_per_sec"] = Rate(seconds, count, cpuClock, () => LoopV6(snapshot, high, low)),
+                ["ipv4_random_bulk_lookups_per_sec"] = Rate(seconds, count, cpuClock, () => { snapshot.LookupV4(randomV4, results); return results[^1]; }),
+                ["ipv4_inside_bulk_lookups_per_sec"] = Rate(seconds, count, cpuClock, () => { snapshot.LookupV4(insideV4, results); return results[^1]; }),
+                ["ipv6_inside_bulk_lookups_per_sec"] = Rate(seconds, count, cpuClock, () => { snapshot.LookupV6(insideV6, results); return results[^1]; }),
+                ["fib_v4_bytes"] = snapshot.FibMemoryBytes.V4,
+                ["fib_v6_bytes"] = snapshot.FibMemoryBytes.V6,
+                ["managed_heap_bytes"] = GC.GetTotalMemory(forceFullCollection: true),
+                ["working_set_bytes"] = Environment.WorkingSet,
+            };
+            Console.WriteLine(JsonSerializer.Serialize(report));
+        }
+        while (serve && Console.ReadLine() is not null);
+
         GC.KeepAlive(table);
-        Console.WriteLine(JsonSerializer.Serialize(report));
         return 0;
     }
 
@@ -120,18 +151,22 @@ internal static class QuickBenchmark
     }
 
     // Repeats one pass over all addresses until the time is up; returns lookups per second.
-    private static long Rate(double seconds, int count, Func<long> pass)
+    private static long Rate(double seconds, int count, bool cpuClock, Func<long> pass)
     {
-        long sink = pass(); // warm-up, also lets tiered compilation promote the loop
+        long sink = pass(); // warm-up
         long passes = 0;
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed.TotalSeconds < seconds)
+        double cpuStart = cpuClock ? ThreadCpuClock.Seconds() : 0;
+        double elapsed;
+        do
         {
             sink += pass();
             passes++;
+            elapsed = cpuClock ? ThreadCpuClock.Seconds() - cpuStart : clock.Elapsed.TotalSeconds;
         }
+        while (elapsed < seconds);
 
         GC.KeepAlive(sink);
-        return (long)(passes * count / clock.Elapsed.TotalSeconds);
+        return (long)(passes * count / elapsed);
     }
 }
