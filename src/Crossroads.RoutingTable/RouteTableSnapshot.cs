@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using Crossroads.RoutingTable.Addressing;
 using Crossroads.RoutingTable.State;
 
@@ -87,52 +88,64 @@ public sealed class RouteTableSnapshot
 
     /// <summary>Resolves many IPv4 addresses; <paramref name="routes"/> receives route indices or -1.</summary>
     /// <remarks>
-    /// Chunk by chunk: the FIB resolves a chunk to leaves with prefetching (<see cref="Fib.PoptrieFib.LookupV4Prefetched"/>),
-    /// then the leaves, still in L1, become routes while the winner offset <see cref="WinnerPrefetchDistance"/>
-    /// leaves ahead is prefetched: for a prefix with several routes that byte is another likely cache miss.
+    /// Chunk by chunk: the FIB turns a chunk into leaves with software prefetching
+    /// (<see cref="Fib.PoptrieFib.LookupV4Prefetched"/>), then <see cref="ResolveChunk"/> turns the leaves, still in
+    /// L1, into routes.
     /// </remarks>
-    public unsafe void LookupV4(ReadOnlySpan<uint> addresses, Span<int> routes)
+    public void LookupV4(ReadOnlySpan<uint> addresses, Span<int> routes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(routes.Length, addresses.Length, nameof(routes));
-        const int Chunk = 1024;
-        const int D = WinnerPrefetchDistance;
-        fixed (byte* winners = _winnerOffsets)
+        for (int start = 0; start < addresses.Length; start += BulkChunk)
         {
-            for (int start = 0; start < addresses.Length; start += Chunk)
-            {
-                int count = Math.Min(Chunk, addresses.Length - start);
-                Span<int> chunk = routes.Slice(start, count);
-                _v4.LookupV4Prefetched(addresses.Slice(start, count), chunk);
-                int i = 0;
-                if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
-                {
-                    for (; i < count - D; i++)
-                    {
-                        System.Runtime.Intrinsics.X86.Sse.Prefetch0(winners + WinnerSlotOfLeaf(chunk[i + D]));
-                        chunk[i] = Resolve(chunk[i]);
-                    }
-                }
+            int count = Math.Min(BulkChunk, addresses.Length - start);
+            Span<int> chunk = routes.Slice(start, count);
+            _v4.LookupV4Prefetched(addresses.Slice(start, count), chunk);
+            ResolveChunk(chunk);
+        }
+    }
 
-                for (; i < count; i++)
+    /// <summary>Resolves many IPv6 addresses; <paramref name="routes"/> receives route indices or -1.</summary>
+    /// <remarks>As <see cref="LookupV4(ReadOnlySpan{uint}, Span{int})"/>, with only the FIB's first level prefetched.</remarks>
+    public void LookupV6(ReadOnlySpan<UInt128> addresses, Span<int> routes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(routes.Length, addresses.Length, nameof(routes));
+        for (int start = 0; start < addresses.Length; start += BulkChunk)
+        {
+            int count = Math.Min(BulkChunk, addresses.Length - start);
+            Span<int> chunk = routes.Slice(start, count);
+            _v6.LookupPrefetched(addresses.Slice(start, count), chunk);
+            ResolveChunk(chunk);
+        }
+    }
+
+    // Leaves of a bulk chunk into routes, prefetching the winner offset a few leaves ahead: for a prefix with several
+    // routes that byte is one more likely cache miss, which the single lookup cannot hide.
+    private unsafe void ResolveChunk(Span<int> chunk)
+    {
+        const int D = WinnerPrefetchDistance;
+        int i = 0;
+        if (Sse.IsSupported)
+        {
+            fixed (byte* winners = _winnerOffsets)
+            {
+                for (; i < chunk.Length - D; i++)
                 {
+                    Sse.Prefetch0(winners + WinnerSlotOfLeaf(chunk[i + D]));
                     chunk[i] = Resolve(chunk[i]);
                 }
             }
         }
-    }
 
-    private const int WinnerPrefetchDistance = 16;
-
-    /// <summary>Resolves many IPv6 addresses; <paramref name="routes"/> receives route indices or -1.</summary>
-    public void LookupV6(ReadOnlySpan<UInt128> addresses, Span<int> routes)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(routes.Length, addresses.Length, nameof(routes));
-        for (int i = 0; i < addresses.Length; i++)
+        for (; i < chunk.Length; i++)
         {
-            UInt128 a = addresses[i];
-            routes[i] = LookupV6((ulong)(a >> 64), (ulong)a);
+            chunk[i] = Resolve(chunk[i]);
         }
     }
+
+    // Addresses per bulk chunk: their leaves (4 KiB) stay in L1 between the FIB pass and the resolve pass.
+    private const int BulkChunk = 1024;
+
+    private const int WinnerPrefetchDistance = 16;
 
     /// <summary>The index of the route an address resolves to, or -1.</summary>
     public int LookupIndex(IpAddress address) =>

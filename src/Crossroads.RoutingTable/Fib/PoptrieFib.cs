@@ -184,6 +184,35 @@ internal sealed class PoptrieFib
         }
     }
 
+    /// <summary>
+    /// Looks up many left-aligned 128-bit keys, prefetching the direct entry of the key
+    /// <see cref="PrefetchDistance"/> places ahead. Deeper levels are not prefetched: an IPv6 lookup walks several
+    /// nodes whose addresses depend on each other.
+    /// </summary>
+    public unsafe void LookupPrefetched(ReadOnlySpan<UInt128> keys, Span<int> values)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(values.Length, keys.Length, nameof(values));
+        int i = 0;
+        if (Sse.IsSupported)
+        {
+            fixed (int* direct = _direct)
+            {
+                for (; i < keys.Length - PrefetchDistance; i++)
+                {
+                    Sse.Prefetch0(direct + (nint)((ulong)(keys[i + PrefetchDistance] >> 64) >> _directShift));
+                    UInt128 key = keys[i];
+                    values[i] = Lookup((ulong)(key >> 64), (ulong)key);
+                }
+            }
+        }
+
+        for (; i < keys.Length; i++)
+        {
+            UInt128 key = keys[i];
+            values[i] = Lookup((ulong)(key >> 64), (ulong)key);
+        }
+    }
+
     /// <summary>How many addresses ahead <see cref="LookupV4Prefetched"/> prefetches each level.</summary>
     public const int PrefetchDistance = 16;
 
