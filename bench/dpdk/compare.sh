@@ -48,7 +48,8 @@ dpdk_pid=$!
 exec 4> "$out/dpdk.in"
 wait_lines "$out/dpdk.jsonl" 1 "$dpdk_pid"
 echo "loading crossroads" >&2
-"${ours[@]}" --seconds "$seconds" --addresses "$addresses" --clock "$clock" --serve < "$out/ours.in" > "$out/ours.jsonl" &
+# 4>&-: our engine must not hold rte_lpm's input open, or rte_lpm would not see it end.
+"${ours[@]}" --seconds "$seconds" --addresses "$addresses" --clock "$clock" --serve < "$out/ours.in" > "$out/ours.jsonl" 4>&- &
 ours_pid=$!
 exec 3> "$out/ours.in"
 wait_lines "$out/ours.jsonl" 1 "$ours_pid"
