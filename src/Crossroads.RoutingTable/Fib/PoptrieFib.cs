@@ -134,6 +134,8 @@ internal sealed class PoptrieFib
     /// </summary>
     public unsafe void LookupV4Prefetched(ReadOnlySpan<uint> addresses, Span<int> values)
     {
+        // Checked once here: the loops below write through a raw pointer.
+        ArgumentOutOfRangeException.ThrowIfLessThan(values.Length, addresses.Length, nameof(values));
         const int D = PrefetchDistance;
         int n = addresses.Length;
         if (!Sse.IsSupported || n < 2 * D)

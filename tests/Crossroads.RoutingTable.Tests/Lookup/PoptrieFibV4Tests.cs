@@ -91,6 +91,10 @@ public sealed class PoptrieFibV4Tests
         int[] bulk = new int[length];
         fib.LookupV4Prefetched(addresses, bulk);
         Assert.Equal(addresses.Select(fib.LookupV4), bulk);
+        if (length > 0)
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => fib.LookupV4Prefetched(addresses, new int[length - 1]));
+        }
     }
 
     private static (PoptrieFib Fib, Func<uint, int> Reference) Build(SortedSet<(uint Network, byte Length)> prefixes)
