@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using Crossroads.RoutingTable.Addressing;
 using Crossroads.RoutingTable.State;
 
@@ -58,7 +59,7 @@ public sealed class RouteTableSnapshot
 
     /// <summary>The index of the route an IPv4 address resolves to, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int LookupV4(uint address) => Resolve(_v4.Lookup((ulong)address << 32, 0));
+    public int LookupV4(uint address) => Resolve(_v4.LookupV4(address));
 
     /// <summary>The index of the route an IPv6 address (as two 64-bit halves) resolves to, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -71,9 +72,12 @@ public sealed class RouteTableSnapshot
         // mispredicted branch costs more than the extra (cached) byte load done for single-route prefixes.
         // Single-route prefixes read slot 0 (always in L1, always 0) instead of a random slot.
         int firstPlusOne = leaf & ~RouteSet.MultiFlag;
-        int slot = ((firstPlusOne >> 1) + 1) & -(leaf >> 30);
-        return firstPlusOne - 1 + Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_winnerOffsets), slot);
+        return firstPlusOne - 1 + Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_winnerOffsets), WinnerSlotOfLeaf(leaf));
     }
+
+    // RouteSet.WinnerSlot of the leaf's first route for a prefix with several routes, else 0.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int WinnerSlotOfLeaf(int leaf) => (((leaf & ~RouteSet.MultiFlag) >> 1) + 1) & -(leaf >> 30);
 
     /// <summary>The route of a prefix that lookups currently return.</summary>
     internal int Winner(int prefixId)
@@ -83,38 +87,65 @@ public sealed class RouteTableSnapshot
     }
 
     /// <summary>Resolves many IPv4 addresses; <paramref name="routes"/> receives route indices or -1.</summary>
+    /// <remarks>
+    /// Chunk by chunk: the FIB turns a chunk into leaves with software prefetching
+    /// (<see cref="Fib.PoptrieFib.LookupV4Prefetched"/>), then <see cref="ResolveChunk"/> turns the leaves, still in
+    /// L1, into routes.
+    /// </remarks>
     public void LookupV4(ReadOnlySpan<uint> addresses, Span<int> routes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(routes.Length, addresses.Length, nameof(routes));
-        const int Group = 256;
-        Span<ulong> keys = stackalloc ulong[Group];
-        for (int start = 0; start < addresses.Length; start += Group)
+        for (int start = 0; start < addresses.Length; start += BulkChunk)
         {
-            int count = Math.Min(Group, addresses.Length - start);
-            for (int i = 0; i < count; i++)
-            {
-                keys[i] = (ulong)addresses[start + i] << 32;
-            }
-
-            Span<int> group = routes.Slice(start, count);
-            _v4.LookupHigh(keys[..count], group);
-            for (int i = 0; i < count; i++)
-            {
-                group[i] = Resolve(group[i]);
-            }
+            int count = Math.Min(BulkChunk, addresses.Length - start);
+            Span<int> chunk = routes.Slice(start, count);
+            _v4.LookupV4Prefetched(addresses.Slice(start, count), chunk);
+            ResolveChunk(chunk);
         }
     }
 
     /// <summary>Resolves many IPv6 addresses; <paramref name="routes"/> receives route indices or -1.</summary>
+    /// <remarks>As <see cref="LookupV4(ReadOnlySpan{uint}, Span{int})"/>, with only the FIB's first level prefetched.</remarks>
     public void LookupV6(ReadOnlySpan<UInt128> addresses, Span<int> routes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(routes.Length, addresses.Length, nameof(routes));
-        for (int i = 0; i < addresses.Length; i++)
+        for (int start = 0; start < addresses.Length; start += BulkChunk)
         {
-            UInt128 a = addresses[i];
-            routes[i] = LookupV6((ulong)(a >> 64), (ulong)a);
+            int count = Math.Min(BulkChunk, addresses.Length - start);
+            Span<int> chunk = routes.Slice(start, count);
+            _v6.LookupPrefetched(addresses.Slice(start, count), chunk);
+            ResolveChunk(chunk);
         }
     }
+
+    // Leaves of a bulk chunk into routes, prefetching the winner offset a few leaves ahead: for a prefix with several
+    // routes that byte is one more likely cache miss, which the single lookup cannot hide.
+    private unsafe void ResolveChunk(Span<int> chunk)
+    {
+        const int D = WinnerPrefetchDistance;
+        int i = 0;
+        if (Sse.IsSupported)
+        {
+            fixed (byte* winners = _winnerOffsets)
+            {
+                for (; i < chunk.Length - D; i++)
+                {
+                    Sse.Prefetch0(winners + WinnerSlotOfLeaf(chunk[i + D]));
+                    chunk[i] = Resolve(chunk[i]);
+                }
+            }
+        }
+
+        for (; i < chunk.Length; i++)
+        {
+            chunk[i] = Resolve(chunk[i]);
+        }
+    }
+
+    // Addresses per bulk chunk: their leaves (4 KiB) stay in L1 between the FIB pass and the resolve pass.
+    private const int BulkChunk = 1024;
+
+    private const int WinnerPrefetchDistance = 16;
 
     /// <summary>The index of the route an address resolves to, or -1.</summary>
     public int LookupIndex(IpAddress address) =>

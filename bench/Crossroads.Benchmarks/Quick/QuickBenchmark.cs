@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Crossroads.RoutingTable;
 using Crossroads.RoutingTable.Loading;
@@ -7,8 +8,13 @@ using Crossroads.RoutingTable.Loading;
 namespace Crossroads.Benchmarks.Quick;
 
 /// <summary>
-/// `quick --routes FILE [--seconds S]`: load FILE, run single-thread lookups on pre-generated addresses for a
-/// few seconds each, print one JSON line. Meant for side-by-side runs with other engines, not for precision.
+/// `quick --routes FILE [--seconds S] [--write-addresses FILE | --addresses FILE] [--clock wall|cpu] [--serve]`: load FILE, run single-thread
+/// lookups on pre-generated addresses for a few seconds each, print one JSON line. Meant for side-by-side runs
+/// with other engines (bench/dpdk), not for precision. `--write-addresses` saves the generated addresses and
+/// `--addresses` reads such a file instead of generating, so another engine can look up the very same ones
+/// (<see cref="AddressFile"/>). `--clock cpu` times the passes in thread CPU time instead of wall time
+/// (<see cref="ThreadCpuClock"/>); the budget of S seconds is then CPU seconds too. `--serve` prints one more
+/// round per line read from standard input, until it ends.
 /// </summary>
 internal static class QuickBenchmark
 {
@@ -17,12 +23,44 @@ internal static class QuickBenchmark
     public static int Run(string[] args)
     {
         string? routesFile = null;
+        string? writeAddresses = null;
+        string? readAddresses = null;
+        bool cpuClock = false;
+        bool serve = false;
         double seconds = 2;
-        for (int i = 0; i < args.Length - 1; i++)
+        for (int i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--serve")
+            {
+                serve = true;
+                continue;
+            }
+
+            if (i == args.Length - 1)
+            {
+                break;
+            }
+
             if (args[i] == "--routes")
             {
                 routesFile = args[i + 1];
+            }
+            else if (args[i] == "--write-addresses")
+            {
+                writeAddresses = args[i + 1];
+            }
+            else if (args[i] == "--addresses")
+            {
+                readAddresses = args[i + 1];
+            }
+            else if (args[i] == "--clock")
+            {
+                cpuClock = args[i + 1] switch
+                {
+                    "cpu" => ThreadCpuClock.IsSupported ? true : throw new PlatformNotSupportedException("--clock cpu needs Linux."),
+                    "wall" => false,
+                    _ => throw new ArgumentException("--clock takes wall or cpu."),
+                };
             }
             else if (args[i] == "--seconds")
             {
@@ -32,7 +70,7 @@ internal static class QuickBenchmark
 
         if (routesFile is null)
         {
-            Console.Error.WriteLine("usage: quick --routes FILE [--seconds S]");
+            Console.Error.WriteLine("usage: quick --routes FILE [--seconds S] [--write-addresses FILE | --addresses FILE] [--clock wall|cpu] [--serve]");
             return 2;
         }
 
@@ -43,36 +81,52 @@ internal static class QuickBenchmark
         double loadSeconds = clock.Elapsed.TotalSeconds;
         var snapshot = table.Current;
 
-        var randomV4 = Workload.RandomV4(AddressCount, seed: 1);
-        var insideV4 = Workload.InsideV4(snapshot, AddressCount, seed: 2);
-        var insideV6 = Workload.InsideV6(snapshot, AddressCount, seed: 3);
+        var (randomV4, insideV4, insideV6) = readAddresses is not null
+            ? AddressFile.Read(readAddresses)
+            : (Workload.RandomV4(AddressCount, seed: 1), Workload.InsideV4(snapshot, AddressCount, seed: 2), Workload.InsideV6(snapshot, AddressCount, seed: 3));
+        if (writeAddresses is not null)
+        {
+            AddressFile.Write(writeAddresses, randomV4, insideV4, insideV6);
+        }
+
+        int count = randomV4.Length;
         var high = Array.ConvertAll(insideV6, static a => (ulong)(a >> 64));
         var low = Array.ConvertAll(insideV6, static a => (ulong)a);
-        var results = new int[AddressCount];
+        var results = new int[count];
 
-        var report = new Dictionary<string, object>
+        // --serve: one round per line read from stdin, so a script can alternate this process with another engine's
+        // without paying for the table load each time (bench/dpdk/compare.sh).
+        do
         {
-            ["engine"] = "crossroads-poptrie",
-            ["routes"] = snapshot.RouteCount,
-            ["prefixes"] = snapshot.PrefixCount,
-            ["parse_seconds"] = Math.Round(parseSeconds, 3),
-            ["load_seconds"] = Math.Round(loadSeconds, 3),
-            ["ipv4_random_lookups_per_sec"] = Rate(seconds, () => LoopV4(snapshot, randomV4)),
-            ["ipv4_inside_lookups_per_sec"] = Rate(seconds, () => LoopV4(snapshot, insideV4)),
-            ["ipv6_inside_lookups_per_sec"] = Rate(seconds, () => LoopV6(snapshot, high, low)),
-            ["ipv4_random_bulk_lookups_per_sec"] = Rate(seconds, () => { snapshot.LookupV4(randomV4, results); return results[^1]; }),
-            ["ipv4_inside_bulk_lookups_per_sec"] = Rate(seconds, () => { snapshot.LookupV4(insideV4, results); return results[^1]; }),
-            ["ipv6_inside_bulk_lookups_per_sec"] = Rate(seconds, () => { snapshot.LookupV6(insideV6, results); return results[^1]; }),
-            ["fib_v4_bytes"] = snapshot.FibMemoryBytes.V4,
-            ["fib_v6_bytes"] = snapshot.FibMemoryBytes.V6,
-            ["managed_heap_bytes"] = GC.GetTotalMemory(forceFullCollection: true),
-            ["working_set_bytes"] = Environment.WorkingSet,
-        };
+            var report = new Dictionary<string, object>
+            {
+                ["engine"] = "crossroads-poptrie",
+                ["routes"] = snapshot.RouteCount,
+                ["prefixes"] = snapshot.PrefixCount,
+                ["parse_seconds"] = Math.Round(parseSeconds, 3),
+                ["load_seconds"] = Math.Round(loadSeconds, 3),
+                ["ipv4_random_lookups_per_sec"] = Rate(seconds, count, cpuClock, () => LoopV4(snapshot, randomV4)),
+                ["ipv4_inside_lookups_per_sec"] = Rate(seconds, count, cpuClock, () => LoopV4(snapshot, insideV4)),
+                ["ipv6_inside_lookups_per_sec"] = Rate(seconds, count, cpuClock, () => LoopV6(snapshot, high, low)),
+                ["ipv4_random_bulk_lookups_per_sec"] = Rate(seconds, count, cpuClock, () => { snapshot.LookupV4(randomV4, results); return results[^1]; }),
+                ["ipv4_inside_bulk_lookups_per_sec"] = Rate(seconds, count, cpuClock, () => { snapshot.LookupV4(insideV4, results); return results[^1]; }),
+                ["ipv6_inside_bulk_lookups_per_sec"] = Rate(seconds, count, cpuClock, () => { snapshot.LookupV6(insideV6, results); return results[^1]; }),
+                ["fib_v4_bytes"] = snapshot.FibMemoryBytes.V4,
+                ["fib_v6_bytes"] = snapshot.FibMemoryBytes.V6,
+                ["managed_heap_bytes"] = GC.GetTotalMemory(forceFullCollection: true),
+                ["working_set_bytes"] = Environment.WorkingSet,
+            };
+            Console.WriteLine(JsonSerializer.Serialize(report));
+        }
+        while (serve && Console.ReadLine() is not null);
+
         GC.KeepAlive(table);
-        Console.WriteLine(JsonSerializer.Serialize(report));
         return 0;
     }
 
+    // Fully optimized from the first call: a pass is long and runs only a few dozen times, so with tiering the
+    // timed passes could run on-stack-replaced tier-0 code in one run and tier-1 code in the next.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long LoopV4(RouteTableSnapshot snapshot, uint[] addresses)
     {
         long sum = 0;
@@ -84,6 +138,7 @@ internal static class QuickBenchmark
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long LoopV6(RouteTableSnapshot snapshot, ulong[] high, ulong[] low)
     {
         long sum = 0;
@@ -96,18 +151,22 @@ internal static class QuickBenchmark
     }
 
     // Repeats one pass over all addresses until the time is up; returns lookups per second.
-    private static long Rate(double seconds, Func<long> pass)
+    private static long Rate(double seconds, int count, bool cpuClock, Func<long> pass)
     {
-        long sink = pass(); // warm-up, also lets tiered compilation promote the loop
+        long sink = pass(); // warm-up
         long passes = 0;
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed.TotalSeconds < seconds)
+        double cpuStart = cpuClock ? ThreadCpuClock.Seconds() : 0;
+        double elapsed;
+        do
         {
             sink += pass();
             passes++;
+            elapsed = cpuClock ? ThreadCpuClock.Seconds() - cpuStart : clock.Elapsed.TotalSeconds;
         }
+        while (elapsed < seconds);
 
         GC.KeepAlive(sink);
-        return (long)(passes * AddressCount / clock.Elapsed.TotalSeconds);
+        return (long)(passes * count / elapsed);
     }
 }
