@@ -6,6 +6,11 @@ if (args.Length > 0 && args[0] == "geocode")
     return Crossroads.Benchmarks.Geocoding.GeocodeRunner.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "geocode-import")
+{
+    return Crossroads.Benchmarks.Geocoding.GeocodeImportCommand.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "generate-ban")
 {
     return Crossroads.Benchmarks.Geocoding.GenerateBanCommand.Run(args[1..]);

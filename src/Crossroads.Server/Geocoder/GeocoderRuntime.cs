@@ -2,12 +2,27 @@ using Crossroads.Geocoding.Index;
 
 namespace Crossroads.Server.Geocoder;
 
-/// <summary>The loaded index (null until the loader publishes it); readers take no lock.</summary>
+/// <summary>
+/// The live index (null until the loader publishes it); readers take no lock. A reader that took <see cref="Index"/>
+/// keeps using that index until it is done, even if a new one is published meanwhile: the index object keeps its
+/// memory mapping alive, and the mapping of a retired index is released once no request refers to it (its finalizer).
+/// </summary>
 internal sealed class GeocoderRuntime
 {
     private volatile GeocoderIndex? _index;
+    private WeakReference<GeocoderIndex>? _retired;
 
     public GeocoderIndex? Index => _index;
 
-    public void Publish(GeocoderIndex index) => _index = index;
+    /// <summary>True while the index replaced by the last swap is still referenced (by a request, or not collected yet).</summary>
+    public bool RetiredIndexAlive => _retired is { } weak && weak.TryGetTarget(out _);
+
+    public void Publish(GeocoderIndex index)
+    {
+        var previous = Interlocked.Exchange(ref _index, index);
+        if (previous is not null)
+        {
+            _retired = new WeakReference<GeocoderIndex>(previous);
+        }
+    }
 }
