@@ -13,6 +13,7 @@ internal sealed class DocumentSpill : IDisposable
     private readonly FileStream _stream;
     private readonly BinaryWriter _writer;
     private readonly BinaryReader _reader;
+    private bool _reading;
 
     public DocumentSpill(string? directory)
     {
@@ -30,7 +31,12 @@ internal sealed class DocumentSpill : IDisposable
     /// <summary>Appends a document; returns its offset.</summary>
     public long Write(AddokDocument doc)
     {
-        _stream.Seek(0, SeekOrigin.End);
+        if (_reading)
+        {
+            // Documents added after a build: back to the end, with the read buffer dropped.
+            _stream.Seek(0, SeekOrigin.End);
+            _reading = false;
+        }
         var offset = _stream.Position;
         _writer.Write(doc.Id);
         _writer.Write(doc.Type);
@@ -68,7 +74,12 @@ internal sealed class DocumentSpill : IDisposable
     /// <summary>Reads the document written at <paramref name="offset"/>.</summary>
     public AddokDocument Read(long offset)
     {
-        _writer.Flush();
+        if (!_reading)
+        {
+            // Once per switch from writing to reading: flushing on every read would drop the read buffer each time.
+            _writer.Flush();
+            _reading = true;
+        }
         if (_stream.Position != offset)
         {
             _stream.Position = offset;
