@@ -121,6 +121,37 @@ public sealed class IndexFileTests : IDisposable
     }
 
     [Fact]
+    public void A_mapping_is_released_once_no_reader_refers_to_its_index()
+    {
+        if (!File.Exists("/proc/self/maps"))
+        {
+            return; // Linux shows mappings there; elsewhere there is nothing to observe.
+        }
+        var data = _directory.Write("base.ndjson", Lilas + "\n");
+        var indexFile = IndexFiles.Import(data, Path.Combine(_directory.Path, "released" + IndexFiles.Extension)).IndexFile;
+
+        var weak = SearchOnce(indexFile);
+        Assert.Contains(indexFile, File.ReadAllText("/proc/self/maps"), StringComparison.Ordinal);
+        for (var i = 0; i < 5 && (weak.IsAlive || File.ReadAllText("/proc/self/maps").Contains(indexFile, StringComparison.Ordinal)); i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(weak.IsAlive);
+        Assert.DoesNotContain(indexFile, File.ReadAllText("/proc/self/maps"), StringComparison.Ordinal);
+    }
+
+    // Not inlined, so that no reference to the index outlives this frame.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference SearchOnce(string indexFile)
+    {
+        var index = GeocoderIndex.Open(indexFile);
+        Assert.Equal("99001_lilas", index.Search("rue des lilas")[0].Id);
+        return new WeakReference(index);
+    }
+
+    [Fact]
     public void Index_paths_differ_for_data_files_of_the_same_name()
     {
         var a = IndexFiles.IndexPathFor("/data/a/ban.ndjson.gz", "/idx");

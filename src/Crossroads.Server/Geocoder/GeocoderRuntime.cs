@@ -10,19 +10,8 @@ namespace Crossroads.Server.Geocoder;
 internal sealed class GeocoderRuntime
 {
     private volatile GeocoderIndex? _index;
-    private WeakReference<GeocoderIndex>? _retired;
 
     public GeocoderIndex? Index => _index;
 
-    /// <summary>True while the index replaced by the last swap is still referenced (by a request, or not collected yet).</summary>
-    public bool RetiredIndexAlive => _retired is { } weak && weak.TryGetTarget(out _);
-
-    public void Publish(GeocoderIndex index)
-    {
-        var previous = Interlocked.Exchange(ref _index, index);
-        if (previous is not null)
-        {
-            _retired = new WeakReference<GeocoderIndex>(previous);
-        }
-    }
+    public void Publish(GeocoderIndex index) => _index = index;
 }
