@@ -6,6 +6,18 @@ if (args.Length > 0 && args[0] == "geocode")
     return Crossroads.Benchmarks.Geocoding.GeocodeRunner.Run(args[1..]);
 }
 
+if (args.Length > 2 && args[0] == "geocode-index-path")
+{
+    // The index file name the server uses for a data file in an index directory.
+    Console.WriteLine(Crossroads.Geocoding.Index.IndexFiles.IndexPathFor(args[1], args[2]));
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "geocode-import")
+{
+    return Crossroads.Benchmarks.Geocoding.GeocodeImportCommand.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "generate-ban")
 {
     return Crossroads.Benchmarks.Geocoding.GenerateBanCommand.Run(args[1..]);

@@ -86,7 +86,7 @@ public sealed class LoaderTests
     [Fact]
     public void Deleting_an_unknown_id_is_a_no_op_and_reindexing_replaces()
     {
-        var builder = new GeocoderIndexBuilder();
+        using var builder = new GeocoderIndexBuilder();
         builder.AddRange(AddokNdjsonReader.Read(Text(Street, """{"id":"nope","_action":"delete"}""", Street)));
         Assert.Equal(1, builder.Count);
         Assert.Equal(1, builder.Build().DocumentCount);
@@ -104,7 +104,7 @@ public sealed class LoaderTests
     [SampleFact]
     public void Actions_on_top_of_the_real_sample()
     {
-        var builder = new GeocoderIndexBuilder();
+        using var builder = new GeocoderIndexBuilder();
         builder.AddRange(AddokNdjsonReader.ReadFile(SampleData.Path!));
         var pouembout = SampleData.Index.Search("rue des sapins pouembout")[0];
         Assert.Equal("98825_y6as4k", pouembout.Id);

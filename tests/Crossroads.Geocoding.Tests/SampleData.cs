@@ -8,11 +8,20 @@ namespace Crossroads.Geocoding.Tests;
 /// </summary>
 public static class SampleData
 {
-    private static readonly Lazy<GeocoderIndex> LazyIndex = new(() => GeocoderIndex.LoadFile(Path!));
+    private static readonly Lazy<GeocoderIndex> LazyIndex = new(OpenMapped);
 
     public static string? Path { get; } = Locate();
 
+    /// <summary>The sample imported into an index file and memory-mapped, as the server serves it.</summary>
     public static GeocoderIndex Index => LazyIndex.Value;
+
+    private static GeocoderIndex OpenMapped()
+    {
+        var directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"crossroads-geo-tests-{Environment.ProcessId}");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
+        var result = IndexFiles.Import(Path!, System.IO.Path.Combine(directory, "sample" + IndexFiles.Extension));
+        return GeocoderIndex.Open(result.IndexFile);
+    }
 
     private static string? Locate()
     {

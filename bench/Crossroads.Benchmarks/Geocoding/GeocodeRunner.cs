@@ -7,7 +7,7 @@ using Crossroads.Geocoding.Search;
 namespace Crossroads.Benchmarks.Geocoding;
 
 /// <summary>
-/// <c>dotnet run -c Release -- geocode DATA.ndjson.gz QUERIES.jsonl OUT.jsonl</c>: runs a query file (made by
+/// <c>dotnet run -c Release -- geocode DATA.ndjson.gz|INDEX.geoidx QUERIES.jsonl OUT.jsonl</c>: runs a query file (made by
 /// make-queries.py) and writes one JSON line per query with the top results, in the same shape as the Addok
 /// reference runner, so both can be compared (compare.py). Prints load time, memory and latency percentiles.
 /// </summary>
@@ -22,7 +22,10 @@ public static class GeocodeRunner
         }
         var before = GC.GetTotalMemory(true);
         var sw = Stopwatch.StartNew();
-        var index = GeocoderIndex.LoadFile(args[0]);
+        // An index file (.geoidx, written by geocode-import) is memory-mapped; a data file is indexed in memory.
+        var index = args[0].EndsWith(IndexFiles.Extension, StringComparison.Ordinal)
+            ? GeocoderIndex.Open(args[0])
+            : GeocoderIndex.LoadFile(args[0]);
         var loadMs = sw.Elapsed.TotalMilliseconds;
         var after = GC.GetTotalMemory(true);
         Console.WriteLine($"loaded {index.DocumentCount} documents, {index.HousenumberCount} housenumbers, {index.TermCount} terms in {loadMs:0} ms; managed heap +{(after - before) / 1024.0 / 1024.0:0.0} MiB, index arrays ~{index.EstimatedMemoryBytes() / 1024.0 / 1024.0:0.0} MiB");

@@ -1,3 +1,4 @@
+using System.Text;
 using Crossroads.Geocoding.Data;
 using Crossroads.Geocoding.Search;
 using Crossroads.Geocoding.Text;
@@ -13,53 +14,56 @@ namespace Crossroads.Geocoding.Index;
 /// </summary>
 public sealed partial class GeocoderIndex
 {
+    // The image (mapped file or pinned array) every column below points into: see IndexImage for its lifetime.
+    internal IndexImage Image { get; init; } = null!;
+
     // ----- documents (ordinal d in 0..DocumentCount) -----
-    internal StringPool DocIds { get; init; } = null!;
-    internal int[] DocIdOrder { get; init; } = null!;               // document ordinals sorted by id
-    internal byte[] DocType { get; init; } = null!;                // index into Types
-    internal string[] Types { get; init; } = null!;
-    internal int[] NameStart { get; init; } = null!;               // CSR into NamePool (first = displayed)
-    internal StringPool NamePool { get; init; } = null!;
-    internal int[] CityStart { get; init; } = null!;               // CSR into CityRefs (intern ids)
-    internal int[] CityRefs { get; init; } = null!;
-    internal int[] PostcodeStart { get; init; } = null!;
-    internal int[] PostcodeRefs { get; init; } = null!;
-    internal int[] CitycodeStart { get; init; } = null!;
-    internal int[] CitycodeRefs { get; init; } = null!;
-    internal int[] ContextRef { get; init; } = null!;              // -1 when none
-    internal string[] Strings { get; init; } = null!;              // intern table shared by the columns above
-    internal int[] LatE7 { get; init; } = null!;
-    internal int[] LonE7 { get; init; } = null!;
-    internal int[] XCm { get; init; } = null!;                     // int.MinValue when none
-    internal int[] YCm { get; init; } = null!;
-    internal double[] Importance { get; init; } = null!;
-    internal string[]? ExtrasJson { get; init; } = null!;           // per document: "key\u0001raw\u0002..." or null
+    internal StringPool DocIds { get; init; }
+    internal Column<int> DocIdOrder { get; init; }                 // document ordinals sorted by id
+    internal Column<byte> DocType { get; init; }                   // index into Types
+    internal string[] Types { get; init; } = null!;                // decoded at open (a handful)
+    internal Column<int> NameStart { get; init; }                  // CSR into NamePool (first = displayed)
+    internal StringPool NamePool { get; init; }
+    internal Column<int> CityStart { get; init; }                  // CSR into CityRefs (intern ids)
+    internal Column<int> CityRefs { get; init; }
+    internal Column<int> PostcodeStart { get; init; }
+    internal Column<int> PostcodeRefs { get; init; }
+    internal Column<int> CitycodeStart { get; init; }
+    internal Column<int> CitycodeRefs { get; init; }
+    internal Column<int> ContextRef { get; init; }                 // -1 when none
+    internal string[] Strings { get; init; } = null!;              // intern table, decoded at open (filters look values up)
+    internal Column<int> LatE7 { get; init; }
+    internal Column<int> LonE7 { get; init; }
+    internal Column<int> XCm { get; init; }                        // int.MinValue when none
+    internal Column<int> YCm { get; init; }
+    internal Column<double> Importance { get; init; }
+    internal StringPool Extras { get; init; }                      // per document: "key\u0001raw\u0002..." or "" for none
 
     // ----- housenumbers (ordinal h), doc d owns [HnStart[d], HnStart[d+1]) -----
-    internal int[] HnStart { get; init; } = null!;
-    internal int[] HnRaw { get; init; } = null!;                   // intern id of "96bis"
-    internal int[] HnKey { get; init; } = null!;                   // intern id of the processed key "96b"
-    internal StringPool HnIdSuffix { get; init; } = null!;          // id minus the street id prefix when shared
-    internal byte[] HnIdShared { get; init; } = null!;              // 1 when the id is street id + suffix
-    internal int[] HnLatE7 { get; init; } = null!;
-    internal int[] HnLonE7 { get; init; } = null!;
-    internal int[] HnXCm { get; init; } = null!;
-    internal int[] HnYCm { get; init; } = null!;
+    internal Column<int> HnStart { get; init; }
+    internal Column<int> HnRaw { get; init; }                      // intern id of "96bis"
+    internal Column<int> HnKey { get; init; }                      // intern id of the processed key "96b"
+    internal StringPool HnIdSuffix { get; init; }                  // id minus the street id prefix when shared
+    internal Column<byte> HnIdShared { get; init; }                // 1 when the id is street id + suffix
+    internal Column<int> HnLatE7 { get; init; }
+    internal Column<int> HnLonE7 { get; init; }
+    internal Column<int> HnXCm { get; init; }
+    internal Column<int> HnYCm { get; init; }
 
-    // ----- terms (ordinal t), sorted ordinally -----
-    internal string[] Terms { get; init; } = null!;
-    internal int[] PostingStart { get; init; } = null!;            // CSR into PostingDoc/PostingBoost, by doc ascending
-    internal int[] PostingDoc { get; init; } = null!;
-    internal float[] PostingBoost { get; init; } = null!;
-    internal float[] MaxBoost { get; init; } = null!;
-    internal int[] TopStart { get; init; } = null!;                // CSR into TopDoc: best docs by boost for long lists
-    internal int[] TopDoc { get; init; } = null!;
-    internal int[] PairStart { get; init; } = null!;               // CSR into PairTerm (sorted)
-    internal int[] PairTerm { get; init; } = null!;
+    // ----- terms (ordinal t), sorted by their (ASCII) bytes -----
+    internal StringPool Terms { get; init; }
+    internal Column<int> PostingStart { get; init; }               // CSR into PostingDoc/PostingBoost, by doc ascending
+    internal Column<int> PostingDoc { get; init; }
+    internal Column<float> PostingBoost { get; init; }
+    internal Column<float> MaxBoost { get; init; }
+    internal Column<int> TopStart { get; init; }                   // CSR into TopDoc: best docs by boost for long lists
+    internal Column<int> TopDoc { get; init; }
+    internal Column<int> PairStart { get; init; }                  // CSR into PairTerm (sorted)
+    internal Column<int> PairTerm { get; init; }
 
     // ----- geohash cells (Addok's g|hash sets): sorted (cell, doc) -----
-    internal long[] CellKey { get; init; } = null!;
-    internal int[] CellDoc { get; init; } = null!;
+    internal Column<long> CellKey { get; init; }
+    internal Column<int> CellDoc { get; init; }
 
     // ----- reverse grid -----
     internal ReverseGrid Grid { get; init; } = null!;
@@ -73,7 +77,10 @@ public sealed partial class GeocoderIndex
     public int HousenumberCount => HnRaw.Length;
 
     /// <summary>Distinct index terms.</summary>
-    public int TermCount => Terms.Length;
+    public int TermCount => Terms.Count;
+
+    /// <summary>Size of the index image in bytes (the index file's length).</summary>
+    public long ImageBytes => Image.Length;
 
     /// <summary>Token → document postings.</summary>
     public int PostingCount => PostingDoc.Length;
@@ -81,7 +88,7 @@ public sealed partial class GeocoderIndex
     /// <summary>Builds an index from a file in Addok's import format (.ndjson or .ndjson.gz), applying its actions.</summary>
     public static GeocoderIndex LoadFile(string path, TextPipeline? pipeline = null)
     {
-        var builder = new GeocoderIndexBuilder(pipeline);
+        using var builder = new GeocoderIndexBuilder(pipeline);
         builder.AddRange(AddokNdjsonReader.ReadFile(path));
         return builder.Build();
     }
@@ -89,29 +96,36 @@ public sealed partial class GeocoderIndex
     /// <summary>Builds an index from a stream in Addok's import format (gzip detected).</summary>
     public static GeocoderIndex Load(Stream stream, TextPipeline? pipeline = null)
     {
-        var builder = new GeocoderIndexBuilder(pipeline);
+        using var builder = new GeocoderIndexBuilder(pipeline);
         builder.AddRange(AddokNdjsonReader.Read(stream));
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Opens an index file written by <see cref="GeocoderIndexBuilder.WriteTo(string)"/> by memory-mapping it: nothing
+    /// is read but the header and the small string tables; pages load on first use. The file may be replaced (renamed
+    /// over) while open; this index keeps reading the old one. <paramref name="pipeline"/> must be the one the file
+    /// was built with (the default French pipeline when null).
+    /// </summary>
+    public static GeocoderIndex Open(string path, TextPipeline? pipeline = null) =>
+        IndexFileReader.Open(MappedIndexImage.Open(path), pipeline);
+
+    /// <summary>Hashes every byte of an index file and compares with the hash in its header (reads the whole file).</summary>
+    public static bool VerifyFile(string path)
+    {
+        using var image = MappedIndexImage.Open(path);
+        return IndexFileReader.VerifyPayload(image);
     }
 
     /// <summary>Approximate memory of the index's arrays, in bytes (strings in intern tables counted as .NET strings).</summary>
     public long EstimatedMemoryBytes() => MemoryBreakdown().Values.Sum();
 
-    /// <summary>Approximate memory per part of the index, in bytes (see README "Index layout").</summary>
+    /// <summary>Size per part of the index, in bytes (see README "Index layout"; intern strings counted as .NET strings).</summary>
     public IReadOnlyDictionary<string, long> MemoryBreakdown()
     {
-        long extras = 0;
-        if (ExtrasJson is not null)
-        {
-            extras = ExtrasJson.LongLength * 8;
-            foreach (var e in ExtrasJson)
-            {
-                extras += e is null ? 0 : 24 + (e.Length * 2);
-            }
-        }
         return new Dictionary<string, long>
         {
-            ["documents"] = DocIds.MemoryBytes + NamePool.MemoryBytes + DocType.LongLength + extras + (4L * DocIdOrder.LongLength)
+            ["documents"] = DocIds.MemoryBytes + NamePool.MemoryBytes + DocType.LongLength + Extras.MemoryBytes + (4L * DocIdOrder.LongLength)
                 + (4L * (NameStart.LongLength + CityStart.LongLength + CityRefs.LongLength + PostcodeStart.LongLength
                     + PostcodeRefs.LongLength + CitycodeStart.LongLength + CitycodeRefs.LongLength + ContextRef.LongLength
                     + LatE7.LongLength + LonE7.LongLength + XCm.LongLength + YCm.LongLength))
@@ -120,7 +134,7 @@ public sealed partial class GeocoderIndex
             ["housenumbers"] = HnIdSuffix.MemoryBytes + HnIdShared.LongLength
                 + (4L * (HnStart.LongLength + HnRaw.LongLength + HnKey.LongLength + HnLatE7.LongLength
                     + HnLonE7.LongLength + HnXCm.LongLength + HnYCm.LongLength)),
-            ["terms"] = InternTable.MemoryBytes(Terms) + (4L * (MaxBoost.LongLength + TopStart.LongLength + TopDoc.LongLength)),
+            ["terms"] = Terms.MemoryBytes + (4L * (MaxBoost.LongLength + TopStart.LongLength + TopDoc.LongLength)),
             ["postings"] = 4L * (PostingStart.LongLength + PostingDoc.LongLength + PostingBoost.LongLength),
             ["pairs"] = 4L * (PairStart.LongLength + PairTerm.LongLength),
             ["geohash cells"] = (CellKey.LongLength * 8) + (CellDoc.LongLength * 4),
@@ -129,41 +143,60 @@ public sealed partial class GeocoderIndex
     }
 
     /// <summary>Searches, as Addok's <c>/search</c> with the BAN configuration.</summary>
-    public IReadOnlyList<GeocodeResult> Search(string query, SearchOptions? options = null) =>
-        new SearchRun(this, options ?? SearchOptions.Default).Run(query);
+    public IReadOnlyList<GeocodeResult> Search(string query, SearchOptions? options = null)
+    {
+        var results = new SearchRun(this, options ?? SearchOptions.Default).Run(query);
+        // The columns are raw pointers into Image: keep this index (and so the mapping) alive until the run is over.
+        GC.KeepAlive(this);
+        return results;
+    }
 
     /// <summary>Reverse geocoding: the nearest documents (with their nearest housenumber) to a point.</summary>
-    public IReadOnlyList<GeocodeResult> Reverse(double lat, double lon, ReverseOptions? options = null) =>
-        ReverseRun.Run(this, lat, lon, options ?? ReverseOptions.Default);
+    public IReadOnlyList<GeocodeResult> Reverse(double lat, double lon, ReverseOptions? options = null)
+    {
+        var results = ReverseRun.Run(this, lat, lon, options ?? ReverseOptions.Default);
+        GC.KeepAlive(this);
+        return results;
+    }
 
     // ----- accessors shared by search and reverse -----
 
     internal int TermId(string term)
     {
-        var i = Array.BinarySearch(Terms, term, StringComparer.Ordinal);
-        return i >= 0 ? i : -1;
+        Span<byte> buffer = stackalloc byte[256];
+        var bytes = Utf8(term, buffer);
+        var i = LowerBound(bytes);
+        return i < Terms.Count && Terms.Bytes(i).SequenceEqual(bytes) ? i : -1;
     }
 
     internal int Frequency(int term) => term < 0 ? 0 : PostingStart[term + 1] - PostingStart[term];
 
     internal (int Start, int End) PrefixRange(string prefix)
     {
-        var lo = LowerBound(prefix);
+        Span<byte> buffer = stackalloc byte[256];
+        var bytes = Utf8(prefix, buffer);
+        var lo = LowerBound(bytes);
         var hi = lo;
-        while (hi < Terms.Length && Terms[hi].StartsWith(prefix, StringComparison.Ordinal))
+        while (hi < Terms.Count && Terms.Bytes(hi).StartsWith(bytes))
         {
             hi++;
         }
         return (lo, hi);
     }
 
-    private int LowerBound(string value)
+    // Terms are ASCII (the pipeline folds to ASCII), so byte order is the ordinal string order they were sorted by.
+    private static ReadOnlySpan<byte> Utf8(string value, Span<byte> buffer) =>
+        Encoding.UTF8.GetMaxByteCount(value.Length) <= buffer.Length
+            ? buffer[..Encoding.UTF8.GetBytes(value, buffer)]
+            : Encoding.UTF8.GetBytes(value);
+
+    private int LowerBound(ReadOnlySpan<byte> value)
     {
-        int lo = 0, hi = Terms.Length;
+        int lo = 0, hi = Terms.Count;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (string.CompareOrdinal(Terms[mid], value) < 0)
+            if (Terms.Bytes(mid).SequenceCompareTo(value) < 0)
             {
                 lo = mid + 1;
             }
@@ -181,14 +214,14 @@ public sealed partial class GeocoderIndex
         {
             return false;
         }
-        return Array.BinarySearch(PairTerm, PairStart[term], PairStart[term + 1] - PairStart[term], other) >= 0;
+        return PairTerm.Slice(PairStart[term], PairStart[term + 1] - PairStart[term]).BinarySearch(other) >= 0;
     }
 
     internal string TypeOf(int doc) => Types[DocType[doc]];
 
     internal string FirstName(int doc) => NameStart[doc] < NameStart[doc + 1] ? NamePool[NameStart[doc]] : "";
 
-    internal string? First(int[] start, int[] refs, int doc) => start[doc] < start[doc + 1] ? Strings[refs[start[doc]]] : null;
+    internal string? First(Column<int> start, Column<int> refs, int doc) => start[doc] < start[doc + 1] ? Strings[refs[start[doc]]] : null;
 
     internal bool HasHousenumbers(int doc) => HnStart[doc + 1] > HnStart[doc];
 
@@ -225,6 +258,13 @@ public sealed partial class GeocoderIndex
     public GeocodeResult? Get(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
+        var result = GetCore(id);
+        GC.KeepAlive(this);
+        return result;
+    }
+
+    private GeocodeResult? GetCore(string id)
+    {
         var doc = FindDoc(id);
         if (doc >= 0)
         {

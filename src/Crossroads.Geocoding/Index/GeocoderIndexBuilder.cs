@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using Crossroads.Geocoding.Data;
 using Crossroads.Geocoding.Search;
@@ -13,7 +14,7 @@ namespace Crossroads.Geocoding.Index;
 /// for municipalities), city, context, citycode, oldcitycode, oldcity, district (1), each plus importance × 0.1; a
 /// value of n tokens gives each token boost/n; a token keeps its highest boost over the document's fields.
 /// </summary>
-public sealed class GeocoderIndexBuilder
+public sealed class GeocoderIndexBuilder : IDisposable
 {
     /// <summary>Addok's IMPORTANCE_WEIGHT.</summary>
     public const double ImportanceWeight = 0.1;
@@ -22,13 +23,20 @@ public sealed class GeocoderIndexBuilder
     internal const int TopHeadSize = 100;
 
     private readonly TextPipeline _pipeline;
-    private readonly List<AddokDocument?> _docs = [];
+    private readonly DocumentSpill _spill;
+    private readonly List<long> _slotOffsets = [];                // per slot (first occurrence of an id): latest version, -1 deleted
+    private readonly List<int> _slotHousenumbers = [];
     private readonly Dictionary<string, int> _slots = new(StringComparer.Ordinal);
 
-    /// <summary>A builder using <paramref name="pipeline"/> (the default French pipeline when null).</summary>
-    public GeocoderIndexBuilder(TextPipeline? pipeline = null)
+    /// <summary>
+    /// A builder using <paramref name="pipeline"/> (the default French pipeline when null). Documents are spilled to a
+    /// temporary file in <paramref name="spillDirectory"/> (the system's temporary directory when null) as they are
+    /// added, so memory holds no parsed document; dispose the builder to delete it.
+    /// </summary>
+    public GeocoderIndexBuilder(TextPipeline? pipeline = null, string? spillDirectory = null)
     {
         _pipeline = pipeline ?? TextPipeline.Default;
+        _spill = new DocumentSpill(spillDirectory);
     }
 
     /// <summary>Live documents so far.</summary>
@@ -42,17 +50,20 @@ public sealed class GeocoderIndexBuilder
         {
             if (_slots.Remove(document.Id, out var slot))
             {
-                _docs[slot] = null;
+                _slotOffsets[slot] = -1;
             }
             return;
         }
+        var offset = _spill.Write(document);
         if (_slots.TryGetValue(document.Id, out var existing))
         {
-            _docs[existing] = document;
+            _slotOffsets[existing] = offset;
+            _slotHousenumbers[existing] = document.Housenumbers.Count;
             return;
         }
-        _slots[document.Id] = _docs.Count;
-        _docs.Add(document);
+        _slots[document.Id] = _slotOffsets.Count;
+        _slotOffsets.Add(offset);
+        _slotHousenumbers.Add(document.Housenumbers.Count);
     }
 
     /// <summary>Applies import lines in order.</summary>
@@ -65,11 +76,50 @@ public sealed class GeocoderIndexBuilder
         }
     }
 
-    /// <summary>Builds the immutable index.</summary>
+    /// <summary>Deletes the spill file.</summary>
+    public void Dispose() => _spill.Dispose();
+
+    /// <summary>Builds the immutable index in memory (a pinned image of the index file; up to 2 GB).</summary>
     public GeocoderIndex Build()
     {
-        var docs = _docs.Where(d => d is not null).Select(d => d!).ToList();
-        var n = docs.Count;
+        using var image = new MemoryStream();
+        Write(image);
+        return IndexFileReader.Open(PinnedIndexImage.From(image.GetBuffer().AsSpan(0, (int)image.Length)), _pipeline);
+    }
+
+    /// <summary>
+    /// Writes the index file to <paramref name="path"/> (replacing it; for a live index use <see cref="IndexFiles"/>,
+    /// which writes beside and renames). Returns the file's length.
+    /// </summary>
+    public long WriteTo(string path)
+    {
+        using var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 20);
+        var length = Write(file);
+        file.Flush(flushToDisk: true);
+        return length;
+    }
+
+    /// <summary>Writes the index image to a seekable stream; returns its length.</summary>
+    public long Write(Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return BuildInto(new IndexFileWriter(output, Enum.GetValues<IndexSection>().Length));
+    }
+
+    private long BuildInto(IndexFileWriter writer)
+    {
+        var liveSlots = new List<int>(_slots.Count);
+        long hnLong = 0;
+        for (var slot = 0; slot < _slotOffsets.Count; slot++)
+        {
+            if (_slotOffsets[slot] >= 0)
+            {
+                liveSlots.Add(slot);
+                hnLong += _slotHousenumbers[slot];
+            }
+        }
+        var n = liveSlots.Count;
+        string[]? ids = new string[n];
         var strings = new InternTable();
         var types = new InternTable();
         var docIds = new StringPool.Builder();
@@ -88,9 +138,9 @@ public sealed class GeocoderIndexBuilder
         var xCm = new int[n];
         var yCm = new int[n];
         var importance = new double[n];
-        string[]? extras = null;
+        var extras = new StringPool.Builder();
         var hnStart = new int[n + 1];
-        var hnTotal = docs.Sum(d => d.Housenumbers.Count);
+        var hnTotal = checked((int)hnLong);
         var hnRaw = new int[hnTotal];
         var hnKey = new int[hnTotal];
         var hnShared = new byte[hnTotal];
@@ -107,14 +157,15 @@ public sealed class GeocoderIndexBuilder
         var postTerm = new List<int>();
         var postDoc = new List<int>();
         var postBoost = new List<float>();
-        var cells = new List<(long Cell, int Doc)>();
+        List<(long Cell, int Doc)>? cells = new(hnTotal + n);
         var tokenCache = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var docTokens = new Dictionary<string, double>(StringComparer.Ordinal);
 
         var h = 0;
         for (var d = 0; d < n; d++)
         {
-            var doc = docs[d];
+            var doc = _spill.Read(_slotOffsets[liveSlots[d]]);
+            ids[d] = doc.Id;
             docIds.Add(doc.Id);
             docType[d] = checked((byte)types.Intern(doc.Type));
             nameStart[d] = nameCount;
@@ -135,16 +186,12 @@ public sealed class GeocoderIndexBuilder
             xCm[d] = ToCm(doc.X);
             yCm[d] = ToCm(doc.Y);
             importance[d] = doc.Importance;
-            if (doc.Extras.Count > 0)
+            var sb = new StringBuilder();
+            foreach (var (key, raw) in doc.Extras)
             {
-                extras ??= new string[n];
-                var sb = new StringBuilder();
-                foreach (var (key, raw) in doc.Extras)
-                {
-                    sb.Append(key).Append('\u0001').Append(raw).Append('\u0002');
-                }
-                extras[d] = sb.ToString();
+                sb.Append(key).Append('\u0001').Append(raw).Append('\u0002');
             }
+            extras.Add(sb.ToString());
 
             hnStart[d] = h;
             foreach (var hn in doc.Housenumbers)
@@ -207,6 +254,63 @@ public sealed class GeocoderIndexBuilder
         postcodeStart[n] = postcodeRefs.Count;
         citycodeStart[n] = citycodeRefs.Count;
         hnStart[n] = h;
+
+        // Documents and housenumbers are written first so their columns can be collected before the postings work.
+        var idOrder = Enumerable.Range(0, n).ToArray();
+        Array.Sort(idOrder, (a, b) => string.CompareOrdinal(ids[a], ids[b]));
+        ids = null;
+        WritePool(writer, IndexSection.DocIdBytes, IndexSection.DocIdOffsets, docIds);
+        writer.Add<int>(IndexSection.DocIdOrder, idOrder);
+        writer.Add<byte>(IndexSection.DocType, docType);
+        WritePool(writer, IndexSection.TypeBytes, IndexSection.TypeOffsets, types.Values);
+        writer.Add<int>(IndexSection.NameStart, nameStart);
+        WritePool(writer, IndexSection.NameBytes, IndexSection.NameOffsets, names);
+        writer.Add<int>(IndexSection.CityStart, cityStart);
+        writer.Add<int>(IndexSection.CityRefs, CollectionsMarshal.AsSpan(cityRefs));
+        writer.Add<int>(IndexSection.PostcodeStart, postcodeStart);
+        writer.Add<int>(IndexSection.PostcodeRefs, CollectionsMarshal.AsSpan(postcodeRefs));
+        writer.Add<int>(IndexSection.CitycodeStart, citycodeStart);
+        writer.Add<int>(IndexSection.CitycodeRefs, CollectionsMarshal.AsSpan(citycodeRefs));
+        writer.Add<int>(IndexSection.ContextRef, contextRef);
+        WritePool(writer, IndexSection.StringBytes, IndexSection.StringOffsets, strings.Values);
+        writer.Add<int>(IndexSection.LatE7, latE7);
+        writer.Add<int>(IndexSection.LonE7, lonE7);
+        writer.Add<int>(IndexSection.XCm, xCm);
+        writer.Add<int>(IndexSection.YCm, yCm);
+        writer.Add<double>(IndexSection.Importance, importance);
+        WritePool(writer, IndexSection.ExtrasBytes, IndexSection.ExtrasOffsets, extras);
+        writer.Add<int>(IndexSection.HnStart, hnStart);
+        writer.Add<int>(IndexSection.HnRaw, hnRaw);
+        writer.Add<int>(IndexSection.HnKey, hnKey);
+        WritePool(writer, IndexSection.HnIdSuffixBytes, IndexSection.HnIdSuffixOffsets, hnSuffix);
+        writer.Add<byte>(IndexSection.HnIdShared, hnShared);
+        writer.Add<int>(IndexSection.HnLatE7, hnLat);
+        writer.Add<int>(IndexSection.HnLonE7, hnLon);
+        writer.Add<int>(IndexSection.HnXCm, hnX);
+        writer.Add<int>(IndexSection.HnYCm, hnY);
+        var grid = ReverseGrid.Build(latE7, lonE7, hnLat, hnLon);
+        writer.Add<long>(IndexSection.GridCellKeys, grid.CellKeys);
+        writer.Add<int>(IndexSection.GridCellStart, grid.CellStart);
+        writer.Add<int>(IndexSection.GridPoints, grid.Points);
+        grid = default;
+
+        cells.Sort();
+        var cellKey = new List<long>(cells.Count);
+        var cellDoc = new List<int>(cells.Count);
+        for (var i = 0; i < cells.Count; i++)
+        {
+            if (i > 0 && cells[i] == cells[i - 1])
+            {
+                continue;
+            }
+            cellKey.Add(cells[i].Cell);
+            cellDoc.Add(cells[i].Doc);
+        }
+        cells = null;
+        writer.Add<long>(IndexSection.CellKey, CollectionsMarshal.AsSpan(cellKey));
+        writer.Add<int>(IndexSection.CellDoc, CollectionsMarshal.AsSpan(cellDoc));
+        cellKey = null;
+        cellDoc = null;
 
         // Terms sorted ordinally; remap the build-time ids.
         var sortedTerms = termList.ToArray();
@@ -304,66 +408,32 @@ public sealed class GeocoderIndexBuilder
         }
         pairStart[sortedTerms.Length] = pairTerm.Count;
 
-        cells.Sort();
-        var cellKey = new List<long>(cells.Count);
-        var cellDoc = new List<int>(cells.Count);
-        for (var i = 0; i < cells.Count; i++)
-        {
-            if (i > 0 && cells[i] == cells[i - 1])
-            {
-                continue;
-            }
-            cellKey.Add(cells[i].Cell);
-            cellDoc.Add(cells[i].Doc);
-        }
+        WritePool(writer, IndexSection.TermBytes, IndexSection.TermOffsets, sortedTerms);
+        writer.Add<int>(IndexSection.PostingStart, postingStart);
+        writer.Add<int>(IndexSection.PostingDoc, postingDoc);
+        writer.Add<float>(IndexSection.PostingBoost, postingBoost);
+        writer.Add<float>(IndexSection.MaxBoost, maxBoost);
+        writer.Add<int>(IndexSection.TopStart, topStart);
+        writer.Add<int>(IndexSection.TopDoc, CollectionsMarshal.AsSpan(topDoc));
+        writer.Add<int>(IndexSection.PairStart, pairStart);
+        writer.Add<int>(IndexSection.PairTerm, CollectionsMarshal.AsSpan(pairTerm));
+        return writer.Complete();
+    }
 
-        var idOrder = Enumerable.Range(0, n).ToArray();
-        Array.Sort(idOrder, (a, b) => string.CompareOrdinal(docs[a].Id, docs[b].Id));
-        return new GeocoderIndex
+    private static void WritePool(IndexFileWriter writer, IndexSection bytes, IndexSection offsets, IEnumerable<string> values)
+    {
+        var pool = new StringPool.Builder();
+        foreach (var v in values)
         {
-            DocIds = docIds.Build(),
-            DocIdOrder = idOrder,
-            DocType = docType,
-            Types = types.ToArray(),
-            NameStart = nameStart,
-            NamePool = names.Build(),
-            CityStart = cityStart,
-            CityRefs = [.. cityRefs],
-            PostcodeStart = postcodeStart,
-            PostcodeRefs = [.. postcodeRefs],
-            CitycodeStart = citycodeStart,
-            CitycodeRefs = [.. citycodeRefs],
-            ContextRef = contextRef,
-            Strings = strings.ToArray(),
-            LatE7 = latE7,
-            LonE7 = lonE7,
-            XCm = xCm,
-            YCm = yCm,
-            Importance = importance,
-            ExtrasJson = extras,
-            HnStart = hnStart,
-            HnRaw = hnRaw,
-            HnKey = hnKey,
-            HnIdSuffix = hnSuffix.Build(),
-            HnIdShared = hnShared,
-            HnLatE7 = hnLat,
-            HnLonE7 = hnLon,
-            HnXCm = hnX,
-            HnYCm = hnY,
-            Terms = sortedTerms,
-            PostingStart = postingStart,
-            PostingDoc = postingDoc,
-            PostingBoost = postingBoost,
-            MaxBoost = maxBoost,
-            TopStart = topStart,
-            TopDoc = [.. topDoc],
-            PairStart = pairStart,
-            PairTerm = [.. pairTerm],
-            CellKey = [.. cellKey],
-            CellDoc = [.. cellDoc],
-            Grid = ReverseGrid.Build(latE7, lonE7, hnLat, hnLon),
-            Pipeline = _pipeline,
-        };
+            pool.Add(v);
+        }
+        WritePool(writer, bytes, offsets, pool);
+    }
+
+    private static void WritePool(IndexFileWriter writer, IndexSection bytes, IndexSection offsets, StringPool.Builder pool)
+    {
+        writer.Add(bytes, pool.Bytes);
+        writer.Add(offsets, pool.Offsets);
     }
 
     private void AddField(

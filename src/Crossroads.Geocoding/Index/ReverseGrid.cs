@@ -11,7 +11,7 @@ internal sealed class ReverseGrid
     /// <summary>Cell side in degrees (~110 m of latitude): a few dozen points per cell in dense towns.</summary>
     internal const double CellDegrees = 0.001;
 
-    private ReverseGrid(long[] cellKeys, int[] cellStart, int[] points, int housenumberCount)
+    internal ReverseGrid(Column<long> cellKeys, Column<int> cellStart, Column<int> points, int housenumberCount)
     {
         CellKeys = cellKeys;
         CellStart = cellStart;
@@ -19,11 +19,11 @@ internal sealed class ReverseGrid
         HousenumberCount = housenumberCount;
     }
 
-    internal long[] CellKeys { get; }
+    internal Column<long> CellKeys { get; }
 
-    internal int[] CellStart { get; }
+    internal Column<int> CellStart { get; }
 
-    internal int[] Points { get; }
+    internal Column<int> Points { get; }
 
     internal int HousenumberCount { get; }
 
@@ -37,7 +37,8 @@ internal sealed class ReverseGrid
 
     internal static long Key(long latIndex, long lonIndex) => (latIndex << 32) | (lonIndex & 0xffffffffL);
 
-    internal static ReverseGrid Build(int[] docLat, int[] docLon, int[] hnLat, int[] hnLon)
+    /// <summary>The grid's three sections: sorted cell keys, CSR starts, point ids.</summary>
+    internal static (long[] CellKeys, int[] CellStart, int[] Points) Build(int[] docLat, int[] docLon, int[] hnLat, int[] hnLon)
     {
         var total = hnLat.Length + docLat.Length;
         var keys = new long[total];
@@ -64,13 +65,13 @@ internal sealed class ReverseGrid
             }
         }
         cellStart.Add(total);
-        return new ReverseGrid([.. cellKeys], [.. cellStart], ids, hnLat.Length);
+        return ([.. cellKeys], [.. cellStart], ids);
     }
 
     /// <summary>The run of point ids in a cell (empty when the cell holds none).</summary>
     internal ReadOnlySpan<int> Cell(long latIndex, long lonIndex)
     {
-        var i = Array.BinarySearch(CellKeys, Key(latIndex, lonIndex));
-        return i < 0 ? [] : Points.AsSpan(CellStart[i], CellStart[i + 1] - CellStart[i]);
+        var i = CellKeys.Span.BinarySearch(Key(latIndex, lonIndex));
+        return i < 0 ? [] : Points.Slice(CellStart[i], CellStart[i + 1] - CellStart[i]);
     }
 }

@@ -205,7 +205,7 @@ internal sealed class Candidate
             Distance = Distance is { } d ? (int)d : null,
             Lat = Lat,
             Lon = Lon,
-            Extras = ParseExtras(_ix.ExtrasJson?[Doc]),
+            Extras = ParseExtras(_ix.Extras[Doc]),
         };
     }
 

@@ -106,7 +106,7 @@ internal sealed class DocFilter
         return _citycodes is null || AnyIn(_ix.CitycodeStart, _ix.CitycodeRefs, doc, _citycodes);
     }
 
-    private static bool AnyIn(int[] start, int[] refs, int doc, HashSet<int> set)
+    private static bool AnyIn(Column<int> start, Column<int> refs, int doc, HashSet<int> set)
     {
         for (var i = start[doc]; i < start[doc + 1]; i++)
         {

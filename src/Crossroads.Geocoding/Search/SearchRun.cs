@@ -185,7 +185,7 @@ internal sealed class SearchRun
 
     private bool HasGeohashKey => GeohashDocs is not null;
 
-    private static int LowerBound(long[] array, long value)
+    private static int LowerBound(Column<long> array, long value)
     {
         int lo = 0, hi = array.Length;
         while (lo < hi)
@@ -547,7 +547,7 @@ internal sealed class SearchRun
         var candidates = new List<int>();
         for (var t = start; t < end; t++)
         {
-            var term = _ix.Terms[t];
+            var term = _ix.Terms.Bytes(t);
             if (term.Length <= prefix.Length || IsDigits(term))
             {
                 continue;
@@ -815,4 +815,6 @@ internal sealed class SearchRun
     }
 
     private static bool IsDigits(string s) => s.Length > 0 && s.All(char.IsAsciiDigit);
+
+    private static bool IsDigits(ReadOnlySpan<byte> s) => s.Length > 0 && !s.ContainsAnyExceptInRange((byte)'0', (byte)'9');
 }

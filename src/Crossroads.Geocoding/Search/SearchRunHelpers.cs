@@ -85,12 +85,12 @@ internal static class SearchRunHelpers
         var headEnd = ix.TopStart[term + 1];
         if (headEnd > headStart && limit <= headEnd - headStart)
         {
-            return [.. ix.TopDoc.AsSpan(headStart, limit)];
+            return [.. ix.TopDoc.Slice(headStart, limit)];
         }
-        return [.. BestByBoost(ix.PostingDoc, ix.PostingBoost, ix.PostingStart[term], ix.PostingStart[term + 1], limit)];
+        return [.. BestByBoost(ix.PostingDoc.Span, ix.PostingBoost.Span, ix.PostingStart[term], ix.PostingStart[term + 1], limit)];
     }
 
-    internal static int[] BestByBoost(int[] docs, float[] boosts, int start, int end, int limit)
+    internal static int[] BestByBoost(ReadOnlySpan<int> docs, ReadOnlySpan<float> boosts, int start, int end, int limit)
     {
         var top = new TopK(limit);
         for (var i = start; i < end; i++)
@@ -110,7 +110,7 @@ internal static class SearchRunHelpers
             foreach (var other in terms.Skip(1))
             {
                 var start = ix.PostingStart[other];
-                if (Array.BinarySearch(ix.PostingDoc, start, ix.PostingStart[other + 1] - start, doc) < 0)
+                if (ix.PostingDoc.Slice(start, ix.PostingStart[other + 1] - start).BinarySearch(doc) < 0)
                 {
                     all = false;
                     break;
@@ -128,14 +128,14 @@ internal static class SearchRunHelpers
         return result;
     }
 
-    private static int GallopTo(int[] array, int from, int end, int value)
+    private static int GallopTo(Column<int> array, int from, int end, int value)
     {
         if (from >= end || array[from] >= value)
         {
             return from;
         }
-        var i = Array.BinarySearch(array, from, end - from, value);
-        return i >= 0 ? i : ~i;
+        var i = array.Slice(from, end - from).BinarySearch(value);
+        return from + (i >= 0 ? i : ~i);
     }
 
     /// <summary>Keeps the best k (score descending, document ascending).</summary>

@@ -4,8 +4,9 @@ namespace Crossroads.Server.Geocoder;
 
 /// <summary>
 /// Addok's API (BAN configuration, with its CSV plugin) on the embedded index of <c>Crossroads.Geocoding</c>: <c>/search</c>,
-/// <c>/reverse</c>, <c>/get/{id}</c>, <c>/search/csv</c>, <c>/reverse/csv</c> at the root, as Addok serves them, and addok-server's <c>/batch</c>. Indexes
-/// its data file in the background; 503 until loaded.
+/// <c>/reverse</c>, <c>/get/{id}</c>, <c>/search/csv</c>, <c>/reverse/csv</c> at the root, as Addok serves them, and addok-server's
+/// <c>/batch</c>. Indexes its data file into a memory-mapped index file in the background (503 until ready), and swaps in a
+/// new index when the data file changes.
 /// </summary>
 public sealed class GeocoderModule : CrossroadsModule
 {
@@ -18,10 +19,11 @@ public sealed class GeocoderModule : CrossroadsModule
     /// <inheritdoc />
     public override bool LoadsInBackground => true;
 
-    /// <summary><c>GEOCODER_DATA</c> names the data file.</summary>
+    /// <summary><c>GEOCODER_DATA</c> names the data file; the index file goes to the chassis' <c>DATA_DIR</c>.</summary>
     public override IReadOnlyList<ConfigurationAlias> Aliases { get; } =
     [
         new("GEOCODER_DATA", nameof(GeocoderOptions.DataFile)),
+        new("DATA_DIR", nameof(GeocoderOptions.IndexDirectory)),
     ];
 
     /// <summary>

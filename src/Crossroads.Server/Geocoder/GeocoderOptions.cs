@@ -4,8 +4,8 @@ using System.ComponentModel.DataAnnotations;
 namespace Crossroads.Server.Geocoder;
 
 /// <summary>
-/// Settings of the geocoder module, section <c>Geocoder</c>: the data file loaded at start (alias <c>GEOCODER_DATA</c>)
-/// and the limits of the CSV and reverse endpoints.
+/// Settings of the geocoder module, section <c>Geocoder</c>: the data file imported at start (alias <c>GEOCODER_DATA</c>),
+/// the directory of its index file (alias <c>DATA_DIR</c>) and the limits of the CSV and reverse endpoints.
 /// </summary>
 public sealed class GeocoderOptions
 {
@@ -16,6 +16,19 @@ public sealed class GeocoderOptions
     [Description("Addok/BAN import file (.ndjson or .ndjson.gz) indexed at start; alias GEOCODER_DATA. Defaults to the bundled sample (Pouembout and Koné).")]
     [Required]
     public string DataFile { get; set; } = BundledSample;
+
+    /// <summary>Directory of the index file built from <see cref="DataFile"/> (alias <c>DATA_DIR</c>).</summary>
+    [Description("Directory of the memory-mapped index file built from DataFile (imported at start when missing or older than DataFile); alias DATA_DIR. Empty: the server's data folder.")]
+    public string? IndexDirectory { get; set; }
+
+    /// <summary>How often the data file is checked for a newer version, which is then imported and swapped in.</summary>
+    [Description("Seconds between checks of DataFile's modification time: a newer file is imported beside the live index and swapped in without dropping requests. 0 turns the watch off.")]
+    [Range(0, 86_400)]
+    public int WatchSeconds { get; set; } = 30;
+
+    /// <summary>The index directory in effect.</summary>
+    internal string EffectiveIndexDirectory =>
+        string.IsNullOrWhiteSpace(IndexDirectory) ? Path.Combine(AppContext.BaseDirectory, "data") : IndexDirectory;
 
     /// <summary>Largest CSV upload accepted by /search/csv and /reverse/csv.</summary>
     [Description("Largest request body (bytes) of POST /search/csv and /reverse/csv; the rows are streamed, so memory does not grow with it.")]

@@ -2,7 +2,11 @@ using Crossroads.Geocoding.Index;
 
 namespace Crossroads.Server.Geocoder;
 
-/// <summary>The loaded index (null until the loader publishes it); readers take no lock.</summary>
+/// <summary>
+/// The live index (null until the loader publishes it); readers take no lock. A reader that took <see cref="Index"/>
+/// keeps using that index until it is done, even if a new one is published meanwhile: the index object keeps its
+/// memory mapping alive, and the mapping of a retired index is released once no request refers to it (its finalizer).
+/// </summary>
 internal sealed class GeocoderRuntime
 {
     private volatile GeocoderIndex? _index;
