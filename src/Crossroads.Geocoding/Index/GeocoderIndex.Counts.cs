@@ -17,7 +17,7 @@ public sealed partial class GeocoderIndex
         Dictionary<string, int> Count()
         {
             var perType = new int[Types.Length];
-            foreach (byte type in DocType)
+            foreach (byte type in DocType.Span)
             {
                 perType[type]++;
             }
