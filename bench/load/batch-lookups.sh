@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Batch lookups over HTTP: POST /destinations with 1,000 addresses per request (bench/load/batch-lookups.lua), against
 # the Release server on a routes file with its default settings (JSON logs, metrics, rate limiting on). With several
-# server builds (NAME=DLL arguments) they run alternated, one process at a time, ROUNDS times; each run gets a 5 s
-# warm-up (tiered JIT) before the measured wrk run. wrk and the server share the machine's cores.
+# server builds (NAME=DLL arguments) they run alternated, one process at a time, ROUNDS times; each run gets a
+# warm-up (WARMUP, default 20 s: tiered JIT must reach its optimized code, which takes long on a busy machine)
+# before the measured wrk run. wrk and the server share the machine's cores.
 # Prints requests/s, lookups/s (= requests/s x 1,000), p50/p99 and the server's CPU per request, then medians.
-# Usage: [KIND=inside|random|mixed] [CONNECTIONS=16] [PORT=18092] bench/load/batch-lookups.sh [routes-file] [rounds] [duration] [NAME=DLL ...]
+# Usage: [KIND=inside|random|mixed] [CONNECTIONS=16] [WARMUP=20s] [PORT=18092] bench/load/batch-lookups.sh [routes-file] [rounds] [duration] [NAME=DLL ...]
+#   NAME=DLL[,VAR=VALUE...] sets environment variables for that build, e.g. old=/tmp/old/Crossroads.Server.dll,DOTNET_TieredCompilation=0
 #   default build: this tree's Release server (built first).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,6 +16,7 @@ duration=${3:-10s}
 shift 3 2>/dev/null || shift $#
 kind=${KIND:-inside}
 connections=${CONNECTIONS:-16}
+warmup=${WARMUP:-20s}
 port=${PORT:-18092}
 builds=("$@")
 if [[ ${#builds[@]} -eq 0 ]]; then
@@ -30,19 +33,21 @@ hz=$(getconf CLK_TCK)
 for round in $(seq 1 "$rounds"); do
   for spec in "${builds[@]}"; do
     name=${spec%%=*}
-    dll=${spec#*=}
+    IFS=',' read -r -a parts <<<"${spec#*=}"
+    dll=${parts[0]}
+    envs=("${parts[@]:1}")
     if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
       echo "port $port is already in use; set PORT" >&2
       exit 1
     fi
     data=$(mktemp -d -p "$work")
-    ROUTES_FILE="$routes" DATA_DIR="$data" dotnet "$dll" --urls "http://127.0.0.1:$port" >"$work/$name.log" 2>&1 &
+    env ${envs[@]+"${envs[@]}"} ROUTES_FILE="$routes" DATA_DIR="$data" dotnet "$dll" --urls "http://127.0.0.1:$port" >"$work/$name.log" 2>&1 &
     pid=$!
     until curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready"; do
       kill -0 "$pid" 2>/dev/null || { echo "$name did not start; see its log:" >&2; tail -5 "$work/$name.log" >&2; exit 1; }
       sleep 0.2
     done
-    wrk -t2 -c"$connections" -d5s -s bench/load/batch-lookups.lua "http://127.0.0.1:$port" -- "$bodies" >/dev/null
+    wrk -t2 -c"$connections" -d"$warmup" -s bench/load/batch-lookups.lua "http://127.0.0.1:$port" -- "$bodies" >/dev/null
     cpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     out=$(wrk -t2 -c"$connections" -d"$duration" --latency -s bench/load/batch-lookups.lua "http://127.0.0.1:$port" -- "$bodies")
     cpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
