@@ -181,13 +181,15 @@ internal static class BatchLookup
                 items[v4Item[i]].Route = v4Route[i];
             }
 
+            Resolve(items.AsSpan(0, Math.Min(count, maxBatchSize)), snapshot);
+
             // Pass 3: the answer.
             var buffer = t_buffer ??= new ArrayBufferWriter<byte>(64 * 1024);
             var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
             writer.Reset(buffer);
             try
             {
-                var (found, missing, invalid) = Write(writer, body, items.AsSpan(0, count), slow, snapshot);
+                var (found, missing, invalid) = Write(writer, body, items.AsSpan(0, count), slow);
                 writer.Flush();
                 response.StatusCode = StatusCodes.Status200OK;
                 response.ContentType = SizedJson.ContentType;
@@ -218,8 +220,39 @@ internal static class BatchLookup
         }
     }
 
+    // Everything the answer needs from the table, gathered in short loops before writing: each item's reads (route ->
+    // prefix id -> network and length; route -> next hop) are cache misses into multi-megabyte arrays, and loops this
+    // short keep many of them in flight at once. Done inside the writing loop they came one at a time (a perf profile
+    // put ~55 % of the server's CPU there).
+    private static void Resolve(Span<Item> items, RouteTableSnapshot snapshot)
+    {
+        foreach (ref Item item in items)
+        {
+            if (item.IsV6 && !item.Invalid)
+            {
+                item.Route = snapshot.LookupV6((ulong)(item.Address >> 64), (ulong)item.Address);
+            }
+        }
+
+        foreach (ref Item item in items)
+        {
+            if (item.Route >= 0 && !item.Invalid)
+            {
+                item.Prefix = snapshot.GetRoutePrefix(item.Route);
+            }
+        }
+
+        foreach (ref Item item in items)
+        {
+            if (item.Route >= 0 && !item.Invalid)
+            {
+                item.NextHop = snapshot.NextHopText(item.Route);
+            }
+        }
+    }
+
     private static (int Found, int Missing, int Invalid) Write(
-        Utf8JsonWriter writer, ReadOnlySpan<byte> body, ReadOnlySpan<Item> items, List<(string Text, string? Error)>? slow, RouteTableSnapshot snapshot)
+        Utf8JsonWriter writer, ReadOnlySpan<byte> body, ReadOnlySpan<Item> items, List<(string Text, string? Error)>? slow)
     {
         int found = 0;
         int missing = 0;
@@ -247,8 +280,7 @@ internal static class BatchLookup
             }
             else
             {
-                int route = item.IsV6 ? snapshot.LookupV6((ulong)(item.Address >> 64), (ulong)item.Address) : item.Route;
-                if (route < 0)
+                if (item.Route < 0)
                 {
                     // "no route to <address>", as the single lookup words it, without a string per item.
                     const string NoRoute = "no route to ";
@@ -261,10 +293,10 @@ internal static class BatchLookup
                 }
                 else
                 {
-                    _ = snapshot.GetRoutePrefix(route).TryFormat(text, out int written);
+                    _ = item.Prefix.TryFormat(text, out int written);
                     writer.WriteNumber(Status, StatusCodes.Status200OK);
                     writer.WriteString(Dst, text[..written]);
-                    writer.WriteString(Nh, snapshot.NextHopText(route));
+                    writer.WriteString(Nh, item.NextHop);
                     found++;
                 }
             }
@@ -297,7 +329,7 @@ internal static class BatchLookup
 
     /// <summary>
     /// One address of the batch: where its text is (<see cref="Start"/> ≥ 0: in the body; else entry
-    /// <c>-1 - Start</c> of the slow-path list), the address and, for IPv4, its route.
+    /// <c>-1 - Start</c> of the slow-path list), the address, its route and what the answer shows of it.
     /// </summary>
     internal struct Item(int start, int length, IpAddress address)
     {
@@ -307,5 +339,7 @@ internal static class BatchLookup
         public readonly bool IsV6 = address.IsV6;
         public bool Invalid;
         public int Route;
+        public IpPrefix Prefix;
+        public string? NextHop;
     }
 }
