@@ -49,6 +49,44 @@ public sealed class RouteListBuilder
         _v4[V4Count++] = PackV4((uint)prefix.Network.Value, prefix.Length, nextHopId);
     }
 
+    /// <summary>
+    /// Joins builders, in order, into one holding the same pairs as a builder that was given all of them in that
+    /// order (next-hop ids are renumbered): the loader parses chunks of a file on several threads.
+    /// </summary>
+    internal static RouteListBuilder Concat(IReadOnlyList<RouteListBuilder> parts)
+    {
+        if (parts.Count == 1)
+        {
+            return parts[0];
+        }
+
+        var all = new RouteListBuilder();
+        int v4 = parts.Sum(static p => p.V4Count);
+        int v6 = parts.Sum(static p => p.V6Count);
+        all._v4 = new ulong[Math.Max(v4, all._v4.Length)];
+        all._v6 = new V6Route[Math.Max(v6, all._v6.Length)];
+        foreach (var part in parts)
+        {
+            int[] ids = new int[part._nextHops.Count];
+            for (int i = 0; i < ids.Length; i++)
+            {
+                ids[i] = all.NextHopId(part._nextHops[i]);
+            }
+
+            foreach (ulong key in part.V4Keys)
+            {
+                all._v4[all.V4Count++] = (key & ~0xFFFFFFUL) | (uint)ids[(int)(key & 0xFFFFFF)];
+            }
+
+            foreach (var route in part.V6Routes)
+            {
+                all._v6[all.V6Count++] = route with { NextHop = ids[route.NextHop] };
+            }
+        }
+
+        return all;
+    }
+
     internal static ulong PackV4(uint network, int length, int nextHopId) =>
         ((ulong)network << 32) | ((ulong)(uint)length << 24) | (uint)nextHopId;
 

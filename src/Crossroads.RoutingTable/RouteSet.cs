@@ -62,8 +62,14 @@ internal sealed class RouteSet
             leaves[id] = (routeStart[id] + 1) | (multi ? MultiFlag : 0);
         }
 
-        V4 = PoptrieFib.Build(Array.ConvertAll(v4Networks, static n => (UInt128)n << 96), v4Lengths, leaves[1..(1 + v4Networks.Length)], V4DirectBits);
-        V6 = PoptrieFib.Build(v6Networks, v6Lengths, leaves[(1 + v4Networks.Length)..], V6DirectBits);
+        // The two FIBs share nothing: compiled side by side, they take the time of the larger one at start.
+        PoptrieFib? v4 = null;
+        PoptrieFib? v6 = null;
+        Parallel.Invoke(
+            () => v4 = PoptrieFib.Build(Array.ConvertAll(v4Networks, static n => (UInt128)n << 96), v4Lengths, leaves[1..(1 + v4Networks.Length)], V4DirectBits),
+            () => v6 = PoptrieFib.Build(v6Networks, v6Lengths, leaves[(1 + v4Networks.Length)..], V6DirectBits));
+        V4 = v4!;
+        V6 = v6!;
     }
 
     public uint[] V4Networks { get; }
@@ -141,21 +147,30 @@ internal sealed class RouteSet
             nextHops[r] = hops[order[r]];
         }
 
-        // Work on copies: the builder stays valid for another table or more routes.
-        Span<ulong> v4 = routes.V4Keys.ToArray();
-        for (int i = 0; i < v4.Length; i++)
-        {
-            v4[i] = (v4[i] & ~0xFFFFFFUL) | (uint)rank[(int)(v4[i] & 0xFFFFFF)];
-        }
+        // Work on copies: the builder stays valid for another table or more routes. The families sort side by side.
+        ulong[] v4Keys = routes.V4Keys.ToArray();
+        RouteListBuilder.V6Route[] v6Sorted = routes.V6Routes.ToArray();
+        Parallel.Invoke(
+            () =>
+            {
+                for (int i = 0; i < v4Keys.Length; i++)
+                {
+                    v4Keys[i] = (v4Keys[i] & ~0xFFFFFFUL) | (uint)rank[(int)(v4Keys[i] & 0xFFFFFF)];
+                }
 
-        v4.Sort();
-        Span<RouteListBuilder.V6Route> v6 = routes.V6Routes.ToArray();
-        for (int i = 0; i < v6.Length; i++)
-        {
-            v6[i] = v6[i] with { NextHop = rank[v6[i].NextHop] };
-        }
+                v4Keys.AsSpan().Sort();
+            },
+            () =>
+            {
+                for (int i = 0; i < v6Sorted.Length; i++)
+                {
+                    v6Sorted[i] = v6Sorted[i] with { NextHop = rank[v6Sorted[i].NextHop] };
+                }
 
-        v6.Sort();
+                v6Sorted.AsSpan().Sort();
+            });
+        ReadOnlySpan<ulong> v4 = v4Keys;
+        ReadOnlySpan<RouteListBuilder.V6Route> v6 = v6Sorted;
 
         int v4Prefixes = CountPrefixes<ulong>(v4, static (a, b) => a >> 24 == b >> 24, out int v4Routes);
         int v6Prefixes = CountPrefixes<RouteListBuilder.V6Route>(v6, static (a, b) => a.Network == b.Network && a.Length == b.Length, out int v6Routes);
@@ -223,8 +238,9 @@ internal sealed class RouteSet
         }
 
         int[] parent = new int[prefixId + 1];
-        FillParents(parent, 1, v4Networks.Length, id => IpPrefix.CreateTrusted(IpAddress.V4(v4Networks[id - 1]), v4Lengths[id - 1]));
-        FillParents(parent, v6Base + 1, v6Networks.Length, id => IpPrefix.CreateTrusted(IpAddress.V6(v6Networks[id - 1 - v6Base]), v6Lengths[id - 1 - v6Base]));
+        Parallel.Invoke(
+            () => FillParents(parent, 1, v4Networks.Length, id => IpPrefix.CreateTrusted(IpAddress.V4(v4Networks[id - 1]), v4Lengths[id - 1])),
+            () => FillParents(parent, v6Base + 1, v6Networks.Length, id => IpPrefix.CreateTrusted(IpAddress.V6(v6Networks[id - 1 - v6Base]), v6Lengths[id - 1 - v6Base])));
         return new RouteSet(v4Networks, v4Lengths, v6Networks, v6Lengths, routeStart, routeNextHop, nextHops, parent);
     }
 

@@ -75,16 +75,36 @@ public readonly record struct IpPrefix : IComparable<IpPrefix>
     [DoesNotReturn]
     private static IpPrefix ThrowFormat(string error) => throw new FormatException(error);
 
+    /// <summary>Longest text <see cref="TryFormat"/> writes (<c>address/128</c>).</summary>
+    public const int MaxTextLength = IpAddress.MaxTextLength + 4;
+
     /// <summary>Formats as <c>network/length</c>.</summary>
     public override string ToString()
     {
         // One string: interpolating Network would format the address into a string of its own first (every
         // HTTP lookup answer formats a prefix).
         Span<char> buffer = stackalloc char[48];
-        int written = Network.IsV6 ? IpTextFormatter.FormatV6(Network.Value, buffer) : IpTextFormatter.FormatV4((uint)Network.Value, buffer);
-        buffer[written++] = '/';
-        Length.TryFormat(buffer[written..], out int digits, provider: System.Globalization.CultureInfo.InvariantCulture);
-        return new string(buffer[..(written + digits)]);
+        _ = TryFormat(buffer, out int written);
+        return new string(buffer[..written]);
+    }
+
+    /// <summary>
+    /// Formats as <see cref="ToString"/> does, into a span (false when it is shorter than <see cref="MaxTextLength"/>):
+    /// batch answers format a prefix per address without a string each.
+    /// </summary>
+    public bool TryFormat(Span<char> destination, out int charsWritten)
+    {
+        if (destination.Length < MaxTextLength)
+        {
+            charsWritten = 0;
+            return false;
+        }
+
+        int written = Network.IsV6 ? IpTextFormatter.FormatV6(Network.Value, destination) : IpTextFormatter.FormatV4((uint)Network.Value, destination);
+        destination[written++] = '/';
+        Length.TryFormat(destination[written..], out int digits, provider: System.Globalization.CultureInfo.InvariantCulture);
+        charsWritten = written + digits;
+        return true;
     }
 
     public static bool operator <(IpPrefix left, IpPrefix right) => left.CompareTo(right) < 0;

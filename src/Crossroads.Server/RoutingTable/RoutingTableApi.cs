@@ -1,6 +1,6 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Crossroads.Hosting;
 using Crossroads.Hosting.Json;
 using Crossroads.RoutingTable;
@@ -90,7 +90,7 @@ public static class RoutingTableApi
         return new SizedJsonResult<DestinationResponse>(response, RoutingTableJsonContext.Default.DestinationResponse);
     }
 
-    internal static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> PostDestinations(
+    internal static async Task<Results<BatchAnswerWritten, ProblemHttpResult>> PostDestinations(
         HttpRequest request, RoutingTableState state, RoutingTableOptions settings, RoutingTableMetrics metrics)
     {
         if (state.Table is not { } table)
@@ -98,61 +98,22 @@ public static class RoutingTableApi
             return Loading(metrics);
         }
 
-        string[]? addresses;
+        var (body, length) = await BatchLookup.ReadBodyAsync(request).ConfigureAwait(false);
         try
         {
-            addresses = await JsonSerializer.DeserializeAsync(request.Body, RoutingTableJsonContext.Default.StringArray, request.HttpContext.RequestAborted)
-                .ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            metrics.Error("invalid_body");
-            return Problem(StatusCodes.Status400BadRequest, $"the body must be a JSON array of address strings ({e.Message})");
-        }
-
-        if (addresses is null)
-        {
-            metrics.Error("invalid_body");
-            return Problem(StatusCodes.Status400BadRequest, "the body must be a JSON array of address strings, not null");
-        }
-
-        if (addresses.Length > settings.MaxBatchSize)
-        {
-            metrics.Error("batch_too_large");
-            return Problem(StatusCodes.Status400BadRequest, $"the batch has {addresses.Length} addresses; at most {settings.MaxBatchSize} are allowed");
-        }
-
-        var snapshot = table.Table.Current;
-        var results = new BatchItem[addresses.Length];
-        int found = 0;
-        int missing = 0;
-        int invalid = 0;
-        for (int i = 0; i < addresses.Length; i++)
-        {
-            string text = addresses[i] ?? string.Empty;
-            if (!TryParseDestination(text, out var address, out string? error))
+            var outcome = BatchLookup.Answer(body.AsSpan(0, length), table.Table.Current, settings.MaxBatchSize, request.HttpContext.Response, metrics);
+            if (outcome.Problem is not null)
             {
-                results[i] = new BatchItem(text, StatusCodes.Status400BadRequest, null, null, error);
-                invalid++;
-                continue;
+                metrics.Error(outcome.MetricError!);
+                return Problem(StatusCodes.Status400BadRequest, outcome.Problem);
             }
 
-            int route = snapshot.LookupIndex(address);
-            if (route < 0)
-            {
-                results[i] = new BatchItem(text, StatusCodes.Status404NotFound, null, null, $"no route to {address}");
-                missing++;
-                continue;
-            }
-
-            results[i] = new BatchItem(text, StatusCodes.Status200OK, snapshot.GetRoute(route).Prefix.ToString(), snapshot.NextHopText(route), null);
-            found++;
+            return BatchAnswerWritten.Instance;
         }
-
-        metrics.Lookups("success", found);
-        metrics.Lookups("not_found", missing);
-        metrics.Lookups("invalid", invalid);
-        return TypedResults.Ok(new BatchResponse(results));
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body);
+        }
     }
 
     internal static async Task<Results<Ok<UpdateResponse>, ProblemHttpResult>> PutMetric(

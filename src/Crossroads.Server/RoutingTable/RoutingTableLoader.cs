@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Crossroads.Hosting;
 using Crossroads.RoutingTable;
@@ -91,6 +92,12 @@ internal sealed partial class RoutingTableLoader(
                 stats.Replayed,
                 stats.ReplayedUnmatched,
                 table.JournalPath);
+            LogPhases(
+                _logger,
+                Seconds(stats.ParseTime),
+                Seconds(stats.LoadTime - stats.ParseTime),
+                Seconds(stats.ReplayTime),
+                Seconds(DateTime.Now - Process.GetCurrentProcess().StartTime));
             if (stats.DroppedTornTail)
             {
                 LogTornTail(_logger, table.JournalPath);
@@ -121,6 +128,12 @@ internal sealed partial class RoutingTableLoader(
         LogLoadFailed(_logger, message);
         status.MarkFailed(message); // the chassis stops the process: exit 3, one stderr line naming the module
     }
+
+    private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture);
+
+    // Start time in parts, so a slow start can be attributed (bench/load/start-time.sh reads this event).
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Routing table start: parse {Parse} s, build {Build} s, replay {Replay} s; loaded {SinceProcessStart} s after the process started")]
+    private static partial void LogPhases(ILogger logger, string parse, string build, string replay, string sinceProcessStart);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Loaded {Routes} routes from {RoutesFile} in {Seconds} s; replayed {Replayed} journaled updates ({Unmatched} matched nothing) from {Journal}")]
     private static partial void LogLoaded(ILogger logger, int routes, string routesFile, string seconds, int replayed, int unmatched, string journal);
