@@ -52,7 +52,20 @@ public sealed class DurableRouteTable : IDisposable
         var routes = RouteFileLoader.Load(routesFile);
         var parseTime = clock.Elapsed;
         var table = RouteTable.Create(routes, maxMetric);
-        var loadTime = clock.Elapsed;
+        return Open(table, journalPath, maxMetric, parseTime, clock.Elapsed);
+    }
+
+    /// <summary>Replays the journal onto a table already loaded and compiled (with <paramref name="maxMetric"/>).</summary>
+    /// <param name="table">The freshly loaded table: no update applied yet.</param>
+    /// <param name="journalPath">The journal file.</param>
+    /// <param name="maxMetric">The largest valid metric the table was created with.</param>
+    /// <param name="parseTime">How long parsing the routes file took (reported in <see cref="Statistics"/>).</param>
+    /// <param name="loadTime">How long parsing and compiling took.</param>
+    /// <exception cref="JournalException">The journal is damaged or holds an update this table rejects.</exception>
+    public static DurableRouteTable Open(RouteTable table, string journalPath, int maxMetric, TimeSpan parseTime, TimeSpan loadTime)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var clock = Stopwatch.StartNew();
         var pending = new List<MetricUpdate>(ReplayBatch);
         int unmatched = 0;
         void Flush()
@@ -89,7 +102,7 @@ public sealed class DurableRouteTable : IDisposable
             return new DurableRouteTable(
                 table,
                 journal,
-                new OpenStatistics(loadTime, clock.Elapsed - loadTime, replayed, unmatched, journal.DroppedTornTail, compacted, compactionError)
+                new OpenStatistics(loadTime, clock.Elapsed, replayed, unmatched, journal.DroppedTornTail, compacted, compactionError)
                 {
                     ParseTime = parseTime,
                 });
@@ -152,7 +165,7 @@ public sealed class DurableRouteTable : IDisposable
         }
     }
 
-    /// <summary>Timings and counts from <see cref="Open"/>.</summary>
+    /// <summary>Timings and counts from <see cref="Open(string, string, int)"/>.</summary>
     /// <param name="LoadTime">Reading the routes file and compiling the table.</param>
     /// <param name="ReplayTime">Reading and replaying the journal (and compacting it).</param>
     /// <param name="Replayed">Journal entries replayed.</param>

@@ -21,7 +21,8 @@ internal sealed partial class RoutingTableLoader(
     IConfiguration configuration,
     TimeProvider time,
     [FromKeyedServices(ModuleCatalog.Names.RoutingTable)] ModuleStatus status,
-    ILoggerFactory loggers) : BackgroundService
+    ILoggerFactory loggers,
+    RoutingTablePreload? preload = null) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger(ModuleCatalog.RoutingTable.LogCategory);
 
@@ -38,9 +39,9 @@ internal sealed partial class RoutingTableLoader(
         SharedRouteTable shared;
         try
         {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var table = await Task.Run(() => RouteTable.Create(RouteFileLoader.Load(settings.RoutesFile), settings.MaxMetric), stoppingToken).ConfigureAwait(false);
-            var loadTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            var loaded = await LoadTableAsync(stoppingToken).ConfigureAwait(false);
+            var table = loaded.Table;
+            var loadTime = loaded.LoadTime;
             var options = new SharedTableOptions
             {
                 ConnectionString = connectionString,
@@ -80,7 +81,10 @@ internal sealed partial class RoutingTableLoader(
     {
         try
         {
-            var table = await Task.Run(() => DurableRouteTable.Open(settings.RoutesFile, settings.JournalPath(), settings.MaxMetric), stoppingToken)
+            var loaded = await LoadTableAsync(stoppingToken).ConfigureAwait(false);
+            var table = await Task.Run(
+                    () => DurableRouteTable.Open(loaded.Table, settings.JournalPath(), settings.MaxMetric, loaded.ParseTime, loaded.LoadTime),
+                    stoppingToken)
                 .ConfigureAwait(false);
             state.Publish(new JournaledBackend(table));
             var stats = table.Statistics;
@@ -115,6 +119,11 @@ internal sealed partial class RoutingTableLoader(
             Fail(e);
         }
     }
+
+    /// <summary>The table the preload started at composition, or loaded here when there was none for these settings.</summary>
+    private Task<PreloadedTable> LoadTableAsync(CancellationToken stoppingToken) =>
+        preload?.For(settings.RoutesFile, settings.MaxMetric)?.WaitAsync(stoppingToken)
+        ?? Task.Run(() => PreloadedTable.Load(settings.RoutesFile, settings.MaxMetric), stoppingToken);
 
     private void Fail(Exception e)
     {

@@ -41,6 +41,11 @@ public sealed class RoutingTableModule : CrossroadsModule
         ArgumentNullException.ThrowIfNull(module);
         module.AddOptions<RoutingTableOptions>();
         module.Services.TryAddSingleton(TimeProvider.System);
+        if (RoutingTablePreload.Start(module.Configuration) is { } preload)
+        {
+            module.Services.AddSingleton(preload);
+        }
+
         module.Services.AddSingleton<RoutingTableState>();
         module.Services.AddSingleton<RoutingTableMetrics>();
         module.Services.AddHostedService<RoutingTableLoader>();
