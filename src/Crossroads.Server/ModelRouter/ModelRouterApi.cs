@@ -33,38 +33,14 @@ internal static class ModelRouterApi
         return group;
     }
 
-    private static async Task<IResult> ChatCompletionsAsync(HttpContext context, ModelRouterRuntime runtime, DrainState drain)
-    {
-        if (drain.IsDraining)
+    private static Task<IResult> ChatCompletionsAsync(HttpContext context, ModelRouterRuntime runtime, DrainState drain) =>
+        AdmitAndRunAsync(context, runtime, drain, "chat.completions", RequestParser.Chat, async (request, call, rate) =>
         {
-            return ModelRouterProblems.ShuttingDown(context);
-        }
-
-        var (document, readError) = await RequestParser.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        if (readError is not null)
-        {
-            return ModelRouterProblems.Invalid(readError);
-        }
-
-        using (document)
-        {
-            var (request, error) = RequestParser.Chat(document!.RootElement);
-            if (error is not null)
-            {
-                return ModelRouterProblems.Invalid(error);
-            }
-
-            var (call, rate, refusal) = Admit(context, runtime, request!, "chat.completions", limit: true);
-            if (refusal is not null)
-            {
-                return refusal;
-            }
-
             long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            ICompletionSink sink = request!.Stream
+            ICompletionSink sink = request.Stream
                 ? new SseChatSink(context.Response, request.IncludeUsage, created)
                 : new BufferedSink();
-            var (result, failure) = await RunAsync(context, runtime, call!, rate, sink).ConfigureAwait(false);
+            var (result, failure) = await RunAsync(context, runtime, call, rate, sink).ConfigureAwait(false);
             if (result is null)
             {
                 return failure!;
@@ -81,10 +57,26 @@ internal static class ModelRouterApi
             }
 
             return Finish(context, runtime, result, streamed: request.Stream);
-        }
-    }
+        });
 
-    private static async Task<IResult> AskAsync(HttpContext context, ModelRouterRuntime runtime, DrainState drain)
+    private static Task<IResult> AskAsync(HttpContext context, ModelRouterRuntime runtime, DrainState drain) =>
+        AdmitAndRunAsync(context, runtime, drain, "ask", RequestParser.Ask, async (_, call, rate) =>
+        {
+            var (result, failure) = await RunAsync(context, runtime, call, rate, new AskSink(context.Response)).ConfigureAwait(false);
+            return result is null ? failure! : Finish(context, runtime, result, streamed: true);
+        });
+
+    /// <summary>
+    /// What every model-calling endpoint does before its own answer: refuse while draining, read and parse the body,
+    /// admit the caller (limits, budgets, PII); then <paramref name="run"/> while the parsed document is still alive.
+    /// </summary>
+    private static async Task<IResult> AdmitAndRunAsync(
+        HttpContext context,
+        ModelRouterRuntime runtime,
+        DrainState drain,
+        string endpoint,
+        Func<JsonElement, (ParsedRequest? Request, RequestError? Error)> parse,
+        Func<ParsedRequest, RouteCall, RateAdmission, Task<IResult>> run)
     {
         if (drain.IsDraining)
         {
@@ -99,20 +91,19 @@ internal static class ModelRouterApi
 
         using (document)
         {
-            var (request, error) = RequestParser.Ask(document!.RootElement);
+            var (request, error) = parse(document!.RootElement);
             if (error is not null)
             {
                 return ModelRouterProblems.Invalid(error);
             }
 
-            var (call, rate, refusal) = Admit(context, runtime, request!, "ask", limit: true);
+            var (call, rate, refusal) = Admit(context, runtime, request!, endpoint, limit: true);
             if (refusal is not null)
             {
                 return refusal;
             }
 
-            var (result, failure) = await RunAsync(context, runtime, call!, rate, new AskSink(context.Response)).ConfigureAwait(false);
-            return result is null ? failure! : Finish(context, runtime, result, streamed: true);
+            return await run(request!, call!, rate).ConfigureAwait(false);
         }
     }
 
