@@ -34,6 +34,12 @@ internal sealed class PoptrieFib
     private readonly int _directShift;
     private readonly int _firstNodeShift;
 
+    // Which rewrite of the leaves this FIB is at (see BeginRewrite); -1 while one is under way. Next to the array
+    // references so the check a lookup makes after its walk reads a line it has just loaded.
+    private int _generation;
+    private int _lastGeneration;
+    private bool _abandoned;
+
     private PoptrieFib(int directBits, int[] direct, Node[] nodes, int[] leaves, int[] blocks)
     {
         _directShift = 64 - directBits;
@@ -42,6 +48,17 @@ internal sealed class PoptrieFib
         _nodes = nodes;
         _leaves = leaves;
         _blocks = blocks;
+    }
+
+    /// <summary>
+    /// The rewrite generation the leaves are at, or -1 while <see cref="Rewriter"/> is changing them. A reader that
+    /// walked the FIB and then reads the generation it expected knows that every leaf it read was of that
+    /// generation: the rewriter marks the FIB before its first store (and waits for every thread to see the mark).
+    /// </summary>
+    public int Generation
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Volatile.Read(ref _generation);
     }
 
     /// <summary>Number of internal nodes.</summary>
@@ -282,6 +299,171 @@ internal sealed class PoptrieFib
         return lowShift >= 0 ? (int)(low >> lowShift) & 63 : (int)(low << -lowShift) & 63;
     }
 
+    /// <summary>
+    /// Starts changing leaf values in place (the caller serializes writers): the FIB's generation becomes -1,
+    /// and a process-wide barrier makes every thread see that before the first leaf changes, so a reader
+    /// needs no fence of its own to notice that its walk may have read a new value. <see cref="Rewriter.Publish"/>
+    /// then announces the next generation.
+    /// </summary>
+    public Rewriter BeginRewrite()
+    {
+        Volatile.Write(ref _generation, -1);
+        Interlocked.MemoryBarrierProcessWide();
+        return new Rewriter(this);
+    }
+
+    /// <summary>In-place leaf rewrites between <see cref="BeginRewrite"/> and <see cref="Publish"/>.</summary>
+    public readonly struct Rewriter
+    {
+        private readonly PoptrieFib _fib;
+
+        internal Rewriter(PoptrieFib fib) => _fib = fib;
+
+        /// <summary>
+        /// Replaces <paramref name="oldValue"/> with <paramref name="newValue"/> in every leaf the prefix is the
+        /// longest match of (leaf values are unique to a prefix, so any leaf under it holding the old value is
+        /// one of its own). Each store is one aligned int: a concurrent walk reads the old or the new value.
+        /// </summary>
+        public void Replace(UInt128 network, int length, int oldValue, int newValue) =>
+            _fib.Replace(network, length, oldValue, newValue);
+
+        /// <summary>Ends the rewrite: lookups see the next generation (none, if a rewrite was ever abandoned).</summary>
+        public void Publish()
+        {
+            if (!_fib._abandoned)
+            {
+                _fib._lastGeneration++;
+                Volatile.Write(ref _fib._generation, _fib._lastGeneration);
+            }
+        }
+
+        /// <summary>
+        /// Ends a rewrite that failed part way: its leaves may mix two states, so the generation stays -1 for good
+        /// and every snapshot answers from its own winners (a leaf still names a route of its prefix).
+        /// </summary>
+        public void Abandon() => _fib._abandoned = true;
+    }
+
+    private void Replace(UInt128 network, int length, int oldValue, int newValue)
+    {
+        int directBits = 64 - _directShift;
+        int slot = (int)(network >> (128 - directBits));
+        if (length <= directBits)
+        {
+            int count = 1 << (directBits - length);
+            for (int s = slot; s < slot + count; s++)
+            {
+                ReplaceInEntry(ref _direct[s], oldValue, newValue);
+            }
+
+            return;
+        }
+
+        int entry = _direct[slot];
+        if (entry >= 0)
+        {
+            throw new InvalidOperationException($"No FIB node below the direct entry of a /{length}.");
+        }
+
+        if ((entry & BlockFlag) != 0)
+        {
+            // A block is a first-level node without children: the prefix is at most directBits + Stride long.
+            if (length > directBits + Stride)
+            {
+                throw new InvalidOperationException($"A /{length} cannot end in a leaf block.");
+            }
+
+            int first = ((entry & IndexMask) << Stride) | Chunk(network, directBits);
+            ReplaceIn(_blocks.AsSpan(first, 1 << (directBits + Stride - length)), oldValue, newValue);
+            return;
+        }
+
+        ReplaceInNode(entry & IndexMask, directBits, network, length, oldValue, newValue);
+    }
+
+    private void ReplaceInEntry(ref int entry, int oldValue, int newValue)
+    {
+        if (entry >= 0)
+        {
+            if (entry == oldValue)
+            {
+                entry = newValue;
+            }
+        }
+        else if ((entry & BlockFlag) != 0)
+        {
+            ReplaceIn(_blocks.AsSpan((entry & IndexMask) << Stride, 64), oldValue, newValue);
+        }
+        else
+        {
+            ReplaceInSubtree(entry & IndexMask, oldValue, newValue);
+        }
+    }
+
+    private void ReplaceInNode(int nodeIndex, int depth, UInt128 network, int length, int oldValue, int newValue)
+    {
+        while (length > depth + Stride)
+        {
+            Node node = _nodes[nodeIndex];
+            ulong bit = 1UL << Chunk(network, depth);
+            if ((node.Vector & bit) == 0)
+            {
+                throw new InvalidOperationException($"No FIB node on the path of a /{length} at depth {depth}.");
+            }
+
+            nodeIndex = node.ChildBase + BitOperations.PopCount(node.Vector & ((bit << 1) - 1)) - 1;
+            depth += Stride;
+        }
+
+        Node last = _nodes[nodeIndex];
+        int firstSlot = Chunk(network, depth);
+        for (int s = firstSlot; s < firstSlot + (1 << (depth + Stride - length)); s++)
+        {
+            ulong bit = 1UL << s;
+            ulong upTo = (bit << 1) - 1;
+            if ((last.Vector & bit) != 0)
+            {
+                ReplaceInSubtree(last.ChildBase + BitOperations.PopCount(last.Vector & upTo) - 1, oldValue, newValue);
+            }
+            else
+            {
+                ref int leaf = ref _leaves[last.LeafBase + BitOperations.PopCount(last.LeafStarts & upTo) - 1];
+                if (leaf == oldValue)
+                {
+                    leaf = newValue;
+                }
+            }
+        }
+    }
+
+    private void ReplaceInSubtree(int nodeIndex, int oldValue, int newValue)
+    {
+        Node node = _nodes[nodeIndex];
+        ReplaceIn(_leaves.AsSpan(node.LeafBase, BitOperations.PopCount(node.LeafStarts)), oldValue, newValue);
+        int children = BitOperations.PopCount(node.Vector);
+        for (int c = 0; c < children; c++)
+        {
+            ReplaceInSubtree(node.ChildBase + c, oldValue, newValue);
+        }
+    }
+
+    private static void ReplaceIn(Span<int> leaves, int oldValue, int newValue)
+    {
+        for (int i = 0; i < leaves.Length; i++)
+        {
+            if (leaves[i] == oldValue)
+            {
+                leaves[i] = newValue;
+            }
+        }
+    }
+
+    // The 6-bit chunk of a left-aligned network that starts at bit `depth`.
+    private static int Chunk(UInt128 network, int depth) =>
+        depth + Stride <= 128
+            ? (int)(network >> (128 - Stride - depth)) & 63
+            : (int)(network << (depth + Stride - 128)) & 63;
+
     [StructLayout(LayoutKind.Sequential)]
     private struct Node
     {
@@ -423,11 +605,6 @@ internal sealed class PoptrieFib
 
             return new Node { Vector = vector, LeafStarts = leafStarts, LeafBase = leafBase, ChildBase = childBase };
         }
-
-        private static int Chunk(UInt128 network, int depth) =>
-            depth + Stride <= 128
-                ? (int)(network >> (128 - Stride - depth)) & 63
-                : (int)(network << (depth + Stride - 128)) & 63;
 
         private int Allocate(int count)
         {

@@ -1,14 +1,21 @@
 using Crossroads.RoutingTable.Addressing;
+using Crossroads.RoutingTable.Fib;
 
 namespace Crossroads.RoutingTable.State;
 
-/// <summary>Accumulates metric changes against one snapshot and produces the next one.</summary>
+/// <summary>
+/// Accumulates metric changes against one snapshot (the table's current one) and produces the next one. The caller
+/// serializes edits and publishes the result of <see cref="Complete"/>.
+/// </summary>
 internal sealed class SnapshotEdit(RouteTableSnapshot source)
 {
     private readonly RouteSet _set = source.Set;
     private readonly PersistentIntArray.Editor _metrics = source.Metrics.Edit();
     private byte[]? _winnerOffsets;
     private int _applied;
+
+    // Prefixes with several routes whose metrics changed: their winner may differ from the source's.
+    private readonly HashSet<int> _contested = [];
 
     public int Apply(MetricUpdate update)
     {
@@ -46,6 +53,7 @@ internal sealed class SnapshotEdit(RouteTableSnapshot source)
                     // Copied once per edit: readers of the old snapshot keep the old offsets.
                     _winnerOffsets ??= (byte[])source.WinnerOffsets.Clone();
                     _winnerOffsets[RouteSet.WinnerSlot(start)] = (byte)(Winner(start, stop) - start);
+                    _contested.Add(id);
                 }
 
                 break;
@@ -56,8 +64,45 @@ internal sealed class SnapshotEdit(RouteTableSnapshot source)
         return matched;
     }
 
-    public RouteTableSnapshot ToSnapshot() =>
-        new(_set, _metrics.ToArray(), _winnerOffsets ?? source.WinnerOffsets, source.Version + _applied, source.MaxMetric);
+    /// <summary>
+    /// Rewrites the FIB leaves of every prefix whose winner changed and returns the next snapshot, which must then
+    /// be published: from the first rewrite on, lookups on the source snapshot take its own winners instead of the
+    /// leaves (slower, still its answers). Call it only once nothing can fail any more (after the journal commit).
+    /// </summary>
+    public RouteTableSnapshot Complete()
+    {
+        PoptrieFib.Rewriter? v4 = null;
+        PoptrieFib.Rewriter? v6 = null;
+        try
+        {
+            foreach (int id in _contested)
+            {
+                int before = source.Winner(id);
+                int start = _set.RouteStart[id];
+                int after = start + _winnerOffsets![RouteSet.WinnerSlot(start)];
+                if (before == after)
+                {
+                    continue;
+                }
+
+                PoptrieFib.Rewriter rewriter = id <= _set.V4PrefixCount
+                    ? v4 ??= _set.V4.BeginRewrite()
+                    : v6 ??= _set.V6.BeginRewrite();
+                (UInt128 network, int length) = _set.FibKey(id);
+                rewriter.Replace(network, length, before + 1, after + 1);
+            }
+        }
+        catch
+        {
+            v4?.Abandon();
+            v6?.Abandon();
+            throw;
+        }
+
+        v4?.Publish();
+        v6?.Publish();
+        return new(_set, _metrics.ToArray(), _winnerOffsets ?? source.WinnerOffsets, source.Version + _applied, source.MaxMetric);
+    }
 
     private (int First, int End) ExactRange(IpPrefix prefix)
     {
