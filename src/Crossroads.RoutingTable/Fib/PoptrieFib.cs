@@ -22,14 +22,18 @@ namespace Crossroads.RoutingTable.Fib;
 internal sealed class PoptrieFib
 {
     private const int Stride = 6;
+    // A table entry: >= 0 a leaf value; NodeFlag | start: a leaf block at that index of the same table;
+    // NodeFlag | NodeBit | index: an internal node.
     private const int NodeFlag = int.MinValue;
-    private const int BlockFlag = 1 << 30;
-    private const int IndexMask = BlockFlag - 1;
+    private const int NodeBit = 1 << 30;
+    private const int IndexMask = NodeBit - 1;
 
-    private readonly int[] _direct;
+    // The direct entries, then the 64-entry leaf blocks: one array, so a block entry holds the absolute index of
+    // its block and the common two-load walk needs one array reference and a mask, no shift or second base.
+    private readonly int[] _table;
+    private readonly int _directLength;
     private readonly Node[] _nodes;
     private readonly int[] _leaves;
-    private readonly int[] _blocks;
 
     private readonly int _directShift;
     private readonly int _firstNodeShift;
@@ -40,14 +44,14 @@ internal sealed class PoptrieFib
     private int _lastGeneration;
     private bool _abandoned;
 
-    private PoptrieFib(int directBits, int[] direct, Node[] nodes, int[] leaves, int[] blocks)
+    private PoptrieFib(int directBits, int[] table, Node[] nodes, int[] leaves)
     {
         _directShift = 64 - directBits;
         _firstNodeShift = 64 - directBits - Stride;
-        _direct = direct;
+        _directLength = 1 << directBits;
+        _table = table;
         _nodes = nodes;
         _leaves = leaves;
-        _blocks = blocks;
     }
 
     /// <summary>
@@ -68,12 +72,12 @@ internal sealed class PoptrieFib
     public int LeafCount => _leaves.Length;
 
     /// <summary>Number of 64-entry leaf blocks (first-level nodes without children).</summary>
-    public int BlockCount => _blocks.Length / 64;
+    public int BlockCount => (_table.Length - _directLength) / 64;
 
     /// <summary>Bytes held by the structure.</summary>
     public long MemoryBytes =>
-        ((long)_direct.Length * sizeof(int)) + ((long)_nodes.Length * Unsafe.SizeOf<Node>())
-        + ((long)_leaves.Length * sizeof(int)) + ((long)_blocks.Length * sizeof(int));
+        ((long)_table.Length * sizeof(int)) + ((long)_nodes.Length * Unsafe.SizeOf<Node>())
+        + ((long)_leaves.Length * sizeof(int));
 
     /// <summary>
     /// Builds from prefixes sorted by (network, length) with networks left-aligned in 128 bits;
@@ -99,16 +103,16 @@ internal sealed class PoptrieFib
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Lookup(ulong high, ulong low)
     {
-        int entry = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_direct), (nint)(high >> _directShift));
+        ref int table = ref MemoryMarshal.GetArrayDataReference(_table);
+        int entry = Unsafe.Add(ref table, (nint)(high >> _directShift));
         if (entry >= 0)
         {
             return entry;
         }
 
-        if ((entry & BlockFlag) != 0)
+        if ((entry & NodeBit) == 0)
         {
-            nint slot = ((nint)(entry & IndexMask) << Stride) | (nint)((high >> _firstNodeShift) & 63);
-            return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_blocks), slot);
+            return Unsafe.Add(ref table, (nint)(uint)(entry & int.MaxValue) + (nint)((high >> _firstNodeShift) & 63));
         }
 
         return Descend(entry & IndexMask, high, low);
@@ -122,16 +126,16 @@ internal sealed class PoptrieFib
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int LookupV4(uint address)
     {
-        int entry = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_direct), (nint)(address >> (32 - V4DirectBits)));
+        ref int table = ref MemoryMarshal.GetArrayDataReference(_table);
+        int entry = Unsafe.Add(ref table, (nint)(address >> (32 - V4DirectBits)));
         if (entry >= 0)
         {
             return entry;
         }
 
-        if ((entry & BlockFlag) != 0)
+        if ((entry & NodeBit) == 0)
         {
-            nint slot = ((nint)(entry & IndexMask) << Stride) | (nint)((address >> (32 - V4DirectBits - Stride)) & 63);
-            return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_blocks), slot);
+            return Unsafe.Add(ref table, (nint)(uint)(entry & int.MaxValue) + (nint)((address >> (32 - V4DirectBits - Stride)) & 63));
         }
 
         return Descend(entry & IndexMask, (ulong)address << 32, 0);
@@ -169,36 +173,35 @@ internal sealed class PoptrieFib
         int blockShift = _firstNodeShift - 32;
         fixed (uint* a = addresses)
         fixed (int* v = values)
-        fixed (int* direct = _direct)
-        fixed (int* blocks = _blocks)
+        fixed (int* table = _table)
         {
             for (int i = 0; i < 2 * D; i++)
             {
-                Sse.Prefetch0(direct + (a[i] >> directShift));
+                Sse.Prefetch0(table + (a[i] >> directShift));
             }
 
             for (int i = 0; i < D; i++)
             {
-                v[i] = ReadDirect(direct, blocks, a[i], directShift, blockShift);
+                v[i] = ReadDirect(table, a[i], directShift, blockShift);
             }
 
             // Steady state: three addresses at three stages per iteration.
             for (int i = 0; i < n - 2 * D; i++)
             {
-                Sse.Prefetch0(direct + (a[i + (2 * D)] >> directShift));
-                v[i + D] = ReadDirect(direct, blocks, a[i + D], directShift, blockShift);
-                v[i] = Finish(blocks, v[i], a[i], blockShift);
+                Sse.Prefetch0(table + (a[i + (2 * D)] >> directShift));
+                v[i + D] = ReadDirect(table, a[i + D], directShift, blockShift);
+                v[i] = Finish(table, v[i]);
             }
 
             for (int i = n - 2 * D; i < n - D; i++)
             {
-                v[i + D] = ReadDirect(direct, blocks, a[i + D], directShift, blockShift);
-                v[i] = Finish(blocks, v[i], a[i], blockShift);
+                v[i + D] = ReadDirect(table, a[i + D], directShift, blockShift);
+                v[i] = Finish(table, v[i]);
             }
 
             for (int i = n - D; i < n; i++)
             {
-                v[i] = Finish(blocks, v[i], a[i], blockShift);
+                v[i] = Finish(table, v[i]);
             }
         }
     }
@@ -214,7 +217,7 @@ internal sealed class PoptrieFib
         int i = 0;
         if (Sse.IsSupported)
         {
-            fixed (int* direct = _direct)
+            fixed (int* direct = _table)
             {
                 for (; i < keys.Length - PrefetchDistance; i++)
                 {
@@ -235,32 +238,30 @@ internal sealed class PoptrieFib
     /// <summary>How many addresses ahead <see cref="LookupV4Prefetched"/> prefetches each level.</summary>
     public const int PrefetchDistance = 16;
 
-    // Stage 2: the direct entry (prefetched earlier); for a block, prefetch the entry the address will read.
+    // Stage 2: the direct entry (prefetched earlier). A block entry becomes NodeFlag | the slot the address reads,
+    // which is prefetched; an internal node (rare in IPv4: /25 and longer) is walked here, giving a leaf.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe int ReadDirect(int* direct, int* blocks, uint address, int directShift, int blockShift)
+    private unsafe int ReadDirect(int* table, uint address, int directShift, int blockShift)
     {
-        int entry = direct[address >> directShift];
-        if ((entry & (NodeFlag | BlockFlag)) == (NodeFlag | BlockFlag))
-        {
-            Sse.Prefetch0(blocks + (((nint)(entry & IndexMask) << Stride) | (nint)((address >> blockShift) & 63)));
-        }
-
-        return entry;
-    }
-
-    // Stage 3: leaves as they are, block entries from cache, internal nodes (rare: /25 and longer) walked.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private unsafe int Finish(int* blocks, int entry, uint address, int blockShift)
-    {
+        int entry = table[address >> directShift];
         if (entry >= 0)
         {
             return entry;
         }
 
-        return (entry & BlockFlag) != 0
-            ? blocks[((nint)(entry & IndexMask) << Stride) | (nint)((address >> blockShift) & 63)]
-            : Descend(entry & IndexMask, (ulong)address << 32, 0);
+        if ((entry & NodeBit) == 0)
+        {
+            int slot = (entry & int.MaxValue) + (int)((address >> blockShift) & 63);
+            Sse.Prefetch0(table + slot);
+            return NodeFlag | slot;
+        }
+
+        return Descend(entry & IndexMask, (ulong)address << 32, 0);
     }
+
+    // Stage 3: leaves as they are, block slots read from cache.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int Finish(int* table, int staged) => staged >= 0 ? staged : table[staged & int.MaxValue];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Descend(int nodeIndex, ulong high, ulong low)
@@ -353,19 +354,19 @@ internal sealed class PoptrieFib
             int count = 1 << (directBits - length);
             for (int s = slot; s < slot + count; s++)
             {
-                ReplaceInEntry(ref _direct[s], oldValue, newValue);
+                ReplaceInEntry(ref _table[s], oldValue, newValue);
             }
 
             return;
         }
 
-        int entry = _direct[slot];
+        int entry = _table[slot];
         if (entry >= 0)
         {
             throw new InvalidOperationException($"No FIB node below the direct entry of a /{length}.");
         }
 
-        if ((entry & BlockFlag) != 0)
+        if ((entry & NodeBit) == 0)
         {
             // A block is a first-level node without children: the prefix is at most directBits + Stride long.
             if (length > directBits + Stride)
@@ -373,8 +374,8 @@ internal sealed class PoptrieFib
                 throw new InvalidOperationException($"A /{length} cannot end in a leaf block.");
             }
 
-            int first = ((entry & IndexMask) << Stride) | Chunk(network, directBits);
-            ReplaceIn(_blocks.AsSpan(first, 1 << (directBits + Stride - length)), oldValue, newValue);
+            int first = (entry & int.MaxValue) + Chunk(network, directBits);
+            ReplaceIn(_table.AsSpan(first, 1 << (directBits + Stride - length)), oldValue, newValue);
             return;
         }
 
@@ -390,9 +391,9 @@ internal sealed class PoptrieFib
                 entry = newValue;
             }
         }
-        else if ((entry & BlockFlag) != 0)
+        else if ((entry & NodeBit) == 0)
         {
-            ReplaceIn(_blocks.AsSpan((entry & IndexMask) << Stride, 64), oldValue, newValue);
+            ReplaceIn(_table.AsSpan(entry & int.MaxValue, 64), oldValue, newValue);
         }
         else
         {
@@ -511,7 +512,7 @@ internal sealed class PoptrieFib
                 if (root.Vector == 0)
                 {
                     // No children: expand into a plain block and take back the node and its compressed leaves.
-                    direct[slot] = NodeFlag | BlockFlag | (_blocks.Count / 64);
+                    direct[slot] = NodeFlag | (direct.Length + _blocks.Count);
                     for (int s = 0; s < 64; s++)
                     {
                         _blocks.Add(_leaves[root.LeafBase + BitOperations.PopCount(root.LeafStarts & ((2UL << s) - 1)) - 1]);
@@ -523,18 +524,20 @@ internal sealed class PoptrieFib
                 else
                 {
                     _nodes[nodeIndex] = root;
-                    direct[slot] = NodeFlag | nodeIndex;
+                    direct[slot] = NodeFlag | NodeBit | nodeIndex;
                 }
 
                 i = end;
             }
 
+            int[] table = new int[direct.Length + _blocks.Count];
+            direct.CopyTo(table, 0);
+            _blocks.CopyTo(table, direct.Length);
             return new PoptrieFib(
                 DirectBits,
-                direct,
+                table,
                 _nodes.AsSpan(0, _nodeCount).ToArray(),
-                _leaves.AsSpan(0, Math.Max(_leafCount, 1)).ToArray(),
-                [.. _blocks]);
+                _leaves.AsSpan(0, Math.Max(_leafCount, 1)).ToArray());
         }
 
         private Node BuildNode(int start, int end, int depth, int inherited)
