@@ -530,14 +530,15 @@ internal sealed class PoptrieFib
                 i = end;
             }
 
-            int[] table = new int[direct.Length + _blocks.Count];
+            int[] table = HugePages.AllocatePinned<int>(direct.Length + _blocks.Count);
             direct.CopyTo(table, 0);
             _blocks.CopyTo(table, direct.Length);
+            HugePages.Advise(table);
             return new PoptrieFib(
                 DirectBits,
                 table,
-                _nodes.AsSpan(0, _nodeCount).ToArray(),
-                _leaves.AsSpan(0, Math.Max(_leafCount, 1)).ToArray());
+                HugePages.PinnedCopy<Node>(_nodes.AsSpan(0, _nodeCount)),
+                HugePages.PinnedCopy<int>(_leaves.AsSpan(0, Math.Max(_leafCount, 1))));
         }
 
         private Node BuildNode(int start, int end, int depth, int inherited)
