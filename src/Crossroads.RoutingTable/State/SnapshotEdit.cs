@@ -14,8 +14,8 @@ internal sealed class SnapshotEdit(RouteTableSnapshot source)
     private byte[]? _winnerOffsets;
     private int _applied;
 
-    // Prefixes with several routes whose metrics changed: their winner may differ from the source's.
-    private readonly HashSet<int> _contested = [];
+    // Prefixes whose winner changed at some point of this edit (it may have changed back since).
+    private HashSet<int>? _winnerChanged;
 
     public int Apply(MetricUpdate update)
     {
@@ -52,8 +52,13 @@ internal sealed class SnapshotEdit(RouteTableSnapshot source)
                 {
                     // Copied once per edit: readers of the old snapshot keep the old offsets.
                     _winnerOffsets ??= (byte[])source.WinnerOffsets.Clone();
-                    _winnerOffsets[RouteSet.WinnerSlot(start)] = (byte)(Winner(start, stop) - start);
-                    _contested.Add(id);
+                    ref byte offset = ref _winnerOffsets[RouteSet.WinnerSlot(start)];
+                    byte winner = (byte)(Winner(start, stop) - start);
+                    if (winner != offset)
+                    {
+                        offset = winner;
+                        (_winnerChanged ??= []).Add(id);
+                    }
                 }
 
                 break;
@@ -71,11 +76,21 @@ internal sealed class SnapshotEdit(RouteTableSnapshot source)
     /// </summary>
     public RouteTableSnapshot Complete()
     {
+        if (_winnerChanged is not null)
+        {
+            RewriteLeaves(_winnerChanged);
+        }
+
+        return new(_set, _metrics.ToArray(), _winnerOffsets ?? source.WinnerOffsets, source.Version + _applied, source.MaxMetric);
+    }
+
+    private void RewriteLeaves(HashSet<int> prefixes)
+    {
         PoptrieFib.Rewriter? v4 = null;
         PoptrieFib.Rewriter? v6 = null;
         try
         {
-            foreach (int id in _contested)
+            foreach (int id in prefixes)
             {
                 int before = source.Winner(id);
                 int start = _set.RouteStart[id];
@@ -101,7 +116,6 @@ internal sealed class SnapshotEdit(RouteTableSnapshot source)
 
         v4?.Publish();
         v6?.Publish();
-        return new(_set, _metrics.ToArray(), _winnerOffsets ?? source.WinnerOffsets, source.Version + _applied, source.MaxMetric);
     }
 
     private (int First, int End) ExactRange(IpPrefix prefix)
