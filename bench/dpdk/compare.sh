@@ -5,8 +5,10 @@
 #   bench/dpdk/compare.sh ROUTES_FILE [PAIRS=5] [SECONDS=1]
 #
 # CLOCK=cpu (default) times the passes in thread CPU time in both engines, CLOCK=wall in wall time.
-# EAL="--no-huge --no-pci -m 2048" by default: no hugepages on these machines, so rte_lpm's 64 MiB tbl24 sits on
-# 4 KiB pages like our arrays. OUT=dir keeps the JSON lines (default: a temporary folder).
+# EAL="--no-huge --no-pci -m 2048" by default: no reserved hugepages on these machines. PAGES=2m (default) puts both
+# engines' tables on 2 MiB transparent huge pages (lpm-bench --thp; our FIB does it itself), as DPDK runs rte_lpm on
+# hugepages; PAGES=4k keeps both on 4 KiB pages (lpm-bench without --thp, ours with --no-huge-pages).
+# OUT=dir keeps the JSON lines (default: a temporary folder).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -15,10 +17,15 @@ pairs="${2:-5}"
 seconds="${3:-1}"
 clock="${CLOCK:-cpu}"
 eal="${EAL:---no-huge --no-pci -m 2048}"
+case "${PAGES:-2m}" in
+    2m) lpm_pages=(--thp); our_pages=() ;;
+    4k) lpm_pages=(); our_pages=(--no-huge-pages) ;;
+    *) echo "PAGES must be 2m or 4k" >&2; exit 2 ;;
+esac
 out="${OUT:-$(mktemp -d)}"
 mkdir -p "$out"
 
-[[ -x "$here/lpm-bench" ]] || "$here/build.sh"
+[[ -x "$here/lpm-bench" && "$here/lpm-bench" -nt "$here/lpm-bench.c" ]] || "$here/build.sh"
 if [[ -z "${SKIP_BUILD:-}" ]]; then
     dotnet build -c Release "$repo/bench/Crossroads.Benchmarks" -v q -nologo | grep -E "error|Warn|Elapsed" || true
 fi
@@ -42,14 +49,14 @@ wait_lines() { # file count pid
 }
 echo "loading rte_lpm" >&2
 # shellcheck disable=SC2086 # EAL is a list of arguments
-"$here/lpm-bench" $eal --log-level=error -- --routes "$routes" --addresses "$addresses" --seconds "$seconds" --clock "$clock" \
+"$here/lpm-bench" $eal --log-level=error -- --routes "$routes" --addresses "$addresses" --seconds "$seconds" --clock "$clock" "${lpm_pages[@]}" \
     --serve < "$out/dpdk.in" > "$out/dpdk.jsonl" &
 dpdk_pid=$!
 exec 4> "$out/dpdk.in"
 wait_lines "$out/dpdk.jsonl" 1 "$dpdk_pid"
 echo "loading crossroads" >&2
 # 4>&-: our engine must not hold rte_lpm's input open, or rte_lpm would not see it end.
-"${ours[@]}" --seconds "$seconds" --addresses "$addresses" --clock "$clock" --serve < "$out/ours.in" > "$out/ours.jsonl" 4>&- &
+"${ours[@]}" --seconds "$seconds" --addresses "$addresses" --clock "$clock" "${our_pages[@]}" --serve < "$out/ours.in" > "$out/ours.jsonl" 4>&- &
 ours_pid=$!
 exec 3> "$out/ours.in"
 wait_lines "$out/ours.jsonl" 1 "$ours_pid"

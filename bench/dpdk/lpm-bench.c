@@ -9,7 +9,7 @@
 // (IPv4 before IPv6) — what Crossroads answers while all metrics are equal. Next hop ids are the ranks of
 // the distinct next hops in that order, as in Crossroads' RouteSet.
 //
-// usage: lpm-bench [EAL args] -- --routes FILE --addresses FILE [--seconds S] [--burst N] [--clock wall|cpu] [--serve]
+// usage: lpm-bench [EAL args] -- --routes FILE --addresses FILE [--seconds S] [--burst N] [--clock wall|cpu] [--serve] [--thp]
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <arpa/inet.h>
+#include <sys/mman.h>
 #include <zlib.h>
 
 #include <rte_eal.h>
@@ -50,6 +51,24 @@ static double timing_now(void)
 	struct timespec ts;
 	clock_gettime(timing_clock, &ts);
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+
+// --thp: the tables onto 2 MiB transparent huge pages (the whole 2 MiB pages inside [start, start + bytes)), as
+// Crossroads does with its FIB arrays. DPDK normally runs rte_lpm on hugepages; these machines reserve none, so
+// this is the way to give both engines the same pages. Best effort, like ours: failures leave 4 KiB pages.
+static void collapse(const void *start, size_t bytes)
+{
+	const uintptr_t page = 2u << 20;
+	uintptr_t from = ((uintptr_t)start + page - 1) & ~(page - 1);
+	uintptr_t to = ((uintptr_t)start + bytes) & ~(page - 1);
+	if (to > from) {
+		madvise((void *)from, to - from, MADV_HUGEPAGE);
+		madvise((void *)from, to - from, MADV_COLLAPSE);
+	}
 }
 
 static void die(const char *what)
@@ -298,10 +317,12 @@ int main(int argc, char **argv)
 
 	const char *routes_path = NULL, *addresses_path = NULL;
 	double seconds = 2;
-	int serve = 0;
+	int serve = 0, thp = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--serve") == 0)
 			serve = 1;
+		else if (strcmp(argv[i], "--thp") == 0)
+			thp = 1;
 		else if (i + 1 >= argc)
 			break;
 		else if (strcmp(argv[i], "--routes") == 0)
@@ -316,7 +337,7 @@ int main(int argc, char **argv)
 			burst = (unsigned)atoi(argv[++i]);
 	}
 	if (routes_path == NULL || addresses_path == NULL || burst == 0 || burst > 4096)
-		die("usage: lpm-bench [EAL args] -- --routes FILE --addresses FILE [--seconds S] [--burst N] [--clock wall|cpu] [--serve]");
+		die("usage: lpm-bench [EAL args] -- --routes FILE --addresses FILE [--seconds S] [--burst N] [--clock wall|cpu] [--serve] [--thp]");
 
 	double t0 = now();
 	size_t n;
@@ -370,6 +391,13 @@ int main(int argc, char **argv)
 			fprintf(stderr, "lpm-bench: adding route %zu failed: %d (more tbl8s?)\n", i, rc);
 			return 1;
 		}
+	}
+	if (thp) {
+		collapse(table4->tbl24, sizeof table4->tbl24);
+		collapse(table4->tbl8, (size_t)config4.number_tbl8s * RTE_LPM_TBL8_GROUP_NUM_ENTRIES * sizeof *table4->tbl8);
+		// rte_lpm6 is opaque: one allocation holding its header, 2^24 tbl24 entries and the tbl8 groups (4 bytes an
+		// entry, 256 a group); regions never touched are not collapsed.
+		collapse(lpm6, ((size_t)1 << 24) * 4 + (size_t)config6.number_tbl8s * 256 * 4);
 	}
 	double load_seconds = now() - t0;
 	free(routes);

@@ -10,10 +10,12 @@ namespace Crossroads.RoutingTable;
 /// built once. Prefix ids: 0 = no route, 1..V4PrefixCount are IPv4, the rest IPv6, each family sorted by
 /// (network, length). Routes of prefix p are [RouteStart[p], RouteStart[p + 1]), sorted by next hop.
 /// <para>
-/// A FIB leaf is <c>first route + 1</c> of its prefix (0 = no route). A prefix with several routes also
-/// sets <see cref="MultiFlag"/>, and the snapshot's winner offsets, indexed by <c>(first route + 1) / 2 + 1</c>,
-/// say which of its routes currently wins. Two such prefixes' first routes are at least two apart, so the
-/// halved index is unique and the offsets array is half the route count in bytes.
+/// A FIB leaf is <c>winning route + 1</c> of its prefix (0 = no route): compiled with each prefix's first route
+/// (the winner at equal metrics), rewritten in place when an update changes a winner (see
+/// <see cref="State.SnapshotEdit"/>). Each snapshot also keeps its own winners: its winner offsets, indexed by
+/// <c>(first route + 1) / 2 + 1</c> for prefixes with several routes, answer lookups on snapshots the FIB has
+/// moved past. Two such prefixes' first routes are at least two apart, so the halved index is unique and the
+/// offsets array is half the route count in bytes.
 /// </para>
 /// </summary>
 internal sealed class RouteSet
@@ -26,9 +28,6 @@ internal sealed class RouteSet
 
     /// <summary>Bits resolved by the IPv6 FIB's first-level table (1 MiB; few IPv6 prefixes are shorter).</summary>
     public const int V6DirectBits = 18;
-
-    /// <summary>Marks a FIB leaf of a prefix with several routes.</summary>
-    public const int MultiFlag = 1 << 30;
 
     /// <summary>A prefix may have at most this many routes: winner offsets are stored in a byte.</summary>
     public const int MaxRoutesPerPrefix = 256;
@@ -58,8 +57,7 @@ internal sealed class RouteSet
         int[] leaves = new int[v4Networks.Length + v6Networks.Length + 1];
         for (int id = 1; id < leaves.Length; id++)
         {
-            bool multi = routeStart[id + 1] - routeStart[id] > 1;
-            leaves[id] = (routeStart[id] + 1) | (multi ? MultiFlag : 0);
+            leaves[id] = routeStart[id] + 1;
         }
 
         // The two FIBs share nothing: compiled side by side, they take the time of the larger one at start.
@@ -112,6 +110,15 @@ internal sealed class RouteSet
 
     /// <summary>The prefix id owning a route index.</summary>
     public int PrefixOfRoute(int route) => RoutePrefix[route];
+
+    /// <summary>The FIB of the prefix's family.</summary>
+    public PoptrieFib FibOf(int prefixId) => prefixId <= V4PrefixCount ? V4 : V6;
+
+    /// <summary>The prefix's network left-aligned in 128 bits (as its FIB was built) and its length.</summary>
+    public (UInt128 Network, int Length) FibKey(int prefixId) =>
+        prefixId <= V4PrefixCount
+            ? ((UInt128)V4Networks[prefixId - 1] << 96, V4Lengths[prefixId - 1])
+            : (V6Networks[prefixId - 1 - V4PrefixCount], V6Lengths[prefixId - 1 - V4PrefixCount]);
 
     /// <summary>The id of the exact prefix, or 0.</summary>
     public int FindPrefix(IpPrefix prefix)

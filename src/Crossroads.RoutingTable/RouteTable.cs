@@ -50,7 +50,7 @@ public sealed class RouteTable
             }
 
             commit?.Invoke(update);
-            Volatile.Write(ref _current, edit.ToSnapshot());
+            Volatile.Write(ref _current, edit.Complete());
             return matched;
         }
     }
@@ -63,7 +63,7 @@ public sealed class RouteTable
         {
             var edit = new SnapshotEdit(_current);
             var matched = updates.Select(edit.Apply).ToList();
-            Volatile.Write(ref _current, edit.ToSnapshot());
+            Volatile.Write(ref _current, edit.Complete());
             return matched;
         }
     }

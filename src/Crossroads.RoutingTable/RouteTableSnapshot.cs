@@ -1,6 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 using Crossroads.RoutingTable.Addressing;
 using Crossroads.RoutingTable.State;
 
@@ -8,9 +8,15 @@ namespace Crossroads.RoutingTable;
 
 /// <summary>
 /// One immutable state of the table. Every read of a request goes to one snapshot, so it sees the table
-/// before or after an update, never a mix. A lookup is FIB leaf → route, plus, for prefixes with several
-/// routes, one read of this snapshot's winner offsets (a flat byte array: small enough to copy per update,
-/// flat so the hot path has no extra dependent load).
+/// before or after an update, never a mix.
+/// <para>
+/// The FIBs are shared by every snapshot of a table and their leaves hold the winning route of the latest
+/// snapshot (an update that changes a winner rewrites those leaves in place, see <see cref="SnapshotEdit"/>). A
+/// lookup walks the FIB, then checks that the FIB is still at the generation this snapshot was published with;
+/// if so the leaf is the answer (two dependent loads, as in DPDK's rte_lpm). If not — a snapshot a writer has
+/// moved past, or a rewrite under way — the leaf still names a route of the right prefix, and this snapshot's own
+/// winner offsets (a flat byte array per snapshot) say which of that prefix's routes it answers.
+/// </para>
 /// </summary>
 public sealed class RouteTableSnapshot
 {
@@ -22,16 +28,25 @@ public sealed class RouteTableSnapshot
     private readonly Fib.PoptrieFib _v4;
     private readonly Fib.PoptrieFib _v6;
 
+    // The FIB generations whose leaves are this snapshot's winners.
+    private readonly int _v4Generation;
+    private readonly int _v6Generation;
+
     internal RouteTableSnapshot(RouteSet set, PersistentIntArray metrics, byte[] winnerOffsets, long version, int maxMetric)
     {
         _set = set;
         _v4 = set.V4;
         _v6 = set.V6;
+        _v4Generation = ExpectedGeneration(_v4);
+        _v6Generation = ExpectedGeneration(_v6);
         _metrics = metrics;
         _winnerOffsets = winnerOffsets;
         Version = version;
         MaxMetric = maxMetric;
     }
+
+    // -1 (a rewrite was abandoned) must never match: such a FIB's leaves are nobody's winners.
+    private static int ExpectedGeneration(Fib.PoptrieFib fib) => fib.Generation is var g and >= 0 ? g : int.MinValue;
 
     /// <summary>Increases by one with every applied update.</summary>
     public long Version { get; }
@@ -59,25 +74,23 @@ public sealed class RouteTableSnapshot
 
     /// <summary>The index of the route an IPv4 address resolves to, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int LookupV4(uint address) => Resolve(_v4.LookupV4(address));
+    public int LookupV4(uint address)
+    {
+        int leaf = _v4.LookupV4(address);
+        return _v4.Generation == _v4Generation ? leaf - 1 : ResolveStale(leaf);
+    }
 
     /// <summary>The index of the route an IPv6 address (as two 64-bit halves) resolves to, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int LookupV6(ulong high, ulong low) => Resolve(_v6.Lookup(high, low));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Resolve(int leaf)
+    public int LookupV6(ulong high, ulong low)
     {
-        // Branch-free on purpose: whether a prefix has several routes is a coin flip per random address, and a
-        // mispredicted branch costs more than the extra (cached) byte load done for single-route prefixes.
-        // Single-route prefixes read slot 0 (always in L1, always 0) instead of a random slot.
-        int firstPlusOne = leaf & ~RouteSet.MultiFlag;
-        return firstPlusOne - 1 + Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_winnerOffsets), WinnerSlotOfLeaf(leaf));
+        int leaf = _v6.Lookup(high, low);
+        return _v6.Generation == _v6Generation ? leaf - 1 : ResolveStale(leaf);
     }
 
-    // RouteSet.WinnerSlot of the leaf's first route for a prefix with several routes, else 0.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int WinnerSlotOfLeaf(int leaf) => (((leaf & ~RouteSet.MultiFlag) >> 1) + 1) & -(leaf >> 30);
+    // A leaf read from a FIB rewritten since this snapshot: a route of the right prefix, maybe not this snapshot's winner.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ResolveStale(int leaf) => leaf == 0 ? -1 : Winner(_set.PrefixOfRoute(leaf - 1));
 
     /// <summary>The route of a prefix that lookups currently return.</summary>
     internal int Winner(int prefixId)
@@ -100,7 +113,7 @@ public sealed class RouteTableSnapshot
             int count = Math.Min(BulkChunk, addresses.Length - start);
             Span<int> chunk = routes.Slice(start, count);
             _v4.LookupV4Prefetched(addresses.Slice(start, count), chunk);
-            ResolveChunk(chunk);
+            ResolveChunk(chunk, _v4.Generation == _v4Generation);
         }
     }
 
@@ -114,38 +127,44 @@ public sealed class RouteTableSnapshot
             int count = Math.Min(BulkChunk, addresses.Length - start);
             Span<int> chunk = routes.Slice(start, count);
             _v6.LookupPrefetched(addresses.Slice(start, count), chunk);
-            ResolveChunk(chunk);
+            ResolveChunk(chunk, _v6.Generation == _v6Generation);
         }
     }
 
-    // Leaves of a bulk chunk into routes, prefetching the winner offset a few leaves ahead: for a prefix with several
-    // routes that byte is one more likely cache miss, which the single lookup cannot hide.
-    private unsafe void ResolveChunk(Span<int> chunk)
+    // Leaves of a bulk chunk into routes: leaf - 1 when the FIB was at this snapshot's generation for the whole chunk
+    // (checked after the walk), else each through this snapshot's winners.
+    private void ResolveChunk(Span<int> chunk, bool current)
     {
-        const int D = WinnerPrefetchDistance;
-        int i = 0;
-        if (Sse.IsSupported)
+        if (!current)
         {
-            fixed (byte* winners = _winnerOffsets)
+            foreach (ref int leaf in chunk)
             {
-                for (; i < chunk.Length - D; i++)
-                {
-                    Sse.Prefetch0(winners + WinnerSlotOfLeaf(chunk[i + D]));
-                    chunk[i] = Resolve(chunk[i]);
-                }
+                leaf = ResolveStale(leaf);
             }
+
+            return;
+        }
+
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            Span<Vector<int>> vectors = MemoryMarshal.Cast<int, Vector<int>>(chunk);
+            for (int v = 0; v < vectors.Length; v++)
+            {
+                vectors[v] -= Vector<int>.One;
+            }
+
+            i = vectors.Length * Vector<int>.Count;
         }
 
         for (; i < chunk.Length; i++)
         {
-            chunk[i] = Resolve(chunk[i]);
+            chunk[i]--;
         }
     }
 
     // Addresses per bulk chunk: their leaves (4 KiB) stay in L1 between the FIB pass and the resolve pass.
     private const int BulkChunk = 1024;
-
-    private const int WinnerPrefetchDistance = 16;
 
     /// <summary>The index of the route an address resolves to, or -1.</summary>
     public int LookupIndex(IpAddress address) =>

@@ -22,26 +22,47 @@ namespace Crossroads.RoutingTable.Fib;
 internal sealed class PoptrieFib
 {
     private const int Stride = 6;
+    // A table entry: >= 0 a leaf value; NodeFlag | start: a leaf block at that index of the same table;
+    // NodeFlag | NodeBit | index: an internal node.
     private const int NodeFlag = int.MinValue;
-    private const int BlockFlag = 1 << 30;
-    private const int IndexMask = BlockFlag - 1;
+    private const int NodeBit = 1 << 30;
+    private const int IndexMask = NodeBit - 1;
 
-    private readonly int[] _direct;
+    // The direct entries, then the 64-entry leaf blocks: one array, so a block entry holds the absolute index of
+    // its block and the common two-load walk needs one array reference and a mask, no shift or second base.
+    private readonly int[] _table;
+    private readonly int _directLength;
     private readonly Node[] _nodes;
     private readonly int[] _leaves;
-    private readonly int[] _blocks;
 
     private readonly int _directShift;
     private readonly int _firstNodeShift;
 
-    private PoptrieFib(int directBits, int[] direct, Node[] nodes, int[] leaves, int[] blocks)
+    // Which rewrite of the leaves this FIB is at (see BeginRewrite); -1 while one is under way. Next to the array
+    // references so the check a lookup makes after its walk reads a line it has just loaded.
+    private int _generation;
+    private int _lastGeneration;
+    private bool _abandoned;
+
+    private PoptrieFib(int directBits, int[] table, Node[] nodes, int[] leaves)
     {
         _directShift = 64 - directBits;
         _firstNodeShift = 64 - directBits - Stride;
-        _direct = direct;
+        _directLength = 1 << directBits;
+        _table = table;
         _nodes = nodes;
         _leaves = leaves;
-        _blocks = blocks;
+    }
+
+    /// <summary>
+    /// The rewrite generation the leaves are at, or -1 while <see cref="Rewriter"/> is changing them. A reader that
+    /// walked the FIB and then reads the generation it expected knows that every leaf it read was of that
+    /// generation: the rewriter marks the FIB before its first store (and waits for every thread to see the mark).
+    /// </summary>
+    public int Generation
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Volatile.Read(ref _generation);
     }
 
     /// <summary>Number of internal nodes.</summary>
@@ -51,12 +72,12 @@ internal sealed class PoptrieFib
     public int LeafCount => _leaves.Length;
 
     /// <summary>Number of 64-entry leaf blocks (first-level nodes without children).</summary>
-    public int BlockCount => _blocks.Length / 64;
+    public int BlockCount => (_table.Length - _directLength) / 64;
 
     /// <summary>Bytes held by the structure.</summary>
     public long MemoryBytes =>
-        ((long)_direct.Length * sizeof(int)) + ((long)_nodes.Length * Unsafe.SizeOf<Node>())
-        + ((long)_leaves.Length * sizeof(int)) + ((long)_blocks.Length * sizeof(int));
+        ((long)_table.Length * sizeof(int)) + ((long)_nodes.Length * Unsafe.SizeOf<Node>())
+        + ((long)_leaves.Length * sizeof(int));
 
     /// <summary>
     /// Builds from prefixes sorted by (network, length) with networks left-aligned in 128 bits;
@@ -82,16 +103,16 @@ internal sealed class PoptrieFib
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Lookup(ulong high, ulong low)
     {
-        int entry = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_direct), (nint)(high >> _directShift));
+        ref int table = ref MemoryMarshal.GetArrayDataReference(_table);
+        int entry = Unsafe.Add(ref table, (nint)(high >> _directShift));
         if (entry >= 0)
         {
             return entry;
         }
 
-        if ((entry & BlockFlag) != 0)
+        if ((entry & NodeBit) == 0)
         {
-            nint slot = ((nint)(entry & IndexMask) << Stride) | (nint)((high >> _firstNodeShift) & 63);
-            return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_blocks), slot);
+            return Unsafe.Add(ref table, (nint)(uint)(entry & int.MaxValue) + (nint)((high >> _firstNodeShift) & 63));
         }
 
         return Descend(entry & IndexMask, high, low);
@@ -105,16 +126,16 @@ internal sealed class PoptrieFib
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int LookupV4(uint address)
     {
-        int entry = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_direct), (nint)(address >> (32 - V4DirectBits)));
+        ref int table = ref MemoryMarshal.GetArrayDataReference(_table);
+        int entry = Unsafe.Add(ref table, (nint)(address >> (32 - V4DirectBits)));
         if (entry >= 0)
         {
             return entry;
         }
 
-        if ((entry & BlockFlag) != 0)
+        if ((entry & NodeBit) == 0)
         {
-            nint slot = ((nint)(entry & IndexMask) << Stride) | (nint)((address >> (32 - V4DirectBits - Stride)) & 63);
-            return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_blocks), slot);
+            return Unsafe.Add(ref table, (nint)(uint)(entry & int.MaxValue) + (nint)((address >> (32 - V4DirectBits - Stride)) & 63));
         }
 
         return Descend(entry & IndexMask, (ulong)address << 32, 0);
@@ -152,36 +173,35 @@ internal sealed class PoptrieFib
         int blockShift = _firstNodeShift - 32;
         fixed (uint* a = addresses)
         fixed (int* v = values)
-        fixed (int* direct = _direct)
-        fixed (int* blocks = _blocks)
+        fixed (int* table = _table)
         {
             for (int i = 0; i < 2 * D; i++)
             {
-                Sse.Prefetch0(direct + (a[i] >> directShift));
+                Sse.Prefetch0(table + (a[i] >> directShift));
             }
 
             for (int i = 0; i < D; i++)
             {
-                v[i] = ReadDirect(direct, blocks, a[i], directShift, blockShift);
+                v[i] = ReadDirect(table, a[i], directShift, blockShift);
             }
 
             // Steady state: three addresses at three stages per iteration.
             for (int i = 0; i < n - 2 * D; i++)
             {
-                Sse.Prefetch0(direct + (a[i + (2 * D)] >> directShift));
-                v[i + D] = ReadDirect(direct, blocks, a[i + D], directShift, blockShift);
-                v[i] = Finish(blocks, v[i], a[i], blockShift);
+                Sse.Prefetch0(table + (a[i + (2 * D)] >> directShift));
+                v[i + D] = ReadDirect(table, a[i + D], directShift, blockShift);
+                v[i] = Finish(table, v[i]);
             }
 
             for (int i = n - 2 * D; i < n - D; i++)
             {
-                v[i + D] = ReadDirect(direct, blocks, a[i + D], directShift, blockShift);
-                v[i] = Finish(blocks, v[i], a[i], blockShift);
+                v[i + D] = ReadDirect(table, a[i + D], directShift, blockShift);
+                v[i] = Finish(table, v[i]);
             }
 
             for (int i = n - D; i < n; i++)
             {
-                v[i] = Finish(blocks, v[i], a[i], blockShift);
+                v[i] = Finish(table, v[i]);
             }
         }
     }
@@ -197,7 +217,7 @@ internal sealed class PoptrieFib
         int i = 0;
         if (Sse.IsSupported)
         {
-            fixed (int* direct = _direct)
+            fixed (int* direct = _table)
             {
                 for (; i < keys.Length - PrefetchDistance; i++)
                 {
@@ -218,32 +238,30 @@ internal sealed class PoptrieFib
     /// <summary>How many addresses ahead <see cref="LookupV4Prefetched"/> prefetches each level.</summary>
     public const int PrefetchDistance = 16;
 
-    // Stage 2: the direct entry (prefetched earlier); for a block, prefetch the entry the address will read.
+    // Stage 2: the direct entry (prefetched earlier). A block entry becomes NodeFlag | the slot the address reads,
+    // which is prefetched; an internal node (rare in IPv4: /25 and longer) is walked here, giving a leaf.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe int ReadDirect(int* direct, int* blocks, uint address, int directShift, int blockShift)
+    private unsafe int ReadDirect(int* table, uint address, int directShift, int blockShift)
     {
-        int entry = direct[address >> directShift];
-        if ((entry & (NodeFlag | BlockFlag)) == (NodeFlag | BlockFlag))
-        {
-            Sse.Prefetch0(blocks + (((nint)(entry & IndexMask) << Stride) | (nint)((address >> blockShift) & 63)));
-        }
-
-        return entry;
-    }
-
-    // Stage 3: leaves as they are, block entries from cache, internal nodes (rare: /25 and longer) walked.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private unsafe int Finish(int* blocks, int entry, uint address, int blockShift)
-    {
+        int entry = table[address >> directShift];
         if (entry >= 0)
         {
             return entry;
         }
 
-        return (entry & BlockFlag) != 0
-            ? blocks[((nint)(entry & IndexMask) << Stride) | (nint)((address >> blockShift) & 63)]
-            : Descend(entry & IndexMask, (ulong)address << 32, 0);
+        if ((entry & NodeBit) == 0)
+        {
+            int slot = (entry & int.MaxValue) + (int)((address >> blockShift) & 63);
+            Sse.Prefetch0(table + slot);
+            return NodeFlag | slot;
+        }
+
+        return Descend(entry & IndexMask, (ulong)address << 32, 0);
     }
+
+    // Stage 3: leaves as they are, block slots read from cache.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int Finish(int* table, int staged) => staged >= 0 ? staged : table[staged & int.MaxValue];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Descend(int nodeIndex, ulong high, ulong low)
@@ -281,6 +299,171 @@ internal sealed class PoptrieFib
         int lowShift = 64 + shift;
         return lowShift >= 0 ? (int)(low >> lowShift) & 63 : (int)(low << -lowShift) & 63;
     }
+
+    /// <summary>
+    /// Starts changing leaf values in place (the caller serializes writers): the FIB's generation becomes -1,
+    /// and a process-wide barrier makes every thread see that before the first leaf changes, so a reader
+    /// needs no fence of its own to notice that its walk may have read a new value. <see cref="Rewriter.Publish"/>
+    /// then announces the next generation.
+    /// </summary>
+    public Rewriter BeginRewrite()
+    {
+        Volatile.Write(ref _generation, -1);
+        Interlocked.MemoryBarrierProcessWide();
+        return new Rewriter(this);
+    }
+
+    /// <summary>In-place leaf rewrites between <see cref="BeginRewrite"/> and <see cref="Publish"/>.</summary>
+    public readonly struct Rewriter
+    {
+        private readonly PoptrieFib _fib;
+
+        internal Rewriter(PoptrieFib fib) => _fib = fib;
+
+        /// <summary>
+        /// Replaces <paramref name="oldValue"/> with <paramref name="newValue"/> in every leaf the prefix is the
+        /// longest match of (leaf values are unique to a prefix, so any leaf under it holding the old value is
+        /// one of its own). Each store is one aligned int: a concurrent walk reads the old or the new value.
+        /// </summary>
+        public void Replace(UInt128 network, int length, int oldValue, int newValue) =>
+            _fib.Replace(network, length, oldValue, newValue);
+
+        /// <summary>Ends the rewrite: lookups see the next generation (none, if a rewrite was ever abandoned).</summary>
+        public void Publish()
+        {
+            if (!_fib._abandoned)
+            {
+                _fib._lastGeneration++;
+                Volatile.Write(ref _fib._generation, _fib._lastGeneration);
+            }
+        }
+
+        /// <summary>
+        /// Ends a rewrite that failed part way: its leaves may mix two states, so the generation stays -1 for good
+        /// and every snapshot answers from its own winners (a leaf still names a route of its prefix).
+        /// </summary>
+        public void Abandon() => _fib._abandoned = true;
+    }
+
+    private void Replace(UInt128 network, int length, int oldValue, int newValue)
+    {
+        int directBits = 64 - _directShift;
+        int slot = (int)(network >> (128 - directBits));
+        if (length <= directBits)
+        {
+            int count = 1 << (directBits - length);
+            for (int s = slot; s < slot + count; s++)
+            {
+                ReplaceInEntry(ref _table[s], oldValue, newValue);
+            }
+
+            return;
+        }
+
+        int entry = _table[slot];
+        if (entry >= 0)
+        {
+            throw new InvalidOperationException($"No FIB node below the direct entry of a /{length}.");
+        }
+
+        if ((entry & NodeBit) == 0)
+        {
+            // A block is a first-level node without children: the prefix is at most directBits + Stride long.
+            if (length > directBits + Stride)
+            {
+                throw new InvalidOperationException($"A /{length} cannot end in a leaf block.");
+            }
+
+            int first = (entry & int.MaxValue) + Chunk(network, directBits);
+            ReplaceIn(_table.AsSpan(first, 1 << (directBits + Stride - length)), oldValue, newValue);
+            return;
+        }
+
+        ReplaceInNode(entry & IndexMask, directBits, network, length, oldValue, newValue);
+    }
+
+    private void ReplaceInEntry(ref int entry, int oldValue, int newValue)
+    {
+        if (entry >= 0)
+        {
+            if (entry == oldValue)
+            {
+                entry = newValue;
+            }
+        }
+        else if ((entry & NodeBit) == 0)
+        {
+            ReplaceIn(_table.AsSpan(entry & int.MaxValue, 64), oldValue, newValue);
+        }
+        else
+        {
+            ReplaceInSubtree(entry & IndexMask, oldValue, newValue);
+        }
+    }
+
+    private void ReplaceInNode(int nodeIndex, int depth, UInt128 network, int length, int oldValue, int newValue)
+    {
+        while (length > depth + Stride)
+        {
+            Node node = _nodes[nodeIndex];
+            ulong bit = 1UL << Chunk(network, depth);
+            if ((node.Vector & bit) == 0)
+            {
+                throw new InvalidOperationException($"No FIB node on the path of a /{length} at depth {depth}.");
+            }
+
+            nodeIndex = node.ChildBase + BitOperations.PopCount(node.Vector & ((bit << 1) - 1)) - 1;
+            depth += Stride;
+        }
+
+        Node last = _nodes[nodeIndex];
+        int firstSlot = Chunk(network, depth);
+        for (int s = firstSlot; s < firstSlot + (1 << (depth + Stride - length)); s++)
+        {
+            ulong bit = 1UL << s;
+            ulong upTo = (bit << 1) - 1;
+            if ((last.Vector & bit) != 0)
+            {
+                ReplaceInSubtree(last.ChildBase + BitOperations.PopCount(last.Vector & upTo) - 1, oldValue, newValue);
+            }
+            else
+            {
+                ref int leaf = ref _leaves[last.LeafBase + BitOperations.PopCount(last.LeafStarts & upTo) - 1];
+                if (leaf == oldValue)
+                {
+                    leaf = newValue;
+                }
+            }
+        }
+    }
+
+    private void ReplaceInSubtree(int nodeIndex, int oldValue, int newValue)
+    {
+        Node node = _nodes[nodeIndex];
+        ReplaceIn(_leaves.AsSpan(node.LeafBase, BitOperations.PopCount(node.LeafStarts)), oldValue, newValue);
+        int children = BitOperations.PopCount(node.Vector);
+        for (int c = 0; c < children; c++)
+        {
+            ReplaceInSubtree(node.ChildBase + c, oldValue, newValue);
+        }
+    }
+
+    private static void ReplaceIn(Span<int> leaves, int oldValue, int newValue)
+    {
+        for (int i = 0; i < leaves.Length; i++)
+        {
+            if (leaves[i] == oldValue)
+            {
+                leaves[i] = newValue;
+            }
+        }
+    }
+
+    // The 6-bit chunk of a left-aligned network that starts at bit `depth`.
+    private static int Chunk(UInt128 network, int depth) =>
+        depth + Stride <= 128
+            ? (int)(network >> (128 - Stride - depth)) & 63
+            : (int)(network << (depth + Stride - 128)) & 63;
 
     [StructLayout(LayoutKind.Sequential)]
     private struct Node
@@ -329,7 +512,7 @@ internal sealed class PoptrieFib
                 if (root.Vector == 0)
                 {
                     // No children: expand into a plain block and take back the node and its compressed leaves.
-                    direct[slot] = NodeFlag | BlockFlag | (_blocks.Count / 64);
+                    direct[slot] = NodeFlag | (direct.Length + _blocks.Count);
                     for (int s = 0; s < 64; s++)
                     {
                         _blocks.Add(_leaves[root.LeafBase + BitOperations.PopCount(root.LeafStarts & ((2UL << s) - 1)) - 1]);
@@ -341,18 +524,21 @@ internal sealed class PoptrieFib
                 else
                 {
                     _nodes[nodeIndex] = root;
-                    direct[slot] = NodeFlag | nodeIndex;
+                    direct[slot] = NodeFlag | NodeBit | nodeIndex;
                 }
 
                 i = end;
             }
 
+            int[] table = HugePages.AllocatePinned<int>(direct.Length + _blocks.Count);
+            direct.CopyTo(table, 0);
+            _blocks.CopyTo(table, direct.Length);
+            HugePages.Advise(table);
             return new PoptrieFib(
                 DirectBits,
-                direct,
-                _nodes.AsSpan(0, _nodeCount).ToArray(),
-                _leaves.AsSpan(0, Math.Max(_leafCount, 1)).ToArray(),
-                [.. _blocks]);
+                table,
+                HugePages.PinnedCopy<Node>(_nodes.AsSpan(0, _nodeCount)),
+                HugePages.PinnedCopy<int>(_leaves.AsSpan(0, Math.Max(_leafCount, 1))));
         }
 
         private Node BuildNode(int start, int end, int depth, int inherited)
@@ -423,11 +609,6 @@ internal sealed class PoptrieFib
 
             return new Node { Vector = vector, LeafStarts = leafStarts, LeafBase = leafBase, ChildBase = childBase };
         }
-
-        private static int Chunk(UInt128 network, int depth) =>
-            depth + Stride <= 128
-                ? (int)(network >> (128 - Stride - depth)) & 63
-                : (int)(network << (depth + Stride - 128)) & 63;
 
         private int Allocate(int count)
         {

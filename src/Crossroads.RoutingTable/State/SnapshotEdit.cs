@@ -1,14 +1,21 @@
 using Crossroads.RoutingTable.Addressing;
+using Crossroads.RoutingTable.Fib;
 
 namespace Crossroads.RoutingTable.State;
 
-/// <summary>Accumulates metric changes against one snapshot and produces the next one.</summary>
+/// <summary>
+/// Accumulates metric changes against one snapshot (the table's current one) and produces the next one. The caller
+/// serializes edits and publishes the result of <see cref="Complete"/>.
+/// </summary>
 internal sealed class SnapshotEdit(RouteTableSnapshot source)
 {
     private readonly RouteSet _set = source.Set;
     private readonly PersistentIntArray.Editor _metrics = source.Metrics.Edit();
     private byte[]? _winnerOffsets;
     private int _applied;
+
+    // Prefixes whose winner changed at some point of this edit (it may have changed back since).
+    private HashSet<int>? _winnerChanged;
 
     public int Apply(MetricUpdate update)
     {
@@ -45,7 +52,13 @@ internal sealed class SnapshotEdit(RouteTableSnapshot source)
                 {
                     // Copied once per edit: readers of the old snapshot keep the old offsets.
                     _winnerOffsets ??= (byte[])source.WinnerOffsets.Clone();
-                    _winnerOffsets[RouteSet.WinnerSlot(start)] = (byte)(Winner(start, stop) - start);
+                    ref byte offset = ref _winnerOffsets[RouteSet.WinnerSlot(start)];
+                    byte winner = (byte)(Winner(start, stop) - start);
+                    if (winner != offset)
+                    {
+                        offset = winner;
+                        (_winnerChanged ??= []).Add(id);
+                    }
                 }
 
                 break;
@@ -56,8 +69,54 @@ internal sealed class SnapshotEdit(RouteTableSnapshot source)
         return matched;
     }
 
-    public RouteTableSnapshot ToSnapshot() =>
-        new(_set, _metrics.ToArray(), _winnerOffsets ?? source.WinnerOffsets, source.Version + _applied, source.MaxMetric);
+    /// <summary>
+    /// Rewrites the FIB leaves of every prefix whose winner changed and returns the next snapshot, which must then
+    /// be published: from the first rewrite on, lookups on the source snapshot take its own winners instead of the
+    /// leaves (slower, still its answers). Call it only once nothing can fail any more (after the journal commit).
+    /// </summary>
+    public RouteTableSnapshot Complete()
+    {
+        if (_winnerChanged is not null)
+        {
+            RewriteLeaves(_winnerChanged);
+        }
+
+        return new(_set, _metrics.ToArray(), _winnerOffsets ?? source.WinnerOffsets, source.Version + _applied, source.MaxMetric);
+    }
+
+    private void RewriteLeaves(HashSet<int> prefixes)
+    {
+        PoptrieFib.Rewriter? v4 = null;
+        PoptrieFib.Rewriter? v6 = null;
+        try
+        {
+            foreach (int id in prefixes)
+            {
+                int before = source.Winner(id);
+                int start = _set.RouteStart[id];
+                int after = start + _winnerOffsets![RouteSet.WinnerSlot(start)];
+                if (before == after)
+                {
+                    continue;
+                }
+
+                PoptrieFib.Rewriter rewriter = id <= _set.V4PrefixCount
+                    ? v4 ??= _set.V4.BeginRewrite()
+                    : v6 ??= _set.V6.BeginRewrite();
+                (UInt128 network, int length) = _set.FibKey(id);
+                rewriter.Replace(network, length, before + 1, after + 1);
+            }
+        }
+        catch
+        {
+            v4?.Abandon();
+            v6?.Abandon();
+            throw;
+        }
+
+        v4?.Publish();
+        v6?.Publish();
+    }
 
     private (int First, int End) ExactRange(IpPrefix prefix)
     {
