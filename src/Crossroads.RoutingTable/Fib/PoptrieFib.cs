@@ -208,7 +208,7 @@ internal sealed class PoptrieFib
 
     /// <summary>
     /// Looks up many left-aligned 128-bit keys, prefetching the direct entry of the key
-    /// <see cref="PrefetchDistance"/> places ahead. Deeper levels are not prefetched: an IPv6 lookup walks several
+    /// <see cref="KeyPrefetchDistance"/> places ahead. Deeper levels are not prefetched: an IPv6 lookup walks several
     /// nodes whose addresses depend on each other.
     /// </summary>
     public unsafe void LookupPrefetched(ReadOnlySpan<UInt128> keys, Span<int> values)
@@ -219,9 +219,9 @@ internal sealed class PoptrieFib
         {
             fixed (int* direct = _table)
             {
-                for (; i < keys.Length - PrefetchDistance; i++)
+                for (; i < keys.Length - KeyPrefetchDistance; i++)
                 {
-                    Sse.Prefetch0(direct + (nint)((ulong)(keys[i + PrefetchDistance] >> 64) >> _directShift));
+                    Sse.Prefetch0(direct + (nint)((ulong)(keys[i + KeyPrefetchDistance] >> 64) >> _directShift));
                     UInt128 key = keys[i];
                     values[i] = Lookup((ulong)(key >> 64), (ulong)key);
                 }
@@ -235,8 +235,15 @@ internal sealed class PoptrieFib
         }
     }
 
-    /// <summary>How many addresses ahead <see cref="LookupV4Prefetched"/> prefetches each level.</summary>
-    public const int PrefetchDistance = 16;
+    /// <summary>
+    /// How many addresses ahead <see cref="LookupV4Prefetched"/> prefetches each level. Swept in one process
+    /// (alternated, full table, inside prefixes): 8 → 0.8×, 16 → 1.0×, 24–96 → 1.1–1.45× (a plateau, noisy), 128 → 1.15×;
+    /// a block entry's miss takes longer than 16 lookups' work to arrive.
+    /// </summary>
+    public const int PrefetchDistance = 48;
+
+    /// <summary>How many keys ahead <see cref="LookupPrefetched"/> prefetches the direct entry (IPv6).</summary>
+    public const int KeyPrefetchDistance = 16;
 
     // Stage 2: the direct entry (prefetched earlier). A block entry becomes NodeFlag | the slot the address reads,
     // which is prefetched; an internal node (rare in IPv4: /25 and longer) is walked here, giving a leaf.
