@@ -25,7 +25,12 @@ if (args.Length > 0 && args[0] == "generate-ban")
 
 if (args.Length > 0 && args[0] == "ttft")
 {
-    return await Crossroads.Benchmarks.ModelRouting.TtftCommand.RunAsync(args[1..]).ConfigureAwait(false);
+    return await Crossroads.Benchmarks.ModelRouting.PairedLatencyCommand.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
+if (args.Length > 0 && args[0] == "latency")
+{
+    return await Crossroads.Benchmarks.ModelRouting.PairedLatencyCommand.RunAsync(args[1..], whole: true).ConfigureAwait(false);
 }
 
 if (args.Length > 0 && args[0] == "streams")

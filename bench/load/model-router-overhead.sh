@@ -5,6 +5,7 @@
 # ("direct") and through the router ("router"), same body (bench/load/model-router-chat.lua, non-streaming):
 #   latency:    wrk -t1 -c1 --latency   (one request at a time, so queueing does not hide the per-request cost)
 #   throughput: wrk -t2 -c32 --latency  (saturation; wrk, router and fake share the machine's cores)
+# Then a paired run (`Crossroads.Benchmarks latency`): one request at a time, direct and router alternating.
 # Prints one line per run (req/s, p50, p99, and CPU µs per request of the router and of the fake), then the added
 # latency per round (router − direct, p50 and p99 at -c1) as median and min–max, and the router's req/s at -c32.
 # Usage: [PORT=18190] [FAKE_PORT=18191] bench/load/model-router-overhead.sh [rounds=5] [duration=10s]
@@ -50,6 +51,11 @@ for round in $(seq 1 "$rounds"); do
     done
   done
 done
+# Non-streaming requests one at a time, alternating direct and router request by request (the same moments of the
+# shared machine for both, which two wrk runs cannot give), timing each whole answer.
+echo "paired one-at-a-time latency (${LATENCY_REQUESTS:-3000} requests each side, load $(cut -d' ' -f1 /proc/loadavg)):"
+dotnet bench/Crossroads.Benchmarks/bin/Release/net10.0/Crossroads.Benchmarks.dll latency \
+  "$(url direct)" "$(url router)" "${LATENCY_REQUESTS:-3000}" 300
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Per round: router − direct of the same round; then median and min–max over the rounds.
 summary() { # summary SHAPE FIELD LABEL

@@ -10,6 +10,10 @@ internal static class ChatStreamProbe
     public static readonly byte[] Body = Encoding.UTF8.GetBytes(
         """{"model":"fake-model","stream":true,"max_tokens":1000,"messages":[{"role":"user","content":"What does a router do?"}]}""");
 
+    /// <summary>The non-streaming request of the wrk script (bench/load/model-router-chat.lua).</summary>
+    public static readonly byte[] WholeBody = Encoding.UTF8.GetBytes(
+        """{"model":"fake-model","max_tokens":32,"messages":[{"role":"user","content":"What does a router do?"}]}""");
+
     /// <summary>What one stream did.</summary>
     /// <param name="FirstContentSeconds">From sending the request to reading the first chunk with non-empty content (NaN when none came).</param>
     /// <param name="Done">The stream ended with <c>data: [DONE]</c> (a whole answer).</param>
@@ -56,6 +60,33 @@ internal static class ChatStreamProbe
         catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
         {
             return new(first, false, e.GetType().Name + ": " + e.Message);
+        }
+    }
+
+    /// <summary>Sends one non-streaming request and reads the whole answer; <see cref="Outcome.FirstContentSeconds"/> is the time to its end.</summary>
+    /// <param name="http">The client (see <see cref="NewClient"/>).</param>
+    /// <param name="url">The chat completions endpoint.</param>
+    /// <param name="cancellationToken">Abandons the request.</param>
+    public static async Task<Outcome> RunWholeAsync(HttpClient http, Uri url, CancellationToken cancellationToken)
+    {
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(WholeBody) };
+            request.Content.Headers.ContentType = new("application/json");
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (!response.IsSuccessStatusCode)
+            {
+                return new(double.NaN, false, "HTTP " + (int)response.StatusCode);
+            }
+
+            return body.AsSpan().IndexOf("\"chat.completion\""u8) >= 0 ? new(seconds, true, null) : new(double.NaN, false, "not a chat.completion");
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
+        {
+            return new(double.NaN, false, e.GetType().Name + ": " + e.Message);
         }
     }
 

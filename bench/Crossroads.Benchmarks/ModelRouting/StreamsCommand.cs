@@ -62,7 +62,7 @@ public static class StreamsCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"streams: {count} opened, {done} completed with [DONE], {count - done} failed, at most {maxFlowing} flowing at once, {elapsed:0.0} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"first content ms: p50 {TtftCommand.Percentile(firsts, 0.5):0.0} p99 {TtftCommand.Percentile(firsts, 0.99):0.0} max {TtftCommand.Percentile(firsts, 1):0.0}"));
+            $"first content ms: p50 {PairedLatencyCommand.Percentile(firsts, 0.5):0.0} p99 {PairedLatencyCommand.Percentile(firsts, 0.99):0.0} max {PairedLatencyCommand.Percentile(firsts, 1):0.0}"));
         foreach (var g in errors.Take(5))
         {
             Console.WriteLine($"  {g.Count()} × {g.Key}");

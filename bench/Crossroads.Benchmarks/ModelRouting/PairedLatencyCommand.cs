@@ -8,14 +8,18 @@ namespace Crossroads.Benchmarks.ModelRouting;
 /// (bench/load/FakeLlm with a fixed <c>--FirstTokenMs</c>) and through the router configured in front of it (the
 /// order flips every pair, so drift and a slow moment hit both sides). Prints p50/p90/p99/max of each and the
 /// router's added time (router percentile − direct percentile). Exit 1 when any stream failed.
+/// <c>latency DIRECT_URL ROUTER_URL [REQUESTS] [WARMUP]</c> does the same with non-streaming requests, timing the
+/// whole answer: request-by-request alternation, so unlike two wrk runs both sides see the same moments of a shared
+/// machine.
 /// </summary>
-public static class TtftCommand
+public static class PairedLatencyCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args, bool whole = false)
     {
+        string what = whole ? "latency" : "ttft";
         if (args.Length < 2)
         {
-            Console.Error.WriteLine("usage: ttft DIRECT_URL ROUTER_URL [REQUESTS=2000] [WARMUP=300]");
+            Console.Error.WriteLine($"usage: {what} DIRECT_URL ROUTER_URL [REQUESTS=2000] [WARMUP=300]");
             return 2;
         }
 
@@ -31,7 +35,10 @@ public static class TtftCommand
             for (int k = 0; k < 2; k++)
             {
                 int side = (i + k) % 2; // 0 = direct, 1 = router; who goes first alternates
-                var outcome = await ChatStreamProbe.RunAsync(http, side == 0 ? direct : router, null, CancellationToken.None).ConfigureAwait(false);
+                var url = side == 0 ? direct : router;
+                var outcome = whole
+                    ? await ChatStreamProbe.RunWholeAsync(http, url, CancellationToken.None).ConfigureAwait(false)
+                    : await ChatStreamProbe.RunAsync(http, url, null, CancellationToken.None).ConfigureAwait(false);
                 if (!outcome.Done || double.IsNaN(outcome.FirstContentSeconds))
                 {
                     errors++;
@@ -47,9 +54,9 @@ public static class TtftCommand
         double[] quantiles = [0.5, 0.9, 0.99, 1.0];
         var d = quantiles.Select(q => Percentile(times[0], q)).ToArray();
         var r = quantiles.Select(q => Percentile(times[1], q)).ToArray();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ttft direct ms: p50 {d[0]:0.000} p90 {d[1]:0.000} p99 {d[2]:0.000} max {d[3]:0.000} (n={times[0].Count})"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ttft router ms: p50 {r[0]:0.000} p90 {r[1]:0.000} p99 {r[2]:0.000} max {r[3]:0.000} (n={times[1].Count})"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ttft added ms: p50 {r[0] - d[0]:0.000} p90 {r[1] - d[1]:0.000} p99 {r[2] - d[2]:0.000} errors {errors}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what} direct ms: p50 {d[0]:0.000} p90 {d[1]:0.000} p99 {d[2]:0.000} max {d[3]:0.000} (n={times[0].Count})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what} router ms: p50 {r[0]:0.000} p90 {r[1]:0.000} p99 {r[2]:0.000} max {r[3]:0.000} (n={times[1].Count})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what} added ms: p50 {r[0] - d[0]:0.000} p90 {r[1] - d[1]:0.000} p99 {r[2] - d[2]:0.000} errors {errors}"));
         return errors == 0 ? 0 : 1;
     }
 
