@@ -23,6 +23,21 @@ if (args.Length > 0 && args[0] == "generate-ban")
     return Crossroads.Benchmarks.Geocoding.GenerateBanCommand.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "ttft")
+{
+    return await Crossroads.Benchmarks.ModelRouting.PairedLatencyCommand.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
+if (args.Length > 0 && args[0] == "latency")
+{
+    return await Crossroads.Benchmarks.ModelRouting.PairedLatencyCommand.RunAsync(args[1..], whole: true).ConfigureAwait(false);
+}
+
+if (args.Length > 0 && args[0] == "streams")
+{
+    return await Crossroads.Benchmarks.ModelRouting.StreamsCommand.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 if (args.Length > 0 && args[0] == "quick")
 {
     return QuickBenchmark.Run(args[1..]);

@@ -1,0 +1,55 @@
+# Sourced by bench/load/model-router-*.sh: builds and starts the instant fake upstream (bench/load/FakeLlm) and the
+# Release server with one upstream model ("fake-model", kind openai) pointing at it.
+# Needs: $work (a scratch directory), $fake_port, $port. Sets $fake_pid and $server_pid.
+
+build_all() {
+  dotnet build -c Release src/Crossroads.Server >/dev/null || return 1
+  dotnet build -c Release bench/load/FakeLlm >/dev/null || return 1
+  dotnet build -c Release bench/Crossroads.Benchmarks >/dev/null || return 1
+}
+
+wait_up() { # wait_up PID URL NAME
+  for _ in $(seq 1 600); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+      -d '{"model":"fake-model","messages":[{"role":"user","content":"hi"}]}' "$2")
+    [[ $code == 200 ]] && return 0
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "$3 did not start; see $work/$3.log" >&2
+  return 1
+}
+
+port_free() { # another process on the port would answer in place of ours
+  if curl -s -o /dev/null "http://127.0.0.1:$1/"; then
+    echo "port $1 is already in use; set PORT / FAKE_PORT" >&2
+    return 1
+  fi
+}
+
+start_fake() { # start_fake [FakeLlm options...]
+  port_free "$fake_port" || return 1
+  (cd "$work" && exec dotnet "$OLDPWD/bench/load/FakeLlm/bin/Release/net10.0/FakeLlm.dll" --urls "http://127.0.0.1:$fake_port" "$@") >"$work/fake.log" 2>&1 &
+  fake_pid=$!
+  wait_up "$fake_pid" "http://127.0.0.1:$fake_port/v1/chat/completions" fake
+}
+
+start_server() { # start_server [server options...]: every module composed, as in production; JSON logs (Production)
+  port_free "$port" || return 1
+  mkdir -p "$work/data"
+  (cd "$work" && DATA_DIR="$work/data" \
+    ModelRouter__Upstreams__0__Id=fake ModelRouter__Upstreams__0__Kind=openai \
+    ModelRouter__Upstreams__0__BaseUrl="http://127.0.0.1:$fake_port/v1" \
+    ModelRouter__Models__0__Id=fake-model ModelRouter__Models__0__Upstream=fake ModelRouter__Models__0__UpstreamModel=fake-model \
+    ModelRouter__Models__0__InputPricePerMTok=1 ModelRouter__Models__0__OutputPricePerMTok=2 \
+    exec dotnet "$OLDPWD/src/Crossroads.Server/bin/Release/net10.0/Crossroads.Server.dll" --urls "http://127.0.0.1:$port" "$@") >"$work/server.log" 2>&1 &
+  server_pid=$!
+  wait_up "$server_pid" "http://127.0.0.1:$port/v1/chat/completions" server
+}
+
+stop_all() {
+  for p in ${server_pid:-} ${fake_pid:-}; do kill "$p" 2>/dev/null; done
+  for p in ${server_pid:-} ${fake_pid:-}; do wait "$p" 2>/dev/null; done
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system clock ticks of a process
