@@ -71,7 +71,7 @@ internal sealed class RouteSet
         PoptrieFib? v4 = null;
         PoptrieFib? v6 = null;
         Parallel.Invoke(
-            () => v4 = PoptrieFib.Build(Array.ConvertAll(v4Networks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (n) => (UInt128)n << 96), v4Lengths, leaves[1..(1 + v4Networks.Length)], V4DirectBits),
+            () => v4 = PoptrieFib.Build(Widen(v4Networks), v4Lengths, leaves[1..(1 + v4Networks.Length)], V4DirectBits),
             () => v6 = PoptrieFib.Build(v6Networks, v6Lengths, leaves[(1 + v4Networks.Length)..], V6DirectBits));
         V4 = v4!;
         V6 = v6!;
@@ -248,6 +248,20 @@ internal sealed class RouteSet
             () => FillParents(parent, 1, v4Networks.Length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (id) => IpPrefix.CreateTrusted(IpAddress.V4(v4Networks[id - 1]), v4Lengths[id - 1])),
             () => FillParents(parent, v6Base + 1, v6Networks.Length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (id) => IpPrefix.CreateTrusted(IpAddress.V6(v6Networks[id - 1 - v6Base]), v6Lengths[id - 1 - v6Base])));
         return new RouteSet(v4Networks, v4Lengths, v6Networks, v6Lengths, routeStart, routeNextHop, nextHops, parent);
+    }
+
+    // IPv4 networks as the FIB builder takes them (the top 32 of 128 bits). A loop of its own: Array.ConvertAll over
+    // UInt128 has no precompiled code and would run its million iterations unoptimized at start.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static UInt128[] Widen(uint[] networks)
+    {
+        var wide = new UInt128[networks.Length];
+        for (int i = 0; i < networks.Length; i++)
+        {
+            wide[i] = (UInt128)networks[i] << 96;
+        }
+
+        return wide;
     }
 
     // Distinct routes and distinct prefixes in a sorted list (duplicates are adjacent).
