@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Crossroads.RoutingTable.Addressing;
 
 namespace Crossroads.RoutingTable;
@@ -8,7 +9,7 @@ public sealed class RouteListBuilder
     // IPv4 routes pack into one sortable key: network (32) | length (8) | next-hop id (24).
     private const int MaxNextHops = 1 << 24;
 
-    private readonly Dictionary<IpAddress, int> _nextHopIds = [];
+    private readonly NextHopIds _nextHopIds = new();
     private readonly List<IpAddress> _nextHops = [];
     private ulong[] _v4 = new ulong[1024];
     private V6Route[] _v6 = new V6Route[256];
@@ -27,6 +28,8 @@ public sealed class RouteListBuilder
     internal ReadOnlySpan<V6Route> V6Routes => _v6.AsSpan(0, V6Count);
 
     /// <summary>Adds a route; a repeated (prefix, next hop) pair is kept once when the table is built.</summary>
+    /// <remarks>Inlined into the loader's optimized parse loop (see <see cref="Loading.RouteFileLoader"/>).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(IpPrefix prefix, IpAddress nextHop)
     {
         int nextHopId = NextHopId(nextHop);
@@ -53,6 +56,7 @@ public sealed class RouteListBuilder
     /// Joins builders, in order, into one holding the same pairs as a builder that was given all of them in that
     /// order (next-hop ids are renumbered): the loader parses chunks of a file on several threads.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once, at start: see NextHopIds
     internal static RouteListBuilder Concat(IReadOnlyList<RouteListBuilder> parts)
     {
         if (parts.Count == 1)
@@ -90,9 +94,11 @@ public sealed class RouteListBuilder
     internal static ulong PackV4(uint network, int length, int nextHopId) =>
         ((ulong)network << 32) | ((ulong)(uint)length << 24) | (uint)nextHopId;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int NextHopId(IpAddress nextHop)
     {
-        if (_nextHopIds.TryGetValue(nextHop, out int id))
+        int id = _nextHopIds.Find(nextHop);
+        if (id >= 0)
         {
             return id;
         }
@@ -110,6 +116,7 @@ public sealed class RouteListBuilder
 
     internal record struct V6Route(UInt128 Network, byte Length, int NextHop) : IComparable<V6Route>
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the IPv6 sort at start: see NextHopIds
         public readonly int CompareTo(V6Route other)
         {
             int c = Network.CompareTo(other.Network);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Crossroads.RoutingTable.Addressing;
 using Crossroads.RoutingTable.Fib;
 
@@ -32,6 +33,10 @@ internal sealed class RouteSet
     /// <summary>A prefix may have at most this many routes: winner offsets are stored in a byte.</summary>
     public const int MaxRoutesPerPrefix = 256;
 
+    // The constructor, Build and the code they run once per table are compiled optimized at their first call: they run
+    // during start, while the host keeps the runtime compiling new methods, which holds every method at its unoptimized
+    // first tier; and ReadyToRun leaves code using UInt128 to the JIT (RouteFileLoader says more).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private RouteSet(
         uint[] v4Networks, byte[] v4Lengths, UInt128[] v6Networks, byte[] v6Lengths,
         int[] routeStart, int[] routeNextHop, IpAddress[] nextHops, int[] parent)
@@ -64,7 +69,7 @@ internal sealed class RouteSet
         PoptrieFib? v4 = null;
         PoptrieFib? v6 = null;
         Parallel.Invoke(
-            () => v4 = PoptrieFib.Build(Array.ConvertAll(v4Networks, static n => (UInt128)n << 96), v4Lengths, leaves[1..(1 + v4Networks.Length)], V4DirectBits),
+            () => v4 = PoptrieFib.Build(Widen(v4Networks), v4Lengths, leaves[1..(1 + v4Networks.Length)], V4DirectBits),
             () => v6 = PoptrieFib.Build(v6Networks, v6Lengths, leaves[(1 + v4Networks.Length)..], V6DirectBits));
         V4 = v4!;
         V6 = v6!;
@@ -141,6 +146,7 @@ internal sealed class RouteSet
     }
 
     /// <summary>Builds the shape from collected routes: interns next hops, sorts, drops duplicates.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static RouteSet Build(RouteListBuilder routes)
     {
         IReadOnlyList<IpAddress> hops = routes.NextHops;
@@ -158,7 +164,7 @@ internal sealed class RouteSet
         ulong[] v4Keys = routes.V4Keys.ToArray();
         RouteListBuilder.V6Route[] v6Sorted = routes.V6Routes.ToArray();
         Parallel.Invoke(
-            () =>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
             {
                 for (int i = 0; i < v4Keys.Length; i++)
                 {
@@ -167,7 +173,7 @@ internal sealed class RouteSet
 
                 v4Keys.AsSpan().Sort();
             },
-            () =>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
             {
                 for (int i = 0; i < v6Sorted.Length; i++)
                 {
@@ -179,8 +185,8 @@ internal sealed class RouteSet
         ReadOnlySpan<ulong> v4 = v4Keys;
         ReadOnlySpan<RouteListBuilder.V6Route> v6 = v6Sorted;
 
-        int v4Prefixes = CountPrefixes<ulong>(v4, static (a, b) => a >> 24 == b >> 24, out int v4Routes);
-        int v6Prefixes = CountPrefixes<RouteListBuilder.V6Route>(v6, static (a, b) => a.Network == b.Network && a.Length == b.Length, out int v6Routes);
+        int v4Prefixes = CountPrefixes<ulong>(v4, [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (a, b) => a >> 24 == b >> 24, out int v4Routes);
+        int v6Prefixes = CountPrefixes<RouteListBuilder.V6Route>(v6, [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (a, b) => a.Network == b.Network && a.Length == b.Length, out int v6Routes);
         var v4Networks = new uint[v4Prefixes];
         var v4Lengths = new byte[v4Prefixes];
         var v6Networks = new UInt128[v6Prefixes];
@@ -246,12 +252,27 @@ internal sealed class RouteSet
 
         int[] parent = new int[prefixId + 1];
         Parallel.Invoke(
-            () => FillParents(parent, 1, v4Networks.Length, id => IpPrefix.CreateTrusted(IpAddress.V4(v4Networks[id - 1]), v4Lengths[id - 1])),
-            () => FillParents(parent, v6Base + 1, v6Networks.Length, id => IpPrefix.CreateTrusted(IpAddress.V6(v6Networks[id - 1 - v6Base]), v6Lengths[id - 1 - v6Base])));
+            () => FillParents(parent, 1, v4Networks.Length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (id) => IpPrefix.CreateTrusted(IpAddress.V4(v4Networks[id - 1]), v4Lengths[id - 1])),
+            () => FillParents(parent, v6Base + 1, v6Networks.Length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (id) => IpPrefix.CreateTrusted(IpAddress.V6(v6Networks[id - 1 - v6Base]), v6Lengths[id - 1 - v6Base])));
         return new RouteSet(v4Networks, v4Lengths, v6Networks, v6Lengths, routeStart, routeNextHop, nextHops, parent);
     }
 
+    // IPv4 networks as the FIB builder takes them (the top 32 of 128 bits). A loop of its own: Array.ConvertAll over
+    // UInt128 has no precompiled code and would run its million iterations unoptimized at start.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static UInt128[] Widen(uint[] networks)
+    {
+        var wide = new UInt128[networks.Length];
+        for (int i = 0; i < networks.Length; i++)
+        {
+            wide[i] = (UInt128)networks[i] << 96;
+        }
+
+        return wide;
+    }
+
     // Distinct routes and distinct prefixes in a sorted list (duplicates are adjacent).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CountPrefixes<T>(ReadOnlySpan<T> sorted, Func<T, T, bool> samePrefix, out int routes)
         where T : IEquatable<T>
     {
@@ -276,6 +297,7 @@ internal sealed class RouteSet
 
     // Sorted order visits a container before its contents, so a stack of open containers gives each
     // prefix its nearest enclosing one.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FillParents(int[] parent, int firstId, int count, Func<int, IpPrefix> prefixOf)
     {
         var open = new Stack<(int Id, IpPrefix Prefix)>();

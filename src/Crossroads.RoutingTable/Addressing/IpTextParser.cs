@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Crossroads.RoutingTable.Addressing;
@@ -7,6 +8,12 @@ namespace Crossroads.RoutingTable.Addressing;
 /// answers match the service we replace: no leading zeros in IPv4 octets, no shorthand forms such as
 /// <c>10.1</c>, one <c>::</c> at most, IPv4 netmask/hostmask prefix forms, and no host bits set.
 /// The core works on ASCII bytes so the file loader never allocates strings.
+/// <para>
+/// The byte parsers that do the work are compiled optimized at their first call: the routes file (a million calls
+/// during start) is parsed while the host is still compiling, when the runtime keeps new methods at their unoptimized
+/// first tier, and ReadyToRun cannot precompile code using UInt128. Integer parsing gains little from profile-guided
+/// tiering, so lookups parsing addresses lose nothing by it.
+/// </para>
 /// </summary>
 internal static class IpTextParser
 {
@@ -50,6 +57,7 @@ internal static class IpTextParser
     }
 
     /// <summary>Parses <c>address[/length|/netmask|/hostmask]</c>; returns null or a message naming the problem.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string? TryParsePrefix(ReadOnlySpan<byte> text, out IpPrefix prefix)
     {
         prefix = default;
@@ -75,6 +83,7 @@ internal static class IpTextParser
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseV4(ReadOnlySpan<byte> text, out uint value)
     {
         value = 0;
@@ -113,6 +122,7 @@ internal static class IpTextParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseV6(ReadOnlySpan<byte> text, out UInt128 value)
     {
         value = UInt128.Zero;
@@ -269,6 +279,7 @@ internal static class IpTextParser
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryParseLength(ReadOnlySpan<byte> text, bool isV6, out int length)
     {
         length = 0;
