@@ -489,6 +489,9 @@ internal sealed class PoptrieFib
         private int _leafCount;
         private readonly List<int> _blocks = [];
 
+        // Optimized from the first call, as the rest of the load path: UInt128 code is left out of ReadyToRun
+        // images, and at start the tiering would run these loops unoptimized.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public PoptrieFib Build()
         {
             int[] direct = new int[1 << DirectBits];
@@ -548,6 +551,7 @@ internal sealed class PoptrieFib
                 HugePages.PinnedCopy<int>(_leaves.AsSpan(0, Math.Max(_leafCount, 1))));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private Node BuildNode(int start, int end, int depth, int inherited)
         {
             Span<int> slots = stackalloc int[64];
