@@ -35,6 +35,7 @@ public static class GeocodeRunner
             Console.WriteLine($"  {part,-14} {bytes / 1024.0,10:0.0} KiB");
         }
         var timings = new List<double>();
+        var perQuery = new List<(double Ms, string Variant, string Text)>();
         for (var pass = 1; pass < passes; pass++)
         {
             // Warm-up passes (JIT, caches): timings of the last pass only are reported.
@@ -76,6 +77,7 @@ public static class GeocodeRunner
             }
             var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             timings.Add(elapsed);
+            perQuery.Add((elapsed, q["variant"]?.GetValue<string>() ?? "", q["q"]?.GetValue<string>() ?? $"reverse {q["lat"]} {q["lon"]}"));
             var array = new JsonArray();
             foreach (var r in results)
             {
@@ -95,7 +97,24 @@ public static class GeocodeRunner
         timings.Sort();
         double P(double p) => timings.Count == 0 ? 0 : timings[Math.Min(timings.Count - 1, (int)(p * timings.Count))];
         Console.WriteLine($"{timings.Count} queries: p50 {P(0.5):0.000} ms, p95 {P(0.95):0.000} ms, p99 {P(0.99):0.000} ms, max {timings[^1]:0.000} ms {(passes > 1 ? $"(after {passes - 1} warm-up pass(es))" : "(first-call JIT included)")}");
+        ReportTail(perQuery);
         return 0;
+    }
+
+    // Where the tail comes from: percentiles per query variant, then the slowest queries themselves.
+    private static void ReportTail(List<(double Ms, string Variant, string Text)> perQuery)
+    {
+        foreach (var group in perQuery.GroupBy(q => q.Variant).OrderByDescending(g => g.Max(q => q.Ms)))
+        {
+            var ms = group.Select(q => q.Ms).Order().ToList();
+            double P(double p) => ms[Math.Min(ms.Count - 1, (int)(p * ms.Count))];
+            Console.WriteLine($"  {group.Key,-22} {ms.Count,5}  p50 {P(0.5),8:0.000}  p95 {P(0.95),8:0.000}  p99 {P(0.99),8:0.000}  max {ms[^1],8:0.000} ms");
+        }
+        Console.WriteLine("slowest:");
+        foreach (var (ms, variant, text) in perQuery.OrderByDescending(q => q.Ms).Take(15))
+        {
+            Console.WriteLine($"  {ms,8:0.000} ms  {variant,-22} {text}");
+        }
     }
 
     private static string[]? List(JsonObject q, string key) =>
