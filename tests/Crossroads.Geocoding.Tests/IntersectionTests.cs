@@ -47,6 +47,26 @@ public sealed class IntersectionTests
     }
 
     [SampleFact]
+    public void A_common_terms_bitmap_gives_membership_and_posting_positions()
+    {
+        var ix = SampleData.Index;
+        var term = ix.TermId("ru");
+        var bitmap = ix.Bitmap(term);
+        Assert.NotNull(bitmap); // "ru" is in more than a sixteenth of the sample: the intersection tests below use it
+        var postings = ix.PostingDoc.Slice(ix.PostingStart[term], ix.Frequency(term)).ToArray();
+        for (var doc = 0; doc < ix.DocumentCount; doc++)
+        {
+            var at = Array.BinarySearch(postings, doc);
+            Assert.Equal(at >= 0, bitmap.Contains(doc));
+            if (at >= 0)
+            {
+                Assert.Equal(at, bitmap.Position(doc));
+            }
+        }
+        Assert.Null(ix.Bitmap(ix.TermId("sapin"))); // a rare term keeps its sorted postings only
+    }
+
+    [SampleFact]
     public void Documents_by_citycode_are_the_documents_listing_it()
     {
         var ix = SampleData.Index;

@@ -51,82 +51,76 @@ internal static class SearchRunHelpers
         }
         if (seeds is null)
         {
-            IntersectFromRarest(ix, terms, hasGeohash ? geohashDocs : null, filter, top);
+            IntersectDriven(ix, terms, Postings(ix, terms[0]), driverIsFirstTerm: true, hasGeohash ? geohashDocs : null, filter, top);
         }
         else
         {
-            IntersectFromSeeds(ix, terms, seeds, hasGeohash ? geohashDocs : null, filter, top);
+            IntersectDriven(ix, terms, seeds, driverIsFirstTerm: false, hasGeohash ? geohashDocs : null, filter, top);
         }
         return top.Result();
     }
 
-    // Drives with the rarest term's postings and gallops through the others (all ascending by document).
-    private static void IntersectFromRarest(GeocoderIndex ix, List<int> terms, int[]? geohashDocs, DocFilter? filter, TopK top)
+    /// <summary>
+    /// Walks <paramref name="drivers"/> (ascending documents: the rarest term's postings, or a short list of candidate
+    /// documents) and looks each one up in every term's postings: a bit test for the very common terms (those with a
+    /// <see cref="DocBitmap"/>), a gallop from the previous position for the others. The score is summed in term
+    /// order (rarest first) whichever list drives, so it is bit-identical to a plain merge.
+    /// </summary>
+    private static void IntersectDriven(
+        GeocoderIndex ix, List<int> terms, ReadOnlySpan<int> drivers, bool driverIsFirstTerm, int[]? geohashDocs, DocFilter? filter, TopK top)
     {
-        var driver = terms[0];
-        var driverDocs = Postings(ix, driver);
-        var driverBoosts = Boosts(ix, driver);
-        var cursors = new int[terms.Count];
-        for (var i = 0; i < driverDocs.Length; i++)
+        var n = terms.Count;
+        var first = driverIsFirstTerm ? 1 : 0;
+        var starts = new int[n];
+        var lengths = new int[n];
+        var bitmaps = new DocBitmap?[n];
+        var cursors = new int[n];
+        var found = new int[n];
+        for (var k = 0; k < n; k++)
         {
-            var doc = driverDocs[i];
-            double score = driverBoosts[i];
-            var all = true;
-            for (var k = 1; k < terms.Count; k++)
-            {
-                var docs = Postings(ix, terms[k]);
-                var found = GallopTo(docs, cursors[k], doc);
-                cursors[k] = found;
-                if (found >= docs.Length)
-                {
-                    // This list is exhausted: no later document of the driver can be in it.
-                    return;
-                }
-                if (docs[found] != doc)
-                {
-                    all = false;
-                    break;
-                }
-                score += Boosts(ix, terms[k])[found];
-            }
-            if (all && Admits(doc, geohashDocs, filter))
-            {
-                top.Offer(doc, score);
-            }
+            starts[k] = ix.PostingStart[terms[k]];
+            lengths[k] = ix.Frequency(terms[k]);
+            bitmaps[k] = k >= first ? ix.Bitmap(terms[k]) : null;
         }
-    }
-
-    // Drives with a short sorted list of candidate documents (around the centre, or in the filtered communes) and
-    // looks every term up in turn; the score is summed in term order, as when the rarest term drives.
-    private static void IntersectFromSeeds(
-        GeocoderIndex ix, List<int> terms, int[] seeds, int[]? geohashDocs, DocFilter? filter, TopK top)
-    {
-        var cursors = new int[terms.Count];
-        foreach (var doc in seeds)
+        var postings = ix.PostingDoc;
+        var boosts = ix.PostingBoost;
+        for (var i = 0; i < drivers.Length; i++)
         {
-            double score = 0;
+            var doc = drivers[i];
             var all = true;
-            for (var k = 0; k < terms.Count; k++)
+            // Bit tests first: one load each, and they reject most documents of a query made of common words.
+            for (var k = first; k < n && all; k++)
             {
-                var docs = Postings(ix, terms[k]);
-                var found = GallopTo(docs, cursors[k], doc);
-                cursors[k] = found;
-                if (found >= docs.Length)
+                all = bitmaps[k] is not { } bitmap || bitmap.Contains(doc);
+            }
+            for (var k = first; k < n && all; k++)
+            {
+                if (bitmaps[k] is not null)
                 {
+                    continue;
+                }
+                var docs = postings.Slice(starts[k], lengths[k]);
+                var at = GallopTo(docs, cursors[k], doc);
+                cursors[k] = at;
+                if (at >= docs.Length)
+                {
+                    // This list is exhausted: no later driver document can be in it.
                     return;
                 }
-                if (docs[found] != doc)
-                {
-                    all = false;
-                    break;
-                }
-                var boost = Boosts(ix, terms[k])[found];
-                score = k == 0 ? boost : score + boost;
+                all = docs[at] == doc;
+                found[k] = starts[k] + at;
             }
-            if (all && Admits(doc, geohashDocs, filter))
+            if (!all || !Admits(doc, geohashDocs, filter))
             {
-                top.Offer(doc, score);
+                continue;
             }
+            double score = driverIsFirstTerm ? boosts[starts[0] + i] : 0;
+            for (var k = first; k < n; k++)
+            {
+                var position = bitmaps[k] is { } bitmap ? starts[k] + bitmap.Position(doc) : found[k];
+                score = k == 0 ? boosts[position] : score + boosts[position];
+            }
+            top.Offer(doc, score);
         }
     }
 
