@@ -34,6 +34,9 @@ public static class GeocodeRunner
         {
             Console.WriteLine($"  {part,-14} {bytes / 1024.0,10:0.0} KiB");
         }
+        // Terms common enough to get a DocBitmap when an intersection first probes them (the lazily built part of the index).
+        var common = Enumerable.Range(0, index.TermCount).Count(t => (long)index.Frequency(t) * DocBitmap.Density >= index.DocumentCount);
+        Console.WriteLine($"terms in 1/{DocBitmap.Density} of the documents or more: {common} (bitmaps {common * ((index.DocumentCount + 63) / 64) * 12 / 1024.0 / 1024.0:0.0} MiB if all are built)");
         var timings = new List<double>();
         var cpuTimings = new List<double>();
         var perQuery = new List<(double Ms, double CpuMs, string Variant, string Text)>();
