@@ -130,9 +130,6 @@ internal static class SearchRunHelpers
     private static ReadOnlySpan<int> Postings(GeocoderIndex ix, int term) =>
         ix.PostingDoc.Slice(ix.PostingStart[term], ix.PostingStart[term + 1] - ix.PostingStart[term]);
 
-    private static ReadOnlySpan<float> Boosts(GeocoderIndex ix, int term) =>
-        ix.PostingBoost.Slice(ix.PostingStart[term], ix.PostingStart[term + 1] - ix.PostingStart[term]);
-
     /// <summary>ZREVRANGE key 0 limit-1.</summary>
     internal static List<int> Best(GeocoderIndex ix, int term, int limit)
     {
