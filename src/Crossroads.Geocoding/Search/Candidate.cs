@@ -124,46 +124,61 @@ internal sealed class Candidate
         }
         var postcode = _ix.First(_ix.PostcodeStart, _ix.PostcodeRefs, Doc);
         var isMunicipality = Type == "municipality";
+        // Each label is folded from its folded parts: folding maps characters one by one and collapses separators, so
+        // Ascii(a + " " + b) is JoinFolded(Ascii(a), Ascii(b)). The parts are folded once instead of every label.
+        var housenumberFolded = housenumber is null ? "" : TextPipeline.Ascii(housenumber);
+        var postcodeFolded = string.IsNullOrEmpty(postcode) ? "" : TextPipeline.Ascii(postcode);
+        var citiesFolded = cities.Select(c => string.IsNullOrEmpty(c) ? "" : TextPipeline.Ascii(c)).ToList();
         for (var n = _ix.NameStart[Doc]; n < _ix.NameStart[Doc + 1]; n++)
         {
             var name = _ix.NamePool[n];
-            foreach (var city in cities)
+            var nameFolded = TextPipeline.Ascii(name);
+            for (var c = 0; c < cities.Count; c++)
             {
+                var city = cities[c];
+                var cityFolded = citiesFolded[c];
                 var labels = new List<string>();
-                void Add(string label)
+                var folded = new List<string>();
+                void Add(string label, string labelFolded)
                 {
                     labels.Insert(0, label);
+                    folded.Insert(0, labelFolded);
                     if (housenumber is not null)
                     {
                         labels.Insert(0, housenumber + " " + label);
+                        folded.Insert(0, JoinFolded(housenumberFolded, labelFolded));
                     }
                 }
                 var label = name;
+                var labelFolded = nameFolded;
                 if (!string.IsNullOrEmpty(postcode) && isMunicipality)
                 {
-                    Add(label + " " + postcode);
-                    Add(postcode + " " + label);
+                    Add(label + " " + postcode, JoinFolded(labelFolded, postcodeFolded));
+                    Add(postcode + " " + label, JoinFolded(postcodeFolded, labelFolded));
                 }
-                Add(label);
+                Add(label, labelFolded);
                 if (!string.IsNullOrEmpty(city) && city != label)
                 {
-                    Add(label + " " + city);
+                    Add(label + " " + city, JoinFolded(labelFolded, cityFolded));
                     if (!string.IsNullOrEmpty(postcode))
                     {
                         label = label + " " + postcode;
-                        Add(label);
+                        labelFolded = JoinFolded(labelFolded, postcodeFolded);
+                        Add(label, labelFolded);
                         label = label + " " + city;
-                        Add(label);
+                        labelFolded = JoinFolded(labelFolded, cityFolded);
+                        Add(label, labelFolded);
                     }
                 }
                 Labels.AddRange(labels);
+                FoldedLabels.AddRange(folded);
             }
         }
-        foreach (var l in Labels)
-        {
-            FoldedLabels.Add(TextPipeline.Ascii(l));
-        }
     }
+
+    // Ascii(a + " " + b) from Ascii(a) and Ascii(b): a part that folds to nothing leaves no separator.
+    internal static string JoinFolded(string left, string right) =>
+        left.Length == 0 ? right : right.Length == 0 ? left : left + " " + right;
 
     /// <summary>A document (and housenumber, when h ≥ 0) rendered without score, for lookups by id.</summary>
     internal static GeocodeResult Render(GeocoderIndex index, int doc, int h)

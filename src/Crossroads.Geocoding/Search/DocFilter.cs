@@ -14,6 +14,8 @@ internal sealed class DocFilter
     private readonly bool _housenumberType;
     private readonly HashSet<int>? _postcodes;
     private readonly HashSet<int>? _citycodes;
+    private int[]? _candidates;
+    private bool _candidatesComputed;
 
     private DocFilter(GeocoderIndex ix, HashSet<byte>? types, bool housenumberType, HashSet<int>? postcodes, HashSet<int>? citycodes)
     {
@@ -87,6 +89,44 @@ internal sealed class DocFilter
             }
         }
         return set;
+    }
+
+    /// <summary>
+    /// Every document that can pass the filter, ascending, when the filter names communes (citycodes or postcodes: a
+    /// few hundred documents, Addok's <c>f|…</c> sets); null for a type filter alone (half the base). A superset:
+    /// <see cref="Accept"/> still decides. Computed once per search.
+    /// </summary>
+    internal int[]? CandidateDocs()
+    {
+        if (!_candidatesComputed)
+        {
+            _candidatesComputed = true;
+            var byCitycode = _citycodes is null ? null : Union(_citycodes, _ix.DocsWithCitycode);
+            var byPostcode = _postcodes is null ? null : Union(_postcodes, _ix.DocsWithPostcode);
+            _candidates = byCitycode is null || (byPostcode is not null && byPostcode.Length < byCitycode.Length) ? byPostcode : byCitycode;
+        }
+        return _candidates;
+    }
+
+    private delegate ReadOnlySpan<int> DocsOf(int value);
+
+    private static int[] Union(HashSet<int> values, DocsOf docsOf)
+    {
+        var all = new List<int>();
+        foreach (var v in values)
+        {
+            all.AddRange(docsOf(v));
+        }
+        all.Sort();
+        var unique = new List<int>(all.Count);
+        foreach (var doc in all)
+        {
+            if (unique.Count == 0 || unique[^1] != doc)
+            {
+                unique.Add(doc);
+            }
+        }
+        return [.. unique];
     }
 
     internal bool Accept(int doc)

@@ -32,6 +32,8 @@ internal sealed class SearchRun
     private readonly bool _onlyHousenumber;
 
     private string _query = "";
+    private SortedBigrams? _queryBigrams;
+    private string? _housenumberKey;
     private List<QueryToken> _tokens = [];
     private readonly List<QueryToken> _meaningful = [];
     private readonly List<QueryToken> _common = [];
@@ -283,7 +285,8 @@ internal sealed class SearchRun
         }
         if (_housenumbers.Count > 0)
         {
-            var raw = string.Concat(_housenumbers.OrderBy(t => t.Positions, PositionComparer.Instance).Select(t => t.Value));
+            // The query's housenumber key is the same for every candidate: joined once per search.
+            var raw = _housenumberKey ??= string.Concat(_housenumbers.OrderBy(t => t.Positions, PositionComparer.Instance).Select(t => t.Value));
             if (raw.Length > 0)
             {
                 candidate.MatchHousenumber(raw);
@@ -324,7 +327,7 @@ internal sealed class SearchRun
     {
         foreach (var label in candidate.FoldedLabels)
         {
-            var score = StringSimilarity.CompareNgrams(label, _query) * scale;
+            var score = StringSimilarity.CompareNgrams(label, _queryBigrams ??= new SortedBigrams(_query)) * scale;
             candidate.AddScore(ScoreKind.Text, score, 1.0);
             if (score >= MatchThreshold)
             {

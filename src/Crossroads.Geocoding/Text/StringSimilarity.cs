@@ -11,31 +11,31 @@ public static class StringSimilarity
     /// <summary>python-ngram <c>NGram.compare(left, right, N=2, pad_len=0)</c> as Addok's <c>compare_ngrams</c> calls it.</summary>
     public static double CompareNgrams(string left, string right)
     {
-        ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
-        if (left.Length == 1 && right.Length == 1)
+        return CompareNgrams(left, new SortedBigrams(right));
+    }
+
+    /// <summary>
+    /// <see cref="CompareNgrams(string, string)"/> against bigrams sorted once: a search compares one query with every
+    /// label of every candidate, so the query side is not re-sorted per label.
+    /// </summary>
+    internal static double CompareNgrams(string left, SortedBigrams right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        if (left.Length == 1 && right.Text.Length == 1)
         {
-            return left == right ? 1.0 : 0.0;
+            return left == right.Text ? 1.0 : 0.0;
         }
         var leftCount = Math.Max(0, left.Length - 1);
-        var rightCount = Math.Max(0, right.Length - 1);
+        var rightGrams = right.Grams;
+        var rightCount = rightGrams.Length;
         if (leftCount == 0 || rightCount == 0)
         {
             return 0.0;
         }
         // Multiset intersection of the bigrams: both lists sorted, then merged.
         Span<int> leftGrams = leftCount <= 256 ? stackalloc int[leftCount] : new int[leftCount];
-        Span<int> rightGrams = rightCount <= 256 ? stackalloc int[rightCount] : new int[rightCount];
-        for (var i = 0; i < leftCount; i++)
-        {
-            leftGrams[i] = (left[i] << 16) | left[i + 1];
-        }
-        for (var i = 0; i < rightCount; i++)
-        {
-            rightGrams[i] = (right[i] << 16) | right[i + 1];
-        }
-        leftGrams.Sort();
-        rightGrams.Sort();
+        SortedBigrams.Fill(left, leftGrams);
         var same = 0;
         for (int a = 0, b = 0; a < leftCount && b < rightCount;)
         {

@@ -1,0 +1,145 @@
+using Crossroads.Geocoding.Index;
+using Crossroads.Geocoding.Search;
+
+namespace Crossroads.Geocoding.Tests;
+
+/// <summary>
+/// The intersection that stands in for Redis' ZINTERSTORE + ZREVRANGE: whichever list drives it (the rarest term's
+/// postings, the documents around a centre, a commune filter's documents), the kept documents and their order are
+/// those of a brute-force scan over every document.
+/// </summary>
+public sealed class IntersectionTests
+{
+    [Fact]
+    public void Galloping_finds_the_same_position_as_a_linear_scan()
+    {
+        var random = new Random(11);
+        for (var round = 0; round < 2000; round++)
+        {
+            var docs = Enumerable.Range(0, random.Next(0, 300)).Select(_ => random.Next(0, 1000)).Distinct().Order().ToArray();
+            var from = random.Next(0, docs.Length + 1);
+            var value = random.Next(-5, 1005);
+            var expected = from;
+            while (expected < docs.Length && docs[expected] < value)
+            {
+                expected++;
+            }
+            Assert.Equal(expected, SearchRunHelpers.GallopTo(docs, from, value));
+        }
+    }
+
+    [Fact]
+    public void Top_k_keeps_the_best_scores_and_breaks_ties_by_file_order()
+    {
+        var random = new Random(5);
+        foreach (var k in new[] { 1, 3, 10, 100, 1000 })
+        {
+            // Few distinct scores, so most comparisons are ties.
+            var offers = Enumerable.Range(0, 500).Select(doc => (Doc: doc, Score: random.Next(0, 8) * 0.25)).ToList();
+            var top = new TopK(k);
+            foreach (var (doc, score) in offers.OrderBy(_ => random.Next()))
+            {
+                top.Offer(doc, score);
+            }
+            var expected = offers.OrderByDescending(o => o.Score).ThenBy(o => o.Doc).Take(k).Select(o => o.Doc).ToList();
+            Assert.Equal(expected, top.Result());
+        }
+    }
+
+    [SampleFact]
+    public void A_common_terms_bitmap_gives_membership_and_posting_positions()
+    {
+        var ix = SampleData.Index;
+        var term = ix.TermId("ru");
+        var bitmap = ix.Bitmap(term);
+        Assert.NotNull(bitmap); // "ru" is in more than a sixteenth of the sample: the intersection tests below use it
+        var postings = ix.PostingDoc.Slice(ix.PostingStart[term], ix.Frequency(term)).ToArray();
+        for (var doc = 0; doc < ix.DocumentCount; doc++)
+        {
+            var at = Array.BinarySearch(postings, doc);
+            Assert.Equal(at >= 0, bitmap.Contains(doc));
+            if (at >= 0)
+            {
+                Assert.Equal(at, bitmap.Position(doc));
+            }
+        }
+        Assert.Null(ix.Bitmap(ix.TermId("sapin"))); // a rare term keeps its sorted postings only
+    }
+
+    [SampleFact]
+    public void Documents_by_citycode_are_the_documents_listing_it()
+    {
+        var ix = SampleData.Index;
+        var code = Array.IndexOf(ix.Strings, "98825");
+        var expected = Enumerable.Range(0, ix.DocumentCount)
+            .Where(d => Enumerable.Range(ix.CitycodeStart[d], ix.CitycodeStart[d + 1] - ix.CitycodeStart[d]).Any(i => ix.CitycodeRefs[i] == code))
+            .ToArray();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, ix.DocsWithCitycode(code).ToArray());
+        Assert.True(ix.DocsWithCitycode(-1).IsEmpty);
+    }
+
+    [SampleTheory]
+    [InlineData("filter", new[] { "ru", "de" }, "98825", null, null)]
+    [InlineData("centre", new[] { "ru", "de", "la" }, null, -22.27, 166.45)]
+    [InlineData("filter", new[] { "ru" }, "98825", null, null)]                // one term and a filter
+    [InlineData("rarest", new[] { "ru", "de", "la" }, "98818", null, null)]    // Nouméa: more documents than "la"
+    [InlineData("centre", new[] { "ru", "de" }, null, -22.27, 166.45)]
+    [InlineData("centre", new[] { "ru", "de" }, "98818", -22.27, 166.45)]
+    [InlineData("rarest", new[] { "ru", "de" }, null, null, null)]
+    public void Intersection_matches_a_scan_of_every_document(string driver, string[] words, string? citycode, double? lat, double? lon)
+    {
+        var ix = SampleData.Index;
+        var terms = words.Select(ix.TermId).ToList();
+        Assert.DoesNotContain(-1, terms);
+        var filter = DocFilter.Create(ix, null, null, citycode is null ? null : [citycode]);
+        int[]? geohash = null;
+        var keys = new List<int>(terms);
+        if (lat is { } la && lon is { } lo)
+        {
+            geohash = GeoMath.GeohashExpand(GeoMath.GeohashCell(la, lo))
+                .SelectMany(cell => Enumerable.Range(0, ix.CellKey.Length).Where(i => ix.CellKey[i] == cell).Select(i => ix.CellDoc[i]))
+                .Distinct().Order().ToArray();
+            Assert.NotEmpty(geohash);
+            keys.Add(SearchRun.GeohashKey);
+        }
+
+        var ordered = terms.OrderBy(ix.Frequency).ToList(); // the summing order (stable here: frequencies differ)
+        // Each case exercises the driver it names: the shortest of the three lists.
+        var sizes = new Dictionary<string, int> { ["rarest"] = ix.Frequency(ordered[0]) };
+        if (filter?.CandidateDocs() is { } filterDocs)
+        {
+            sizes["filter"] = filterDocs.Length;
+        }
+        if (geohash is not null)
+        {
+            sizes["centre"] = geohash.Length;
+        }
+        Assert.Equal(driver, sizes.MinBy(s => s.Value).Key);
+
+        var actual = SearchRunHelpers.Intersect(ix, keys, geohash, filter, 100);
+
+        var expected = new List<(int Doc, double Score)>();
+        for (var doc = 0; doc < ix.DocumentCount; doc++)
+        {
+            double score = 0;
+            var all = true;
+            for (var k = 0; k < ordered.Count && all; k++)
+            {
+                var start = ix.PostingStart[ordered[k]];
+                var at = ix.PostingDoc.Slice(start, ix.PostingStart[ordered[k] + 1] - start).BinarySearch(doc);
+                all = at >= 0;
+                if (all)
+                {
+                    score = k == 0 ? ix.PostingBoost[start + at] : score + ix.PostingBoost[start + at];
+                }
+            }
+            if (all && (geohash is null || geohash.Contains(doc)) && (filter is null || filter.Accept(doc)))
+            {
+                expected.Add((doc, score));
+            }
+        }
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.OrderByDescending(e => e.Score).ThenBy(e => e.Doc).Take(100).Select(e => e.Doc), actual);
+    }
+}
