@@ -55,6 +55,7 @@ internal sealed partial class RoutingTableLoader(
             int changed = table.Current.ChangedRoutes().Count;
             LogLoadedShared(_logger, table.Current.RouteCount, settings.RoutesFile, loadTime.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture), shared.Revision, changed);
             status.MarkReady($"{table.Current.RouteCount} routes, shared revision {shared.Revision}");
+            ReleaseLoadGarbage();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -113,12 +114,18 @@ internal sealed partial class RoutingTableLoader(
             }
 
             status.MarkReady($"{table.Table.Current.RouteCount} routes");
+            ReleaseLoadGarbage();
         }
         catch (Exception e) when (e is RouteFileException or JournalException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             Fail(e);
         }
     }
+
+    // The parse and the FIB builders leave large arrays behind (growth copies, the tables before their pinned copies);
+    // a background collection right after the start returns them, instead of the first natural gen-2 collection,
+    // which on a read-only workload may come much later (RSS 5 s after green, full table: 233–242 MiB without, 217–225 with).
+    private static void ReleaseLoadGarbage() => GC.Collect(2, GCCollectionMode.Default, blocking: false);
 
     /// <summary>The table the preload started at composition, or loaded here when there was none for these settings.</summary>
     private Task<PreloadedTable> LoadTableAsync(CancellationToken stoppingToken) =>
