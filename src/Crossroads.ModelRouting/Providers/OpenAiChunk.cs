@@ -14,9 +14,11 @@ namespace Crossroads.ModelRouting.Providers;
 internal static class OpenAiChunk
 {
     /// <summary>Adds the events of <paramref name="sse"/> to <paramref name="events"/>; throws <see cref="ProviderException"/> for an error or a malformed chunk.</summary>
-    public static void Parse(string upstream, SseEvent sse, List<CompletionEvent> events)
+    public static void Parse(string upstream, SseEvent sse, List<CompletionEvent> events) => Parse(upstream, sse.Event, sse.Data, events);
+
+    /// <summary>Adds the events of the event <paramref name="eventName"/> with <paramref name="data"/>; throws <see cref="ProviderException"/> for an error or a malformed chunk.</summary>
+    public static void Parse(string upstream, string? eventName, ReadOnlySpan<char> data, List<CompletionEvent> events)
     {
-        var data = sse.Data;
         byte[] rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(data.Length));
         try
         {
@@ -35,9 +37,9 @@ internal static class OpenAiChunk
                 throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{upstream}' sent an event that is not JSON", inner: e);
             }
 
-            if (error || sse.Event == "error")
+            if (error || eventName == "error")
             {
-                throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{upstream}' sent an error in its stream", upstreamBody: UpstreamHttp.Truncate(data));
+                throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{upstream}' sent an error in its stream", upstreamBody: UpstreamHttp.Truncate(data.ToString()));
             }
         }
         finally

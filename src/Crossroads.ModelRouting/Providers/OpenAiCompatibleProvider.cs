@@ -108,23 +108,20 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
         var events = new List<CompletionEvent>(2);
         while (true)
         {
-            var next = await UpstreamHttp.NextEventAsync(Id, sse, cancellationToken).ConfigureAwait(false);
-            if (next is null || next.Data == "[DONE]")
+            var next = await UpstreamHttp.NextChunkAsync(Id, sse, cancellationToken).ConfigureAwait(false);
+            if (next is not { } chunk || chunk.Data.Span.SequenceEqual("[DONE]"))
             {
                 yield break;
             }
 
             events.Clear();
-            ParseChunk(next, events);
+            OpenAiChunk.Parse(Id, chunk.Event, chunk.Data.Span, events);
             foreach (var e in events)
             {
                 yield return e;
             }
         }
     }
-
-    /// <summary>Events of one <c>chat.completion.chunk</c> (or an in-stream <c>error</c>, thrown).</summary>
-    internal void ParseChunk(SseEvent sse, List<CompletionEvent> events) => OpenAiChunk.Parse(Id, sse, events);
 
     private static TokenUsage? ReadUsage(JsonElement root)
     {

@@ -15,12 +15,19 @@ public sealed class SseReader
     public SseReader(TextReader reader) => _reader = reader;
 
     /// <summary>The next event, or null at the end of the stream.</summary>
-    public async ValueTask<SseEvent?> ReadAsync(CancellationToken cancellationToken)
+    public async ValueTask<SseEvent?> ReadAsync(CancellationToken cancellationToken) =>
+        await ReadChunkAsync(cancellationToken).ConfigureAwait(false) is { } chunk ? new SseEvent(chunk.Event, chunk.Data.ToString()) : null;
+
+    /// <summary>
+    /// The next event with its data left where it was read (usually a slice of its one data line): a parser that only
+    /// reads the data need not copy it into a string of its own.
+    /// </summary>
+    internal async ValueTask<SseChunk?> ReadChunkAsync(CancellationToken cancellationToken)
     {
         string? eventName = null;
 
         // The usual event has one data line: its value is cut from that line once, at dispatch; only a second data
-        // line moves the value into the builder (each chunk of an answer used to be copied four times).
+        // line moves the value into the builder (each chunk of an answer used to be copied four times, now not at all).
         string? firstLine = null;
         int firstStart = 0;
         bool multiLine = false;
@@ -32,7 +39,7 @@ public sealed class SseReader
             {
                 if (firstLine is not null)
                 {
-                    return new SseEvent(eventName, multiLine ? _data.ToString() : firstLine[firstStart..]);
+                    return new SseChunk(eventName, multiLine ? _data.ToString().AsMemory() : firstLine.AsMemory(firstStart));
                 }
 
                 if (line is null)
@@ -84,3 +91,6 @@ public sealed class SseReader
 
 /// <summary>One server-sent event.</summary>
 public sealed record SseEvent(string? Event, string Data);
+
+/// <summary>One server-sent event whose data may be a slice of the line it came in.</summary>
+internal readonly record struct SseChunk(string? Event, ReadOnlyMemory<char> Data);

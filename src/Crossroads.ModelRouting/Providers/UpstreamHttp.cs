@@ -99,6 +99,19 @@ internal static class UpstreamHttp
         }
     }
 
+    /// <summary>As <see cref="NextEventAsync"/>, with the data left in the line it was read from.</summary>
+    public static async ValueTask<SseChunk?> NextChunkAsync(string upstream, SseReader sse, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await sse.ReadChunkAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw new ProviderException(ProviderFailureKind.Connection, $"upstream '{upstream}' stream broke: {e.Message}", inner: e);
+        }
+    }
+
     /// <summary>
     /// How long the upstream asked us to wait: <c>retry-after-ms</c> (OpenAI's), else <c>Retry-After</c> as seconds or
     /// an HTTP date; capped at 10 minutes; null when absent or unreadable.
