@@ -18,4 +18,17 @@ public sealed class SseReaderTests
             [new SseEvent(null, "{\"a\":1}"), new SseEvent("error", "line1\nline2"), new SseEvent(null, "[DONE]")],
             events);
     }
+
+    [Fact]
+    public async Task A_data_field_without_colon_is_empty_and_an_event_name_does_not_leak_into_the_next_event()
+    {
+        var reader = new SseReader(new StringReader("data\n\nevent: ping\ndata: a\ndata\n\ndata:b\n\n"));
+        var events = new List<SseEvent>();
+        while (await reader.ReadAsync(CancellationToken.None) is { } e)
+        {
+            events.Add(e);
+        }
+
+        Assert.Equal([new SseEvent(null, ""), new SseEvent("ping", "a\n"), new SseEvent(null, "b")], events);
+    }
 }

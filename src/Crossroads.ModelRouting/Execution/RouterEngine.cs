@@ -133,7 +133,7 @@ public sealed class RouterEngine
         TokenUsage servedUsage = default;
         string? finishReason = null;
         ModelDescriptor? servedBy = null;
-        double referenceCost = (double)(call.Route.MaxCostUsd ?? plan.Candidates.Where(static c => c.Eligible).Select(static c => c.EstimatedCostUsd).DefaultIfEmpty(0).Max());
+        double referenceCost = (double)(call.Route.MaxCostUsd ?? MostExpensiveEligible(plan));
         try
         {
             for (int i = 0; i < plan.Attempts.Count; i++)
@@ -244,6 +244,23 @@ public sealed class RouterEngine
         }
 
         return null;
+    }
+
+    /// <summary>The highest estimated cost among the eligible candidates (0 when none): the reward's cost scale.</summary>
+    private static decimal MostExpensiveEligible(RoutingPlan plan)
+    {
+        decimal max = 0;
+        bool any = false;
+        foreach (var c in plan.Candidates)
+        {
+            if (c.Eligible)
+            {
+                max = any ? Math.Max(max, c.EstimatedCostUsd) : c.EstimatedCostUsd;
+                any = true;
+            }
+        }
+
+        return max;
     }
 
     private static string OutcomeName(RouteStatus status) => status switch

@@ -108,73 +108,17 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
         var events = new List<CompletionEvent>(2);
         while (true)
         {
-            var next = await UpstreamHttp.NextEventAsync(Id, sse, cancellationToken).ConfigureAwait(false);
-            if (next is null || next.Data == "[DONE]")
+            var next = await UpstreamHttp.NextChunkAsync(Id, sse, cancellationToken).ConfigureAwait(false);
+            if (next is not { } chunk || chunk.Data.Span.SequenceEqual("[DONE]"))
             {
                 yield break;
             }
 
             events.Clear();
-            ParseChunk(next, events);
+            OpenAiChunk.Parse(Id, chunk.Event, chunk.Data.Span, events);
             foreach (var e in events)
             {
                 yield return e;
-            }
-        }
-    }
-
-    /// <summary>Events of one <c>chat.completion.chunk</c> (or an in-stream <c>error</c>, thrown).</summary>
-    internal void ParseChunk(SseEvent sse, List<CompletionEvent> events)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(sse.Data);
-        }
-        catch (JsonException e)
-        {
-            throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{Id}' sent an event that is not JSON", inner: e);
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{Id}' sent an event that is not a JSON object");
-            }
-
-            if (sse.Event == "error" || root.TryGetProperty("error", out _))
-            {
-                throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{Id}' sent an error in its stream", upstreamBody: UpstreamHttp.Truncate(sse.Data));
-            }
-
-            if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var choice in choices.EnumerateArray())
-                {
-                    if (choice.TryGetProperty("index", out var index) && index.ValueKind == JsonValueKind.Number && index.GetInt32() != 0)
-                    {
-                        continue;
-                    }
-
-                    if (choice.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object
-                        && delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String
-                        && content.GetString() is { Length: > 0 } text)
-                    {
-                        events.Add(CompletionEvent.Delta(text));
-                    }
-
-                    if (choice.TryGetProperty("finish_reason", out var finish) && finish.ValueKind == JsonValueKind.String)
-                    {
-                        events.Add(CompletionEvent.Finish(finish.GetString()!));
-                    }
-                }
-            }
-
-            if (ReadUsage(root) is { } usage)
-            {
-                events.Add(CompletionEvent.UsageReport(usage));
             }
         }
     }

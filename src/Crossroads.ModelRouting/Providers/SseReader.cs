@@ -15,24 +15,36 @@ public sealed class SseReader
     public SseReader(TextReader reader) => _reader = reader;
 
     /// <summary>The next event, or null at the end of the stream.</summary>
-    public async ValueTask<SseEvent?> ReadAsync(CancellationToken cancellationToken)
+    public async ValueTask<SseEvent?> ReadAsync(CancellationToken cancellationToken) =>
+        await ReadChunkAsync(cancellationToken).ConfigureAwait(false) is { } chunk ? new SseEvent(chunk.Event, chunk.Data.ToString()) : null;
+
+    /// <summary>
+    /// The next event with its data left where it was read (usually a slice of its one data line): a parser that only
+    /// reads the data need not copy it into a string of its own.
+    /// </summary>
+    internal async ValueTask<SseChunk?> ReadChunkAsync(CancellationToken cancellationToken)
     {
         string? eventName = null;
-        bool hasData = false;
+
+        // The usual event has one data line: its value is cut from that line once, at dispatch; only a second data
+        // line moves the value into the builder (each chunk of an answer used to be copied four times, now not at all).
+        string? firstLine = null;
+        int firstStart = 0;
+        bool multiLine = false;
         _data.Clear();
         while (true)
         {
             var line = await _reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-            if (line is null)
+            if (line is null || line.Length == 0)
             {
-                return hasData ? new SseEvent(eventName, _data.ToString()) : null;
-            }
-
-            if (line.Length == 0)
-            {
-                if (hasData)
+                if (firstLine is not null)
                 {
-                    return new SseEvent(eventName, _data.ToString());
+                    return new SseChunk(eventName, multiLine ? _data.ToString().AsMemory() : firstLine.AsMemory(firstStart));
+                }
+
+                if (line is null)
+                {
+                    return null;
                 }
 
                 eventName = null;
@@ -45,26 +57,33 @@ public sealed class SseReader
             }
 
             int colon = line.IndexOf(':', StringComparison.Ordinal);
-            var field = colon < 0 ? line : line[..colon];
-            var value = colon < 0 ? string.Empty : line[(colon + 1)..];
-            if (value.Length > 0 && value[0] == ' ')
+            var field = colon < 0 ? line.AsSpan() : line.AsSpan(0, colon);
+            int start = colon < 0 ? line.Length : colon + 1;
+            if (start < line.Length && line[start] == ' ')
             {
-                value = value[1..];
+                start++;
             }
 
-            if (field == "data")
+            if (field.SequenceEqual("data"))
             {
-                if (hasData)
+                if (firstLine is null)
                 {
-                    _data.Append('\n');
+                    firstLine = line;
+                    firstStart = start;
+                    continue;
                 }
 
-                _data.Append(value);
-                hasData = true;
+                if (!multiLine)
+                {
+                    _data.Append(firstLine, firstStart, firstLine.Length - firstStart);
+                    multiLine = true;
+                }
+
+                _data.Append('\n').Append(line, start, line.Length - start);
             }
-            else if (field == "event")
+            else if (field.SequenceEqual("event"))
             {
-                eventName = value;
+                eventName = line[start..];
             }
         }
     }
@@ -72,3 +91,6 @@ public sealed class SseReader
 
 /// <summary>One server-sent event.</summary>
 public sealed record SseEvent(string? Event, string Data);
+
+/// <summary>One server-sent event whose data may be a slice of the line it came in.</summary>
+internal readonly record struct SseChunk(string? Event, ReadOnlyMemory<char> Data);

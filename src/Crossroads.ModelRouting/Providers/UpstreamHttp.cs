@@ -19,9 +19,10 @@ internal static class UpstreamHttp
     /// <summary>A POST of <paramref name="json"/> to <paramref name="endpoint"/> asking for an event stream; the adapter adds its credentials.</summary>
     public static HttpRequestMessage StreamingPost(Uri endpoint, byte[] json)
     {
+        // Constant, well-formed values: added without the parse (and parsed-value objects) the typed setters cost per request.
         var message = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(json) };
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        message.Headers.Accept.ParseAdd("text/event-stream");
+        message.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        message.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
         return message;
     }
 
@@ -91,6 +92,19 @@ internal static class UpstreamHttp
         try
         {
             return await sse.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw new ProviderException(ProviderFailureKind.Connection, $"upstream '{upstream}' stream broke: {e.Message}", inner: e);
+        }
+    }
+
+    /// <summary>As <see cref="NextEventAsync"/>, with the data left in the line it was read from.</summary>
+    public static async ValueTask<SseChunk?> NextChunkAsync(string upstream, SseReader sse, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await sse.ReadChunkAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -404,18 +405,38 @@ internal static class ModelRouterApi
         };
     }
 
+    /// <summary>
+    /// SHA-256 of every message's role, 0, content, 0 (UTF-8), first 16 bytes in hex. One pooled buffer and a one-shot
+    /// hash: an incremental hash and two encoded copies per message cost a native context and garbage per request.
+    /// </summary>
     private static string PromptHash(IReadOnlyList<ChatMessage> messages)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        int max = 0;
         foreach (var m in messages)
         {
-            hash.AppendData(Encoding.UTF8.GetBytes(m.Role));
-            hash.AppendData([0]);
-            hash.AppendData(Encoding.UTF8.GetBytes(m.Content));
-            hash.AppendData([0]);
+            max += Encoding.UTF8.GetMaxByteCount(m.Role.Length) + Encoding.UTF8.GetMaxByteCount(m.Content.Length) + 2;
         }
 
-        return Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 16));
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(max);
+        try
+        {
+            int length = 0;
+            foreach (var m in messages)
+            {
+                length += Encoding.UTF8.GetBytes(m.Role, buffer.AsSpan(length));
+                buffer[length++] = 0;
+                length += Encoding.UTF8.GetBytes(m.Content, buffer.AsSpan(length));
+                buffer[length++] = 0;
+            }
+
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(buffer.AsSpan(0, length), hash);
+            return Convert.ToHexStringLower(hash[..16]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static string? Text(JsonElement root, string name) =>

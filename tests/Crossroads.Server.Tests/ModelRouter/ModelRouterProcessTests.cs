@@ -82,6 +82,10 @@ public sealed class ModelRouterProcessTests
         var cheap = upstream.Model("cheap");
         cheap.Text = string.Join(' ', Enumerable.Range(1, 16).Select(static i => "w" + i));
         cheap.InterTokenDelay = TimeSpan.FromMilliseconds(200);
+
+        // A probe that reaches the server before it has handled the signal is routed: the fake must know its model, so
+        // that probe gets a 200 (and the loop below goes on) rather than a 502 for an unknown upstream model.
+        upstream.Model("strong");
         using var data = new TempDirectory("crossroads-mr-sigterm-");
         await using var server = ChildProcessServer.Start(new ChildProcessServerOptions
         {

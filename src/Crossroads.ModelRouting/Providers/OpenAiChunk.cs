@@ -1,0 +1,236 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace Crossroads.ModelRouting.Providers;
+
+/// <summary>
+/// Reads one OpenAI <c>chat.completion.chunk</c> with a forward-only <see cref="Utf8JsonReader"/>: an answer is a
+/// dozen or more chunks, and building a <see cref="JsonDocument"/> for each cost a measurable share of the router's
+/// CPU per request. What it takes is what the document walk took (the last of a repeated property wins, as with
+/// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>): choice 0's <c>delta.content</c> and
+/// <c>finish_reason</c>, the top-level <c>usage</c>, and an <c>error</c> (thrown).
+/// </summary>
+internal static class OpenAiChunk
+{
+    /// <summary>Adds the events of <paramref name="sse"/> to <paramref name="events"/>; throws <see cref="ProviderException"/> for an error or a malformed chunk.</summary>
+    public static void Parse(string upstream, SseEvent sse, List<CompletionEvent> events) => Parse(upstream, sse.Event, sse.Data, events);
+
+    /// <summary>Adds the events of the event <paramref name="eventName"/> with <paramref name="data"/>; throws <see cref="ProviderException"/> for an error or a malformed chunk.</summary>
+    public static void Parse(string upstream, string? eventName, ReadOnlySpan<char> data, List<CompletionEvent> events)
+    {
+        byte[] rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(data.Length));
+        try
+        {
+            int length = Encoding.UTF8.GetBytes(data, rented);
+            bool error;
+            try
+            {
+                error = Read(rented.AsSpan(0, length), events, out bool isObject);
+                if (!isObject)
+                {
+                    throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{upstream}' sent an event that is not a JSON object");
+                }
+            }
+            catch (JsonException e)
+            {
+                throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{upstream}' sent an event that is not JSON", inner: e);
+            }
+
+            if (error || eventName == "error")
+            {
+                throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{upstream}' sent an error in its stream", upstreamBody: UpstreamHttp.Truncate(data.ToString()));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Reads the whole chunk (so malformed JSON anywhere throws, as a full parse did); true when it has a top-level <c>error</c>.</summary>
+    private static bool Read(ReadOnlySpan<byte> json, List<CompletionEvent> events, out bool isObject)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read())
+        {
+            throw new JsonException("empty event");
+        }
+
+        isObject = reader.TokenType == JsonTokenType.StartObject;
+        if (!isObject)
+        {
+            reader.Skip();
+            EnsureEnd(ref reader);
+            return false;
+        }
+
+        int first = events.Count;
+        bool error = false;
+        TokenUsage? usage = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("error"u8))
+            {
+                error = true;
+                reader.Read();
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("choices"u8))
+            {
+                // A repeated "choices" replaces the earlier one.
+                events.RemoveRange(first, events.Count - first);
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    ReadChoices(ref reader, events);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("usage"u8))
+            {
+                reader.Read();
+                usage = ReadUsage(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        EnsureEnd(ref reader);
+        if (usage is { } u)
+        {
+            events.Add(CompletionEvent.UsageReport(u));
+        }
+
+        return error;
+    }
+
+    /// <summary>Nothing but white space may follow the chunk's value (the reader throws for anything else).</summary>
+    private static void EnsureEnd(ref Utf8JsonReader reader)
+    {
+        if (reader.Read())
+        {
+            throw new JsonException("more than one JSON value");
+        }
+    }
+
+    /// <summary>Reader on the array's start; leaves it on the array's end.</summary>
+    private static void ReadChoices(ref Utf8JsonReader reader, List<CompletionEvent> events)
+    {
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            bool otherChoice = false;
+            string? text = null;
+            string? finish = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("index"u8))
+                {
+                    reader.Read();
+                    otherChoice = reader.TokenType == JsonTokenType.Number && !(reader.TryGetInt32(out int index) && index == 0);
+                }
+                else if (reader.ValueTextEquals("delta"u8))
+                {
+                    reader.Read();
+                    text = reader.TokenType == JsonTokenType.StartObject ? ReadContent(ref reader) : null;
+                    reader.Skip();
+                }
+                else if (reader.ValueTextEquals("finish_reason"u8))
+                {
+                    reader.Read();
+                    finish = reader.TokenType == JsonTokenType.String ? FinishReason(ref reader) : null;
+                    reader.Skip();
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (otherChoice)
+            {
+                continue;
+            }
+
+            if (text is { Length: > 0 })
+            {
+                events.Add(CompletionEvent.Delta(text));
+            }
+
+            if (finish is not null)
+            {
+                events.Add(CompletionEvent.Finish(finish));
+            }
+        }
+    }
+
+    /// <summary>Reader on the delta's start; leaves it on the delta's end. The string <c>content</c>, if any.</summary>
+    private static string? ReadContent(ref Utf8JsonReader reader)
+    {
+        string? content = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool isContent = reader.ValueTextEquals("content"u8);
+            reader.Read();
+            if (isContent)
+            {
+                content = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+
+            reader.Skip();
+        }
+
+        return content;
+    }
+
+    /// <summary>The usual reasons as shared strings: one finish per answer need not allocate.</summary>
+    private static string FinishReason(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("stop"u8) ? "stop"
+        : reader.ValueTextEquals("length"u8) ? "length"
+        : reader.ValueTextEquals("tool_calls"u8) ? "tool_calls"
+        : reader.GetString()!;
+
+    /// <summary>Reader on the value of <c>usage</c>; leaves it on that value's end. Both token counts, or null.</summary>
+    private static TokenUsage? ReadUsage(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        int? prompt = null;
+        int? completion = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool isPrompt = reader.ValueTextEquals("prompt_tokens"u8);
+            bool isCompletion = !isPrompt && reader.ValueTextEquals("completion_tokens"u8);
+            reader.Read();
+            if (isPrompt)
+            {
+                prompt = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int p) ? p : null;
+            }
+            else if (isCompletion)
+            {
+                completion = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int c) ? c : null;
+            }
+
+            reader.Skip();
+        }
+
+        return prompt is { } pt && completion is { } ct ? new TokenUsage(pt, ct) : null;
+    }
+}

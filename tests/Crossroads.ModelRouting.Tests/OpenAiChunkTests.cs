@@ -1,0 +1,75 @@
+using Crossroads.ModelRouting.Providers;
+
+namespace Crossroads.ModelRouting.Tests;
+
+/// <summary>The chunk reader takes what the former JsonDocument walk took, and refuses what it refused.</summary>
+public sealed class OpenAiChunkTests
+{
+    private static List<CompletionEvent> Parse(string data, string? eventName = null)
+    {
+        var events = new List<CompletionEvent>();
+        OpenAiChunk.Parse("up", new SseEvent(eventName, data), events);
+        return events;
+    }
+
+    [Fact]
+    public void Reads_content_finish_and_usage_of_choice_zero_only()
+    {
+        var events = Parse("""
+            {"id":"x","object":"chat.completion.chunk","choices":[
+              {"index":1,"delta":{"content":"other"},"finish_reason":"stop"},
+              {"delta":{"role":"assistant","content":"héllo \"q\""},"index":0,"logprobs":null,"finish_reason":"length"}],
+             "usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15,"details":{"a":[1,2]}}}
+            """);
+
+        Assert.Equal(
+            [CompletionEvent.Delta("héllo \"q\""), CompletionEvent.Finish("length"), CompletionEvent.UsageReport(new TokenUsage(12, 3))],
+            events);
+    }
+
+    [Fact]
+    public void Skips_empty_content_null_finish_and_incomplete_usage()
+    {
+        Assert.Empty(Parse("""{"choices":[{"index":0,"delta":{"content":""},"finish_reason":null}],"usage":{"prompt_tokens":1}}"""));
+        Assert.Empty(Parse("""{"choices":[],"usage":null}"""));
+        Assert.Equal([CompletionEvent.Finish("content_filter")], Parse("""{"choices":[{"delta":{},"finish_reason":"content_filter"}]}"""));
+    }
+
+    [Fact]
+    public void The_last_of_a_repeated_property_wins()
+    {
+        Assert.Equal(
+            [CompletionEvent.Delta("b")],
+            Parse("""{"choices":[{"delta":{"content":"a"}}],"choices":[{"delta":{"content":"x","content":"b"}}]}"""));
+    }
+
+    [Theory]
+    [InlineData("""{"error":{"message":"overloaded"}}""", null)]
+    [InlineData("""{"choices":[]}""", "error")]
+    public void An_error_is_thrown_with_the_body(string data, string? eventName)
+    {
+        var e = Assert.Throws<ProviderException>(() => Parse(data, eventName));
+        Assert.Equal(ProviderFailureKind.Stream, e.Kind);
+        Assert.Equal(data, e.UpstreamBody);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("")]
+    [InlineData("""{"choices":[}""")]
+    [InlineData("""{"a":1} {"b":2}""")]
+    [InlineData("[1,")]
+    public void Malformed_json_is_a_stream_failure(string data)
+    {
+        var e = Assert.Throws<ProviderException>(() => Parse(data));
+        Assert.Equal(ProviderFailureKind.Stream, e.Kind);
+        Assert.Contains("not JSON", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_value_that_is_not_an_object_is_refused()
+    {
+        var e = Assert.Throws<ProviderException>(() => Parse("[1]"));
+        Assert.Contains("not a JSON object", e.Message, StringComparison.Ordinal);
+    }
+}
