@@ -115,9 +115,8 @@ public sealed class ModelRouterProcessTests
         server.Terminate();
 
         // While it drains, a new request is refused with a retryable 503 (readiness already says so too). Probes sent
-        // before the process handled the signal are served normally; once (load 20+) one of them answered 502 — a
-        // request admitted just before the drain whose upstream call failed — so earlier answers are kept for the
-        // message rather than failing the test on a request that raced the signal.
+        // before the process handled the signal are served normally (the fake knows their model: when it did not,
+        // such a probe got a 502 and failed the test under load); their answers go into the failure message.
         HttpStatusCode status;
         string refusal;
         var earlier = new List<string>();
