@@ -5,9 +5,9 @@
 #   bench/dpdk/compare.sh ROUTES_FILE [PAIRS=5] [SECONDS=1]
 #
 # CLOCK=cpu (default) times the passes in thread CPU time in both engines, CLOCK=wall in wall time.
-# EAL="--no-huge --no-pci -m 2048" by default: no reserved hugepages on these machines. PAGES=2m (default) puts both
-# engines' tables on 2 MiB transparent huge pages (lpm-bench --thp; our FIB does it itself), as DPDK runs rte_lpm on
-# hugepages; PAGES=4k keeps both on 4 KiB pages (lpm-bench without --thp, ours with --no-huge-pages).
+# EAL="--no-huge --no-pci -m 2048" by default: no reserved hugepages on these machines. PAGES=4k (default) keeps both
+# engines' tables on 4 KiB pages; PAGES=2m puts both on 2 MiB transparent huge pages (lpm-bench --thp, ours
+# --huge-pages), as DPDK normally runs rte_lpm on hugepages.
 # OUT=dir keeps the JSON lines (default: a temporary folder).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -17,9 +17,9 @@ pairs="${2:-5}"
 seconds="${3:-1}"
 clock="${CLOCK:-cpu}"
 eal="${EAL:---no-huge --no-pci -m 2048}"
-case "${PAGES:-2m}" in
-    2m) lpm_pages=(--thp); our_pages=() ;;
-    4k) lpm_pages=(); our_pages=(--no-huge-pages) ;;
+case "${PAGES:-4k}" in
+    2m) lpm_pages=(--thp); our_pages=(--huge-pages) ;;
+    4k) lpm_pages=(); our_pages=() ;;
     *) echo "PAGES must be 2m or 4k" >&2; exit 2 ;;
 esac
 out="${OUT:-$(mktemp -d)}"

@@ -8,13 +8,13 @@ using Crossroads.RoutingTable.Loading;
 namespace Crossroads.Benchmarks.Quick;
 
 /// <summary>
-/// `quick --routes FILE [--seconds S] [--write-addresses FILE | --addresses FILE] [--clock wall|cpu] [--serve] [--no-huge-pages]`: load FILE, run single-thread
+/// `quick --routes FILE [--seconds S] [--write-addresses FILE | --addresses FILE] [--clock wall|cpu] [--serve] [--huge-pages]`: load FILE, run single-thread
 /// lookups on pre-generated addresses for a few seconds each, print one JSON line. Meant for side-by-side runs
 /// with other engines (bench/dpdk), not for precision. `--write-addresses` saves the generated addresses and
 /// `--addresses` reads such a file instead of generating, so another engine can look up the very same ones
 /// (<see cref="AddressFile"/>). `--clock cpu` times the passes in thread CPU time instead of wall time
 /// (<see cref="ThreadCpuClock"/>); the budget of S seconds is then CPU seconds too. `--serve` prints one more
-/// round per line read from standard input, until it ends. `--no-huge-pages` keeps the FIB on 4 KiB pages.
+/// round per line read from standard input, until it ends. `--huge-pages` puts the FIB on 2 MiB pages.
 /// </summary>
 internal static class QuickBenchmark
 {
@@ -36,10 +36,10 @@ internal static class QuickBenchmark
                 continue;
             }
 
-            if (args[i] == "--no-huge-pages")
+            if (args[i] == "--huge-pages")
             {
-                // The FIB's arrays stay on 4 KiB pages (as rte_lpm under --no-huge without --thp).
-                Crossroads.RoutingTable.Fib.HugePages.Enabled = false;
+                // The FIB's arrays on 2 MiB pages (as rte_lpm under lpm-bench --thp).
+                Crossroads.RoutingTable.Fib.HugePages.Enabled = true;
                 continue;
             }
 
