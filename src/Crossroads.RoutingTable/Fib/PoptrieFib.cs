@@ -340,7 +340,9 @@ internal sealed class PoptrieFib
         {
             if (!_fib._abandoned)
             {
-                _fib._lastGeneration++;
+                // Non-negative and wrapping: -1 means "rewrite under way", and a server doing thousands of
+                // winner-changing updates a second would pass int.MaxValue in days.
+                _fib._lastGeneration = (_fib._lastGeneration + 1) & int.MaxValue;
                 Volatile.Write(ref _fib._generation, _fib._lastGeneration);
             }
         }
