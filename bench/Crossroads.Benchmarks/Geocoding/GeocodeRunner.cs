@@ -54,11 +54,11 @@ public static class GeocodeRunner
         {
             var q = JsonNode.Parse(line)!.AsObject();
             var start = Stopwatch.GetTimestamp();
-            var cpuStart = ThreadCpuClock.Available ? ThreadCpuClock.NowNanoseconds() : 0;
+            var cpuStart = ThreadCpuClock.IsSupported ? ThreadCpuClock.Seconds() : 0;
             var results = Execute(index, q);
             var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            var cpuMs = ThreadCpuClock.Available ? (ThreadCpuClock.NowNanoseconds() - cpuStart) / 1e6 : double.NaN;
-            if (ThreadCpuClock.Available)
+            var cpuMs = ThreadCpuClock.IsSupported ? (ThreadCpuClock.Seconds() - cpuStart) * 1e3 : double.NaN;
+            if (ThreadCpuClock.IsSupported)
             {
                 cpuTimings.Add(cpuMs);
             }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Crossroads.Benchmarks.Quick;
+namespace Crossroads.Benchmarks;
 
 /// <summary>
 /// CPU time of the calling thread (Linux <c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c>). On the shared 2-core VM,
