@@ -2,20 +2,55 @@
 # Starts the Release server with the geocoder on an Addok data file and runs wrk against /search (rate limits off).
 # Usage: bench/load/geocoder-search.sh [data-file] [duration] [connections]
 #   data-file defaults to ../shared/data/ban-sample-nc.ndjson.gz (the bundled sample: src/Crossroads.Server/data/geocoder-sample.ndjson.gz)
+# INDEX_DIR=dir keeps the index there between runs (the first run imports; later ones open it in seconds): for the
+# synthetic national base (bench/Crossroads.Benchmarks generate-ban). QUERIES=file takes the queries from a file
+# instead of sampling the data file (which holds every housenumber in memory): request paths one a line, or the
+# geocode runner's JSON lines (from bench/Crossroads.Benchmarks/Geocoding/make-queries.py: searches with their
+# filters and bias, and reverse queries).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data_file=${1:-../shared/data/ban-sample-nc.ndjson.gz}
 duration=${2:-20s}
 connections=${3:-32}
 port=${PORT:-18090}  # PORT=... when another run uses 18090
-data=$(mktemp -d)
-queries="$data/queries.txt"
-python3 bench/load/geocoder-queries.py "$data_file" "$queries" 5000
+if [[ -n ${INDEX_DIR:-} ]]; then
+  mkdir -p "$INDEX_DIR"
+  data=$(realpath "$INDEX_DIR")
+  export KEEP_DIR=1
+else
+  data=$(mktemp -d)
+fi
+queries=$(mktemp)
+if [[ -n ${QUERIES:-} ]]; then
+  python3 - "$QUERIES" "$queries" <<'PY'
+import json, sys, urllib.parse
+with open(sys.argv[1], encoding="utf-8") as f, open(sys.argv[2], "w", encoding="utf-8") as out:
+    for line in f:
+        line = line.strip()
+        if line.startswith("{"):  # the geocode runner's fields, as the HTTP API takes them
+            d = json.loads(line)
+            if d.get("reverse"):
+                line = "/reverse?" + urllib.parse.urlencode({"lat": d["lat"], "lon": d["lon"]})
+            else:
+                params = {"q": d["q"], "limit": 5}
+                params.update({k: d[k] for k in ("lat", "lon", "type", "citycode") if k in d})
+                if "autocomplete" in d:
+                    params["autocomplete"] = int(bool(d["autocomplete"]))
+                line = "/search?" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
+        if line:
+            out.write(line + "\n")
+PY
+  echo "$(wc -l < "$queries") queries from $QUERIES"
+else
+  python3 bench/load/geocoder-queries.py "$data_file" "$queries" 5000
+fi
+# shellcheck source=bench/load/geocoder-server.sh
 source bench/load/geocoder-server.sh
 start_geocoder_server "$data_file" "$port" "$data"
 pid=$geocoder_pid
-echo "== warm-up (5 s)"
-wrk -t2 -c"$connections" -d5s -s bench/load/geocoder-search.lua "http://127.0.0.1:$port" -- "$queries" | tail -2
+warmup=${WARMUP:-5s}  # WARMUP=60s: long enough to fault in the index pages the queries touch (national base)
+echo "== warm-up ($warmup)"
+wrk -t2 -c"$connections" -d"$warmup" -s bench/load/geocoder-search.lua "http://127.0.0.1:$port" -- "$queries" | tail -2
 echo "== /search, $connections connections, $duration"
 wrk -t2 -c"$connections" -d"$duration" --latency -s bench/load/geocoder-search.lua "http://127.0.0.1:$port" -- "$queries"
-echo "server RSS after load test: $(( $(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024 )) MiB"
+echo "server RSS after load test: $(( $(awk '/VmRSS/{print $2}' /proc/"$pid"/status) / 1024 )) MiB"
