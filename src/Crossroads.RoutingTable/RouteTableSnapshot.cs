@@ -26,6 +26,7 @@ public sealed class RouteTableSnapshot
 
     // The FIBs again, one hop closer: the hot path loads these fields on every lookup.
     private readonly Fib.PoptrieFib _v4;
+    private readonly unsafe int* _v4Table;
     private readonly Fib.PoptrieFib _v6;
 
     // The FIB generations whose leaves are this snapshot's winners.
@@ -39,6 +40,11 @@ public sealed class RouteTableSnapshot
         _v6 = set.V6;
         _v4Generation = ExpectedGeneration(_v4);
         _v6Generation = ExpectedGeneration(_v6);
+        unsafe
+        {
+            _v4Table = _v4.TablePointer; // valid while _v4 is reachable, as this snapshot keeps it
+        }
+
         _metrics = metrics;
         _winnerOffsets = winnerOffsets;
         Version = version;
@@ -74,11 +80,21 @@ public sealed class RouteTableSnapshot
 
     /// <summary>The index of the route an IPv4 address resolves to, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int LookupV4(uint address)
+    public unsafe int LookupV4(uint address)
     {
-        int leaf = _v4.LookupV4(address);
+        int* table = _v4Table;
+        int leaf = Fib.PoptrieFib.DirectEntryV4(table, address);
+        if (leaf < 0)
+        {
+            leaf = Fib.PoptrieFib.IsBlock(leaf) ? Fib.PoptrieFib.BlockLeafV4(table, leaf, address) : DescendV4(leaf, address);
+        }
+
         return _v4.Generation == _v4Generation ? leaf - 1 : ResolveStale(leaf);
     }
+
+    // Kept out of the inlined path: only addresses under a /25 or longer get here.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int DescendV4(int nodeEntry, uint address) => _v4.DescendV4(nodeEntry, address);
 
     /// <summary>The index of the route an IPv6 address (as two 64-bit halves) resolves to, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
