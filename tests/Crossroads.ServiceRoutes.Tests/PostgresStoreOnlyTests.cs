@@ -127,6 +127,61 @@ public sealed class PostgresStoreOnlyTests(PostgresServer server, ITestOutputHel
     }
 
     [PostgresFact]
+    public async Task A_batch_waiting_for_the_revision_lock_decides_on_the_change_committed_while_it_waited()
+    {
+        // Another replica's write, held open at the point where it owns the counter row and has changed the route: the
+        // store's batch blocks on the lock, and must then read the route as committed, not as it was when its round
+        // trip started (READ COMMITTED: only the locking statement re-reads the locked row; each later statement takes
+        // a new snapshot, so the route read must be a statement after the lock).
+        string connectionString = await server.CreateDatabaseAsync();
+        var store = await ServiceRouteStore.OpenAsync(new ServiceRouteStoreOptions { ConnectionString = connectionString });
+        await using (store)
+        {
+            await store.UpsertAsync(Key, "http://first/", "alice", null);
+
+            await using var other = new NpgsqlConnection(connectionString);
+            await other.OpenAsync();
+            await using (var transaction = await other.BeginTransactionAsync())
+            {
+                await using (var write = new NpgsqlCommand("""
+                    SELECT revision FROM revision_counter WHERE id = 1 FOR UPDATE;
+                    UPDATE routes SET url = 'http://other-replica/', revision = 2, updated_at = now() WHERE tenant = 'acme' AND service = 'billing' AND env = 'prod' AND version = 'v1';
+                    INSERT INTO route_audit (revision, event_id, tenant, service, env, version, action, url, state, previous_url, previous_state, changed_by, correlation_id, occurred_at)
+                        VALUES (2, gen_random_uuid(), 'acme', 'billing', 'prod', 'v1', 'updated', 'http://other-replica/', 'active', 'http://first/', 'active', 'bob', NULL, now());
+                    UPDATE revision_counter SET revision = 2 WHERE id = 1;
+                    """, other, transaction))
+                {
+                    await write.ExecuteNonQueryAsync();
+                }
+
+                var waiting = store.UpsertAsync(Key, "http://third/", "carol", null);
+                await WaitUntilBlockedOnALockAsync(connectionString);
+                Assert.False(waiting.IsCompleted);
+                await transaction.CommitAsync();
+
+                var third = await waiting;
+                Assert.Equal((RouteWriteStatus.Updated, 3L), (third.Status, third.Route!.Revision));
+                Assert.Equal("http://other-replica/", third.Event!.PreviousUrl);
+            }
+
+            var audit = await store.AuditForRouteAsync(Key, 10);
+            Assert.Equal([3L, 2L, 1L], audit.Select(static e => e.Revision));
+            Assert.Equal(audit[1].Url, audit[0].PreviousUrl);
+        }
+    }
+
+    /// <summary>Waits until a session of the database waits for a lock (the store's batch, queued on the counter row).</summary>
+    private static async Task WaitUntilBlockedOnALockAsync(string connectionString)
+    {
+        var clock = Stopwatch.StartNew();
+        while ((await QueryLongsAsync(connectionString, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))[0] == 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the store's batch never waited for the revision lock");
+            await Task.Delay(10);
+        }
+    }
+
+    [PostgresFact]
     public Task Sixteen_concurrent_writers_with_group_commit_get_gap_free_revisions() => MeasureSixteenWritersAsync(maxWriteBatch: 64, perWriter: 100);
 
     [PostgresFact]
