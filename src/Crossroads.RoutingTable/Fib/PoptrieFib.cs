@@ -172,6 +172,7 @@ internal sealed class PoptrieFib
         table[(uint)(blockEntry & int.MaxValue) + ((address >> (32 - V4DirectBits - Stride)) & 63)];
 
     /// <summary>The leaf value of <paramref name="address"/> under a node entry of the direct table (a /25 or longer).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public int DescendV4(int nodeEntry, uint address) => Descend(nodeEntry & IndexMask, (ulong)address << 32, 0);
 
     /// <summary>Direct bits an IPv4 FIB must be built with for <see cref="LookupV4(uint)"/>.</summary>
@@ -190,54 +191,86 @@ internal sealed class PoptrieFib
     {
         // Checked once here: the loops below write through a raw pointer.
         ArgumentOutOfRangeException.ThrowIfLessThan(values.Length, addresses.Length, nameof(values));
+        if (_directShift != 64 - V4DirectBits)
+        {
+            throw new InvalidOperationException($"An IPv4 FIB is built with {V4DirectBits} direct bits.");
+        }
+
         const int D = PrefetchDistance;
-        int n = addresses.Length;
+        nint n = addresses.Length;
         if (!Sse.IsSupported || n < 2 * D)
         {
             for (int i = 0; i < n; i++)
             {
-                values[i] = Lookup((ulong)addresses[i] << 32, 0);
+                values[i] = LookupV4(addresses[i]);
             }
 
             return;
         }
 
-        int directShift = _directShift - 32;
-        int blockShift = _firstNodeShift - 32;
         fixed (uint* a = addresses)
         fixed (int* v = values)
-        fixed (int* table = _table)
         {
-            for (int i = 0; i < 2 * D; i++)
+            int* table = _tablePointer;
+            for (nint i = 0; i < 2 * D; i++)
             {
-                Sse.Prefetch0(table + (a[i] >> directShift));
+                Sse.Prefetch0(table + (a[i] >> DirectShiftV4));
             }
 
-            for (int i = 0; i < D; i++)
+            for (nint i = 0; i < D; i++)
             {
-                v[i] = ReadDirect(table, a[i], directShift, blockShift);
+                v[i] = Stage(table, a[i]);
             }
 
             // Steady state: three addresses at three stages per iteration.
-            for (int i = 0; i < n - 2 * D; i++)
+            nint steady = n - (2 * D);
+            for (nint i = 0; i < steady; i++)
             {
-                Sse.Prefetch0(table + (a[i + (2 * D)] >> directShift));
-                v[i + D] = ReadDirect(table, a[i + D], directShift, blockShift);
+                Sse.Prefetch0(table + (a[i + (2 * D)] >> DirectShiftV4));
+                v[i + D] = Stage(table, a[i + D]);
                 v[i] = Finish(table, v[i]);
             }
 
-            for (int i = n - 2 * D; i < n - D; i++)
+            for (nint i = steady; i < n - D; i++)
             {
-                v[i + D] = ReadDirect(table, a[i + D], directShift, blockShift);
+                v[i + D] = Stage(table, a[i + D]);
                 v[i] = Finish(table, v[i]);
             }
 
-            for (int i = n - D; i < n; i++)
+            for (nint i = n - D; i < n; i++)
             {
                 v[i] = Finish(table, v[i]);
             }
         }
     }
+
+    private const int DirectShiftV4 = 32 - V4DirectBits;
+    private const int BlockShiftV4 = 32 - V4DirectBits - Stride;
+
+    // Stage 2: the direct entry (prefetched earlier). A block entry becomes NodeFlag | the slot the address reads,
+    // which is prefetched; an internal node (rare in IPv4: /25 and longer) is walked out of line, giving a leaf.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private unsafe int Stage(int* table, uint address)
+    {
+        int entry = table[address >> DirectShiftV4];
+        if (entry >= 0)
+        {
+            return entry;
+        }
+
+        if ((entry & NodeBit) != 0)
+        {
+            return DescendV4(entry, address);
+        }
+
+        int slot = (entry & int.MaxValue) + (int)((address >> BlockShiftV4) & 63);
+        Sse.Prefetch0(table + slot);
+        return NodeFlag | slot;
+    }
+
+    // Stage 3: leaves as they are, block slots read from cache.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int Finish(int* table, int staged) => staged >= 0 ? staged : table[staged & int.MaxValue];
 
     /// <summary>
     /// Looks up many left-aligned 128-bit keys, prefetching the direct entry of the key
@@ -277,31 +310,6 @@ internal sealed class PoptrieFib
 
     /// <summary>How many keys ahead <see cref="LookupPrefetched"/> prefetches the direct entry (IPv6).</summary>
     public const int KeyPrefetchDistance = 16;
-
-    // Stage 2: the direct entry (prefetched earlier). A block entry becomes NodeFlag | the slot the address reads,
-    // which is prefetched; an internal node (rare in IPv4: /25 and longer) is walked here, giving a leaf.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private unsafe int ReadDirect(int* table, uint address, int directShift, int blockShift)
-    {
-        int entry = table[address >> directShift];
-        if (entry >= 0)
-        {
-            return entry;
-        }
-
-        if ((entry & NodeBit) == 0)
-        {
-            int slot = (entry & int.MaxValue) + (int)((address >> blockShift) & 63);
-            Sse.Prefetch0(table + slot);
-            return NodeFlag | slot;
-        }
-
-        return Descend(entry & IndexMask, (ulong)address << 32, 0);
-    }
-
-    // Stage 3: leaves as they are, block slots read from cache.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe int Finish(int* table, int staged) => staged >= 0 ? staged : table[staged & int.MaxValue];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Descend(int nodeIndex, ulong high, ulong low)
