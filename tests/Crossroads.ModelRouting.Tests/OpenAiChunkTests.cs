@@ -1,3 +1,4 @@
+using System.Text;
 using Crossroads.ModelRouting.Providers;
 
 namespace Crossroads.ModelRouting.Tests;
@@ -5,11 +6,32 @@ namespace Crossroads.ModelRouting.Tests;
 /// <summary>The chunk reader takes what the former JsonDocument walk took, and refuses what it refused.</summary>
 public sealed class OpenAiChunkTests
 {
+    /// <summary>Parses the text and its UTF-8 bytes (what the stream reader hands over): both must give the same events or the same error.</summary>
     private static List<CompletionEvent> Parse(string data, string? eventName = null)
     {
         var events = new List<CompletionEvent>();
-        OpenAiChunk.Parse("up", new SseEvent(eventName, data), events);
+        var textError = Record.Exception(() => OpenAiChunk.Parse("up", new SseEvent(eventName, data), events));
+        var fromBytes = new List<CompletionEvent>();
+        var bytesError = Record.Exception(() => OpenAiChunk.Parse("up", eventName, Encoding.UTF8.GetBytes(data), fromBytes));
+        Assert.Equal(events, fromBytes);
+        Assert.Equal(textError?.GetType(), bytesError?.GetType());
+        Assert.Equal(textError?.Message, bytesError?.Message);
+        Assert.Equal((textError as ProviderException)?.UpstreamBody, (bytesError as ProviderException)?.UpstreamBody);
+        if (textError is not null)
+        {
+            throw textError;
+        }
+
         return events;
+    }
+
+    [Fact]
+    public void Invalid_utf8_in_the_bytes_reads_as_replacement_characters_as_the_text_path_did()
+    {
+        byte[] data = [.. "{\"choices\":[{\"delta\":{\"content\":\"a"u8, 0xFF, 0xC3, .. "b\"}}]}"u8];
+        var events = new List<CompletionEvent>();
+        OpenAiChunk.Parse("up", null, data, events);
+        Assert.Equal([CompletionEvent.Delta("a\uFFFD\uFFFDb")], events);
     }
 
     [Fact]

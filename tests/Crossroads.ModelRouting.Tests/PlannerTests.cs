@@ -56,6 +56,22 @@ public sealed class PlannerTests
         Assert.Equal(["small", "big", "mid"], plan.Attempts.Select(static m => m.Id));
     }
 
+    /// <summary>A plan is kept with its decision (10,000 by default): what every plan says alike is one shared object, not one per request.</summary>
+    [Fact]
+    public void Plans_pinned_to_a_model_share_their_reason_cluster_and_empty_exclusions()
+    {
+        var planner = Planner();
+        var request = new RouteRequest { Model = "mid", InputTokens = 10, Cluster = PromptClusters.Of("What does a router do?", 10) };
+        var first = planner.Plan(request);
+        var second = planner.Plan(request with { Cluster = PromptClusters.Of("What does a switch do?", 12) });
+        Assert.Equal("pinned to 'mid'", first.Reason);
+        Assert.Same(first.Reason, second.Reason);
+        Assert.Equal("question:s", second.Cluster);
+        Assert.Same(first.Cluster, second.Cluster);
+        Assert.Empty(first.Candidates[0].Exclusions);
+        Assert.Same(first.Candidates[0].Exclusions, second.Candidates[0].Exclusions);
+    }
+
     [Fact]
     public void Unknown_names_throw()
     {

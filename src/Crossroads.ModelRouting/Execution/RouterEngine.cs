@@ -91,7 +91,7 @@ public sealed class RouterEngine
             Id = call.DecisionId,
             CreatedAt = createdAt,
             Tenant = call.Tenant,
-            RequestedModel = call.Route.Model ?? "auto",
+            RequestedModel = KeptName(call.Route.Model),
             Endpoint = call.Endpoint,
             PromptHash = call.PromptHash,
             InputTokens = call.Route.InputTokens,
@@ -202,7 +202,7 @@ public sealed class RouterEngine
             Metrics.Request(OutcomeName(status), servedBy?.Id);
             decision = decision with
             {
-                Attempts = attempts,
+                Attempts = attempts.ToArray(), // exact: kept as long as the decision is
                 ServedBy = servedBy?.Id,
                 Outcome = OutcomeName(status),
                 ReservedUsd = reserve,
@@ -245,6 +245,13 @@ public sealed class RouterEngine
 
         return null;
     }
+
+    /// <summary>
+    /// The requested model name as the decision keeps it: the catalog's own string when it is a model id exactly (the
+    /// usual case), so kept decisions do not each hold a copy read from their request body.
+    /// </summary>
+    private string KeptName(string? model) =>
+        model is null ? "auto" : Planner.Catalog.TryFind(model, out var m) && string.Equals(m.Id, model, StringComparison.Ordinal) ? m.Id : model;
 
     /// <summary>The highest estimated cost among the eligible candidates (0 when none): the reward's cost scale.</summary>
     private static decimal MostExpensiveEligible(RoutingPlan plan)

@@ -48,6 +48,39 @@ internal static class OpenAiChunk
         }
     }
 
+    /// <summary>
+    /// Adds the events of the event <paramref name="eventName"/> with the UTF-8 <paramref name="data"/>, read in place;
+    /// throws <see cref="ProviderException"/> for an error or a malformed chunk. Invalid UTF-8 is read as the text
+    /// path read it (each bad sequence a U+FFFD), so both paths give the same events.
+    /// </summary>
+    public static void Parse(string upstream, string? eventName, ReadOnlySpan<byte> data, List<CompletionEvent> events)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(data))
+        {
+            Parse(upstream, eventName, Encoding.UTF8.GetString(data), events);
+            return;
+        }
+
+        bool error;
+        try
+        {
+            error = Read(data, events, out bool isObject);
+            if (!isObject)
+            {
+                throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{upstream}' sent an event that is not a JSON object");
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{upstream}' sent an event that is not JSON", inner: e);
+        }
+
+        if (error || eventName == "error")
+        {
+            throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{upstream}' sent an error in its stream", upstreamBody: UpstreamHttp.Truncate(Encoding.UTF8.GetString(data)));
+        }
+    }
+
     /// <summary>Reads the whole chunk (so malformed JSON anywhere throws, as a full parse did); true when it has a top-level <c>error</c>.</summary>
     private static bool Read(ReadOnlySpan<byte> json, List<CompletionEvent> events, out bool isObject)
     {

@@ -11,6 +11,8 @@ namespace Crossroads.ModelRouting.Providers;
 /// </summary>
 public sealed class OpenAiCompatibleProvider : IModelProvider
 {
+    private static readonly JsonBytes Json = new(default);
+
     private readonly HttpClient _http;
     private readonly Uri _endpoint;
     private readonly string? _apiKey;
@@ -33,9 +35,9 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
     public static byte[] RequestBody(string model, ProviderRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        return Json.ToBytes((Model: model, Request: request), static (writer, state) =>
         {
+            var (model, request) = state;
             writer.WriteStartObject();
             writer.WriteString("model", model);
             writer.WriteStartArray("messages");
@@ -79,9 +81,7 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
             }
 
             writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        });
     }
 
     /// <inheritdoc />
@@ -104,12 +104,12 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
             yield break;
         }
 
-        var sse = new SseReader(answer.Reader);
+        using var sse = new Utf8SseReader(answer.Body);
         var events = new List<CompletionEvent>(2);
         while (true)
         {
             var next = await UpstreamHttp.NextChunkAsync(Id, sse, cancellationToken).ConfigureAwait(false);
-            if (next is not { } chunk || chunk.Data.Span.SequenceEqual("[DONE]"))
+            if (next is not { } chunk || chunk.Data.Span.SequenceEqual("[DONE]"u8))
             {
                 yield break;
             }

@@ -1,10 +1,17 @@
+using System.Text;
+
 namespace Crossroads.ModelRouting.Providers;
 
-/// <summary>A successful upstream answer being read: its body as text, and whether it is a whole JSON body rather than an event stream.</summary>
-internal sealed class UpstreamAnswer(string upstream, HttpResponseMessage response, StreamReader reader) : IDisposable
+/// <summary>A successful upstream answer being read: its body (as bytes or as text), and whether it is a whole JSON body rather than an event stream.</summary>
+internal sealed class UpstreamAnswer(string upstream, HttpResponseMessage response, Stream body) : IDisposable
 {
-    /// <summary>The body.</summary>
-    public StreamReader Reader => reader;
+    private StreamReader? _reader;
+
+    /// <summary>The body's bytes (for a reader of its own, such as <see cref="Utf8SseReader"/>; do not mix with <see cref="Reader"/>).</summary>
+    public Stream Body => body;
+
+    /// <summary>The body as UTF-8 text.</summary>
+    public StreamReader Reader => _reader ??= new StreamReader(body, Encoding.UTF8);
 
     /// <summary>True when the upstream answered one JSON body (servers that ignore <c>stream</c>) instead of events.</summary>
     public bool IsWholeJson => response.Content.Headers.ContentType?.MediaType is "application/json";
@@ -14,7 +21,7 @@ internal sealed class UpstreamAnswer(string upstream, HttpResponseMessage respon
     {
         try
         {
-            return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            return await Reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
@@ -25,7 +32,8 @@ internal sealed class UpstreamAnswer(string upstream, HttpResponseMessage respon
     /// <summary>Closes the body and the response (aborting the upstream request when it is not finished).</summary>
     public void Dispose()
     {
-        reader.Dispose();
+        _reader?.Dispose();
+        body.Dispose();
         response.Dispose();
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
 
 namespace Crossroads.ModelRouting.Providers;
 
@@ -41,7 +40,7 @@ internal static class UpstreamHttp
             }
 
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new UpstreamAnswer(upstream, response, new StreamReader(stream, Encoding.UTF8));
+            return new UpstreamAnswer(upstream, response, stream);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
@@ -99,12 +98,12 @@ internal static class UpstreamHttp
         }
     }
 
-    /// <summary>As <see cref="NextEventAsync"/>, with the data left in the line it was read from.</summary>
-    public static async ValueTask<SseChunk?> NextChunkAsync(string upstream, SseReader sse, CancellationToken cancellationToken)
+    /// <summary>As <see cref="NextEventAsync"/>, with the data as UTF-8 bytes in the reader's buffer.</summary>
+    public static async ValueTask<Utf8SseEvent?> NextChunkAsync(string upstream, Utf8SseReader sse, CancellationToken cancellationToken)
     {
         try
         {
-            return await sse.ReadChunkAsync(cancellationToken).ConfigureAwait(false);
+            return await sse.ReadAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {

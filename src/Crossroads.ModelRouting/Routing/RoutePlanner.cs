@@ -29,6 +29,9 @@ public sealed class RoutePlanner
     private readonly Random _random;
     private readonly Lock _randomLock = new();
 
+    /// <summary>The reason of a plan pinned to each model, built once (plans are kept with their decisions).</summary>
+    private readonly FrozenDictionary<string, string> _pinnedReasons;
+
     /// <summary>Creates a planner over <paramref name="catalog"/>.</summary>
     public RoutePlanner(ModelCatalog catalog, IEnumerable<RouteAlias> aliases, RoutingSettings settings, BanditLearner learner, LatencyTracker latency, UpstreamHealth health)
     {
@@ -41,6 +44,13 @@ public sealed class RoutePlanner
         _latency = latency;
         _health = health;
         _random = settings.Seed is { } seed ? new Random(seed) : new Random();
+        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var model in catalog.Models)
+        {
+            reasons.TryAdd(model.Id, $"pinned to '{model.Id}'");
+        }
+
+        _pinnedReasons = reasons.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>The catalog.</summary>
@@ -78,7 +88,7 @@ public sealed class RoutePlanner
                 evaluations.Add(evaluation);
             }
 
-            reason = $"pinned to '{pinned.Id}'";
+            reason = _pinnedReasons.TryGetValue(pinned.Id, out var known) ? known : $"pinned to '{pinned.Id}'";
             order.AddRange(evaluations.Where(static e => e.Eligible).Select(e => Find(e.Model)));
         }
         else
@@ -158,12 +168,13 @@ public sealed class RoutePlanner
             reason = "no candidate is eligible: " + string.Join("; ", evaluations.Select(static e => e.Model + ": " + string.Join(", ", e.Exclusions.Select(static x => x.Code))));
         }
 
+        // Exact arrays: the plan lives as long as its decision is kept, and a list is one more object per request to copy.
         return new RoutingPlan
         {
             Policy = policy,
             Cluster = request.Cluster,
-            Candidates = evaluations,
-            Attempts = order,
+            Candidates = evaluations.ToArray(),
+            Attempts = order.ToArray(),
             Reason = reason,
             MaxOutputTokens = outputCap,
         };
@@ -301,7 +312,7 @@ public sealed class RoutePlanner
 
     private CandidateEvaluation Evaluate(ModelDescriptor model, RouteRequest request, int outputCap, bool pinned)
     {
-        var exclusions = new List<Exclusion>(0);
+        List<Exclusion>? exclusions = null;
         var cost = model.CostUsd(request.InputTokens, outputCap);
         var (observed, samples) = _latency.P95(model.Id);
         bool useObserved = samples >= _settings.MinLatencySamples;
@@ -309,22 +320,22 @@ public sealed class RoutePlanner
 
         if (model.Status == ModelStatus.Disabled || (!pinned && model.Status == ModelStatus.Shadow))
         {
-            exclusions.Add(new Exclusion("status", $"model is {model.Status.ToString().ToLowerInvariant()}"));
+            (exclusions ??= []).Add(new Exclusion("status", $"model is {model.Status.ToString().ToLowerInvariant()}"));
         }
 
         if ((long)request.InputTokens + outputCap > model.ContextWindow)
         {
-            exclusions.Add(new Exclusion("context_window", Invariant($"{request.InputTokens} prompt tokens + {outputCap} output tokens exceed the context window of {model.ContextWindow}")));
+            (exclusions ??= []).Add(new Exclusion("context_window", Invariant($"{request.InputTokens} prompt tokens + {outputCap} output tokens exceed the context window of {model.ContextWindow}")));
         }
 
         if (_health.Check(model.Upstream) is { } unavailable)
         {
-            exclusions.Add(unavailable);
+            (exclusions ??= []).Add(unavailable);
         }
 
         if (request.MaxCostUsd is { } maxCost && cost > maxCost)
         {
-            exclusions.Add(new Exclusion("max_cost", Invariant($"estimated cost ${cost:0.########} exceeds max_cost_usd ${maxCost:0.########}")));
+            (exclusions ??= []).Add(new Exclusion("max_cost", Invariant($"estimated cost ${cost:0.########} exceeds max_cost_usd ${maxCost:0.########}")));
         }
 
         if (!pinned)
@@ -333,12 +344,12 @@ public sealed class RoutePlanner
             double threshold = _settings.Threshold(tier);
             if (model.Quality < threshold)
             {
-                exclusions.Add(new Exclusion("quality", Invariant($"quality {model.Quality:0.###} is below the '{tier.ToString().ToLowerInvariant()}' threshold {threshold:0.###}")));
+                (exclusions ??= []).Add(new Exclusion("quality", Invariant($"quality {model.Quality:0.###} is below the '{tier.ToString().ToLowerInvariant()}' threshold {threshold:0.###}")));
             }
 
             if (request.LatencySloMs is { } slo && p95 > slo)
             {
-                exclusions.Add(new Exclusion("latency_slo", Invariant($"{(useObserved ? "observed" : "prior")} p95 {p95:0} ms exceeds latency_slo_ms {slo:0}")));
+                (exclusions ??= []).Add(new Exclusion("latency_slo", Invariant($"{(useObserved ? "observed" : "prior")} p95 {p95:0} ms exceeds latency_slo_ms {slo:0}")));
             }
         }
 
@@ -346,7 +357,7 @@ public sealed class RoutePlanner
         {
             Model = model.Id,
             Upstream = model.Upstream,
-            Exclusions = exclusions,
+            Exclusions = (IReadOnlyList<Exclusion>?)exclusions ?? [],
             EstimatedCostUsd = cost,
             Quality = model.Quality,
             LatencyP95Ms = p95,

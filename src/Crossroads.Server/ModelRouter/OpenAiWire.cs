@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Crossroads.ModelRouting.Providers;
 
@@ -7,6 +6,8 @@ namespace Crossroads.Server.ModelRouter;
 /// <summary>Writes OpenAI's wire objects (<c>chat.completion</c>, <c>chat.completion.chunk</c>, <c>model</c>) member by member, in OpenAI's order.</summary>
 internal static class OpenAiWire
 {
+    private static readonly JsonBytes Json = new(new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
+
     public static void Completion(Utf8JsonWriter w, string id, long created, string model, string content, string finishReason, TokenUsage usage)
     {
         w.WriteStartObject();
@@ -113,17 +114,8 @@ internal static class OpenAiWire
         w.WriteEndObject();
     }
 
-    /// <summary>Serializes with <paramref name="write"/> into a new array (small answers written with Content-Length).</summary>
-    public static byte[] ToBytes<TState>(TState state, Action<Utf8JsonWriter, TState> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true }))
-        {
-            write(writer, state);
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    /// <summary>Serializes with <paramref name="write"/> into a new array (small answers written with Content-Length); the working buffer is the thread's.</summary>
+    public static byte[] ToBytes<TState>(TState state, Action<Utf8JsonWriter, TState> write) => Json.ToBytes(state, write);
 
     private static void Usage(Utf8JsonWriter w, TokenUsage usage)
     {
