@@ -165,7 +165,7 @@ public static class CrossroadsHostingExtensions
         app.UseMiddleware<RequestBodyLimitMiddleware>(); // 413 by the endpoint's limit, else Limits:MaxRequestBodySize
         app.UseRequestTimeouts();
         app.UseMiddleware<ApiKeyMiddleware>();           // identifies the client the rate limiter partitions by; own budget for failures
-        app.UseRateLimiter();
+        app.UseMiddleware<RateLimitMiddleware>();        // the global limiter of RateLimiterOptions, without the framework middleware's per-request extras
         return app;
     }
 
