@@ -157,15 +157,14 @@ public static class CrossroadsHostingExtensions
             app.UseForwardedHeaders(ForwardedHeadersSetup.Create(proxy)); // the real client, for logs, auth and limits
         }
 
-        app.UseMiddleware<CorrelationMiddleware>();      // request id and log scope cover everything below
+        app.UseMiddleware<FrontMiddleware>();            // request id and log scope cover everything below; 414 before any
+                                                         // routing work; empty 4xx/5xx (404, 405, 504, Kestrel's) become problem+json
         app.UseExceptionHandler();                       // exceptions below become problem+json
-        app.UseMiddleware<StatusCodeProblemsMiddleware>(); // empty 4xx/5xx (404, 405, 504, Kestrel's) become problem+json
-        app.UseMiddleware<RequestLimitsMiddleware>();    // 414 before any routing work
         app.UseRouting();                                // endpoint metadata for the next four
         app.UseMiddleware<RequestBodyLimitMiddleware>(); // 413 by the endpoint's limit, else Limits:MaxRequestBodySize
         app.UseRequestTimeouts();
         app.UseMiddleware<ApiKeyMiddleware>();           // identifies the client the rate limiter partitions by; own budget for failures
-        app.UseRateLimiter();
+        app.UseMiddleware<RateLimitMiddleware>();        // the global limiter of RateLimiterOptions, without the framework middleware's per-request extras
         return app;
     }
 

@@ -98,6 +98,27 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task An_endpoint_that_disables_rate_limiting_is_exempt_when_the_budget_is_spent()
+    {
+        await using var server = await ChassisServer.StartAsync(TinyBudgets);
+        for (var i = 0; i < 3; i++)
+        {
+            using var _ = await server.Client.GetAsync("/items");
+        }
+
+        using (var limited = await server.Client.GetAsync("/items"))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await server.Client.GetAsync("/unlimited");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Disabled_limits_never_reject()
     {
         await using var server = await ChassisServer.StartAsync([.. TinyBudgets, "--RateLimits:Enabled=false"]);

@@ -21,6 +21,20 @@ public sealed class ContentLengthTests(HandMadeTableFixture fixture) : IClassFix
         Assert.StartsWith("{", body);
     }
 
+    /// <summary>A found route is written without the serializer; its bytes must still be the serialized record's.</summary>
+    [Theory]
+    [InlineData("1.0.167.5", "1.0.167.0/24", "192.168.2.1")]
+    [InlineData("10.1.2.0%2F24", "10.1.2.0/24", "172.16.0.1")]
+    [InlineData("2001:db8:5::1", "2001:db8::/32", "fe80::9")]
+    [InlineData("2001:DB8:0001:0002:0000:0000:0000:0005", "2001:db8:1:2::/64", "fe80::1")]
+    public async Task A_found_route_is_answered_with_the_bytes_of_the_serialized_response(string address, string dst, string nh)
+    {
+        var (head, body) = await RawGetAsync("/destination/" + address);
+        Assert.StartsWith("HTTP/1.1 200", head);
+        Assert.Contains("Content-Type: application/json; charset=utf-8", head, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(new Crossroads.Server.RoutingTable.DestinationResponse(dst, nh)), body);
+    }
+
     private async Task<(string Head, string Body)> RawGetAsync(string path)
     {
         using var client = new TcpClient();

@@ -54,7 +54,7 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
 
     /// <summary>
     /// True when no module customizes problems (the only <see cref="ProblemDetailsOptions.CustomizeProblemDetails"/>
-    /// is the chassis shaper): then <see cref="WriteDirect"/> gives byte-identical answers.
+    /// is the chassis shaper): then <see cref="WriteDirect(HttpContext, int, string)"/> gives byte-identical answers.
     /// </summary>
     public bool CanWriteDirect => _canWriteDirect ??= problemOptions.Value.CustomizeProblemDetails is not { } customize
         || customize.GetInvocationList().All(static d => d.Method == ShaperMethod);
@@ -64,7 +64,14 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
     /// extension dictionary, ~300 bytes): the same members, in the same order, as the shaper and
     /// <see cref="WriteAsync"/> produce. Use only when <see cref="CanWriteDirect"/>.
     /// </summary>
-    public void WriteDirect(HttpContext http, int status, string detail)
+    public void WriteDirect(HttpContext http, int status, string detail) => WriteDirect(http, status, EncodeHead(status, detail));
+
+    /// <summary>
+    /// As <see cref="WriteDirect(HttpContext, int, string)"/>, with the members that do not vary by request (type,
+    /// title, status, detail) already encoded by <see cref="EncodeHead"/> and copied: callers that answer the same
+    /// problem often (429) keep the head.
+    /// </summary>
+    public void WriteDirect(HttpContext http, int status, ReadOnlySpan<byte> head)
     {
         var response = http.Response;
         response.StatusCode = status;
@@ -74,17 +81,32 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
         }
 
         var traceId = http.Features.Get<Correlation.RequestLogScope>()?.TraceId ?? System.Diagnostics.Activity.Current?.TraceId.ToHexString();
-        WriteBody(response, (http, status, detail, traceId), static (writer, state) =>
+        SizedJsonBuffer<ProblemJsonWriter>.Write(response, ContentType, WriterOptions, head, (http, traceId), static (writer, state) =>
         {
-            var (http, status, detail, traceId) = state;
+            var (http, traceId) = state;
+            writer.WriteStartObject();
+            WriteIfNotNull(writer, "instance", http.Request.PathBase.Add(http.Request.Path).Value);
+            writer.WriteString("requestId", http.TraceIdentifier);
+            WriteIfNotNull(writer, "traceId", traceId);
+            writer.WriteEndObject();
+        });
+    }
+
+    /// <summary>The first members of a direct problem (<c>{"type":…,"title":…,"status":…,"detail":…</c>), UTF-8, no closing brace.</summary>
+    public static byte[] EncodeHead(int status, string detail)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
             writer.WriteString("type", ProblemTypes.For(status));
             writer.WriteString("title", ProblemTypes.TitleFor(status));
             writer.WriteNumber("status", status);
             writer.WriteString("detail", detail);
-            WriteIfNotNull(writer, "instance", http.Request.PathBase.Add(http.Request.Path).Value);
-            writer.WriteString("requestId", http.TraceIdentifier);
-            WriteIfNotNull(writer, "traceId", traceId);
-        });
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan[..^1].ToArray();
     }
 
     /// <summary>

@@ -20,7 +20,16 @@ internal static class SizedJsonBuffer<TOwner>
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    public static void Write<TState>(HttpResponse response, string contentType, JsonWriterOptions options, TState state, Action<Utf8JsonWriter, TState> write)
+    public static void Write<TState>(HttpResponse response, string contentType, JsonWriterOptions options, TState state, Action<Utf8JsonWriter, TState> write) =>
+        Write(response, contentType, options, default, state, write);
+
+    /// <summary>
+    /// With a non-empty <paramref name="head"/> (an object's first members, pre-encoded: <c>{"a":1,"b":2</c>, no
+    /// closing brace), <paramref name="write"/> writes an object of the remaining members and its opening brace
+    /// becomes the comma after the head: the same bytes one writer would have written for all members, with the
+    /// head's copied instead of encoded again.
+    /// </summary>
+    public static void Write<TState>(HttpResponse response, string contentType, JsonWriterOptions options, ReadOnlySpan<byte> head, TState state, Action<Utf8JsonWriter, TState> write)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
         var writer = t_writer;
@@ -35,8 +44,18 @@ internal static class SizedJsonBuffer<TOwner>
 
         try
         {
+            if (!head.IsEmpty)
+            {
+                buffer.Write(head);
+            }
+
             write(writer, state);
             writer.Flush();
+            if (!head.IsEmpty)
+            {
+                System.Runtime.InteropServices.MemoryMarshal.AsMemory(buffer.WrittenMemory).Span[head.Length] = (byte)',';
+            }
+
             response.ContentType = contentType;
             response.ContentLength = buffer.WrittenCount;
 

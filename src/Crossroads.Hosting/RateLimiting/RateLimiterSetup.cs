@@ -128,12 +128,13 @@ internal static class RateLimiterSetup
 
     /// <summary>
     /// The 429 answer, kept cheaper than a served request: the logger is made once, the client named only when Debug
-    /// is on, the problem service resolved once, and the detail text built once per budget and Retry-After value.
+    /// is on, the problem service resolved once, and the detail text and the problem's first members (type, title,
+    /// status, detail; encoded once) built once per budget and Retry-After value.
     /// </summary>
     private sealed class Rejection(BudgetPolicy[] policies, ILogger logger)
     {
         private const int CachedSeconds = 64;
-        private readonly string?[][] _details = [.. Enumerable.Range(0, policies.Length * 2).Select(static _ => new string?[CachedSeconds + 1])];
+        private readonly Answer?[][] _answers = [.. Enumerable.Range(0, policies.Length * 2).Select(static _ => new Answer?[CachedSeconds + 1])];
         private ProblemOutput? _output;
 
         public async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
@@ -155,33 +156,37 @@ internal static class RateLimiterSetup
 
             // Resolved once; publishing the holder is one reference write, so readers see both fields or none.
             var output = _output ??= ProblemOutput.From(context.RequestServices);
-            var detail = Detail(index * 2 + (isWrite ? 1 : 0), isWrite, budget, seconds);
+            var answer = AnswerFor(index * 2 + (isWrite ? 1 : 0), isWrite, budget, seconds);
             // Direct only when the endpoint's module adds no members of its own (those go through the shaper).
-            if (output.Direct is { } writer && context.GetEndpoint()?.Metadata.GetMetadata<ModuleEndpointMetadata>()?.ShapeProblem is null)
+            if (output.Direct is { } writer && endpoint?.Metadata.GetMetadata<ModuleEndpointMetadata>()?.ShapeProblem is null)
             {
-                writer.WriteDirect(context, StatusCodes.Status429TooManyRequests, detail);
+                writer.WriteDirect(context, StatusCodes.Status429TooManyRequests, answer.Head);
                 return;
             }
 
-            await ProblemResponses.WriteAsync(output.Service, context, StatusCodes.Status429TooManyRequests, detail).ConfigureAwait(false);
+            await ProblemResponses.WriteAsync(output.Service, context, StatusCodes.Status429TooManyRequests, answer.Detail).ConfigureAwait(false);
         }
 
-        private string Detail(int cacheIndex, bool isWrite, TokenBucketSettings budget, int seconds)
+        private static Answer AnswerFor(Answer?[] cache, bool isWrite, TokenBucketSettings budget, int seconds)
         {
-            var cache = _details[cacheIndex];
-            if (seconds <= CachedSeconds && cache[seconds] is { } cached)
-            {
-                return cached;
-            }
-
             var detail = FormattableString.Invariant($"The {(isWrite ? "write" : "read")} rate limit of {budget.PermitsPerSecond} requests per second (burst {budget.Burst}) for this client was exceeded; retry after {seconds} s.");
+            var answer = new Answer(detail, ProblemJsonWriter.EncodeHead(StatusCodes.Status429TooManyRequests, detail));
             if (seconds <= CachedSeconds)
             {
-                cache[seconds] = detail;
+                cache[seconds] = answer;
             }
 
-            return detail;
+            return answer;
         }
+
+        private Answer AnswerFor(int cacheIndex, bool isWrite, TokenBucketSettings budget, int seconds)
+        {
+            var cache = _answers[cacheIndex];
+            return seconds <= CachedSeconds && cache[seconds] is { } cached ? cached : AnswerFor(cache, isWrite, budget, seconds);
+        }
+
+        /// <summary>The detail text of one budget and Retry-After value, and the direct problem's encoded head with it.</summary>
+        private sealed record Answer(string Detail, byte[] Head);
     }
 
     /// <summary>

@@ -14,6 +14,10 @@ public static class RoutingTableApi
 {
     private const string ExplainSuffix = "/explain";
 
+    // DestinationResponse's JSON names, pre-encoded for the direct answer.
+    private static readonly System.Text.Json.JsonEncodedText DestinationDst = System.Text.Json.JsonEncodedText.Encode("dst");
+    private static readonly System.Text.Json.JsonEncodedText DestinationNh = System.Text.Json.JsonEncodedText.Encode("nh");
+
     /// <summary>Maps the routing-table endpoints (on the module's route group; the OpenAPI tag comes from the group).</summary>
     public static IEndpointRouteBuilder MapRoutingTableApi(this IEndpointRouteBuilder endpoints)
     {
@@ -24,8 +28,11 @@ public static class RoutingTableApi
         // linked CancellationTokenSource and timer per request.
         var state = endpoints.ServiceProvider.GetRequiredService<RoutingTableState>();
         var metrics = endpoints.ServiceProvider.GetRequiredService<RoutingTableMetrics>();
-        endpoints.MapGet("/destination/{**ip}", (HttpContext context) => GetDestination(context, state, metrics))
+        // Cast to Delegate: as a RequestDelegate the lambda would skip the request delegate factory, and with it the
+        // method metadata OpenAPI describes endpoints from.
+        endpoints.MapGet("/destination/{**ip}", (Delegate)((HttpContext context) => GetDestination(context, state, metrics)))
             .DisableRequestTimeout()
+            .WithMetadata(DestinationAnswers)
             .WithName("LookupDestination")
             .WithSummary("Longest-prefix match of an address (or of a CIDR's network address); '/explain' lists every matching route.");
         endpoints.MapPost("/destinations", PostDestinations)
@@ -45,13 +52,24 @@ public static class RoutingTableApi
         return endpoints;
     }
 
-    internal static Results<SizedJsonResult<DestinationResponse>, Ok<ExplainResponse>, ProblemHttpResult> GetDestination(
-        HttpContext context, RoutingTableState state, RoutingTableMetrics metrics)
+    /// <summary>
+    /// What <see cref="GetDestination"/> answers, for OpenAPI: it writes its answers itself (it returns a plain
+    /// <see cref="Task"/>), so the response metadata the result types would have added is listed here.
+    /// </summary>
+    private static readonly object[] DestinationAnswers = ResponseMetadata<Results<SizedJsonResult<DestinationResponse>, Ok<ExplainResponse>, ProblemHttpResult>>();
+
+    /// <summary>
+    /// The hot endpoint: a found route is written straight into the response (<c>{"dst":...,"nh":...}</c>, the bytes the
+    /// serializer writes for <see cref="DestinationResponse"/>, with <c>Content-Length</c>) without a response record,
+    /// a prefix string, a result object or the framework's result execution; every other answer goes through the
+    /// same typed results as before.
+    /// </summary>
+    internal static Task GetDestination(HttpContext context, RoutingTableState state, RoutingTableMetrics metrics)
     {
         long started = Stopwatch.GetTimestamp();
         if (state.Table is not { } table)
         {
-            return Loading(metrics);
+            return Loading(metrics).ExecuteAsync(context);
         }
 
         string raw = RawPath.AfterFirstSegment(context);
@@ -60,14 +78,14 @@ public static class RoutingTableApi
         if (text.Length == 0)
         {
             // FastAPI answers a missing path parameter with 404, not 400.
-            return Problem(StatusCodes.Status404NotFound, "expected /destination/{ip}");
+            return Problem(StatusCodes.Status404NotFound, "expected /destination/{ip}").ExecuteAsync(context);
         }
 
         if (!TryParseDestination(text, out var address, out string? error))
         {
             metrics.Lookup("invalid", Stopwatch.GetElapsedTime(started).TotalSeconds);
             metrics.Error("invalid_address");
-            return Problem(StatusCodes.Status400BadRequest, error);
+            return Problem(StatusCodes.Status400BadRequest, error).ExecuteAsync(context);
         }
 
         var snapshot = table.Table.Current;
@@ -75,19 +93,25 @@ public static class RoutingTableApi
         {
             var routes = snapshot.Explain(address).Select(ToResponse).ToList();
             var winner = routes.Count > 0 ? routes[0] : null;
-            return TypedResults.Ok(new ExplainResponse(text, winner?.Prefix, winner?.NextHop, routes));
+            return TypedResults.Ok(new ExplainResponse(text, winner?.Prefix, winner?.NextHop, routes)).ExecuteAsync(context);
         }
 
         int route = snapshot.LookupIndex(address);
         if (route < 0)
         {
             metrics.Lookup("not_found", Stopwatch.GetElapsedTime(started).TotalSeconds);
-            return Problem(StatusCodes.Status404NotFound, $"no route to {address}");
+            return Problem(StatusCodes.Status404NotFound, $"no route to {address}").ExecuteAsync(context);
         }
 
-        var response = new DestinationResponse(snapshot.GetRoutePrefix(route).ToString(), snapshot.NextHopText(route));
         metrics.Lookup("success", Stopwatch.GetElapsedTime(started).TotalSeconds);
-        return new SizedJsonResult<DestinationResponse>(response, RoutingTableJsonContext.Default.DestinationResponse);
+        SizedJson.WriteObject(context, RoutingTableJsonContext.Default.Options, (Prefix: snapshot.GetRoutePrefix(route), NextHop: snapshot.NextHopText(route)), static (writer, answer) =>
+        {
+            Span<char> prefix = stackalloc char[IpPrefix.MaxTextLength];
+            _ = answer.Prefix.TryFormat(prefix, out int written);
+            writer.WriteString(DestinationDst, prefix[..written]);
+            writer.WriteString(DestinationNh, answer.NextHop);
+        });
+        return Task.CompletedTask;
     }
 
     internal static async Task<Results<BatchAnswerWritten, ProblemHttpResult>> PostDestinations(
@@ -309,4 +333,13 @@ public static class RoutingTableApi
     }
 
     private static ProblemHttpResult Problem(int status, string? detail) => TypedResults.Problem(detail: detail, statusCode: status);
+
+    /// <summary>The response metadata a handler returning <typeparamref name="TResult"/> would get.</summary>
+    private static object[] ResponseMetadata<TResult>()
+        where TResult : Microsoft.AspNetCore.Http.Metadata.IEndpointMetadataProvider
+    {
+        var builder = new RouteEndpointBuilder(null, Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/"), 0);
+        TResult.PopulateMetadata(typeof(RoutingTableApi).GetMethod(nameof(GetDestination), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!, builder);
+        return [.. builder.Metadata];
+    }
 }

@@ -66,6 +66,7 @@ public sealed class ChassisServer : IAsyncDisposable
     internal static void MapTestEndpoints(IEndpointRouteBuilder app)
     {
         app.MapGet("/items", () => "read");
+        app.MapGet("/unlimited", () => "unlimited").DisableRateLimiting();
         app.MapPost("/items", (HttpContext context, ILogger<ChassisServer> logger) =>
         {
             logger.LogInformation("write accepted");
