@@ -160,24 +160,27 @@ internal sealed class RouteSet
             nextHops[r] = hops[order[r]];
         }
 
-        // Work on copies: the builder stays valid for another table or more routes. The families sort side by side.
-        ulong[] v4Keys = routes.V4Keys.ToArray();
-        RouteListBuilder.V6Route[] v6Sorted = routes.V6Routes.ToArray();
+        // Work on copies (the builder stays valid for another table or more routes), renumbered as they are copied.
+        // The families sort side by side.
+        ulong[] v4Keys = GC.AllocateUninitializedArray<ulong>(routes.V4Count);
+        var v6Sorted = GC.AllocateUninitializedArray<RouteListBuilder.V6Route>(routes.V6Count);
         Parallel.Invoke(
             [MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
             {
-                for (int i = 0; i < v4Keys.Length; i++)
+                ReadOnlySpan<ulong> keys = routes.V4Keys;
+                for (int i = 0; i < keys.Length; i++)
                 {
-                    v4Keys[i] = (v4Keys[i] & ~0xFFFFFFUL) | (uint)rank[(int)(v4Keys[i] & 0xFFFFFF)];
+                    v4Keys[i] = (keys[i] & ~0xFFFFFFUL) | (uint)rank[(int)(keys[i] & 0xFFFFFF)];
                 }
 
                 v4Keys.AsSpan().Sort();
             },
             [MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
             {
-                for (int i = 0; i < v6Sorted.Length; i++)
+                ReadOnlySpan<RouteListBuilder.V6Route> v6Routes = routes.V6Routes;
+                for (int i = 0; i < v6Routes.Length; i++)
                 {
-                    v6Sorted[i] = v6Sorted[i] with { NextHop = rank[v6Sorted[i].NextHop] };
+                    v6Sorted[i] = v6Routes[i] with { NextHop = rank[v6Routes[i].NextHop] };
                 }
 
                 v6Sorted.AsSpan().Sort();
