@@ -53,24 +53,23 @@ internal sealed class RouteSet
         // Route -> prefix id in one load: an HTTP lookup formats its route's prefix, and a binary search over the
         // ~800k route starts of the full table cost ~2.4 % of the server's CPU per request (cache misses). 4 bytes
         // per route (4.5 MB for the full table).
-        RoutePrefix = new int[routeNextHop.Length];
+        // A loop rather than Span.Fill: most prefixes have one route, and Fill's generic helper would run
+        // unoptimized at start (nothing precompiles it for int).
+        RoutePrefix = GC.AllocateUninitializedArray<int>(routeNextHop.Length);
         for (int id = 1; id < routeStart.Length - 1; id++)
         {
-            RoutePrefix.AsSpan(routeStart[id], routeStart[id + 1] - routeStart[id]).Fill(id);
-        }
-
-        int[] leaves = new int[v4Networks.Length + v6Networks.Length + 1];
-        for (int id = 1; id < leaves.Length; id++)
-        {
-            leaves[id] = routeStart[id] + 1;
+            for (int route = routeStart[id]; route < routeStart[id + 1]; route++)
+            {
+                RoutePrefix[route] = id;
+            }
         }
 
         // The two FIBs share nothing: compiled side by side, they take the time of the larger one at start.
         PoptrieFib? v4 = null;
         PoptrieFib? v6 = null;
         Parallel.Invoke(
-            () => v4 = PoptrieFib.Build(Widen(v4Networks), v4Lengths, leaves[1..(1 + v4Networks.Length)], V4DirectBits),
-            () => v6 = PoptrieFib.Build(v6Networks, v6Lengths, leaves[(1 + v4Networks.Length)..], V6DirectBits));
+            () => v4 = PoptrieFib.Build(Widen(v4Networks), v4Lengths, FirstRoutes(routeStart, 1, v4Networks.Length), V4DirectBits),
+            () => v6 = PoptrieFib.Build(v6Networks, v6Lengths, FirstRoutes(routeStart, 1 + v4Networks.Length, v6Networks.Length), V6DirectBits));
         V4 = v4!;
         V6 = v6!;
     }
@@ -260,12 +259,25 @@ internal sealed class RouteSet
         return new RouteSet(v4Networks, v4Lengths, v6Networks, v6Lengths, routeStart, routeNextHop, nextHops, parent);
     }
 
+    // The FIB leaves of prefix ids [firstId, firstId + count): each prefix's first route + 1.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int[] FirstRoutes(int[] routeStart, int firstId, int count)
+    {
+        int[] leaves = GC.AllocateUninitializedArray<int>(count);
+        for (int i = 0; i < leaves.Length; i++)
+        {
+            leaves[i] = routeStart[firstId + i] + 1;
+        }
+
+        return leaves;
+    }
+
     // IPv4 networks as the FIB builder takes them (the top 32 of 128 bits). A loop of its own: Array.ConvertAll over
     // UInt128 has no precompiled code and would run its million iterations unoptimized at start.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static UInt128[] Widen(uint[] networks)
     {
-        var wide = new UInt128[networks.Length];
+        var wide = GC.AllocateUninitializedArray<UInt128>(networks.Length);
         for (int i = 0; i < networks.Length; i++)
         {
             wide[i] = (UInt128)networks[i] << 96;
