@@ -182,7 +182,7 @@ internal sealed class RouteSet
                     v6Sorted[i] = v6Routes[i] with { NextHop = rank[v6Routes[i].NextHop] };
                 }
 
-                v6Sorted.AsSpan().Sort();
+                SortV6(v6Sorted);
             });
         ReadOnlySpan<ulong> v4 = v4Keys;
         ReadOnlySpan<RouteListBuilder.V6Route> v6 = v6Sorted;
@@ -258,6 +258,145 @@ internal sealed class RouteSet
             () => FillParents(parent, v6Base + 1, v6Networks.Length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (id) => IpPrefix.CreateTrusted(IpAddress.V6(v6Networks[id - 1 - v6Base]), v6Lengths[id - 1 - v6Base])));
         return new RouteSet(v4Networks, v4Lengths, v6Networks, v6Lengths, routeStart, routeNextHop, nextHops, parent);
     }
+
+    // Introsort of the IPv6 routes, compiled optimized with the comparison inlined. Span.Sort would do the same work
+    // in CoreLib's generic sort helper, which nothing precompiles for this struct (it holds a UInt128): at start it
+    // ran unoptimized or through on-stack replacement for the ~250k routes of the full table.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void SortV6(Span<RouteListBuilder.V6Route> items) =>
+        IntroSort(items, 2 * (BitOperations.Log2((uint)Math.Max(items.Length, 1)) + 1));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void IntroSort(Span<RouteListBuilder.V6Route> items, int depthLimit)
+    {
+        while (items.Length > 16)
+        {
+            if (depthLimit-- == 0)
+            {
+                HeapSort(items);
+                return;
+            }
+
+            int pivot = Partition(items);
+            // Recurse into the smaller side, loop on the larger: the stack stays O(log n).
+            if (pivot < items.Length - pivot)
+            {
+                IntroSort(items[..pivot], depthLimit);
+                items = items[(pivot + 1)..];
+            }
+            else
+            {
+                IntroSort(items[(pivot + 1)..], depthLimit);
+                items = items[..pivot];
+            }
+        }
+
+        for (int i = 1; i < items.Length; i++)
+        {
+            var item = items[i];
+            int j = i - 1;
+            while (j >= 0 && Less(item, items[j]))
+            {
+                items[j + 1] = items[j];
+                j--;
+            }
+
+            items[j + 1] = item;
+        }
+    }
+
+    // Median of three as the pivot, then a Hoare-style partition that stops on equal items (so runs of equal routes
+    // split evenly); returns the pivot's final index.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Partition(Span<RouteListBuilder.V6Route> items)
+    {
+        int hi = items.Length - 1;
+        int middle = hi >> 1;
+        SwapIfGreater(items, 0, middle);
+        SwapIfGreater(items, 0, hi);
+        SwapIfGreater(items, middle, hi);
+        var pivot = items[middle];
+        (items[middle], items[hi - 1]) = (items[hi - 1], items[middle]);
+        int left = 0;
+        int right = hi - 1;
+        while (true)
+        {
+            while (Less(items[++left], pivot))
+            {
+            }
+
+            while (Less(pivot, items[--right]))
+            {
+            }
+
+            if (left >= right)
+            {
+                break;
+            }
+
+            (items[left], items[right]) = (items[right], items[left]);
+        }
+
+        (items[left], items[hi - 1]) = (items[hi - 1], items[left]);
+        return left;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void HeapSort(Span<RouteListBuilder.V6Route> items)
+    {
+        for (int i = (items.Length >> 1) - 1; i >= 0; i--)
+        {
+            SiftDown(items, i, items.Length);
+        }
+
+        for (int end = items.Length - 1; end > 0; end--)
+        {
+            (items[0], items[end]) = (items[end], items[0]);
+            SiftDown(items, 0, end);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SiftDown(Span<RouteListBuilder.V6Route> items, int root, int length)
+    {
+        while (true)
+        {
+            int child = (2 * root) + 1;
+            if (child >= length)
+            {
+                return;
+            }
+
+            if (child + 1 < length && Less(items[child], items[child + 1]))
+            {
+                child++;
+            }
+
+            if (!Less(items[root], items[child]))
+            {
+                return;
+            }
+
+            (items[root], items[child]) = (items[child], items[root]);
+            root = child;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SwapIfGreater(Span<RouteListBuilder.V6Route> items, int i, int j)
+    {
+        if (Less(items[j], items[i]))
+        {
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
+    // The order of V6Route.CompareTo: network, then length, then next hop.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Less(in RouteListBuilder.V6Route a, in RouteListBuilder.V6Route b) =>
+        a.Network != b.Network ? a.Network < b.Network
+        : a.Length != b.Length ? a.Length < b.Length
+        : a.NextHop < b.NextHop;
 
     // The FIB leaves of prefix ids [firstId, firstId + count): each prefix's first route + 1.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
