@@ -11,8 +11,22 @@ public sealed class RouteListBuilder
 
     private readonly NextHopIds _nextHopIds = new();
     private readonly List<IpAddress> _nextHops = [];
-    private ulong[] _v4 = new ulong[1024];
-    private V6Route[] _v6 = new V6Route[256];
+    private ulong[] _v4;
+    private V6Route[] _v6;
+
+    /// <summary>Creates an empty builder.</summary>
+    public RouteListBuilder()
+        : this(1024, 256)
+    {
+    }
+
+    // Sized for a known number of lines (the loader's chunks), so a chunk's arrays are not regrown and copied
+    // while it is parsed. Unzeroed: only [0, count) is ever read.
+    internal RouteListBuilder(int v4Capacity, int v6Capacity)
+    {
+        _v4 = GC.AllocateUninitializedArray<ulong>(Math.Max(v4Capacity, 16));
+        _v6 = GC.AllocateUninitializedArray<V6Route>(Math.Max(v6Capacity, 16));
+    }
 
     /// <summary>Number of pairs added, duplicates included.</summary>
     public int Count => V4Count + V6Count;
@@ -37,7 +51,7 @@ public sealed class RouteListBuilder
         {
             if (V6Count == _v6.Length)
             {
-                Array.Resize(ref _v6, _v6.Length * 2);
+                _v6 = Grow(_v6, V6Count);
             }
 
             _v6[V6Count++] = new V6Route(prefix.Network.Value, prefix.Length, nextHopId);
@@ -46,7 +60,7 @@ public sealed class RouteListBuilder
 
         if (V4Count == _v4.Length)
         {
-            Array.Resize(ref _v4, _v4.Length * 2);
+            _v4 = Grow(_v4, V4Count);
         }
 
         _v4[V4Count++] = PackV4((uint)prefix.Network.Value, prefix.Length, nextHopId);
@@ -64,11 +78,15 @@ public sealed class RouteListBuilder
             return parts[0];
         }
 
-        var all = new RouteListBuilder();
-        int v4 = parts.Sum(static p => p.V4Count);
-        int v6 = parts.Sum(static p => p.V6Count);
-        all._v4 = new ulong[Math.Max(v4, all._v4.Length)];
-        all._v6 = new V6Route[Math.Max(v6, all._v6.Length)];
+        int v4 = 0;
+        int v6 = 0;
+        foreach (var part in parts)
+        {
+            v4 += part.V4Count;
+            v6 += part.V6Count;
+        }
+
+        var all = new RouteListBuilder(v4, v6);
         foreach (var part in parts)
         {
             int[] ids = new int[part._nextHops.Count];
@@ -89,6 +107,14 @@ public sealed class RouteListBuilder
         }
 
         return all;
+    }
+
+    // Doubles an array keeping its first count items (the rest is never read, so it is not zeroed).
+    private static T[] Grow<T>(T[] items, int count)
+    {
+        var larger = GC.AllocateUninitializedArray<T>(items.Length * 2);
+        items.AsSpan(0, count).CopyTo(larger);
+        return larger;
     }
 
     internal static ulong PackV4(uint network, int length, int nextHopId) =>

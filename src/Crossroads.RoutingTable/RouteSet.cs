@@ -53,24 +53,23 @@ internal sealed class RouteSet
         // Route -> prefix id in one load: an HTTP lookup formats its route's prefix, and a binary search over the
         // ~800k route starts of the full table cost ~2.4 % of the server's CPU per request (cache misses). 4 bytes
         // per route (4.5 MB for the full table).
-        RoutePrefix = new int[routeNextHop.Length];
+        // A loop rather than Span.Fill: most prefixes have one route, and Fill's generic helper would run
+        // unoptimized at start (nothing precompiles it for int).
+        RoutePrefix = GC.AllocateUninitializedArray<int>(routeNextHop.Length);
         for (int id = 1; id < routeStart.Length - 1; id++)
         {
-            RoutePrefix.AsSpan(routeStart[id], routeStart[id + 1] - routeStart[id]).Fill(id);
-        }
-
-        int[] leaves = new int[v4Networks.Length + v6Networks.Length + 1];
-        for (int id = 1; id < leaves.Length; id++)
-        {
-            leaves[id] = routeStart[id] + 1;
+            for (int route = routeStart[id]; route < routeStart[id + 1]; route++)
+            {
+                RoutePrefix[route] = id;
+            }
         }
 
         // The two FIBs share nothing: compiled side by side, they take the time of the larger one at start.
         PoptrieFib? v4 = null;
         PoptrieFib? v6 = null;
         Parallel.Invoke(
-            () => v4 = PoptrieFib.Build(Widen(v4Networks), v4Lengths, leaves[1..(1 + v4Networks.Length)], V4DirectBits),
-            () => v6 = PoptrieFib.Build(v6Networks, v6Lengths, leaves[(1 + v4Networks.Length)..], V6DirectBits));
+            () => v4 = PoptrieFib.Build(Widen(v4Networks), v4Lengths, FirstRoutes(routeStart, 1, v4Networks.Length), V4DirectBits),
+            () => v6 = PoptrieFib.Build(v6Networks, v6Lengths, FirstRoutes(routeStart, 1 + v4Networks.Length, v6Networks.Length), V6DirectBits));
         V4 = v4!;
         V6 = v6!;
     }
@@ -160,27 +159,30 @@ internal sealed class RouteSet
             nextHops[r] = hops[order[r]];
         }
 
-        // Work on copies: the builder stays valid for another table or more routes. The families sort side by side.
-        ulong[] v4Keys = routes.V4Keys.ToArray();
-        RouteListBuilder.V6Route[] v6Sorted = routes.V6Routes.ToArray();
+        // Work on copies (the builder stays valid for another table or more routes), renumbered as they are copied.
+        // The families sort side by side.
+        ulong[] v4Keys = GC.AllocateUninitializedArray<ulong>(routes.V4Count);
+        var v6Sorted = GC.AllocateUninitializedArray<RouteListBuilder.V6Route>(routes.V6Count);
         Parallel.Invoke(
             [MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
             {
-                for (int i = 0; i < v4Keys.Length; i++)
+                ReadOnlySpan<ulong> keys = routes.V4Keys;
+                for (int i = 0; i < keys.Length; i++)
                 {
-                    v4Keys[i] = (v4Keys[i] & ~0xFFFFFFUL) | (uint)rank[(int)(v4Keys[i] & 0xFFFFFF)];
+                    v4Keys[i] = (keys[i] & ~0xFFFFFFUL) | (uint)rank[(int)(keys[i] & 0xFFFFFF)];
                 }
 
                 v4Keys.AsSpan().Sort();
             },
             [MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
             {
-                for (int i = 0; i < v6Sorted.Length; i++)
+                ReadOnlySpan<RouteListBuilder.V6Route> v6Routes = routes.V6Routes;
+                for (int i = 0; i < v6Routes.Length; i++)
                 {
-                    v6Sorted[i] = v6Sorted[i] with { NextHop = rank[v6Sorted[i].NextHop] };
+                    v6Sorted[i] = v6Routes[i] with { NextHop = rank[v6Routes[i].NextHop] };
                 }
 
-                v6Sorted.AsSpan().Sort();
+                SortV6(v6Sorted);
             });
         ReadOnlySpan<ulong> v4 = v4Keys;
         ReadOnlySpan<RouteListBuilder.V6Route> v6 = v6Sorted;
@@ -257,12 +259,164 @@ internal sealed class RouteSet
         return new RouteSet(v4Networks, v4Lengths, v6Networks, v6Lengths, routeStart, routeNextHop, nextHops, parent);
     }
 
+    // Introsort of the IPv6 routes, compiled optimized with the comparison inlined. Span.Sort would do the same work
+    // in CoreLib's generic sort helper, which nothing precompiles for this struct (it holds a UInt128): at start it
+    // ran unoptimized or through on-stack replacement for the ~250k routes of the full table.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void SortV6(Span<RouteListBuilder.V6Route> items) =>
+        IntroSort(items, 2 * (BitOperations.Log2((uint)Math.Max(items.Length, 1)) + 1));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void IntroSort(Span<RouteListBuilder.V6Route> items, int depthLimit)
+    {
+        while (items.Length > 16)
+        {
+            if (depthLimit-- == 0)
+            {
+                HeapSort(items);
+                return;
+            }
+
+            int pivot = Partition(items);
+            // Recurse into the smaller side, loop on the larger: the stack stays O(log n).
+            if (pivot < items.Length - pivot)
+            {
+                IntroSort(items[..pivot], depthLimit);
+                items = items[(pivot + 1)..];
+            }
+            else
+            {
+                IntroSort(items[(pivot + 1)..], depthLimit);
+                items = items[..pivot];
+            }
+        }
+
+        for (int i = 1; i < items.Length; i++)
+        {
+            var item = items[i];
+            int j = i - 1;
+            while (j >= 0 && Less(item, items[j]))
+            {
+                items[j + 1] = items[j];
+                j--;
+            }
+
+            items[j + 1] = item;
+        }
+    }
+
+    // Median of three as the pivot, then a Hoare-style partition that stops on equal items (so runs of equal routes
+    // split evenly); returns the pivot's final index.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Partition(Span<RouteListBuilder.V6Route> items)
+    {
+        int hi = items.Length - 1;
+        int middle = hi >> 1;
+        SwapIfGreater(items, 0, middle);
+        SwapIfGreater(items, 0, hi);
+        SwapIfGreater(items, middle, hi);
+        var pivot = items[middle];
+        (items[middle], items[hi - 1]) = (items[hi - 1], items[middle]);
+        int left = 0;
+        int right = hi - 1;
+        while (true)
+        {
+            while (Less(items[++left], pivot))
+            {
+            }
+
+            while (Less(pivot, items[--right]))
+            {
+            }
+
+            if (left >= right)
+            {
+                break;
+            }
+
+            (items[left], items[right]) = (items[right], items[left]);
+        }
+
+        (items[left], items[hi - 1]) = (items[hi - 1], items[left]);
+        return left;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void HeapSort(Span<RouteListBuilder.V6Route> items)
+    {
+        for (int i = (items.Length >> 1) - 1; i >= 0; i--)
+        {
+            SiftDown(items, i, items.Length);
+        }
+
+        for (int end = items.Length - 1; end > 0; end--)
+        {
+            (items[0], items[end]) = (items[end], items[0]);
+            SiftDown(items, 0, end);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SiftDown(Span<RouteListBuilder.V6Route> items, int root, int length)
+    {
+        while (true)
+        {
+            int child = (2 * root) + 1;
+            if (child >= length)
+            {
+                return;
+            }
+
+            if (child + 1 < length && Less(items[child], items[child + 1]))
+            {
+                child++;
+            }
+
+            if (!Less(items[root], items[child]))
+            {
+                return;
+            }
+
+            (items[root], items[child]) = (items[child], items[root]);
+            root = child;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SwapIfGreater(Span<RouteListBuilder.V6Route> items, int i, int j)
+    {
+        if (Less(items[j], items[i]))
+        {
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
+    // The order of V6Route.CompareTo: network, then length, then next hop.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Less(in RouteListBuilder.V6Route a, in RouteListBuilder.V6Route b) =>
+        a.Network != b.Network ? a.Network < b.Network
+        : a.Length != b.Length ? a.Length < b.Length
+        : a.NextHop < b.NextHop;
+
+    // The FIB leaves of prefix ids [firstId, firstId + count): each prefix's first route + 1.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int[] FirstRoutes(int[] routeStart, int firstId, int count)
+    {
+        int[] leaves = GC.AllocateUninitializedArray<int>(count);
+        for (int i = 0; i < leaves.Length; i++)
+        {
+            leaves[i] = routeStart[firstId + i] + 1;
+        }
+
+        return leaves;
+    }
+
     // IPv4 networks as the FIB builder takes them (the top 32 of 128 bits). A loop of its own: Array.ConvertAll over
     // UInt128 has no precompiled code and would run its million iterations unoptimized at start.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static UInt128[] Widen(uint[] networks)
     {
-        var wide = new UInt128[networks.Length];
+        var wide = GC.AllocateUninitializedArray<UInt128>(networks.Length);
         for (int i = 0; i < networks.Length; i++)
         {
             wide[i] = (UInt128)networks[i] << 96;

@@ -524,13 +524,17 @@ internal sealed class PoptrieFib
         public int ChildBase;
     }
 
+    // The working arrays start near the sizes the full table needs (IPv4: ~44k leaf blocks for ~620k prefixes;
+    // IPv6: ~84k nodes and ~306k leaves for ~180k prefixes), so they are regrown and copied at most about once, and
+    // are not zeroed: only what was written is read.
     private sealed class Builder(UInt128[] networks, byte[] lengths, int[] values, int DirectBits)
     {
-        private Node[] _nodes = new Node[1024];
+        private Node[] _nodes = GC.AllocateUninitializedArray<Node>(Math.Max(1024, networks.Length / 4));
         private int _nodeCount;
-        private int[] _leaves = new int[4096];
+        private int[] _leaves = GC.AllocateUninitializedArray<int>(Math.Max(4096, networks.Length));
         private int _leafCount;
-        private readonly List<int> _blocks = [];
+        private int[] _blocks = GC.AllocateUninitializedArray<int>(64 * Math.Max(16, networks.Length / 16));
+        private int _blockCount;
 
         // Optimized from the first call, as the rest of the load path: UInt128 code is left out of ReadyToRun
         // images, and at start the tiering would run these loops unoptimized.
@@ -545,7 +549,7 @@ internal sealed class PoptrieFib
                 int slot = (int)(networks[i] >> (128 - DirectBits));
                 if (length <= DirectBits)
                 {
-                    direct.AsSpan(slot, 1 << (DirectBits - length)).Fill(values[i]);
+                    Fill(direct.AsSpan(slot, 1 << (DirectBits - length)), values[i]);
                     i++;
                     continue;
                 }
@@ -565,10 +569,16 @@ internal sealed class PoptrieFib
                 if (root.Vector == 0)
                 {
                     // No children: expand into a plain block and take back the node and its compressed leaves.
-                    direct[slot] = NodeFlag | (direct.Length + _blocks.Count);
+                    direct[slot] = NodeFlag | (direct.Length + (_blockCount * 64));
+                    if (_blockCount * 64 == _blocks.Length)
+                    {
+                        _blocks = Grow(_blocks, _blocks.Length);
+                    }
+
+                    Span<int> block = _blocks.AsSpan(_blockCount++ * 64, 64);
                     for (int s = 0; s < 64; s++)
                     {
-                        _blocks.Add(_leaves[root.LeafBase + BitOperations.PopCount(root.LeafStarts & ((2UL << s) - 1)) - 1]);
+                        block[s] = _leaves[root.LeafBase + BitOperations.PopCount(root.LeafStarts & ((2UL << s) - 1)) - 1];
                     }
 
                     _leafCount = leavesBefore;
@@ -583,9 +593,9 @@ internal sealed class PoptrieFib
                 i = end;
             }
 
-            int[] table = HugePages.AllocatePinned<int>(direct.Length + _blocks.Count);
+            int[] table = HugePages.AllocatePinned<int>(direct.Length + (_blockCount * 64));
             direct.CopyTo(table, 0);
-            _blocks.CopyTo(table, direct.Length);
+            _blocks.AsSpan(0, _blockCount * 64).CopyTo(table.AsSpan(direct.Length));
             HugePages.Advise(table);
             return new PoptrieFib(
                 DirectBits,
@@ -598,7 +608,7 @@ internal sealed class PoptrieFib
         private Node BuildNode(int start, int end, int depth, int inherited)
         {
             Span<int> slots = stackalloc int[64];
-            slots.Fill(inherited);
+            Fill(slots, inherited);
             Span<int> childStart = stackalloc int[64];
             Span<int> childEnd = stackalloc int[64];
             ulong vector = 0;
@@ -610,7 +620,7 @@ internal sealed class PoptrieFib
                 if (length <= depth + Stride)
                 {
                     // Containers sort before their contents, so painting in order leaves the longest match.
-                    slots.Slice(slot, 1 << (depth + Stride - length)).Fill(values[i]);
+                    Fill(slots.Slice(slot, 1 << (depth + Stride - length)), values[i]);
                     i++;
                     continue;
                 }
@@ -664,11 +674,29 @@ internal sealed class PoptrieFib
             return new Node { Vector = vector, LeafStarts = leafStarts, LeafBase = leafBase, ChildBase = childBase };
         }
 
+        // Span.Fill goes through a generic helper that nothing precompiles for int, so during start it ran at the
+        // unoptimized first tier for every prefix; inlined here, it is optimized with its caller.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Fill(Span<int> slots, int value)
+        {
+            for (int i = 0; i < slots.Length; i++)
+            {
+                slots[i] = value;
+            }
+        }
+
+        private static T[] Grow<T>(T[] items, int minimum)
+        {
+            var larger = GC.AllocateUninitializedArray<T>(Math.Max(items.Length * 2, minimum));
+            items.CopyTo(larger, 0);
+            return larger;
+        }
+
         private int Allocate(int count)
         {
             if (_nodeCount + count > _nodes.Length)
             {
-                Array.Resize(ref _nodes, Math.Max(_nodes.Length * 2, _nodeCount + count));
+                _nodes = Grow(_nodes, _nodeCount + count);
             }
 
             int index = _nodeCount;
@@ -680,7 +708,7 @@ internal sealed class PoptrieFib
         {
             if (_leafCount == _leaves.Length)
             {
-                Array.Resize(ref _leaves, _leaves.Length * 2);
+                _leaves = Grow(_leaves, _leafCount + 1);
             }
 
             _leaves[_leafCount++] = value;
