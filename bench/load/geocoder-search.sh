@@ -22,24 +22,7 @@ else
 fi
 queries=$(mktemp)
 if [[ -n ${QUERIES:-} ]]; then
-  python3 - "$QUERIES" "$queries" <<'PY'
-import json, sys, urllib.parse
-with open(sys.argv[1], encoding="utf-8") as f, open(sys.argv[2], "w", encoding="utf-8") as out:
-    for line in f:
-        line = line.strip()
-        if line.startswith("{"):  # the geocode runner's fields, as the HTTP API takes them
-            d = json.loads(line)
-            if d.get("reverse"):
-                line = "/reverse?" + urllib.parse.urlencode({"lat": d["lat"], "lon": d["lon"]})
-            else:
-                params = {"q": d["q"], "limit": 5}
-                params.update({k: d[k] for k in ("lat", "lon", "type", "citycode") if k in d})
-                if "autocomplete" in d:
-                    params["autocomplete"] = int(bool(d["autocomplete"]))
-                line = "/search?" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
-        if line:
-            out.write(line + "\n")
-PY
+  python3 bench/load/geocoder-query-paths.py "$QUERIES" "$queries"
   echo "$(wc -l < "$queries") queries from $QUERIES"
 else
   python3 bench/load/geocoder-queries.py "$data_file" "$queries" 5000
