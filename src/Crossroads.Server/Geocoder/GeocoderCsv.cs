@@ -23,6 +23,10 @@ internal sealed partial class GeocoderCsv(GeocoderRuntime runtime, GeocoderOptio
     private const int FieldLimit = 64 * 1024;
     private const int FlushBytes = 32 * 1024;
 
+    // Rows geocoded together (in parallel), then written in order: enough to keep both cores busy, few enough that the
+    // first answers still stream while the upload arrives and memory stays constant.
+    private const int BlockRows = 64;
+
     private static readonly string[] SearchHeaders =
     [
         "latitude", "longitude", "result_label", "result_score", "result_score_next", "result_type", "result_id", "result_housenumber",
@@ -221,32 +225,37 @@ internal sealed partial class GeocoderCsv(GeocoderRuntime runtime, GeocoderOptio
         await output.FlushAsync(ct).ConfigureAwait(false);
 
         var fields = new List<string>();
-        var row = new string[plan.OutputHeader.Length];
-        while (await csv.ReadRecordAsync(fields, ct).ConfigureAwait(false))
+        var block = new List<string[]>(BlockRows);
+        bool more = true;
+        while (more)
         {
-            if (fields.Count == 1 && fields[0].Length == 0 && !csv.AllQuoted)
+            // A block of rows is read, geocoded on every core, then written in input order: one upload is one
+            // request, and row after row it used one core of the server.
+            block.Clear();
+            while (block.Count < BlockRows && (more = await csv.ReadRecordAsync(fields, ct).ConfigureAwait(false)))
             {
-                continue; // a blank line: Python's DictReader skips it
+                if (fields.Count == 1 && fields[0].Length == 0 && !csv.AllQuoted)
+                {
+                    continue; // a blank line: Python's DictReader skips it
+                }
+
+                var row = new string[plan.OutputHeader.Length];
+                for (int i = 0; i < plan.InputCount; i++)
+                {
+                    row[i] = i < fields.Count ? fields[i] : string.Empty;
+                }
+
+                Array.Fill(row, string.Empty, plan.InputCount, row.Length - plan.InputCount);
+                block.Add(row);
             }
 
-            for (int i = 0; i < plan.InputCount; i++)
+            GeocodeBlock(index, plan, block, reverse, minScore, ct);
+            foreach (string[] row in block)
             {
-                row[i] = i < fields.Count ? fields[i] : string.Empty;
+                metrics.CsvRow(reverse ? GeocoderMetrics.Endpoints.ReverseCsv : GeocoderMetrics.Endpoints.SearchCsv, row[plan.Status]);
+                output.WriteRecord(row);
             }
 
-            Array.Fill(row, string.Empty, plan.InputCount, row.Length - plan.InputCount);
-            if (reverse)
-            {
-                ReverseRow(index, plan, row);
-            }
-            else
-            {
-                SearchRow(index, plan, row, minScore);
-            }
-
-            metrics.CsvRow(reverse ? GeocoderMetrics.Endpoints.ReverseCsv : GeocoderMetrics.Endpoints.SearchCsv, row[plan.Status]);
-
-            output.WriteRecord(row);
             if (output.Pending >= FlushBytes)
             {
                 await output.FlushAsync(ct).ConfigureAwait(false);
@@ -254,6 +263,41 @@ internal sealed partial class GeocoderCsv(GeocoderRuntime runtime, GeocoderOptio
         }
 
         await output.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    private void GeocodeBlock(GeocoderIndex index, CsvPlan plan, List<string[]> block, bool reverse, double minScore, CancellationToken ct)
+    {
+        if (block.Count <= 1 || Environment.ProcessorCount == 1)
+        {
+            foreach (string[] row in block)
+            {
+                GeocodeRow(index, plan, row, reverse, minScore);
+            }
+
+            return;
+        }
+
+        try
+        {
+            Parallel.For(0, block.Count, new ParallelOptions { CancellationToken = ct }, i => GeocodeRow(index, plan, block[i], reverse, minScore));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // As the row-by-row loop would have: the first failure itself, not a wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+    }
+
+    private void GeocodeRow(GeocoderIndex index, CsvPlan plan, string[] row, bool reverse, double minScore)
+    {
+        if (reverse)
+        {
+            ReverseRow(index, plan, row);
+        }
+        else
+        {
+            SearchRow(index, plan, row, minScore);
+        }
     }
 
     private async Task<bool> SetDialectAsync(HttpContext context, CsvRecordReader csv, Dictionary<string, List<string>> form, string firstLine)

@@ -150,6 +150,45 @@ public sealed class GeocoderCsvTests(GeocoderServerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Rows_geocoded_in_parallel_blocks_come_back_in_input_order_with_the_answer_search_gives_each()
+    {
+        // Many rows (several blocks of the parallel pass), each one of ~100 different queries in a fixed shuffle, so a
+        // row written out of order or given another row's answer shows as a wrong id or label.
+        var labels = new List<string>();
+        foreach (string word in (string[])["rue", "avenue", "route", "chemin", "allee", "impasse", "boulevard", "lotissement"])
+        {
+            var found = await Geo.GetAsync(Client, $"/search?q={word}&limit=20&autocomplete=0");
+            Assert.True(found.Code == 200, found.ToString());
+            labels.AddRange(found.Features.Select(static f => f.GetProperty("properties").GetProperty("label").GetString()!));
+        }
+
+        labels = [.. labels.Distinct(StringComparer.Ordinal)];
+        Assert.True(labels.Count >= 50, $"only {labels.Count} distinct labels to build queries from");
+        var random = new Random(20261202);
+        string[] queries = [.. Enumerable.Range(0, 500).Select(_ => labels[random.Next(labels.Count)])];
+        string input = "id,q\n" + string.Concat(queries.Select(static (q, i) => $"{i},\"{q}\"\n"));
+
+        var answer = await Csv.PostAsync(Client, "/search/csv", Utf8(input), before: [("columns", "q")]);
+
+        Assert.True(answer.Code == 200, answer.ToString());
+        Assert.Equal(queries.Length + 1, answer.Lines.Length);
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string q in queries.Distinct(StringComparer.Ordinal))
+        {
+            var search = await Geo.GetAsync(Client, "/search?q=" + Uri.EscapeDataString(q) + "&autocomplete=0&limit=3");
+            expected[q] = search.Features.Length > 0 ? search.Properties(0).GetProperty("label").GetString()! : string.Empty;
+        }
+
+        for (int i = 0; i < queries.Length; i++)
+        {
+            var row = Csv.Row(answer.Lines[0], answer.Lines[i + 1], ',');
+            Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), row["id"]);
+            Assert.Equal(queries[i], row["q"]);
+            Assert.Equal(expected[queries[i]], row["result_label"]);
+        }
+    }
+
+    [Fact]
     public async Task Filter_columns_and_min_score_apply_per_row()
     {
         string input = "q,cc\nrue des sapins,98825\nrue des sapins,98811\n";
