@@ -9,12 +9,10 @@
 #   DIR_A, DIR_B: folders holding Crossroads.Server.dll (e.g. a copy of src/Crossroads.Server/bin/Release/net10.0
 #   of the baseline, and the current one). Needs bench/load/FakeLlm built in Release.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit
 dir_a=$1; dir_b=$2
 rounds=${3:-6}
 duration=${4:-10s}
-fake_port=${FAKE_PORT:-18191}
-work=$(mktemp -d)
 source bench/load/model-router-common.sh
 pids=()
 trap 'for p in "${pids[@]}" ${fake_pid:-}; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"' EXIT

@@ -1,6 +1,12 @@
+# shellcheck shell=bash
 # Sourced by bench/load/model-router-*.sh: builds and starts the instant fake upstream (bench/load/FakeLlm) and the
 # Release server with one upstream model ("fake-model", kind openai) pointing at it.
-# Needs: $work (a scratch directory), $fake_port, $port. Sets $fake_pid and $server_pid.
+# Sets $port (PORT, default 18190), $fake_port (FAKE_PORT, 18191) and $work (a scratch directory) unless the caller did;
+# start_fake and start_server set $fake_pid and $server_pid.
+
+port=${port:-${PORT:-18190}}
+fake_port=${fake_port:-${FAKE_PORT:-18191}}
+work=${work:-$(mktemp -d)}
 
 build_all() {
   dotnet build -c Release src/Crossroads.Server >/dev/null || return 1

@@ -10,12 +10,9 @@
 # latency per round (router − direct, p50 and p99 at -c1) as median and min–max, and the router's req/s at -c32.
 # Usage: [PORT=18190] [FAKE_PORT=18191] bench/load/model-router-overhead.sh [rounds=5] [duration=10s]
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit
 rounds=${1:-5}
 duration=${2:-10s}
-port=${PORT:-18190}
-fake_port=${FAKE_PORT:-18191}
-work=$(mktemp -d)
 source bench/load/model-router-common.sh
 trap 'stop_all; rm -rf "$work"' EXIT
 build_all || exit 1
@@ -25,7 +22,7 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 script=bench/load/model-router-chat.lua
 url() { [[ $1 == direct ]] && echo "http://127.0.0.1:$fake_port/v1/chat/completions" || echo "http://127.0.0.1:$port/v1/chat/completions"; }
 for name in direct router; do   # warm-up: tiered JIT, connection pool
-  wrk -t2 -c32 -d5s -s "$script" "$(url $name)" >/dev/null
+  wrk -t2 -c32 -d5s -s "$script" "$(url "$name")" >/dev/null
 done
 
 to_us() { awk '{ v = $1; if (v ~ /us$/) v += 0; else if (v ~ /ms$/) v *= 1000; else if (v ~ /s$/) v *= 1000000; print v }' <<<"$1"; }
@@ -37,7 +34,7 @@ for round in $(seq 1 "$rounds"); do
     for name in $order; do
       if [[ $shape == c1 ]]; then args=(-t1 -c1); else args=(-t2 -c32); fi
       s0=$(cpu_ticks "$server_pid"); f0=$(cpu_ticks "$fake_pid")
-      out=$(wrk "${args[@]}" -d"$duration" --latency -s "$script" "$(url $name)")
+      out=$(wrk "${args[@]}" -d"$duration" --latency -s "$script" "$(url "$name")")
       s1=$(cpu_ticks "$server_pid"); f1=$(cpu_ticks "$fake_pid")
       requests=$(awk '/requests in/{print $1}' <<<"$out")
       rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")

@@ -8,13 +8,10 @@
 # (the client, the fake and the router share the machine, so a burst of 1,000 connections takes time on its own).
 # Usage: [PORT=18190] [FAKE_PORT=18191] [ROUNDS=2] bench/load/model-router-streams.sh [count=1000] [inter_token_ms=100] [tokens=100]
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit
 count=${1:-1000}
 inter=${2:-100}
 tokens=${3:-100}
-port=${PORT:-18190}
-fake_port=${FAKE_PORT:-18191}
-work=$(mktemp -d)
 source bench/load/model-router-common.sh
 trap 'stop_all; rm -rf "$work"' EXIT
 build_all || exit 1

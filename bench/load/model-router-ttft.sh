@@ -6,13 +6,10 @@
 # Prints both distributions and router − direct per percentile.
 # Usage: [PORT=18190] [FAKE_PORT=18191] bench/load/model-router-ttft.sh [requests=3000] [first_token_ms=20] [warmup=500]
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit
 requests=${1:-3000}
 first=${2:-20}
 warmup=${3:-500}
-port=${PORT:-18190}
-fake_port=${FAKE_PORT:-18191}
-work=$(mktemp -d)
 source bench/load/model-router-common.sh
 trap 'stop_all; rm -rf "$work"' EXIT
 build_all || exit 1
