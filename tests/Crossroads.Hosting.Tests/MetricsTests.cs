@@ -143,13 +143,26 @@ public sealed class MetricsTests
         {
             "process_cpu_seconds_total counter", "process_resident_memory_bytes gauge", "process_start_time_seconds gauge",
             "dotnet_gc_collections_total counter", "dotnet_gc_heap_bytes gauge", "dotnet_threadpool_threads gauge",
-            "dotnet_threadpool_queue_length gauge",
+            "dotnet_threadpool_queue_length gauge", "dotnet_jit_compilation_seconds_total counter",
+            "dotnet_jit_compiled_methods_total counter",
         })
         {
             Assert.Contains("# TYPE " + family + "\n", body);
         }
 
         Assert.Contains("dotnet_gc_collections_total{generation=\"gen0\"} ", body);
+
+        // The server has compiled its handlers by now, so both JIT counters are past zero.
+        Assert.True(ScalarSample(body, "dotnet_jit_compiled_methods_total") > 0);
+        Assert.True(ScalarSample(body, "dotnet_jit_compilation_seconds_total") > 0);
+    }
+
+    /// <summary>The value of the one label-less sample of <paramref name="name"/>.</summary>
+    private static double ScalarSample(string body, string name)
+    {
+        var match = Regex.Match(body, "^" + Regex.Escape(name) + " (\\S+)$", RegexOptions.Multiline);
+        Assert.True(match.Success, name + " has no label-less sample");
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
     /// <summary>Asserts one sample of <paramref name="name"/> carrying every given label has <paramref name="value"/>.</summary>

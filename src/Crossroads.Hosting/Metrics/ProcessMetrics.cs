@@ -25,6 +25,12 @@ internal sealed class ProcessMetrics
         meter.CreateObservableGauge("dotnet_threadpool_threads", static () => ThreadPool.ThreadCount, description: "Thread pool worker threads.");
         meter.CreateObservableGauge("dotnet_threadpool_queue_length", static () => ThreadPool.PendingWorkItemCount, description: "Work items queued to the thread pool and not yet started.");
         meter.CreateObservableCounter("dotnet_threadpool_completed_items", static () => ThreadPool.CompletedWorkItemCount, description: "Work items the thread pool has completed.");
+
+        // Tiered compilation keeps recompiling hot methods (instrumented, then optimized) for seconds after start and
+        // after new code paths get busy; that CPU is the JIT's, not the requests'. These tell the two apart: a load
+        // test whose window still shows JIT time is measuring warm-up (see bench/load/compare-bare.sh).
+        meter.CreateObservableCounter("dotnet_jit_compilation_seconds", static () => System.Runtime.JitInfo.GetCompilationTime().TotalSeconds, description: "Time spent compiling methods (all tiers) since the process started, in seconds.");
+        meter.CreateObservableCounter("dotnet_jit_compiled_methods", static () => System.Runtime.JitInfo.GetCompiledMethodCount(), description: "Methods compiled (all tiers, including recompilations) since the process started.");
     }
 
     private static IEnumerable<Measurement<long>> CollectionsByGeneration()
