@@ -4,13 +4,17 @@
 # a bare Kestrel endpoint of the same path shape (bench/load/BareKestrel), measured alternately (A B A B ...), one
 # process at a time, with wrk -t2 -c32 and random IPv4 paths. Prints one line per run and the median ratio.
 # MODE=429 gives the server a read budget of 1/s (burst 1), so nearly every request is a 429, to compare that path.
-# Usage: [PORT=18080] [MODE=429] bench/load/compare-bare.sh [routes-file] [rounds] [duration]
+# WARMUP (default 5s) is the wrk run before the measured one. For the server, jit_us_per_request is the JIT time
+# (dotnet_jit_compilation_seconds_total from /metrics) spent inside the measured window per request: tiered
+# compilation is still recompiling hot methods 5 s after start, and that CPU is counted in server_cpu_us_per_request.
+# Usage: [PORT=18080] [MODE=429] [WARMUP=5s] bench/load/compare-bare.sh [routes-file] [rounds] [duration]
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 routes=$(realpath "${1:-../shared/data/routes-full.txt.gz}")
 rounds=${2:-5}
 duration=${3:-10s}
 port=${PORT:-18080}
+warmup=${WARMUP:-5s}
 # 200: the routing table's default budgets (500,000/s per client, burst 1,000,000: one wrk client never spends them).
 # 429: a read budget of 1/s, burst 1, so nearly every request is a 429.
 if [[ ${MODE:-200} == 429 ]]; then budget=(--RateLimits:Modules:RoutingTable:Reads:PermitsPerSecond 1 --RateLimits:Modules:RoutingTable:Reads:Burst 1); else budget=(); fi
@@ -44,21 +48,28 @@ start() { # start NAME: runs the server or the bare reference in the background,
   return 1
 }
 
+jit_seconds() { # the server's JIT time so far (the bare reference has no /metrics: "-")
+  curl -s "http://127.0.0.1:$port/metrics" | awk '$1 ~ /^dotnet_jit_compilation_seconds_total({})?$/ {v = $2} END {print (v == "" ? "-" : v)}'
+}
+
 results=$work/results.txt
 for round in $(seq 1 "$rounds"); do
   for name in bare server; do
     start "$name" || exit 1
-    wrk -t2 -c32 -d5s -s bench/load/random-lookups.lua "http://127.0.0.1:$port" >/dev/null   # warm-up: tiered JIT
+    wrk -t2 -c32 -d"$warmup" -s bench/load/random-lookups.lua "http://127.0.0.1:$port" >/dev/null   # warm-up: tiered JIT
+    jit0=$(jit_seconds)
     cpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     out=$(wrk -t2 -c32 -d"$duration" --latency -s bench/load/random-lookups.lua "http://127.0.0.1:$port")
     cpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    jit1=$(jit_seconds)
     kill "$pid"; wait "$pid" 2>/dev/null   # the server drains for Shutdown:DrainDelaySeconds first
     rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
     requests=$(awk '/requests in/{print $1}' <<<"$out")
     p99=$(awk '$1 == "99%"{print $2}' <<<"$out")
     non2xx=$(awk '/Non-2xx/{print $NF}' <<<"$out")
     cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (b - a) * 1e6 / hz / n}')
-    printf '%s round=%s rps=%s p99=%s non2xx=%s server_cpu_us_per_request=%s\n' "$name" "$round" "$rps" "$p99" "${non2xx:-0}" "$cpu" | tee -a "$results"
+    jit=$(awk -v a="$jit0" -v b="$jit1" -v n="$requests" 'BEGIN{if (a == "-" || b == "-") print "-"; else printf "%.1f", (b - a) * 1e6 / n}')
+    printf '%s round=%s rps=%s p99=%s non2xx=%s server_cpu_us_per_request=%s jit_us_per_request=%s\n' "$name" "$round" "$rps" "$p99" "${non2xx:-0}" "$cpu" "$jit" | tee -a "$results"
   done
 done
 # Ratio per round (server req/s / bare req/s of the same round), then median, min and max.
