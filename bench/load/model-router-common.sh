@@ -2,7 +2,7 @@
 # Sourced by bench/load/model-router-*.sh: builds and starts the instant fake upstream (bench/load/FakeLlm) and the
 # Release server with one upstream model ("fake-model", kind openai) pointing at it.
 # Sets $port (PORT, default 18190), $fake_port (FAKE_PORT, 18191) and $work (a scratch directory) unless the caller did;
-# start_fake and start_server set $fake_pid and $server_pid. SERVER_OPTIONS (e.g. "--Transport:InlineScheduling true")
+# start_fake and start_server set $fake_pid and $server_pid. SERVER_OPTIONS (e.g. "--ModelRouter:DecisionCapacity 1000")
 # is appended to every start_server's options.
 
 port=${port:-${PORT:-18190}}
@@ -64,3 +64,7 @@ stop_all() {
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system clock ticks of a process
+machine_busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }   # all CPUs: busy clock ticks
+# Share of the time some runnable task waited for a CPU over the last 10 s (Linux PSI; "-" where unavailable): near 0 on
+# a machine the benchmark has to itself, near 100 when other work competes for the cores.
+cpu_pressure() { awk -F'avg10=' '/^some/ { split($2, a, " "); print a[1]; found = 1 } END { if (!found) print "-" }' /proc/pressure/cpu 2>/dev/null || echo -; }
