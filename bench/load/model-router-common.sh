@@ -2,7 +2,7 @@
 # Sourced by bench/load/model-router-*.sh: builds and starts the instant fake upstream (bench/load/FakeLlm) and the
 # Release server with one upstream model ("fake-model", kind openai) pointing at it.
 # Sets $port (PORT, default 18190), $fake_port (FAKE_PORT, 18191) and $work (a scratch directory) unless the caller did;
-# start_fake and start_server set $fake_pid and $server_pid. SERVER_OPTIONS (e.g. "--ModelRouter:DecisionCapacity 1000")
+# start_fake and start_server set $fake_pid and $server_pid. SERVER_OPTIONS (e.g. "--Transport:InlineScheduling true")
 # is appended to every start_server's options.
 
 port=${port:-${PORT:-18190}}
