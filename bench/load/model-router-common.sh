@@ -2,7 +2,8 @@
 # Sourced by bench/load/model-router-*.sh: builds and starts the instant fake upstream (bench/load/FakeLlm) and the
 # Release server with one upstream model ("fake-model", kind openai) pointing at it.
 # Sets $port (PORT, default 18190), $fake_port (FAKE_PORT, 18191) and $work (a scratch directory) unless the caller did;
-# start_fake and start_server set $fake_pid and $server_pid.
+# start_fake and start_server set $fake_pid and $server_pid. SERVER_OPTIONS (e.g. "--Transport:InlineScheduling true")
+# is appended to every start_server's options.
 
 port=${port:-${PORT:-18190}}
 fake_port=${fake_port:-${FAKE_PORT:-18191}}
@@ -35,20 +36,24 @@ port_free() { # another process on the port would answer in place of ours
 
 start_fake() { # start_fake [FakeLlm options...]
   port_free "$fake_port" || return 1
-  (cd "$work" && exec dotnet "$OLDPWD/bench/load/FakeLlm/bin/Release/net10.0/FakeLlm.dll" --urls "http://127.0.0.1:$fake_port" "$@") >"$work/fake.log" 2>&1 &
+  # Inline socket completions: with the fake's inline scheduling, its answer is written on the socket thread that read
+  # the request, without a thread-pool wake-up (see FakeLlm/Program.cs).
+  (cd "$work" && DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 exec dotnet "$OLDPWD/bench/load/FakeLlm/bin/Release/net10.0/FakeLlm.dll" --urls "http://127.0.0.1:$fake_port" "$@") >"$work/fake.log" 2>&1 &
   fake_pid=$!
   wait_up "$fake_pid" "http://127.0.0.1:$fake_port/v1/chat/completions" fake
 }
 
 start_server() { # start_server [server options...]: every module composed, as in production; JSON logs (Production)
   port_free "$port" || return 1
+  local extra
+  read -ra extra <<<"${SERVER_OPTIONS:-}"
   mkdir -p "$work/data"
   (cd "$work" && DATA_DIR="$work/data" \
     ModelRouter__Upstreams__0__Id=fake ModelRouter__Upstreams__0__Kind=openai \
     ModelRouter__Upstreams__0__BaseUrl="http://127.0.0.1:$fake_port/v1" \
     ModelRouter__Models__0__Id=fake-model ModelRouter__Models__0__Upstream=fake ModelRouter__Models__0__UpstreamModel=fake-model \
     ModelRouter__Models__0__InputPricePerMTok=1 ModelRouter__Models__0__OutputPricePerMTok=2 \
-    exec dotnet "$OLDPWD/src/Crossroads.Server/bin/Release/net10.0/Crossroads.Server.dll" --urls "http://127.0.0.1:$port" "$@") >"$work/server.log" 2>&1 &
+    exec dotnet "$OLDPWD/src/Crossroads.Server/bin/Release/net10.0/Crossroads.Server.dll" --urls "http://127.0.0.1:$port" "$@" "${extra[@]}") >"$work/server.log" 2>&1 &
   server_pid=$!
   wait_up "$server_pid" "http://127.0.0.1:$port/v1/chat/completions" server
 }
@@ -59,3 +64,7 @@ stop_all() {
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system clock ticks of a process
+machine_busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }   # all CPUs: busy clock ticks
+# Share of the time some runnable task waited for a CPU over the last 10 s (Linux PSI; "-" where unavailable): near 0 on
+# a machine the benchmark has to itself, near 100 when other work competes for the cores.
+cpu_pressure() { awk -F'avg10=' '/^some/ { split($2, a, " "); print a[1]; found = 1 } END { if (!found) print "-" }' /proc/pressure/cpu 2>/dev/null || echo -; }

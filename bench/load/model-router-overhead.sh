@@ -6,7 +6,8 @@
 #   latency:    wrk -t1 -c1 --latency   (one request at a time, so queueing does not hide the per-request cost)
 #   throughput: wrk -t2 -c32 --latency  (saturation; wrk, router and fake share the machine's cores)
 # Then a paired run (`Crossroads.Benchmarks latency`): one request at a time, direct and router alternating.
-# Prints one line per run (req/s, p50, p99, and CPU µs per request of the router and of the fake), then the added
+# Prints one line per run (req/s, p50, p99, CPU µs per request of the router and of the fake, and how busy the rest of
+# the machine was: others_cores = cores used by wrk and unrelated processes, cpu_pressure = PSI "some" avg10), then the added
 # latency per round (router − direct, p50 and p99 at -c1) as median and min–max, and the router's req/s at -c32.
 # Usage: [PORT=18190] [FAKE_PORT=18191] bench/load/model-router-overhead.sh [rounds=5] [duration=10s]
 set -uo pipefail
@@ -33,18 +34,21 @@ for round in $(seq 1 "$rounds"); do
   for shape in c1 c32; do
     for name in $order; do
       if [[ $shape == c1 ]]; then args=(-t1 -c1); else args=(-t2 -c32); fi
-      s0=$(cpu_ticks "$server_pid"); f0=$(cpu_ticks "$fake_pid")
+      s0=$(cpu_ticks "$server_pid"); f0=$(cpu_ticks "$fake_pid"); m0=$(machine_busy_ticks); t0=$(date +%s.%N)
       out=$(wrk "${args[@]}" -d"$duration" --latency -s "$script" "$(url "$name")")
-      s1=$(cpu_ticks "$server_pid"); f1=$(cpu_ticks "$fake_pid")
+      s1=$(cpu_ticks "$server_pid"); f1=$(cpu_ticks "$fake_pid"); m1=$(machine_busy_ticks); t1=$(date +%s.%N)
+      # CPU the rest of the machine used meanwhile (wrk and every unrelated process), in cores: at -c1 wrk needs
+      # ~0.1-0.2, so much more means other work shared the cores and the tail is theirs as much as the router's.
+      others=$(awk -v m="$((m1 - m0 - (s1 - s0) - (f1 - f0)))" -v t0="$t0" -v t1="$t1" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", m / hz / (t1 - t0)}')
       requests=$(awk '/requests in/{print $1}' <<<"$out")
       rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
       p50=$(to_us "$(awk '$1 == "50%"{print $2}' <<<"$out")")
       p99=$(to_us "$(awk '$1 == "99%"{print $2}' <<<"$out")")
       non2xx=$(awk '/Non-2xx/{print $NF}' <<<"$out")
       cpu() { awk -v a="$1" -v b="$2" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (b - a) * 1e6 / hz / n}'; }
-      printf '%s round=%s shape=%s rps=%s p50_us=%s p99_us=%s non2xx=%s router_cpu_us=%s fake_cpu_us=%s load=%s\n' \
+      printf '%s round=%s shape=%s rps=%s p50_us=%s p99_us=%s non2xx=%s router_cpu_us=%s fake_cpu_us=%s load=%s others_cores=%s cpu_pressure=%s\n' \
         "$name" "$round" "$shape" "$rps" "$p50" "$p99" "${non2xx:-0}" "$(cpu "$s0" "$s1")" "$(cpu "$f0" "$f1")" \
-        "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$results"
+        "$(cut -d' ' -f1 /proc/loadavg)" "$others" "$(cpu_pressure)" | tee -a "$results"
     done
   done
 done

@@ -11,6 +11,7 @@ using Crossroads.Hosting.Proxy;
 using Crossroads.Hosting.RateLimiting;
 using Crossroads.Hosting.Shutdown;
 using Crossroads.Hosting.Telemetry;
+using Crossroads.Hosting.Transport;
 using Crossroads.Hosting.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -205,6 +206,8 @@ public static class CrossroadsHostingExtensions
         AddOptions<LimitsOptions>(services, configuration, LimitsOptions.SectionName, catalog);
         AddOptions<ShutdownOptions>(services, configuration, ShutdownOptions.SectionName, catalog);
         AddOptions<ProxyOptions>(services, configuration, ProxyOptions.SectionName, catalog);
+        AddOptions<TransportOptions>(services, configuration, TransportOptions.SectionName, catalog);
+        InlineSocketScheduling.Add(services, configuration);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>());

@@ -32,6 +32,7 @@ public sealed class OptionsValidationTests
     [InlineData("--Proxy:KnownProxies:0=10.0.0.300", "Proxy:KnownProxies:0")]
     [InlineData("--Proxy:KnownNetworks:0=10.0.0.0/40", "Proxy:KnownNetworks:0")]
     [InlineData("--Proxy:ForwardLimit=0", "Proxy:ForwardLimit")]
+    [InlineData("--Transport:InlineSchedule=true", "InlineSchedule")]
     public async Task An_invalid_setting_exits_2_with_one_stderr_line_naming_the_key(string setting, string key)
     {
         var (exitCode, _, stderr) = await RunAsync([setting]);

@@ -10,6 +10,11 @@ using System.Text;
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 builder.WebHost.ConfigureKestrel(static options => options.AddServerHeader = false);
+// The fake should answer as near to instantly as a server can: its handler never blocks, so it runs on the socket
+// thread (with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1, which model-router-common.sh sets) instead of waking
+// thread-pool workers per request. Those wake-ups grew with the gap between requests, so they cost more behind the
+// router than under wrk straight at the fake and were counted as router overhead.
+builder.WebHost.UseSockets(static options => options.UnsafePreferInlineScheduling = true);
 int tokens = builder.Configuration.GetValue("Tokens", 8);
 var firstToken = TimeSpan.FromMilliseconds(builder.Configuration.GetValue("FirstTokenMs", 0.0));
 var interToken = TimeSpan.FromMilliseconds(builder.Configuration.GetValue("InterTokenMs", 0.0));
