@@ -142,4 +142,62 @@ public sealed class IntersectionTests
         Assert.NotEmpty(expected);
         Assert.Equal(expected.OrderByDescending(e => e.Score).ThenBy(e => e.Doc).Take(100).Select(e => e.Doc), actual);
     }
+
+    [SampleFact]
+    public void Intersections_of_terms_without_bitmaps_match_a_scan_of_every_document()
+    {
+        // Postings lists probed by gallops, where the driver leaps over the documents another list does not have:
+        // terms drawn around random documents (so their intersection is not empty), with and without a common term.
+        var ix = SampleData.Index;
+        var random = new Random(17);
+        var lists = Enumerable.Range(0, ix.TermCount).Where(t => ix.Frequency(t) >= 2 && ix.Bitmap(t) is null).ToArray();
+        var common = ix.TermId("ru");
+        var checkedCases = 0;
+        for (var round = 0; round < 300 && checkedCases < 100; round++)
+        {
+            var seed = lists[random.Next(lists.Length)];
+            var doc = ix.PostingDoc[ix.PostingStart[seed] + random.Next(ix.Frequency(seed))];
+            var others = lists.Where(t => t != seed && Postings(ix, t).BinarySearch(doc) >= 0).ToArray();
+            if (others.Length == 0)
+            {
+                continue;
+            }
+            var terms = new List<int> { seed };
+            terms.AddRange(others.OrderBy(_ => random.Next()).Take(random.Next(1, 3)));
+            if (random.Next(2) == 0 && Postings(ix, common).BinarySearch(doc) >= 0)
+            {
+                terms.Add(common);
+            }
+            var limit = random.Next(1, 20);
+            var ordered = terms.OrderBy(ix.Frequency).ToList();
+            var expected = new List<(int Doc, double Score)>();
+            for (var d = 0; d < ix.DocumentCount; d++)
+            {
+                double score = 0;
+                var all = true;
+                for (var k = 0; k < ordered.Count && all; k++)
+                {
+                    var at = Postings(ix, ordered[k]).BinarySearch(d);
+                    all = at >= 0;
+                    if (all)
+                    {
+                        var boost = ix.PostingBoost[ix.PostingStart[ordered[k]] + at];
+                        score = k == 0 ? boost : score + boost;
+                    }
+                }
+                if (all)
+                {
+                    expected.Add((d, score));
+                }
+            }
+            Assert.Equal(
+                expected.OrderByDescending(e => e.Score).ThenBy(e => e.Doc).Take(limit).Select(e => e.Doc),
+                SearchRunHelpers.Intersect(ix, terms, null, null, limit));
+            checkedCases++;
+        }
+        Assert.Equal(100, checkedCases);
+    }
+
+    private static ReadOnlySpan<int> Postings(GeocoderIndex ix, int term) =>
+        ix.PostingDoc.Slice(ix.PostingStart[term], ix.Frequency(term));
 }

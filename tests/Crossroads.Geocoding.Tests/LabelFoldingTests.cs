@@ -41,7 +41,7 @@ public sealed class LabelFoldingTests
                 candidate.SetHousenumber(ix.HnStart[doc]);
             }
             candidate.MakeLabels();
-            Assert.Equal(candidate.Labels.Select(TextPipeline.Ascii), candidate.FoldedLabels);
+            Assert.Equal(candidate.DisplayLabels().Select(TextPipeline.Ascii), candidate.FoldedLabels);
         }
     }
 }

@@ -163,6 +163,40 @@ public sealed class TextPipelineTests
         Assert.Equal(str, StringSimilarity.CompareStr(left, right), 12);
     }
 
+    [Theory]
+    [InlineData("aaaa", "aa", 1.0 / 3)]
+    [InlineData("abab", "baba", 0.5)]
+    [InlineData("rue de la paix rue de la paix", "rue de la paix", 13.0 / 28)]
+    public void Ngram_comparison_counts_repeated_bigrams_once_per_pair(string left, string right, double expected) =>
+        Assert.Equal(expected, StringSimilarity.CompareNgrams(left, right), 12);
+
+    [Fact]
+    public void Ngram_comparison_is_the_multiset_intersection_over_the_union()
+    {
+        // Reference: python-ngram's count, written plainly (bigram counts of both sides, the minimum of each shared one).
+        static double Reference(string left, string right)
+        {
+            var l = Enumerable.Range(0, Math.Max(0, left.Length - 1)).Select(i => left.Substring(i, 2)).GroupBy(g => g).ToDictionary(g => g.Key, g => g.Count());
+            var r = Enumerable.Range(0, Math.Max(0, right.Length - 1)).Select(i => right.Substring(i, 2)).GroupBy(g => g).ToDictionary(g => g.Key, g => g.Count());
+            var same = l.Sum(p => r.TryGetValue(p.Key, out var n) ? Math.Min(n, p.Value) : 0);
+            return same == 0 ? 0.0 : (double)same / (l.Values.Sum() + r.Values.Sum() - same);
+        }
+
+        var random = new Random(9);
+        for (var i = 0; i < 2000; i++)
+        {
+            // A small alphabet repeats bigrams; lengths up to 300 fill and overflow the query's table.
+            string Text() => new([.. Enumerable.Range(0, random.Next(0, 300)).Select(_ => " abcde"[random.Next(6)])]);
+            var (left, right) = (Text(), Text());
+            if (left.Length == 1 && right.Length == 1)
+            {
+                continue; // python-ngram's special case for two single characters, tested above
+            }
+
+            Assert.Equal(Reference(left, right), StringSimilarity.CompareNgrams(left, right), 12);
+        }
+    }
+
     [Fact]
     public void Synonyms_cover_numbers_ordinals_and_abbreviations()
     {

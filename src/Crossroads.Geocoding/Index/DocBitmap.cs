@@ -43,6 +43,10 @@ internal sealed class DocBitmap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool Contains(int doc) => ((_bits[doc >> 6] >> (doc & 63)) & 1) != 0;
 
+    /// <summary>The bits of documents 64 × <paramref name="index"/> to 64 × <paramref name="index"/> + 63.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ulong Word(int index) => _bits[index];
+
     /// <summary>The position of <paramref name="doc"/> (which must be present) within the term's postings.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int Position(int doc) =>

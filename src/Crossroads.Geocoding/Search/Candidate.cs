@@ -39,8 +39,6 @@ internal sealed class Candidate
 
     internal double? Distance { get; set; }
 
-    internal List<string> Labels { get; } = [];
-
     internal List<string> FoldedLabels { get; } = [];
 
     internal string Type => Housenumber >= 0 ? "housenumber" : _ix.TypeOf(Doc);
@@ -105,13 +103,29 @@ internal sealed class Candidate
         Lon = _ix.HnLonE7[h] / 1e7;
     }
 
-    /// <summary>addok_france <c>make_labels</c>.</summary>
+    /// <summary>
+    /// addok_france <c>make_labels</c>, folded: the labels the text score compares with the query. The display labels
+    /// (<see cref="DisplayLabels"/>) are only built for the few candidates that are rendered: a search scores up to a
+    /// hundred candidates per bucket and shows three to five.
+    /// </summary>
     internal void MakeLabels()
     {
-        if (Labels.Count > 0)
+        if (FoldedLabels.Count == 0)
         {
-            return;
+            AddLabels(FoldedLabels, folded: true);
         }
+    }
+
+    /// <summary>addok_france <c>make_labels</c>, as displayed: the same labels as <see cref="FoldedLabels"/>, unfolded.</summary>
+    internal List<string> DisplayLabels()
+    {
+        var labels = new List<string>();
+        AddLabels(labels, folded: false);
+        return labels;
+    }
+
+    private void AddLabels(List<string> into, bool folded)
+    {
         string? housenumber = Housenumber >= 0 ? _ix.Strings[_ix.HnRaw[Housenumber]] : null;
         var cities = new List<string?>();
         for (var i = _ix.CityStart[Doc]; i < _ix.CityStart[Doc + 1]; i++)
@@ -124,54 +138,46 @@ internal sealed class Candidate
         }
         var postcode = _ix.First(_ix.PostcodeStart, _ix.PostcodeRefs, Doc);
         var isMunicipality = Type == "municipality";
-        // Each label is folded from its folded parts: folding maps characters one by one and collapses separators, so
-        // Ascii(a + " " + b) is JoinFolded(Ascii(a), Ascii(b)). The parts are folded once instead of every label.
-        var housenumberFolded = housenumber is null ? "" : TextPipeline.Ascii(housenumber);
-        var postcodeFolded = string.IsNullOrEmpty(postcode) ? "" : TextPipeline.Ascii(postcode);
-        var citiesFolded = cities.Select(c => string.IsNullOrEmpty(c) ? "" : TextPipeline.Ascii(c)).ToList();
+        // Each folded label is folded from its folded parts: folding maps characters one by one and collapses
+        // separators, so Ascii(a + " " + b) is JoinFolded(Ascii(a), Ascii(b)). The parts are folded once instead of
+        // every label. The conditions below compare the raw values, as make_labels does.
+        var housenumberPart = housenumber is null ? "" : folded ? TextPipeline.Ascii(housenumber) : housenumber;
+        var postcodePart = string.IsNullOrEmpty(postcode) ? "" : folded ? TextPipeline.Ascii(postcode) : postcode;
+        string Join(string left, string right) => folded ? JoinFolded(left, right) : left + " " + right;
         for (var n = _ix.NameStart[Doc]; n < _ix.NameStart[Doc + 1]; n++)
         {
             var name = _ix.NamePool[n];
-            var nameFolded = TextPipeline.Ascii(name);
-            for (var c = 0; c < cities.Count; c++)
+            var namePart = folded ? TextPipeline.Ascii(name) : name;
+            foreach (var city in cities)
             {
-                var city = cities[c];
-                var cityFolded = citiesFolded[c];
-                var labels = new List<string>();
-                var folded = new List<string>();
-                void Add(string label, string labelFolded)
+                var cityPart = string.IsNullOrEmpty(city) ? "" : folded ? TextPipeline.Ascii(city) : city;
+                var first = into.Count;
+                void Add(string label)
                 {
-                    labels.Insert(0, label);
-                    folded.Insert(0, labelFolded);
+                    into.Insert(first, label);
                     if (housenumber is not null)
                     {
-                        labels.Insert(0, housenumber + " " + label);
-                        folded.Insert(0, JoinFolded(housenumberFolded, labelFolded));
+                        into.Insert(first, Join(housenumberPart, label));
                     }
                 }
-                var label = name;
-                var labelFolded = nameFolded;
+                var label = namePart;
                 if (!string.IsNullOrEmpty(postcode) && isMunicipality)
                 {
-                    Add(label + " " + postcode, JoinFolded(labelFolded, postcodeFolded));
-                    Add(postcode + " " + label, JoinFolded(postcodeFolded, labelFolded));
+                    Add(Join(label, postcodePart));
+                    Add(Join(postcodePart, label));
                 }
-                Add(label, labelFolded);
-                if (!string.IsNullOrEmpty(city) && city != label)
+                Add(label);
+                if (!string.IsNullOrEmpty(city) && city != name)
                 {
-                    Add(label + " " + city, JoinFolded(labelFolded, cityFolded));
+                    Add(Join(label, cityPart));
                     if (!string.IsNullOrEmpty(postcode))
                     {
-                        label = label + " " + postcode;
-                        labelFolded = JoinFolded(labelFolded, postcodeFolded);
-                        Add(label, labelFolded);
-                        label = label + " " + city;
-                        labelFolded = JoinFolded(labelFolded, cityFolded);
-                        Add(label, labelFolded);
+                        label = Join(label, postcodePart);
+                        Add(label);
+                        label = Join(label, cityPart);
+                        Add(label);
                     }
                 }
-                Labels.AddRange(labels);
-                FoldedLabels.AddRange(folded);
             }
         }
     }
@@ -200,9 +206,10 @@ internal sealed class Candidate
         var x = h >= 0 ? _ix.HnXCm[h] : _ix.XCm[Doc];
         var y = h >= 0 ? _ix.HnYCm[h] : _ix.YCm[Doc];
         var contextRef = _ix.ContextRef[Doc];
+        var labels = DisplayLabels();
         return new GeocodeResult
         {
-            Label = Labels.Count > 0 ? Labels[0] : docName,
+            Label = labels.Count > 0 ? labels[0] : docName,
             Score = Score,
             Type = Type,
             Housenumber = raw,
@@ -240,7 +247,7 @@ internal sealed class Candidate
     }
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{(Labels.Count > 0 ? Labels[0] : Doc.ToString(CultureInfo.InvariantCulture))} {Score}");
+        string.Create(CultureInfo.InvariantCulture, $"{(FoldedLabels.Count > 0 ? FoldedLabels[0] : Doc.ToString(CultureInfo.InvariantCulture))} {Score}");
 }
 
 /// <summary>A query token with its index lookups (Addok's Token.db_key, frequency, is_common).</summary>

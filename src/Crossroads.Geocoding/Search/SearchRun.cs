@@ -32,7 +32,7 @@ internal sealed class SearchRun
     private readonly bool _onlyHousenumber;
 
     private string _query = "";
-    private SortedBigrams? _queryBigrams;
+    private BigramMultiset? _queryBigrams;
     private string? _housenumberKey;
     private List<QueryToken> _tokens = [];
     private readonly List<QueryToken> _meaningful = [];
@@ -327,7 +327,7 @@ internal sealed class SearchRun
     {
         foreach (var label in candidate.FoldedLabels)
         {
-            var score = StringSimilarity.CompareNgrams(label, _queryBigrams ??= new SortedBigrams(_query)) * scale;
+            var score = StringSimilarity.CompareNgrams(label, _queryBigrams ??= new BigramMultiset(_query)) * scale;
             candidate.AddScore(ScoreKind.Text, score, 1.0);
             if (score >= MatchThreshold)
             {

@@ -74,31 +74,66 @@ internal static class SearchRunHelpers
         var starts = new int[n];
         var lengths = new int[n];
         var bitmaps = new DocBitmap?[n];
-        var cursors = new int[n];
         var found = new int[n];
+        // The probed terms split by how they are probed: bitmaps, and postings lists with a cursor each.
+        var bitmapTerms = new List<DocBitmap>(n);
+        var listTerms = new int[n];
+        var listCount = 0;
         for (var k = 0; k < n; k++)
         {
             starts[k] = ix.PostingStart[terms[k]];
             lengths[k] = ix.Frequency(terms[k]);
-            bitmaps[k] = k >= first ? ix.Bitmap(terms[k]) : null;
+            if (k < first)
+            {
+                continue;
+            }
+            if (ix.Bitmap(terms[k]) is { } bitmap)
+            {
+                bitmaps[k] = bitmap;
+                bitmapTerms.Add(bitmap);
+            }
+            else
+            {
+                listTerms[listCount++] = k;
+            }
         }
         var postings = ix.PostingDoc;
         var boosts = ix.PostingBoost;
+        var cursors = new int[n];
+        // The bitmaps of all common terms ANDed for the 64 documents around the driver: ascending drivers often fall
+        // in the same word (a commune's documents are contiguous), and a word whose AND is 0 rejects them all at once.
+        var word = -1;
+        var both = 0UL;
         for (var i = 0; i < drivers.Length; i++)
         {
             var doc = drivers[i];
-            var all = true;
-            // Bit tests first: one load each, and they reject most documents of a query made of common words.
-            for (var k = first; k < n && all; k++)
+            if (bitmapTerms.Count > 0)
             {
-                all = bitmaps[k] is not { } bitmap || bitmap.Contains(doc);
-            }
-            for (var k = first; k < n && all; k++)
-            {
-                if (bitmaps[k] is not null)
+                if (doc >> 6 != word)
                 {
+                    word = doc >> 6;
+                    both = ~0UL;
+                    for (var b = 0; b < bitmapTerms.Count && both != 0; b++)
+                    {
+                        both &= bitmapTerms[b].Word(word);
+                    }
+                }
+                var rest = both >> (doc & 63);
+                if ((rest & 1) == 0)
+                {
+                    if (rest == 0)
+                    {
+                        // No document from here to the end of the word is in every common term: the driver leaps to
+                        // the next word.
+                        i = GallopTo(drivers, i + 1, (word + 1) << 6) - 1;
+                    }
                     continue;
                 }
+            }
+            var all = true;
+            for (var j = 0; j < listCount; j++)
+            {
+                var k = listTerms[j];
                 var docs = postings.Slice(starts[k], lengths[k]);
                 var at = GallopTo(docs, cursors[k], doc);
                 cursors[k] = at;
@@ -107,7 +142,14 @@ internal static class SearchRunHelpers
                     // This list is exhausted: no later driver document can be in it.
                     return;
                 }
-                all = docs[at] == doc;
+                if (docs[at] != doc)
+                {
+                    // This list has no document between the driver and docs[at]: the driver leaps there (a leapfrog
+                    // intersection), which skips the runs of driver documents another term does not have.
+                    i = GallopTo(drivers, i + 1, docs[at]) - 1;
+                    all = false;
+                    break;
+                }
                 found[k] = starts[k] + at;
             }
             if (!all || !Admits(doc, geohashDocs, filter))
@@ -207,6 +249,10 @@ internal static class SearchRunHelpers
             high = docs.Length;
         }
         // docs[low] < value ≤ docs[high] (or high = length): search (low, high).
+        if (high - low <= 1)
+        {
+            return high; // the common case of an ascending probe: the next entry
+        }
         var i = docs.Slice(low + 1, high - low - 1).BinarySearch(value);
         return low + 1 + (i >= 0 ? i : ~i);
     }

@@ -12,14 +12,14 @@ public static class StringSimilarity
     public static double CompareNgrams(string left, string right)
     {
         ArgumentNullException.ThrowIfNull(right);
-        return CompareNgrams(left, new SortedBigrams(right));
+        return CompareNgrams(left, new BigramMultiset(right));
     }
 
     /// <summary>
-    /// <see cref="CompareNgrams(string, string)"/> against bigrams sorted once: a search compares one query with every
-    /// label of every candidate, so the query side is not re-sorted per label.
+    /// <see cref="CompareNgrams(string, string)"/> against bigrams counted once: a search compares one query with every
+    /// label of every candidate, so the query side is not rebuilt per label.
     /// </summary>
-    internal static double CompareNgrams(string left, SortedBigrams right)
+    internal static double CompareNgrams(string left, BigramMultiset right)
     {
         ArgumentNullException.ThrowIfNull(left);
         if (left.Length == 1 && right.Text.Length == 1)
@@ -27,33 +27,14 @@ public static class StringSimilarity
             return left == right.Text ? 1.0 : 0.0;
         }
         var leftCount = Math.Max(0, left.Length - 1);
-        var rightGrams = right.Grams;
-        var rightCount = rightGrams.Length;
+        var rightCount = right.Count;
         if (leftCount == 0 || rightCount == 0)
         {
             return 0.0;
         }
-        // Multiset intersection of the bigrams: both lists sorted, then merged.
-        Span<int> leftGrams = leftCount <= 256 ? stackalloc int[leftCount] : new int[leftCount];
-        SortedBigrams.Fill(left, leftGrams);
-        var same = 0;
-        for (int a = 0, b = 0; a < leftCount && b < rightCount;)
-        {
-            if (leftGrams[a] == rightGrams[b])
-            {
-                same++;
-                a++;
-                b++;
-            }
-            else if (leftGrams[a] < rightGrams[b])
-            {
-                a++;
-            }
-            else
-            {
-                b++;
-            }
-        }
+        // Multiset intersection of the bigrams: each of the label's bigrams takes one of the query's left unmatched.
+        Span<int> scratch = right.TableSize <= 512 ? stackalloc int[right.TableSize] : new int[right.TableSize];
+        var same = right.SharedWith(left, scratch);
         if (same == 0)
         {
             return 0.0;
