@@ -143,14 +143,16 @@ internal sealed class Candidate
         // every label. The conditions below compare the raw values, as make_labels does.
         var housenumberPart = housenumber is null ? "" : folded ? TextPipeline.Ascii(housenumber) : housenumber;
         var postcodePart = string.IsNullOrEmpty(postcode) ? "" : folded ? TextPipeline.Ascii(postcode) : postcode;
+        var cityParts = cities.ConvertAll(c => string.IsNullOrEmpty(c) ? "" : folded ? TextPipeline.Ascii(c) : c);
         string Join(string left, string right) => folded ? JoinFolded(left, right) : left + " " + right;
         for (var n = _ix.NameStart[Doc]; n < _ix.NameStart[Doc + 1]; n++)
         {
             var name = _ix.NamePool[n];
             var namePart = folded ? TextPipeline.Ascii(name) : name;
-            foreach (var city in cities)
+            for (var c = 0; c < cities.Count; c++)
             {
-                var cityPart = string.IsNullOrEmpty(city) ? "" : folded ? TextPipeline.Ascii(city) : city;
+                var city = cities[c];
+                var cityPart = cityParts[c];
                 var first = into.Count;
                 void Add(string label)
                 {
