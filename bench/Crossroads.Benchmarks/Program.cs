@@ -33,6 +33,11 @@ if (args.Length > 0 && args[0] == "latency")
     return await Crossroads.Benchmarks.ModelRouting.PairedLatencyCommand.RunAsync(args[1..], whole: true).ConfigureAwait(false);
 }
 
+if (args.Length > 0 && args[0] == "runtime-events")
+{
+    return Crossroads.Benchmarks.ModelRouting.RuntimeEventsCommand.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "streams")
 {
     return await Crossroads.Benchmarks.ModelRouting.StreamsCommand.RunAsync(args[1..]).ConfigureAwait(false);

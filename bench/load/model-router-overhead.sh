@@ -9,7 +9,11 @@
 # Prints one line per run (req/s, p50, p99, CPU µs per request of the router and of the fake, and how busy the rest of
 # the machine was: others_cores = cores used by wrk and unrelated processes, cpu_pressure = PSI "some" avg10), then the added
 # latency per round (router − direct, p50 and p99 at -c1) as median and min–max, and the router's req/s at -c32.
-# Usage: [PORT=18190] [FAKE_PORT=18191] bench/load/model-router-overhead.sh [rounds=5] [duration=10s]
+# WARMUP (default 20s): before the first round each side gets 5 s of wrk -c32 and then WARMUP of wrk -c1. The tiered
+# JIT keeps compiling the router's request path long after start (thousands of methods re-jitted in the first -c1
+# seconds after a 5 s -c32 warm-up: the saturated cores starve its background compiler), and those compilations were
+# the first round's tail; router lines give jit_methods, the methods the router compiled during that run.
+# Usage: [PORT=18190] [FAKE_PORT=18191] [WARMUP=20s] bench/load/model-router-overhead.sh [rounds=5] [duration=10s]
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit
 rounds=${1:-5}
@@ -22,9 +26,11 @@ start_server --RateLimits:Enabled false || exit 1
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 script=bench/load/model-router-chat.lua
 url() { [[ $1 == direct ]] && echo "http://127.0.0.1:$fake_port/v1/chat/completions" || echo "http://127.0.0.1:$port/v1/chat/completions"; }
-for name in direct router; do   # warm-up: tiered JIT, connection pool
+for name in direct router; do   # warm-up: tiered JIT (both shapes' paths), connection pool
   wrk -t2 -c32 -d5s -s "$script" "$(url "$name")" >/dev/null
+  wrk -t1 -c1 -d"${WARMUP:-20s}" -s "$script" "$(url "$name")" >/dev/null
 done
+jit_methods() { curl -s "http://127.0.0.1:$port/metrics" | awk '$1 ~ /^dotnet_jit_compiled_methods_total({})?$/ {v = $2} END {print (v == "" ? 0 : v)}'; }
 
 to_us() { awk '{ v = $1; if (v ~ /us$/) v += 0; else if (v ~ /ms$/) v *= 1000; else if (v ~ /s$/) v *= 1000000; print v }' <<<"$1"; }
 results=$work/results.txt
@@ -34,9 +40,11 @@ for round in $(seq 1 "$rounds"); do
   for shape in c1 c32; do
     for name in $order; do
       if [[ $shape == c1 ]]; then args=(-t1 -c1); else args=(-t2 -c32); fi
+      j0=$(jit_methods)
       s0=$(cpu_ticks "$server_pid"); f0=$(cpu_ticks "$fake_pid"); m0=$(machine_busy_ticks); t0=$(date +%s.%N)
       out=$(wrk "${args[@]}" -d"$duration" --latency -s "$script" "$(url "$name")")
       s1=$(cpu_ticks "$server_pid"); f1=$(cpu_ticks "$fake_pid"); m1=$(machine_busy_ticks); t1=$(date +%s.%N)
+      j1=$(jit_methods)
       # CPU the rest of the machine used meanwhile (wrk and every unrelated process), in cores: at -c1 wrk needs
       # ~0.1-0.2, so much more means other work shared the cores and the tail is theirs as much as the router's.
       others=$(awk -v m="$((m1 - m0 - (s1 - s0) - (f1 - f0)))" -v t0="$t0" -v t1="$t1" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", m / hz / (t1 - t0)}')
@@ -46,9 +54,9 @@ for round in $(seq 1 "$rounds"); do
       p99=$(to_us "$(awk '$1 == "99%"{print $2}' <<<"$out")")
       non2xx=$(awk '/Non-2xx/{print $NF}' <<<"$out")
       cpu() { awk -v a="$1" -v b="$2" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (b - a) * 1e6 / hz / n}'; }
-      printf '%s round=%s shape=%s rps=%s p50_us=%s p99_us=%s non2xx=%s router_cpu_us=%s fake_cpu_us=%s load=%s others_cores=%s cpu_pressure=%s\n' \
+      printf '%s round=%s shape=%s rps=%s p50_us=%s p99_us=%s non2xx=%s router_cpu_us=%s fake_cpu_us=%s load=%s others_cores=%s cpu_pressure=%s jit_methods=%s\n' \
         "$name" "$round" "$shape" "$rps" "$p50" "$p99" "${non2xx:-0}" "$(cpu "$s0" "$s1")" "$(cpu "$f0" "$f1")" \
-        "$(cut -d' ' -f1 /proc/loadavg)" "$others" "$(cpu_pressure)" | tee -a "$results"
+        "$(cut -d' ' -f1 /proc/loadavg)" "$others" "$(cpu_pressure)" "$((j1 - j0))" | tee -a "$results"
     done
   done
 done

@@ -11,6 +11,9 @@ namespace Crossroads.Benchmarks.ModelRouting;
 /// <c>latency DIRECT_URL ROUTER_URL [REQUESTS] [WARMUP]</c> does the same with non-streaming requests, timing the
 /// whole answer: request-by-request alternation, so unlike two wrk runs both sides see the same moments of a shared
 /// machine.
+/// With <c>LATENCY_LOG=FILE</c> every request (warm-up included) is also written to FILE, one line each:
+/// <c>start_unix_us side ms warmup</c> (side 0 = direct, 1 = router), to line the slow ones up with the router's runtime
+/// events (<c>runtime-events</c>) or a scheduler trace.
 /// </summary>
 public static class PairedLatencyCommand
 {
@@ -30,12 +33,14 @@ public static class PairedLatencyCommand
         using var http = ChatStreamProbe.NewClient();
         var times = new List<double>[] { new(requests), new(requests) };
         int errors = 0;
+        using var log = Environment.GetEnvironmentVariable("LATENCY_LOG") is { Length: > 0 } path ? new StreamWriter(path) : null;
         for (int i = 0; i < warmup + requests; i++)
         {
             for (int k = 0; k < 2; k++)
             {
                 int side = (i + k) % 2; // 0 = direct, 1 = router; who goes first alternates
                 var url = side == 0 ? direct : router;
+                long startUs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
                 var outcome = whole
                     ? await ChatStreamProbe.RunWholeAsync(http, url, CancellationToken.None).ConfigureAwait(false)
                     : await ChatStreamProbe.RunAsync(http, url, null, CancellationToken.None).ConfigureAwait(false);
@@ -44,9 +49,13 @@ public static class PairedLatencyCommand
                     errors++;
                     Console.Error.WriteLine((side == 0 ? "direct: " : "router: ") + (outcome.Error ?? "no content"));
                 }
-                else if (i >= warmup)
+                else
                 {
-                    times[side].Add(outcome.FirstContentSeconds * 1000);
+                    log?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{startUs} {side} {outcome.FirstContentSeconds * 1000:0.000} {(i < warmup ? 1 : 0)}"));
+                    if (i >= warmup)
+                    {
+                        times[side].Add(outcome.FirstContentSeconds * 1000);
+                    }
                 }
             }
         }

@@ -41,6 +41,26 @@ public sealed class JsonBytes
         return bytes;
     }
 
+    /// <summary>
+    /// Runs <paramref name="write"/> (synchronously) straight into <paramref name="output"/>, after what it already
+    /// holds (e.g. a response's <c>PipeWriter</c>): no array in between. A streamed answer wrote two arrays per event
+    /// (the JSON, then it framed as an SSE event), about a quarter of what a streamed request allocated.
+    /// </summary>
+    public void WriteTo<TState>(IBufferWriter<byte> output, TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(write);
+        var cached = _cache.Value ?? new Cached(_options);
+        _cache.Value = null;
+        cached.Writer.Reset(output);
+        write(cached.Writer, state);
+        cached.Writer.Flush();
+
+        // Back onto the thread's own buffer: the cached writer must not keep (or later write into) the caller's output.
+        cached.Writer.Reset(cached.Buffer);
+        _cache.Value = cached;
+    }
+
     private sealed class Cached(JsonWriterOptions options)
     {
         public ArrayBufferWriter<byte> Buffer { get; } = new(4096);

@@ -117,6 +117,9 @@ internal static class OpenAiWire
     /// <summary>Serializes with <paramref name="write"/> into a new array (small answers written with Content-Length); the working buffer is the thread's.</summary>
     public static byte[] ToBytes<TState>(TState state, Action<Utf8JsonWriter, TState> write) => Json.ToBytes(state, write);
 
+    /// <summary>Writes a body straight into <paramref name="output"/> (see <see cref="JsonBytes.WriteTo"/>).</summary>
+    public static void WriteTo<TState>(System.Buffers.IBufferWriter<byte> output, TState state, Action<Utf8JsonWriter, TState> write) => Json.WriteTo(output, state, write);
+
     private static void Usage(Utf8JsonWriter w, TokenUsage usage)
     {
         w.WriteStartObject("usage");

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using Crossroads.ModelRouting.Execution;
@@ -76,8 +78,8 @@ internal sealed class SseChatSink(HttpResponse response, bool includeUsage, long
             await WriteChunkAsync(ChunkPart.Usage, null, null, usage, cancellationToken, flush: false).ConfigureAwait(false);
         }
 
-        await response.Body.WriteAsync(Done, cancellationToken).ConfigureAwait(false);
-        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+        response.BodyWriter.Write(Done);
+        await response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The chunks already went out.</summary>
@@ -91,29 +93,35 @@ internal sealed class SseChatSink(HttpResponse response, bool includeUsage, long
         await WriteEventAsync(body, true, cancellationToken).ConfigureAwait(false);
     }
 
+    // Each event is written straight into the response's pipe ("data: ", the JSON, a blank line) and flushed: no
+    // array per event (there were two, the JSON and the framed event). Unflushed events (the finish chunk before the
+    // usage chunk) go out with the next flush, as the answer's last bytes do.
     private ValueTask WriteChunkAsync(ChunkPart part, string? content, string? finish, TokenUsage? usage, CancellationToken cancellationToken, bool flush = true)
     {
-        var body = OpenAiWire.ToBytes(
+        var output = response.BodyWriter;
+        output.Write(DataPrefix);
+        OpenAiWire.WriteTo(
+            output,
             (this, part, content, finish, usage),
             static (w, s) => OpenAiWire.Chunk(w, s.Item1._id, s.Item1.Created, s.Item1._model, s.part, s.content, s.finish, s.usage, s.Item1.IncludeUsage));
-        return WriteEventAsync(body, flush, cancellationToken);
+        output.Write(EventEnd);
+        return flush ? FlushAsync(output, cancellationToken) : ValueTask.CompletedTask;
     }
+
+    private static async ValueTask FlushAsync(PipeWriter output, CancellationToken cancellationToken) =>
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
 
     private bool IncludeUsage => includeUsage;
 
     private long Created => created;
 
-    private async ValueTask WriteEventAsync(byte[] json, bool flush, CancellationToken cancellationToken)
+    private ValueTask WriteEventAsync(byte[] json, bool flush, CancellationToken cancellationToken)
     {
-        var buffer = new byte[DataPrefix.Length + json.Length + EventEnd.Length];
-        DataPrefix.CopyTo(buffer, 0);
-        json.CopyTo(buffer, DataPrefix.Length);
-        EventEnd.CopyTo(buffer, DataPrefix.Length + json.Length);
-        await response.Body.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (flush)
-        {
-            await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
+        var output = response.BodyWriter;
+        output.Write(DataPrefix);
+        output.Write(json);
+        output.Write(EventEnd);
+        return flush ? FlushAsync(output, cancellationToken) : ValueTask.CompletedTask;
     }
 }
 

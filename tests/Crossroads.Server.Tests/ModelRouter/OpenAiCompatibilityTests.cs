@@ -62,6 +62,8 @@ public sealed class OpenAiCompatibilityTests
         Assert.EndsWith("data: [DONE]\n\n", body, StringComparison.Ordinal);
         var events = Json.SseData(body);
         Assert.Equal("[DONE]", events[^1]);
+        // Byte for byte: each event is "data: " + its JSON + a blank line, nothing before, between or after.
+        Assert.Equal(string.Concat(events.Select(static e => "data: " + e + "\n\n")), body);
         var chunks = events[..^1].Select(static e => JsonDocument.Parse(e).RootElement).ToList();
         Assert.All(chunks, static c => Assert.Equal("chat.completion.chunk", c.GetProperty("object").GetString()));
         Assert.Single(chunks.Select(static c => c.GetProperty("id").GetString()).Distinct());
@@ -85,9 +87,11 @@ public sealed class OpenAiCompatibilityTests
         var request = Json.Chat("demo", "hi", stream: true);
         request.Remove("stream_options");
         using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", request);
-        var events = Json.SseData(await response.Content.ReadAsStringAsync());
+        string body = await response.Content.ReadAsStringAsync();
+        var events = Json.SseData(body);
 
         Assert.Equal("[DONE]", events[^1]);
+        Assert.Equal(string.Concat(events.Select(static e => "data: " + e + "\n\n")), body);
         Assert.All(events[..^1], static e => Assert.False(JsonDocument.Parse(e).RootElement.TryGetProperty("usage", out _)));
         Assert.Equal("stop", JsonDocument.Parse(events[^2]).RootElement.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
     }
