@@ -68,7 +68,7 @@ internal sealed class RouteSet
         PoptrieFib? v4 = null;
         PoptrieFib? v6 = null;
         Parallel.Invoke(
-            () => v4 = PoptrieFib.Build(Widen(v4Networks), v4Lengths, FirstRoutes(routeStart, 1, v4Networks.Length), V4DirectBits),
+            () => v4 = PoptrieFib.Build(Widen(v4Networks), v4Lengths, FirstRoutes(routeStart, 1, v4Networks.Length), V4DirectBits, uniformBulkLeaves: true),
             () => v6 = PoptrieFib.Build(v6Networks, v6Lengths, FirstRoutes(routeStart, 1 + v4Networks.Length, v6Networks.Length), V6DirectBits));
         V4 = v4!;
         V6 = v6!;

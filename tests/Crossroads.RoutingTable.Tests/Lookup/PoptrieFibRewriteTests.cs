@@ -10,12 +10,13 @@ namespace Crossroads.RoutingTable.Tests.Lookup;
 public sealed class PoptrieFibRewriteTests
 {
     [Theory]
-    [InlineData(11, 400, 18, false)]
-    [InlineData(12, 5000, 18, false)]
-    [InlineData(13, 5000, 18, true)]
-    [InlineData(14, 3000, 8, true)]   // more node levels under a small first level
-    [InlineData(15, 3000, 24, false)] // short prefixes span many direct entries
-    public void Rewritten_fib_answers_like_a_fib_compiled_with_the_new_values(int seed, int count, int directBits, bool v6)
+    [InlineData(11, 400, 18, false, false)]
+    [InlineData(12, 5000, 18, false, false)]
+    [InlineData(13, 5000, 18, true, false)]
+    [InlineData(14, 3000, 8, true, false)]   // more node levels under a small first level
+    [InlineData(15, 3000, 24, false, false)] // short prefixes span many direct entries
+    [InlineData(16, 5000, 18, false, true)]  // bulk lookups' uniform entries share a pool slot per value
+    public void Rewritten_fib_answers_like_a_fib_compiled_with_the_new_values(int seed, int count, int directBits, bool v6, bool uniformBulkLeaves)
     {
         var random = new RandomRoutes(seed);
         var prefixes = new SortedSet<(UInt128 Network, byte Length)>();
@@ -31,7 +32,7 @@ public sealed class PoptrieFibRewriteTests
         UInt128[] networks = [.. prefixes.Select(static p => p.Network)];
         byte[] lengths = [.. prefixes.Select(static p => p.Length)];
         int[] values = [.. Enumerable.Range(1, prefixes.Count)];
-        PoptrieFib fib = PoptrieFib.Build(networks, lengths, values, directBits);
+        PoptrieFib fib = PoptrieFib.Build(networks, lengths, values, directBits, uniformBulkLeaves);
         int generation = fib.Generation;
 
         // Three rounds: values move to fresh ones and, for some prefixes, back to an earlier one.
@@ -73,6 +74,21 @@ public sealed class PoptrieFibRewriteTests
             }
 
             Assert.True(failures == 0, $"seed {seed}: {failures} lookups differ; first: {first}");
+            if (!v6 && directBits == PoptrieFib.V4DirectBits)
+            {
+                // Bulk lookups over every prefix's first, last and a random address (and random ones) agree too.
+                uint[] addresses = [.. networks.SelectMany((n, i) => new[]
+                {
+                    (uint)(n >> 96),
+                    (uint)(n >> 96) | (uint)RandomRoutes.HostMask(32, lengths[i]),
+                    (uint)(n >> 96) | ((uint)random.NextValue(false) & (uint)RandomRoutes.HostMask(32, lengths[i])),
+                    (uint)random.NextValue(false),
+                })];
+                int[] bulk = new int[addresses.Length];
+                fib.LookupV4Prefetched(addresses, bulk);
+                int[] want = [.. addresses.Select(a => expected.Lookup((UInt128)a << 96))];
+                Assert.Equal(want, bulk);
+            }
         }
     }
 

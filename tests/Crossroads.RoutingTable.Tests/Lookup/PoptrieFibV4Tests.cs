@@ -11,11 +11,15 @@ namespace Crossroads.RoutingTable.Tests.Lookup;
 public sealed class PoptrieFibV4Tests
 {
     [Theory]
-    [InlineData(1, 40)]
-    [InlineData(2, 400)]
-    [InlineData(3, 4000)]
-    [InlineData(4, 20000)]
-    public void Single_and_bulk_IPv4_lookups_return_the_value_of_the_longest_match(int seed, int count)
+    [InlineData(1, 40, false)]
+    [InlineData(2, 400, false)]
+    [InlineData(3, 4000, false)]
+    [InlineData(4, 20000, false)]
+    [InlineData(1, 40, true)]  // bulk lookups on their own direct entries (routed leaves as uniform entries)
+    [InlineData(2, 400, true)]
+    [InlineData(3, 4000, true)]
+    [InlineData(4, 20000, true)]
+    public void Single_and_bulk_IPv4_lookups_return_the_value_of_the_longest_match(int seed, int count, bool uniformBulkLeaves)
     {
         var random = new RandomRoutes(seed);
         var prefixes = new SortedSet<(uint Network, byte Length)> { (0, 0) }; // a default route: everything matches
@@ -44,7 +48,8 @@ public sealed class PoptrieFibV4Tests
         prefixes.Add((uint.MaxValue, 32));
         prefixes.Add((0xFFFF_FF00, 24));
 
-        var (fib, reference) = Build(prefixes);
+        var (fib, reference) = Build(prefixes, uniformBulkLeaves);
+        Assert.Equal(uniformBulkLeaves, fib.HasBulkDirect);
         uint[] addresses = Probes(prefixes, random);
         int[] bulk = new int[addresses.Length + 1];
         bulk[^1] = -7;
@@ -68,13 +73,16 @@ public sealed class PoptrieFibV4Tests
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(2 * PoptrieFib.PrefetchDistance - 1)] // too short for the pipeline: plain lookups
-    [InlineData(2 * PoptrieFib.PrefetchDistance)]     // the shortest pipelined batch
-    [InlineData((2 * PoptrieFib.PrefetchDistance) + 1)]
-    [InlineData(1000)]
-    public void Bulk_lookups_of_any_length_equal_single_lookups(int length)
+    [InlineData(0, false)]
+    [InlineData(1, false)]
+    [InlineData(2 * PoptrieFib.PrefetchDistance - 1, false)] // too short for the pipeline: plain lookups
+    [InlineData(2 * PoptrieFib.PrefetchDistance, false)]     // the shortest pipelined batch
+    [InlineData((2 * PoptrieFib.PrefetchDistance) + 1, false)]
+    [InlineData(1000, false)]
+    [InlineData(2 * PoptrieFib.PrefetchDistance - 1, true)]
+    [InlineData(2 * PoptrieFib.PrefetchDistance, true)]
+    [InlineData(1000, true)]
+    public void Bulk_lookups_of_any_length_equal_single_lookups(int length, bool uniformBulkLeaves)
     {
         var random = new RandomRoutes(length + 11);
         var prefixes = new SortedSet<(uint Network, byte Length)>();
@@ -84,7 +92,7 @@ public sealed class PoptrieFibV4Tests
             prefixes.Add(((uint)random.NextValue(false) & (uint)RandomRoutes.Mask(32, bits), (byte)bits));
         }
 
-        var (fib, _) = Build(prefixes);
+        var (fib, _) = Build(prefixes, uniformBulkLeaves);
         uint[] addresses = [.. Enumerable.Range(0, length).Select(i => i % 2 == 0
             ? (uint)random.NextValue(false)
             : prefixes.ElementAt(random.Rng.Next(prefixes.Count)).Network | (uint)random.Rng.Next(256))];
@@ -97,12 +105,12 @@ public sealed class PoptrieFibV4Tests
         }
     }
 
-    private static (PoptrieFib Fib, Func<uint, int> Reference) Build(SortedSet<(uint Network, byte Length)> prefixes)
+    private static (PoptrieFib Fib, Func<uint, int> Reference) Build(SortedSet<(uint Network, byte Length)> prefixes, bool uniformBulkLeaves)
     {
         UInt128[] networks = [.. prefixes.Select(static p => (UInt128)p.Network << 96)];
         byte[] lengths = [.. prefixes.Select(static p => p.Length)];
         int[] values = [.. Enumerable.Range(1, prefixes.Count)];
-        var fib = PoptrieFib.Build(networks, lengths, values, PoptrieFib.V4DirectBits);
+        var fib = PoptrieFib.Build(networks, lengths, values, PoptrieFib.V4DirectBits, uniformBulkLeaves);
         var byKey = new Dictionary<(uint, int), int>();
         int v = 1;
         foreach (var p in prefixes)
