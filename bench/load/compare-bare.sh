@@ -7,6 +7,8 @@
 # WARMUP (default 5s) is the wrk run before the measured one. For the server, jit_us_per_request is the JIT time
 # (dotnet_jit_compilation_seconds_total from /metrics) spent inside the measured window per request: tiered
 # compilation is still recompiling hot methods 5 s after start, and that CPU is counted in server_cpu_us_per_request.
+# user_us_per_request is the user-mode part of it (the process's code: managed, runtime, libc), which varies less with
+# the machine's load than the kernel's networking part.
 # Usage: [PORT=18080] [MODE=429] [WARMUP=5s] bench/load/compare-bare.sh [routes-file] [rounds] [duration]
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -58,9 +60,9 @@ for round in $(seq 1 "$rounds"); do
     start "$name" || exit 1
     wrk -t2 -c32 -d"$warmup" -s bench/load/random-lookups.lua "http://127.0.0.1:$port" >/dev/null   # warm-up: tiered JIT
     jit0=$(jit_seconds)
-    cpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    cpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat"); user0=$(awk '{print $14}' "/proc/$pid/stat")
     out=$(wrk -t2 -c32 -d"$duration" --latency -s bench/load/random-lookups.lua "http://127.0.0.1:$port")
-    cpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    cpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat"); user1=$(awk '{print $14}' "/proc/$pid/stat")
     jit1=$(jit_seconds)
     kill "$pid"; wait "$pid" 2>/dev/null   # the server drains for Shutdown:DrainDelaySeconds first
     rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
@@ -68,8 +70,9 @@ for round in $(seq 1 "$rounds"); do
     p99=$(awk '$1 == "99%"{print $2}' <<<"$out")
     non2xx=$(awk '/Non-2xx/{print $NF}' <<<"$out")
     cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (b - a) * 1e6 / hz / n}')
+    user=$(awk -v a="$user0" -v b="$user1" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (b - a) * 1e6 / hz / n}')
     jit=$(awk -v a="$jit0" -v b="$jit1" -v n="$requests" 'BEGIN{if (a == "-" || b == "-") print "-"; else printf "%.1f", (b - a) * 1e6 / n}')
-    printf '%s round=%s rps=%s p99=%s non2xx=%s server_cpu_us_per_request=%s jit_us_per_request=%s\n' "$name" "$round" "$rps" "$p99" "${non2xx:-0}" "$cpu" "$jit" | tee -a "$results"
+    printf '%s round=%s rps=%s p99=%s non2xx=%s server_cpu_us_per_request=%s user_us_per_request=%s jit_us_per_request=%s\n' "$name" "$round" "$rps" "$p99" "${non2xx:-0}" "$cpu" "$user" "$jit" | tee -a "$results"
   done
 done
 # Ratio per round (server req/s / bare req/s of the same round), then median, min and max.

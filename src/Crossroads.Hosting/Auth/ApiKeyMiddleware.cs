@@ -42,13 +42,16 @@ internal sealed class ApiKeyMiddleware
             description: "Requests refused by API-key authentication, by reason: missing_key (401), wrong_key or not_loopback (403).");
     }
 
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>
+    /// Synchronous up to the decision: an allowed request without a key (the common case, and every probe) goes on
+    /// without a state machine of its own; refusals and named keys continue in asynchronous helpers.
+    /// </summary>
+    public Task InvokeAsync(HttpContext context)
     {
         var endpoint = context.GetEndpoint();
         if (endpoint?.Metadata.GetMetadata<OperationsEndpointMetadata>() is not null)
         {
-            await _next(context).ConfigureAwait(false);
-            return;
+            return _next(context);
         }
 
         var presentedKey = PresentedKey(context.Request);
@@ -58,8 +61,7 @@ internal sealed class ApiKeyMiddleware
             var client = ClientKey.For(remoteAddress);
             if (!_budget.TryAdmit(client, out var retryAfter))
             {
-                await RefuseAsync(context, client, retryAfter).ConfigureAwait(false);
-                return;
+                return RefuseAsync(context, client, retryAfter);
             }
         }
 
@@ -67,21 +69,10 @@ internal sealed class ApiKeyMiddleware
         var decision = _authorizer.Decide(kind, presentedKey, remoteAddress);
         if (!decision.IsAllowed)
         {
-            await RejectAsync(context, decision).ConfigureAwait(false);
-            return;
+            return RejectAsync(context, decision);
         }
 
-        if (decision.KeyName is null)
-        {
-            await _next(context).ConfigureAwait(false);
-            return;
-        }
-
-        context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, decision.KeyName)], AuthenticationType));
-        using (_logger.BeginScope(new KeyValuePair<string, object?>[] { new("ApiKey", decision.KeyName) }))
-        {
-            await _next(context).ConfigureAwait(false);
-        }
+        return decision.KeyName is null ? _next(context) : RunAsKeyAsync(context, decision.KeyName);
     }
 
     /// <summary>The metric label for a failure; a small fixed set.</summary>
@@ -92,6 +83,16 @@ internal sealed class ApiKeyMiddleware
         AuthFailureReason.NotLoopback => "not_loopback",
         _ => "other",
     };
+
+    /// <summary>The rest of the request as the key's principal, inside an <c>ApiKey</c> logging scope.</summary>
+    private async Task RunAsKeyAsync(HttpContext context, string keyName)
+    {
+        context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, keyName)], AuthenticationType));
+        using (_logger.BeginScope(new KeyValuePair<string, object?>[] { new("ApiKey", keyName) }))
+        {
+            await _next(context).ConfigureAwait(false);
+        }
+    }
 
     private async Task RejectAsync(HttpContext context, AuthDecision decision)
     {

@@ -73,55 +73,50 @@ internal sealed class FrontMiddleware
         var traceParent = headers.TraceParent;
         var requestScope = new RequestLogScope(requestId, Activity.Current, traceParent.Count == 1 ? traceParent[0] : null);
         context.Features.Set(requestScope);
+        // One state machine for the whole request (the scope must be opened inside an asynchronous method, so that
+        // the caller's context does not keep it); the Debug timing line is written inside the scope.
         using var scope = _logger.BeginScope(requestScope);
-        if (!_logger.IsEnabled(LogLevel.Debug))
-        {
-            await HandleAsync(context).ConfigureAwait(false);
-            return;
-        }
-
-        var start = Stopwatch.GetTimestamp();
+        bool timed = _logger.IsEnabled(LogLevel.Debug);
+        long start = timed ? Stopwatch.GetTimestamp() : 0;
         try
         {
-            await HandleAsync(context).ConfigureAwait(false);
+            // The URL limit, the rest of the pipeline, then the problem for an empty error answer.
+            var length = TargetLength(context);
+            if (length > _maxUrlLength)
+            {
+                HostingLog.UrlTooLong(_limitsLogger, length, _maxUrlLength);
+                await ProblemResponses.WriteAsync(_problems, context, StatusCodes.Status414UriTooLong, $"The request URL (path and query) is {length} characters long; the limit is {_maxUrlLength}.").ConfigureAwait(false);
+                return;
+            }
+
+            var feature = new StatusCodePagesFeature();
+            context.Features.Set<IStatusCodePagesFeature>(feature);
+            await _next(context).ConfigureAwait(false);
+
+            var response = context.Response;
+            if (!feature.Enabled
+                || response.HasStarted
+                || response.StatusCode is < 400 or >= 600
+                || response.ContentLength.HasValue
+                || !string.IsNullOrEmpty(response.ContentType)
+                || context.GetEndpoint()?.Metadata.GetMetadata<ISkipStatusCodePagesMetadata>() is not null)
+            {
+                return;
+            }
+
+            await _problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = { Status = response.StatusCode },
+            }).ConfigureAwait(false);
         }
         finally
         {
-            HostingLog.RequestFinished(_logger, context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            if (timed)
+            {
+                HostingLog.RequestFinished(_logger, context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
         }
-    }
-
-    /// <summary>The URL limit, the rest of the pipeline, then the problem for an empty error answer.</summary>
-    private async Task HandleAsync(HttpContext context)
-    {
-        var length = TargetLength(context);
-        if (length > _maxUrlLength)
-        {
-            HostingLog.UrlTooLong(_limitsLogger, length, _maxUrlLength);
-            await ProblemResponses.WriteAsync(_problems, context, StatusCodes.Status414UriTooLong, $"The request URL (path and query) is {length} characters long; the limit is {_maxUrlLength}.").ConfigureAwait(false);
-            return;
-        }
-
-        var feature = new StatusCodePagesFeature();
-        context.Features.Set<IStatusCodePagesFeature>(feature);
-        await _next(context).ConfigureAwait(false);
-
-        var response = context.Response;
-        if (!feature.Enabled
-            || response.HasStarted
-            || response.StatusCode is < 400 or >= 600
-            || response.ContentLength.HasValue
-            || !string.IsNullOrEmpty(response.ContentType)
-            || context.GetEndpoint()?.Metadata.GetMetadata<ISkipStatusCodePagesMetadata>() is not null)
-        {
-            return;
-        }
-
-        await _problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Status = response.StatusCode },
-        }).ConfigureAwait(false);
     }
 
     /// <summary>The raw request target as sent (path and query, percent-encoded), which is what URL limits are about.</summary>

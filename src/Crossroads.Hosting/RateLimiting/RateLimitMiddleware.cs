@@ -33,12 +33,38 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, IOptions<RateLim
         return lease.IsAcquired ? RunAsync(context, lease) : RejectAsync(context, lease);
     }
 
-    private async Task RunAsync(HttpContext context, RateLimitLease lease)
+    /// <summary>
+    /// The rest of the request under the lease, which is released when the request leaves (token-bucket leases hold
+    /// nothing, but other limiters do). A request that completes synchronously (a lookup) releases it here, without
+    /// a state machine; otherwise, or when it throws, the lease is released all the same.
+    /// </summary>
+    private Task RunAsync(HttpContext context, RateLimitLease lease)
     {
-        // The lease is released when the request leaves (token-bucket leases hold nothing, but other limiters do).
+        Task task;
+        try
+        {
+            task = next(context);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+
+        if (task.IsCompleted)
+        {
+            lease.Dispose();
+            return task;
+        }
+
+        return ReleaseWhenDoneAsync(task, lease);
+    }
+
+    private static async Task ReleaseWhenDoneAsync(Task task, RateLimitLease lease)
+    {
         using (lease)
         {
-            await next(context).ConfigureAwait(false);
+            await task.ConfigureAwait(false);
         }
     }
 

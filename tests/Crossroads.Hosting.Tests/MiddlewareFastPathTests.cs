@@ -1,0 +1,153 @@
+using System.Threading.RateLimiting;
+using Crossroads.Hosting.Correlation;
+using Crossroads.Hosting.RateLimiting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Crossroads.Hosting.Tests;
+
+/// <summary>
+/// The chassis middlewares skip their own state machines when the rest of the request completes synchronously (a
+/// lookup); these pin what must still happen on those paths: the rate-limit lease is released however the request
+/// ends, and the request's log scope is open during the request and closed (not leaked to the caller) after it.
+/// </summary>
+public sealed class MiddlewareFastPathTests
+{
+    [Fact]
+    public async Task The_lease_is_released_when_the_request_completes_synchronously()
+    {
+        var limiter = new TrackingLimiter();
+        var middleware = new RateLimitMiddleware(context => Task.CompletedTask, Options.Create(new RateLimiterOptions { GlobalLimiter = limiter }));
+        var task = middleware.InvokeAsync(new DefaultHttpContext());
+        Assert.True(task.IsCompletedSuccessfully);
+        await task;
+        Assert.Equal(1, limiter.Acquired);
+        Assert.Equal(1, limiter.Released);
+    }
+
+    [Fact]
+    public async Task The_lease_is_held_until_an_asynchronous_request_completes()
+    {
+        var limiter = new TrackingLimiter();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var middleware = new RateLimitMiddleware(context => gate.Task, Options.Create(new RateLimiterOptions { GlobalLimiter = limiter }));
+        var task = middleware.InvokeAsync(new DefaultHttpContext());
+        Assert.False(task.IsCompleted);
+        Assert.Equal(0, limiter.Released);
+        gate.SetResult();
+        await task;
+        Assert.Equal(1, limiter.Released);
+    }
+
+    [Fact]
+    public async Task The_lease_is_released_when_the_request_throws_synchronously_or_later()
+    {
+        var limiter = new TrackingLimiter();
+        var options = Options.Create(new RateLimiterOptions { GlobalLimiter = limiter });
+        var throwing = new RateLimitMiddleware(context => throw new InvalidOperationException("sync"), options);
+        // Thrown before any task exists: it reaches the caller (the exception handler, which handles both) directly.
+        Assert.Throws<InvalidOperationException>(() => { _ = throwing.InvokeAsync(new DefaultHttpContext()); });
+        Assert.Equal(1, limiter.Released);
+
+        var faulting = new RateLimitMiddleware(async context =>
+        {
+            await Task.Yield();
+            throw new InvalidOperationException("async");
+        }, options);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => faulting.InvokeAsync(new DefaultHttpContext()));
+        Assert.Equal(2, limiter.Released);
+    }
+
+    [Theory]
+    [InlineData(LogLevel.Information)]
+    [InlineData(LogLevel.Debug)]
+    public async Task The_request_log_scope_is_open_during_the_request_and_closed_after_it(LogLevel minimum)
+    {
+        var provider = new ScopeCapturingProvider();
+        using var loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(minimum).AddProvider(provider));
+        var seen = new List<object?>();
+        var middleware = new FrontMiddleware(
+            context =>
+            {
+                provider.Scopes!.ForEachScope((scope, list) => list.Add(scope), seen);
+                return Task.CompletedTask;
+            },
+            new NoProblems(),
+            Options.Create(new LimitsOptions()),
+            loggers);
+
+        var context = new DefaultHttpContext();
+        await middleware.InvokeAsync(context);
+
+        var requestScope = Assert.IsType<RequestLogScope>(Assert.Single(seen));
+        Assert.Equal(context.TraceIdentifier, requestScope.RequestId);
+        var after = new List<object?>();
+        provider.Scopes!.ForEachScope((scope, list) => list.Add(scope), after);
+        Assert.Empty(after);
+    }
+
+    private sealed class TrackingLimiter : PartitionedRateLimiter<HttpContext>
+    {
+        public int Acquired { get; private set; }
+
+        public int Released { get; private set; }
+
+        public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
+
+        protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
+        {
+            Acquired++;
+            return new Lease(this);
+        }
+
+        protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(AttemptAcquireCore(resource, permitCount));
+
+        private sealed class Lease(TrackingLimiter owner) : RateLimitLease
+        {
+            public override bool IsAcquired => true;
+
+            public override IEnumerable<string> MetadataNames => [];
+
+            public override bool TryGetMetadata(string metadataName, out object? metadata)
+            {
+                metadata = null;
+                return false;
+            }
+
+            protected override void Dispose(bool disposing) => owner.Released++;
+        }
+    }
+
+    private sealed class ScopeCapturingProvider : ILoggerProvider, ISupportExternalScope
+    {
+        public IExternalScopeProvider? Scopes { get; private set; }
+
+        public ILogger CreateLogger(string categoryName) => new EnabledLogger();
+
+        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => Scopes = scopeProvider;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class EnabledLogger : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+        }
+    }
+
+    private sealed class NoProblems : IProblemDetailsService
+    {
+        public ValueTask WriteAsync(ProblemDetailsContext context) => ValueTask.CompletedTask;
+    }
+}
