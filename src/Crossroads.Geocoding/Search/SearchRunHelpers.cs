@@ -100,6 +100,18 @@ internal static class SearchRunHelpers
         var postings = ix.PostingDoc;
         var boosts = ix.PostingBoost;
         var cursors = new int[n];
+        // Each term's highest boost: a document's score is at most its known boosts plus the others' maxima, summed in
+        // the same order (float addition is monotonic, so the bound is never below the exact sum). Once the heap is
+        // full, a document whose bound does not beat its worst score cannot enter (it would lose the tie too, coming
+        // later in the scan), so it is skipped before its bit tests, gallops and boost reads: on the national base
+        // ~30 % of the candidates of common-word intersections ("4 Résidence de Sainte-Marie") are dropped this way.
+        var maxima = new double[n];
+        var ceiling = 0.0;
+        for (var k = 0; k < n; k++)
+        {
+            maxima[k] = ix.MaxBoost[terms[k]];
+            ceiling = k == 0 ? maxima[k] : ceiling + maxima[k];
+        }
         // The bitmaps of all common terms ANDed for the 64 documents around the driver: ascending drivers often fall
         // in the same word (a commune's documents are contiguous), and a word whose AND is 0 rejects them all at once.
         var word = -1;
@@ -107,6 +119,22 @@ internal static class SearchRunHelpers
         for (var i = 0; i < drivers.Length; i++)
         {
             var doc = drivers[i];
+            if (driverIsFirstTerm)
+            {
+                double bound = boosts[starts[0] + i];
+                for (var k = 1; k < n; k++)
+                {
+                    bound += maxima[k];
+                }
+                if (top.Rejects(bound))
+                {
+                    continue;
+                }
+            }
+            else if (top.Rejects(ceiling))
+            {
+                return; // no document, whatever its boosts, can enter any more
+            }
             if (bitmapTerms.Count > 0)
             {
                 if (doc >> 6 != word)
