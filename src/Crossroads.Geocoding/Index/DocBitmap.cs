@@ -52,5 +52,8 @@ internal sealed class DocBitmap
     internal int Position(int doc) =>
         _rank[doc >> 6] + BitOperations.PopCount(_bits[doc >> 6] & ((1UL << (doc & 63)) - 1));
 
+    /// <summary>The bit words themselves, for loops that AND several bitmaps a word at a time.</summary>
+    internal ulong[] Words => _bits;
+
     internal long MemoryBytes => (_bits.LongLength * 8) + (_rank.LongLength * 4);
 }
