@@ -101,18 +101,6 @@ internal static class SearchRunHelpers
         var postings = ix.PostingDoc;
         var boosts = ix.PostingBoost;
         var cursors = new int[n];
-        // Each term's highest boost: a document's score is at most its known boosts plus the others' maxima, summed in
-        // the same order (float addition is monotonic, so the bound is never below the exact sum). Once the heap is
-        // full, a document whose bound does not beat its worst score cannot enter (it would lose the tie too, coming
-        // later in the scan), so it is skipped before its bit tests, gallops and boost reads: on the national base
-        // ~30 % of the candidates of common-word intersections ("4 Résidence de Sainte-Marie") are dropped this way.
-        var maxima = new double[n];
-        var ceiling = 0.0;
-        for (var k = 0; k < n; k++)
-        {
-            maxima[k] = ix.MaxBoost[terms[k]];
-            ceiling = k == 0 ? maxima[k] : ceiling + maxima[k];
-        }
         var words = new ulong[bitmapTerms.Count][];
         for (var b = 0; b < words.Length; b++)
         {
@@ -147,22 +135,6 @@ internal static class SearchRunHelpers
                 var doc = (word << 6) | bit;
                 // The driver's index of this document: its run start plus the driver documents below it in the word.
                 var index = i + BitOperations.PopCount(mask & ((1UL << bit) - 1));
-                if (driverIsFirstTerm)
-                {
-                    double bound = boosts[starts[0] + index];
-                    for (var k = 1; k < n; k++)
-                    {
-                        bound += maxima[k];
-                    }
-                    if (top.Rejects(bound))
-                    {
-                        continue;
-                    }
-                }
-                else if (top.Rejects(ceiling))
-                {
-                    return; // no document, whatever its boosts, can enter any more
-                }
                 var all = true;
                 for (var j = 0; j < listCount; j++)
                 {

@@ -20,13 +20,6 @@ internal sealed class TopK
         _docs = new int[_scores.Length];
     }
 
-    /// <summary>
-    /// True when <paramref name="score"/> can no longer enter for a document ranked after every document offered so far
-    /// (an ascending scan): the heap is full and its worst score is at least that high (a tie goes to the lower ordinal,
-    /// the one already kept).
-    /// </summary>
-    internal bool Rejects(double score) => _count == _k && _count > 0 && score <= _scores[0];
-
     internal void Offer(int doc, double score)
     {
         if (_k == 0)
