@@ -52,7 +52,7 @@ public sealed class IntersectionTests
         var ix = SampleData.Index;
         var term = ix.TermId("ru");
         var bitmap = ix.Bitmap(term);
-        Assert.NotNull(bitmap); // "ru" is in more than a sixteenth of the sample: the intersection tests below use it
+        Assert.NotNull(bitmap); // "ru" is in more than 1/Density of the sample: the intersection tests below use it
         var postings = ix.PostingDoc.Slice(ix.PostingStart[term], ix.Frequency(term)).ToArray();
         for (var doc = 0; doc < ix.DocumentCount; doc++)
         {
@@ -141,6 +141,57 @@ public sealed class IntersectionTests
         }
         Assert.NotEmpty(expected);
         Assert.Equal(expected.OrderByDescending(e => e.Score).ThenBy(e => e.Doc).Take(100).Select(e => e.Doc), actual);
+    }
+
+    [SampleFact]
+    public void Small_top_k_intersections_of_any_terms_match_a_scan_of_every_document()
+    {
+        // Limits of 1 to 30 fill the heap early, so most documents are skipped on their boost bound; terms with and
+        // without bitmaps, drawn around random documents so that the intersection is not empty.
+        var ix = SampleData.Index;
+        var random = new Random(23);
+        var terms = Enumerable.Range(0, ix.TermCount).Where(t => ix.Frequency(t) >= 2).ToArray();
+        Assert.Contains(terms, t => ix.Bitmap(t) is not null);
+        var checkedCases = 0;
+        for (var round = 0; round < 2000 && checkedCases < 200; round++)
+        {
+            var seed = terms[random.Next(terms.Length)];
+            var doc = ix.PostingDoc[ix.PostingStart[seed] + random.Next(ix.Frequency(seed))];
+            var others = terms.Where(t => t != seed && Postings(ix, t).BinarySearch(doc) >= 0).ToArray();
+            if (others.Length == 0)
+            {
+                continue;
+            }
+            var keys = new List<int> { seed };
+            keys.AddRange(others.OrderBy(_ => random.Next()).Take(random.Next(1, 4)));
+            var limit = random.Next(1, 31);
+            var ordered = keys.OrderBy(ix.Frequency).ToList();
+            var expected = new List<(int Doc, double Score)>();
+            for (var d = 0; d < ix.DocumentCount; d++)
+            {
+                double score = 0;
+                var all = true;
+                for (var k = 0; k < ordered.Count && all; k++)
+                {
+                    var at = Postings(ix, ordered[k]).BinarySearch(d);
+                    all = at >= 0;
+                    if (all)
+                    {
+                        var boost = ix.PostingBoost[ix.PostingStart[ordered[k]] + at];
+                        score = k == 0 ? boost : score + boost;
+                    }
+                }
+                if (all)
+                {
+                    expected.Add((d, score));
+                }
+            }
+            Assert.Equal(
+                expected.OrderByDescending(e => e.Score).ThenBy(e => e.Doc).Take(limit).Select(e => e.Doc),
+                SearchRunHelpers.Intersect(ix, keys, null, null, limit));
+            checkedCases++;
+        }
+        Assert.Equal(200, checkedCases);
     }
 
     [SampleFact]

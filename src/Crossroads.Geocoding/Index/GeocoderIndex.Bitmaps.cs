@@ -1,12 +1,12 @@
 namespace Crossroads.Geocoding.Index;
 
-/// <summary>Bitmaps of the very common terms, built on first use (see <see cref="DocBitmap"/>).</summary>
+/// <summary>Bitmaps of the common terms, built on first use (see <see cref="DocBitmap"/>).</summary>
 public sealed partial class GeocoderIndex
 {
     private DocBitmap?[]? _bitmaps;
 
     /// <summary>
-    /// The bitmap of <paramref name="term"/> when it is in at least a sixteenth of the documents, else null. Two first
+    /// The bitmap of <paramref name="term"/> when it is in at least 1/<see cref="DocBitmap.Density"/> of the documents, else null. Two first
     /// callers may both build it (a benign race: equal bitmaps, one published).
     /// </summary>
     internal DocBitmap? Bitmap(int term)

@@ -221,6 +221,24 @@ public sealed partial class GeocoderIndex
 
     internal string FirstName(int doc) => NameStart[doc] < NameStart[doc + 1] ? NamePool[NameStart[doc]] : "";
 
+    private string?[]? _foldedStrings;
+
+    /// <summary>
+    /// The folded form (<see cref="Text.TextPipeline.Ascii"/>) of intern string <paramref name="id"/>, folded on first
+    /// use and kept: every candidate's labels fold its city, postcode and housenumber, which are interned and repeat
+    /// across candidates and searches. A race folds a string twice, to the same value.
+    /// </summary>
+    internal string FoldedString(int id)
+    {
+        var folded = _foldedStrings;
+        if (folded is null)
+        {
+            Interlocked.CompareExchange(ref _foldedStrings, new string?[Strings.Length], null);
+            folded = _foldedStrings;
+        }
+        return folded[id] ??= Text.TextPipeline.Ascii(Strings[id]);
+    }
+
     internal string? First(Column<int> start, Column<int> refs, int doc) => start[doc] < start[doc + 1] ? Strings[refs[start[doc]]] : null;
 
     internal bool HasHousenumbers(int doc) => HnStart[doc + 1] > HnStart[doc];

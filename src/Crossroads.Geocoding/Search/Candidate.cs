@@ -39,7 +39,13 @@ internal sealed class Candidate
 
     internal double? Distance { get; set; }
 
-    internal List<string> FoldedLabels { get; } = [];
+    /// <summary>The folded labels as their parts, which the n-gram score reads in place.</summary>
+    internal List<FoldedLabel> FoldedLabelParts { get; } = [];
+
+    /// <summary>The folded labels as strings (autocomplete's equals/startswith/contains), joined on first use.</summary>
+    internal List<string> FoldedLabels => _foldedLabels ??= FoldedLabelParts.ConvertAll(label => label.ToString());
+
+    private List<string>? _foldedLabels;
 
     internal string Type => Housenumber >= 0 ? "housenumber" : _ix.TypeOf(Doc);
 
@@ -110,9 +116,10 @@ internal sealed class Candidate
     /// </summary>
     internal void MakeLabels()
     {
-        if (FoldedLabels.Count == 0)
+        if (FoldedLabelParts.Count == 0)
         {
-            AddLabels(FoldedLabels, folded: true);
+            AddLabels<FoldedLabel, FoldedParts>(FoldedLabelParts, folded: true);
+            _foldedLabels = null;
         }
     }
 
@@ -120,63 +127,98 @@ internal sealed class Candidate
     internal List<string> DisplayLabels()
     {
         var labels = new List<string>();
-        AddLabels(labels, folded: false);
+        AddLabels<string, Spaced>(labels, folded: false);
         return labels;
     }
 
-    private void AddLabels(List<string> into, bool folded)
+    // How labels are made from their parts: strings joined by a space (display), or folded parts kept apart.
+    private interface ILabelParts<T>
     {
-        string? housenumber = Housenumber >= 0 ? _ix.Strings[_ix.HnRaw[Housenumber]] : null;
-        var cities = new List<string?>();
+        T Of(string part);
+
+        T Join(T left, T right);
+    }
+
+    private readonly struct Spaced : ILabelParts<string>
+    {
+        public string Of(string part) => part;
+
+        public string Join(string left, string right) => left + " " + right;
+    }
+
+    private readonly struct FoldedParts : ILabelParts<FoldedLabel>
+    {
+        public FoldedLabel Of(string part) => FoldedLabel.Of(part);
+
+        public FoldedLabel Join(FoldedLabel left, FoldedLabel right) => FoldedLabel.Join(left, right);
+    }
+
+    private void AddLabels<TLabel, TParts>(List<TLabel> into, bool folded)
+        where TParts : struct, ILabelParts<TLabel>
+    {
+        var parts = default(TParts);
+        // Intern string ids: -1 for none.
+        var housenumberId = Housenumber >= 0 ? _ix.HnRaw[Housenumber] : -1;
+        string? housenumber = housenumberId >= 0 ? _ix.Strings[housenumberId] : null;
+        var cityIds = new List<int>();
         for (var i = _ix.CityStart[Doc]; i < _ix.CityStart[Doc + 1]; i++)
         {
-            cities.Add(_ix.Strings[_ix.CityRefs[i]]);
+            cityIds.Add(_ix.CityRefs[i]);
         }
-        if (cities.Count == 0)
+        if (cityIds.Count == 0)
         {
-            cities.Add(null);
+            cityIds.Add(-1);
         }
-        var postcode = _ix.First(_ix.PostcodeStart, _ix.PostcodeRefs, Doc);
+        var cities = cityIds.ConvertAll(id => id >= 0 ? _ix.Strings[id] : null);
+        var postcodeId = _ix.PostcodeStart[Doc] < _ix.PostcodeStart[Doc + 1] ? _ix.PostcodeRefs[_ix.PostcodeStart[Doc]] : -1;
+        var postcode = postcodeId >= 0 ? _ix.Strings[postcodeId] : null;
         var isMunicipality = Type == "municipality";
         // Each folded label is folded from its folded parts: folding maps characters one by one and collapses
         // separators, so Ascii(a + " " + b) is JoinFolded(Ascii(a), Ascii(b)). The parts are folded once instead of
-        // every label. The conditions below compare the raw values, as make_labels does.
-        var housenumberPart = housenumber is null ? "" : folded ? TextPipeline.Ascii(housenumber) : housenumber;
-        var postcodePart = string.IsNullOrEmpty(postcode) ? "" : folded ? TextPipeline.Ascii(postcode) : postcode;
-        var cityParts = cities.ConvertAll(c => string.IsNullOrEmpty(c) ? "" : folded ? TextPipeline.Ascii(c) : c);
-        string Join(string left, string right) => folded ? JoinFolded(left, right) : left + " " + right;
+        // every label, and the interned ones (housenumber, postcode, city) once per index. The conditions below
+        // compare the raw values, as make_labels does.
+        string Part(int id, string? raw) => string.IsNullOrEmpty(raw) ? "" : folded ? _ix.FoldedString(id) : raw;
+        var housenumberPart = Part(housenumberId, housenumber);
+        var postcodePart = Part(postcodeId, postcode);
+        var cityParts = new List<TLabel>(cities.Count);
+        for (var c = 0; c < cities.Count; c++)
+        {
+            cityParts.Add(parts.Of(Part(cityIds[c], cities[c])));
+        }
+        var housenumberLabel = parts.Of(housenumberPart);
+        var postcodeLabel = parts.Of(postcodePart);
         for (var n = _ix.NameStart[Doc]; n < _ix.NameStart[Doc + 1]; n++)
         {
             var name = _ix.NamePool[n];
-            var namePart = folded ? TextPipeline.Ascii(name) : name;
+            var namePart = parts.Of(folded ? TextPipeline.Ascii(name) : name);
             for (var c = 0; c < cities.Count; c++)
             {
                 var city = cities[c];
                 var cityPart = cityParts[c];
                 var first = into.Count;
-                void Add(string label)
+                void Add(TLabel label)
                 {
                     into.Insert(first, label);
                     if (housenumber is not null)
                     {
-                        into.Insert(first, Join(housenumberPart, label));
+                        into.Insert(first, parts.Join(housenumberLabel, label));
                     }
                 }
                 var label = namePart;
                 if (!string.IsNullOrEmpty(postcode) && isMunicipality)
                 {
-                    Add(Join(label, postcodePart));
-                    Add(Join(postcodePart, label));
+                    Add(parts.Join(label, postcodeLabel));
+                    Add(parts.Join(postcodeLabel, label));
                 }
                 Add(label);
                 if (!string.IsNullOrEmpty(city) && city != name)
                 {
-                    Add(Join(label, cityPart));
+                    Add(parts.Join(label, cityPart));
                     if (!string.IsNullOrEmpty(postcode))
                     {
-                        label = Join(label, postcodePart);
+                        label = parts.Join(label, postcodeLabel);
                         Add(label);
-                        label = Join(label, cityPart);
+                        label = parts.Join(label, cityPart);
                         Add(label);
                     }
                 }
@@ -249,7 +291,7 @@ internal sealed class Candidate
     }
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{(FoldedLabels.Count > 0 ? FoldedLabels[0] : Doc.ToString(CultureInfo.InvariantCulture))} {Score}");
+        string.Create(CultureInfo.InvariantCulture, $"{(FoldedLabelParts.Count > 0 ? FoldedLabelParts[0].ToString() : Doc.ToString(CultureInfo.InvariantCulture))} {Score}");
 }
 
 /// <summary>A query token with its index lookups (Addok's Token.db_key, frequency, is_common).</summary>

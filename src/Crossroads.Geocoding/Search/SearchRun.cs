@@ -325,9 +325,9 @@ internal sealed class SearchRun
 
     private void ScoreByNgramDistance(Candidate candidate, double scale)
     {
-        foreach (var label in candidate.FoldedLabels)
+        foreach (var label in candidate.FoldedLabelParts)
         {
-            var score = StringSimilarity.CompareNgrams(label, _queryBigrams ??= new BigramMultiset(_query)) * scale;
+            var score = label.CompareNgrams(_queryBigrams ??= new BigramMultiset(_query)) * scale;
             candidate.AddScore(ScoreKind.Text, score, 1.0);
             if (score >= MatchThreshold)
             {

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Crossroads.Geocoding.Index;
 
 namespace Crossroads.Geocoding.Search;
@@ -100,69 +101,84 @@ internal static class SearchRunHelpers
         var postings = ix.PostingDoc;
         var boosts = ix.PostingBoost;
         var cursors = new int[n];
-        // The bitmaps of all common terms ANDed for the 64 documents around the driver: ascending drivers often fall
-        // in the same word (a commune's documents are contiguous), and a word whose AND is 0 rejects them all at once.
-        var word = -1;
-        var both = 0UL;
-        for (var i = 0; i < drivers.Length; i++)
+        var words = new ulong[bitmapTerms.Count][];
+        for (var b = 0; b < words.Length; b++)
         {
-            var doc = drivers[i];
-            if (bitmapTerms.Count > 0)
+            words[b] = bitmapTerms[b].Words;
+        }
+        // The driver is walked 64 documents (one bitmap word) at a time: its documents in that word become a mask,
+        // ANDed with the common terms' words, and only the bits left are candidates. A document missing a common word
+        // costs an OR into the mask, not a test and a branch of its own, and the words are read once per word of the
+        // driver instead of once per document.
+        var i = 0;
+        while (i < drivers.Length)
+        {
+            var word = drivers[i] >> 6;
+            var runEnd = i;
+            var mask = 0UL;
+            do
             {
-                if (doc >> 6 != word)
+                mask |= 1UL << (drivers[runEnd] & 63);
+                runEnd++;
+            }
+            while (runEnd < drivers.Length && drivers[runEnd] >> 6 == word);
+            var live = mask;
+            for (var b = 0; b < words.Length && live != 0; b++)
+            {
+                live &= words[b][word];
+            }
+            var next = runEnd;
+            while (live != 0)
+            {
+                var bit = BitOperations.TrailingZeroCount(live);
+                live &= live - 1;
+                var doc = (word << 6) | bit;
+                // The driver's index of this document: its run start plus the driver documents below it in the word.
+                var index = i + BitOperations.PopCount(mask & ((1UL << bit) - 1));
+                var all = true;
+                for (var j = 0; j < listCount; j++)
                 {
-                    word = doc >> 6;
-                    both = ~0UL;
-                    for (var b = 0; b < bitmapTerms.Count && both != 0; b++)
+                    var k = listTerms[j];
+                    var docs = postings.Slice(starts[k], lengths[k]);
+                    var at = GallopTo(docs, cursors[k], doc);
+                    cursors[k] = at;
+                    if (at >= docs.Length)
                     {
-                        both &= bitmapTerms[b].Word(word);
+                        // This list is exhausted: no later driver document can be in it.
+                        return;
                     }
+                    if (docs[at] != doc)
+                    {
+                        // This list has no document between the driver and docs[at]: the driver leaps there (a
+                        // leapfrog intersection), which skips the runs of driver documents another term does not have.
+                        var target = docs[at];
+                        if (target >> 6 == word)
+                        {
+                            live &= ~((1UL << (target & 63)) - 1);
+                        }
+                        else
+                        {
+                            live = 0;
+                            next = GallopTo(drivers, runEnd, target);
+                        }
+                        all = false;
+                        break;
+                    }
+                    found[k] = starts[k] + at;
                 }
-                var rest = both >> (doc & 63);
-                if ((rest & 1) == 0)
+                if (!all || !Admits(doc, geohashDocs, filter))
                 {
-                    if (rest == 0)
-                    {
-                        // No document from here to the end of the word is in every common term: the driver leaps to
-                        // the next word.
-                        i = GallopTo(drivers, i + 1, (word + 1) << 6) - 1;
-                    }
                     continue;
                 }
-            }
-            var all = true;
-            for (var j = 0; j < listCount; j++)
-            {
-                var k = listTerms[j];
-                var docs = postings.Slice(starts[k], lengths[k]);
-                var at = GallopTo(docs, cursors[k], doc);
-                cursors[k] = at;
-                if (at >= docs.Length)
+                double score = driverIsFirstTerm ? boosts[starts[0] + index] : 0;
+                for (var k = first; k < n; k++)
                 {
-                    // This list is exhausted: no later driver document can be in it.
-                    return;
+                    var position = bitmaps[k] is { } bitmap ? starts[k] + bitmap.Position(doc) : found[k];
+                    score = k == 0 ? boosts[position] : score + boosts[position];
                 }
-                if (docs[at] != doc)
-                {
-                    // This list has no document between the driver and docs[at]: the driver leaps there (a leapfrog
-                    // intersection), which skips the runs of driver documents another term does not have.
-                    i = GallopTo(drivers, i + 1, docs[at]) - 1;
-                    all = false;
-                    break;
-                }
-                found[k] = starts[k] + at;
+                top.Offer(doc, score);
             }
-            if (!all || !Admits(doc, geohashDocs, filter))
-            {
-                continue;
-            }
-            double score = driverIsFirstTerm ? boosts[starts[0] + i] : 0;
-            for (var k = first; k < n; k++)
-            {
-                var position = bitmaps[k] is { } bitmap ? starts[k] + bitmap.Position(doc) : found[k];
-                score = k == 0 ? boosts[position] : score + boosts[position];
-            }
-            top.Offer(doc, score);
+            i = next;
         }
     }
 

@@ -37,7 +37,7 @@ internal sealed class BigramMultiset
     /// <summary>The number of bigrams, repeats included (length − 1).</summary>
     internal int Count { get; }
 
-    /// <summary>The size of the table: the length of the scratch span <see cref="SharedWith"/> needs.</summary>
+    /// <summary>The size of the table: the length of the scratch span <see cref="SharedWith(string, Span{int})"/> needs.</summary>
     internal int TableSize => _counts.Length;
 
     /// <summary>
@@ -60,6 +60,52 @@ internal sealed class BigramMultiset
             }
         }
         return same;
+    }
+
+    /// <summary>
+    /// <see cref="SharedWith(string, Span{int})"/> for a label kept as parts: the bigrams of the parts that are not
+    /// empty joined by single spaces, read across the joins without building the string.
+    /// </summary>
+    internal int SharedWith(Search.FoldedLabel label, Span<int> scratch)
+    {
+        var remaining = scratch[.._counts.Length];
+        _counts.CopyTo(remaining);
+        var same = 0;
+        var previous = -1; // the character before, once there is one
+        for (var p = 0; p < label.Count; p++)
+        {
+            var part = label.Part(p);
+            if (part.Length == 0)
+            {
+                continue;
+            }
+            if (previous >= 0)
+            {
+                same += Take((previous << 16) | ' ', remaining);
+                previous = ' ';
+            }
+            foreach (var c in part)
+            {
+                if (previous >= 0)
+                {
+                    same += Take((previous << 16) | c, remaining);
+                }
+                previous = c;
+            }
+        }
+        return same;
+    }
+
+    // One bigram of the other string: 1 if the query has one of it left unmatched (now taken), else 0.
+    private int Take(int gram, Span<int> remaining)
+    {
+        var slot = Slot(gram);
+        if (remaining[slot] > 0 && _grams[slot] == gram)
+        {
+            remaining[slot]--;
+            return 1;
+        }
+        return 0;
     }
 
     private static int Gram(string text, int i) => (text[i] << 16) | text[i + 1];
