@@ -119,28 +119,9 @@ public sealed class IntersectionTests
 
         var actual = SearchRunHelpers.Intersect(ix, keys, geohash, filter, 100);
 
-        var expected = new List<(int Doc, double Score)>();
-        for (var doc = 0; doc < ix.DocumentCount; doc++)
-        {
-            double score = 0;
-            var all = true;
-            for (var k = 0; k < ordered.Count && all; k++)
-            {
-                var start = ix.PostingStart[ordered[k]];
-                var at = ix.PostingDoc.Slice(start, ix.PostingStart[ordered[k] + 1] - start).BinarySearch(doc);
-                all = at >= 0;
-                if (all)
-                {
-                    score = k == 0 ? ix.PostingBoost[start + at] : score + ix.PostingBoost[start + at];
-                }
-            }
-            if (all && (geohash is null || geohash.Contains(doc)) && (filter is null || filter.Accept(doc)))
-            {
-                expected.Add((doc, score));
-            }
-        }
+        var expected = Scan(ix, terms, doc => (geohash is null || geohash.Contains(doc)) && (filter is null || filter.Accept(doc)));
         Assert.NotEmpty(expected);
-        Assert.Equal(expected.OrderByDescending(e => e.Score).ThenBy(e => e.Doc).Take(100).Select(e => e.Doc), actual);
+        Assert.Equal(TopK(expected, 100), actual);
     }
 
     [SampleFact]
@@ -165,30 +146,7 @@ public sealed class IntersectionTests
             var keys = new List<int> { seed };
             keys.AddRange(others.OrderBy(_ => random.Next()).Take(random.Next(1, 4)));
             var limit = random.Next(1, 31);
-            var ordered = keys.OrderBy(ix.Frequency).ToList();
-            var expected = new List<(int Doc, double Score)>();
-            for (var d = 0; d < ix.DocumentCount; d++)
-            {
-                double score = 0;
-                var all = true;
-                for (var k = 0; k < ordered.Count && all; k++)
-                {
-                    var at = Postings(ix, ordered[k]).BinarySearch(d);
-                    all = at >= 0;
-                    if (all)
-                    {
-                        var boost = ix.PostingBoost[ix.PostingStart[ordered[k]] + at];
-                        score = k == 0 ? boost : score + boost;
-                    }
-                }
-                if (all)
-                {
-                    expected.Add((d, score));
-                }
-            }
-            Assert.Equal(
-                expected.OrderByDescending(e => e.Score).ThenBy(e => e.Doc).Take(limit).Select(e => e.Doc),
-                SearchRunHelpers.Intersect(ix, keys, null, null, limit));
+            Assert.Equal(TopK(Scan(ix, keys, static _ => true), limit), SearchRunHelpers.Intersect(ix, keys, null, null, limit));
             checkedCases++;
         }
         Assert.Equal(200, checkedCases);
@@ -220,30 +178,7 @@ public sealed class IntersectionTests
                 terms.Add(common);
             }
             var limit = random.Next(1, 20);
-            var ordered = terms.OrderBy(ix.Frequency).ToList();
-            var expected = new List<(int Doc, double Score)>();
-            for (var d = 0; d < ix.DocumentCount; d++)
-            {
-                double score = 0;
-                var all = true;
-                for (var k = 0; k < ordered.Count && all; k++)
-                {
-                    var at = Postings(ix, ordered[k]).BinarySearch(d);
-                    all = at >= 0;
-                    if (all)
-                    {
-                        var boost = ix.PostingBoost[ix.PostingStart[ordered[k]] + at];
-                        score = k == 0 ? boost : score + boost;
-                    }
-                }
-                if (all)
-                {
-                    expected.Add((d, score));
-                }
-            }
-            Assert.Equal(
-                expected.OrderByDescending(e => e.Score).ThenBy(e => e.Doc).Take(limit).Select(e => e.Doc),
-                SearchRunHelpers.Intersect(ix, terms, null, null, limit));
+            Assert.Equal(TopK(Scan(ix, terms, static _ => true), limit), SearchRunHelpers.Intersect(ix, terms, null, null, limit));
             checkedCases++;
         }
         Assert.Equal(100, checkedCases);
@@ -251,4 +186,35 @@ public sealed class IntersectionTests
 
     private static ReadOnlySpan<int> Postings(GeocoderIndex ix, int term) =>
         ix.PostingDoc.Slice(ix.PostingStart[term], ix.Frequency(term));
+
+    // The reference: every document holding all the terms (and passing accept), with its boosts summed rarest term first
+    // (the summing order of the intersection, so the float sums are the same).
+    private static List<(int Doc, double Score)> Scan(GeocoderIndex ix, IEnumerable<int> terms, Func<int, bool> accept)
+    {
+        var ordered = terms.OrderBy(ix.Frequency).ToList();
+        var found = new List<(int Doc, double Score)>();
+        for (var doc = 0; doc < ix.DocumentCount; doc++)
+        {
+            double score = 0;
+            var all = true;
+            for (var k = 0; k < ordered.Count && all; k++)
+            {
+                var at = Postings(ix, ordered[k]).BinarySearch(doc);
+                all = at >= 0;
+                if (all)
+                {
+                    var boost = ix.PostingBoost[ix.PostingStart[ordered[k]] + at];
+                    score = k == 0 ? boost : score + boost;
+                }
+            }
+            if (all && accept(doc))
+            {
+                found.Add((doc, score));
+            }
+        }
+        return found;
+    }
+
+    private static IEnumerable<int> TopK(List<(int Doc, double Score)> found, int limit) =>
+        found.OrderByDescending(e => e.Score).ThenBy(e => e.Doc).Take(limit).Select(e => e.Doc);
 }
