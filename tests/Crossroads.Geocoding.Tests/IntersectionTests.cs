@@ -136,15 +136,10 @@ public sealed class IntersectionTests
         var checkedCases = 0;
         for (var round = 0; round < 2000 && checkedCases < 200; round++)
         {
-            var seed = terms[random.Next(terms.Length)];
-            var doc = ix.PostingDoc[ix.PostingStart[seed] + random.Next(ix.Frequency(seed))];
-            var others = terms.Where(t => t != seed && Postings(ix, t).BinarySearch(doc) >= 0).ToArray();
-            if (others.Length == 0)
+            if (TermsAroundADocument(ix, random, terms, 3) is not ({ } keys, _))
             {
                 continue;
             }
-            var keys = new List<int> { seed };
-            keys.AddRange(others.OrderBy(_ => random.Next()).Take(random.Next(1, 4)));
             var limit = random.Next(1, 31);
             Assert.Equal(TopK(Scan(ix, keys, static _ => true), limit), SearchRunHelpers.Intersect(ix, keys, null, null, limit));
             checkedCases++;
@@ -164,15 +159,10 @@ public sealed class IntersectionTests
         var checkedCases = 0;
         for (var round = 0; round < 300 && checkedCases < 100; round++)
         {
-            var seed = lists[random.Next(lists.Length)];
-            var doc = ix.PostingDoc[ix.PostingStart[seed] + random.Next(ix.Frequency(seed))];
-            var others = lists.Where(t => t != seed && Postings(ix, t).BinarySearch(doc) >= 0).ToArray();
-            if (others.Length == 0)
+            if (TermsAroundADocument(ix, random, lists, 2) is not ({ } terms, var doc))
             {
                 continue;
             }
-            var terms = new List<int> { seed };
-            terms.AddRange(others.OrderBy(_ => random.Next()).Take(random.Next(1, 3)));
             if (random.Next(2) == 0 && Postings(ix, common).BinarySearch(doc) >= 0)
             {
                 terms.Add(common);
@@ -186,6 +176,22 @@ public sealed class IntersectionTests
 
     private static ReadOnlySpan<int> Postings(GeocoderIndex ix, int term) =>
         ix.PostingDoc.Slice(ix.PostingStart[term], ix.Frequency(term));
+
+    // A random term of the pool, a random document of it and 1 to maxOthers other pool terms that document has (so the
+    // intersection is not empty); null when the document has no other pool term.
+    private static (List<int>? Terms, int Doc) TermsAroundADocument(GeocoderIndex ix, Random random, int[] pool, int maxOthers)
+    {
+        var seed = pool[random.Next(pool.Length)];
+        var doc = ix.PostingDoc[ix.PostingStart[seed] + random.Next(ix.Frequency(seed))];
+        var others = pool.Where(t => t != seed && Postings(ix, t).BinarySearch(doc) >= 0).ToArray();
+        if (others.Length == 0)
+        {
+            return (null, doc);
+        }
+        var terms = new List<int> { seed };
+        terms.AddRange(others.OrderBy(_ => random.Next()).Take(random.Next(1, maxOthers + 1)));
+        return (terms, doc);
+    }
 
     // The reference: every document holding all the terms (and passing accept), with its boosts summed rarest term first
     // (the summing order of the intersection, so the float sums are the same).
