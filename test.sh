@@ -31,4 +31,15 @@ else
   echo "deploy/verify.sh skipped: kubectl not installed (it renders the kustomizations)"
 fi
 
-dotnet test Crossroads.slnx --logger "console;verbosity=normal" "$@"
+# The console log is long (CI keeps only its tail), so a failing run ends by repeating each failure with its message.
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Crossroads.slnx --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo
+  echo "==== test.sh: dotnet test exited $status; the failures, repeated from above ===="
+  grep -v '"LogLevel"' "$log" | grep -E -A25 '^\s*Failed [A-Za-z]|error [A-Z]+[0-9]+:|Test host process crashed|aborted' | head -200 || true
+  grep -E '^\s*(Total tests|Passed|Failed|Skipped):' "$log" || true
+fi
+exit "$status"
