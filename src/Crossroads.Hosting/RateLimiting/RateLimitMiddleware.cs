@@ -22,6 +22,10 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, IOptions<RateLim
     private readonly Func<OnRejectedContext, CancellationToken, ValueTask>? _onRejected = options.Value.OnRejected;
     private readonly int _rejectionStatusCode = options.Value.RejectionStatusCode;
 
+    // The chassis' own OnRejected, called directly: no OnRejectedContext, no asynchronous frames for a rejection that
+    // writes synchronously. Anything else configured there (a wrapper, a replacement) goes the general way.
+    private readonly RateLimitRejection? _rejection = options.Value.OnRejected is { HasSingleTarget: true, Target: RateLimitRejection rejection } ? rejection : null;
+
     public Task InvokeAsync(HttpContext context)
     {
         if (_limiter is null || context.GetEndpoint()?.Metadata.GetMetadata<DisableRateLimitingAttribute>() is not null)
@@ -30,7 +34,34 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, IOptions<RateLim
         }
 
         var lease = _limiter.AttemptAcquire(context);
-        return lease.IsAcquired ? RunAsync(context, lease) : RejectAsync(context, lease);
+        if (lease.IsAcquired)
+        {
+            return RunAsync(context, lease);
+        }
+
+        return _rejection is not null && TryRejectDirect(_rejection, context, lease) ? Task.CompletedTask : RejectAsync(context, lease);
+    }
+
+    /// <summary>The chassis' rejection written synchronously; the lease is released unless the general path still needs it.</summary>
+    private static bool TryRejectDirect(RateLimitRejection rejection, HttpContext context, RateLimitLease lease)
+    {
+        bool answered;
+        try
+        {
+            answered = rejection.TryRejectDirect(context, lease);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+
+        if (answered)
+        {
+            lease.Dispose();
+        }
+
+        return answered;
     }
 
     /// <summary>
