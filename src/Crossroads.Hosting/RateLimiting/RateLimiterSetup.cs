@@ -89,6 +89,6 @@ internal static class RateLimiterSetup
         return ((int)perPeriod, TimeSpan.FromTicks((long)ticks));
     }
 
-    internal static int PolicyIndex(Endpoint? endpoint) =>
+    private static int PolicyIndex(Endpoint? endpoint) =>
         endpoint?.Metadata.GetMetadata<ModuleEndpointMetadata>() is { } module ? module.Index + 1 : 0;
 }
