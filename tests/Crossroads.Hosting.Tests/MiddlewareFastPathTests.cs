@@ -3,6 +3,7 @@ using Crossroads.Hosting.Correlation;
 using Crossroads.Hosting.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -60,6 +61,55 @@ public sealed class MiddlewareFastPathTests
         Assert.Equal(2, limiter.Released);
     }
 
+    [Fact]
+    public async Task A_rejection_by_the_chassis_is_answered_without_the_rest_of_the_request_and_releases_the_lease()
+    {
+        var limiter = new TrackingLimiter(acquired: false);
+        var nextCalled = false;
+        var middleware = new RateLimitMiddleware(context => { nextCalled = true; return Task.CompletedTask; }, Options.Create(ChassisLimiterOptions(limiter)));
+        var context = RejectedContext(ProblemServices());
+
+        var task = middleware.InvokeAsync(context);
+        Assert.True(task.IsCompletedSuccessfully);
+        await task;
+        Assert.False(nextCalled);
+        Assert.Equal(1, limiter.Released);
+        Assert.Equal(429, context.Response.StatusCode);
+        Assert.Equal("2", context.Response.Headers.RetryAfter.ToString()); // one permit's time at 0.5/s: the lease says nothing
+        await context.Response.BodyWriter.FlushAsync();
+        var body = System.Text.Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
+        Assert.EndsWith(",\"instance\":\"/items\",\"requestId\":\"abc\"}", body);
+        Assert.Equal(body.Length, context.Response.ContentLength);
+    }
+
+    [Fact]
+    public void A_rejection_by_the_chassis_allocates_less_than_through_OnRejected()
+    {
+        var services = ProblemServices();
+        var direct = new RateLimitMiddleware(context => Task.CompletedTask, Options.Create(ChassisLimiterOptions(new TrackingLimiter(acquired: false))));
+        var wrappedOptions = ChassisLimiterOptions(new TrackingLimiter(acquired: false));
+        var chassis = wrappedOptions.OnRejected!;
+        wrappedOptions.OnRejected = (rejected, cancellationToken) => chassis(rejected, cancellationToken); // same answer, the general path
+        var general = new RateLimitMiddleware(context => Task.CompletedTask, Options.Create(wrappedOptions));
+
+        long Allocated(RateLimitMiddleware middleware)
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                middleware.InvokeAsync(RejectedContext(services)).GetAwaiter().GetResult(); // warm: lazy setup, per-thread buffers
+            }
+
+            var context = RejectedContext(services);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            middleware.InvokeAsync(context).GetAwaiter().GetResult();
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        var directBytes = Allocated(direct);
+        var generalBytes = Allocated(general);
+        Assert.True(directBytes < generalBytes, $"direct {directBytes} bytes, through OnRejected {generalBytes} bytes");
+    }
+
     [Theory]
     [InlineData(LogLevel.Information)]
     [InlineData(LogLevel.Debug)]
@@ -88,7 +138,34 @@ public sealed class MiddlewareFastPathTests
         Assert.Empty(after);
     }
 
-    private sealed class TrackingLimiter : PartitionedRateLimiter<HttpContext>
+    /// <summary>The chassis' options (its rejection as OnRejected) around <paramref name="limiter"/>; 0.5 reads/s, so Retry-After 2.</summary>
+    private static RateLimiterOptions ChassisLimiterOptions(TrackingLimiter limiter)
+    {
+        var options = new RateLimiterOptions();
+        var settings = new RateLimitOptions { Reads = { PermitsPerSecond = 0.5, Burst = 1 } };
+        RateLimiterSetup.Configure(options, settings, new ModuleSet([], []), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        options.GlobalLimiter = limiter;
+        return options;
+    }
+
+    private static DefaultHttpContext RejectedContext(IServiceProvider services)
+    {
+        var context = new DefaultHttpContext { RequestServices = services, TraceIdentifier = "abc" };
+        context.Request.Path = "/items";
+        context.Response.Body = new MemoryStream();
+        return context;
+    }
+
+    private static ServiceProvider ProblemServices()
+    {
+        var services = new ServiceCollection();
+        services.AddOptions();
+        services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, Crossroads.Hosting.Errors.ProblemJsonWriter>());
+        services.AddProblemDetails(options => options.CustomizeProblemDetails += Crossroads.Hosting.Errors.ProblemShaper.Apply);
+        return services.BuildServiceProvider();
+    }
+
+    private sealed class TrackingLimiter(bool acquired = true) : PartitionedRateLimiter<HttpContext>
     {
         public int Acquired { get; private set; }
 
@@ -99,15 +176,15 @@ public sealed class MiddlewareFastPathTests
         protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
         {
             Acquired++;
-            return new Lease(this);
+            return new Lease(this, acquired);
         }
 
         protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
             ValueTask.FromResult(AttemptAcquireCore(resource, permitCount));
 
-        private sealed class Lease(TrackingLimiter owner) : RateLimitLease
+        private sealed class Lease(TrackingLimiter owner, bool acquired) : RateLimitLease
         {
-            public override bool IsAcquired => true;
+            public override bool IsAcquired => acquired;
 
             public override IEnumerable<string> MetadataNames => [];
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Crossroads.Hosting.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crossroads.Hosting.Tests;
 
@@ -52,6 +53,42 @@ public sealed class RateLimitTests
         Assert.Equal(serviceMembers, limitedBody.EnumerateObject().Select(p => p.Name).ToList());
         Assert.Equal("0af7651916cd43dd8448eb211c80319c", limitedBody.GetProperty("traceId").GetString());
         Assert.Equal(limited.Content.Headers.ContentLength, (await limited.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    [Fact]
+    public async Task A_429_for_a_path_that_needs_escaping_is_valid_json_with_the_path_as_instance()
+    {
+        await using var server = await ChassisServer.StartAsync(TinyBudgets);
+        const string Path = "/caf%C3%A9/%22quoted%22"; // no endpoint: the chassis' own read budget
+        for (var i = 0; i < 2; i++)
+        {
+            using var notFound = await server.Client.GetAsync(Path);
+            Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        }
+
+        using var limited = await server.Client.GetAsync(Path);
+        var problem = await Problem.AssertShapeAsync(limited, 429, "too-many-requests");
+        Assert.Equal("/caf\u00e9/\"quoted\"", problem.GetProperty("instance").GetString());
+        Assert.Equal(limited.Content.Headers.ContentLength, (await limited.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    [Fact]
+    public async Task An_OnRejected_configured_around_the_chassis_one_is_still_called()
+    {
+        await using var server = await ChassisServer.StartAsync(TinyBudgets, configure: builder => builder.Services.PostConfigure<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>(options =>
+        {
+            var chassis = options.OnRejected!;
+            options.OnRejected = (rejected, cancellationToken) =>
+            {
+                rejected.HttpContext.Response.Headers["X-Wrapped"] = "yes";
+                return chassis(rejected, cancellationToken);
+            };
+        }));
+        await SpendReadBudgetAsync(server);
+        using var limited = await server.Client.GetAsync("/items");
+        await Problem.AssertShapeAsync(limited, 429, "too-many-requests");
+        Assert.Equal("yes", Assert.Single(limited.Headers.GetValues("X-Wrapped")));
+        Assert.Single(limited.Headers.GetValues("Retry-After"));
     }
 
     [Fact]

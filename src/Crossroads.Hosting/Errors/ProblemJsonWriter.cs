@@ -19,6 +19,8 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
     // application/problem+json, never embedded in HTML, so HTML-sensitive escaping buys nothing here.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    private static readonly PlainProblemTail PlainTail = new(WriterOptions.Encoder!);
+
     private static readonly System.Reflection.MethodInfo ShaperMethod = ((Action<ProblemDetailsContext>)ProblemShaper.Apply).Method;
 
     private bool? _canWriteDirect;
@@ -81,16 +83,31 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
         }
 
         var traceId = http.Features.Get<Correlation.RequestLogScope>()?.TraceId ?? System.Diagnostics.Activity.Current?.TraceId.ToHexString();
-        SizedJsonBuffer<ProblemJsonWriter>.Write(response, ContentType, WriterOptions, head, (http, traceId), static (writer, state) =>
+        var instance = http.Request.PathBase.Add(http.Request.Path).Value;
+        if (!PlainTail.TryWrite(response, ContentType, head, instance, http.TraceIdentifier, traceId))
         {
-            var (http, traceId) = state;
+            WriteTail(response, head, instance, http.TraceIdentifier, traceId);
+        }
+    }
+
+    /// <summary>
+    /// The members after <paramref name="head"/> through the JSON writer: the reference <see cref="PlainProblemTail"/>
+    /// must match byte for byte, and the path for values that need escaping.
+    /// </summary>
+    internal static void WriteTail(HttpResponse response, ReadOnlySpan<byte> head, string? instance, string? requestId, string? traceId) =>
+        SizedJsonBuffer<ProblemJsonWriter>.Write(response, ContentType, WriterOptions, head, (instance, requestId, traceId), static (writer, state) =>
+        {
+            var (instance, requestId, traceId) = state;
             writer.WriteStartObject();
-            WriteIfNotNull(writer, "instance", http.Request.PathBase.Add(http.Request.Path).Value);
-            writer.WriteString("requestId", http.TraceIdentifier);
+            WriteIfNotNull(writer, "instance", instance);
+            writer.WriteString("requestId", requestId);
             WriteIfNotNull(writer, "traceId", traceId);
             writer.WriteEndObject();
         });
-    }
+
+    /// <summary>As <see cref="WriteTail"/> through <see cref="PlainProblemTail"/>, for tests: false when it declined.</summary>
+    internal static bool TryWritePlainTail(HttpResponse response, ReadOnlySpan<byte> head, string? instance, string? requestId, string? traceId) =>
+        PlainTail.TryWrite(response, ContentType, head, instance, requestId, traceId);
 
     /// <summary>The first members of a direct problem (<c>{"type":…,"title":…,"status":…,"detail":…</c>), UTF-8, no closing brace.</summary>
     public static byte[] EncodeHead(int status, string detail)

@@ -1,11 +1,7 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Crossroads.Hosting.Auth;
-using Crossroads.Hosting.Errors;
-using Crossroads.Hosting.Logging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Crossroads.Hosting.RateLimiting;
@@ -30,7 +26,7 @@ internal static class RateLimiterSetup
         }
 
         var enabled = settings.Enabled;
-        var rejection = new Rejection(policies, loggerFactory.CreateLogger(typeof(RateLimiterSetup)));
+        var rejection = new RateLimitRejection(policies, loggerFactory.CreateLogger(typeof(RateLimiterSetup)));
         options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, RateLimitPartitionKey>(context =>
         {
@@ -93,110 +89,6 @@ internal static class RateLimiterSetup
         return ((int)perPeriod, TimeSpan.FromTicks((long)ticks));
     }
 
-    private static string ClientOf(HttpContext context) =>
-        context.GetApiKeyName() is { } keyName
-            ? "key:" + keyName
-            : ClientKey.For(context.Connection.RemoteIpAddress);
-
     private static int PolicyIndex(Endpoint? endpoint) =>
         endpoint?.Metadata.GetMetadata<ModuleEndpointMetadata>() is { } module ? module.Index + 1 : 0;
-
-    /// <summary>One set of budgets with its limiter options and bucket factories built once (not a closure per request).</summary>
-    private sealed class BudgetPolicy
-    {
-        public BudgetPolicy(TokenBucketSettings reads, TokenBucketSettings writes, RateLimitScope partitionBy)
-        {
-            Reads = reads;
-            Writes = writes;
-            PartitionBy = partitionBy;
-            var readOptions = ToLimiterOptions(reads);
-            var writeOptions = ToLimiterOptions(writes);
-            NewReadBucket = _ => new TokenBucketRateLimiter(readOptions);
-            NewWriteBucket = _ => new TokenBucketRateLimiter(writeOptions);
-        }
-
-        public TokenBucketSettings Reads { get; }
-
-        public TokenBucketSettings Writes { get; }
-
-        public RateLimitScope PartitionBy { get; }
-
-        public Func<RateLimitPartitionKey, RateLimiter> NewReadBucket { get; }
-
-        public Func<RateLimitPartitionKey, RateLimiter> NewWriteBucket { get; }
-    }
-
-    /// <summary>
-    /// The 429 answer, kept cheaper than a served request: the logger is made once, the client named only when Debug
-    /// is on, the problem service resolved once, and the detail text and the problem's first members (type, title,
-    /// status, detail; encoded once) built once per budget and Retry-After value.
-    /// </summary>
-    private sealed class Rejection(BudgetPolicy[] policies, ILogger logger)
-    {
-        private const int CachedSeconds = 64;
-        private readonly Answer?[][] _answers = [.. Enumerable.Range(0, policies.Length * 2).Select(static _ => new Answer?[CachedSeconds + 1])];
-        private ProblemOutput? _output;
-
-        public async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
-        {
-            var context = rejected.HttpContext;
-            var endpoint = context.GetEndpoint();
-            var isWrite = endpoint?.Metadata.GetMetadata<WriteAccessMetadata>() is not null;
-            int index = PolicyIndex(endpoint);
-            var budget = isWrite ? policies[index].Writes : policies[index].Reads;
-            var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
-                ? wait.TotalSeconds
-                : 1 / budget.PermitsPerSecond;
-            var seconds = (int)Math.Clamp(Math.Ceiling(retryAfter), 1, int.MaxValue);
-            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            if (logger.IsEnabled(LogLevel.Debug))
-            {
-                HostingLog.RateLimited(logger, ClientOf(context));
-            }
-
-            // Resolved once; publishing the holder is one reference write, so readers see both fields or none.
-            var output = _output ??= ProblemOutput.From(context.RequestServices);
-            var answer = AnswerFor(index * 2 + (isWrite ? 1 : 0), isWrite, budget, seconds);
-            // Direct only when the endpoint's module adds no members of its own (those go through the shaper).
-            if (output.Direct is { } writer && endpoint?.Metadata.GetMetadata<ModuleEndpointMetadata>()?.ShapeProblem is null)
-            {
-                writer.WriteDirect(context, StatusCodes.Status429TooManyRequests, answer.Head);
-                return;
-            }
-
-            await ProblemResponses.WriteAsync(output.Service, context, StatusCodes.Status429TooManyRequests, answer.Detail).ConfigureAwait(false);
-        }
-
-        private static Answer AnswerFor(Answer?[] cache, bool isWrite, TokenBucketSettings budget, int seconds)
-        {
-            var detail = FormattableString.Invariant($"The {(isWrite ? "write" : "read")} rate limit of {budget.PermitsPerSecond} requests per second (burst {budget.Burst}) for this client was exceeded; retry after {seconds} s.");
-            var answer = new Answer(detail, ProblemJsonWriter.EncodeHead(StatusCodes.Status429TooManyRequests, detail));
-            if (seconds <= CachedSeconds)
-            {
-                cache[seconds] = answer;
-            }
-
-            return answer;
-        }
-
-        private Answer AnswerFor(int cacheIndex, bool isWrite, TokenBucketSettings budget, int seconds)
-        {
-            var cache = _answers[cacheIndex];
-            return seconds <= CachedSeconds && cache[seconds] is { } cached ? cached : AnswerFor(cache, isWrite, budget, seconds);
-        }
-
-        /// <summary>The detail text of one budget and Retry-After value, and the direct problem's encoded head with it.</summary>
-        private sealed record Answer(string Detail, byte[] Head);
-    }
-
-    /// <summary>
-    /// Where 429 problems go. The problem service asks its writers in order and ours accepts everything: when it is
-    /// first and nothing customizes problems, writing directly gives the same bytes without the per-problem objects.
-    /// </summary>
-    private sealed record ProblemOutput(IProblemDetailsService Service, ProblemJsonWriter? Direct)
-    {
-        public static ProblemOutput From(IServiceProvider services) => new(
-            services.GetRequiredService<IProblemDetailsService>(),
-            services.GetServices<IProblemDetailsWriter>().FirstOrDefault() is ProblemJsonWriter { CanWriteDirect: true } direct ? direct : null);
-    }
 }
