@@ -5,8 +5,9 @@
 # while `Crossroads.Benchmarks runtime-events` records its collections. Each line gives the requests, the bytes the
 # server allocated per request (dotnet_gc_allocated_bytes_total of its /metrics), and per generation the collections
 # in the wrk window, per 1,000 requests, and their pauses (suspension to restart) p50 / p99 / max in ms
-# (bench/load/gc-pauses.py). Pause lengths move with the machine's load; counts and bytes hardly do.
-# Usage: [ENV_A="DOTNET_X=1 ..."] [ENV_B=...] bench/load/model-router-gc.sh DIR_A DIR_B [rounds=4] [duration=15s]
+# (bench/load/gc-pauses.py). Pause lengths move with the machine's load; counts and bytes hardly do. Ends with a
+# paired run: A and B alternated request by request, so both meet the same moments of the shared machine.
+# Usage: [ENV_A="DOTNET_X=1 ..."] [ENV_B=...] [PAIRED=5000] bench/load/model-router-gc.sh DIR_A DIR_B [rounds=4] [duration=15s]
 #   DIR_A, DIR_B: folders holding Crossroads.Server.dll (copies of src/Crossroads.Server/bin/Release/net10.0);
 #   ENV_A / ENV_B: extra environment of that server (e.g. a GC setting, with DIR_A = DIR_B). Needs bench/load/FakeLlm
 #   and bench/Crossroads.Benchmarks built in Release.
@@ -68,6 +69,13 @@ for round in $(seq 1 "$rounds"); do
       "$(cut -d' ' -f1 /proc/loadavg)" "$(python3 bench/load/gc-pauses.py "$events" "$t0" "$t1" "$requests")" | tee -a "$results"
   done
 done
+# Then both at the same moments: one request at a time, A and B alternating request by request (`latency`; its
+# "direct" is A, "router" B, "added" B − A), PAIRED requests each (default 5,000; 0 skips).
+if (( ${PAIRED:-5000} > 0 )); then
+  echo "paired one-at-a-time latency, A then B alternated (${PAIRED:-5000} requests each, load $(cut -d' ' -f1 /proc/loadavg)):"
+  dotnet bench/Crossroads.Benchmarks/bin/Release/net10.0/Crossroads.Benchmarks.dll latency "$(url A)" "$(url B)" "${PAIRED:-5000}" 300 |
+    sed -e 's/latency direct ms/A ms/' -e 's/latency router ms/B ms/' -e 's/latency added ms/B - A ms/'
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Over all rounds: bytes per request, collections per 1,000 requests, and the median of the rounds' gen0 pause p50 and
 # the largest gen0 pause.
