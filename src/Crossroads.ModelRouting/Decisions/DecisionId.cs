@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 
 namespace Crossroads.ModelRouting.Decisions;
 
@@ -18,7 +17,7 @@ internal readonly record struct DecisionId(int Slot, ulong High, ulong Low)
     {
         Span<byte> bytes = stackalloc byte[Bytes];
         BinaryPrimitives.WriteInt32BigEndian(bytes, slot);
-        RandomNumberGenerator.Fill(bytes[4..]);
+        RandomPool.Fill(bytes[4..]);
         return Convert.ToHexStringLower(bytes);
     }
 

@@ -34,4 +34,17 @@ public sealed class DecisionIdTests
     [InlineData("00002710000000000000000000000000")]
     [InlineData("ffffffff000000000000000000000000")]
     public void Anything_else_is_no_id(string? text) => Assert.False(DecisionId.TryParse(text, 10_000, out _));
+
+    [Fact]
+    public void Random_parts_do_not_repeat_across_pages_of_the_pool()
+    {
+        // 1,000 ids of 12 random bytes: three pages of 4 KiB.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < 1_000; i++)
+        {
+            Assert.True(seen.Add(DecisionId.Create(0)[8..]));
+        }
+
+        Assert.DoesNotContain(seen, static r => r == new string('0', 24));
+    }
 }
