@@ -3,11 +3,14 @@
 # Release server with one upstream model ("fake-model", kind openai) pointing at it.
 # Sets $port (PORT, default 18190), $fake_port (FAKE_PORT, 18191) and $work (a scratch directory) unless the caller did;
 # start_fake and start_server set $fake_pid and $server_pid. SERVER_OPTIONS (e.g. "--Transport:InlineScheduling true")
-# is appended to every start_server's options.
+# is appended to every start_server's options; SERVER_ENV (e.g. "DOTNET_GCgen0size=1000000") is added to its
+# environment; SERVER_DIR runs another build's Crossroads.Server.dll (e.g. a copy of main's bin/Release/net10.0, to
+# compare builds with the same script), default this checkout's Release build.
 
 port=${port:-${PORT:-18190}}
 fake_port=${fake_port:-${FAKE_PORT:-18191}}
 work=${work:-$(mktemp -d)}
+server_dll="$(realpath -m "${SERVER_DIR:-src/Crossroads.Server/bin/Release/net10.0}")/Crossroads.Server.dll"
 
 build_all() {
   dotnet build -c Release src/Crossroads.Server >/dev/null || return 1
@@ -45,15 +48,16 @@ start_fake() { # start_fake [FakeLlm options...]
 
 start_server() { # start_server [server options...]: every module composed, as in production; JSON logs (Production)
   port_free "$port" || return 1
-  local extra
+  local extra env_extra
   read -ra extra <<<"${SERVER_OPTIONS:-}"
+  read -ra env_extra <<<"${SERVER_ENV:-}"
   mkdir -p "$work/data"
-  (cd "$work" && DATA_DIR="$work/data" \
+  (cd "$work" && exec env "${env_extra[@]}" DATA_DIR="$work/data" \
     ModelRouter__Upstreams__0__Id=fake ModelRouter__Upstreams__0__Kind=openai \
     ModelRouter__Upstreams__0__BaseUrl="http://127.0.0.1:$fake_port/v1" \
     ModelRouter__Models__0__Id=fake-model ModelRouter__Models__0__Upstream=fake ModelRouter__Models__0__UpstreamModel=fake-model \
     ModelRouter__Models__0__InputPricePerMTok=1 ModelRouter__Models__0__OutputPricePerMTok=2 \
-    exec dotnet "$OLDPWD/src/Crossroads.Server/bin/Release/net10.0/Crossroads.Server.dll" --urls "http://127.0.0.1:$port" "$@" "${extra[@]}") >"$work/server.log" 2>&1 &
+    dotnet "$server_dll" --urls "http://127.0.0.1:$port" "$@" "${extra[@]}") >"$work/server.log" 2>&1 &
   server_pid=$!
   wait_up "$server_pid" "http://127.0.0.1:$port/v1/chat/completions" server
 }

@@ -27,7 +27,6 @@ public class RoutingDecisionBenchmarks
     private RouterEngine _engine = null!;
     private RouteRequest _request = null!;
     private ProviderRequest _provider = null!;
-    private int _id;
 
     [GlobalSetup]
     public void Setup()
@@ -81,7 +80,7 @@ public class RoutingDecisionBenchmarks
     {
         var call = new RouteCall
         {
-            DecisionId = (++_id).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            DecisionId = _engine.Decisions.NewId(),
             Route = _request with { Policy = RoutingPolicy.Thompson },
             Provider = _provider,
             Tenant = "t",

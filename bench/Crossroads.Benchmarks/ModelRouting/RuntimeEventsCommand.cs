@@ -9,7 +9,7 @@ namespace Crossroads.Benchmarks.ModelRouting;
 /// <summary>
 /// <c>runtime-events PID OUT_FILE SECONDS</c>: attaches to a running .NET process over EventPipe and writes, one line
 /// each, <c>unix_us kind detail</c> for its garbage collections (suspension to restart, generation), JIT compilations
-/// (method and tier), thread-pool thread starts and adjustments and lock contention, for SECONDS. Lined up with the
+/// (method and tier), the bytes each collection promoted, thread-pool thread starts and adjustments and lock contention, for SECONDS. Lined up with the
 /// per-request log of <c>latency</c>/<c>ttft</c> (<c>LATENCY_LOG</c>), it says which slow requests met which event.
 /// </summary>
 public static class RuntimeEventsCommand
@@ -44,6 +44,8 @@ public static class RuntimeEventsCommand
         source.Clr.GCStart += e => Write(e, "gc-start", string.Create(CultureInfo.InvariantCulture, $"gen{e.Depth} {e.Reason} {e.Type}"));
         source.Clr.GCStop += e => Write(e, "gc-end", string.Create(CultureInfo.InvariantCulture, $"gen{e.Depth}"));
         source.Clr.GCRestartEEStop += e => Write(e, "restart", "-");
+        // Bytes that survived the collection, out of gen0 and out of gen1: what a pause had to copy.
+        source.Clr.GCHeapStats += e => Write(e, "heap-stats", string.Create(CultureInfo.InvariantCulture, $"{e.TotalPromotedSize0} {e.TotalPromotedSize1}"));
         source.Clr.MethodJittingStarted += e => Write(e, "jit-start", e.MethodNamespace + "::" + e.MethodName);
         source.Clr.MethodLoadVerbose += e => Write(e, "jit-done", e.OptimizationTier + " " + e.MethodNamespace + "::" + e.MethodName);
         source.Clr.ThreadPoolWorkerThreadStart += e => Write(e, "tp-start", string.Create(CultureInfo.InvariantCulture, $"{e.ActiveWorkerThreadCount}"));

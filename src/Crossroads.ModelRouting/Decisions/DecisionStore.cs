@@ -1,44 +1,127 @@
-using System.Collections.Concurrent;
+using Crossroads.ModelRouting.Providers;
 
 namespace Crossroads.ModelRouting.Decisions;
 
 /// <summary>
-/// The most recent decisions, in memory: at most <c>capacity</c> are kept, the oldest dropped first. Lookups and
-/// replacement (an observation updates a record) are lock-free; adds take a short lock for the eviction order.
+/// The most recent decisions, in memory, as a ring of <c>capacity</c> slots. <see cref="NewId"/> gives each request
+/// the next position of the ring (its slot is in the id); <see cref="Add"/> writes the decision's JSON into that slot,
+/// dropping whatever the slot held: with requests ending in the order they came, the decision made
+/// <c>capacity</c> ids earlier. A request that outlasts <c>capacity</c> later ones (a long stream under load) drops
+/// the newer decision of its slot instead, so a client can still read the decision of the answer it just received.
+/// <para>
+/// Why a ring of bytes: a dictionary of records kept every request's object graph (plan, candidates, strings,
+/// attempts, dictionary node) alive through gen0 and gen1, and copying those was most of each collection's pause.
+/// Here a kept decision is bytes in a buffer its slot reuses; lookups index the ring, take no lock and never block a
+/// write (<see cref="DecisionSlot"/>).
+/// </para>
 /// </summary>
-public sealed class DecisionStore(int capacity)
+public sealed class DecisionStore
 {
-    private readonly ConcurrentDictionary<string, DecisionRecord> _byId = new(StringComparer.Ordinal);
-    private readonly Queue<string> _order = new();
-    private readonly Lock _lock = new();
+    /// <summary>Slots are made a page at a time, when first used: a large capacity costs memory only as it fills.</summary>
+    private const int PageBits = 12;
+    private const int PageMask = (1 << PageBits) - 1;
 
-    /// <summary>How many decisions are kept.</summary>
-    public int Count => _byId.Count;
+    private readonly int _capacity;
+    private readonly SlotOrder _order;
+    private readonly DecisionSlot[]?[] _pages;
+    private readonly JsonBytes _json = new(default);
+    private long _issued;
 
-    /// <summary>Adds a decision, dropping the oldest beyond capacity.</summary>
+    /// <summary>A store keeping at most <paramref name="capacity"/> decisions.</summary>
+    public DecisionStore(int capacity)
+        : this(capacity, new SlotOrder(capacity))
+    {
+    }
+
+    internal DecisionStore(int capacity, SlotOrder order)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _capacity = capacity;
+        _order = order;
+        _pages = new DecisionSlot[((capacity - 1) >> PageBits) + 1][];
+    }
+
+    /// <summary>How many decisions are kept at most.</summary>
+    public int Capacity => _capacity;
+
+    /// <summary>The id of the next decision (the next position of the ring); <see cref="Add"/> keeps only decisions with ids made here.</summary>
+    public string NewId()
+    {
+        long position = (Interlocked.Increment(ref _issued) - 1) % _capacity;
+        return DecisionId.Create(_order.SlotOf((int)position));
+    }
+
+    /// <summary>Keeps <paramref name="record"/> in its id's slot, dropping the decision the slot held.</summary>
     public void Add(DecisionRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        lock (_lock)
+        if (!DecisionId.TryParse(record.Id, _capacity, out var id))
         {
-            if (_byId.TryAdd(record.Id, record))
-            {
-                _order.Enqueue(record.Id);
-                while (_order.Count > capacity && _order.TryDequeue(out var oldest))
-                {
-                    _byId.TryRemove(oldest, out _);
-                }
-            }
+            throw new ArgumentException($"Decision id '{record.Id}' was not made by this store's {nameof(NewId)}.", nameof(record));
         }
+
+        _json.Write(
+            (Record: record, Id: id, Slot: Slot(id.Slot)),
+            static (w, s) => DecisionJson.Write(w, s.Record),
+            static (json, s) => s.Slot.Write(s.Id, json, json.LastIndexOf(DecisionJson.ScoreStart)));
     }
 
     /// <summary>Finds a decision.</summary>
-    public bool TryGet(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DecisionRecord? record) => _byId.TryGetValue(id, out record);
+    public bool TryGet(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out KeptDecision? decision)
+    {
+        decision = null;
+        if (!DecisionId.TryParse(id, _capacity, out var parsed) || Page(parsed.Slot) is not { } page)
+        {
+            return false;
+        }
 
-    /// <summary>Replaces a decision if it is still kept and unchanged since <paramref name="previous"/> was read.</summary>
-    public bool TryReplace(DecisionRecord previous, DecisionRecord updated)
+        if (!page[parsed.Slot & PageMask].TryRead(parsed, out var json, out int version))
+        {
+            return false;
+        }
+
+        decision = new KeptDecision(json, parsed.Slot, version);
+        return true;
+    }
+
+    /// <summary>
+    /// Sets the score (<c>reward</c>, <c>observed_quality</c>) of <paramref name="previous"/> if its slot was not written
+    /// since it was read; <paramref name="updated"/> is then the decision as now kept.
+    /// </summary>
+    public bool TryReplaceScore(KeptDecision previous, double reward, double observedQuality, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out KeptDecision? updated)
     {
         ArgumentNullException.ThrowIfNull(previous);
-        return _byId.TryUpdate(previous.Id, updated, previous);
+        updated = null;
+
+        // The score as an object of its own, whose '{' becomes the comma after the members before it.
+        var end = _json.ToBytes((reward, observedQuality), static (w, score) => DecisionJson.WriteScore(w, score));
+        end[0] = (byte)',';
+        if (!Slot(previous.Slot).TryReplaceScore(previous.Version, end, out var json))
+        {
+            return false;
+        }
+
+        updated = new KeptDecision(json, previous.Slot, previous.Version + 2);
+        return true;
+    }
+
+    private DecisionSlot[]? Page(int slot) => Volatile.Read(ref _pages[slot >> PageBits]);
+
+    private DecisionSlot Slot(int slot)
+    {
+        var page = Page(slot);
+        if (page is null)
+        {
+            int size = Math.Min(1 << PageBits, _capacity - (slot & ~PageMask));
+            var made = new DecisionSlot[size];
+            for (int i = 0; i < made.Length; i++)
+            {
+                made[i] = new DecisionSlot();
+            }
+
+            page = Interlocked.CompareExchange(ref _pages[slot >> PageBits], made, null) ?? made;
+        }
+
+        return page[slot & PageMask];
     }
 }

@@ -91,7 +91,7 @@ public sealed class RouterEngine
             Id = call.DecisionId,
             CreatedAt = createdAt,
             Tenant = call.Tenant,
-            RequestedModel = KeptName(call.Route.Model),
+            RequestedModel = call.Route.Model ?? "auto",
             Endpoint = call.Endpoint,
             PromptHash = call.PromptHash,
             InputTokens = call.Route.InputTokens,
@@ -202,7 +202,7 @@ public sealed class RouterEngine
             Metrics.Request(OutcomeName(status), servedBy?.Id);
             decision = decision with
             {
-                Attempts = attempts.ToArray(), // exact: kept as long as the decision is
+                Attempts = attempts, // the store keeps the decision as JSON, not this list
                 ServedBy = servedBy?.Id,
                 Outcome = OutcomeName(status),
                 ReservedUsd = reserve,
@@ -220,7 +220,7 @@ public sealed class RouterEngine
     /// quality is corrected to the observed one (the same pull, not a new one). Null when the decision is unknown
     /// (expired or never existed) or did not serve.
     /// </summary>
-    public DecisionRecord? Observe(string decisionId, double quality)
+    public KeptDecision? Observe(string decisionId, double quality)
     {
         for (int retry = 0; retry < 8; retry++)
         {
@@ -235,23 +235,15 @@ public sealed class RouterEngine
             double share = weights > 0 ? Settings.QualityWeight / weights : 1;
             double served = decision.Outcome == "completed" ? 1 : 0; // a failed stream keeps its 0
             double newReward = Math.Clamp(decision.Reward.Value + (served * share * (quality - previousQuality)), 0, 1);
-            var updated = decision with { ObservedQuality = quality, Reward = newReward };
-            if (Decisions.TryReplace(decision, updated))
+            if (Decisions.TryReplaceScore(decision, newReward, quality, out var updated))
             {
-                Learner.Correct(decision.Plan.Cluster, decision.ServedBy, decision.Reward.Value, newReward);
+                Learner.Correct(decision.Cluster, decision.ServedBy, decision.Reward.Value, newReward);
                 return updated;
             }
         }
 
         return null;
     }
-
-    /// <summary>
-    /// The requested model name as the decision keeps it: the catalog's own string when it is a model id exactly (the
-    /// usual case), so kept decisions do not each hold a copy read from their request body.
-    /// </summary>
-    private string KeptName(string? model) =>
-        model is null ? "auto" : Planner.Catalog.TryFind(model, out var m) && string.Equals(m.Id, model, StringComparison.Ordinal) ? m.Id : model;
 
     /// <summary>The highest estimated cost among the eligible candidates (0 when none): the reward's cost scale.</summary>
     private static decimal MostExpensiveEligible(RoutingPlan plan)

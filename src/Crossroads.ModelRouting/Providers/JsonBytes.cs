@@ -42,6 +42,28 @@ public sealed class JsonBytes
     }
 
     /// <summary>
+    /// Runs <paramref name="write"/> (synchronously), then hands the bytes it wrote to <paramref name="use"/>, which must
+    /// copy what it keeps: the buffer is the thread's, reused by its next document. For a document stored elsewhere
+    /// (a kept decision) without an array of its own in between.
+    /// </summary>
+    public void Write<TState>(TState state, Action<Utf8JsonWriter, TState> write, ReadOnlySpanAction<byte, TState> use)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        ArgumentNullException.ThrowIfNull(use);
+        var cached = _cache.Value ?? new Cached(_options);
+        _cache.Value = null;
+        cached.Buffer.ResetWrittenCount();
+        cached.Writer.Reset(cached.Buffer);
+        write(cached.Writer, state);
+        cached.Writer.Flush();
+        use(cached.Buffer.WrittenSpan, state);
+        if (cached.Buffer.Capacity <= MaxKeptCapacity)
+        {
+            _cache.Value = cached;
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="write"/> (synchronously) straight into <paramref name="output"/>, after what it already
     /// holds (e.g. a response's <c>PipeWriter</c>): no array in between. A streamed answer wrote two arrays per event
     /// (the JSON, then it framed as an SSE event), about a quarter of what a streamed request allocated.

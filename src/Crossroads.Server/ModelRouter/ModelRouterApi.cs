@@ -196,9 +196,9 @@ internal static class ModelRouterApi
                 return ModelRouterProblems.Create(StatusCodes.Status409Conflict, $"Decision '{id}' served no answer ({existing.Outcome}); there is nothing to score.", "invalid_request_error", "decision_not_served", "request_id");
             }
 
-            DecisionHeaders.Apply(context.Response, updated.Id, updated.ServedBy, updated.Attempts.Count, updated.Plan.Policy.Name());
+            DecisionHeaders.Apply(context.Response, updated.Id, updated.ServedBy, updated.AttemptCount, updated.Policy);
             return new SizedJsonResult<ObserveResponse>(
-                new ObserveResponse(true, updated.Id, updated.ServedBy!, updated.Plan.Cluster, q, updated.Reward),
+                new ObserveResponse(true, updated.Id, updated.ServedBy!, updated.Cluster, q, updated.Reward),
                 ModelRouterJsonContext.Default.ObserveResponse);
         }
     }
@@ -210,8 +210,8 @@ internal static class ModelRouterApi
             return ModelRouterProblems.DecisionNotFound(id);
         }
 
-        DecisionHeaders.Apply(context.Response, decision.Id, decision.ServedBy, decision.Attempts.Count, decision.Plan.Policy.Name());
-        return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(DecisionResponse.From(decision), ModelRouterJsonContext.Default.DecisionResponse), JsonContentType);
+        DecisionHeaders.Apply(context.Response, decision.Id, decision.ServedBy, decision.AttemptCount, decision.Policy);
+        return Results.Bytes(decision.Json, JsonContentType);
     }
 
     private static IResult ListModels(ModelRouterRuntime runtime)
@@ -334,7 +334,7 @@ internal static class ModelRouterApi
             messages = redaction.Messages;
         }
 
-        var call = BuildCall(request, messages, caller, endpoint);
+        var call = BuildCall(runtime.Engine.Decisions.NewId(), request, messages, caller, endpoint);
         if (!limit)
         {
             return (call, RateAdmission.Unlimited, null);
@@ -369,13 +369,13 @@ internal static class ModelRouterApi
         }
     }
 
-    private static RouteCall BuildCall(ParsedRequest request, IReadOnlyList<ChatMessage> messages, Caller caller, string endpoint)
+    private static RouteCall BuildCall(string decisionId, ParsedRequest request, IReadOnlyList<ChatMessage> messages, Caller caller, string endpoint)
     {
         int inputTokens = DemoModelProvider.PromptTokens(messages);
         var lastUser = messages.LastOrDefault(static m => m.Role == "user")?.Content ?? messages[^1].Content;
         return new RouteCall
         {
-            DecisionId = Guid.CreateVersion7().ToString("N"),
+            DecisionId = decisionId,
             Route = new RouteRequest
             {
                 Model = request.Model,
