@@ -92,15 +92,7 @@ internal static class DecisionJson
         w.WriteNumber("latency_p95_ms"u8, c.LatencyP95Ms);
         w.WriteString("latency_source"u8, c.LatencySource);
         WriteNumberOrNull(w, "score"u8, c.Score);
-        if (c.Rank is { } rank)
-        {
-            w.WriteNumber("rank"u8, rank);
-        }
-        else
-        {
-            w.WriteNull("rank"u8);
-        }
-
+        WriteNumberOrNull(w, "rank"u8, c.Rank);
         w.WriteEndObject();
     }
 
@@ -111,15 +103,7 @@ internal static class DecisionJson
         w.WriteString("upstream"u8, a.Upstream);
         w.WriteString("outcome"u8, a.Outcome);
         WriteStringOrNull(w, "error"u8, a.Error);
-        if (a.UpstreamStatus is { } status)
-        {
-            w.WriteNumber("upstream_status"u8, status);
-        }
-        else
-        {
-            w.WriteNull("upstream_status"u8);
-        }
-
+        WriteNumberOrNull(w, "upstream_status"u8, a.UpstreamStatus);
         WriteNumberOrNull(w, "time_to_first_token_ms"u8, a.TimeToFirstTokenMs);
         w.WriteNumber("latency_ms"u8, a.LatencyMs);
         w.WriteNumber("prompt_tokens"u8, a.PromptTokens);
@@ -138,6 +122,18 @@ internal static class DecisionJson
         else
         {
             w.WriteString(name, value);
+        }
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter w, ReadOnlySpan<byte> name, int? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
         }
     }
 

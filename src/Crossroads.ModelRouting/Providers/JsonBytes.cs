@@ -24,20 +24,9 @@ public sealed class JsonBytes
     public byte[] ToBytes<TState>(TState state, Action<Utf8JsonWriter, TState> write)
     {
         ArgumentNullException.ThrowIfNull(write);
-
-        // Taken from the thread while in use, so a nested call (a writer calling ToBytes) gets its own.
-        var cached = _cache.Value ?? new Cached(_options);
-        _cache.Value = null;
-        cached.Buffer.ResetWrittenCount();
-        cached.Writer.Reset(cached.Buffer);
-        write(cached.Writer, state);
-        cached.Writer.Flush();
+        var cached = WriteIntoBuffer(state, write);
         var bytes = cached.Buffer.WrittenSpan.ToArray();
-        if (cached.Buffer.Capacity <= MaxKeptCapacity)
-        {
-            _cache.Value = cached;
-        }
-
+        GiveBack(cached);
         return bytes;
     }
 
@@ -50,13 +39,29 @@ public sealed class JsonBytes
     {
         ArgumentNullException.ThrowIfNull(write);
         ArgumentNullException.ThrowIfNull(use);
+        var cached = WriteIntoBuffer(state, write);
+        use(cached.Buffer.WrittenSpan, state);
+        GiveBack(cached);
+    }
+
+    /// <summary>
+    /// Writes the document into the thread's buffer, taken from the thread while in use, so that a nested call (a writer
+    /// calling <see cref="ToBytes"/>) gets its own; <see cref="GiveBack"/> returns it.
+    /// </summary>
+    private Cached WriteIntoBuffer<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    {
         var cached = _cache.Value ?? new Cached(_options);
         _cache.Value = null;
         cached.Buffer.ResetWrittenCount();
         cached.Writer.Reset(cached.Buffer);
         write(cached.Writer, state);
         cached.Writer.Flush();
-        use(cached.Buffer.WrittenSpan, state);
+        return cached;
+    }
+
+    /// <summary>Keeps the buffer for the thread's next document, unless one large document grew it past <see cref="MaxKeptCapacity"/>.</summary>
+    private void GiveBack(Cached cached)
+    {
         if (cached.Buffer.Capacity <= MaxKeptCapacity)
         {
             _cache.Value = cached;

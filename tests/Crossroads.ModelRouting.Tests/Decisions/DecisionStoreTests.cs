@@ -185,9 +185,14 @@ public sealed class DecisionStoreTests(ITestOutputHelper output)
         using var stop = new CancellationTokenSource();
         int reads = 0, found = 0, observed = 0;
 
+        // Each on a thread of its own, started together: on the thread pool of a 2-core machine the fifth task could
+        // start only after the writers were done (then the observer never observed anything).
+        using var start = new Barrier(5);
+        Task OnOwnThread(Action body) => Task.Factory.StartNew(() => { start.SignalAndWait(); body(); }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
         static (double Reward, double Quality) ScoreOf(string id) => ((id[^1] % 7) / 7.0, (id[^2] % 5) / 5.0);
 
-        var writers = Enumerable.Range(0, 3).Select(w => Task.Run(() =>
+        var writers = Enumerable.Range(0, 3).Select(w => OnOwnThread(() =>
         {
             var random = new Random(Seed + w);
             for (int i = 0; i < PerWriter; i++)
@@ -199,7 +204,7 @@ public sealed class DecisionStoreTests(ITestOutputHelper output)
                 store.Add(d);
             }
         })).ToArray();
-        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(() =>
+        var readers = Enumerable.Range(0, 2).Select(r => OnOwnThread(() =>
         {
             var random = new Random(Seed + 100 + r);
             while (!stop.IsCancellationRequested)
