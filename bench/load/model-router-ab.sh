@@ -21,15 +21,9 @@ declare -A pid_of port_of
 for name in A B; do
   dir=$dir_a; [[ $name == B ]] && dir=$dir_b
   [[ $name == A ]] && p=${PORT:-18190} || p=$(( ${PORT:-18190} + 10 ))
-  mkdir -p "$work/$name/data"
-  (cd "$work/$name" && DATA_DIR="$work/$name/data" \
-    ModelRouter__Upstreams__0__Id=fake ModelRouter__Upstreams__0__Kind=openai \
-    ModelRouter__Upstreams__0__BaseUrl="http://127.0.0.1:$fake_port/v1" \
-    ModelRouter__Models__0__Id=fake-model ModelRouter__Models__0__Upstream=fake ModelRouter__Models__0__UpstreamModel=fake-model \
-    ModelRouter__Models__0__InputPricePerMTok=1 ModelRouter__Models__0__OutputPricePerMTok=2 \
-    exec dotnet "$dir/Crossroads.Server.dll" --urls "http://127.0.0.1:$p" --RateLimits:Enabled false) >"$work/$name.log" 2>&1 &
-  pid_of[$name]=$!; port_of[$name]=$p; pids+=($!)
-  wait_up "$!" "http://127.0.0.1:$p/v1/chat/completions" "$name" || exit 1
+  launch_server "$dir" "$name" "$p" "" --RateLimits:Enabled false
+  pid_of[$name]=$launched_pid; port_of[$name]=$p; pids+=("$launched_pid")
+  wait_up "$launched_pid" "http://127.0.0.1:$p/v1/chat/completions" "$name" || exit 1
 done
 script=bench/load/model-router-chat.lua
 allocated() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^dotnet_gc_allocated_bytes_total/ { print $NF }'; }

@@ -46,19 +46,30 @@ start_fake() { # start_fake [FakeLlm options...]
   wait_up "$fake_pid" "http://127.0.0.1:$fake_port/v1/chat/completions" fake
 }
 
-start_server() { # start_server [server options...]: every module composed, as in production; JSON logs (Production)
-  port_free "$port" || return 1
-  local extra env_extra
-  read -ra extra <<<"${SERVER_OPTIONS:-}"
-  read -ra env_extra <<<"${SERVER_ENV:-}"
-  mkdir -p "$work/data"
-  (cd "$work" && exec env "${env_extra[@]}" DATA_DIR="$work/data" \
+# launch_server DIR NAME PORT "VAR=VALUE ..." [server options...]: runs DIR/Crossroads.Server.dll in $work/NAME (log
+# $work/NAME.log) with the fake as its only upstream and model, every module composed, JSON logs (Production); sets
+# launched_pid. The one place that knows the router's configuration for these scripts.
+launch_server() {
+  local dir name=$2 p=$3 env_extra
+  dir=$(realpath "$1")   # the server runs in $work/NAME
+  read -ra env_extra <<<"$4"
+  shift 4
+  mkdir -p "$work/$name/data"
+  (cd "$work/$name" && exec env "${env_extra[@]}" DATA_DIR="$work/$name/data" \
     ModelRouter__Upstreams__0__Id=fake ModelRouter__Upstreams__0__Kind=openai \
     ModelRouter__Upstreams__0__BaseUrl="http://127.0.0.1:$fake_port/v1" \
     ModelRouter__Models__0__Id=fake-model ModelRouter__Models__0__Upstream=fake ModelRouter__Models__0__UpstreamModel=fake-model \
     ModelRouter__Models__0__InputPricePerMTok=1 ModelRouter__Models__0__OutputPricePerMTok=2 \
-    dotnet "$server_dll" --urls "http://127.0.0.1:$port" "$@" "${extra[@]}") >"$work/server.log" 2>&1 &
-  server_pid=$!
+    dotnet "$dir/Crossroads.Server.dll" --urls "http://127.0.0.1:$p" "$@") >"$work/$name.log" 2>&1 &
+  launched_pid=$!
+}
+
+start_server() { # start_server [server options...]: the build of SERVER_DIR (default this tree's) on $port, SERVER_ENV and SERVER_OPTIONS added
+  port_free "$port" || return 1
+  local extra
+  read -ra extra <<<"${SERVER_OPTIONS:-}"
+  launch_server "$(dirname "$server_dll")" server "$port" "${SERVER_ENV:-}" "$@" "${extra[@]}"
+  server_pid=$launched_pid
   wait_up "$server_pid" "http://127.0.0.1:$port/v1/chat/completions" server
 }
 

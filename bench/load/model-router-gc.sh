@@ -26,16 +26,9 @@ for name in A B; do
   [[ $name == B ]] && { dir=$dir_b; extra_env=${ENV_B:-}; }
   [[ $name == A ]] && p=$port || p=$(( port + 10 ))
   port_free "$p" || exit 1
-  mkdir -p "$work/$name/data"
-  # shellcheck disable=SC2086 # extra_env is a list of VAR=VALUE words
-  (cd "$work/$name" && exec env $extra_env DATA_DIR="$work/$name/data" \
-    ModelRouter__Upstreams__0__Id=fake ModelRouter__Upstreams__0__Kind=openai \
-    ModelRouter__Upstreams__0__BaseUrl="http://127.0.0.1:$fake_port/v1" \
-    ModelRouter__Models__0__Id=fake-model ModelRouter__Models__0__Upstream=fake ModelRouter__Models__0__UpstreamModel=fake-model \
-    ModelRouter__Models__0__InputPricePerMTok=1 ModelRouter__Models__0__OutputPricePerMTok=2 \
-    dotnet "$dir/Crossroads.Server.dll" --urls "http://127.0.0.1:$p" --RateLimits:Enabled false) >"$work/$name.log" 2>&1 &
-  pid_of[$name]=$!; port_of[$name]=$p; pids+=($!)
-  wait_up "$!" "http://127.0.0.1:$p/v1/chat/completions" "$name" || exit 1
+  launch_server "$dir" "$name" "$p" "$extra_env" --RateLimits:Enabled false
+  pid_of[$name]=$launched_pid; port_of[$name]=$p; pids+=("$launched_pid")
+  wait_up "$launched_pid" "http://127.0.0.1:$p/v1/chat/completions" "$name" || exit 1
 done
 script=bench/load/model-router-chat.lua
 url() { echo "http://127.0.0.1:${port_of[$1]}/v1/chat/completions"; }
