@@ -1,5 +1,6 @@
 using System.Text;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Crossroads.ServiceRoutes.Events;
 
@@ -14,12 +15,14 @@ namespace Crossroads.ServiceRoutes.Events;
 /// Messages carry <c>MessageId</c> = the event id, <c>Type</c> = the event type, <c>ContentType</c>
 /// <c>application/json</c> and the revision in the <c>x-revision</c> header. An exchange without bound queues drops
 /// messages (AMQP's rule); consumers bind their queues before relying on the feed, and catch up with the store's
-/// change feed otherwise.
+/// change feed otherwise, unless <see cref="RabbitMqEventsOptions.Mandatory"/> makes an unroutable message a failed
+/// delivery.
 /// </remarks>
 public sealed class RabbitMqEventSink : IEventSink
 {
     private readonly ConnectionFactory _factory;
     private readonly string _exchange;
+    private readonly bool _mandatory;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IConnection? _connection;
     private IChannel? _channel;
@@ -34,6 +37,7 @@ public sealed class RabbitMqEventSink : IEventSink
         }
 
         _exchange = options.Exchange;
+        _mandatory = options.Mandatory;
         _factory = new ConnectionFactory
         {
             Uri = new Uri(options.Uri!),
@@ -70,9 +74,17 @@ public sealed class RabbitMqEventSink : IEventSink
                     Headers = new Dictionary<string, object?> { ["x-revision"] = message.Revision },
                 };
                 // With confirmation tracking on, this returns once the broker acknowledged the message and throws
-                // when it refused it (nack) or the channel failed: awaiting each keeps the batch in revision order.
-                await channel.BasicPublishAsync(_exchange, EventRouting.RoutingKey(body), mandatory: false, properties, body, cancellationToken).ConfigureAwait(false);
+                // when it refused it (nack), returned it (mandatory, no queue) or the channel failed: awaiting each
+                // keeps the batch in revision order.
+                await channel.BasicPublishAsync(_exchange, EventRouting.RoutingKey(body), _mandatory, properties, body, cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (PublishReturnException returned)
+        {
+            // The channel is still good, but the relay's status and log should say why the batch waits.
+            throw new InvalidOperationException(
+                $"the broker returned a message published to exchange '{returned.Exchange}' with routing key '{returned.RoutingKey}': {returned.ReplyCode} {returned.ReplyText} (no queue bound for it; Mandatory is on)",
+                returned);
         }
         catch
         {

@@ -22,6 +22,16 @@ public sealed class RabbitMqEventsOptions
     [StringLength(255, MinimumLength = 1)]
     public string Exchange { get; set; } = DefaultExchange;
 
+    /// <summary>
+    /// Publish with AMQP's <c>mandatory</c> flag: an event that no queue takes (no binding matches its routing key) is
+    /// returned by the broker and counts as a failed delivery, retried with the relay's backoff, instead of being
+    /// confirmed and dropped. Turn it on when a queue bound with <c>#</c> must receive every event: it also covers a
+    /// restarted broker that accepts publishes before its bindings are back. Off, a consumer that binds only some keys
+    /// (or none yet) does not hold up the others.
+    /// </summary>
+    [Description("Publish with the mandatory flag: an event no queue takes is a failed delivery and retried, not dropped (needs a queue bound with '#').")]
+    public bool Mandatory { get; set; }
+
     /// <summary>Whether RabbitMQ is configured.</summary>
     public bool IsEnabled => !string.IsNullOrWhiteSpace(Uri);
 }

@@ -82,6 +82,9 @@ public sealed class RabbitMqRelayTests(RabbitMqServer broker, PostgresServer pos
         await using var store = await ServiceRouteStore.OpenAsync(storeOptions);
         var options = RunningRelay.FastOptions();
         options.RabbitMq.Uri = ownBroker.Uri;
+        // A restarted node may confirm publishes before it has recovered the queue's binding, and would drop them
+        // unless a message no queue takes comes back as a failed delivery.
+        options.RabbitMq.Mandatory = true;
         await using var running = new RunningRelay(OutboxRelay.Create(store, storeOptions, options));
 
         await EventTestData.WriteAsync(store, 6);
@@ -107,6 +110,35 @@ public sealed class RabbitMqRelayTests(RabbitMqServer broker, PostgresServer pos
         var committed = await EventTestData.CommittedAsync(store);
         await Eventually.HoldsAsync(() => EventTestData.FirstArrivals(consumer.Received).Count == 20, () => $"{consumer.Received.Count} received");
         Assert.Equal(committed.Select(c => c.EventId), EventTestData.FirstArrivals(consumer.Received));
+    }
+
+    [RabbitMqFact]
+    public async Task Mandatory_AnEventNoQueueTakes_IsAFailedDelivery_RetriedUntilAQueueIsBound()
+    {
+        string exchange = "crossroads-test-mandatory-" + Guid.NewGuid().ToString("N")[..8]; // no queue bound yet
+        using var directory = new TempDirectory();
+        var storeOptions = new ServiceRouteStoreOptions { DataDirectory = directory.Path };
+        await using var store = await ServiceRouteStore.OpenAsync(storeOptions);
+        var options = RunningRelay.FastOptions();
+        options.RabbitMq.Uri = broker.Uri;
+        options.RabbitMq.Exchange = exchange;
+        options.RabbitMq.Mandatory = true;
+        await using var running = new RunningRelay(OutboxRelay.Create(store, storeOptions, options));
+
+        await EventTestData.WriteAsync(store, 5);
+        running.Relay.Wake();
+        await Eventually.HoldsAsync(() => running.Relay.Status.Failures >= 2, () => $"relay {running.Relay.Status}");
+        var waiting = running.Relay.Status;
+        Assert.Equal(0, waiting.Delivered);
+        Assert.Contains("NO_ROUTE", waiting.LastError, StringComparison.Ordinal);
+        Assert.Contains(exchange, waiting.LastError, StringComparison.Ordinal);
+
+        await using var consumer = await EventConsumer.StartAsync(broker.Uri, exchange);
+        var committed = await EventTestData.CommittedAsync(store);
+        await Eventually.HoldsAsync(() => EventTestData.FirstArrivals(consumer.Received).Count == 5, () => $"{consumer.Received.Count} received; relay {running.Relay.Status}");
+        Assert.Equal(committed.Select(c => c.EventId), EventTestData.FirstArrivals(consumer.Received));
+        await Eventually.HoldsAsync(() => running.Relay.Status.Delivered == 5, () => $"relay {running.Relay.Status}");
+        Assert.Equal(0, running.Relay.Status.ConsecutiveFailures);
     }
 
     [BrokerAndDatabaseFact]
