@@ -141,6 +141,20 @@ public sealed class RabbitMqServer : IAsyncLifetime, IAsyncDisposable
         return StartNodeAsync();
     }
 
+    /// <summary>The last lines of the node's own log (empty if it wrote none), for a failing test's message.</summary>
+    public string LogTail(int lines = 40)
+    {
+        var log = Path.Combine(RootDirectory, "log", _nodeName + ".log");
+        try
+        {
+            return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(lines)) : "";
+        }
+        catch (IOException e)
+        {
+            return $"(log {log} unreadable: {e.Message})";
+        }
+    }
+
     /// <summary>A connection to the broker (the caller disposes it).</summary>
     public Task<IConnection> ConnectAsync(CancellationToken cancellationToken = default) =>
         new ConnectionFactory { Uri = new System.Uri(Uri), AutomaticRecoveryEnabled = false }.CreateConnectionAsync(cancellationToken);

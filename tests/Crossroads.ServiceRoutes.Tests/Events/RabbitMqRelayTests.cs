@@ -108,7 +108,7 @@ public sealed class RabbitMqRelayTests(RabbitMqServer broker, PostgresServer pos
         // The durable queue kept the persistent messages across the restart: every event, first arrivals in revision order.
         await using var consumer = await EventConsumer.StartAsync(ownBroker.Uri, durableQueue: queue);
         var committed = await EventTestData.CommittedAsync(store);
-        await Eventually.HoldsAsync(() => EventTestData.FirstArrivals(consumer.Received).Count == 20, () => $"{consumer.Received.Count} received");
+        await Eventually.HoldsAsync(() => EventTestData.FirstArrivals(consumer.Received).Count == 20, () => $"{consumer.Received.Count} received; relay {running.Relay.Status}; broker log:\n{ownBroker.LogTail()}");
         Assert.Equal(committed.Select(c => c.EventId), EventTestData.FirstArrivals(consumer.Received));
     }
 
