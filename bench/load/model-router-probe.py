@@ -21,6 +21,8 @@ import statistics
 import sys
 import time
 
+if len(sys.argv) < 3:
+    sys.exit(__doc__.strip().splitlines()[-2])
 direct_port, router_port = int(sys.argv[1]), int(sys.argv[2])
 n = int(sys.argv[3]) if len(sys.argv) > 3 else 300
 warmup = int(sys.argv[4]) if len(sys.argv) > 4 else 50
