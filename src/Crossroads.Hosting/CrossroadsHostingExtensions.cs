@@ -287,6 +287,10 @@ public static class CrossroadsHostingExtensions
         // The request scope carries TraceId/SpanId itself; activity tracking would repeat them in a second scope.
         logging.Configure(static options => options.ActivityTrackingOptions = ActivityTrackingOptions.None);
 
+        // The factory's scope provider: the request scope (set once per request by FrontMiddleware) first, then the
+        // BeginScope scopes; every provider that supports external scopes gets it from the factory.
+        RequestScopeProvider.Register(logging);
+
         // Hosting diagnostics log two Information lines per request and open a scope whose RequestId is Kestrel's
         // connection-based id, not ours; the request log scope replaces both.
         logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);

@@ -116,7 +116,11 @@ public sealed class MiddlewareFastPathTests
     public async Task The_request_log_scope_is_open_during_the_request_and_closed_after_it(LogLevel minimum)
     {
         var provider = new ScopeCapturingProvider();
-        using var loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(minimum).AddProvider(provider));
+        using var loggers = LoggerFactory.Create(builder =>
+        {
+            RequestScopeProvider.Register(builder);
+            builder.SetMinimumLevel(minimum).AddProvider(provider);
+        });
         var seen = new List<object?>();
         var middleware = new FrontMiddleware(
             context =>
@@ -133,6 +137,42 @@ public sealed class MiddlewareFastPathTests
 
         var requestScope = Assert.IsType<RequestLogScope>(Assert.Single(seen));
         Assert.Equal(context.TraceIdentifier, requestScope.RequestId);
+        var after = new List<object?>();
+        provider.Scopes!.ForEachScope((scope, list) => list.Add(scope), after);
+        Assert.Empty(after);
+    }
+
+    [Fact]
+    public async Task The_request_log_scope_follows_the_request_across_awaits_and_under_scopes_of_its_own()
+    {
+        var provider = new ScopeCapturingProvider();
+        using var loggers = LoggerFactory.Create(builder =>
+        {
+            RequestScopeProvider.Register(builder);
+            builder.AddProvider(provider);
+        });
+        var logger = loggers.CreateLogger("test");
+        var seen = new List<object?>();
+        var middleware = new FrontMiddleware(
+            async context =>
+            {
+                await Task.Yield(); // the rest runs on a pool thread, in the context captured here
+                using (logger.BeginScope("inner"))
+                {
+                    provider.Scopes!.ForEachScope((scope, list) => list.Add(scope), seen);
+                }
+            },
+            new NoProblems(),
+            Options.Create(new LimitsOptions()),
+            loggers);
+
+        var context = new DefaultHttpContext();
+        await middleware.InvokeAsync(context);
+
+        // The request scope first (outermost), then the endpoint's own.
+        Assert.Equal(2, seen.Count);
+        Assert.Equal(context.TraceIdentifier, Assert.IsType<RequestLogScope>(seen[0]).RequestId);
+        Assert.Equal("inner", seen[1]);
         var after = new List<object?>();
         provider.Scopes!.ForEachScope((scope, list) => list.Add(scope), after);
         Assert.Empty(after);

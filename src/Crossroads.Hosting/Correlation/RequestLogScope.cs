@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace Crossroads.Hosting.Correlation;
 
@@ -13,11 +14,18 @@ namespace Crossroads.Hosting.Correlation;
 /// is taken from a valid W3C <c>traceparent</c> header, or made up, and the span id made up, only when a log line or
 /// a problem first asks for them; both then stay fixed for the request.
 /// </para>
+/// <para>
+/// It is also the request's <see cref="IStatusCodePagesFeature"/> (what <see cref="FrontMiddleware"/> reads to decide
+/// whether an empty error answer gets a problem): one object per request instead of two.
+/// </para>
 /// </summary>
-internal sealed class RequestLogScope(string requestId, Activity? activity, string? traceParent) : IReadOnlyList<KeyValuePair<string, object?>>
+internal sealed class RequestLogScope(string requestId, Activity? activity, string? traceParent) : IReadOnlyList<KeyValuePair<string, object?>>, IStatusCodePagesFeature
 {
     private string? _traceId;
     private string? _spanId;
+
+    /// <summary>Whether an empty error answer gets a problem body (<see cref="IStatusCodePagesFeature.Enabled"/>); on by default.</summary>
+    public bool Enabled { get; set; } = true;
 
     public string RequestId => requestId;
 
