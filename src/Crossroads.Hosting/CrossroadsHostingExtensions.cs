@@ -163,7 +163,9 @@ public static class CrossroadsHostingExtensions
         app.UseExceptionHandler();                       // exceptions below become problem+json
         app.UseRouting();                                // endpoint metadata for the next four
         app.UseMiddleware<RequestBodyLimitMiddleware>(); // 413 by the endpoint's limit, else Limits:MaxRequestBodySize
-        app.UseRequestTimeouts();
+        // Only endpoints that may have a timeout enter the framework's middleware: it allocates a closure on every
+        // request before it looks at the endpoint, also for those that opted out (the lookup, ~40 bytes of ~800).
+        app.UseWhen(static context => context.GetEndpoint()?.Metadata.GetMetadata<DisableRequestTimeoutAttribute>() is null, static timed => timed.UseRequestTimeouts());
         app.UseMiddleware<ApiKeyMiddleware>();           // identifies the client the rate limiter partitions by; own budget for failures
         app.UseMiddleware<RateLimitMiddleware>();        // the global limiter of RateLimiterOptions, without the framework middleware's per-request extras
         return app;
