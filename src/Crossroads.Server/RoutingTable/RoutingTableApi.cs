@@ -72,7 +72,15 @@ public static class RoutingTableApi
             return Loading(metrics).ExecuteAsync(context);
         }
 
-        string raw = RawPath.AfterFirstSegment(context);
+        // The common case, a plain address without escapes, is parsed from the request target itself; anything
+        // else (escapes, /explain, CIDR text, errors) takes the string path below.
+        var target = RawPath.AfterFirstSegmentSpan(context);
+        if (!target.Contains('%') && !target.EndsWith(ExplainSuffix) && IpAddress.TryParse(target, out var plain))
+        {
+            return Found(context, table.Table.Current, plain, started, metrics);
+        }
+
+        string raw = target.IsEmpty ? string.Empty : target.ToString();
         bool explain = raw.EndsWith(ExplainSuffix, StringComparison.Ordinal);
         string text = RawPath.Decode(explain ? raw[..^ExplainSuffix.Length] : raw);
         if (text.Length == 0)
@@ -96,6 +104,12 @@ public static class RoutingTableApi
             return TypedResults.Ok(new ExplainResponse(text, winner?.Prefix, winner?.NextHop, routes)).ExecuteAsync(context);
         }
 
+        return Found(context, snapshot, address, started, metrics);
+    }
+
+    /// <summary>The lookup of a parsed address: the route written straight into the response, or a 404 problem.</summary>
+    private static Task Found(HttpContext context, RouteTableSnapshot snapshot, IpAddress address, long started, RoutingTableMetrics metrics)
+    {
         int route = snapshot.LookupIndex(address);
         if (route < 0)
         {
