@@ -91,7 +91,7 @@ public static class RoutingTableApi
 
         if (!TryParseDestination(text, out var address, out string? error))
         {
-            metrics.Lookup("invalid", Stopwatch.GetElapsedTime(started).TotalSeconds);
+            metrics.Lookup(LookupOutcome.Invalid, Stopwatch.GetElapsedTime(started).TotalSeconds);
             metrics.Error("invalid_address");
             return Problem(StatusCodes.Status400BadRequest, error).ExecuteAsync(context);
         }
@@ -113,11 +113,11 @@ public static class RoutingTableApi
         int route = snapshot.LookupIndex(address);
         if (route < 0)
         {
-            metrics.Lookup("not_found", Stopwatch.GetElapsedTime(started).TotalSeconds);
+            metrics.Lookup(LookupOutcome.NotFound, Stopwatch.GetElapsedTime(started).TotalSeconds);
             return Problem(StatusCodes.Status404NotFound, $"no route to {address}").ExecuteAsync(context);
         }
 
-        metrics.Lookup("success", Stopwatch.GetElapsedTime(started).TotalSeconds);
+        metrics.Lookup(LookupOutcome.Success, Stopwatch.GetElapsedTime(started).TotalSeconds);
         SizedJson.WriteObject(context, RoutingTableJsonContext.Default.Options, (Prefix: snapshot.GetRoutePrefix(route), NextHop: snapshot.NextHopText(route)), static (writer, answer) =>
         {
             Span<char> prefix = stackalloc char[IpPrefix.MaxTextLength];
