@@ -143,7 +143,7 @@ public sealed class MiddlewareFastPathTests
     }
 
     [Fact]
-    public async Task The_request_log_scope_follows_the_request_across_awaits_and_under_scopes_of_its_own()
+    public async Task The_request_log_scope_follows_the_request_across_awaits_between_outer_and_inner_scopes()
     {
         var provider = new ScopeCapturingProvider();
         using var loggers = LoggerFactory.Create(builder =>
@@ -167,15 +167,22 @@ public sealed class MiddlewareFastPathTests
             loggers);
 
         var context = new DefaultHttpContext();
-        await middleware.InvokeAsync(context);
-
-        // The request scope first (outermost), then the endpoint's own.
-        Assert.Equal(2, seen.Count);
-        Assert.Equal(context.TraceIdentifier, Assert.IsType<RequestLogScope>(seen[0]).RequestId);
-        Assert.Equal("inner", seen[1]);
         var after = new List<object?>();
-        provider.Scopes!.ForEachScope((scope, list) => list.Add(scope), after);
-        Assert.Empty(after);
+        using (logger.BeginScope("connection")) // as Kestrel's connection scope
+        {
+            await middleware.InvokeAsync(context);
+            provider.Scopes!.ForEachScope((scope, list) => list.Add(scope), after);
+        }
+
+        // Outermost first: the connection's, the request's, the endpoint's own; after the request only the connection's.
+        Assert.Equal(3, seen.Count);
+        Assert.Equal("connection", seen[0]);
+        Assert.Equal(context.TraceIdentifier, Assert.IsType<RequestLogScope>(seen[1]).RequestId);
+        Assert.Equal("inner", seen[2]);
+        Assert.Equal(["connection"], after);
+        var outside = new List<object?>();
+        provider.Scopes!.ForEachScope((scope, list) => list.Add(scope), outside);
+        Assert.Empty(outside);
     }
 
     /// <summary>The chassis' options (its rejection as OnRejected) around <paramref name="limiter"/>; 0.5 reads/s, so Retry-After 2.</summary>

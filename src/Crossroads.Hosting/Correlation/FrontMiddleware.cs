@@ -76,7 +76,7 @@ internal sealed class FrontMiddleware
         // One state machine for the whole request, which is also what closes the log scope: set here, inside the
         // asynchronous method, the value is undone when the method returns to its caller (see RequestScopeProvider).
         // The Debug timing line is written inside the scope.
-        RequestScopeProvider.Current = requestScope;
+        RequestScopeProvider.Enter(requestScope);
         bool timed = _logger.IsEnabled(LogLevel.Debug);
         long start = timed ? Stopwatch.GetTimestamp() : 0;
         try

@@ -27,24 +27,30 @@ public sealed class JsonLogScopeProcessTests
         using var response = await server.Client.SendAsync(request);
 
         // The console logger writes on a thread of its own: wait for the line.
-        JsonElement? scope = null;
+        JsonElement[]? scopes = null;
         var waited = Stopwatch.StartNew();
-        while (scope is null && waited.Elapsed < TimeSpan.FromSeconds(10))
+        while (scopes is null && waited.Elapsed < TimeSpan.FromSeconds(10))
         {
-            scope = FindScope(server.Stdout, requestId);
-            if (scope is null)
+            scopes = FindScopes(server.Stdout, requestId);
+            if (scopes is null)
             {
                 await Task.Delay(50);
             }
         }
 
-        Assert.True(scope.HasValue, $"no JSON line with event 1006 and RequestId {requestId}:\n{server.Stdout}");
-        Assert.Equal(traceId, scope.Value.GetProperty("TraceId").GetString());
-        Assert.Matches("^[0-9a-f]{16}$", scope.Value.GetProperty("SpanId").GetString());
+        Assert.True(scopes is not null, $"no JSON line with event 1006 and RequestId {requestId}:\n{server.Stdout}");
+        int requestScope = Array.FindIndex(scopes, s => s.TryGetProperty("RequestId", out _));
+        var scope = scopes[requestScope];
+        Assert.Equal(requestId, scope.GetProperty("RequestId").GetString());
+        Assert.Equal(traceId, scope.GetProperty("TraceId").GetString());
+        Assert.Matches("^[0-9a-f]{16}$", scope.GetProperty("SpanId").GetString());
+        // Kestrel's connection scope is the outer one and comes first, as with BeginScope.
+        int connection = Array.FindIndex(scopes, s => s.TryGetProperty("ConnectionId", out _));
+        Assert.InRange(connection, 0, requestScope - 1);
     }
 
-    /// <summary>The scope object holding <paramref name="requestId"/> of the first event-1006 line, if written yet.</summary>
-    private static JsonElement? FindScope(string stdout, string requestId)
+    /// <summary>The scopes (objects) of the first event-1006 line whose request scope holds <paramref name="requestId"/>, if written yet.</summary>
+    private static JsonElement[]? FindScopes(string stdout, string requestId)
     {
         foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -59,12 +65,10 @@ public sealed class JsonLogScopeProcessTests
                 continue;
             }
 
-            foreach (var scope in scopes.EnumerateArray())
+            var objects = scopes.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.Object).Select(s => s.Clone()).ToArray();
+            if (objects.Any(s => s.TryGetProperty("RequestId", out var id) && id.GetString() == requestId))
             {
-                if (scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty("RequestId", out var id) && id.GetString() == requestId)
-                {
-                    return scope.Clone();
-                }
+                return objects;
             }
         }
 
