@@ -9,7 +9,10 @@
 # compilation is still recompiling hot methods 5 s after start, and that CPU is counted in server_cpu_us_per_request.
 # user_us_per_request is the user-mode part of it (the process's code: managed, runtime, libc), which varies less with
 # the machine's load than the kernel's networking part.
-# Usage: [PORT=18080] [MODE=429] [WARMUP=5s] bench/load/compare-bare.sh [routes-file] [rounds] [duration]
+# BASE=path/to/Crossroads.Server.dll adds a third process to each round, another build of the server (e.g. the
+# previous commit's output folder copied aside) started the same way, and prints server/base and base/bare too: an
+# old-against-new A/B in the same run as the bare reference.
+# Usage: [PORT=18080] [MODE=429] [WARMUP=5s] [BASE=dll] bench/load/compare-bare.sh [routes-file] [rounds] [duration]
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 routes=$(realpath "${1:-../shared/data/routes-full.txt.gz}")
@@ -17,6 +20,9 @@ rounds=${2:-5}
 duration=${3:-10s}
 port=${PORT:-18080}
 warmup=${WARMUP:-5s}
+base=${BASE:+$(realpath "$BASE")}
+sides=(bare server)
+[[ -n $base ]] && sides=(bare base server)
 # 200: the routing table's default budgets (500,000/s per client, burst 1,000,000: one wrk client never spends them).
 # 429: a read budget of 1/s, burst 1, so nearly every request is a 429.
 if [[ ${MODE:-200} == 429 ]]; then budget=(--RateLimits:Modules:RoutingTable:Reads:PermitsPerSecond 1 --RateLimits:Modules:RoutingTable:Reads:Burst 1); else budget=(); fi
@@ -36,7 +42,9 @@ start() { # start NAME: runs the server or the bare reference in the background,
   if [[ $1 == bare ]]; then
     (cd "$work" && exec dotnet "$OLDPWD/bench/load/BareKestrel/bin/Release/net10.0/BareKestrel.dll" --urls "http://127.0.0.1:$port") >"$work/$1.log" 2>&1 &
   else
-    (cd "$work" && ROUTES_FILE="$routes" DATA_DIR="$data" exec dotnet "$OLDPWD/src/Crossroads.Server/bin/Release/net10.0/Crossroads.Server.dll" \
+    local dll=$PWD/src/Crossroads.Server/bin/Release/net10.0/Crossroads.Server.dll
+    [[ $1 == base ]] && dll=$base
+    (cd "$work" && ROUTES_FILE="$routes" DATA_DIR="$data" exec dotnet "$dll" \
       --urls "http://127.0.0.1:$port" "${budget[@]}") >"$work/$1.log" 2>&1 &
   fi
   pid=$!
@@ -56,7 +64,7 @@ jit_seconds() { # the server's JIT time so far (the bare reference has no /metri
 
 results=$work/results.txt
 for round in $(seq 1 "$rounds"); do
-  for name in bare server; do
+  for name in "${sides[@]}"; do
     start "$name" || exit 1
     wrk -t2 -c32 -d"$warmup" -s bench/load/random-lookups.lua "http://127.0.0.1:$port" >/dev/null   # warm-up: tiered JIT
     jit0=$(jit_seconds)
@@ -75,7 +83,17 @@ for round in $(seq 1 "$rounds"); do
     printf '%s round=%s rps=%s p99=%s non2xx=%s server_cpu_us_per_request=%s user_us_per_request=%s jit_us_per_request=%s\n' "$name" "$round" "$rps" "$p99" "${non2xx:-0}" "$cpu" "$user" "$jit" | tee -a "$results"
   done
 done
-# Ratio per round (server req/s / bare req/s of the same round), then median, min and max.
-awk '{ split($2, r, "="); split($3, q, "="); rps[$1, r[2]] = q[2] }
-     END { for (k in rps) { split(k, p, SUBSEP); if (p[1] == "server" && (("bare", p[2]) in rps)) print rps[k] / rps["bare", p[2]] } }' "$results" |
-  sort -n | awk '{ x[NR] = $1 } END { if (NR) printf "server/bare req/s: median %.3f, min %.3f, max %.3f over %d pairs\n", (NR % 2 ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2), x[1], x[NR], NR }'
+# Ratio per round (e.g. server req/s / bare req/s of the same round), then median, min and max; with BASE also the
+# CPU per request of the two builds (field 6: server_cpu_us_per_request, field 7: user_us_per_request).
+ratio() { # ratio NUMERATOR DENOMINATOR [FIELD] [LABEL]
+  awk -v a="$1" -v b="$2" -v f="${3:-3}" '{ split($2, r, "="); split($f, q, "="); v[$1, r[2]] = q[2] }
+       END { for (k in v) { split(k, p, SUBSEP); if (p[1] == a && ((b, p[2]) in v) && v[b, p[2]] > 0) print v[k] / v[b, p[2]] } }' "$results" |
+    sort -n | awk -v name="$1/$2 ${4:-req/s}" '{ x[NR] = $1 } END { if (NR) printf "%s: median %.3f, min %.3f, max %.3f over %d pairs\n", name, (NR % 2 ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2), x[1], x[NR], NR }'
+}
+ratio server bare
+if [[ -n $base ]]; then
+  ratio base bare
+  ratio server base
+  ratio server base 6 "CPU per request"
+  ratio server base 7 "user CPU per request"
+fi

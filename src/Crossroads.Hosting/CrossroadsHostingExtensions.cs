@@ -163,7 +163,9 @@ public static class CrossroadsHostingExtensions
         app.UseExceptionHandler();                       // exceptions below become problem+json
         app.UseRouting();                                // endpoint metadata for the next four
         app.UseMiddleware<RequestBodyLimitMiddleware>(); // 413 by the endpoint's limit, else Limits:MaxRequestBodySize
-        app.UseRequestTimeouts();
+        // Only endpoints that may have a timeout enter the framework's middleware: it allocates a closure on every
+        // request before it looks at the endpoint, also for those that opted out (the lookup, ~40 bytes of ~800).
+        app.UseWhen(static context => context.GetEndpoint()?.Metadata.GetMetadata<DisableRequestTimeoutAttribute>() is null, static timed => timed.UseRequestTimeouts());
         app.UseMiddleware<ApiKeyMiddleware>();           // identifies the client the rate limiter partitions by; own budget for failures
         app.UseMiddleware<RateLimitMiddleware>();        // the global limiter of RateLimiterOptions, without the framework middleware's per-request extras
         return app;
@@ -286,6 +288,10 @@ public static class CrossroadsHostingExtensions
 
         // The request scope carries TraceId/SpanId itself; activity tracking would repeat them in a second scope.
         logging.Configure(static options => options.ActivityTrackingOptions = ActivityTrackingOptions.None);
+
+        // The factory's scope provider: the request scope (set once per request by FrontMiddleware) first, then the
+        // BeginScope scopes; every provider that supports external scopes gets it from the factory.
+        RequestScopeProvider.Register(logging);
 
         // Hosting diagnostics log two Information lines per request and open a scope whose RequestId is Kestrel's
         // connection-based id, not ours; the request log scope replaces both.

@@ -116,7 +116,11 @@ public sealed class MiddlewareFastPathTests
     public async Task The_request_log_scope_is_open_during_the_request_and_closed_after_it(LogLevel minimum)
     {
         var provider = new ScopeCapturingProvider();
-        using var loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(minimum).AddProvider(provider));
+        using var loggers = LoggerFactory.Create(builder =>
+        {
+            RequestScopeProvider.Register(builder);
+            builder.SetMinimumLevel(minimum).AddProvider(provider);
+        });
         var seen = new List<object?>();
         var middleware = new FrontMiddleware(
             context =>
@@ -136,6 +140,49 @@ public sealed class MiddlewareFastPathTests
         var after = new List<object?>();
         provider.Scopes!.ForEachScope((scope, list) => list.Add(scope), after);
         Assert.Empty(after);
+    }
+
+    [Fact]
+    public async Task The_request_log_scope_follows_the_request_across_awaits_between_outer_and_inner_scopes()
+    {
+        var provider = new ScopeCapturingProvider();
+        using var loggers = LoggerFactory.Create(builder =>
+        {
+            RequestScopeProvider.Register(builder);
+            builder.AddProvider(provider);
+        });
+        var logger = loggers.CreateLogger("test");
+        var seen = new List<object?>();
+        var middleware = new FrontMiddleware(
+            async context =>
+            {
+                await Task.Yield(); // the rest runs on a pool thread, in the context captured here
+                using (logger.BeginScope("inner"))
+                {
+                    provider.Scopes!.ForEachScope((scope, list) => list.Add(scope), seen);
+                }
+            },
+            new NoProblems(),
+            Options.Create(new LimitsOptions()),
+            loggers);
+
+        var context = new DefaultHttpContext();
+        var after = new List<object?>();
+        using (logger.BeginScope("connection")) // as Kestrel's connection scope
+        {
+            await middleware.InvokeAsync(context);
+            provider.Scopes!.ForEachScope((scope, list) => list.Add(scope), after);
+        }
+
+        // Outermost first: the connection's, the request's, the endpoint's own; after the request only the connection's.
+        Assert.Equal(3, seen.Count);
+        Assert.Equal("connection", seen[0]);
+        Assert.Equal(context.TraceIdentifier, Assert.IsType<RequestLogScope>(seen[1]).RequestId);
+        Assert.Equal("inner", seen[2]);
+        Assert.Equal(["connection"], after);
+        var outside = new List<object?>();
+        provider.Scopes!.ForEachScope((scope, list) => list.Add(scope), outside);
+        Assert.Empty(outside);
     }
 
     /// <summary>The chassis' options (its rejection as OnRejected) around <paramref name="limiter"/>; 0.5 reads/s, so Retry-After 2.</summary>

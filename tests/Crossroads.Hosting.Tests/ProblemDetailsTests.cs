@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using Crossroads.Hosting.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 
@@ -39,6 +41,20 @@ public sealed class ProblemDetailsTests
         Assert.Equal(LogLevel.Error, logged.Level);
         Assert.IsType<InvalidOperationException>(logged.Exception);
         Assert.Equal(problem.GetProperty("requestId").GetString(), logged.Scope["RequestId"]);
+    }
+
+    [Fact]
+    public async Task An_empty_error_answer_gets_a_problem_unless_the_endpoint_turned_status_code_pages_off()
+    {
+        await using var server = await ChassisServer.StartAsync();
+        using var on = await server.Client.GetAsync("/empty-error?pages=true");
+        Assert.Equal(HttpStatusCode.Conflict, on.StatusCode);
+        Assert.Equal("application/problem+json", on.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(409, JsonDocument.Parse(await on.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetInt32());
+
+        using var off = await server.Client.GetAsync("/empty-error?pages=false");
+        Assert.Equal(HttpStatusCode.Conflict, off.StatusCode);
+        Assert.Empty(await off.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

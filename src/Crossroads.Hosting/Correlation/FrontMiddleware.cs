@@ -17,7 +17,7 @@ namespace Crossroads.Hosting.Correlation;
 /// <item>Settles the request id (client's <c>X-Request-ID</c> if valid, else a new one), echoes it, stores it as
 /// <see cref="HttpContext.TraceIdentifier"/> and opens a logging scope with it and the W3C trace id (from the request
 /// activity when OpenTelemetry made one, else from <c>traceparent</c>, see <see cref="RequestLogScope"/>), so every log
-/// line of the request carries both.</item>
+/// line of the request carries both (through <see cref="RequestScopeProvider"/>, not <c>BeginScope</c>).</item>
 /// <item>Rejects over-long URLs (414) before routing, so the client gets a problem+json answer instead of Kestrel's
 /// empty one.</item>
 /// <item>Does what <c>UseStatusCodePages()</c> did for us: an error status (400-599) left without a body (404, 405,
@@ -73,9 +73,10 @@ internal sealed class FrontMiddleware
         var traceParent = headers.TraceParent;
         var requestScope = new RequestLogScope(requestId, Activity.Current, traceParent.Count == 1 ? traceParent[0] : null);
         context.Features.Set(requestScope);
-        // One state machine for the whole request (the scope must be opened inside an asynchronous method, so that
-        // the caller's context does not keep it); the Debug timing line is written inside the scope.
-        using var scope = _logger.BeginScope(requestScope);
+        // One state machine for the whole request, which is also what closes the log scope: set here, inside the
+        // asynchronous method, the value is undone when the method returns to its caller (see RequestScopeProvider).
+        // The Debug timing line is written inside the scope.
+        RequestScopeProvider.Enter(requestScope);
         bool timed = _logger.IsEnabled(LogLevel.Debug);
         long start = timed ? Stopwatch.GetTimestamp() : 0;
         try
@@ -89,12 +90,12 @@ internal sealed class FrontMiddleware
                 return;
             }
 
-            var feature = new StatusCodePagesFeature();
-            context.Features.Set<IStatusCodePagesFeature>(feature);
+            // The request scope is also the status-code-pages feature: one object per request instead of two.
+            context.Features.Set<IStatusCodePagesFeature>(requestScope);
             await _next(context).ConfigureAwait(false);
 
             var response = context.Response;
-            if (!feature.Enabled
+            if (!requestScope.Enabled
                 || response.HasStarted
                 || response.StatusCode is < 400 or >= 600
                 || response.ContentLength.HasValue

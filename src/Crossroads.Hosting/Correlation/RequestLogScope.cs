@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace Crossroads.Hosting.Correlation;
 
@@ -13,13 +14,24 @@ namespace Crossroads.Hosting.Correlation;
 /// is taken from a valid W3C <c>traceparent</c> header, or made up, and the span id made up, only when a log line or
 /// a problem first asks for them; both then stay fixed for the request.
 /// </para>
+/// <para>
+/// It is also the request's <see cref="IStatusCodePagesFeature"/> (what <see cref="FrontMiddleware"/> reads to decide
+/// whether an empty error answer gets a problem), and its own node in the logging scope chain: one object per request
+/// instead of three.
+/// </para>
 /// </summary>
-internal sealed class RequestLogScope(string requestId, Activity? activity, string? traceParent) : IReadOnlyList<KeyValuePair<string, object?>>
+internal sealed class RequestLogScope(string requestId, Activity? activity, string? traceParent) : LogScopeNode, IReadOnlyList<KeyValuePair<string, object?>>, IStatusCodePagesFeature
 {
     private string? _traceId;
     private string? _spanId;
 
+    /// <summary>Whether an empty error answer gets a problem body (<see cref="IStatusCodePagesFeature.Enabled"/>); on by default.</summary>
+    public bool Enabled { get; set; } = true;
+
     public string RequestId => requestId;
+
+    /// <summary>Log providers are given the scope itself (see <see cref="RequestScopeProvider"/>).</summary>
+    public override object? State => this;
 
     public string TraceId => activity is not null ? activity.TraceId.ToHexString() : _traceId ?? InitTraceId();
 
@@ -46,6 +58,9 @@ internal sealed class RequestLogScope(string requestId, Activity? activity, stri
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     public override string ToString() => $"RequestId:{requestId} TraceId:{TraceId}";
+
+    /// <summary>Places the scope inside <paramref name="parent"/>, the scope current when the request entered (<see cref="RequestScopeProvider.Enter"/>).</summary>
+    internal void Open(LogScopeNode? parent) => Parent = parent;
 
     // Lines of one request may be logged from several threads at once: the first id published wins.
     private string InitTraceId()

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Crossroads.Hosting.RateLimiting;
 
 /// <summary>
-/// Builds the global partitioned token-bucket limiter: separate read and write budgets per client and per module
+/// Builds the global partitioned token-bucket limiter (<see cref="BudgetLimiter"/>): separate read and write budgets per client and per module
 /// (a module's own budgets when it declares them, else the chassis' <c>RateLimits:Reads</c>/<c>Writes</c>), probes and
 /// <c>/metrics</c> exempt, rejections answered with 429 problem+json and <c>Retry-After</c>.
 /// </summary>
@@ -28,12 +28,12 @@ internal static class RateLimiterSetup
         var enabled = settings.Enabled;
         var rejection = new RateLimitRejection(policies, loggerFactory.CreateLogger(typeof(RateLimiterSetup)));
         options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, RateLimitPartitionKey>(context =>
+        options.GlobalLimiter = new BudgetLimiter(context =>
         {
             var endpoint = context.GetEndpoint();
             if (!enabled || endpoint?.Metadata.GetMetadata<OperationsEndpointMetadata>() is not null)
             {
-                return RateLimitPartition.GetNoLimiter(default(RateLimitPartitionKey));
+                return BudgetLimiter.Bucket.None;
             }
 
             int index = PolicyIndex(endpoint);
@@ -45,7 +45,7 @@ internal static class RateLimiterSetup
                 isWrite ? AccessKind.Write : AccessKind.Read,
                 keyName,
                 keyName is null ? ClientKey.Bits(context.Connection.RemoteIpAddress) : default);
-            return RateLimitPartition.Get(key, isWrite ? policy.NewWriteBucket : policy.NewReadBucket);
+            return new BudgetLimiter.Bucket(key, isWrite ? policy.NewWriteBucket : policy.NewReadBucket);
         });
         options.OnRejected = rejection.RejectAsync;
     }

@@ -196,9 +196,9 @@ internal static class BatchLookup
                 response.ContentLength = buffer.WrittenCount;
                 // Copied now: the buffer is reused by the next request on this thread. Kestrel flushes when the request ends.
                 response.BodyWriter.Write(buffer.WrittenSpan);
-                metrics.Lookups("success", found);
-                metrics.Lookups("not_found", missing);
-                metrics.Lookups("invalid", invalid);
+                metrics.Lookups(LookupOutcome.Success, found);
+                metrics.Lookups(LookupOutcome.NotFound, missing);
+                metrics.Lookups(LookupOutcome.Invalid, invalid);
                 return default;
             }
             finally

@@ -72,7 +72,15 @@ public static class RoutingTableApi
             return Loading(metrics).ExecuteAsync(context);
         }
 
-        string raw = RawPath.AfterFirstSegment(context);
+        // The common case, a plain address without escapes, is parsed from the request target itself; anything
+        // else (escapes, /explain, CIDR text, errors) takes the string path below.
+        var target = RawPath.AfterFirstSegmentSpan(context);
+        if (!target.Contains('%') && !target.EndsWith(ExplainSuffix) && IpAddress.TryParse(target, out var plain))
+        {
+            return Found(context, table.Table.Current, plain, started, metrics);
+        }
+
+        string raw = target.IsEmpty ? string.Empty : target.ToString();
         bool explain = raw.EndsWith(ExplainSuffix, StringComparison.Ordinal);
         string text = RawPath.Decode(explain ? raw[..^ExplainSuffix.Length] : raw);
         if (text.Length == 0)
@@ -83,7 +91,7 @@ public static class RoutingTableApi
 
         if (!TryParseDestination(text, out var address, out string? error))
         {
-            metrics.Lookup("invalid", Stopwatch.GetElapsedTime(started).TotalSeconds);
+            metrics.Lookup(LookupOutcome.Invalid, Stopwatch.GetElapsedTime(started).TotalSeconds);
             metrics.Error("invalid_address");
             return Problem(StatusCodes.Status400BadRequest, error).ExecuteAsync(context);
         }
@@ -96,14 +104,20 @@ public static class RoutingTableApi
             return TypedResults.Ok(new ExplainResponse(text, winner?.Prefix, winner?.NextHop, routes)).ExecuteAsync(context);
         }
 
+        return Found(context, snapshot, address, started, metrics);
+    }
+
+    /// <summary>The lookup of a parsed address: the route written straight into the response, or a 404 problem.</summary>
+    private static Task Found(HttpContext context, RouteTableSnapshot snapshot, IpAddress address, long started, RoutingTableMetrics metrics)
+    {
         int route = snapshot.LookupIndex(address);
         if (route < 0)
         {
-            metrics.Lookup("not_found", Stopwatch.GetElapsedTime(started).TotalSeconds);
+            metrics.Lookup(LookupOutcome.NotFound, Stopwatch.GetElapsedTime(started).TotalSeconds);
             return Problem(StatusCodes.Status404NotFound, $"no route to {address}").ExecuteAsync(context);
         }
 
-        metrics.Lookup("success", Stopwatch.GetElapsedTime(started).TotalSeconds);
+        metrics.Lookup(LookupOutcome.Success, Stopwatch.GetElapsedTime(started).TotalSeconds);
         SizedJson.WriteObject(context, RoutingTableJsonContext.Default.Options, (Prefix: snapshot.GetRoutePrefix(route), NextHop: snapshot.NextHopText(route)), static (writer, answer) =>
         {
             Span<char> prefix = stackalloc char[IpPrefix.MaxTextLength];

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,7 +63,7 @@ public sealed class ChassisServer : IAsyncDisposable
             });
     }
 
-    /// <summary>Maps the test module's endpoints: reads, a write, an upload, failures, slow and logging endpoints.</summary>
+    /// <summary>Maps the test module's endpoints: reads, a write, an upload, failures, an empty error, slow and logging endpoints.</summary>
     internal static void MapTestEndpoints(IEndpointRouteBuilder app)
     {
         app.MapGet("/items", () => "read");
@@ -95,6 +96,11 @@ public sealed class ChassisServer : IAsyncDisposable
         {
             await Task.Delay(ms);
             return "waited";
+        });
+        app.MapGet("/empty-error", (HttpContext context, bool pages) =>
+        {
+            context.Features.Get<IStatusCodePagesFeature>()!.Enabled = pages;
+            return Results.StatusCode(StatusCodes.Status409Conflict);
         });
         app.MapGet("/log", (ILogger<ChassisServer> logger) =>
         {
