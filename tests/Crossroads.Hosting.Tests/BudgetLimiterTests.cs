@@ -83,5 +83,50 @@ public sealed class BudgetLimiterTests
         Assert.True(limiter.AttemptAcquire(context).IsAcquired);
     }
 
+    [Fact]
+    public void A_request_that_took_a_bucket_the_heartbeat_then_dropped_gets_a_new_one_not_an_exception()
+    {
+        // The first bucket is idle past the limit and, when asked, lets the heartbeat run first: exactly the interleaving
+        // of a request that looked the bucket up just before the heartbeat removed and disposed it.
+        BudgetLimiter? limiter = null;
+        int made = 0;
+        using var owner = new BudgetLimiter(
+            context => new BudgetLimiter.Bucket(Key(1), _ => made++ == 0 ? new DroppedWhileAsked(() => limiter!.Heartbeat()) : OnePermit(Key(1))),
+            idleLimit: TimeSpan.Zero);
+        limiter = owner;
+
+        using var lease = limiter.AttemptAcquire(new DefaultHttpContext());
+
+        Assert.True(lease.IsAcquired);
+        Assert.Equal(2, made);
+        Assert.Equal(1, limiter.BucketCount);
+    }
+
     private static RateLimitPartitionKey Key(int client) => new(0, AccessKind.Read, null, (UInt128)client);
+
+    /// <summary>A bucket always idle that runs <paramref name="heartbeat"/> when asked and then behaves as disposed.</summary>
+    private sealed class DroppedWhileAsked(Action heartbeat) : RateLimiter
+    {
+        private bool _disposed;
+
+        public override TimeSpan? IdleDuration => TimeSpan.FromMinutes(1);
+
+        public override RateLimiterStatistics? GetStatistics() => null;
+
+        protected override RateLimitLease AttemptAcquireCore(int permitCount)
+        {
+            heartbeat();
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            throw new InvalidOperationException("the heartbeat did not drop the idle bucket");
+        }
+
+        protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            _disposed = true;
+            base.Dispose(disposing);
+        }
+    }
 }

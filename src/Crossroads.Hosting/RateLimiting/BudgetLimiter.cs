@@ -10,7 +10,8 @@ namespace Crossroads.Hosting.RateLimiting;
 /// lookup allocated a closure on every request (the partition captured for a <c>Lazy</c> that only a new partition
 /// needs; ~60 of a lookup's ~560 bytes) and took a lock around its dictionary; here a hit is one lock-free
 /// <see cref="ConcurrentDictionary{TKey, TValue}"/> read. Like the framework's, a bucket idle (full) for 10 s is
-/// removed and disposed, and a request that picked it up just before may see it disposed.
+/// removed and disposed; a request that picked it up just before finds it disposed and asks again, getting a new
+/// bucket (the framework's limiter throws there, which the request would see as a 500).
 /// </summary>
 internal sealed class BudgetLimiter : PartitionedRateLimiter<HttpContext>
 {
@@ -23,6 +24,7 @@ internal sealed class BudgetLimiter : PartitionedRateLimiter<HttpContext>
     private readonly Func<HttpContext, Bucket> _bucketOf;
     private readonly TimeSpan _idleLimit;
     private readonly Timer _heartbeat;
+    private volatile bool _disposed;
 
     /// <param name="bucketOf">The request's bucket: its key and factory, or <see cref="Bucket.None"/> when exempt.</param>
     /// <param name="idleLimit">How long a bucket may stay full before it is dropped (the framework's 10 s; shorter in tests).</param>
@@ -41,7 +43,19 @@ internal sealed class BudgetLimiter : PartitionedRateLimiter<HttpContext>
 
     public override RateLimiterStatistics? GetStatistics(HttpContext resource) => LimiterOf(resource).GetStatistics();
 
-    protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount) => LimiterOf(resource).AttemptAcquire(permitCount);
+    protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
+    {
+        try
+        {
+            return LimiterOf(resource).AttemptAcquire(permitCount);
+        }
+        catch (ObjectDisposedException) when (!_disposed)
+        {
+            // The heartbeat removed this bucket (idle) and disposed it after we looked it up: it is out of the
+            // dictionary now, so the second lookup makes a new one.
+            return LimiterOf(resource).AttemptAcquire(permitCount);
+        }
+    }
 
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
         LimiterOf(resource).AcquireAsync(permitCount, cancellationToken);
@@ -50,6 +64,7 @@ internal sealed class BudgetLimiter : PartitionedRateLimiter<HttpContext>
     {
         if (disposing)
         {
+            _disposed = true;
             _heartbeat.Dispose();
             foreach (var bucket in _buckets.Values)
             {
