@@ -24,7 +24,8 @@ public static class CrossroadsApp
     /// <summary>Runs until SIGTERM; returns the exit code (non-zero with one stderr line on a start failure).</summary>
     public static Task<int> RunAsync(string[] args) => CrossroadsHost.RunAsync(args, Modules, AddApiDocs, MapApiDocs);
 
-    private static void AddApiDocs(WebApplicationBuilder builder) => builder.Services.AddOpenApi();
+    private static void AddApiDocs(WebApplicationBuilder builder) =>
+        builder.Services.AddOpenApi(static options => options.AddDocumentTransformer<ApiDocs.ApiDocTransformer>());
 
     private static void MapApiDocs(WebApplication app)
     {
