@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Crossroads.Hosting;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.OpenApi;
 
@@ -55,6 +57,8 @@ internal sealed class ApiDocTransformer : IOpenApiDocumentTransformer
                 {
                     Apply(document, operation, doc);
                 }
+
+                ApplyChassis(document, operation, endpoint);
             }
         }
 
@@ -174,6 +178,76 @@ internal sealed class ApiDocTransformer : IOpenApiDocumentTransformer
 
             operation.Responses[status] = answer;
         }
+    }
+
+    /// <summary>
+    /// What the chassis answers before the handler runs, on every module endpoint but the probes: 401/403 from the API
+    /// key check, 429 from the rate limiter; write endpoints name the two ways to present a key.
+    /// </summary>
+    private static void ApplyChassis(OpenApiDocument document, OpenApiOperation operation, RouteEndpoint endpoint)
+    {
+        if (endpoint.Metadata.GetMetadata<OperationsEndpointMetadata>() is not null)
+        {
+            return;
+        }
+
+        bool write = endpoint.Metadata.GetMetadata<WriteAccessMetadata>() is not null;
+        operation.Responses ??= [];
+        AddProblem(document, operation, 401, write
+            ? "No API key presented while the server has keys (Authorization: Bearer <key> or X-API-Key)."
+            : "No API key presented while Auth:RequireKeyForReads is on.");
+        AddProblem(document, operation, 403, write
+            ? "The key presented is not valid, or no keys are configured and the request is not from loopback."
+            : "The key presented is not valid.");
+        if (endpoint.Metadata.GetMetadata<DisableRateLimitingAttribute>() is null)
+        {
+            AddProblem(document, operation, 429, "Over this client's read or write budget (RateLimits); Retry-After says when to retry.");
+        }
+
+        if (write)
+        {
+            operation.Security ??= [];
+            foreach (string scheme in SecuritySchemes(document))
+            {
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, document)] = [] });
+            }
+        }
+    }
+
+    private static void AddProblem(OpenApiDocument document, OpenApiOperation operation, int status, string description)
+    {
+        string key = status.ToString(CultureInfo.InvariantCulture);
+        if (operation.Responses!.ContainsKey(key))
+        {
+            return;
+        }
+
+        operation.Responses[key] = new OpenApiResponse
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = ProblemSchema(document) } },
+        };
+    }
+
+    // The chassis' two ways of presenting a key, declared once; either one satisfies a requirement.
+    private static string[] SecuritySchemes(OpenApiDocument document)
+    {
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes.TryAdd("bearer", new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description = "Authorization: Bearer <key>, a key of Auth:ApiKeys.",
+        });
+        document.Components.SecuritySchemes.TryAdd("apiKey", new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = "X-API-Key",
+            Description = "X-API-Key: <key>, a key of Auth:ApiKeys.",
+        });
+        return ["bearer", "apiKey"];
     }
 
     private static OpenApiSchema Schema(ApiParameter parameter)

@@ -5,6 +5,7 @@ using Crossroads.Hosting;
 using Crossroads.Hosting.Json;
 using Crossroads.RoutingTable;
 using Crossroads.RoutingTable.Addressing;
+using Crossroads.Server.ApiDocs;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crossroads.Server.RoutingTable;
@@ -34,20 +35,42 @@ public static class RoutingTableApi
             .DisableRequestTimeout()
             .WithMetadata(DestinationAnswers)
             .WithName("LookupDestination")
-            .WithSummary("Longest-prefix match of an address (or of a CIDR's network address); '/explain' lists every matching route.");
+            .WithSummary("Longest-prefix match of an address (or of a CIDR's network address); '/explain' lists every matching route.")
+            .Documented(new ApiDoc()
+                .Path("ip", ApiType.String, "An IPv4 or IPv6 address (Python ipaddress rules), or a CIDR with host bits clear (raw slash or %2F), whose network address is looked up. Append /explain for every route containing it, in preference order.", "1.0.167.5")
+                .Returns(200, "application/json", "The winning route {dst, nh}; with /explain {ip, dst, nh, routes: [{prefix, nh, metric, active}]} (an empty list when no route contains it).")
+                .Problems(400, 404, 503));
         endpoints.MapPost("/destinations", PostDestinations)
             .WithName("LookupDestinations")
-            .WithSummary("Batch lookup: a JSON array of addresses; one result per address, all from one table snapshot.");
+            .WithSummary("Batch lookup: a JSON array of addresses; one result per address, all from one table snapshot.")
+            .Documented(new ApiDoc()
+                .JsonBody("A JSON array of address strings, at most RoutingTable:MaxBatchSize (default 1,000).", """["1.0.167.5", "2001:db8::1", "10.1.2.3"]""")
+                .Returns(200, "application/json", "{results: [{ip, status, dst, nh} or {ip, status, error}]}, in input order: status 200 found, 404 no route, 400 not an address.")
+                .Problems(400, 413, 503));
         endpoints.MapPut("/prefix/{**path}", PutMetric)
             .WithName("UpdateMetric")
             .WithSummary("/prefix/{prefix}/nh/{nh}/metric/{metric}[/match/{exact|orlonger}]: set the metric of matching routes (default orlonger).")
-            .RequireWriteAccess();
+            .RequireWriteAccess()
+            .Documented(new ApiDoc()
+                .Path("path", ApiType.String, "{prefix}/nh/{next hop}/metric/{1..MAX_METRIC}[/match/{exact|orlonger}]; the prefix's slash raw or as %2F. orlonger (the default) updates every route via the next hop whose prefix equals or lies inside the prefix, exact only the route of that prefix.", "10.0.0.0/8/nh/192.168.10.1/metric/5")
+                .Returns(200, "application/json", "{status: \"success\", updated_routes: N}, once the update is durable (journal or shared table).")
+                .Problems(400, 404, 503));
         endpoints.MapGet("/routes", GetRoutes)
             .WithName("ListRoutes")
-            .WithSummary("Routes equal to (exact) or inside (orlonger, default) a prefix, or all routes; paged with limit and cursor.");
+            .WithSummary("Routes equal to (exact) or inside (orlonger, default) a prefix, or all routes; paged with limit and cursor.")
+            .Documented(new ApiDoc()
+                .Query("prefix", ApiType.String, "A prefix (CIDR, host bits clear); without it every route is listed.", example: "10.0.0.0/8")
+                .Query("match", ApiType.String, "exact: routes of that prefix; orlonger: that prefix and every prefix inside it. Needs prefix.", example: "orlonger", defaultValue: "orlonger", allowed: ["exact", "orlonger"])
+                .Query("limit", ApiType.Integer, "Routes per page, 1..RoutingTable:MaxPageSize (default maximum 1,000).", example: "50", defaultValue: "100")
+                .Query("cursor", ApiType.String, "The next_cursor of the page before; cursors stay valid across metric updates.")
+                .Returns(200, "application/json", "{routes: [{prefix, nh, metric, active}], total, next_cursor (null on the last page)}.")
+                .Problems(400, 503));
         endpoints.MapGet("/health", GetHealth)
             .WithName("Health")
             .WithSummary("The Python service's health answer: status and routes loaded.")
+            .Documented(new ApiDoc()
+                .Returns(200, "application/json", "{status: \"healthy\", routes_loaded, prefixes, table_version, max_metric}.")
+                .Returns(503, "application/json", "{status: \"loading\", ...} until the table is loaded: the Python service's answer, not a problem, for its clients."))
             .WithMetadata(OperationsEndpointMetadata.Instance); // a probe: no key, no rate limit
         return endpoints;
     }

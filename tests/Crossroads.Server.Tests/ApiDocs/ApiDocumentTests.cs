@@ -87,7 +87,8 @@ public sealed partial class ApiDocumentTests(ApiDocumentFixture fixture) : IClas
                 failures.Add($"{operation}: no error answer");
             }
 
-            failures.AddRange(errors.Where(static r => r.Value.Count > 0 && !r.Value.Contains("application/problem+json"))
+            // The one exception: the Python service's /health answers 503 with its own JSON, which its clients read.
+            failures.AddRange(errors.Where(r => r.Value.Count > 0 && !r.Value.Contains("application/problem+json") && operation.Path != "/health")
                 .Select(r => $"{operation}: {r.Key} is not problem+json ({string.Join(", ", r.Value)})"));
             if (string.IsNullOrWhiteSpace(operation.Summary))
             {
