@@ -164,7 +164,13 @@ internal sealed class ApiDocTransformer : IOpenApiDocumentTransformer
             string status = response.Status.ToString(CultureInfo.InvariantCulture);
             if (operation.Responses.TryGetValue(status, out var generated) && generated.Content is { Count: > 0 })
             {
-                continue; // the generator's, with the schema of the result type
+                // The generator's, with the schema of the result type: keep it, with the description said here.
+                if (generated is OpenApiResponse typed)
+                {
+                    typed.Description = response.Description;
+                }
+
+                continue;
             }
 
             var answer = new OpenApiResponse { Description = response.Description };

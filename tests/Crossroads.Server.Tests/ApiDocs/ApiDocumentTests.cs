@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Crossroads.Server.Tests.Geocoder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Crossroads.Server.Tests.ApiDocs;
@@ -67,6 +68,18 @@ public sealed partial class ApiDocumentTests(ApiDocumentFixture fixture) : IClas
 
         Assert.True(endpoints >= 30, $"only {endpoints} endpoints found");
         Assert.True(missing.Count == 0, "not in /openapi/v1.json: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void The_document_reads_and_validates_as_OpenAPI()
+    {
+        string json = fixture.Document.RootElement.GetRawText();
+        var read = OpenApiDocument.Parse(json, "json");
+        Assert.NotNull(read.Document);
+        Assert.True(read.Diagnostic is null || read.Diagnostic.Errors.Count == 0, "read: " + string.Join('\n', read.Diagnostic?.Errors.Select(static e => $"{e.Pointer}: {e.Message}") ?? []));
+        var errors = read.Document.Validate(ValidationRuleSet.GetDefaultRuleSet())?.ToArray() ?? [];
+        Assert.True(errors.Length == 0, "validation: " + string.Join('\n', errors.Select(static e => $"{e.Pointer}: {e.Message}")));
+        Assert.True(read.Document.Paths.Count >= 25, $"only {read.Document.Paths.Count} paths");
     }
 
     [Fact]
