@@ -1,3 +1,4 @@
+using Crossroads.Server.ApiDocs;
 using Crossroads.ServiceRoutes;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -18,19 +19,52 @@ internal static class AuditEndpoints
         endpoints.MapGet("/audit/route", (HttpContext context, CancellationToken cancellationToken) => ForRouteAsync(context, runtime, cancellationToken))
             .Produces<RouteAuditResponse>()
             .WithName("AuditRoute")
-            .WithSummary("The changes of one route: tenant, service, env, version; limit 1-1000 (default 100).");
+            .WithSummary("The changes of one route: tenant, service, env, version; limit 1-1000 (default 100).")
+            .Documented(new ApiDoc()
+                .Name("tenant", "The route's tenant.", required: true, ServiceRoutesApiDocs.ExampleTenant)
+                .Name("service", "The route's service.", required: true, ServiceRoutesApiDocs.ExampleService)
+                .Name("env", "The route's environment.", required: true, ServiceRoutesApiDocs.ExampleEnv)
+                .Name("version", "The route's version.", required: true, ServiceRoutesApiDocs.ExampleVersion)
+                .Limit("events")
+                .Correlation()
+                .Returns(200, "application/json", "The route's audit events, newest first (none for a route that never existed).")
+                .Problems(400, 429, 503));
         endpoints.MapGet("/audit/recent", (HttpContext context, CancellationToken cancellationToken) => RecentAsync(context, runtime, cancellationToken))
             .Produces<RecentAuditResponse>()
             .WithName("AuditRecent")
-            .WithSummary("The changes of the last days (1-365, default 7), optionally of a tenant/service/env.");
+            .WithSummary("The changes of the last days (1-365, default 7), optionally of a tenant/service/env.")
+            .Documented(new ApiDoc()
+                .Query("days", ApiType.Integer, $"How many days back, 1 to {MaxDays}; another value is 400 \"Invalid days\".", example: "7", defaultValue: "7")
+                .Filter("the changes")
+                .Limit("events")
+                .Correlation()
+                .Returns(200, "application/json", "The audit events of those days, newest first, each with its route.")
+                .Problems(400, 429, 503));
         endpoints.MapGet("/audit/action", (HttpContext context, CancellationToken cancellationToken) => ByActionAsync(context, runtime, cancellationToken))
             .Produces<ActionAuditResponse>()
             .WithName("AuditAction")
-            .WithSummary("The changes with one action (created, updated, activated, deactivated) in the last hours (default 24).");
+            .WithSummary("The changes with one action (created, updated, activated, deactivated) in the last hours (default 24).")
+            .Documented(new ApiDoc()
+                .Query("action", ApiType.String, "The audit action; another value is 400 \"Invalid action\" with valid_actions.", required: true, example: AuditActions.Created, allowed: AuditActions.All)
+                .Query("hours", ApiType.Integer, $"How many hours back, 1 to {MaxHours}; another value is 400 \"Invalid hours\".", example: "24", defaultValue: "24")
+                .Filter("the changes")
+                .Limit("events")
+                .Correlation()
+                .Returns(200, "application/json", "The audit events with that action in those hours, newest first, each with its route.")
+                .Problems(400, 429, 503));
         endpoints.MapGet("/audit/time-range", (HttpContext context, CancellationToken cancellationToken) => BetweenAsync(context, runtime, cancellationToken))
             .Produces<TimeRangeAuditResponse>()
             .WithName("AuditTimeRange")
-            .WithSummary("The changes in [start_time, end_time) (ISO 8601; no offset means UTC), optionally of one action.");
+            .WithSummary("The changes in [start_time, end_time) (ISO 8601; no offset means UTC), optionally of one action.")
+            .Documented(new ApiDoc()
+                .Query("start_time", ApiType.String, "Start of the range, included: an ISO 8601 timestamp (no offset means UTC); else 400 \"Invalid timestamp format\".", required: true, example: "2026-12-01T00:00:00Z")
+                .Query("end_time", ApiType.String, "End of the range, excluded: an ISO 8601 timestamp after start_time (else 400 \"Invalid time range\").", required: true, example: "2026-12-31T00:00:00Z")
+                .Query("action", ApiType.String, "Only changes with this audit action; another value is 400 \"Invalid action\" with valid_actions.", example: AuditActions.Created, allowed: AuditActions.All)
+                .Filter("the changes")
+                .Limit("events")
+                .Correlation()
+                .Returns(200, "application/json", "The audit events of the range, newest first, each with its route.")
+                .Problems(400, 429, 503));
     }
 
     private static async Task<IResult> ForRouteAsync(HttpContext context, ServiceRoutesRuntime runtime, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Crossroads.Server.ApiDocs;
 using Crossroads.ServiceRoutes;
 
 namespace Crossroads.Server.ServiceRoutes;
@@ -19,7 +20,14 @@ internal static class EventFeedEndpoint
             .Produces<EventFeedResponse>()
             .DisableRequestTimeout() // a long poll outlives the chassis' request timeout by design; `wait` bounds it
             .WithName("ServiceRouteEvents")
-            .WithSummary("Change feed: events after 'since' (revision), at most 'limit' (1-1000, default 100); 'wait' seconds (0-MaxFeedWaitSeconds) to long-poll.");
+            .WithSummary("Change feed: events after 'since' (revision), at most 'limit' (1-1000, default 100); 'wait' seconds (0-MaxFeedWaitSeconds) to long-poll.")
+            .Documented(new ApiDoc()
+                .Query("since", ApiType.Integer, "The revision to read after (next_since of the previous answer; 0 from the start); not an integer ≥ 0, or ahead of the current revision, is 400 \"Invalid since\"; older than the retained history is 410.", example: "0", defaultValue: "0")
+                .Query("wait", ApiType.Integer, $"Seconds to long-poll when nothing follows since, 0 to {runtime.Options.MaxFeedWaitSeconds} (ServiceRoutes:MaxFeedWaitSeconds): answered as soon as a change commits, else after wait with no events. Another value is 400 \"Invalid wait\".", example: "10", defaultValue: "0")
+                .Limit("events")
+                .Correlation()
+                .Returns(200, "application/json", "The events after since in revision order without gaps (the broker's and webhooks' JSON messages), and next_since to ask from next.")
+                .Problems(400, 410, 429, 503));
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, ServiceRoutesRuntime runtime, CancellationToken cancellationToken)

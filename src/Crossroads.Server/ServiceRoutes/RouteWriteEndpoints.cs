@@ -1,5 +1,6 @@
 using Crossroads.Hosting;
 using Crossroads.Hosting.Json;
+using Crossroads.Server.ApiDocs;
 using Crossroads.ServiceRoutes;
 
 namespace Crossroads.Server.ServiceRoutes;
@@ -11,6 +12,8 @@ namespace Crossroads.Server.ServiceRoutes;
 /// </summary>
 internal static class RouteWriteEndpoints
 {
+    private const string RouteKeyBody = "tenant, service, env and version, names matching " + RouteValidation.NamePattern;
+
     private enum StateChange
     {
         Activate,
@@ -23,18 +26,34 @@ internal static class RouteWriteEndpoints
             .RequireWriteAccess()
             .Produces<ServiceRouteResponse>(StatusCodes.Status201Created)
             .WithName("UpsertServiceRoute")
-            .WithSummary("Creates the route or sets its URL and activates it: body {tenant,service,env,version,url}. If-Match: a revision.");
+            .WithSummary("Creates the route or sets its URL and activates it: body {tenant,service,env,version,url}. If-Match: a revision.")
+            .Documented(new ApiDoc()
+                .WriteHeaders("route")
+                .JsonBody(
+                    $"The route: {RouteKeyBody}; url, an absolute http or https URL with a host (at most {RouteValidation.MaxUrlLength} characters, no spaces); all strings, required, no other member; at most {JsonBody.MaxBytes / 1024} KiB.",
+                    $$"""{"tenant":"{{ServiceRoutesApiDocs.ExampleTenant}}","service":"{{ServiceRoutesApiDocs.ExampleService}}","env":"{{ServiceRoutesApiDocs.ExampleEnv}}","version":"{{ServiceRoutesApiDocs.ExampleVersion}}","url":"http://billing-v1:8080"}""")
+                .Returns(201, "application/json", "The route after the write, active; also when nothing changed (the same URL of an active route keeps its revision). ETag is its revision.")
+                .Problems(400, 401, 403, 412, 413, 415, 422, 429, 503));
         endpoints.MapPost("/routes/activate", (HttpContext context, CancellationToken cancellationToken) => SetStateAsync(context, runtime, StateChange.Activate, cancellationToken))
             .RequireWriteAccess()
             .Produces<ServiceRouteResponse>()
             .WithName("ActivateServiceRoute")
-            .WithSummary("Activates a route: body {tenant,service,env,version}.");
+            .WithSummary("Activates a route: body {tenant,service,env,version}.")
+            .Documented(StateChangeDoc("activate", "already active").Problems(400, 401, 403, 404, 412, 413, 415, 422, 429, 503));
         endpoints.MapPost("/routes/deactivate", (HttpContext context, CancellationToken cancellationToken) => SetStateAsync(context, runtime, StateChange.Deactivate, cancellationToken))
             .RequireWriteAccess()
             .Produces<ServiceRouteResponse>()
             .WithName("DeactivateServiceRoute")
-            .WithSummary("Deactivates a route (its URL is kept): body {tenant,service,env,version}. 409 while a split weights it.");
+            .WithSummary("Deactivates a route (its URL is kept): body {tenant,service,env,version}. 409 while a split weights it.")
+            .Documented(StateChangeDoc("deactivate", "already inactive").Problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 503));
     }
+
+    private static ApiDoc StateChangeDoc(string verb, string unchanged) => new ApiDoc()
+        .WriteHeaders("route")
+        .JsonBody(
+            $"The route to {verb}: {RouteKeyBody}; all strings, required, no other member; at most {JsonBody.MaxBytes / 1024} KiB.",
+            $$"""{"tenant":"{{ServiceRoutesApiDocs.ExampleTenant}}","service":"{{ServiceRoutesApiDocs.ExampleService}}","env":"{{ServiceRoutesApiDocs.ExampleEnv}}","version":"{{ServiceRoutesApiDocs.ExampleVersion}}"}""")
+        .Returns(200, "application/json", $"The route after the write (also when it was {unchanged}: nothing is written then). ETag is its revision.");
 
     private static async Task<IResult> UpsertAsync(HttpContext context, ServiceRoutesRuntime runtime, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Crossroads.Hosting.Json;
+using Crossroads.Server.ApiDocs;
 using Crossroads.ServiceRoutes;
 using Crossroads.ServiceRoutes.Caching;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,10 +18,29 @@ public static class ServiceRoutesApi
         endpoints.MapGet("/routes/resolve", (HttpContext context) => Resolve(context, runtime))
             .DisableRequestTimeout()
             .WithName("ResolveServiceRoute")
-            .WithSummary("The URL of the active route (tenant, service, env, version); without version, a weighted split picks it (key= makes it sticky).");
+            .WithSummary("The URL of the active route (tenant, service, env, version); without version, a weighted split picks it (key= makes it sticky).")
+            .Documented(new ApiDoc()
+                .Name("tenant", "The route's tenant.", required: true, ServiceRoutesApiDocs.ExampleTenant)
+                .Name("service", "The route's service.", required: true, ServiceRoutesApiDocs.ExampleService)
+                .Name("env", "The route's environment.", required: true, ServiceRoutesApiDocs.ExampleEnv)
+                .Name("version", "The route's version; without it, the weighted split of tenant/service/env picks one (400 when that has no split).", required: false, ServiceRoutesApiDocs.ExampleVersion)
+                .Query("key", ApiType.String, "Without version: makes the split's pick sticky (the same key gets the same version on every replica); without it each request picks anew. Ignored with version.", example: "user-42")
+                .Header("If-None-Match", ApiType.String, "One entity tag, compared as sent: the ETag of an earlier answer (the route's revision, e.g. \"1\"); 304 while the route is still at it.")
+                .Correlation()
+                .Returns(200, "application/json", "The active route's URL, from this replica's cache; ETag is its revision. While the database is unreachable, the last state this replica saw, with source cache_fallback, stale true and an Age header.")
+                .Returns(304, null, "If-None-Match names the route's current revision.")
+                .Problems(400, 404, 429, 503));
         endpoints.MapGet("/routes", (HttpContext context, CancellationToken cancellationToken) => ListAsync(context, runtime, cancellationToken))
             .WithName("ListServiceRoutes")
-            .WithSummary("Routes (active and inactive) ordered by key, filtered by tenant/service/env; paged with limit and cursor.");
+            .WithSummary("Routes (active and inactive) ordered by key, filtered by tenant/service/env; paged with limit and cursor.")
+            .Produces<RouteListResponse>()
+            .Documented(new ApiDoc()
+                .Filter("the routes")
+                .Limit("routes")
+                .Query("cursor", ApiType.String, "next_cursor of the previous page, passed unchanged (opaque); absent for the first page. Another value is 400 \"Invalid cursor\".")
+                .Correlation()
+                .Returns(200, "application/json", "One page of routes ordered by key; next_cursor is null on the last page.")
+                .Problems(400, 429, 503));
         endpoints.MapRouteWrites(runtime);
         endpoints.MapAudit(runtime);
         endpoints.MapSplits(runtime);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Crossroads.Hosting;
 using Crossroads.Hosting.Json;
+using Crossroads.Server.ApiDocs;
 using Crossroads.ServiceRoutes;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -22,17 +23,38 @@ internal static class SplitEndpoints
             .Produces<SplitResponse>()
             .Produces<SplitResponse>(StatusCodes.Status201Created)
             .WithName("PutSplit")
-            .WithSummary("Sets the weights of (tenant, service, env): versions with active routes, integer percents summing to 100.");
+            .WithSummary("Sets the weights of (tenant, service, env): versions with active routes, integer percents summing to 100.")
+            .Documented(new ApiDoc()
+                .WriteHeaders("split")
+                .JsonBody(
+                    $"tenant, service and env (strings matching {RouteValidation.NamePattern}) and weights, an object of 1 to {RouteValidation.MaxSplitVersions} versions (names as above) to integer percents 1 to 100 summing to 100; all required, no other member; at most {JsonBody.MaxBytes / 1024} KiB. Every version needs an active route (else 409 with unavailable_versions).",
+                    $$$"""{"tenant":"{{{ServiceRoutesApiDocs.ExampleTenant}}}","service":"{{{ServiceRoutesApiDocs.ExampleService}}}","env":"{{{ServiceRoutesApiDocs.ExampleEnv}}}","weights":{"v1":90,"v2":10}}""")
+                .Returns(200, "application/json", "The split was updated, or already had these weights (nothing written). ETag is its revision.")
+                .Returns(201, "application/json", "The split was created. ETag is its revision.")
+                .Problems(400, 401, 403, 409, 412, 413, 415, 422, 429, 503));
         endpoints.MapGet("/splits", (HttpContext context) => Get(context, runtime))
             .Produces<SplitResponse>()
             .WithName("GetSplit")
-            .WithSummary("The split of tenant/service/env (query parameters).");
+            .WithSummary("The split of tenant/service/env (query parameters).")
+            .Documented(SplitKeyDoc(new ApiDoc())
+                .Correlation()
+                .Returns(200, "application/json", "The split, from this replica's cache. ETag is its revision.")
+                .Problems(400, 404, 429, 503));
         endpoints.MapDelete("/splits", (HttpContext context, CancellationToken cancellationToken) => DeleteAsync(context, runtime, cancellationToken))
             .RequireWriteAccess()
             .Produces<SplitDeletedResponse>()
             .WithName("DeleteSplit")
-            .WithSummary("Deletes the split of tenant/service/env (query parameters).");
+            .WithSummary("Deletes the split of tenant/service/env (query parameters).")
+            .Documented(SplitKeyDoc(new ApiDoc())
+                .WriteHeaders("split")
+                .Returns(200, "application/json", "The split is deleted; revision is the deletion's.")
+                .Problems(400, 401, 403, 404, 412, 422, 429, 503));
     }
+
+    private static ApiDoc SplitKeyDoc(ApiDoc doc) => doc
+        .Name("tenant", "The split's tenant.", required: true, ServiceRoutesApiDocs.ExampleTenant)
+        .Name("service", "The split's service.", required: true, ServiceRoutesApiDocs.ExampleService)
+        .Name("env", "The split's environment.", required: true, ServiceRoutesApiDocs.ExampleEnv);
 
     private static IResult Get(HttpContext context, ServiceRoutesRuntime runtime)
     {
