@@ -155,9 +155,23 @@ internal sealed class ApiDocTransformer : IOpenApiDocumentTransformer
             operation.Responses.Remove("200");
         }
 
+        var documented = new Dictionary<int, OpenApiResponse>();
         foreach (var response in doc.Responses)
         {
             string status = response.Status.ToString(CultureInfo.InvariantCulture);
+            if (documented.TryGetValue(response.Status, out var same))
+            {
+                // One status, another media type (JSON or a stream, as the request asks): one answer lists both.
+                same.Description += " " + response.Description;
+                if (response.ContentType is { } other)
+                {
+                    same.Content ??= new Dictionary<string, OpenApiMediaType>();
+                    same.Content[other] = MediaType(document, other);
+                }
+
+                continue;
+            }
+
             if (operation.Responses.TryGetValue(status, out var generated) && generated.Content is { Count: > 0 })
             {
                 continue; // the generator's, with the schema of the result type
@@ -166,15 +180,16 @@ internal sealed class ApiDocTransformer : IOpenApiDocumentTransformer
             var answer = new OpenApiResponse { Description = response.Description };
             if (response.ContentType is { } contentType)
             {
-                answer.Content = new Dictionary<string, OpenApiMediaType>
-                {
-                    [contentType] = new() { Schema = contentType == "application/problem+json" ? ProblemSchema(document) : null },
-                };
+                answer.Content = new Dictionary<string, OpenApiMediaType> { [contentType] = MediaType(document, contentType) };
             }
 
             operation.Responses[status] = answer;
+            documented[response.Status] = answer;
         }
     }
+
+    private static OpenApiMediaType MediaType(OpenApiDocument document, string contentType) =>
+        new() { Schema = contentType == "application/problem+json" ? ProblemSchema(document) : null };
 
     private static OpenApiSchema Schema(ApiParameter parameter)
     {
