@@ -162,10 +162,10 @@ internal static class ModelRouterApiDocs
 
     private static ApiDoc CallerHeaders(ApiDoc doc) =>
         doc.Header(ModelRouterApi.TenantHeader, ApiType.String, "The tenant billed, for a request without an API key when no anonymous key entry pins one (else the body's tenant, else ModelRouter:DefaultTenant). Ignored for a request with a key: its tenant is the key's.")
-            .Header("Authorization", ApiType.String, "Bearer <API key> (as OpenAI SDKs send it), or the X-API-Key header: the key's rpm/tpm limits, budget and tenant apply. Optional unless Auth:RequireKeyForReads.");
+            .Header("X-API-Key", ApiType.String, "An API key, or Authorization: Bearer <key> as OpenAI SDKs send it: the key's tenant, rpm/tpm limits and budget apply. Optional unless Auth:RequireKeyForReads; without one, the request is ModelRouter:AnonymousKey's.");
 
     private static ApiDoc AuthProblems(this ApiDoc doc) =>
-        doc.Problem(401, "No API key presented where keys are configured and Auth:RequireKeyForReads is true (WWW-Authenticate: Bearer).")
+        doc.Problem(401, "No API key (Authorization: Bearer <key> or X-API-Key) presented where keys are configured and Auth:RequireKeyForReads is true (WWW-Authenticate: Bearer).")
             .Problem(403, "The API key presented is not valid for this server.");
 
     private static ApiDoc Problem(this ApiDoc doc, int status, string description) => doc.Returns(status, ProblemJson, description);
