@@ -58,7 +58,10 @@ public sealed class ApiDoc
         return this;
     }
 
-    /// <summary>A successful (or otherwise non-problem) answer.</summary>
+    /// <summary>
+    /// An answer of <paramref name="status"/> in <paramref name="contentType"/>; called again with the same status and another
+    /// media type (a JSON answer or a stream, as the request asks), the answer lists both and joins the descriptions.
+    /// </summary>
     public ApiDoc Returns(int status, string? contentType, string description)
     {
         _responses.Add(new ApiResponse(status, contentType, description));

@@ -159,15 +159,30 @@ internal sealed class ApiDocTransformer : IOpenApiDocumentTransformer
             operation.Responses.Remove("200");
         }
 
+        var documented = new Dictionary<int, OpenApiResponse>();
         foreach (var response in doc.Responses)
         {
             string status = response.Status.ToString(CultureInfo.InvariantCulture);
+            if (documented.TryGetValue(response.Status, out var same))
+            {
+                // One status, another media type (JSON or a stream, as the request asks): one answer lists both.
+                same.Description += " " + response.Description;
+                if (response.ContentType is { } other)
+                {
+                    same.Content ??= new Dictionary<string, OpenApiMediaType>();
+                    same.Content[other] = MediaType(document, other);
+                }
+
+                continue;
+            }
+
             if (operation.Responses.TryGetValue(status, out var generated) && generated.Content is { Count: > 0 })
             {
                 // The generator's, with the schema of the result type: keep it, with the description said here.
                 if (generated is OpenApiResponse typed)
                 {
                     typed.Description = response.Description;
+                    documented[response.Status] = typed;
                 }
 
                 continue;
@@ -176,13 +191,11 @@ internal sealed class ApiDocTransformer : IOpenApiDocumentTransformer
             var answer = new OpenApiResponse { Description = response.Description };
             if (response.ContentType is { } contentType)
             {
-                answer.Content = new Dictionary<string, OpenApiMediaType>
-                {
-                    [contentType] = new() { Schema = contentType == "application/problem+json" ? ProblemSchema(document) : null },
-                };
+                answer.Content = new Dictionary<string, OpenApiMediaType> { [contentType] = MediaType(document, contentType) };
             }
 
             operation.Responses[status] = answer;
+            documented[response.Status] = answer;
         }
     }
 
@@ -255,6 +268,9 @@ internal sealed class ApiDocTransformer : IOpenApiDocumentTransformer
         });
         return ["bearer", "apiKey"];
     }
+
+    private static OpenApiMediaType MediaType(OpenApiDocument document, string contentType) =>
+        new() { Schema = contentType == "application/problem+json" ? ProblemSchema(document) : null };
 
     private static OpenApiSchema Schema(ApiParameter parameter)
     {

@@ -1,6 +1,7 @@
 using Crossroads.Hosting;
 using Crossroads.Geocoding.Search;
 using Crossroads.Geocoding.Text;
+using Crossroads.Server.ApiDocs;
 
 namespace Crossroads.Server.Geocoder;
 
@@ -24,29 +25,35 @@ public static class GeocoderApi
         Func<HttpContext, Task> reverse = c => Reverse(c, runtime, options, metrics);
         endpoints.MapGet("/search", (HttpContext context) => metrics.Time(context, GeocoderMetrics.Endpoints.Search, search))
             .WithName("GeocoderSearch")
-            .WithSummary("Addok's /search: q (required), limit 1..100 (5), autocomplete (on), lat/lon bias, type/postcode/citycode filters; geocodejson.");
+            .WithSummary("Addok's /search: q (required), limit 1..100 (5), autocomplete (on), lat/lon bias, type/postcode/citycode filters; geocodejson.")
+            .Documented(GeocoderApiDocs.Search());
         endpoints.MapGet("/reverse", (HttpContext context) => metrics.Time(context, GeocoderMetrics.Endpoints.Reverse, reverse))
             .WithName("GeocoderReverse")
-            .WithSummary("Addok's /reverse: the nearest housenumbers or streets to lat/lon, with distance; limit, type/postcode/citycode filters.");
+            .WithSummary("Addok's /reverse: the nearest housenumbers or streets to lat/lon, with distance; limit, type/postcode/citycode filters.")
+            .Documented(GeocoderApiDocs.Reverse());
         endpoints.MapGet("/get/{id}", (HttpContext context, string id) => metrics.Time(context, GeocoderMetrics.Endpoints.Get, c => Get(c, runtime, id)))
             .WithName("GeocoderGet")
-            .WithSummary("One document or housenumber by id, as a geojson Feature (no score).");
+            .WithSummary("One document or housenumber by id, as a geojson Feature (no score).")
+            .Documented(GeocoderApiDocs.Get());
         endpoints.MapPost("/search/csv", (HttpContext context) => metrics.Time(context, GeocoderMetrics.Endpoints.SearchCsv, csv.SearchAsync))
             .WithMetadata(new RequestBodyLimit(options.CsvMaxBytes)) // over Limits:MaxRequestBodySize: rows are streamed
             .DisableRequestTimeout()
             .DisableAntiforgery()
             .WithName("GeocoderSearchCsv")
-            .WithSummary("Addok's CSV plugin: multipart 'data' file, 'columns' (repeatable), delimiter, encoding, filter columns, min_score; the rows with the result columns appended, streamed.");
+            .WithSummary("Addok's CSV plugin: multipart 'data' file, 'columns' (repeatable), delimiter, encoding, filter columns, min_score; the rows with the result columns appended, streamed.")
+            .Documented(GeocoderApiDocs.SearchCsv());
         endpoints.MapPost("/reverse/csv", (HttpContext context) => metrics.Time(context, GeocoderMetrics.Endpoints.ReverseCsv, csv.ReverseAsync))
             .WithMetadata(new RequestBodyLimit(options.CsvMaxBytes))
             .DisableRequestTimeout()
             .DisableAntiforgery()
             .WithName("GeocoderReverseCsv")
-            .WithSummary("Addok's CSV plugin: rows with latitude/lat and longitude/lon/lng/long columns, the nearest result appended, streamed.");
+            .WithSummary("Addok's CSV plugin: rows with latitude/lat and longitude/lon/lng/long columns, the nearest result appended, streamed.")
+            .Documented(GeocoderApiDocs.ReverseCsv());
         endpoints.MapPost("/batch", (HttpContext context) => metrics.Time(context, GeocoderMetrics.Endpoints.Batch, batch.HandleAsync))
             .WithMetadata(new RequestBodyLimit(options.BatchMaxBytes))
             .WithName("GeocoderBatch")
-            .WithSummary("addok-server's batch: {params?, requests: [{id, operation: geocode|reverse, params}]} → {results: [{id, status: ok|not-found|error, result|error}]}, in order.");
+            .WithSummary("addok-server's batch: {params?, requests: [{id, operation: geocode|reverse, params}]} → {results: [{id, status: ok|not-found|error, result|error}]}, in order.")
+            .Documented(GeocoderApiDocs.Batch());
         // Falcon answers OPTIONS itself (200, Allow) and Addok's middleware adds the CORS headers: browsers' preflights pass.
         foreach (var (path, allow) in new[] { ("/search", "GET"), ("/reverse", "GET"), ("/get/{id}", "GET"), ("/search/csv", "POST"), ("/reverse/csv", "POST"), ("/batch", "POST") })
         {

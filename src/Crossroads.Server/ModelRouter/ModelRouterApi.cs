@@ -12,6 +12,7 @@ using Crossroads.ModelRouting.Limits;
 using Crossroads.ModelRouting.Privacy;
 using Crossroads.ModelRouting.Providers;
 using Crossroads.ModelRouting.Routing;
+using Crossroads.Server.ApiDocs;
 
 namespace Crossroads.Server.ModelRouter;
 
@@ -24,13 +25,20 @@ internal static class ModelRouterApi
 
     public static IEndpointRouteBuilder MapModelRouterApi(this IEndpointRouteBuilder group)
     {
-        group.MapPost("/chat/completions", ChatCompletionsAsync).WithName("CreateChatCompletion").WithSummary("OpenAI-compatible chat completions (streaming and not), routed by model, alias or policy.");
-        group.MapGet("/models", ListModels).WithName("ListModels").WithSummary("Models and route aliases, as OpenAI lists models.");
-        group.MapGet("/models/{id}", GetModel).WithName("GetModel").WithSummary("One model or route alias.");
-        group.MapPost("/ask", AskAsync).WithName("Ask").WithSummary("ATP-compatible ask: NDJSON plan, chunk and final lines.");
-        group.MapPost("/plan", PlanAsync).WithName("Plan").WithSummary("The routing decision for a request, without calling a model.");
-        group.MapPost("/observe", ObserveAsync).WithName("Observe").WithSummary("Feeds an observed quality score of a served request back to the learner.");
-        group.MapGet("/decisions/{id}", GetDecision).WithName("GetDecision").WithSummary("The decision record of a request.");
+        group.MapPost("/chat/completions", ChatCompletionsAsync).WithName("CreateChatCompletion").WithSummary("OpenAI-compatible chat completions (streaming and not), routed by model, alias or policy.")
+            .WithDescription(ModelRouterApiDocs.DecisionHeadersNote + " " + ModelRouterApiDocs.RateLimitNote).Documented(ModelRouterApiDocs.ChatCompletions());
+        group.MapGet("/models", ListModels).WithName("ListModels").WithSummary("Models and route aliases, as OpenAI lists models.")
+            .Documented(ModelRouterApiDocs.ListModels());
+        group.MapGet("/models/{id}", GetModel).WithName("GetModel").WithSummary("One model or route alias.")
+            .Documented(ModelRouterApiDocs.GetModel());
+        group.MapPost("/ask", AskAsync).WithName("Ask").WithSummary("ATP-compatible ask: NDJSON plan, chunk and final lines.")
+            .WithDescription(ModelRouterApiDocs.DecisionHeadersNote + " " + ModelRouterApiDocs.RateLimitNote).Documented(ModelRouterApiDocs.Ask());
+        group.MapPost("/plan", PlanAsync).WithName("Plan").WithSummary("The routing decision for a request, without calling a model.")
+            .WithDescription(ModelRouterApiDocs.DecisionHeadersNote).Documented(ModelRouterApiDocs.Plan());
+        group.MapPost("/observe", ObserveAsync).WithName("Observe").WithSummary("Feeds an observed quality score of a served request back to the learner.")
+            .WithDescription(ModelRouterApiDocs.DecisionHeadersNote).Documented(ModelRouterApiDocs.Observe());
+        group.MapGet("/decisions/{id}", GetDecision).WithName("GetDecision").WithSummary("The decision record of a request.")
+            .WithDescription(ModelRouterApiDocs.DecisionHeadersNote).Documented(ModelRouterApiDocs.GetDecision());
         return group;
     }
 
