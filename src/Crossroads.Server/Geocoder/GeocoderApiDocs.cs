@@ -89,7 +89,7 @@ internal static class GeocoderApiDocs
             .Returns(200, Csv, "The rows in their order, streamed, with latitude, longitude, result_label, result_score, result_score_next, result_type, result_id, result_housenumber, result_name, result_street, result_postcode, result_city, result_context, result_citycode, result_oldcitycode, result_oldcity, result_district and result_status (ok, not-found, skipped: under 3 characters or not starting with a letter or digit, error: over 200 characters) appended; charset the request's encoding; Content-Disposition attachment NAME.geocoded.csv.")
             .Problem(400, "Not multipart/form-data or no data part ('Missing file'), an empty file, a column named by a field that the header lacks, an unknown encoding or undecodable bytes, an invalid delimiter, quote or min_score, or a malformed body.")
             .ChassisProblems()
-            .Problem(413, "The declared body length is over Geocoder:CsvMaxBytes (256 MiB by default).")
+            .Problem(413, "The body is over Geocoder:CsvMaxBytes (256 MiB by default): a declared length before anything is read, a chunked body when it is found over before rows were answered (after that the connection is cut, so a truncated answer never looks complete).")
             .Problem(503, "The geocoder index is still loading; retry shortly.");
 
     public static ApiDoc ReverseCsv() =>
@@ -98,7 +98,7 @@ internal static class GeocoderApiDocs
             .Returns(200, Csv, "The rows in their order, streamed, with result_latitude, result_longitude, result_label, result_distance, result_type, result_id, result_housenumber, the result_name ... result_district columns and result_status (ok, not-found, skipped: no usable point, error: out of range) appended.")
             .Problem(400, "Not multipart/form-data or no data part ('Missing file'), an empty file, a filter column the header lacks, an unknown encoding or undecodable bytes, an invalid delimiter or quote, or a malformed body.")
             .ChassisProblems()
-            .Problem(413, "The declared body length is over Geocoder:CsvMaxBytes (256 MiB by default).")
+            .Problem(413, "The body is over Geocoder:CsvMaxBytes (256 MiB by default): a declared length before anything is read, a chunked body when it is found over before rows were answered (after that the connection is cut, so a truncated answer never looks complete).")
             .Problem(503, "The geocoder index is still loading; retry shortly.");
 
     public static ApiDoc Batch() =>

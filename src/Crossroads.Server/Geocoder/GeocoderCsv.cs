@@ -140,6 +140,13 @@ internal sealed partial class GeocoderCsv(GeocoderRuntime runtime, GeocoderOptio
             // Malformed multipart body or CSV record.
             await AddokProblems.BadRequest("Malformed request", e.Message).ExecuteAsync(context).ConfigureAwait(false);
         }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted && e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // A body without a declared length found over the limit while read (a declared one is refused before);
+            // Kestrel's exception is an IOException, which the next clause would answer as a malformed body.
+            await AddokProblems.Create(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"the body exceeds {options.CsvMaxBytes} bytes")
+                .ExecuteAsync(context).ConfigureAwait(false);
+        }
         catch (IOException e) when (!context.Response.HasStarted && e is not FileNotFoundException)
         {
             await AddokProblems.BadRequest("Malformed request", e.Message).ExecuteAsync(context).ConfigureAwait(false);
