@@ -45,7 +45,10 @@ public sealed class FallbackTests
         Assert.Equal(0m, attempts[0].GetProperty("cost_usd").GetDecimal());
         if (midBody)
         {
-            Assert.Equal(3, attempts[0].GetProperty("completion_tokens").GetInt32()); // recorded, not billed
+            // Recorded, not billed: the words the router read before the reset, up to the three sent. Not exactly three:
+            // a reset discards what the router's socket had received and it had not read yet, which on a busy machine
+            // can be the last word, 40 ms after it was sent.
+            Assert.InRange(attempts[0].GetProperty("completion_tokens").GetInt32(), 1, 3);
         }
         else
         {
@@ -102,7 +105,12 @@ public sealed class FallbackTests
         var decision = await Json.GetAsync(server.Client, "/v1/decisions/" + Json.Header(response, "x-crossroads-decision-id"));
         Assert.Equal("failed_after_content", decision.GetProperty("outcome").GetString());
         var attempt = decision.GetProperty("attempts")[0];
-        Assert.Equal(5, attempt.GetProperty("completion_tokens").GetInt32()); // "a b c d e": five tokens counted locally
+        // Billed is what reached the client: the words the router read before the reset (counted locally), which are the
+        // five sent unless the reset discarded the last ones unread on a busy machine.
+        int received = events[..^1].Select(static e => JsonDocument.Parse(e).RootElement.GetProperty("choices"))
+            .Count(static c => c.GetArrayLength() > 0 && c[0].GetProperty("delta").TryGetProperty("content", out var content) && content.GetString() is { Length: > 0 });
+        Assert.InRange(received, 1, 5);
+        Assert.Equal(received, attempt.GetProperty("completion_tokens").GetInt32());
         Assert.True(attempt.GetProperty("usage_estimated").GetBoolean());
         Assert.True(decision.GetProperty("billed_usd").GetDecimal() > 0);
     }
