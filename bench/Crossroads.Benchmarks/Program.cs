@@ -1,6 +1,11 @@
 using BenchmarkDotNet.Running;
 using Crossroads.Benchmarks.Quick;
 
+if (args.Length > 0 && args[0] == "check-cost")
+{
+    return Crossroads.Benchmarks.Experiment.GenerationCheckCost.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "geocode")
 {
     return Crossroads.Benchmarks.Geocoding.GeocodeRunner.Run(args[1..]);
