@@ -89,7 +89,8 @@ public sealed class RouteTableSnapshot
             leaf = Fib.PoptrieFib.IsBlock(leaf) ? Fib.PoptrieFib.BlockLeafV4(table, leaf, address) : DescendV4(leaf, address);
         }
 
-        return _v4.Generation == _v4Generation ? leaf - 1 : ResolveStale(leaf);
+        // The generation sits just before the table: read through the pointer already loaded, not through _v4.
+        return Volatile.Read(ref table[Fib.PoptrieFib.GenerationOffset]) == _v4Generation ? leaf - 1 : ResolveStale(leaf);
     }
 
     // Kept out of the inlined path: only addresses under a /25 or longer get here.

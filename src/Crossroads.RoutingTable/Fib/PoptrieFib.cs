@@ -32,13 +32,15 @@ internal sealed class PoptrieFib
     private const int UniformBit = 1 << 29;
     private const int BlockIndexMask = UniformBit - 1;
 
-    // The direct entries, then the 64-entry leaf blocks: one array, so a block entry holds the absolute index of
-    // its block and the common two-load walk needs one array reference and a mask, no shift or second base.
-    private readonly int[] _table;
+    // One cache line whose last int is the rewrite generation (see Generation), then the direct entries, then the
+    // 64-entry leaf blocks: one array, so a block entry holds the index of its block from the first direct entry and
+    // the common two-load walk needs one base and a mask, no shift or second base; and a lookup that holds the
+    // table's address reads the generation at a constant offset from it, without loading this object first.
+    private readonly int[] _storage;
     private readonly unsafe int* _tablePointer;
 
     // IPv4 bulk lookups' own copy of the direct entries, or null: routed leaves there are uniform entries into a pool
-    // at the end of _table, so each address goes through the same stages and the staged loop does not mispredict
+    // at the end of the table, so each address goes through the same stages and the staged loop does not mispredict
     // the leaf-or-block branch on the mix of both (in-process A/B: bulk random 1.31×, inside 1.03×; against rte_lpm
     // bulk random went from 1.79× to 2.37×). Single lookups keep the leaves in their direct entries: for them the
     // second, dependent load cost more than the branch (0.74× random, 0.79× inside with uniform entries there too).
@@ -51,9 +53,7 @@ internal sealed class PoptrieFib
     private readonly int _directShift;
     private readonly int _firstNodeShift;
 
-    // Which rewrite of the leaves this FIB is at (see BeginRewrite); -1 while one is under way. Next to the array
-    // references so the check a lookup makes after its walk reads a line it has just loaded.
-    private int _generation;
+    // The last generation published (the current one is in _storage, see Generation).
     private int _lastGeneration;
     private bool _abandoned;
 
@@ -63,13 +63,13 @@ internal sealed class PoptrieFib
         _directShift = 64 - directBits;
         _firstNodeShift = 64 - directBits - Stride;
         _directLength = 1 << directBits;
-        _table = table;
+        _storage = table;
         _nodes = nodes;
         _leaves = leaves;
         unsafe
         {
             // The builder allocates the table on the pinned object heap, and rewrites change it in place.
-            _tablePointer = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(table));
+            _tablePointer = (int*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(table), Header));
             _bulkDirectPointer = bulkDirect is null ? _tablePointer : (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(bulkDirect));
         }
     }
@@ -82,8 +82,20 @@ internal sealed class PoptrieFib
     public int Generation
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Volatile.Read(ref _generation);
+        get => Volatile.Read(ref _storage[Header + GenerationOffset]);
     }
+
+    /// <summary>
+    /// Ints before the first direct entry: one cache line, so the direct entries keep their alignment and a writer
+    /// storing the generation shares a line with no entry.
+    /// </summary>
+    internal const int Header = 16;
+
+    /// <summary>Where the generation is, counted from <see cref="TablePointer"/>: <c>Volatile.Read(ref table[GenerationOffset])</c>.</summary>
+    public const int GenerationOffset = -1;
+
+    // The table from the first direct entry (for the rewrites; lookups use _tablePointer or the same offset).
+    private Span<int> Table => _storage.AsSpan(Header);
 
     /// <summary>Number of internal nodes.</summary>
     public int NodeCount => _nodes.Length;
@@ -92,14 +104,14 @@ internal sealed class PoptrieFib
     public int LeafCount => _leaves.Length;
 
     /// <summary>Number of 64-entry leaf blocks (first-level nodes without children).</summary>
-    public int BlockCount => (_table.Length - _directLength) / 64;
+    public int BlockCount => (_storage.Length - Header - _directLength) / 64;
 
     /// <summary>Whether bulk IPv4 lookups read their own direct entries (built with <c>uniformBulkLeaves</c>).</summary>
     public bool HasBulkDirect => _bulkDirect is not null;
 
     /// <summary>Bytes held by the structure.</summary>
     public long MemoryBytes =>
-        ((long)_table.Length * sizeof(int)) + ((long)(_bulkDirect?.Length ?? 0) * sizeof(int))
+        ((long)_storage.Length * sizeof(int)) + ((long)(_bulkDirect?.Length ?? 0) * sizeof(int))
         + ((long)_nodes.Length * Unsafe.SizeOf<Node>())
         + ((long)_leaves.Length * sizeof(int));
 
@@ -132,7 +144,7 @@ internal sealed class PoptrieFib
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Lookup(ulong high, ulong low)
     {
-        ref int table = ref MemoryMarshal.GetArrayDataReference(_table);
+        ref int table = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_storage), Header);
         int entry = Unsafe.Add(ref table, (nint)(high >> _directShift));
         if (entry >= 0)
         {
@@ -155,7 +167,7 @@ internal sealed class PoptrieFib
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int LookupV4(uint address)
     {
-        ref int table = ref MemoryMarshal.GetArrayDataReference(_table);
+        ref int table = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_storage), Header);
         int entry = Unsafe.Add(ref table, (nint)(address >> (32 - V4DirectBits)));
         if (entry >= 0)
         {
@@ -309,14 +321,12 @@ internal sealed class PoptrieFib
         int i = 0;
         if (Sse.IsSupported)
         {
-            fixed (int* direct = _table)
+            int* direct = _tablePointer;
+            for (; i < keys.Length - KeyPrefetchDistance; i++)
             {
-                for (; i < keys.Length - KeyPrefetchDistance; i++)
-                {
-                    Sse.Prefetch0(direct + (nint)((ulong)(keys[i + KeyPrefetchDistance] >> 64) >> _directShift));
-                    UInt128 key = keys[i];
-                    values[i] = Lookup((ulong)(key >> 64), (ulong)key);
-                }
+                Sse.Prefetch0(direct + (nint)((ulong)(keys[i + KeyPrefetchDistance] >> 64) >> _directShift));
+                UInt128 key = keys[i];
+                values[i] = Lookup((ulong)(key >> 64), (ulong)key);
             }
         }
 
@@ -382,7 +392,7 @@ internal sealed class PoptrieFib
     /// </summary>
     public Rewriter BeginRewrite()
     {
-        Volatile.Write(ref _generation, -1);
+        Volatile.Write(ref _storage[Header + GenerationOffset], -1);
         Interlocked.MemoryBarrierProcessWide();
         return new Rewriter(this);
     }
@@ -410,7 +420,7 @@ internal sealed class PoptrieFib
                 // Non-negative and wrapping: -1 means "rewrite under way", and a server doing thousands of
                 // winner-changing updates a second would pass int.MaxValue in days.
                 _fib._lastGeneration = (_fib._lastGeneration + 1) & int.MaxValue;
-                Volatile.Write(ref _fib._generation, _fib._lastGeneration);
+                Volatile.Write(ref _fib._storage[Header + GenerationOffset], _fib._lastGeneration);
             }
         }
 
@@ -430,18 +440,18 @@ internal sealed class PoptrieFib
             int count = 1 << (directBits - length);
             for (int s = slot; s < slot + count; s++)
             {
-                ReplaceInEntry(ref _table[s], oldValue, newValue);
+                ReplaceInEntry(ref Table[s], oldValue, newValue);
                 if (_bulkDirect is not null && (_bulkDirect[s] & (NodeFlag | UniformBit)) == (NodeFlag | UniformBit))
                 {
                     // Direct entries of one value share a pool slot: the first of them replaces it, the rest find it done.
-                    ReplaceIn(_table.AsSpan(_bulkDirect[s] & BlockIndexMask, 1), oldValue, newValue);
+                    ReplaceIn(Table.Slice(_bulkDirect[s] & BlockIndexMask, 1), oldValue, newValue);
                 }
             }
 
             return;
         }
 
-        int entry = _table[slot];
+        int entry = Table[slot];
         if (entry >= 0)
         {
             throw new InvalidOperationException($"No FIB node below the direct entry of a /{length}.");
@@ -456,7 +466,7 @@ internal sealed class PoptrieFib
             }
 
             int first = (entry & int.MaxValue) + Chunk(network, directBits);
-            ReplaceIn(_table.AsSpan(first, 1 << (directBits + Stride - length)), oldValue, newValue);
+            ReplaceIn(Table.Slice(first, 1 << (directBits + Stride - length)), oldValue, newValue);
             return;
         }
 
@@ -474,7 +484,7 @@ internal sealed class PoptrieFib
         }
         else if ((entry & NodeBit) == 0)
         {
-            ReplaceIn(_table.AsSpan(entry & int.MaxValue, 64), oldValue, newValue);
+            ReplaceIn(Table.Slice(entry & int.MaxValue, 64), oldValue, newValue);
         }
         else
         {
@@ -638,10 +648,11 @@ internal sealed class PoptrieFib
                 throw new InvalidOperationException("The FIB table outgrew the index bits of its block entries.");
             }
 
-            int[] table = HugePages.AllocatePinned<int>(poolStart + pool.Length);
-            direct.CopyTo(table, 0);
-            _blocks.AsSpan(0, _blockCount * 64).CopyTo(table.AsSpan(direct.Length));
-            pool.CopyTo(table, poolStart);
+            int[] table = HugePages.AllocatePinned<int>(Header + poolStart + pool.Length);
+            table.AsSpan(0, Header).Clear(); // generation 0
+            direct.CopyTo(table, Header);
+            _blocks.AsSpan(0, _blockCount * 64).CopyTo(table.AsSpan(Header + direct.Length));
+            pool.CopyTo(table, Header + poolStart);
             HugePages.Advise(table);
             return new PoptrieFib(
                 DirectBits,
