@@ -103,9 +103,9 @@ public sealed class RabbitMqRelayTests(RabbitMqServer broker, PostgresServer pos
 
         await ownBroker.StartAgainAsync();
         // A consumer declares its queue and binding on every connect, as this one does here: a node killed right after
-        // the binding was declared has come back without it (CI: 312 NO_ROUTE for 30 s, the queue and its 6 messages
-        // there). Until the binding is back the relay's publishes return as failed deliveries (Mandatory) and are
-        // retried: none is confirmed and dropped.
+        // the binding was declared has come back without it (a clean-clone run: 312 NO_ROUTE for the 30 s it waited).
+        // Until the binding is back the relay's publishes return as failed deliveries (Mandatory) and are retried: none
+        // is confirmed and dropped.
         await EventConsumer.DeclareDurableQueueAsync(ownBroker.Uri, queue);
         await Eventually.HoldsAsync(() => running.Relay.Status.Delivered == 20, () => $"relay {running.Relay.Status}; broker log:\n{ownBroker.LogTail()}");
         Assert.Equal(0, running.Relay.Status.ConsecutiveFailures);
