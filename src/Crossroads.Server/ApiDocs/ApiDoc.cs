@@ -80,6 +80,9 @@ public sealed class ApiDoc
         return this;
     }
 
+    /// <summary>One error answer, <c>application/problem+json</c>, with what causes it.</summary>
+    public ApiDoc Problem(int status, string description) => Returns(status, "application/problem+json", description);
+
     private ApiDoc Add(ApiParameter parameter)
     {
         if (_parameters.Exists(p => p.Name == parameter.Name && p.In == parameter.In))

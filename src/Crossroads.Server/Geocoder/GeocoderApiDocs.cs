@@ -10,7 +10,7 @@ namespace Crossroads.Server.Geocoder;
 internal static class GeocoderApiDocs
 {
     private const string Json = "application/json";
-    private const string ProblemJson = "application/problem+json";
+    private const string Loading = "The geocoder index is still loading; retry shortly.";
     private const string Csv = "text/csv";
 
     private const string FilterNote = " Values are split on spaces; the parameter may repeat; a result matches one of the values.";
@@ -58,9 +58,8 @@ internal static class GeocoderApiDocs
             .Query("citycode", ApiType.String, "Only results with this INSEE-style city code (98825 Pouembout, 98811 Koné)." + FilterNote, example: "98825")
             .Returns(200, Json, "A geocodejson FeatureCollection: the features best first, each with properties (label, score, id, type, name, postcode, citycode, city, context, ...), and the query, filters, center and limit echoed.")
             .Problem(400, "A parameter missing (q) or invalid (limit not an integer or outside 1..100, autocomplete not a boolean, lat/lon not a number or out of range): title 'Missing parameter' or 'Invalid parameter', description as Addok's.")
-            .ChassisProblems()
             .Problem(413, "The query is longer than 200 characters (title 'Query too long, N chars, limit is 200').")
-            .Problem(503, "The geocoder index is still loading; retry shortly.");
+            .Problem(503, Loading);
 
     public static ApiDoc Reverse() =>
         new ApiDoc()
@@ -72,34 +71,30 @@ internal static class GeocoderApiDocs
             .Query("citycode", ApiType.String, "Only results with this city code (98825 Pouembout, 98811 Koné)." + FilterNote, example: "98825")
             .Returns(200, Json, "A geocodejson FeatureCollection of the nearest housenumbers or streets within Geocoder:ReverseMaxDistanceMeters (10 km by default), each with its distance in metres.")
             .Problem(400, "lat or lon missing, not a number or out of range, or limit not an integer or outside 1..100 (title 'Missing parameter' or 'Invalid parameter').")
-            .ChassisProblems()
-            .Problem(503, "The geocoder index is still loading; retry shortly.");
+            .Problem(503, Loading);
 
     public static ApiDoc Get() =>
         new ApiDoc()
             .Path("id", ApiType.String, "A result's id: a municipality (98825), a street (98825_y6as4k) or a housenumber (98825_y6as4k_00010).", "98825_y6as4k_00010")
             .Returns(200, Json, "The document as a geojson Feature (no score).")
             .Problem(404, "No document or housenumber has this id (id \"...\" not found).")
-            .ChassisProblems()
-            .Problem(503, "The geocoder index is still loading; retry shortly.");
+            .Problem(503, Loading);
 
     public static ApiDoc SearchCsv() =>
         new ApiDoc()
             .WithBody(new ApiBody("multipart/form-data", SearchCsvBody, SearchCsvExample, Required: true))
             .Returns(200, Csv, "The rows in their order, streamed, with latitude, longitude, result_label, result_score, result_score_next, result_type, result_id, result_housenumber, result_name, result_street, result_postcode, result_city, result_context, result_citycode, result_oldcitycode, result_oldcity, result_district and result_status (ok, not-found, skipped: under 3 characters or not starting with a letter or digit, error: over 200 characters) appended; charset the request's encoding; Content-Disposition attachment NAME.geocoded.csv.")
             .Problem(400, "Not multipart/form-data or no data part ('Missing file'), an empty file, a column named by a field that the header lacks, an unknown encoding or undecodable bytes, an invalid delimiter, quote or min_score, or a malformed body.")
-            .ChassisProblems()
             .Problem(413, "The body is over Geocoder:CsvMaxBytes (256 MiB by default): a declared length before anything is read, a chunked body when it is found over before rows were answered (after that the connection is cut, so a truncated answer never looks complete).")
-            .Problem(503, "The geocoder index is still loading; retry shortly.");
+            .Problem(503, Loading);
 
     public static ApiDoc ReverseCsv() =>
         new ApiDoc()
             .WithBody(new ApiBody("multipart/form-data", ReverseCsvBody, ReverseCsvExample, Required: true))
             .Returns(200, Csv, "The rows in their order, streamed, with result_latitude, result_longitude, result_label, result_distance, result_type, result_id, result_housenumber, the result_name ... result_district columns and result_status (ok, not-found, skipped: no usable point, error: out of range) appended.")
             .Problem(400, "Not multipart/form-data or no data part ('Missing file'), an empty file, a filter column the header lacks, an unknown encoding or undecodable bytes, an invalid delimiter or quote, or a malformed body.")
-            .ChassisProblems()
             .Problem(413, "The body is over Geocoder:CsvMaxBytes (256 MiB by default): a declared length before anything is read, a chunked body when it is found over before rows were answered (after that the connection is cut, so a truncated answer never looks complete).")
-            .Problem(503, "The geocoder index is still loading; retry shortly.");
+            .Problem(503, Loading);
 
     public static ApiDoc Batch() =>
         new ApiDoc()
@@ -110,16 +105,7 @@ internal static class GeocoderApiDocs
                 BatchExample)
             .Returns(200, Json, "{results: [...]} in the requests' order: {id, status: ok, result: {the best feature's properties, next_score, lon, lat}}, {id, status: not-found}, or {id, status: error, error, code, title} for a request whose parameters GET /search or /reverse would refuse.")
             .Problem(400, "The body is not valid JSON, not an object, lacks the requests array, has too many requests, an operation other than geocode or reverse, a request without params, or global params that are not an object.")
-            .ChassisProblems()
             .Problem(413, "The body is over Geocoder:BatchMaxBytes.")
             .Problem(415, "The body is not application/json.")
-            .Problem(503, "The geocoder index is still loading; retry shortly.");
-
-    /// <summary>The chassis' answers before the handler: API keys and the per-client rate limit.</summary>
-    private static ApiDoc ChassisProblems(this ApiDoc doc) =>
-        doc.Problem(401, "No API key presented where keys are configured and Auth:RequireKeyForReads is true.")
-            .Problem(403, "The API key presented is not valid for this server.")
-            .Problem(429, "The server's per-client rate limit is spent; Retry-After.");
-
-    private static ApiDoc Problem(this ApiDoc doc, int status, string description) => doc.Returns(status, ProblemJson, description);
+            .Problem(503, Loading);
 }

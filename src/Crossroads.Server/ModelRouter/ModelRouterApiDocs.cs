@@ -10,7 +10,6 @@ namespace Crossroads.Server.ModelRouter;
 internal static class ModelRouterApiDocs
 {
     private const string Json = "application/json";
-    private const string ProblemJson = "application/problem+json";
 
     /// <summary>Added to the operations' descriptions: what every answer carries.</summary>
     public const string DecisionHeadersNote =
@@ -88,7 +87,6 @@ internal static class ModelRouterApiDocs
             .Returns(200, Json, "stream false (or absent): the chat.completion object; model is the model that served, id is chatcmpl-<decision id>.")
             .Returns(200, "text/event-stream", "stream true: chat.completion.chunk events (data: {...}), then data: [DONE]; an upstream failure after the first chunk is a data: {\"error\": {...}} event.")
             .Problem(400, "A malformed body or member (error.param names it: invalid_value, invalid_json), no model meets the request's constraints (no_eligible_model), the tenant's PII rule blocks the prompt (pii_detected), or the upstream refused the request as the client's fault (upstream_rejected, its status passed through).")
-            .AuthProblems()
             .Problem(402, "The key's or the tenant's budget cannot cover the reservation in this period (insufficient_quota / budget_exceeded); x-should-retry: false.")
             .Problem(404, "Unknown model or alias, also for an unknown fallback in models (model_not_found).")
             .Problem(413, "The body is over 1 MiB, or the upstream refused it as too large (upstream_rejected).")
@@ -104,7 +102,6 @@ internal static class ModelRouterApiDocs
             .JsonBody(AskBody, AskExample)
             .Returns(200, "application/x-ndjson", "One JSON object a line: a plan line ({type: plan, request_id, policy, cluster, reason, chosen, fallbacks, candidates}), chunk lines ({type: chunk, seq, text, model}) and a final line ({type: final, request_id, text, model_used, tokens_in, tokens_out, cost_usd, finish_reason, attempts, policy, cluster}); an error line ({type: error, ...}) if the upstream fails after the answer started.")
             .Problem(400, "A malformed body or member (error.param names it), an empty prompt, no model meets the request's constraints (no_eligible_model), the tenant's PII rule blocks the prompt (pii_detected), or the upstream refused the request (upstream_rejected).")
-            .AuthProblems()
             .Problem(402, "The key's or the tenant's budget cannot cover the reservation in this period (budget_exceeded); x-should-retry: false.")
             .Problem(404, "Unknown model, alias or fallback (model_not_found).")
             .Problem(413, "The body is over 1 MiB, or the upstream refused it as too large (upstream_rejected).")
@@ -120,7 +117,6 @@ internal static class ModelRouterApiDocs
             .JsonBody("An ask body (with prompt) or a chat-completions body (with model and messages); the same members as POST /v1/ask or POST /v1/chat/completions. No model is called, no budget reserved, no key limit spent; the plan is kept as a decision with outcome 'planned'.", PlanExample)
             .Returns(200, Json, "The plan, the object of /v1/ask's plan line: {type: plan, request_id, policy, cluster, reason, chosen, fallbacks, max_output_tokens, candidates: [{model, upstream, eligible, excluded_by, est_cost_usd, quality, latency_p95_ms, score, rank}]}.")
             .Problem(400, "A malformed body or member (error.param names it), or the tenant's PII rule blocks the prompt (pii_detected).")
-            .AuthProblems()
             .Problem(404, "Unknown model, alias or fallback (model_not_found).")
             .Problem(413, "The body is over 1 MiB.")
             .Problem(415, "The body is not JSON.")
@@ -131,42 +127,28 @@ internal static class ModelRouterApiDocs
             .JsonBody("request_id (or decision_id): the x-crossroads-decision-id of a served request; quality_score (or quality): a number from 0 to 1 that replaces the learner's reward for it.", ObserveExample)
             .Returns(200, Json, "{ok, request_id, model, cluster, quality_score, reward}: the decision's new reward.")
             .Problem(400, "request_id missing, quality_score missing or outside 0..1, or the body is not a JSON object.")
-            .AuthProblems()
             .Problem(404, "No decision of that id is kept (unknown, or dropped from the bounded store) (decision_not_found).")
             .Problem(409, "The decision served no answer, so there is nothing to score (decision_not_served).")
             .Problem(413, "The body is over 1 MiB.")
-            .Problem(415, "The body is not JSON.")
-            .Problem(429, "The server's own per-client rate limit.");
+            .Problem(415, "The body is not JSON.");
 
     public static ApiDoc ListModels() =>
         new ApiDoc()
-            .Returns(200, Json, "OpenAI's list: {object: list, data: [{id, object: model, created, owned_by}]}: the enabled models, then the route aliases (owned_by: crossroads-router). Without configuration: crossroads-demo and auto.")
-            .AuthProblems()
-            .Problem(429, "The server's own per-client rate limit.");
+            .Returns(200, Json, "OpenAI's list: {object: list, data: [{id, object: model, created, owned_by}]}: the enabled models, then the route aliases (owned_by: crossroads-router). Without configuration: crossroads-demo and auto.");
 
     public static ApiDoc GetModel() =>
         new ApiDoc()
             .Path("id", ApiType.String, "A model id or a route alias (case-insensitive for aliases).", "crossroads-demo")
             .Returns(200, Json, "OpenAI's model object: {id, object: model, created, owned_by}.")
-            .AuthProblems()
-            .Problem(404, "No enabled model or alias of that name (model_not_found).")
-            .Problem(429, "The server's own per-client rate limit.");
+            .Problem(404, "No enabled model or alias of that name (model_not_found).");
 
     public static ApiDoc GetDecision() =>
         new ApiDoc()
             .Path("id", ApiType.String, "The decision id: the x-crossroads-decision-id of an answer (32 hex digits; chatcmpl-<id> is a completion's id).", UnknownDecisionId)
             .Returns(200, Json, "The decision record: tenant, endpoint, requested model, prompt hash, input tokens, policy, cluster, reason, candidates, planned order, attempts, served_by, outcome, reserved and billed USD, reward, observed quality.")
-            .AuthProblems()
-            .Problem(404, "No decision of that id is kept (unknown, or dropped from the bounded store) (decision_not_found).")
-            .Problem(429, "The server's own per-client rate limit.");
+            .Problem(404, "No decision of that id is kept (unknown, or dropped from the bounded store) (decision_not_found).");
 
     private static ApiDoc CallerHeaders(ApiDoc doc) =>
         doc.Header(ModelRouterApi.TenantHeader, ApiType.String, "The tenant billed, for a request without an API key when no anonymous key entry pins one (else the body's tenant, else ModelRouter:DefaultTenant). Ignored for a request with a key: its tenant is the key's.")
             .Header("X-API-Key", ApiType.String, "An API key, or Authorization: Bearer <key> as OpenAI SDKs send it: the key's tenant, rpm/tpm limits and budget apply. Optional unless Auth:RequireKeyForReads; without one, the request is ModelRouter:AnonymousKey's.");
-
-    private static ApiDoc AuthProblems(this ApiDoc doc) =>
-        doc.Problem(401, "No API key (Authorization: Bearer <key> or X-API-Key) presented where keys are configured and Auth:RequireKeyForReads is true (WWW-Authenticate: Bearer).")
-            .Problem(403, "The API key presented is not valid for this server.");
-
-    private static ApiDoc Problem(this ApiDoc doc, int status, string description) => doc.Returns(status, ProblemJson, description);
 }

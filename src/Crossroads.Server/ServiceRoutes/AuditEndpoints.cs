@@ -28,7 +28,7 @@ internal static class AuditEndpoints
                 .Limit("events")
                 .Correlation()
                 .Returns(200, "application/json", "The route's audit events, newest first (none for a route that never existed).")
-                .Problems(400, 429, 503));
+                .Problems(400, 503));
         endpoints.MapGet("/audit/recent", (HttpContext context, CancellationToken cancellationToken) => RecentAsync(context, runtime, cancellationToken))
             .Produces<RecentAuditResponse>()
             .WithName("AuditRecent")
@@ -39,7 +39,7 @@ internal static class AuditEndpoints
                 .Limit("events")
                 .Correlation()
                 .Returns(200, "application/json", "The audit events of those days, newest first, each with its route.")
-                .Problems(400, 429, 503));
+                .Problems(400, 503));
         endpoints.MapGet("/audit/action", (HttpContext context, CancellationToken cancellationToken) => ByActionAsync(context, runtime, cancellationToken))
             .Produces<ActionAuditResponse>()
             .WithName("AuditAction")
@@ -51,7 +51,7 @@ internal static class AuditEndpoints
                 .Limit("events")
                 .Correlation()
                 .Returns(200, "application/json", "The audit events with that action in those hours, newest first, each with its route.")
-                .Problems(400, 429, 503));
+                .Problems(400, 503));
         endpoints.MapGet("/audit/time-range", (HttpContext context, CancellationToken cancellationToken) => BetweenAsync(context, runtime, cancellationToken))
             .Produces<TimeRangeAuditResponse>()
             .WithName("AuditTimeRange")
@@ -64,7 +64,7 @@ internal static class AuditEndpoints
                 .Limit("events")
                 .Correlation()
                 .Returns(200, "application/json", "The audit events of the range, newest first, each with its route.")
-                .Problems(400, 429, 503));
+                .Problems(400, 503));
     }
 
     private static async Task<IResult> ForRouteAsync(HttpContext context, ServiceRoutesRuntime runtime, CancellationToken cancellationToken)

@@ -27,7 +27,7 @@ internal static class EventFeedEndpoint
                 .Limit("events")
                 .Correlation()
                 .Returns(200, "application/json", "The events after since in revision order without gaps (the broker's and webhooks' JSON messages), and next_since to ask from next.")
-                .Problems(400, 410, 429, 503));
+                .Problems(400, 410, 503));
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, ServiceRoutesRuntime runtime, CancellationToken cancellationToken)

@@ -33,19 +33,19 @@ internal static class RouteWriteEndpoints
                     $"The route: {RouteKeyBody}; url, an absolute http or https URL with a host (at most {RouteValidation.MaxUrlLength} characters, no spaces); all strings, required, no other member; at most {JsonBody.MaxBytes / 1024} KiB.",
                     $$"""{"tenant":"{{ServiceRoutesApiDocs.ExampleTenant}}","service":"{{ServiceRoutesApiDocs.ExampleService}}","env":"{{ServiceRoutesApiDocs.ExampleEnv}}","version":"{{ServiceRoutesApiDocs.ExampleVersion}}","url":"http://billing-v1:8080"}""")
                 .Returns(201, "application/json", "The route after the write, active; also when nothing changed (the same URL of an active route keeps its revision). ETag is its revision.")
-                .Problems(400, 401, 403, 412, 413, 415, 422, 429, 503));
+                .Problems(400, 412, 413, 415, 422, 503));
         endpoints.MapPost("/routes/activate", (HttpContext context, CancellationToken cancellationToken) => SetStateAsync(context, runtime, StateChange.Activate, cancellationToken))
             .RequireWriteAccess()
             .Produces<ServiceRouteResponse>()
             .WithName("ActivateServiceRoute")
             .WithSummary("Activates a route: body {tenant,service,env,version}.")
-            .Documented(StateChangeDoc("activate", "already active").Problems(400, 401, 403, 404, 412, 413, 415, 422, 429, 503));
+            .Documented(StateChangeDoc("activate", "already active").Problems(400, 404, 412, 413, 415, 422, 503));
         endpoints.MapPost("/routes/deactivate", (HttpContext context, CancellationToken cancellationToken) => SetStateAsync(context, runtime, StateChange.Deactivate, cancellationToken))
             .RequireWriteAccess()
             .Produces<ServiceRouteResponse>()
             .WithName("DeactivateServiceRoute")
             .WithSummary("Deactivates a route (its URL is kept): body {tenant,service,env,version}. 409 while a split weights it.")
-            .Documented(StateChangeDoc("deactivate", "already inactive").Problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 503));
+            .Documented(StateChangeDoc("deactivate", "already inactive").Problems(400, 404, 409, 412, 413, 415, 422, 503));
     }
 
     private static ApiDoc StateChangeDoc(string verb, string unchanged) => new ApiDoc()

@@ -29,7 +29,7 @@ public static class ServiceRoutesApi
                 .Correlation()
                 .Returns(200, "application/json", "The active route's URL, from this replica's cache; ETag is its revision. While the database is unreachable, the last state this replica saw, with source cache_fallback, stale true and an Age header.")
                 .Returns(304, null, "If-None-Match names the route's current revision.")
-                .Problems(400, 404, 429, 503));
+                .Problems(400, 404, 503));
         endpoints.MapGet("/routes", (HttpContext context, CancellationToken cancellationToken) => ListAsync(context, runtime, cancellationToken))
             .WithName("ListServiceRoutes")
             .WithSummary("Routes (active and inactive) ordered by key, filtered by tenant/service/env; paged with limit and cursor.")
@@ -40,7 +40,7 @@ public static class ServiceRoutesApi
                 .Query("cursor", ApiType.String, "next_cursor of the previous page, passed unchanged (opaque); absent for the first page. Another value is 400 \"Invalid cursor\".")
                 .Correlation()
                 .Returns(200, "application/json", "One page of routes ordered by key; next_cursor is null on the last page.")
-                .Problems(400, 429, 503));
+                .Problems(400, 503));
         endpoints.MapRouteWrites(runtime);
         endpoints.MapAudit(runtime);
         endpoints.MapSplits(runtime);

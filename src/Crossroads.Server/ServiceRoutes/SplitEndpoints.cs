@@ -31,7 +31,7 @@ internal static class SplitEndpoints
                     $$$"""{"tenant":"{{{ServiceRoutesApiDocs.ExampleTenant}}}","service":"{{{ServiceRoutesApiDocs.ExampleService}}}","env":"{{{ServiceRoutesApiDocs.ExampleEnv}}}","weights":{"v1":90,"v2":10}}""")
                 .Returns(200, "application/json", "The split was updated, or already had these weights (nothing written). ETag is its revision.")
                 .Returns(201, "application/json", "The split was created. ETag is its revision.")
-                .Problems(400, 401, 403, 409, 412, 413, 415, 422, 429, 503));
+                .Problems(400, 409, 412, 413, 415, 422, 503));
         endpoints.MapGet("/splits", (HttpContext context) => Get(context, runtime))
             .Produces<SplitResponse>()
             .WithName("GetSplit")
@@ -39,7 +39,7 @@ internal static class SplitEndpoints
             .Documented(SplitKeyDoc(new ApiDoc())
                 .Correlation()
                 .Returns(200, "application/json", "The split, from this replica's cache. ETag is its revision.")
-                .Problems(400, 404, 429, 503));
+                .Problems(400, 404, 503));
         endpoints.MapDelete("/splits", (HttpContext context, CancellationToken cancellationToken) => DeleteAsync(context, runtime, cancellationToken))
             .RequireWriteAccess()
             .Produces<SplitDeletedResponse>()
@@ -48,7 +48,7 @@ internal static class SplitEndpoints
             .Documented(SplitKeyDoc(new ApiDoc())
                 .WriteHeaders("split")
                 .Returns(200, "application/json", "The split is deleted; revision is the deletion's.")
-                .Problems(400, 401, 403, 404, 412, 422, 429, 503));
+                .Problems(400, 404, 412, 422, 503));
     }
 
     private static ApiDoc SplitKeyDoc(ApiDoc doc) => doc
