@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Chassis overhead: the Release server (full table, every chassis feature on: request ids, JSON logs in Production,
 # metrics, API-key middleware without keys, rate limiting ENABLED with the module's default budget) against
-# a bare Kestrel endpoint of the same path shape (bench/load/BareKestrel), measured alternately (A B A B ...), one
+# a bare Kestrel endpoint of the same path shape (bench/load/BareKestrel), measured alternately (A B, B A, ...), one
 # process at a time, with wrk -t2 -c32 and random IPv4 paths. Prints one line per run and the median ratio.
 # MODE=429 gives the server a read budget of 1/s (burst 1), so nearly every request is a 429, to compare that path.
+# MODE=pair runs both in each round, the server with its default budget ("server", 200s) and the same build with that
+# 1/s budget ("limited", 429s), and prints limited/server per round for CPU per request: what a 429 costs against a
+# 200 measured minutes apart in the same rounds, not in two runs at different loads.
 # WARMUP (default 5s) is the wrk run before the measured one. For the server, jit_us_per_request is the JIT time
 # (dotnet_jit_compilation_seconds_total from /metrics) spent inside the measured window per request: tiered
 # compilation is still recompiling hot methods 5 s after start, and that CPU is counted in server_cpu_us_per_request.
@@ -12,7 +15,7 @@
 # BASE=path/to/Crossroads.Server.dll adds a third process to each round, another build of the server (e.g. the
 # previous commit's output folder copied aside) started the same way, and prints server/base and base/bare too: an
 # old-against-new A/B in the same run as the bare reference.
-# Usage: [PORT=18080] [MODE=429] [WARMUP=5s] [BASE=dll] bench/load/compare-bare.sh [routes-file] [rounds] [duration]
+# Usage: [PORT=18080] [MODE=429|pair] [WARMUP=5s] [BASE=dll] bench/load/compare-bare.sh [routes-file] [rounds] [duration]
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 routes=$(realpath "${1:-../shared/data/routes-full.txt.gz}")
@@ -23,9 +26,11 @@ warmup=${WARMUP:-5s}
 base=${BASE:+$(realpath "$BASE")}
 sides=(bare server)
 [[ -n $base ]] && sides=(bare base server)
+[[ ${MODE:-200} == pair ]] && sides=("${sides[@]}" limited)
 # 200: the routing table's default budgets (500,000/s per client, burst 1,000,000: one wrk client never spends them).
 # 429: a read budget of 1/s, burst 1, so nearly every request is a 429.
-if [[ ${MODE:-200} == 429 ]]; then budget=(--RateLimits:Modules:RoutingTable:Reads:PermitsPerSecond 1 --RateLimits:Modules:RoutingTable:Reads:Burst 1); else budget=(); fi
+limited=(--RateLimits:Modules:RoutingTable:Reads:PermitsPerSecond 1 --RateLimits:Modules:RoutingTable:Reads:Burst 1)
+if [[ ${MODE:-200} == 429 ]]; then budget=("${limited[@]}"); else budget=(); fi
 dotnet build -c Release src/Crossroads.Server >/dev/null
 dotnet build -c Release bench/load/BareKestrel >/dev/null
 work=$(mktemp -d)
@@ -42,10 +47,11 @@ start() { # start NAME: runs the server or the bare reference in the background,
   if [[ $1 == bare ]]; then
     (cd "$work" && exec dotnet "$OLDPWD/bench/load/BareKestrel/bin/Release/net10.0/BareKestrel.dll" --urls "http://127.0.0.1:$port") >"$work/$1.log" 2>&1 &
   else
-    local dll=$PWD/src/Crossroads.Server/bin/Release/net10.0/Crossroads.Server.dll
+    local dll=$PWD/src/Crossroads.Server/bin/Release/net10.0/Crossroads.Server.dll options=("${budget[@]}")
     [[ $1 == base ]] && dll=$base
+    [[ $1 == limited ]] && options=("${limited[@]}")
     (cd "$work" && ROUTES_FILE="$routes" DATA_DIR="$data" exec dotnet "$dll" \
-      --urls "http://127.0.0.1:$port" "${budget[@]}") >"$work/$1.log" 2>&1 &
+      --urls "http://127.0.0.1:$port" "${options[@]}") >"$work/$1.log" 2>&1 &
   fi
   pid=$!
   for _ in $(seq 1 600); do
@@ -64,7 +70,10 @@ jit_seconds() { # the server's JIT time so far (the bare reference has no /metri
 
 results=$work/results.txt
 for round in $(seq 1 "$rounds"); do
-  for name in "${sides[@]}"; do
+  order=("${sides[@]}")
+  # Every other round in reverse (A B C, C B A, ...), so that no side always runs first or last.
+  if (( round % 2 == 0 )); then order=(); for ((i = ${#sides[@]} - 1; i >= 0; i--)); do order+=("${sides[i]}"); done; fi
+  for name in "${order[@]}"; do
     start "$name" || exit 1
     wrk -t2 -c32 -d"$warmup" -s bench/load/random-lookups.lua "http://127.0.0.1:$port" >/dev/null   # warm-up: tiered JIT
     jit0=$(jit_seconds)
@@ -91,6 +100,11 @@ ratio() { # ratio NUMERATOR DENOMINATOR [FIELD] [LABEL]
     sort -n | awk -v name="$1/$2 ${4:-req/s}" '{ x[NR] = $1 } END { if (NR) printf "%s: median %.3f, min %.3f, max %.3f over %d pairs\n", name, (NR % 2 ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2), x[1], x[NR], NR }'
 }
 ratio server bare
+if [[ ${MODE:-200} == pair ]]; then
+  ratio limited bare
+  ratio limited server 6 "CPU per request (429 against 200)"
+  ratio limited server 7 "user CPU per request (429 against 200)"
+fi
 if [[ -n $base ]]; then
   ratio base bare
   ratio server base
