@@ -104,6 +104,7 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
             LatencyWeight = r.Bandit.LatencyWeight,
             CostWeight = r.Bandit.CostWeight,
             CooldownAllowedFails = r.Cooldown.AllowedFails,
+            CooldownWindow = TimeSpan.FromSeconds(r.Cooldown.WindowSeconds),
             CooldownDuration = TimeSpan.FromSeconds(r.Cooldown.CooldownSeconds),
         };
 
