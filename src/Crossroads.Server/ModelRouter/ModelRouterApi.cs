@@ -351,7 +351,13 @@ internal static class ModelRouterApi
         int tokens = call.Route.InputTokens + (request.MaxTokens ?? runtime.Settings.DefaultMaxOutputTokens);
         var rate = runtime.Limits.TryAdmit(caller.Key, tokens);
         RateLimitHeaders.Apply(context.Response, rate);
-        return rate.Allowed ? (call, rate, null) : (null, rate, ModelRouterProblems.RateLimited(context, rate, caller.Key, tokens));
+        if (rate.Allowed)
+        {
+            return (call, rate, null);
+        }
+
+        runtime.Engine.Metrics.RateLimited(caller.Key, rate.TooLarge ? "too_large" : rate.Requests is { Remaining: 0 } && rate.Tokens is not { Remaining: 0 } ? "rpm" : "tpm");
+        return (null, rate, ModelRouterProblems.RateLimited(context, rate, caller.Key, tokens));
     }
 
     /// <summary>Runs the engine; settles the key's tokens to the usage billed (nothing when nothing was served).</summary>
