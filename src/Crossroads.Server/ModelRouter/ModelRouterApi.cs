@@ -39,6 +39,8 @@ internal static class ModelRouterApi
             .WithDescription(ModelRouterApiDocs.DecisionHeadersNote).Documented(ModelRouterApiDocs.Observe());
         group.MapGet("/decisions/{id}", GetDecision).WithName("GetDecision").WithSummary("The decision record of a request.")
             .WithDescription(ModelRouterApiDocs.DecisionHeadersNote).Documented(ModelRouterApiDocs.GetDecision());
+        group.MapGet("/key", ModelRouterKeyApi.GetKeyAsync).WithName("GetKey").WithSummary("The calling API key's rate limits, budget and spend in the current period, and its tenant's budget.")
+            .Documented(ModelRouterApiDocs.GetKey());
         return group;
     }
 
