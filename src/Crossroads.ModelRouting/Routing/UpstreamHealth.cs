@@ -13,8 +13,8 @@ namespace Crossroads.ModelRouting.Routing;
 /// key, address or model name); after the cooldown it is half-open and lets exactly one probe request through, whose
 /// success closes it and whose failure opens it again. Successes in between do not clear the count (as LiteLLM
 /// counts failures per window): an upstream failing every other request is as broken as one failing in a row, and
-/// a consecutive count would never open for it. The failures that opened the breaker, and those before a successful
-/// probe, are forgotten, so a recovered upstream starts from none;</item>
+/// a consecutive count would never open for it. When the breaker closes its failures are forgotten, so a recovered
+/// upstream starts from none;</item>
 /// <item>the upstream's <b><c>Retry-After</c></b>: no attempt before the time it named;</item>
 /// <item><b><c>MaxConcurrency</c></b>: at most that many attempts in flight; a saturated upstream is skipped (the
 /// next candidate is tried at once) rather than queued, because a queued request holds its client for an unknown
@@ -158,8 +158,10 @@ public sealed class UpstreamHealth(RoutingSettings settings, TimeProvider time, 
 
             if (success)
             {
-                if (probe || state.OpenUntil is not null)
+                if (state.OpenUntil is not null)
                 {
+                    // Closing (the probe, or an attempt from before the opening, got an answer): a recovered
+                    // upstream starts from no failures, not from those that opened it.
                     state.Failures.Clear();
                 }
 
@@ -191,7 +193,6 @@ public sealed class UpstreamHealth(RoutingSettings settings, TimeProvider time, 
                 return false;
             }
 
-            state.Failures.Clear();
             bool wasOpen = state.OpenUntil is { } until && until > now;
             state.OpenUntil = now + settings.CooldownDuration;
             state.OpenReason = reason;
