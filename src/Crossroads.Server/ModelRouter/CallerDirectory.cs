@@ -52,5 +52,5 @@ internal sealed class CallerDirectory
     }
 
     /// <summary>The <c>Keys</c> entry of <paramref name="key"/> (its limits and budget), if configured.</summary>
-    public KeyOptions? Limits(string key) => _keys.GetValueOrDefault(key);
+    public KeyOptions? KeyEntry(string key) => _keys.GetValueOrDefault(key);
 }

@@ -16,13 +16,13 @@ internal static class ModelRouterKeyApi
     public static async Task<IResult> GetKeyAsync(HttpContext context, ModelRouterRuntime runtime)
     {
         var caller = runtime.Callers.Resolve(context, requestedTenant: null);
-        var limits = runtime.Callers.Limits(caller.Key);
+        var entry = runtime.Callers.KeyEntry(caller.Key);
         var ledger = runtime.Engine.Budgets;
         try
         {
             var key = await BudgetOfAsync(ledger, BudgetAccount.KeyId(caller.Key), context.RequestAborted).ConfigureAwait(false);
             var tenant = await BudgetOfAsync(ledger, BudgetAccount.TenantId(caller.Tenant), context.RequestAborted).ConfigureAwait(false);
-            var info = new KeyInfo(caller.Key, context.GetApiKeyName() is not null, caller.Tenant, new KeyRateLimit(limits?.Rpm, limits?.Tpm), key, tenant);
+            var info = new KeyInfo(caller.Key, context.GetApiKeyName() is not null, caller.Tenant, new KeyRateLimit(entry?.Rpm, entry?.Tpm), key, tenant);
             return new SizedJsonResult<KeyInfoResponse>(new KeyInfoResponse(info), ModelRouterJsonContext.Default.KeyInfoResponse);
         }
         catch (SpendStoreUnavailableException)
