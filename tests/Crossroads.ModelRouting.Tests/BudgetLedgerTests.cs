@@ -54,6 +54,39 @@ public sealed class BudgetLedgerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_snapshot_names_its_period_and_its_utc_bounds_and_what_remains()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 12, 31, 23, 30, 0, TimeSpan.FromHours(-5))); // 2027-01-01 04:30 UTC
+        await using var ledger = Ledger(
+            "memory",
+            clock,
+            new BudgetAccount("key:k", 1m, BudgetPeriod.Daily),
+            new BudgetAccount("tenant:t", 5m, BudgetPeriod.Monthly),
+            new BudgetAccount("tenant:u", 2m, BudgetPeriod.Total));
+        var held = await ledger.ReserveAsync(new BudgetPayer("t", "k"), 0.25m, default);
+        var settled = await ledger.ReserveAsync(new BudgetPayer("t", "k"), 0.5m, default);
+        await ledger.SettleAsync(settled.Reservation, 0.125m);
+
+        var key = await ledger.SnapshotAsync("key:k");
+        Assert.Equal((BudgetPeriod.Daily, 0.125m, 0.25m, 0.625m), (key.Period, key.SpentUsd, key.ReservedUsd, key.RemainingUsd));
+        Assert.Equal(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), key.PeriodStart);
+        Assert.Equal(new DateTimeOffset(2027, 1, 2, 0, 0, 0, TimeSpan.Zero), key.PeriodEnd);
+        var tenant = await ledger.SnapshotAsync("tenant:t");
+        Assert.Equal((BudgetPeriod.Monthly, 4.625m), (tenant.Period, tenant.RemainingUsd));
+        Assert.Equal(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), tenant.PeriodStart);
+        Assert.Equal(new DateTimeOffset(2027, 2, 1, 0, 0, 0, TimeSpan.Zero), tenant.PeriodEnd);
+        var total = await ledger.SnapshotAsync("tenant:u");
+        Assert.Equal((BudgetPeriod.Total, (DateTimeOffset?)null, (DateTimeOffset?)null, 2m), (total.Period, total.PeriodStart, total.PeriodEnd, total.RemainingUsd));
+        Assert.Null((await ledger.SnapshotAsync("tenant:unlimited")).RemainingUsd);
+
+        // The next day's key period starts from zero; the month's spend is still there.
+        clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(0m, (await ledger.SnapshotAsync("key:k")).SpentUsd);
+        Assert.Equal(0.125m, (await ledger.SnapshotAsync("tenant:t")).SpentUsd);
+        await ledger.SettleAsync(held.Reservation, 0);
+    }
+
+    [Fact]
     public async Task Payers_without_a_limit_are_never_refused_and_never_open_the_store()
     {
         int opened = 0;

@@ -123,6 +123,6 @@ public sealed class PolicyTests
         Assert.Equal(["a", "c"], Order(plan));
         var exclusion = Assert.Single(plan.Candidates.Single(static c => c.Model == "b").Exclusions);
         Assert.Equal("cooling_down", exclusion.Code);
-        Assert.Contains("upstream 'ub' breaker is open (1 consecutive failures)", exclusion.Detail, StringComparison.Ordinal);
+        Assert.Contains("upstream 'ub' breaker is open (1 failure within 60 s)", exclusion.Detail, StringComparison.Ordinal);
     }
 }

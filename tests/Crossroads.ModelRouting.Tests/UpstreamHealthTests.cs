@@ -5,7 +5,7 @@ namespace Crossroads.ModelRouting.Tests;
 
 public sealed class UpstreamHealthTests
 {
-    private static readonly RoutingSettings Settings = new() { CooldownAllowedFails = 2, CooldownDuration = TimeSpan.FromSeconds(30) };
+    private static readonly RoutingSettings Settings = new() { CooldownAllowedFails = 2, CooldownWindow = TimeSpan.FromSeconds(60), CooldownDuration = TimeSpan.FromSeconds(30) };
 
     private static ProviderException Status(int status, TimeSpan? retryAfter = null) =>
         new(ProviderFailureKind.Status, "upstream answered " + status, status) { RetryAfter = retryAfter };
@@ -17,7 +17,7 @@ public sealed class UpstreamHealthTests
     }
 
     [Fact]
-    public void Consecutive_failures_open_the_breaker_then_one_half_open_probe_decides()
+    public void Failures_within_the_window_open_the_breaker_then_one_half_open_probe_decides()
     {
         var time = new ManualTime();
         var health = new UpstreamHealth(Settings, time);
@@ -28,9 +28,12 @@ public sealed class UpstreamHealthTests
         Assert.False(health.TryAcquire("u", out _, out var refusal));
         Assert.Equal("cooling_down", refusal.Code);
         Assert.Null(health.Check("other"));
+        Assert.Contains("2 failures within 60 s", health.Check("u")!.Detail, StringComparison.Ordinal);
+        Assert.Equal(BreakerState.Open, health.Breaker("u"));
 
         // After the cooldown: exactly one probe goes through; others wait for its outcome.
         time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(BreakerState.HalfOpen, health.Breaker("u"));
         var probe = Acquire(health);
         Assert.True(probe.IsProbe);
         Assert.False(health.TryAcquire("u", out _, out refusal));
@@ -46,8 +49,71 @@ public sealed class UpstreamHealthTests
         Assert.True(second.IsProbe);
         second.Succeeded();
         Assert.Null(health.Check("u"));
+        Assert.Equal(BreakerState.Closed, health.Breaker("u"));
         Assert.False(Acquire(health).IsProbe);
         Assert.False(Acquire(health).Failed(Status(503)));
+    }
+
+    [Fact]
+    public void Failures_spread_wider_than_the_window_never_open_the_breaker()
+    {
+        var time = new ManualTime();
+        var health = new UpstreamHealth(Settings, time);
+
+        // Two failures (AllowedFails) at a time, but each pair 61 s apart: never two within 60 s.
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.False(Acquire(health).Failed(Status(503)));
+            time.Advance(TimeSpan.FromSeconds(61));
+        }
+
+        Assert.Null(health.Check("u"));
+        Assert.Equal(BreakerState.Closed, health.Breaker("u"));
+
+        // The window is inclusive and slides: a failure at 60 s after the last one opens it.
+        time.Advance(TimeSpan.FromSeconds(-1));
+        Assert.True(Acquire(health).Failed(Status(503)));
+        Assert.Equal(BreakerState.Open, health.Breaker("u"));
+    }
+
+    [Fact]
+    public void Successes_between_failures_do_not_clear_the_count()
+    {
+        var time = new ManualTime();
+        var health = new UpstreamHealth(Settings with { CooldownAllowedFails = 3 }, time);
+
+        // Every other request fails: a consecutive count would never reach 3, the window does.
+        Assert.False(Acquire(health).Failed(Status(500)));
+        Acquire(health).Succeeded();
+        time.Advance(TimeSpan.FromSeconds(20));
+        Assert.False(Acquire(health).Failed(Status(500)));
+        Acquire(health).Succeeded();
+        time.Advance(TimeSpan.FromSeconds(20));
+        Assert.True(Acquire(health).Failed(Status(500)));
+        Assert.Equal("cooling_down", health.Check("u")!.Code);
+    }
+
+    [Fact]
+    public void The_failures_that_opened_the_breaker_do_not_count_again_after_a_successful_probe()
+    {
+        var time = new ManualTime();
+        var health = new UpstreamHealth(Settings with { CooldownWindow = TimeSpan.FromMinutes(10) }, time);
+        Acquire(health).Failed(Status(503));
+        Assert.True(Acquire(health).Failed(Status(503)));
+        time.Advance(TimeSpan.FromSeconds(31));
+        Acquire(health).Succeeded(); // the probe
+
+        // Still inside the 10-minute window of the two old failures: one new failure is one, not three.
+        Assert.False(Acquire(health).Failed(Status(503)));
+        Assert.Null(health.Check("u"));
+        Assert.True(Acquire(health).Failed(Status(503)));
+    }
+
+    [Fact]
+    public void An_upstream_never_called_is_closed()
+    {
+        var health = new UpstreamHealth(Settings, new ManualTime());
+        Assert.Equal(BreakerState.Closed, health.Breaker("never"));
     }
 
     [Fact]

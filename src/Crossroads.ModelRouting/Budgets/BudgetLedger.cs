@@ -117,15 +117,22 @@ public sealed class BudgetLedger : IAsyncDisposable
     public async Task<BudgetSnapshot> SnapshotAsync(string accountId, CancellationToken cancellationToken = default)
     {
         var account = Find(accountId);
-        var period = BudgetPeriods.Key(account?.Period ?? BudgetPeriod.Total, _time.GetUtcNow());
         if (account is null)
         {
             return new BudgetSnapshot(accountId, null, 0, 0);
         }
 
+        // One instant for the key and the bounds, so an answer read at midnight describes one period.
+        var now = _time.GetUtcNow();
+        var (start, end) = BudgetPeriods.Bounds(account.Period, now);
         var store = await StoreAsync(cancellationToken).ConfigureAwait(false);
-        var (spent, reserved) = await store.ReadAsync(accountId, period, cancellationToken).ConfigureAwait(false);
-        return new BudgetSnapshot(accountId, account.LimitUsd, UsdNanos.ToUsd(spent), UsdNanos.ToUsd(reserved));
+        var (spent, reserved) = await store.ReadAsync(accountId, BudgetPeriods.Key(account.Period, now), cancellationToken).ConfigureAwait(false);
+        return new BudgetSnapshot(accountId, account.LimitUsd, UsdNanos.ToUsd(spent), UsdNanos.ToUsd(reserved))
+        {
+            Period = account.Period,
+            PeriodStart = start,
+            PeriodEnd = end,
+        };
     }
 
     /// <inheritdoc />

@@ -26,4 +26,32 @@ public static class BudgetPeriods
             _ => "total",
         };
     }
+
+    /// <summary>The configured name of <paramref name="period"/> (<c>daily</c>, <c>monthly</c>, <c>total</c>).</summary>
+    public static string Name(BudgetPeriod period) => period switch
+    {
+        BudgetPeriod.Daily => "daily",
+        BudgetPeriod.Monthly => "monthly",
+        _ => "total",
+    };
+
+    /// <summary>
+    /// The UTC start (inclusive) and end (exclusive) of the period <paramref name="now"/> falls in, the same boundaries
+    /// as <see cref="Key"/>; both null for <see cref="BudgetPeriod.Total"/>, which has neither.
+    /// </summary>
+    public static (DateTimeOffset? Start, DateTimeOffset? End) Bounds(BudgetPeriod period, DateTimeOffset now)
+    {
+        var utc = now.UtcDateTime;
+        switch (period)
+        {
+            case BudgetPeriod.Daily:
+                var day = new DateTimeOffset(utc.Date, TimeSpan.Zero);
+                return (day, day.AddDays(1));
+            case BudgetPeriod.Monthly:
+                var month = new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero);
+                return (month, month.AddMonths(1));
+            default:
+                return (null, null);
+        }
+    }
 }

@@ -113,6 +113,7 @@ public sealed class RouterEngine
         if (!admission.Admitted)
         {
             decision = decision with { Outcome = "budget_exceeded" };
+            Metrics.BudgetRefused(admission.RefusedBy!);
             Decisions.Add(decision);
             Metrics.Request(decision.Outcome, null);
             return new RouteResult(RouteStatus.BudgetExceeded, decision, null, default, null, remaining) { RefusedBy = admission.RefusedBy };
@@ -197,6 +198,11 @@ public sealed class RouterEngine
             if (servedBy is not null)
             {
                 Metrics.Billed(servedBy.Id, servedBy.Upstream, servedUsage.PromptTokens, servedUsage.CompletionTokens, billed);
+            }
+
+            if (billed > 0)
+            {
+                Metrics.Spent(call.Tenant, call.Key, billed);
             }
 
             Metrics.Request(OutcomeName(status), servedBy?.Id);

@@ -42,8 +42,11 @@ public sealed record RoutingSettings
     /// <summary>Weight of the cost term in the reward.</summary>
     public double CostWeight { get; init; } = 0.2;
 
-    /// <summary>Consecutive retryable failures that open an upstream's breaker.</summary>
+    /// <summary>Retryable failures within <see cref="CooldownWindow"/> that open an upstream's breaker.</summary>
     public int CooldownAllowedFails { get; init; } = 3;
+
+    /// <summary>The sliding window <see cref="CooldownAllowedFails"/> failures must fall within to open the breaker.</summary>
+    public TimeSpan CooldownWindow { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long an upstream whose breaker opened is skipped (then one probe request is let through).</summary>
     public TimeSpan CooldownDuration { get; init; } = TimeSpan.FromSeconds(30);

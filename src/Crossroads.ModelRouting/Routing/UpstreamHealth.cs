@@ -7,10 +7,14 @@ namespace Crossroads.ModelRouting.Routing;
 /// <summary>
 /// What the router knows about each upstream's health and load, and the gate every attempt passes:
 /// <list type="bullet">
-/// <item>a <b>breaker</b>: <see cref="RoutingSettings.CooldownAllowedFails"/> consecutive retryable failures (of any
-/// of its models) open it for <see cref="RoutingSettings.CooldownDuration"/>; a 401, 403 or 404 opens it at once (the
-/// upstream itself is broken: key, address or model name); after the cooldown it is half-open and lets exactly one
-/// probe request through, whose success closes it and whose failure opens it again;</item>
+/// <item>a <b>breaker</b>: <see cref="RoutingSettings.CooldownAllowedFails"/> retryable failures (of any of its
+/// models) within the last <see cref="RoutingSettings.CooldownWindow"/> open it for
+/// <see cref="RoutingSettings.CooldownDuration"/>; a 401, 403 or 404 opens it at once (the upstream itself is broken:
+/// key, address or model name); after the cooldown it is half-open and lets exactly one probe request through, whose
+/// success closes it and whose failure opens it again. Successes in between do not clear the count (as LiteLLM
+/// counts failures per window): an upstream failing every other request is as broken as one failing in a row, and
+/// a consecutive count would never open for it. When the breaker closes its failures are forgotten, so a recovered
+/// upstream starts from none;</item>
 /// <item>the upstream's <b><c>Retry-After</c></b>: no attempt before the time it named;</item>
 /// <item><b><c>MaxConcurrency</c></b>: at most that many attempts in flight; a saturated upstream is skipped (the
 /// next candidate is tried at once) rather than queued, because a queued request holds its client for an unknown
@@ -84,7 +88,10 @@ public sealed class UpstreamHealth(RoutingSettings settings, TimeProvider time, 
         }
     }
 
-    private State Get(string upstream) => _upstreams.GetOrAdd(upstream, static (_, max) => new State(max), maxConcurrency is not null && maxConcurrency.TryGetValue(upstream, out var m) ? m : (int?)null);
+    private State Get(string upstream) => _upstreams.GetOrAdd(
+        upstream,
+        static (_, args) => new State(args.Max, args.AllowedFails),
+        (Max: maxConcurrency is not null && maxConcurrency.TryGetValue(upstream, out var m) ? m : (int?)null, AllowedFails: Math.Max(1, settings.CooldownAllowedFails)));
 
     private static Exclusion? Refusal(string upstream, State state, DateTimeOffset now)
     {
@@ -116,6 +123,28 @@ public sealed class UpstreamHealth(RoutingSettings settings, TimeProvider time, 
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The breaker of <paramref name="upstream"/> now: closed, open (cooling down) or half-open (past the cooldown; the
+    /// next attempt, or the one in flight, is the probe).
+    /// </summary>
+    public BreakerState Breaker(string upstream)
+    {
+        if (!_upstreams.TryGetValue(upstream, out var state))
+        {
+            return BreakerState.Closed;
+        }
+
+        lock (state)
+        {
+            return state.OpenUntil switch
+            {
+                null => BreakerState.Closed,
+                { } until when until > time.GetUtcNow() => BreakerState.Open,
+                _ => BreakerState.HalfOpen,
+            };
+        }
+    }
+
     /// <summary>Records the end of an attempt; true when it opened the breaker.</summary>
     internal bool Complete(State state, bool probe, ProviderException? failure, bool success)
     {
@@ -129,7 +158,13 @@ public sealed class UpstreamHealth(RoutingSettings settings, TimeProvider time, 
 
             if (success)
             {
-                state.Failures = 0;
+                if (state.OpenUntil is not null)
+                {
+                    // Closing (the probe, or an attempt from before the opening, got an answer): a recovered
+                    // upstream starts from no failures, not from those that opened it.
+                    state.Failures.Clear();
+                }
+
                 state.OpenUntil = null;
                 return false;
             }
@@ -146,12 +181,13 @@ public sealed class UpstreamHealth(RoutingSettings settings, TimeProvider time, 
                 state.NotBefore = now + wait;
             }
 
-            state.Failures++;
             string? reason = failure.UpstreamMisconfigured
                 ? Invariant($"it answered {failure.StatusCode}")
                 : probe
                     ? "its half-open probe failed"
-                    : state.Failures >= settings.CooldownAllowedFails ? Invariant($"{state.Failures} consecutive failures") : null;
+                    : state.Failures.RecordAndCheck(now, settings.CooldownWindow)
+                        ? Invariant($"{settings.CooldownAllowedFails} failure{(settings.CooldownAllowedFails == 1 ? string.Empty : "s")} within {settings.CooldownWindow.TotalSeconds:0.###} s")
+                        : null;
             if (reason is null)
             {
                 return false;
@@ -165,11 +201,11 @@ public sealed class UpstreamHealth(RoutingSettings settings, TimeProvider time, 
     }
 
     /// <summary>One upstream's state; every field is guarded by the instance's lock except reads of <see cref="InFlight"/>.</summary>
-    internal sealed class State(int? maxConcurrency)
+    internal sealed class State(int? maxConcurrency, int allowedFails)
     {
         public readonly int? MaxConcurrency = maxConcurrency;
         public int InFlight;
-        public int Failures;
+        public readonly FailureWindow Failures = new(allowedFails);
         public DateTimeOffset? OpenUntil;
         public string OpenReason = string.Empty;
         public bool ProbeInFlight;

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Crossroads.ModelRouting.Routing;
 
 namespace Crossroads.ModelRouting.Telemetry;
 
@@ -6,6 +7,12 @@ namespace Crossroads.ModelRouting.Telemetry;
 /// The router's instruments, per model and upstream, on the meter the host hands in (the module's own). Names carry
 /// their Prometheus form (<c>_total</c>, unit suffixes) so <c>/metrics</c> shows them as written here. Without a meter
 /// (unit tests, benchmarks) every call is a no-op.
+/// <para>
+/// Every label takes configured values only, so the series stay bounded: models and upstreams from the catalog, keys
+/// (chassis API key names, or the anonymous key), budget accounts (configured keys and tenants), and tenants reduced
+/// to the configured ones (<c>knownTenants</c>): an anonymous client may name any tenant in a header, and each name
+/// would otherwise be a new series, so unknown names are counted as <c>other</c> (a tenant named after its key is kept).
+/// </para>
 /// </summary>
 public sealed class RouterMetrics
 {
@@ -18,10 +25,17 @@ public sealed class RouterMetrics
     private readonly Counter<double>? _cost;
     private readonly Histogram<double>? _firstToken;
     private readonly Counter<long>? _breakerOpens;
+    private readonly Counter<long>? _budgetRefusals;
+    private readonly Counter<double>? _spend;
+    private readonly Counter<long>? _rateLimited;
+    private readonly Meter? _meter;
+    private readonly IReadOnlySet<string> _knownTenants;
 
-    /// <summary>Instruments on <paramref name="meter"/>; null: none.</summary>
-    public RouterMetrics(Meter? meter)
+    /// <summary>Instruments on <paramref name="meter"/>; null: none. <paramref name="knownTenants"/>: the tenant label's values (others are <c>other</c>).</summary>
+    public RouterMetrics(Meter? meter, IReadOnlySet<string>? knownTenants = null)
     {
+        _knownTenants = knownTenants ?? new HashSet<string>(StringComparer.Ordinal);
+        _meter = meter;
         if (meter is null)
         {
             return;
@@ -35,6 +49,62 @@ public sealed class RouterMetrics
         _firstToken = meter.CreateHistogram("model_router_time_to_first_token_seconds", unit: "s", description: "Time from the start of an attempt to its first content, by model and upstream.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = FirstTokenBuckets });
         _breakerOpens = meter.CreateCounter<long>("model_router_breaker_opens_total", description: "Times an upstream's breaker opened (cooldown started).");
+        _budgetRefusals = meter.CreateCounter<long>("model_router_budget_refusals_total", description: "Reservations refused (402) by the account that could not cover them: scope (key, tenant) and account (its configured name).");
+        _spend = meter.CreateCounter<double>("model_router_spend_usd_total", description: "USD billed (settled) by tenant (configured tenants; other for the rest) and key (API key name or the anonymous key).");
+        _rateLimited = meter.CreateCounter<long>("model_router_rate_limited_total", description: "Requests refused (429) by a key's limit: key and limit (rpm, tpm, or too_large: more tokens than the key's whole tpm).");
+    }
+
+    /// <summary>
+    /// Observes each of <paramref name="upstreams"/>' breaker (<c>model_router_breaker_state</c>: one series per upstream
+    /// and state, 1 for the state it is in and 0 for the others, the Prometheus shape of an enumeration, so a query can
+    /// sum or alert on <c>state="open"</c> without knowing numeric codes) and the ledger's settle failures.
+    /// </summary>
+    public void Observe(UpstreamHealth health, IReadOnlyCollection<string> upstreams, Func<long> settleFailures)
+    {
+        ArgumentNullException.ThrowIfNull(health);
+        ArgumentNullException.ThrowIfNull(upstreams);
+        ArgumentNullException.ThrowIfNull(settleFailures);
+        if (_meter is null)
+        {
+            return;
+        }
+
+        string[] ids = [.. upstreams];
+        _meter.CreateObservableGauge("model_router_breaker_state", () => BreakerStates(health, ids), description: "Each upstream's breaker: 1 for the state it is in (closed, open, half_open), 0 for the others.");
+        _meter.CreateObservableCounter("model_router_budget_settle_failures_total", settleFailures, description: "Settles the spend store could not take (their spend was not booked; the hold expires).");
+    }
+
+    /// <summary>A reservation was refused by <paramref name="account"/> (<c>key:NAME</c> or <c>tenant:ID</c>).</summary>
+    public void BudgetRefused(string account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        int colon = account.IndexOf(':', StringComparison.Ordinal);
+        _budgetRefusals?.Add(1, new("scope", colon < 0 ? "tenant" : account[..colon]), new("account", colon < 0 ? account : account[(colon + 1)..]));
+    }
+
+    /// <summary>
+    /// <paramref name="usd"/> was billed to <paramref name="tenant"/> through <paramref name="key"/>. A tenant equal to
+    /// its key (a key without a tenant entry bills itself) is as bounded as the key names.
+    /// </summary>
+    public void Spent(string tenant, string? key, decimal usd) =>
+        _spend?.Add((double)usd, new KeyValuePair<string, object?>("tenant", _knownTenants.Contains(tenant) || tenant == key ? tenant : "other"), new KeyValuePair<string, object?>("key", key ?? "none"));
+
+    /// <summary>A request of <paramref name="key"/> was refused by its <paramref name="limit"/> (<c>rpm</c>, <c>tpm</c>, <c>too_large</c>).</summary>
+    public void RateLimited(string key, string limit) =>
+        _rateLimited?.Add(1, new("key", key), new("limit", limit));
+
+    private static IEnumerable<Measurement<int>> BreakerStates(UpstreamHealth health, string[] upstreams)
+    {
+        var measurements = new List<Measurement<int>>(upstreams.Length * 3);
+        foreach (string upstream in upstreams)
+        {
+            var state = health.Breaker(upstream);
+            measurements.Add(new(state == BreakerState.Closed ? 1 : 0, new("upstream", upstream), new("state", "closed")));
+            measurements.Add(new(state == BreakerState.Open ? 1 : 0, new("upstream", upstream), new("state", "open")));
+            measurements.Add(new(state == BreakerState.HalfOpen ? 1 : 0, new("upstream", upstream), new("state", "half_open")));
+        }
+
+        return measurements;
     }
 
     /// <summary>A request ended.</summary>

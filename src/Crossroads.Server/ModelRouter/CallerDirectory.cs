@@ -27,7 +27,10 @@ internal sealed class CallerDirectory
         _defaultTenant = options.DefaultTenant;
     }
 
-    public Caller Resolve(HttpContext context, ParsedRequest request)
+    public Caller Resolve(HttpContext context, ParsedRequest request) => Resolve(context, request.Tenant);
+
+    /// <summary>The caller of <paramref name="context"/>; <paramref name="requestedTenant"/>: the body's tenant (ATP's <c>tenant</c>), if any.</summary>
+    public Caller Resolve(HttpContext context, string? requestedTenant)
     {
         string? keyName = context.GetApiKeyName();
         string key = keyName ?? _anonymousKey;
@@ -42,9 +45,12 @@ internal sealed class CallerDirectory
         }
         else
         {
-            tenant = context.Request.Headers[ModelRouterApi.TenantHeader].FirstOrDefault() is { Length: > 0 } header ? header : request.Tenant ?? _defaultTenant;
+            tenant = context.Request.Headers[ModelRouterApi.TenantHeader].FirstOrDefault() is { Length: > 0 } header ? header : requestedTenant ?? _defaultTenant;
         }
 
         return new Caller(key, tenant, _pii.GetValueOrDefault(tenant, PiiMode.Off));
     }
+
+    /// <summary>The <c>Keys</c> entry of <paramref name="key"/> (its limits and budget), if configured.</summary>
+    public KeyOptions? KeyEntry(string key) => _keys.GetValueOrDefault(key);
 }

@@ -39,6 +39,8 @@ internal static class ModelRouterApi
             .WithDescription(ModelRouterApiDocs.DecisionHeadersNote).Documented(ModelRouterApiDocs.Observe());
         group.MapGet("/decisions/{id}", GetDecision).WithName("GetDecision").WithSummary("The decision record of a request.")
             .WithDescription(ModelRouterApiDocs.DecisionHeadersNote).Documented(ModelRouterApiDocs.GetDecision());
+        group.MapGet("/key", ModelRouterKeyApi.GetKeyAsync).WithName("GetKey").WithSummary("The calling API key's rate limits, budget and spend in the current period, and its tenant's budget.")
+            .Documented(ModelRouterApiDocs.GetKey());
         return group;
     }
 
@@ -351,7 +353,13 @@ internal static class ModelRouterApi
         int tokens = call.Route.InputTokens + (request.MaxTokens ?? runtime.Settings.DefaultMaxOutputTokens);
         var rate = runtime.Limits.TryAdmit(caller.Key, tokens);
         RateLimitHeaders.Apply(context.Response, rate);
-        return rate.Allowed ? (call, rate, null) : (null, rate, ModelRouterProblems.RateLimited(context, rate, caller.Key, tokens));
+        if (rate.Allowed)
+        {
+            return (call, rate, null);
+        }
+
+        runtime.Engine.Metrics.RateLimited(caller.Key, rate.TooLarge ? "too_large" : rate.Requests is { Remaining: 0 } && rate.Tokens is not { Remaining: 0 } ? "rpm" : "tpm");
+        return (null, rate, ModelRouterProblems.RateLimited(context, rate, caller.Key, tokens));
     }
 
     /// <summary>Runs the engine; settles the key's tokens to the usage billed (nothing when nothing was served).</summary>

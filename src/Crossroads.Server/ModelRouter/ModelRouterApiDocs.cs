@@ -148,6 +148,11 @@ internal static class ModelRouterApiDocs
             .Returns(200, Json, "The decision record: tenant, endpoint, requested model, prompt hash, input tokens, policy, cluster, reason, candidates, planned order, attempts, served_by, outcome, reserved and billed USD, reward, observed quality.")
             .Problem(404, "No decision of that id is kept (unknown, or dropped from the bounded store) (decision_not_found).");
 
+    public static ApiDoc GetKey() =>
+        CallerHeaders(new ApiDoc())
+            .Returns(200, Json, "{data: {key, authenticated, tenant, rate_limit: {rpm, tpm}, budget, tenant_budget}}: the key the request is billed as (ModelRouter:AnonymousKey, authenticated false, for a request without an API key), its tenant, its per-minute limits (null: unlimited), and for the key and for the tenant the budget of the current period or null when none: {limit_usd, period: daily|monthly|total, period_start, period_end (UTC; null for total), spent_usd (settled), reserved_usd (held by requests in flight), remaining_usd}.")
+            .Problem(503, "A budget applies and the spend store (SQLite/PostgreSQL) does not answer (budget_store_unavailable); Retry-After: 1.");
+
     private static ApiDoc CallerHeaders(ApiDoc doc) =>
         doc.Header(ModelRouterApi.TenantHeader, ApiType.String, "The tenant billed, for a request without an API key when no anonymous key entry pins one (else the body's tenant, else ModelRouter:DefaultTenant). Ignored for a request with a key: its tenant is the key's.")
             .Header("X-API-Key", ApiType.String, "An API key, or Authorization: Bearer <key> as OpenAI SDKs send it: the key's tenant, rpm/tpm limits and budget apply. Optional unless Auth:RequireKeyForReads; without one, the request is ModelRouter:AnonymousKey's.");

@@ -12,4 +12,5 @@ public sealed record ObserveResponse(bool Ok, string RequestId, string Model, st
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(OpenAiError))]
 [JsonSerializable(typeof(ObserveResponse))]
+[JsonSerializable(typeof(KeyInfoResponse))]
 public sealed partial class ModelRouterJsonContext : JsonSerializerContext;

@@ -31,6 +31,7 @@ public sealed class ModelRouterModule : CrossroadsModule
         module.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelRouterOptions>, ModelRouterOptionsValidator>());
         module.Services.TryAddSingleton(TimeProvider.System);
         module.Services.AddSingleton<ModelRouterRuntime>();
+        module.Services.AddHostedService<ModelRouterStartup>();
         module.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ModelRouterJsonContext.Default));
     }
 

@@ -230,9 +230,13 @@ public sealed class BanditOptions
 /// <summary>Per-upstream breaker.</summary>
 public sealed class CooldownOptions
 {
-    /// <summary>Consecutive retryable failures that start a cooldown.</summary>
+    /// <summary>Retryable failures within <see cref="WindowSeconds"/> that start a cooldown.</summary>
     [Range(1, 1000)]
     public int AllowedFails { get; set; } = 3;
+
+    /// <summary>The sliding window the failures are counted in (LiteLLM's default: a minute).</summary>
+    [Range(1, 86_400)]
+    public int WindowSeconds { get; set; } = 60;
 
     /// <summary>Cooldown length.</summary>
     [Range(1, 86_400)]

@@ -104,6 +104,7 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
             LatencyWeight = r.Bandit.LatencyWeight,
             CostWeight = r.Bandit.CostWeight,
             CooldownAllowedFails = r.Cooldown.AllowedFails,
+            CooldownWindow = TimeSpan.FromSeconds(r.Cooldown.WindowSeconds),
             CooldownDuration = TimeSpan.FromSeconds(r.Cooldown.CooldownSeconds),
         };
 
@@ -126,7 +127,9 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
         var budgets = new BudgetLedger(BudgetAccounts(options), SpendStoreOpener(options, configuration), time, TimeSpan.FromSeconds(options.ReservationTimeoutSeconds));
         Callers = new CallerDirectory(options);
         Limits = new KeyRateLimiter(options.Keys.Select(static k => new KeyLimit(k.Name, k.Rpm, k.Tpm)), time);
-        Engine = new RouterEngine(planner, upstreams, budgets, new DecisionStore(options.DecisionCapacity), learner, latency, Health, time, new RouterMetrics(meters.Create(Crossroads.Hosting.ModuleCatalog.ModelRouter.MeterName)));
+        var metrics = new RouterMetrics(meters.Create(Crossroads.Hosting.ModuleCatalog.ModelRouter.MeterName), KnownTenants(options));
+        metrics.Observe(Health, upstreams.Keys, () => budgets.SettleFailures);
+        Engine = new RouterEngine(planner, upstreams, budgets, new DecisionStore(options.DecisionCapacity), learner, latency, Health, time, metrics);
         Created = time.GetUtcNow().ToUnixTimeSeconds();
     }
 
@@ -165,6 +168,14 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
 
     /// <summary>For a container disposed synchronously: the spend store closes its connections either way.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>The tenants a request can be billed to without naming one in a header: configured tenants, keys' tenants, key names, the default.</summary>
+    private static HashSet<string> KnownTenants(ModelRouterOptions options) =>
+        new(
+            options.Tenants.Select(static t => t.Id)
+                .Concat(options.Keys.Select(static k => k.Tenant ?? k.Name))
+                .Append(options.DefaultTenant),
+            StringComparer.Ordinal);
 
     private static IEnumerable<BudgetAccount> BudgetAccounts(ModelRouterOptions options) =>
         options.Tenants.Where(static t => t.BudgetUsd is not null).Select(static t => Account(BudgetAccount.TenantId(t.Id), t.BudgetUsd!.Value, t.BudgetPeriod))

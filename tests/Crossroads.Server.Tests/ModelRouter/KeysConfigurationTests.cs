@@ -12,6 +12,8 @@ public sealed class KeysConfigurationTests
     [InlineData("--ModelRouter:Keys:0:Name=ci --ModelRouter:Keys:0:Rpm=0", "ModelRouter:Keys:0:Rpm")]
     [InlineData("--ModelRouter:Keys:0:Name=ci --ModelRouter:Keys:0:BudgetUsd=-1", "ModelRouter:Keys:0:BudgetUsd")]
     [InlineData("--ModelRouter:ReservationTimeoutSeconds=60 --ModelRouter:Tenants:0:Id=acme --ModelRouter:Tenants:0:BudgetUsd=1", "ModelRouter:ReservationTimeoutSeconds")]
+    [InlineData("--ModelRouter:Routing:Cooldown:WindowSeconds=0", "ModelRouter:Routing:Cooldown:WindowSeconds")]
+    [InlineData("--ModelRouter:Routing:Cooldown:AllowedFails=0", "ModelRouter:Routing:Cooldown:AllowedFails")]
     public async Task An_invalid_key_or_tenant_setting_stops_the_start_naming_it(string settings, string key)
     {
         var e = await Assert.ThrowsAnyAsync<Exception>(() => ModelRouterServer.StartAsync(settings.Split(' ')));

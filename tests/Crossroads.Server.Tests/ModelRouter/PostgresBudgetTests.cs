@@ -51,4 +51,12 @@ public sealed class PostgresBudgetTests(PostgresServer postgres)
         Assert.Equal(billed, reader.GetInt64(0) / 1_000_000_000m);
         Assert.Equal(0, reader.GetInt64(1));
     }
+
+    [PostgresFact]
+    public async Task Get_key_shows_the_spend_booked_in_postgresql_before_and_after_a_request()
+    {
+        string database = await postgres.CreateDatabaseAsync();
+        await using var router = await KeyedRouter.StartAsync([.. KeyInfoTests.BudgetedKey, "--ConnectionStrings:Crossroads=" + database]);
+        await KeyInfoTests.AssertSpendBeforeAndAfterAsync(router);
+    }
 }

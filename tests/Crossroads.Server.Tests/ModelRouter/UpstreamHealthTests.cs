@@ -69,7 +69,7 @@ public sealed class UpstreamHealthTests
     }
 
     [Fact]
-    public async Task Consecutive_failures_open_the_breaker_for_the_upstream_not_only_the_model()
+    public async Task Failures_within_the_window_open_the_breaker_for_the_upstream_not_only_the_model()
     {
         await using var upstream = await FakeUpstream.StartAsync();
         upstream.Model("cheap").FailStatus = 503;
