@@ -61,7 +61,7 @@ internal static class ModelRouterApi
                 DecisionHeaders.Apply(context.Response, decision.Id, decision.ServedBy, decision.Attempts.Count, decision.Plan.Policy.Name());
                 var body = OpenAiWire.ToBytes(
                     (decision, buffered, result, created),
-                    static (w, s) => OpenAiWire.Completion(w, "chatcmpl-" + s.decision.Id, s.created, s.decision.ServedBy!, s.buffered.Text.ToString(), s.result.FinishReason ?? "stop", s.result.Usage));
+                    static (w, s) => OpenAiWire.Completion(w, "chatcmpl-" + s.decision.Id, s.created, s.decision.ServedBy!, s.buffered.Text.ToString(), s.result.FinishReason ?? "stop", s.result.Usage, s.buffered.ToolCalls));
                 return Results.Bytes(body, JsonContentType);
             }
 
@@ -405,6 +405,10 @@ internal static class ModelRouterApi
                 Stop = request.Stop,
                 Seed = request.Seed,
                 User = request.User,
+                Tools = request.Tools,
+                ToolChoice = request.ToolChoice,
+                ParallelToolCalls = request.ParallelToolCalls,
+                ResponseFormat = request.ResponseFormat,
             },
             Tenant = caller.Tenant,
             Key = caller.Key,
