@@ -379,7 +379,7 @@ internal static class ModelRouterApi
 
     private static RouteCall BuildCall(string decisionId, ParsedRequest request, IReadOnlyList<ChatMessage> messages, Caller caller, string endpoint)
     {
-        int inputTokens = DemoModelProvider.PromptTokens(messages);
+        int inputTokens = DemoModelProvider.PromptTokens(messages, request.Tools);
         var lastUser = messages.LastOrDefault(static m => m.Role == "user")?.Content ?? messages[^1].Content;
         return new RouteCall
         {
@@ -418,7 +418,7 @@ internal static class ModelRouterApi
     }
 
     /// <summary>
-    /// SHA-256 of every message's role, 0, content, 0 (UTF-8), first 16 bytes in hex. One pooled buffer and a one-shot
+    /// SHA-256 of every message's role, 0, content, 0 (and each tool call's name, 0, arguments, 0) (UTF-8), first 16 bytes in hex. One pooled buffer and a one-shot
     /// hash: an incremental hash and two encoded copies per message cost a native context and garbage per request.
     /// </summary>
     private static string PromptHash(IReadOnlyList<ChatMessage> messages)
@@ -427,6 +427,10 @@ internal static class ModelRouterApi
         foreach (var m in messages)
         {
             max += Encoding.UTF8.GetMaxByteCount(m.Role.Length) + Encoding.UTF8.GetMaxByteCount(m.Content.Length) + 2;
+            foreach (var call in m.ToolCalls ?? [])
+            {
+                max += Encoding.UTF8.GetMaxByteCount(call.Name.Length) + Encoding.UTF8.GetMaxByteCount(call.Arguments.Length) + 2;
+            }
         }
 
         byte[] buffer = ArrayPool<byte>.Shared.Rent(max);
@@ -439,6 +443,13 @@ internal static class ModelRouterApi
                 buffer[length++] = 0;
                 length += Encoding.UTF8.GetBytes(m.Content, buffer.AsSpan(length));
                 buffer[length++] = 0;
+                foreach (var call in m.ToolCalls ?? [])
+                {
+                    length += Encoding.UTF8.GetBytes(call.Name, buffer.AsSpan(length));
+                    buffer[length++] = 0;
+                    length += Encoding.UTF8.GetBytes(call.Arguments, buffer.AsSpan(length));
+                    buffer[length++] = 0;
+                }
             }
 
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
