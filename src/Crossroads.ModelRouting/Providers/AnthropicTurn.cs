@@ -35,7 +35,8 @@ internal sealed class AnthropicTurn
             }
 
             var blocks = turns[^1]._blocks;
-            if (message.Role == "tool")
+            // A tool message without a call id (the chat endpoint requires one; a caller in code may omit it) is plain user text.
+            if (message.Role == "tool" && message.ToolCallId is not null)
             {
                 blocks.Add(new Block(BlockKind.ToolResult, message.Content, message.ToolCallId, null));
                 continue;
