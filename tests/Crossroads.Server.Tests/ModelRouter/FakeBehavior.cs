@@ -42,6 +42,9 @@ public sealed class FakeBehavior
     /// </summary>
     public IReadOnlyList<FakeToolCall>? ToolCalls { get; set; }
 
+    /// <summary>Abort the connection once the tool calls were streamed (before the finish), <see cref="InterTokenDelay"/> after them.</summary>
+    public bool ResetAfterToolCalls { get; set; }
+
     /// <summary>How many characters of a tool call's arguments each streamed fragment carries.</summary>
     public int ArgumentFragment { get; set; } = 4;
 

@@ -162,6 +162,13 @@ public sealed class FakeUpstream : IAsyncDisposable
         if (calls is not null)
         {
             await protocol.ToolCallsAsync(context, model, calls, b.ArgumentFragment);
+            if (b.ResetAfterToolCalls)
+            {
+                // A reset drops what the receiver has not read yet: wait InterTokenDelay so the router reads the calls first.
+                await Task.Delay(b.InterTokenDelay, ct);
+                context.Abort();
+                return;
+            }
         }
 
         await protocol.EndAsync(context, model, calls is null ? words.Count : calls.Count, cut, b, calls is not null);

@@ -182,6 +182,34 @@ public sealed class ToolCallingTests
     }
 
     [Fact]
+    public async Task A_tool_call_is_content_streamed_it_is_not_retried_and_buffered_it_is_replaced_by_the_fallback()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var cheap = upstream.Model("cheap");
+        cheap.ToolCalls = [Weather];
+        cheap.ResetAfterToolCalls = true;
+        cheap.InterTokenDelay = TimeSpan.FromMilliseconds(100);
+        upstream.Model("strong").Text = "strong answers";
+        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(upstream.BaseUrl));
+
+        using var streamed = await Json.PostAsync(server.Client, "/v1/chat/completions", Json.Chat("cheap", "weather?", stream: true, models: ["strong"]));
+        var events = Json.SseData(await streamed.Content.ReadAsStringAsync());
+        Assert.Equal(0, upstream.Calls("strong"));
+        using var buffered = await Json.PostAsync(server.Client, "/v1/chat/completions", Json.Chat("cheap", "weather?", models: ["strong"]));
+        var completion = await Json.ReadAsync(buffered);
+
+        Assert.Contains(events, static e => e.Contains("\"tool_calls\"", StringComparison.Ordinal));
+        Assert.Contains("upstream_failed_after_content", events[^1], StringComparison.Ordinal);
+        Assert.DoesNotContain("[DONE]", events);
+        Assert.Equal(HttpStatusCode.OK, buffered.StatusCode);
+        var message = completion.GetProperty("choices")[0].GetProperty("message");
+        Assert.Equal("strong answers", message.GetProperty("content").GetString());
+        Assert.False(message.TryGetProperty("tool_calls", out _));
+        Assert.Equal("strong", completion.GetProperty("model").GetString());
+        Assert.Equal(1, upstream.Calls("strong"));
+    }
+
+    [Fact]
     public async Task The_demo_model_calls_the_demanded_function_deterministically_and_ignores_tools_otherwise()
     {
         await using var server = await ModelRouterServer.StartAsync();
