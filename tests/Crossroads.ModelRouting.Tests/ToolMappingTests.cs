@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text;
 using System.Text.Json;
 using Crossroads.ModelRouting.Privacy;
 using Crossroads.ModelRouting.Providers;
@@ -148,7 +150,7 @@ public sealed class ToolMappingTests
         ChatMessage[] input =
         [
             new ChatMessage("user", $"Mail {Email}"),
-            new ChatMessage("assistant", string.Empty, [new ToolCall("c1", "send", $$"""{"to":"{{Email}}","note":"say \"hi\" to {{Email}}","n":4111}""")]),
+            new ChatMessage("assistant", string.Empty, [new ToolCall("c1", "send", $$"""{"to":"{{Email}}","note":"say \"hi\" to {{Email}}","n":4111}"""), new ToolCall("c9", "cc", """{"cc":"jane.doe\u0040example.com"}""")]),
             new ChatMessage("tool", $$"""{"sent_to":["{{Email}}"],"ok":true}""", ToolCallId: "c1"),
             new ChatMessage("tool", $"sent to {Email}", ToolCallId: "c2"),
             new ChatMessage("tool", """{"nothing" : "here"}""", ToolCallId: "c3"),
@@ -161,11 +163,60 @@ public sealed class ToolMappingTests
         Assert.Equal("[EMAIL_1]", arguments.GetProperty("to").GetString());
         Assert.Equal("say \"hi\" to [EMAIL_1]", arguments.GetProperty("note").GetString());
         Assert.Equal(4111, arguments.GetProperty("n").GetInt32());
+        // Read as JSON, an escaped value is the same address (a text scan of the raw JSON would miss it).
+        Assert.Equal("[EMAIL_1]", JsonDocument.Parse(messages[1].ToolCalls![1].Arguments).RootElement.GetProperty("cc").GetString());
         Assert.Equal("[EMAIL_1]", JsonDocument.Parse(messages[2].Content).RootElement.GetProperty("sent_to")[0].GetString());
         Assert.Equal("sent to [EMAIL_1]", messages[3].Content);
         Assert.Equal("c2", messages[3].ToolCallId);
         Assert.Equal(1, redaction.Found[PiiKind.Email]);
         Assert.All(messages, static m => Assert.DoesNotContain(Email, m.Content + m.ToolCalls?.FirstOrDefault()?.Arguments, StringComparison.Ordinal));
         Assert.Same(input[4], messages[4]); // no PII: the client's JSON as it was, spacing included
+    }
+
+    [Fact]
+    public async Task Whole_json_answers_of_both_protocols_give_their_tool_calls_with_the_arguments_as_json_text()
+    {
+        var anthropic = new AnthropicProvider("a", new HttpClient(new JsonAnswer("""
+            {"id":"msg_1","type":"message","role":"assistant","model":"claude","content":[{"type":"text","text":"Checking."},{"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}}],"stop_reason":"tool_use","usage":{"input_tokens":20,"output_tokens":9}}
+            """)), new Uri("https://api.example.test"), null, 100);
+        var openAi = new OpenAiCompatibleProvider("o", new HttpClient(new JsonAnswer("""
+            {"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":20,"completion_tokens":9}}
+            """)), new Uri("https://api.example.test/v1"), null);
+        var request = new ProviderRequest { Messages = [new("user", "weather?")], Tools = [Weather] };
+
+        var fromAnthropic = new List<CompletionEvent>();
+        await foreach (var e in anthropic.StreamAsync("claude", request, CancellationToken.None))
+        {
+            fromAnthropic.Add(e);
+        }
+
+        var fromOpenAi = new List<CompletionEvent>();
+        await foreach (var e in openAi.StreamAsync("gpt", request, CancellationToken.None))
+        {
+            fromOpenAi.Add(e);
+        }
+
+        Assert.Equal(
+            [
+                CompletionEvent.Delta("Checking."),
+                CompletionEvent.ToolCallPart(new ToolCallDelta(0, "toolu_1", "get_weather", """{"city":"Paris"}""")),
+                CompletionEvent.Finish("tool_calls"),
+                CompletionEvent.UsageReport(new TokenUsage(20, 9)),
+            ],
+            fromAnthropic);
+        Assert.Equal(
+            [
+                CompletionEvent.ToolCallPart(new ToolCallDelta(0, "call_1", "get_weather", """{"city":"Paris"}""")),
+                CompletionEvent.Finish("tool_calls"),
+                CompletionEvent.UsageReport(new TokenUsage(20, 9)),
+            ],
+            fromOpenAi);
+    }
+
+    /// <summary>Answers every request with one JSON body (an upstream that ignores <c>stream</c>).</summary>
+    private sealed class JsonAnswer(string body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
     }
 }
