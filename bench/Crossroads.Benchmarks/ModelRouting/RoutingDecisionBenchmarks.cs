@@ -113,6 +113,8 @@ public class RoutingDecisionBenchmarks
 
         public ValueTask DeltaAsync(string text, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+        public ValueTask ToolCallAsync(ToolCallDelta delta, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
         public ValueTask CompleteAsync(string finishReason, TokenUsage usage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
         public ValueTask FailAsync(ProviderException error, TokenUsage usage, CancellationToken cancellationToken) => ValueTask.CompletedTask;

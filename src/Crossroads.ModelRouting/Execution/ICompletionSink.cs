@@ -15,6 +15,9 @@ public interface ICompletionSink
     /// <summary>A piece of text.</summary>
     ValueTask DeltaAsync(string text, CancellationToken cancellationToken);
 
+    /// <summary>A piece of a tool call (the first piece of each call has its id and name; arguments come in fragments).</summary>
+    ValueTask ToolCallAsync(ToolCallDelta delta, CancellationToken cancellationToken);
+
     /// <summary>The answer ended normally.</summary>
     ValueTask CompleteAsync(string finishReason, TokenUsage usage, CancellationToken cancellationToken);
 

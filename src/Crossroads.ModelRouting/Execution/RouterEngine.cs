@@ -325,6 +325,21 @@ public sealed class RouterEngine
                         }
 
                         break;
+                    case CompletionEventKind.ToolCall:
+                        // A tool call is content: it commits the answer (no fallback after it reached the client)
+                        // and its name and arguments are output tokens when the upstream reports no usage.
+                        if (!committed)
+                        {
+                            clientGone = !await CommitAsync().ConfigureAwait(false);
+                        }
+
+                        output.Append(e.Tool!.Name).Append(e.Tool.Arguments);
+                        if (!clientGone)
+                        {
+                            clientGone = !await Guard(sink.ToolCallAsync(e.Tool, cancellationToken)).ConfigureAwait(false);
+                        }
+
+                        break;
                     case CompletionEventKind.Finish:
                         finish = e.FinishReason;
                         break;

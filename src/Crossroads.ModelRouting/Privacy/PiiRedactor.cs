@@ -1,4 +1,7 @@
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Crossroads.ModelRouting.Providers;
 
 namespace Crossroads.ModelRouting.Privacy;
@@ -12,6 +15,9 @@ namespace Crossroads.ModelRouting.Privacy;
 /// </summary>
 public sealed class PiiRedactor
 {
+    // Placeholders and non-ASCII text stay readable in redacted JSON (the model reads it); it is a request body, not HTML.
+    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly IReadOnlyList<IPiiDetector> _detectors;
 
     /// <summary>A redactor with <paramref name="detectors"/>, in priority order.</summary>
@@ -44,46 +50,149 @@ public sealed class PiiRedactor
         return kept;
     }
 
-    /// <summary>Redacts <paramref name="messages"/> (unchanged instances when nothing is found in them).</summary>
+    /// <summary>
+    /// Redacts <paramref name="messages"/> (unchanged instances when nothing is found in them): their text, and in
+    /// tool JSON (an assistant's tool call arguments; a tool message's content when it is JSON) the string values
+    /// one by one, so the JSON stays valid and its keys and structure reach the model as they were.
+    /// </summary>
     public PiiRedaction Redact(IReadOnlyList<ChatMessage> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        Dictionary<(PiiKind, string), string>? placeholders = null;
-        Dictionary<PiiKind, int>? counts = null;
+        var state = new State();
         var output = new ChatMessage[messages.Count];
         for (int i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
-            var found = Find(message.Content);
-            if (found.Count == 0)
+            var content = message.Role == "tool" ? RedactJsonOrText(message.Content, state) : RedactText(message.Content, state);
+            var calls = message.ToolCalls;
+            if (calls is { Count: > 0 })
             {
-                output[i] = message;
-                continue;
-            }
-
-            placeholders ??= [];
-            counts ??= [];
-            var text = new StringBuilder(message.Content.Length);
-            int at = 0;
-            foreach (var m in found)
-            {
-                text.Append(message.Content, at, m.Start - at);
-                var key = (m.Kind, message.Content.Substring(m.Start, m.Length));
-                if (!placeholders.TryGetValue(key, out var placeholder))
+                var redacted = new ToolCall[calls.Count];
+                bool changed = false;
+                for (int c = 0; c < calls.Count; c++)
                 {
-                    int n = counts[m.Kind] = counts.GetValueOrDefault(m.Kind) + 1;
-                    placeholder = $"[{PiiKinds.Label(m.Kind)}_{n}]";
-                    placeholders[key] = placeholder;
+                    var arguments = RedactJsonOrText(calls[c].Arguments, state);
+                    changed |= !ReferenceEquals(arguments, calls[c].Arguments);
+                    redacted[c] = ReferenceEquals(arguments, calls[c].Arguments) ? calls[c] : calls[c] with { Arguments = arguments };
                 }
 
-                text.Append(placeholder);
-                at = m.End;
+                calls = changed ? redacted : calls;
             }
 
-            text.Append(message.Content, at, message.Content.Length - at);
-            output[i] = message with { Content = text.ToString() };
+            output[i] = ReferenceEquals(content, message.Content) && ReferenceEquals(calls, message.ToolCalls) ? message : message with { Content = content, ToolCalls = calls };
         }
 
-        return new PiiRedaction(output, (IReadOnlyDictionary<PiiKind, int>?)counts ?? new Dictionary<PiiKind, int>());
+        return new PiiRedaction(output, (IReadOnlyDictionary<PiiKind, int>?)state.Counts ?? new Dictionary<PiiKind, int>());
+    }
+
+    /// <summary>The text with each value replaced by its placeholder; the same instance when nothing was found.</summary>
+    private string RedactText(string value, State state)
+    {
+        var found = Find(value);
+        if (found.Count == 0)
+        {
+            return value;
+        }
+
+        state.Placeholders ??= [];
+        state.Counts ??= [];
+        var text = new StringBuilder(value.Length);
+        int at = 0;
+        foreach (var m in found)
+        {
+            text.Append(value, at, m.Start - at);
+            var key = (m.Kind, value.Substring(m.Start, m.Length));
+            if (!state.Placeholders.TryGetValue(key, out var placeholder))
+            {
+                int n = state.Counts[m.Kind] = state.Counts.GetValueOrDefault(m.Kind) + 1;
+                placeholder = $"[{PiiKinds.Label(m.Kind)}_{n}]";
+                state.Placeholders[key] = placeholder;
+            }
+
+            text.Append(placeholder);
+            at = m.End;
+        }
+
+        text.Append(value, at, value.Length - at);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// JSON text with its string values redacted (re-serialized only when something was found), or, when it is not
+    /// JSON, redacted as text: a placeholder inside raw JSON could land across a quote or an escape, a string value
+    /// cannot be broken that way.
+    /// </summary>
+    private string RedactJsonOrText(string value, State state)
+    {
+        var trimmed = value.AsSpan().TrimStart();
+        if (trimmed.IsEmpty || trimmed[0] is not ('{' or '['))
+        {
+            return RedactText(value, state);
+        }
+
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(value);
+        }
+        catch (JsonException)
+        {
+            return RedactText(value, state);
+        }
+
+        // Unchanged JSON keeps the client's bytes (spacing, escapes); only redacted JSON is written anew.
+        return node is not null && RedactStrings(node, state) ? node.ToJsonString(JsonOptions) : value;
+    }
+
+    /// <summary>Replaces every string value under <paramref name="node"/> by its redaction, in place; true when one changed.</summary>
+    private bool RedactStrings(JsonNode node, State state)
+    {
+        bool changed = false;
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var name in obj.Select(static p => p.Key).ToList())
+                {
+                    changed |= Redacted(obj[name], replacement => obj[name] = replacement);
+                }
+
+                break;
+            case JsonArray array:
+                for (int i = 0; i < array.Count; i++)
+                {
+                    int at = i;
+                    changed |= Redacted(array[i], replacement => array[at] = replacement);
+                }
+
+                break;
+        }
+
+        return changed;
+
+        bool Redacted(JsonNode? child, Action<JsonNode> replace)
+        {
+            if (child is JsonValue scalar && scalar.GetValueKind() == JsonValueKind.String)
+            {
+                var text = scalar.GetValue<string>();
+                var redacted = RedactText(text, state);
+                if (ReferenceEquals(redacted, text))
+                {
+                    return false;
+                }
+
+                replace(JsonValue.Create(redacted));
+                return true;
+            }
+
+            return child is not null && RedactStrings(child, state);
+        }
+    }
+
+    /// <summary>The placeholders given so far (the same value, the same placeholder, anywhere in the request) and the count per kind.</summary>
+    private sealed class State
+    {
+        public Dictionary<(PiiKind, string), string>? Placeholders { get; set; }
+
+        public Dictionary<PiiKind, int>? Counts { get; set; }
     }
 }

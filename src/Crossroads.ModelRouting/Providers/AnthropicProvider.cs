@@ -10,9 +10,12 @@ namespace Crossroads.ModelRouting.Providers;
 /// developer) messages become the top-level <c>system</c> text, consecutive messages of one role are joined (the API
 /// wants user and assistant turns to alternate), <c>max_tokens</c> is always sent (the API requires it; the
 /// configured default when the client gave none), <c>stop</c> becomes <c>stop_sequences</c>, <c>user</c>
-/// <c>metadata.user_id</c>. Its stream (<c>message_start</c> with the input usage, <c>content_block_delta</c>
-/// text deltas, <c>message_delta</c> with the stop reason and output usage, <c>message_stop</c>, <c>ping</c>,
-/// <c>error</c>) becomes <see cref="CompletionEvent"/>s with OpenAI's finish reasons.
+/// <c>metadata.user_id</c>. Tools are mapped (<see cref="AnthropicTools"/>): function definitions to <c>tools</c>
+/// with <c>input_schema</c>, <c>tool_choice</c>, assistant tool calls to <c>tool_use</c> blocks, tool messages to
+/// <c>tool_result</c> blocks of a user turn. Its stream (<c>message_start</c> with the input usage,
+/// <c>content_block_start</c> text or <c>tool_use</c>, <c>content_block_delta</c> text and <c>input_json_delta</c>
+/// deltas, <c>message_delta</c> with the stop reason and output usage, <c>message_stop</c>, <c>ping</c>,
+/// <c>error</c>) becomes <see cref="CompletionEvent"/>s with OpenAI's finish reasons and tool call pieces.
 /// </summary>
 public sealed class AnthropicProvider : IModelProvider
 {
@@ -56,6 +59,12 @@ public sealed class AnthropicProvider : IModelProvider
     public byte[] RequestBody(string model, ProviderRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.ResponseFormat is { Type: not "text" } format)
+        {
+            // The Messages API has no JSON mode to map it to; answering free text instead would break the client's parser.
+            throw new ProviderException(ProviderFailureKind.Status, $"'response_format' {format.Type} is not supported by Anthropic upstreams (upstream '{Id}')", 400);
+        }
+
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -69,15 +78,13 @@ public sealed class AnthropicProvider : IModelProvider
             }
 
             writer.WriteStartArray("messages");
-            foreach (var (role, content) in Turns(request.Messages))
+            foreach (var turn in AnthropicTurn.Of(request.Messages))
             {
-                writer.WriteStartObject();
-                writer.WriteString("role", role);
-                writer.WriteString("content", content);
-                writer.WriteEndObject();
+                turn.Write(writer);
             }
 
             writer.WriteEndArray();
+            AnthropicTools.Write(writer, request);
             writer.WriteBoolean("stream", true);
             if (request.Temperature is { } temperature)
             {
@@ -164,7 +171,14 @@ public sealed class AnthropicProvider : IModelProvider
 
                 break;
             case "content_block_start":
-                if (root.TryGetProperty("content_block", out var block) && Text(block, "text") is { Length: > 0 } initial)
+                if (root.TryGetProperty("content_block", out var block) && Text(block, "type") == "tool_use")
+                {
+                    // A call's first piece: OpenAI's index counts tool calls only, Anthropic's every block.
+                    int call = state.ToolCalls++;
+                    state.ToolBlock = (Int(root, "index") ?? -1, call, false);
+                    events.Add(CompletionEvent.ToolCallPart(new ToolCallDelta(call, Text(block, "id") ?? string.Empty, Text(block, "name") ?? string.Empty, string.Empty)));
+                }
+                else if (root.TryGetProperty("content_block", out block) && Text(block, "text") is { Length: > 0 } initial)
                 {
                     events.Add(CompletionEvent.Delta(initial));
                 }
@@ -174,6 +188,25 @@ public sealed class AnthropicProvider : IModelProvider
                 if (root.TryGetProperty("delta", out var delta) && Text(delta, "type") == "text_delta" && Text(delta, "text") is { Length: > 0 } text)
                 {
                     events.Add(CompletionEvent.Delta(text));
+                }
+                else if (Text(delta, "type") == "input_json_delta" && Text(delta, "partial_json") is { Length: > 0 } json
+                    && state.ToolBlock is { } open && open.Block == (Int(root, "index") ?? -1))
+                {
+                    state.ToolBlock = open with { HasArguments = true };
+                    events.Add(CompletionEvent.ToolCallPart(new ToolCallDelta(open.Call, null, null, json)));
+                }
+
+                break;
+            case "content_block_stop":
+                if (state.ToolBlock is { } closed && closed.Block == (Int(root, "index") ?? -1))
+                {
+                    // A call without input streams no fragment; OpenAI's clients parse the arguments, so they get "{}".
+                    if (!closed.HasArguments)
+                    {
+                        events.Add(CompletionEvent.ToolCallPart(new ToolCallDelta(closed.Call, null, null, "{}")));
+                    }
+
+                    state.ToolBlock = null;
                 }
 
                 break;
@@ -206,37 +239,13 @@ public sealed class AnthropicProvider : IModelProvider
             case "error":
                 throw StreamError(root, sse.Data);
             default:
-                // ping, content_block_stop, and event types a newer API version adds: nothing to pass on.
+                // ping, and event types a newer API version adds: nothing to pass on.
                 break;
         }
     }
 
-    private static bool IsSystem(string role) => role is "system" or "developer";
-
-    /// <summary>The non-system messages as alternating turns (tool results count as user turns).</summary>
-    private static List<(string Role, string Content)> Turns(IReadOnlyList<ChatMessage> messages)
-    {
-        var turns = new List<(string Role, string Content)>(messages.Count);
-        foreach (var message in messages)
-        {
-            if (IsSystem(message.Role))
-            {
-                continue;
-            }
-
-            string role = message.Role == "assistant" ? "assistant" : "user";
-            if (turns.Count > 0 && turns[^1].Role == role)
-            {
-                turns[^1] = (role, turns[^1].Content + "\n\n" + message.Content);
-            }
-            else
-            {
-                turns.Add((role, message.Content));
-            }
-        }
-
-        return turns;
-    }
+    /// <summary>Whether the message goes to the top-level <c>system</c> text.</summary>
+    internal static bool IsSystem(string role) => role is "system" or "developer";
 
     /// <summary>Prompt tokens as OpenAI counts them: Anthropic reports cache reads and writes apart from <c>input_tokens</c>.</summary>
     private static int? InputTokens(JsonElement usage) =>
@@ -280,11 +289,18 @@ public sealed class AnthropicProvider : IModelProvider
         if (root.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array)
         {
             var text = new StringBuilder();
+            var calls = new List<CompletionEvent>();
             foreach (var block in content.EnumerateArray())
             {
-                if (Text(block, "type") == "text")
+                switch (Text(block, "type"))
                 {
-                    text.Append(Text(block, "text"));
+                    case "text":
+                        text.Append(Text(block, "text"));
+                        break;
+                    case "tool_use":
+                        string arguments = block.TryGetProperty("input", out var callInput) && callInput.ValueKind == JsonValueKind.Object ? callInput.GetRawText() : "{}";
+                        calls.Add(CompletionEvent.ToolCallPart(new ToolCallDelta(calls.Count, Text(block, "id") ?? string.Empty, Text(block, "name") ?? string.Empty, arguments)));
+                        break;
                 }
             }
 
@@ -292,6 +308,8 @@ public sealed class AnthropicProvider : IModelProvider
             {
                 events.Add(CompletionEvent.Delta(text.ToString()));
             }
+
+            events.AddRange(calls);
         }
 
         events.Add(CompletionEvent.Finish(FinishReason(Text(root, "stop_reason"))));
@@ -333,5 +351,11 @@ public sealed class AnthropicProvider : IModelProvider
         public string? StopReason { get; set; }
 
         public bool Stopped { get; set; }
+
+        /// <summary>Tool calls started so far (the next call's OpenAI index).</summary>
+        public int ToolCalls { get; set; }
+
+        /// <summary>The open <c>tool_use</c> block: its Anthropic index, its OpenAI index, whether it streamed arguments.</summary>
+        public (int Block, int Call, bool HasArguments)? ToolBlock { get; set; }
     }
 }

@@ -11,10 +11,13 @@ public enum CompletionEventKind
 
     /// <summary>Token usage as the upstream reported it (<see cref="CompletionEvent.Usage"/>).</summary>
     Usage,
+
+    /// <summary>A piece of a tool call (<see cref="CompletionEvent.Tool"/>); content like text, for fallbacks and billing.</summary>
+    ToolCall,
 }
 
 /// <summary>One event of a streamed answer, in the order the upstream sent it.</summary>
-public readonly record struct CompletionEvent(CompletionEventKind Kind, string? Text, string? FinishReason, TokenUsage Usage)
+public readonly record struct CompletionEvent(CompletionEventKind Kind, string? Text, string? FinishReason, TokenUsage Usage, ToolCallDelta? Tool = null)
 {
     /// <summary>A piece of text.</summary>
     public static CompletionEvent Delta(string text) => new(CompletionEventKind.Delta, text, null, default);
@@ -24,4 +27,7 @@ public readonly record struct CompletionEvent(CompletionEventKind Kind, string? 
 
     /// <summary>The upstream's usage report.</summary>
     public static CompletionEvent UsageReport(TokenUsage usage) => new(CompletionEventKind.Usage, null, null, usage);
+
+    /// <summary>A piece of a tool call.</summary>
+    public static CompletionEvent ToolCallPart(ToolCallDelta delta) => new(CompletionEventKind.ToolCall, null, null, default, delta);
 }

@@ -9,7 +9,10 @@ namespace Crossroads.ModelRouting.Providers;
 /// The built-in demo model: no network, no weights. It answers deterministically (the same messages give the same
 /// text) with a clearly-labelled canned answer that quotes the question, streams it word by word, honours
 /// <c>max_tokens</c> (finish reason <c>length</c>) and reports real token counts (o200k_base) as usage, so every
-/// endpoint, the budgets and the decision records can be tried with no upstream at all.
+/// endpoint, the budgets and the decision records can be tried with no upstream at all. Offered tools are ignored
+/// unless <c>tool_choice</c> demands a call (<c>required</c> or a named function): then it calls that function (or
+/// the first tool) with the arguments <c>{}</c> and an id derived from the messages, finish reason <c>tool_calls</c>,
+/// so a client's tool loop can be tried too; it never fills in arguments (it does not read schemas).
 /// </summary>
 public sealed class DemoModelProvider : IModelProvider
 {
@@ -55,23 +58,63 @@ public sealed class DemoModelProvider : IModelProvider
         return answer.ToString();
     }
 
-    /// <summary>Prompt tokens of <paramref name="messages"/>: their text plus the chat format's per-message overhead.</summary>
-    public static int PromptTokens(IReadOnlyList<ChatMessage> messages)
+    /// <summary>
+    /// Prompt tokens of <paramref name="messages"/> and <paramref name="tools"/>: their text (and an assistant's tool
+    /// call names and arguments, a tool message's call id) plus the chat format's per-message overhead, and each tool
+    /// definition's JSON as the client sent it. OpenAI renders tools in a format of its own, so the count is an
+    /// estimate of the same order, as it is for the messages.
+    /// </summary>
+    public static int PromptTokens(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolDefinition>? tools = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
         int total = 3;
         foreach (var message in messages)
         {
             total += TokenCounter.PerMessageOverhead + TokenCounter.Count(message.Content);
+            if (message.ToolCallId is { } id)
+            {
+                total += TokenCounter.Count(id);
+            }
+
+            foreach (var call in message.ToolCalls ?? [])
+            {
+                total += TokenCounter.Count(call.Name) + TokenCounter.Count(call.Arguments);
+            }
+        }
+
+        foreach (var tool in tools ?? [])
+        {
+            total += TokenCounter.Count(tool.Json);
         }
 
         return total;
+    }
+
+    /// <summary>The call the demo model makes when <c>tool_choice</c> demands one (see the class summary), else null.</summary>
+    public static ToolCall? DemandedCall(ProviderRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Tools is not { Count: > 0 } tools || request.ToolChoice is not { Mode: ToolChoiceMode.Required or ToolChoiceMode.Function } choice)
+        {
+            return null;
+        }
+
+        var hash = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(string.Join('\u0001', request.Messages.Select(static m => m.Role + ":" + m.Content))));
+        return new ToolCall("call_demo_" + hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), choice.Name ?? tools[0].Name, "{}");
     }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<CompletionEvent> StreamAsync(string model, ProviderRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (DemandedCall(request) is { } call)
+        {
+            yield return CompletionEvent.ToolCallPart(new ToolCallDelta(0, call.Id, call.Name, call.Arguments));
+            yield return CompletionEvent.Finish("tool_calls");
+            yield return CompletionEvent.UsageReport(new TokenUsage(PromptTokens(request.Messages, request.Tools), TokenCounter.Count(call.Name) + TokenCounter.Count(call.Arguments)));
+            yield break;
+        }
+
         var answer = Answer(request.Messages);
         int limit = request.MaxTokens ?? int.MaxValue;
         var sent = new StringBuilder();
@@ -104,7 +147,7 @@ public sealed class DemoModelProvider : IModelProvider
         }
 
         yield return CompletionEvent.Finish(finish);
-        yield return CompletionEvent.UsageReport(new TokenUsage(PromptTokens(request.Messages), sentTokens));
+        yield return CompletionEvent.UsageReport(new TokenUsage(PromptTokens(request.Messages, request.Tools), sentTokens));
     }
 
     /// <summary>The answer in pieces: each word with the space before it.</summary>

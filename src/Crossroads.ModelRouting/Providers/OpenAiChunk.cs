@@ -8,7 +8,8 @@ namespace Crossroads.ModelRouting.Providers;
 /// Reads one OpenAI <c>chat.completion.chunk</c> with a forward-only <see cref="Utf8JsonReader"/>: an answer is a
 /// dozen or more chunks, and building a <see cref="JsonDocument"/> for each cost a measurable share of the router's
 /// CPU per request. What it takes is what the document walk took (the last of a repeated property wins, as with
-/// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>): choice 0's <c>delta.content</c> and
+/// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>): choice 0's <c>delta.content</c>,
+/// <c>delta.tool_calls</c> (each piece's <c>index</c>, <c>id</c>, <c>function.name</c>, <c>function.arguments</c>) and
 /// <c>finish_reason</c>, the top-level <c>usage</c>, and an <c>error</c> (thrown).
 /// </summary>
 internal static class OpenAiChunk
@@ -167,6 +168,7 @@ internal static class OpenAiChunk
             bool otherChoice = false;
             string? text = null;
             string? finish = null;
+            List<ToolCallDelta>? tools = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("index"u8))
@@ -177,7 +179,7 @@ internal static class OpenAiChunk
                 else if (reader.ValueTextEquals("delta"u8))
                 {
                     reader.Read();
-                    text = reader.TokenType == JsonTokenType.StartObject ? ReadContent(ref reader) : null;
+                    text = reader.TokenType == JsonTokenType.StartObject ? ReadDelta(ref reader, ref tools) : null;
                     reader.Skip();
                 }
                 else if (reader.ValueTextEquals("finish_reason"u8))
@@ -203,6 +205,14 @@ internal static class OpenAiChunk
                 events.Add(CompletionEvent.Delta(text));
             }
 
+            if (tools is not null)
+            {
+                foreach (var tool in tools)
+                {
+                    events.Add(CompletionEvent.ToolCallPart(tool));
+                }
+            }
+
             if (finish is not null)
             {
                 events.Add(CompletionEvent.Finish(finish));
@@ -210,23 +220,97 @@ internal static class OpenAiChunk
         }
     }
 
-    /// <summary>Reader on the delta's start; leaves it on the delta's end. The string <c>content</c>, if any.</summary>
-    private static string? ReadContent(ref Utf8JsonReader reader)
+    /// <summary>Reader on the delta's start; leaves it on the delta's end. The string <c>content</c>, if any; the pieces of <c>tool_calls</c> into <paramref name="tools"/>.</summary>
+    private static string? ReadDelta(ref Utf8JsonReader reader, ref List<ToolCallDelta>? tools)
     {
         string? content = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             bool isContent = reader.ValueTextEquals("content"u8);
+            bool isTools = !isContent && reader.ValueTextEquals("tool_calls"u8);
             reader.Read();
             if (isContent)
             {
                 content = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (isTools && reader.TokenType == JsonTokenType.StartArray)
+            {
+                // A repeated "tool_calls" replaces the earlier one, as for the other members.
+                tools = [];
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType == JsonTokenType.StartObject && ReadToolCall(ref reader) is { } tool)
+                    {
+                        tools.Add(tool);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+
+                continue;
             }
 
             reader.Skip();
         }
 
         return content;
+    }
+
+    /// <summary>Reader on a tool call piece's start; leaves it on its end. Null without an <c>index</c> (no client could place it).</summary>
+    private static ToolCallDelta? ReadToolCall(ref Utf8JsonReader reader)
+    {
+        int? index = null;
+        string? id = null;
+        string? name = null;
+        string? arguments = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("index"u8))
+            {
+                reader.Read();
+                index = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int i) && i >= 0 ? i : null;
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("function"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    bool isName = reader.ValueTextEquals("name"u8);
+                    bool isArguments = !isName && reader.ValueTextEquals("arguments"u8);
+                    reader.Read();
+                    if (isName)
+                    {
+                        name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+                    else if (isArguments)
+                    {
+                        arguments = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return index is { } at ? new ToolCallDelta(at, id, name, arguments) : null;
     }
 
     /// <summary>The usual reasons as shared strings: one finish per answer need not allocate.</summary>

@@ -43,10 +43,7 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
             writer.WriteStartArray("messages");
             foreach (var message in request.Messages)
             {
-                writer.WriteStartObject();
-                writer.WriteString("role", message.Role);
-                writer.WriteString("content", message.Content);
-                writer.WriteEndObject();
+                WriteMessage(writer, message);
             }
 
             writer.WriteEndArray();
@@ -80,8 +77,85 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
                 writer.WriteString("user", user);
             }
 
+            WriteToolOptions(writer, request);
             writer.WriteEndObject();
         });
+    }
+
+    /// <summary>One message as OpenAI takes it: an assistant's tool calls (with <c>content: null</c> when it said nothing else, as OpenAI sends it), a tool message's <c>tool_call_id</c>.</summary>
+    private static void WriteMessage(Utf8JsonWriter writer, ChatMessage message)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("role", message.Role);
+        if (message.ToolCalls is { Count: > 0 } calls)
+        {
+            if (message.Content.Length == 0)
+            {
+                writer.WriteNull("content");
+            }
+            else
+            {
+                writer.WriteString("content", message.Content);
+            }
+
+            writer.WriteStartArray("tool_calls");
+            foreach (var call in calls)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", call.Id);
+                writer.WriteString("type", "function");
+                writer.WriteStartObject("function");
+                writer.WriteString("name", call.Name);
+                writer.WriteString("arguments", call.Arguments);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+        else
+        {
+            writer.WriteString("content", message.Content);
+        }
+
+        if (message.ToolCallId is { } toolCallId)
+        {
+            writer.WriteString("tool_call_id", toolCallId);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The client's <c>tools</c>, <c>tool_choice</c>, <c>parallel_tool_calls</c> and <c>response_format</c>, as it wrote them.</summary>
+    private static void WriteToolOptions(Utf8JsonWriter writer, ProviderRequest request)
+    {
+        if (request.Tools is { Count: > 0 } tools)
+        {
+            writer.WriteStartArray("tools");
+            foreach (var tool in tools)
+            {
+                writer.WriteRawValue(tool.Json, skipInputValidation: true);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (request.ToolChoice is { } choice)
+        {
+            writer.WritePropertyName("tool_choice");
+            writer.WriteRawValue(choice.Json, skipInputValidation: true);
+        }
+
+        if (request.ParallelToolCalls is { } parallel)
+        {
+            writer.WriteBoolean("parallel_tool_calls", parallel);
+        }
+
+        if (request.ResponseFormat is { } format)
+        {
+            writer.WritePropertyName("response_format");
+            writer.WriteRawValue(format.Json, skipInputValidation: true);
+        }
     }
 
     /// <inheritdoc />
@@ -135,6 +209,9 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
         return null;
     }
 
+    private static string? String(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
     private List<CompletionEvent> ParseCompletion(string json)
     {
         var events = new List<CompletionEvent>(3);
@@ -149,6 +226,18 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
                     && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
                 {
                     events.Add(CompletionEvent.Delta(text));
+                }
+
+                if (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+                {
+                    int index = 0;
+                    foreach (var call in calls.EnumerateArray())
+                    {
+                        if (call.ValueKind == JsonValueKind.Object && call.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object)
+                        {
+                            events.Add(CompletionEvent.ToolCallPart(new ToolCallDelta(index++, String(call, "id") ?? string.Empty, String(function, "name") ?? string.Empty, String(function, "arguments") ?? string.Empty)));
+                        }
+                    }
                 }
 
                 events.Add(CompletionEvent.Finish(choice.TryGetProperty("finish_reason", out var finish) && finish.ValueKind == JsonValueKind.String ? finish.GetString()! : "stop"));

@@ -23,4 +23,16 @@ public sealed record ProviderRequest
 
     /// <summary>End-user id passed upstream (OpenAI's <c>user</c>).</summary>
     public string? User { get; init; }
+
+    /// <summary>The functions the model may call (OpenAI's <c>tools</c>); null or empty: none offered.</summary>
+    public IReadOnlyList<ToolDefinition>? Tools { get; init; }
+
+    /// <summary>OpenAI's <c>tool_choice</c>; null leaves it to the upstream.</summary>
+    public ToolChoice? ToolChoice { get; init; }
+
+    /// <summary>OpenAI's <c>parallel_tool_calls</c>; null leaves it to the upstream.</summary>
+    public bool? ParallelToolCalls { get; init; }
+
+    /// <summary>OpenAI's <c>response_format</c>; null leaves it to the upstream.</summary>
+    public ResponseFormat? ResponseFormat { get; init; }
 }

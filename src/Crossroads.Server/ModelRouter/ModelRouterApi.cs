@@ -63,7 +63,7 @@ internal static class ModelRouterApi
                 DecisionHeaders.Apply(context.Response, decision.Id, decision.ServedBy, decision.Attempts.Count, decision.Plan.Policy.Name());
                 var body = OpenAiWire.ToBytes(
                     (decision, buffered, result, created),
-                    static (w, s) => OpenAiWire.Completion(w, "chatcmpl-" + s.decision.Id, s.created, s.decision.ServedBy!, s.buffered.Text.ToString(), s.result.FinishReason ?? "stop", s.result.Usage));
+                    static (w, s) => OpenAiWire.Completion(w, "chatcmpl-" + s.decision.Id, s.created, s.decision.ServedBy!, s.buffered.Text.ToString(), s.result.FinishReason ?? "stop", s.result.Usage, s.buffered.ToolCalls));
                 return Results.Bytes(body, JsonContentType);
             }
 
@@ -387,7 +387,7 @@ internal static class ModelRouterApi
 
     private static RouteCall BuildCall(string decisionId, ParsedRequest request, IReadOnlyList<ChatMessage> messages, Caller caller, string endpoint)
     {
-        int inputTokens = DemoModelProvider.PromptTokens(messages);
+        int inputTokens = DemoModelProvider.PromptTokens(messages, request.Tools);
         var lastUser = messages.LastOrDefault(static m => m.Role == "user")?.Content ?? messages[^1].Content;
         return new RouteCall
         {
@@ -413,6 +413,10 @@ internal static class ModelRouterApi
                 Stop = request.Stop,
                 Seed = request.Seed,
                 User = request.User,
+                Tools = request.Tools,
+                ToolChoice = request.ToolChoice,
+                ParallelToolCalls = request.ParallelToolCalls,
+                ResponseFormat = request.ResponseFormat,
             },
             Tenant = caller.Tenant,
             Key = caller.Key,
@@ -422,7 +426,7 @@ internal static class ModelRouterApi
     }
 
     /// <summary>
-    /// SHA-256 of every message's role, 0, content, 0 (UTF-8), first 16 bytes in hex. One pooled buffer and a one-shot
+    /// SHA-256 of every message's role, 0, content, 0 (and each tool call's name, 0, arguments, 0) (UTF-8), first 16 bytes in hex. One pooled buffer and a one-shot
     /// hash: an incremental hash and two encoded copies per message cost a native context and garbage per request.
     /// </summary>
     private static string PromptHash(IReadOnlyList<ChatMessage> messages)
@@ -431,6 +435,10 @@ internal static class ModelRouterApi
         foreach (var m in messages)
         {
             max += Encoding.UTF8.GetMaxByteCount(m.Role.Length) + Encoding.UTF8.GetMaxByteCount(m.Content.Length) + 2;
+            foreach (var call in m.ToolCalls ?? [])
+            {
+                max += Encoding.UTF8.GetMaxByteCount(call.Name.Length) + Encoding.UTF8.GetMaxByteCount(call.Arguments.Length) + 2;
+            }
         }
 
         byte[] buffer = ArrayPool<byte>.Shared.Rent(max);
@@ -443,6 +451,13 @@ internal static class ModelRouterApi
                 buffer[length++] = 0;
                 length += Encoding.UTF8.GetBytes(m.Content, buffer.AsSpan(length));
                 buffer[length++] = 0;
+                foreach (var call in m.ToolCalls ?? [])
+                {
+                    length += Encoding.UTF8.GetBytes(call.Name, buffer.AsSpan(length));
+                    buffer[length++] = 0;
+                    length += Encoding.UTF8.GetBytes(call.Arguments, buffer.AsSpan(length));
+                    buffer[length++] = 0;
+                }
             }
 
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];

@@ -67,13 +67,17 @@ internal static class ModelRouterApiDocs
 
     private const string ChatBody =
         "An OpenAI chat-completions body. Read: model (required: a model id, a model alias, or a route alias such as 'auto'), "
-        + "messages (required, at least one: role system|developer|user|assistant|tool, content a string or an array of text parts), "
+        + "messages (required, at least one: role system|developer|user|assistant|tool, content a string or an array of text parts; "
+        + "an assistant message may carry tool_calls (content null), a tool message needs tool_call_id), "
+        + "tools (function tools), tool_choice (none|auto|required|{type: function, function: {name}}), parallel_tool_calls, "
+        + "response_format (text|json_object|json_schema; Anthropic upstreams refuse the JSON ones), "
         + "stream (false: one chat.completion JSON object; true: text/event-stream of chat.completion.chunk events ending with data: [DONE]), "
         + "stream_options.include_usage (with stream: a last chunk with the usage), max_completion_tokens or max_tokens (1..100000000; "
         + "the former wins), temperature (0..2), top_p (0..1), stop (a string or an array), seed, user, n (1 only). Crossroads "
         + "extensions: models (fallback model ids, tried in order before any content is sent; an unknown one is a 404) and the "
         + "object crossroads {quality: fast|balanced|high, max_cost_usd, latency_slo_ms, policy: pinned|cheapest_meeting_slo|ucb|"
-        + "thompson|least_busy|lowest_latency|weighted, tenant}. Other members are ignored. At most 1 MiB.";
+        + "thompson|least_busy|lowest_latency|weighted, tenant}. Refused with a 400 naming them: n > 1, logprobs: true, top_logprobs, "
+        + "functions/function_call (deprecated), audio, modalities other than text, non-text content parts. Other members are ignored. At most 1 MiB.";
 
     private const string AskBody =
         "An ATP ask: prompt (required unless messages, OpenAI's array, is given), and at the top level model (default 'auto'), "

@@ -8,7 +8,8 @@ internal static class OpenAiWire
 {
     private static readonly JsonBytes Json = new(new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
 
-    public static void Completion(Utf8JsonWriter w, string id, long created, string model, string content, string finishReason, TokenUsage usage)
+    /// <summary>A <c>chat.completion</c>; with <paramref name="toolCalls"/>, <c>message.tool_calls</c> (and <c>content: null</c> when there is no text, as OpenAI answers).</summary>
+    public static void Completion(Utf8JsonWriter w, string id, long created, string model, string content, string finishReason, TokenUsage usage, IReadOnlyList<ToolCall>? toolCalls = null)
     {
         w.WriteStartObject();
         w.WriteString("id", id);
@@ -20,8 +21,34 @@ internal static class OpenAiWire
         w.WriteNumber("index", 0);
         w.WriteStartObject("message");
         w.WriteString("role", "assistant");
-        w.WriteString("content", content);
+        if (content.Length == 0 && toolCalls is { Count: > 0 })
+        {
+            w.WriteNull("content");
+        }
+        else
+        {
+            w.WriteString("content", content);
+        }
+
         w.WriteNull("refusal");
+        if (toolCalls is { Count: > 0 })
+        {
+            w.WriteStartArray("tool_calls");
+            foreach (var call in toolCalls)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", call.Id);
+                w.WriteString("type", "function");
+                w.WriteStartObject("function");
+                w.WriteString("name", call.Name);
+                w.WriteString("arguments", call.Arguments);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteStartArray("annotations");
         w.WriteEndArray();
         w.WriteEndObject();
@@ -35,8 +62,8 @@ internal static class OpenAiWire
         w.WriteEndObject();
     }
 
-    /// <summary>A chunk: the role, or <paramref name="content"/>, in the delta, or the finish, or (with no choice) usage.</summary>
-    public static void Chunk(Utf8JsonWriter w, string id, long created, string model, ChunkPart part, string? content, string? finishReason, TokenUsage? usage, bool includeUsage)
+    /// <summary>A chunk: the role, or <paramref name="content"/>, or a piece of a tool call, in the delta, or the finish, or (with no choice) usage.</summary>
+    public static void Chunk(Utf8JsonWriter w, string id, long created, string model, ChunkPart part, string? content, string? finishReason, TokenUsage? usage, bool includeUsage, ToolCallDelta? tool = null)
     {
         w.WriteStartObject();
         w.WriteString("id", id);
@@ -60,6 +87,10 @@ internal static class OpenAiWire
             else if (part == ChunkPart.Content)
             {
                 w.WriteString("content", content);
+            }
+            else if (part == ChunkPart.ToolCall && tool is not null)
+            {
+                ToolCallPiece(w, tool);
             }
 
             w.WriteEndObject();
@@ -120,6 +151,42 @@ internal static class OpenAiWire
     /// <summary>Writes a body straight into <paramref name="output"/> (see <see cref="JsonBytes.WriteTo"/>).</summary>
     public static void WriteTo<TState>(System.Buffers.IBufferWriter<byte> output, TState state, Action<Utf8JsonWriter, TState> write) => Json.WriteTo(output, state, write);
 
+    /// <summary>
+    /// <c>tool_calls: [{index, id, type, function: {name, arguments}}]</c> for a call's first piece (arguments <c>""</c>
+    /// when it brings none, as OpenAI sends it), <c>[{index, function: {arguments}}]</c> for the fragments after it.
+    /// </summary>
+    private static void ToolCallPiece(Utf8JsonWriter w, ToolCallDelta tool)
+    {
+        w.WriteStartArray("tool_calls");
+        w.WriteStartObject();
+        w.WriteNumber("index", tool.Index);
+        bool first = tool.Id is not null || tool.Name is not null;
+        if (tool.Id is not null)
+        {
+            w.WriteString("id", tool.Id);
+        }
+
+        if (first)
+        {
+            w.WriteString("type", "function");
+        }
+
+        w.WriteStartObject("function");
+        if (tool.Name is not null)
+        {
+            w.WriteString("name", tool.Name);
+        }
+
+        if (tool.Arguments is not null || first)
+        {
+            w.WriteString("arguments", tool.Arguments ?? string.Empty);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndArray();
+    }
+
     private static void Usage(Utf8JsonWriter w, TokenUsage usage)
     {
         w.WriteStartObject("usage");
@@ -145,6 +212,7 @@ internal enum ChunkPart
 {
     Role,
     Content,
+    ToolCall,
     Finish,
     Usage,
 }

@@ -29,6 +29,14 @@ internal sealed record ParsedRequest
 
     public string? User { get; init; }
 
+    public IReadOnlyList<ToolDefinition>? Tools { get; init; }
+
+    public ToolChoice? ToolChoice { get; init; }
+
+    public bool? ParallelToolCalls { get; init; }
+
+    public ResponseFormat? ResponseFormat { get; init; }
+
     public QualityTier? Quality { get; init; }
 
     public decimal? MaxCostUsd { get; init; }

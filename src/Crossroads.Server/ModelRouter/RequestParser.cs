@@ -7,8 +7,9 @@ namespace Crossroads.Server.ModelRouter;
 
 /// <summary>
 /// Reads request bodies leniently where OpenAI is lenient (unknown members are ignored: SDKs send many) and strictly
-/// where a wrong value would change what is routed or billed (types, ranges, <c>n</c> ≠ 1). Every refusal names the
-/// parameter, as OpenAI's <c>error.param</c> does.
+/// where a wrong value would change what is routed or billed (types, ranges, <c>n</c> ≠ 1), and refuses members whose
+/// answer the router cannot give back (<c>n</c> &gt; 1, <c>logprobs</c>, images, audio, the deprecated
+/// <c>functions</c>) rather than drop them silently. Every refusal names the parameter, as OpenAI's <c>error.param</c> does.
 /// </summary>
 internal static class RequestParser
 {
@@ -71,6 +72,9 @@ internal static class RequestParser
                 throw new RequestException("Only n=1 is supported.", "n");
             }
 
+            RefuseUnsupported(root);
+            var tools = Tools(root);
+
             bool includeUsage = false;
             if (root.TryGetProperty("stream_options", out var streamOptions) && streamOptions.ValueKind == JsonValueKind.Object)
             {
@@ -90,6 +94,10 @@ internal static class RequestParser
                 Seed = root.TryGetProperty("seed", out var seed) && seed.ValueKind == JsonValueKind.Number && seed.TryGetInt64(out var s) ? s : null,
                 User = OptionalString(root, "user"),
                 Fallbacks = StringList(root, "models"),
+                Tools = tools,
+                ToolChoice = ToolChoice(root, tools),
+                ParallelToolCalls = OptionalBool(root, "parallel_tool_calls", "parallel_tool_calls"),
+                ResponseFormat = ResponseFormat(root),
             };
             if (root.TryGetProperty("crossroads", out var extension) && extension.ValueKind != JsonValueKind.Null)
             {
@@ -199,14 +207,23 @@ internal static class RequestParser
             throw new RequestException($"'{at}.role' must be system, developer, user, assistant or tool, got '{role}'.", at + ".role");
         }
 
+        if (m.TryGetProperty("function_call", out var legacy) && legacy.ValueKind != JsonValueKind.Null)
+        {
+            throw new RequestException($"'{at}.function_call' (deprecated functions) is not supported; send 'tool_calls'.", at + ".function_call");
+        }
+
+        var toolCalls = role == "assistant" ? MessageToolCalls(m, at) : null;
+        var toolCallId = role == "tool"
+            ? OptionalString(m, "tool_call_id", at + ".tool_call_id") ?? throw new RequestException($"'{at}.tool_call_id' is required for tool messages.", at + ".tool_call_id")
+            : null;
         if (!m.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
         {
-            return new ChatMessage(role, string.Empty);
+            return new ChatMessage(role, string.Empty, toolCalls, toolCallId);
         }
 
         if (content.ValueKind == JsonValueKind.String)
         {
-            return new ChatMessage(role, content.GetString()!);
+            return new ChatMessage(role, content.GetString()!, toolCalls, toolCallId);
         }
 
         if (content.ValueKind == JsonValueKind.Array)
@@ -221,14 +238,199 @@ internal static class RequestParser
                 }
                 else
                 {
-                    throw new RequestException($"'{at}.content' parts other than text are not supported yet.", at + ".content");
+                    string kind = part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var partType) && partType.ValueKind == JsonValueKind.String ? partType.GetString()! : "non-text";
+                    throw new RequestException($"'{at}.content' parts other than text are not supported yet (got a '{kind}' part).", at + ".content");
                 }
             }
 
-            return new ChatMessage(role, text.ToString());
+            return new ChatMessage(role, text.ToString(), toolCalls, toolCallId);
         }
 
         throw new RequestException($"'{at}.content' must be a string or an array of text parts.", at + ".content");
+    }
+
+    /// <summary>
+    /// Members whose effect the router could not give back to the client: refused with their name rather than
+    /// dropped. <c>logprobs: false</c> and an empty <c>top_logprobs</c> ask for nothing and pass.
+    /// </summary>
+    private static void RefuseUnsupported(JsonElement root)
+    {
+        if (OptionalBool(root, "logprobs", "logprobs") == true)
+        {
+            throw new RequestException("'logprobs' is not supported yet: the router does not pass token log probabilities back.", "logprobs");
+        }
+
+        if (root.TryGetProperty("top_logprobs", out var top) && top.ValueKind != JsonValueKind.Null && !(top.ValueKind == JsonValueKind.Number && top.TryGetInt32(out int k) && k == 0))
+        {
+            throw new RequestException("'top_logprobs' is not supported yet: the router does not pass token log probabilities back.", "top_logprobs");
+        }
+
+        foreach (var (name, why) in (ReadOnlySpan<(string, string)>)[
+            ("functions", "the deprecated 'functions' are not supported; send 'tools'"),
+            ("function_call", "the deprecated 'function_call' is not supported; send 'tool_choice'"),
+            ("audio", "audio output is not supported"),
+        ])
+        {
+            if (root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null)
+            {
+                throw new RequestException($"'{name}': {why}.", name);
+            }
+        }
+
+        if (root.TryGetProperty("modalities", out var modalities) && modalities.ValueKind == JsonValueKind.Array
+            && modalities.EnumerateArray().Any(static m => !m.ValueEquals("text")))
+        {
+            throw new RequestException("'modalities': only text output is supported.", "modalities");
+        }
+    }
+
+    /// <summary>OpenAI's <c>tools</c>: function tools only (<c>{type:"function", function:{name, description?, parameters?, strict?}}</c>), each kept as the client wrote it.</summary>
+    private static List<ToolDefinition>? Tools(JsonElement root)
+    {
+        if (!root.TryGetProperty("tools", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw new RequestException("'tools' must be an array.", "tools");
+        }
+
+        var tools = new List<ToolDefinition>(value.GetArrayLength());
+        int index = 0;
+        foreach (var tool in value.EnumerateArray())
+        {
+            string at = $"tools[{index++}]";
+            if (tool.ValueKind != JsonValueKind.Object)
+            {
+                throw new RequestException($"'{at}' must be an object.", at);
+            }
+
+            var type = OptionalString(tool, "type", at + ".type");
+            if (type != "function")
+            {
+                throw new RequestException($"'{at}.type' must be 'function' (other tool types are not supported), got '{type}'.", at + ".type");
+            }
+
+            if (!tool.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object)
+            {
+                throw new RequestException($"'{at}.function' is required and must be an object.", at + ".function");
+            }
+
+            var name = OptionalString(function, "name", at + ".function.name");
+            if (string.IsNullOrEmpty(name))
+            {
+                throw new RequestException($"'{at}.function.name' is required.", at + ".function.name");
+            }
+
+            string? parameters = null;
+            if (function.TryGetProperty("parameters", out var schema) && schema.ValueKind != JsonValueKind.Null)
+            {
+                parameters = schema.ValueKind == JsonValueKind.Object
+                    ? schema.GetRawText()
+                    : throw new RequestException($"'{at}.function.parameters' must be a JSON Schema object.", at + ".function.parameters");
+            }
+
+            tools.Add(new ToolDefinition(name, OptionalString(function, "description", at + ".function.description"), parameters, tool.GetRawText()));
+        }
+
+        return tools;
+    }
+
+    /// <summary>OpenAI's <c>tool_choice</c>: <c>none</c>, <c>auto</c>, <c>required</c>, or a named function among <paramref name="tools"/>.</summary>
+    private static ToolChoice? ToolChoice(JsonElement root, List<ToolDefinition>? tools)
+    {
+        if (!root.TryGetProperty("tool_choice", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            var mode = value.GetString() switch
+            {
+                "auto" => ToolChoiceMode.Auto,
+                "none" => ToolChoiceMode.None,
+                "required" => ToolChoiceMode.Required,
+                var other => throw new RequestException($"'tool_choice' must be none, auto, required or a function object, got '{other}'.", "tool_choice"),
+            };
+            if (mode == ToolChoiceMode.Required && tools is not { Count: > 0 })
+            {
+                throw new RequestException("'tool_choice' is 'required' but no 'tools' are given.", "tool_choice");
+            }
+
+            return new ToolChoice(mode, null, value.GetRawText());
+        }
+
+        if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty("type", out var type) && type.ValueEquals("function")
+            && value.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object
+            && OptionalString(function, "name", "tool_choice.function.name") is { Length: > 0 } name)
+        {
+            if (tools?.Exists(t => t.Name == name) != true)
+            {
+                throw new RequestException($"'tool_choice' names the function '{name}', which is not in 'tools'.", "tool_choice");
+            }
+
+            return new ToolChoice(ToolChoiceMode.Function, name, value.GetRawText());
+        }
+
+        throw new RequestException("'tool_choice' must be none, auto, required or {\"type\":\"function\",\"function\":{\"name\":...}} (other forms are not supported).", "tool_choice");
+    }
+
+    /// <summary>OpenAI's <c>response_format</c>: <c>{type: text | json_object | json_schema, ...}</c>, kept as the client wrote it.</summary>
+    private static ResponseFormat? ResponseFormat(JsonElement root)
+    {
+        if (!root.TryGetProperty("response_format", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var type = value.ValueKind == JsonValueKind.Object ? OptionalString(value, "type", "response_format.type") : null;
+        return type is "text" or "json_object" or "json_schema"
+            ? new ResponseFormat(type, value.GetRawText())
+            : throw new RequestException("'response_format' must be an object with type text, json_object or json_schema.", "response_format");
+    }
+
+    /// <summary>An assistant message's <c>tool_calls</c>: <c>[{id, type:"function", function:{name, arguments}}]</c>.</summary>
+    private static List<ToolCall>? MessageToolCalls(JsonElement m, string at)
+    {
+        if (!m.TryGetProperty("tool_calls", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw new RequestException($"'{at}.tool_calls' must be an array.", at + ".tool_calls");
+        }
+
+        var calls = new List<ToolCall>(value.GetArrayLength());
+        int index = 0;
+        foreach (var call in value.EnumerateArray())
+        {
+            string callAt = $"{at}.tool_calls[{index++}]";
+            if (call.ValueKind != JsonValueKind.Object || OptionalString(call, "type", callAt + ".type") is not (null or "function"))
+            {
+                throw new RequestException($"'{callAt}' must be a function call object.", callAt);
+            }
+
+            var id = OptionalString(call, "id", callAt + ".id");
+            if (string.IsNullOrEmpty(id))
+            {
+                throw new RequestException($"'{callAt}.id' is required.", callAt + ".id");
+            }
+
+            if (!call.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object
+                || OptionalString(function, "name", callAt + ".function.name") is not { Length: > 0 } name)
+            {
+                throw new RequestException($"'{callAt}.function.name' is required.", callAt + ".function.name");
+            }
+
+            calls.Add(new ToolCall(id, name, OptionalString(function, "arguments", callAt + ".function.arguments") ?? string.Empty));
+        }
+
+        return calls.Count > 0 ? calls : null;
     }
 
     private static string RequiredString(JsonElement root, string name) =>

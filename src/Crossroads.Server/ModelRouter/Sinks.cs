@@ -11,7 +11,12 @@ namespace Crossroads.Server.ModelRouter;
 /// <summary>Collects the answer for a non-streaming <c>chat.completion</c>.</summary>
 internal sealed class BufferedSink : ICompletionSink
 {
+    private readonly List<(string Id, string Name, StringBuilder Arguments)> _tools = [];
+
     public StringBuilder Text { get; } = new();
+
+    /// <summary>The tool calls of the answer, their pieces joined (in index order).</summary>
+    public IReadOnlyList<ToolCall> ToolCalls => [.. _tools.Select(static t => new ToolCall(t.Id, t.Name, t.Arguments.ToString()))];
 
     public RouteStart? Start { get; private set; }
 
@@ -27,6 +32,20 @@ internal sealed class BufferedSink : ICompletionSink
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Joins the pieces by index, as an SDK reassembles a stream: the first piece of a call names it, the others add argument fragments.</summary>
+    public ValueTask ToolCallAsync(ToolCallDelta delta, CancellationToken cancellationToken)
+    {
+        while (_tools.Count <= delta.Index)
+        {
+            _tools.Add((string.Empty, string.Empty, new StringBuilder()));
+        }
+
+        var (id, name, arguments) = _tools[delta.Index];
+        arguments.Append(delta.Arguments);
+        _tools[delta.Index] = (delta.Id ?? id, delta.Name ?? name, arguments);
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask CompleteAsync(string finishReason, TokenUsage usage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask FailAsync(ProviderException error, TokenUsage usage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
@@ -35,6 +54,7 @@ internal sealed class BufferedSink : ICompletionSink
     public bool TryRetract()
     {
         Text.Clear();
+        _tools.Clear();
         Start = null;
         return true;
     }
@@ -70,6 +90,9 @@ internal sealed class SseChatSink(HttpResponse response, bool includeUsage, long
     public ValueTask DeltaAsync(string text, CancellationToken cancellationToken) =>
         WriteChunkAsync(ChunkPart.Content, text, null, null, cancellationToken);
 
+    public ValueTask ToolCallAsync(ToolCallDelta delta, CancellationToken cancellationToken) =>
+        WriteChunkAsync(ChunkPart.ToolCall, null, null, null, cancellationToken, tool: delta);
+
     public async ValueTask CompleteAsync(string finishReason, TokenUsage usage, CancellationToken cancellationToken)
     {
         await WriteChunkAsync(ChunkPart.Finish, null, finishReason, null, cancellationToken, flush: !includeUsage).ConfigureAwait(false);
@@ -96,14 +119,14 @@ internal sealed class SseChatSink(HttpResponse response, bool includeUsage, long
     // Each event is written straight into the response's pipe ("data: ", the JSON, a blank line) and flushed: no
     // array per event (there were two, the JSON and the framed event). Unflushed events (the finish chunk before the
     // usage chunk) go out with the next flush, as the answer's last bytes do.
-    private ValueTask WriteChunkAsync(ChunkPart part, string? content, string? finish, TokenUsage? usage, CancellationToken cancellationToken, bool flush = true)
+    private ValueTask WriteChunkAsync(ChunkPart part, string? content, string? finish, TokenUsage? usage, CancellationToken cancellationToken, bool flush = true, ToolCallDelta? tool = null)
     {
         var output = response.BodyWriter;
         output.Write(DataPrefix);
         OpenAiWire.WriteTo(
             output,
-            (this, part, content, finish, usage),
-            static (w, s) => OpenAiWire.Chunk(w, s.Item1._id, s.Item1.Created, s.Item1._model, s.part, s.content, s.finish, s.usage, s.Item1.IncludeUsage));
+            (this, part, content, finish, usage, tool),
+            static (w, s) => OpenAiWire.Chunk(w, s.Item1._id, s.Item1.Created, s.Item1._model, s.part, s.content, s.finish, s.usage, s.Item1.IncludeUsage, s.tool));
         output.Write(EventEnd);
         return flush ? FlushAsync(output, cancellationToken) : ValueTask.CompletedTask;
     }
@@ -182,6 +205,12 @@ internal sealed class AskSink(HttpResponse response) : ICompletionSink
             w.WriteEndObject();
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// ATP's lines have no place for tool calls, and an ask offers no tools (its parser reads none), so an upstream
+    /// cannot make one here; should one arrive anyway it is not text and is left out of the lines.
+    /// </summary>
+    public ValueTask ToolCallAsync(ToolCallDelta delta, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>The lines already went out.</summary>
     public bool TryRetract() => false;

@@ -29,12 +29,42 @@ internal sealed class AnthropicFakeProtocol : FakeProtocol
     public override Task UnknownModelAsync(HttpContext context) =>
         WriteErrorAsync(context, 404, null, """{"type":"error","error":{"type":"not_found_error","message":"model: no such model"}}""");
 
-    public override Task WholeAsync(HttpContext context, string model, IReadOnlyList<string> words, bool cut, FakeBehavior behavior)
+    public override bool HasToolResult(JsonElement root) =>
+        root.GetProperty("messages").EnumerateArray().Any(static m => m.GetProperty("content") is { ValueKind: JsonValueKind.Array } blocks
+            && blocks.EnumerateArray().Any(static b => b.GetProperty("type").ValueEquals("tool_result")));
+
+    public override Task WholeAsync(HttpContext context, string model, IReadOnlyList<string> words, bool cut, FakeBehavior behavior, IReadOnlyList<FakeToolCall>? calls)
     {
         context.Response.ContentType = "application/json";
+        string content = calls is null
+            ? $$"""[{"type":"text","text":{{JsonSerializer.Serialize(string.Concat(words))}}}]"""
+            : "[" + string.Join(',', calls.Select(static c => $$"""{"type":"tool_use","id":"{{c.Id}}","name":"{{c.Name}}","input":{{c.Arguments}}}""")) + "]";
+        string stop = calls is null ? StopReason(cut, behavior) : "tool_use";
         return context.Response.WriteAsync(
-            $$"""{"id":"msg_fake","type":"message","role":"assistant","model":"{{model}}","content":[{"type":"text","text":{{JsonSerializer.Serialize(string.Concat(words))}}}],"stop_reason":"{{StopReason(cut, behavior)}}","stop_sequence":null,"usage":{{Usage(behavior.PromptTokens, words.Count)}}}""",
+            $$"""{"id":"msg_fake","type":"message","role":"assistant","model":"{{model}}","content":{{content}},"stop_reason":"{{stop}}","stop_sequence":null,"usage":{{Usage(behavior.PromptTokens, calls?.Count ?? words.Count)}}}""",
             context.RequestAborted);
+    }
+
+    /// <summary>
+    /// As the Messages API streams tool use: the (empty) text block 0 closes, then per call a <c>content_block_start</c>
+    /// with <c>{"type":"tool_use","id","name","input":{}}</c>, <c>input_json_delta</c> fragments (the first one
+    /// empty, as Anthropic sends it) and a <c>content_block_stop</c>.
+    /// </summary>
+    public override async Task ToolCallsAsync(HttpContext context, string model, IReadOnlyList<FakeToolCall> calls, int fragment)
+    {
+        await SendAsync(context, "content_block_stop", """{"type":"content_block_stop","index":0}""");
+        for (int i = 0; i < calls.Count; i++)
+        {
+            var call = calls[i];
+            int index = i + 1;
+            await SendAsync(context, "content_block_start", "{\"type\":\"content_block_start\",\"index\":" + index + ",\"content_block\":{\"type\":\"tool_use\",\"id\":\"" + call.Id + "\",\"name\":\"" + call.Name + "\",\"input\":{}}}");
+            foreach (var piece in Fragments(call.Arguments, fragment).Prepend(string.Empty))
+            {
+                await SendAsync(context, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":" + index + ",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":" + JsonSerializer.Serialize(piece) + "}}");
+            }
+
+            await SendAsync(context, "content_block_stop", $$"""{"type":"content_block_stop","index":{{index}}}""");
+        }
     }
 
     public override async Task StartAsync(HttpContext context, string model, FakeBehavior behavior)
@@ -52,11 +82,16 @@ internal sealed class AnthropicFakeProtocol : FakeProtocol
     public override Task ErrorAsync(HttpContext context, FakeBehavior behavior) =>
         SendAsync(context, "error", $$$"""{"type":"error","error":{"type":"{{{behavior.AnthropicErrorType}}}","message":"fake in-stream failure"}}""");
 
-    public override async Task EndAsync(HttpContext context, string model, int completionTokens, bool cut, FakeBehavior behavior)
+    public override async Task EndAsync(HttpContext context, string model, int completionTokens, bool cut, FakeBehavior behavior, bool toolCalls)
     {
-        await SendAsync(context, "content_block_stop", """{"type":"content_block_stop","index":0}""");
+        if (!toolCalls)
+        {
+            await SendAsync(context, "content_block_stop", """{"type":"content_block_stop","index":0}""");
+        }
+
         string usage = behavior.Usage ? $$""","usage":{"output_tokens":{{completionTokens}}}""" : string.Empty;
-        await SendAsync(context, "message_delta", $$"""{"type":"message_delta","delta":{"stop_reason":"{{StopReason(cut, behavior)}}","stop_sequence":null}{{usage}}}""");
+        string stop = toolCalls ? "tool_use" : StopReason(cut, behavior);
+        await SendAsync(context, "message_delta", $$"""{"type":"message_delta","delta":{"stop_reason":"{{stop}}","stop_sequence":null}{{usage}}}""");
         await SendAsync(context, "message_stop", """{"type":"message_stop"}""");
     }
 

@@ -36,6 +36,18 @@ public sealed class FakeBehavior
     /// <summary>Anthropic only: the <c>stop_reason</c> of a whole answer (default <c>end_turn</c>; <c>max_tokens</c> when cut by it).</summary>
     public string? StopReason { get; set; }
 
+    /// <summary>
+    /// Answer with these tool calls (and no text) while the request carries no tool result; a request with one (the
+    /// client's second round) gets <see cref="Text"/>. Streamed arguments come in fragments of <see cref="ArgumentFragment"/> characters.
+    /// </summary>
+    public IReadOnlyList<FakeToolCall>? ToolCalls { get; set; }
+
+    /// <summary>Abort the connection once the tool calls were streamed (before the finish), <see cref="InterTokenDelay"/> after them.</summary>
+    public bool ResetAfterToolCalls { get; set; }
+
+    /// <summary>How many characters of a tool call's arguments each streamed fragment carries.</summary>
+    public int ArgumentFragment { get; set; } = 4;
+
     /// <summary>Anthropic only: the <c>error.type</c> of <see cref="ErrorAfterChunks"/> and failure bodies.</summary>
     public string AnthropicErrorType { get; set; } = "overloaded_error";
 }

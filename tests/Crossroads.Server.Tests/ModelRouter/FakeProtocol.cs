@@ -12,8 +12,23 @@ internal abstract class FakeProtocol
     /// <summary>The answer of an unknown model (404).</summary>
     public abstract Task UnknownModelAsync(HttpContext context);
 
-    /// <summary>A whole, non-streamed answer.</summary>
-    public abstract Task WholeAsync(HttpContext context, string model, IReadOnlyList<string> words, bool cut, FakeBehavior behavior);
+    /// <summary>A whole, non-streamed answer: the words, or the tool calls when <paramref name="calls"/> is not null.</summary>
+    public abstract Task WholeAsync(HttpContext context, string model, IReadOnlyList<string> words, bool cut, FakeBehavior behavior, IReadOnlyList<FakeToolCall>? calls);
+
+    /// <summary>Whether the request carries a tool result (the client's round after a tool call).</summary>
+    public abstract bool HasToolResult(JsonElement root);
+
+    /// <summary>The tool calls of a streamed answer, each argument string in fragments of <paramref name="fragment"/> characters.</summary>
+    public abstract Task ToolCallsAsync(HttpContext context, string model, IReadOnlyList<FakeToolCall> calls, int fragment);
+
+    /// <summary><paramref name="text"/> in pieces of <paramref name="size"/> characters.</summary>
+    protected static IEnumerable<string> Fragments(string text, int size)
+    {
+        for (int i = 0; i < text.Length; i += size)
+        {
+            yield return text.Substring(i, Math.Min(size, text.Length - i));
+        }
+    }
 
     /// <summary>The stream's opening events (before any text).</summary>
     public abstract Task StartAsync(HttpContext context, string model, FakeBehavior behavior);
@@ -24,8 +39,8 @@ internal abstract class FakeProtocol
     /// <summary>An in-stream error, after which the fake ends the stream.</summary>
     public abstract Task ErrorAsync(HttpContext context, FakeBehavior behavior);
 
-    /// <summary>The stream's closing events (finish, usage, end marker).</summary>
-    public abstract Task EndAsync(HttpContext context, string model, int completionTokens, bool cut, FakeBehavior behavior);
+    /// <summary>The stream's closing events (finish, usage, end marker); <paramref name="toolCalls"/> when the answer was tool calls.</summary>
+    public abstract Task EndAsync(HttpContext context, string model, int completionTokens, bool cut, FakeBehavior behavior, bool toolCalls);
 
     /// <summary>Whether the request asked for a stream.</summary>
     public static bool Streams(JsonElement root) => root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;

@@ -116,7 +116,8 @@ public sealed class FakeUpstream : IAsyncDisposable
         }
 
         int? maxTokens = root.TryGetProperty("max_tokens", out var mt) ? mt.GetInt32() : null;
-        var words = Words(b.Text).ToList();
+        var calls = b.ToolCalls is { Count: > 0 } toolCalls && !protocol.HasToolResult(root) ? toolCalls : null;
+        var words = calls is null ? Words(b.Text).ToList() : [];
         bool cut = maxTokens is { } max && words.Count > max;
         if (cut)
         {
@@ -131,7 +132,7 @@ public sealed class FakeUpstream : IAsyncDisposable
 
         if (!FakeProtocol.Streams(root))
         {
-            await protocol.WholeAsync(context, model, words, cut, b);
+            await protocol.WholeAsync(context, model, words, cut, b, calls);
             return;
         }
 
@@ -158,7 +159,19 @@ public sealed class FakeUpstream : IAsyncDisposable
             await protocol.DeltaAsync(context, model, words[i]);
         }
 
-        await protocol.EndAsync(context, model, words.Count, cut, b);
+        if (calls is not null)
+        {
+            await protocol.ToolCallsAsync(context, model, calls, b.ArgumentFragment);
+            if (b.ResetAfterToolCalls)
+            {
+                // A reset drops what the receiver has not read yet: wait InterTokenDelay so the router reads the calls first.
+                await Task.Delay(b.InterTokenDelay, ct);
+                context.Abort();
+                return;
+            }
+        }
+
+        await protocol.EndAsync(context, model, calls is null ? words.Count : calls.Count, cut, b, calls is not null);
     }
 
     /// <summary>Each word with the space before it (one "token" each: completion_tokens = word count).</summary>

@@ -12,15 +12,35 @@ internal sealed class OpenAiFakeProtocol : FakeProtocol
     public override Task UnknownModelAsync(HttpContext context) =>
         WriteErrorAsync(context, 404, null, """{"error":{"message":"no such model","type":"invalid_request_error","code":"model_not_found"}}""");
 
-    public override Task WholeAsync(HttpContext context, string model, IReadOnlyList<string> words, bool cut, FakeBehavior behavior)
+    public override bool HasToolResult(JsonElement root) =>
+        root.GetProperty("messages").EnumerateArray().Any(static m => m.GetProperty("role").ValueEquals("tool"));
+
+    /// <summary>As OpenAI streams a call: its first chunk with id, type, name and <c>arguments: ""</c>, then <c>{index, function: {arguments}}</c> fragments.</summary>
+    public override async Task ToolCallsAsync(HttpContext context, string model, IReadOnlyList<FakeToolCall> calls, int fragment)
+    {
+        for (int i = 0; i < calls.Count; i++)
+        {
+            var call = calls[i];
+            await SendAsync(context, null, $$$"""{"id":"fake","object":"chat.completion.chunk","model":"{{{model}}}","choices":[{"index":0,"delta":{"tool_calls":[{"index":{{{i}}},"id":"{{{call.Id}}}","type":"function","function":{"name":"{{{call.Name}}}","arguments":""}}]},"finish_reason":null}]}""");
+            foreach (var piece in Fragments(call.Arguments, fragment))
+            {
+                await SendAsync(context, null, "{\"id\":\"fake\",\"object\":\"chat.completion.chunk\",\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":" + i + ",\"function\":{\"arguments\":" + JsonSerializer.Serialize(piece) + "}}]},\"finish_reason\":null}]}");
+            }
+        }
+    }
+
+    public override Task WholeAsync(HttpContext context, string model, IReadOnlyList<string> words, bool cut, FakeBehavior behavior, IReadOnlyList<FakeToolCall>? calls)
     {
         context.Response.ContentType = "application/json";
+        object message = calls is null
+            ? new { role = "assistant", content = (string?)string.Concat(words) }
+            : new { role = "assistant", content = (string?)null, tool_calls = calls.Select(static c => new { id = c.Id, type = "function", function = new { name = c.Name, arguments = c.Arguments } }).ToArray() };
         return context.Response.WriteAsync(JsonSerializer.Serialize(new
         {
             id = "fake",
             @object = "chat.completion",
             model,
-            choices = new[] { new { index = 0, message = new { role = "assistant", content = string.Concat(words) }, finish_reason = cut ? "length" : "stop" } },
+            choices = new[] { new { index = 0, message, finish_reason = calls is not null ? "tool_calls" : cut ? "length" : "stop" } },
             usage = new { prompt_tokens = behavior.PromptTokens, completion_tokens = words.Count, total_tokens = behavior.PromptTokens + words.Count },
         }), context.RequestAborted);
     }
@@ -37,9 +57,9 @@ internal sealed class OpenAiFakeProtocol : FakeProtocol
     public override Task ErrorAsync(HttpContext context, FakeBehavior behavior) =>
         SendAsync(context, null, """{"error":{"message":"fake in-stream failure","type":"server_error"}}""");
 
-    public override async Task EndAsync(HttpContext context, string model, int completionTokens, bool cut, FakeBehavior behavior)
+    public override async Task EndAsync(HttpContext context, string model, int completionTokens, bool cut, FakeBehavior behavior, bool toolCalls)
     {
-        await SendAsync(context, null, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}","choices":[{"index":0,"delta":{},"finish_reason":"{{(cut ? "length" : "stop")}}"}]}""");
+        await SendAsync(context, null, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}","choices":[{"index":0,"delta":{},"finish_reason":"{{(toolCalls ? "tool_calls" : cut ? "length" : "stop")}}"}]}""");
         if (behavior.Usage)
         {
             await SendAsync(context, null, $$$"""{"id":"fake","object":"chat.completion.chunk","model":"{{{model}}}","choices":[],"usage":{"prompt_tokens":{{{behavior.PromptTokens}}},"completion_tokens":{{{completionTokens}}},"total_tokens":{{{behavior.PromptTokens + completionTokens}}}}}""");

@@ -1,0 +1,139 @@
+using System.Text.Json;
+
+namespace Crossroads.ModelRouting.Providers;
+
+/// <summary>
+/// One turn of a Messages API conversation, built from the chat's non-system messages. The API wants user and
+/// assistant turns to alternate, so consecutive messages of one role share a turn; tool messages are user turns
+/// (their results are <c>tool_result</c> blocks) and an assistant's tool calls are <c>tool_use</c> blocks. A turn of
+/// text only is written as one string (the texts joined by a blank line), as before tools were mapped.
+/// </summary>
+internal sealed class AnthropicTurn
+{
+    private readonly List<Block> _blocks = [];
+
+    private AnthropicTurn(string role) => Role = role;
+
+    /// <summary><c>user</c> or <c>assistant</c>.</summary>
+    public string Role { get; }
+
+    /// <summary>The turns of <paramref name="messages"/>; throws a 400 <see cref="ProviderException"/> when an assistant's tool call arguments are not a JSON object (Anthropic's <c>input</c> must be one).</summary>
+    public static List<AnthropicTurn> Of(IReadOnlyList<ChatMessage> messages)
+    {
+        var turns = new List<AnthropicTurn>(messages.Count);
+        foreach (var message in messages)
+        {
+            if (AnthropicProvider.IsSystem(message.Role))
+            {
+                continue;
+            }
+
+            string role = message.Role == "assistant" ? "assistant" : "user";
+            if (turns.Count == 0 || turns[^1].Role != role)
+            {
+                turns.Add(new AnthropicTurn(role));
+            }
+
+            var blocks = turns[^1]._blocks;
+            // A tool message without a call id (the chat endpoint requires one; a caller in code may omit it) is plain user text.
+            if (message.Role == "tool" && message.ToolCallId is not null)
+            {
+                blocks.Add(new Block(BlockKind.ToolResult, message.Content, message.ToolCallId, null));
+                continue;
+            }
+
+            // An assistant that only called tools said nothing: Anthropic refuses empty text blocks.
+            if (message.Content.Length > 0 || message.ToolCalls is not { Count: > 0 })
+            {
+                blocks.Add(new Block(BlockKind.Text, message.Content, null, null));
+            }
+
+            foreach (var call in message.ToolCalls ?? [])
+            {
+                blocks.Add(new Block(BlockKind.ToolUse, Input(call), call.Id, call.Name));
+            }
+        }
+
+        return turns;
+    }
+
+    /// <summary>Writes <c>{"role", "content"}</c>: a string for text only, else blocks (a user turn's tool results first, as the API requires).</summary>
+    public void Write(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("role", Role);
+        if (_blocks.TrueForAll(static b => b.Kind == BlockKind.Text))
+        {
+            writer.WriteString("content", string.Join("\n\n", _blocks.Select(static b => b.Text)));
+            writer.WriteEndObject();
+            return;
+        }
+
+        writer.WriteStartArray("content");
+        foreach (var block in _blocks.Where(static b => b.Kind == BlockKind.ToolResult).Concat(_blocks.Where(static b => b.Kind != BlockKind.ToolResult)))
+        {
+            switch (block.Kind)
+            {
+                case BlockKind.Text when block.Text.Length > 0:
+                    writer.WriteStartObject();
+                    writer.WriteString("type", "text");
+                    writer.WriteString("text", block.Text);
+                    writer.WriteEndObject();
+                    break;
+                case BlockKind.ToolUse:
+                    writer.WriteStartObject();
+                    writer.WriteString("type", "tool_use");
+                    writer.WriteString("id", block.Id);
+                    writer.WriteString("name", block.Name);
+                    writer.WritePropertyName("input");
+                    writer.WriteRawValue(block.Text, skipInputValidation: true);
+                    writer.WriteEndObject();
+                    break;
+                case BlockKind.ToolResult:
+                    writer.WriteStartObject();
+                    writer.WriteString("type", "tool_result");
+                    writer.WriteString("tool_use_id", block.Id);
+                    writer.WriteString("content", block.Text);
+                    writer.WriteEndObject();
+                    break;
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The call's arguments as Anthropic's <c>input</c> object (<c>{}</c> for none), validated here so the body is valid JSON.</summary>
+    private static string Input(ToolCall call)
+    {
+        if (string.IsNullOrWhiteSpace(call.Arguments))
+        {
+            return "{}";
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(call.Arguments);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return document.RootElement.GetRawText();
+            }
+        }
+        catch (JsonException)
+        {
+            // Refused below, as for a non-object.
+        }
+
+        throw new ProviderException(ProviderFailureKind.Status, $"the arguments of tool call '{call.Id}' are not a JSON object, which Anthropic's tool_use input must be", 400);
+    }
+
+    private enum BlockKind
+    {
+        Text,
+        ToolUse,
+        ToolResult,
+    }
+
+    /// <summary>A content block: text (or a tool_use's input JSON, or a tool_result's text), and the call's id and name.</summary>
+    private readonly record struct Block(BlockKind Kind, string Text, string? Id, string? Name);
+}
