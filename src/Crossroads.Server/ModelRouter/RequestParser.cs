@@ -229,12 +229,20 @@ internal static class RequestParser
         if (content.ValueKind == JsonValueKind.Array)
         {
             var text = new System.Text.StringBuilder();
+            int partIndex = 0;
             foreach (var part in content.EnumerateArray())
             {
-                if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var type) && type.ValueEquals("text")
-                    && part.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
+                if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var type) && type.ValueEquals("text"))
                 {
+                    // A text part without its text is a malformed part, not an unsupported kind of part.
+                    if (!part.TryGetProperty("text", out var t) || t.ValueKind != JsonValueKind.String)
+                    {
+                        string field = FormattableString.Invariant($"{at}.content[{partIndex}].text");
+                        throw new RequestException($"'{field}' is required and must be a string.", field);
+                    }
+
                     text.Append(t.GetString());
+                    partIndex++;
                 }
                 else
                 {

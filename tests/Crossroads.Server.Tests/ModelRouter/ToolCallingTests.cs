@@ -262,6 +262,7 @@ public sealed class ToolCallingTests
     [InlineData("""{"response_format":{"type":"yaml"}}""", "response_format")]
     [InlineData("""{"modalities":["text","audio"]}""", "modalities")]
     [InlineData("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://x/y.png"}}]}]}""", "messages[0].content")]
+    [InlineData("""{"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text"}]}]}""", "messages[0].content[1].text")]
     [InlineData("""{"messages":[{"role":"tool","content":"x"}]}""", "messages[0].tool_call_id")]
     [InlineData("""{"messages":[{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{}}]}]}""", "messages[0].tool_calls[0].function.name")]
     public async Task Unsupported_or_malformed_members_are_400_problems_naming_the_member(string extra, string param)
