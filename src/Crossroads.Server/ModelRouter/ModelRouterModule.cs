@@ -17,6 +17,9 @@ public sealed class ModelRouterModule : CrossroadsModule
     /// <inheritdoc />
     public override string RoutePrefix => "/v1";
 
+    /// <summary>Ready once its runtime is built (<see cref="ModelRouterStartup"/>), in the background.</summary>
+    public override bool LoadsInBackground => true;
+
     /// <summary>The SQLite spend store lives in the data directory the other modules share.</summary>
     public override IReadOnlyList<ConfigurationAlias> Aliases { get; } =
     [
