@@ -18,11 +18,6 @@ internal static unsafe class DirectLayoutCost
 {
     private const int Leaf24Fallback = int.MinValue | (1 << 30);
 
-    private interface IV4Lookup
-    {
-        int LookupV4(uint address);
-    }
-
     public static int Run(string[] args)
     {
         string routesFile = args[0];
@@ -63,15 +58,15 @@ internal static unsafe class DirectLayoutCost
 
         var variants = new (string Name, Func<uint[], long> Pass)[]
         {
-            ("current", a => Loop(new Public(snapshot), a)),
-            ("no-check", a => Loop(noCheck, a)),
-            ("d16", a => Loop(new Split<Bits16>(d16), a)),
-            ("d18", a => Loop(new Split<Bits18>(d18), a)),
-            ("d19", a => Loop(new Split<Bits19>(d19), a)),
-            ("d21", a => Loop(new Split<Bits21>(d21), a)),
-            ("d22", a => Loop(new Split<Bits22>(d22), a)),
-            ("d20", a => Loop(new Split<Bits20>(d20), a)),
-            ("d24", a => Loop(new Split<Bits24>(d24), a)),
+            ("current", a => AlternatedPasses.Loop(new Public(snapshot), a)),
+            ("no-check", a => AlternatedPasses.Loop(noCheck, a)),
+            ("d16", a => AlternatedPasses.Loop(new Split<Bits16>(d16), a)),
+            ("d18", a => AlternatedPasses.Loop(new Split<Bits18>(d18), a)),
+            ("d19", a => AlternatedPasses.Loop(new Split<Bits19>(d19), a)),
+            ("d21", a => AlternatedPasses.Loop(new Split<Bits21>(d21), a)),
+            ("d22", a => AlternatedPasses.Loop(new Split<Bits22>(d22), a)),
+            ("d20", a => AlternatedPasses.Loop(new Split<Bits20>(d20), a)),
+            ("d24", a => AlternatedPasses.Loop(new Split<Bits24>(d24), a)),
         };
         var results = new Dictionary<string, List<double>>();
         for (int r = 0; r < rounds; r++)
@@ -86,7 +81,7 @@ internal static unsafe class DirectLayoutCost
                         results[key] = list = [];
                     }
 
-                    list.Add(Rate(seconds, addresses, pass));
+                    list.Add(AlternatedPasses.Rate(seconds, addresses, pass));
                 }
             }
         }
@@ -136,37 +131,6 @@ internal static unsafe class DirectLayoutCost
         }
 
         return per24;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long Loop<T>(T lookup, uint[] addresses)
-        where T : struct, IV4Lookup
-    {
-        long sum = 0;
-        foreach (uint a in addresses)
-        {
-            sum += lookup.LookupV4(a);
-        }
-
-        return sum;
-    }
-
-    private static double Rate(double seconds, uint[] addresses, Func<uint[], long> pass)
-    {
-        long sink = pass(addresses);
-        long passes = 0;
-        double start = ThreadCpuClock.Seconds();
-        double elapsed;
-        do
-        {
-            sink += pass(addresses);
-            passes++;
-            elapsed = ThreadCpuClock.Seconds() - start;
-        }
-        while (elapsed < seconds);
-
-        GC.KeepAlive(sink);
-        return passes * addresses.Length / elapsed;
     }
 
     /// <summary>Direct entries on the top k bits, then blocks down to /24, in one pinned array; the FIB for /25 and longer.</summary>

@@ -16,11 +16,6 @@ namespace Crossroads.Benchmarks.Experiment;
 /// </summary>
 internal static unsafe class GenerationCheckCost
 {
-    private interface IV4Lookup
-    {
-        int LookupV4(uint address);
-    }
-
     public static int Run(string[] args)
     {
         string routesFile = args[0];
@@ -48,10 +43,10 @@ internal static unsafe class GenerationCheckCost
 
             var variants = new (string Name, Func<uint[], long> Pass)[]
             {
-                ("current", a => Loop(new Public(snapshot), a)),
-                ("no-check", a => Loop(new NoCheck(fib), a)),
-                ("check-via-pointer", a => Loop(viaPointer, a)),
-                ("struct-reader", a => Loop(reader, a)),
+                ("current", a => AlternatedPasses.Loop(new Public(snapshot), a)),
+                ("no-check", a => AlternatedPasses.Loop(new NoCheck(fib), a)),
+                ("check-via-pointer", a => AlternatedPasses.Loop(viaPointer, a)),
+                ("struct-reader", a => AlternatedPasses.Loop(reader, a)),
             };
             var results = new Dictionary<string, List<double>>();
             for (int r = 0; r < rounds; r++)
@@ -66,7 +61,7 @@ internal static unsafe class GenerationCheckCost
                             results[key] = list = [];
                         }
 
-                        list.Add(Rate(seconds, addresses, pass));
+                        list.Add(AlternatedPasses.Rate(seconds, addresses, pass));
                     }
                 }
             }
@@ -85,38 +80,6 @@ internal static unsafe class GenerationCheckCost
 
         GC.KeepAlive(table);
         return 0;
-    }
-
-    // One loop for every variant: a struct type argument gets its own compiled copy with the lookup inlined.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long Loop<T>(T lookup, uint[] addresses)
-        where T : struct, IV4Lookup
-    {
-        long sum = 0;
-        foreach (uint a in addresses)
-        {
-            sum += lookup.LookupV4(a);
-        }
-
-        return sum;
-    }
-
-    private static double Rate(double seconds, uint[] addresses, Func<uint[], long> pass)
-    {
-        long sink = pass(addresses);
-        long passes = 0;
-        double start = ThreadCpuClock.Seconds();
-        double elapsed;
-        do
-        {
-            sink += pass(addresses);
-            passes++;
-            elapsed = ThreadCpuClock.Seconds() - start;
-        }
-        while (elapsed < seconds);
-
-        GC.KeepAlive(sink);
-        return passes * addresses.Length / elapsed;
     }
 
     private readonly struct Public(RouteTableSnapshot snapshot) : IV4Lookup

@@ -98,20 +98,7 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
                 writer.WriteString("content", message.Content);
             }
 
-            writer.WriteStartArray("tool_calls");
-            foreach (var call in calls)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("id", call.Id);
-                writer.WriteString("type", "function");
-                writer.WriteStartObject("function");
-                writer.WriteString("name", call.Name);
-                writer.WriteString("arguments", call.Arguments);
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
+            ToolCall.WriteOpenAiArray(writer, calls);
         }
         else
         {

@@ -33,20 +33,7 @@ internal static class OpenAiWire
         w.WriteNull("refusal");
         if (toolCalls is { Count: > 0 })
         {
-            w.WriteStartArray("tool_calls");
-            foreach (var call in toolCalls)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", call.Id);
-                w.WriteString("type", "function");
-                w.WriteStartObject("function");
-                w.WriteString("name", call.Name);
-                w.WriteString("arguments", call.Arguments);
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            ToolCall.WriteOpenAiArray(w, toolCalls);
         }
 
         w.WriteStartArray("annotations");
