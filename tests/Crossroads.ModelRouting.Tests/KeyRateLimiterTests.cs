@@ -29,6 +29,28 @@ public sealed class KeyRateLimiterTests
     }
 
     [Fact]
+    public void Peek_shows_what_is_left_and_takes_nothing()
+    {
+        var limiter = new KeyRateLimiter([new KeyLimit("k", 3, 100)], _clock);
+        Assert.True(limiter.TryAdmit("k", 40).Allowed);
+        Assert.True(limiter.TryAdmit("k", 40).Allowed);
+
+        for (int i = 0; i < 3; i++)
+        {
+            var state = limiter.Peek("k");
+            Assert.Equal(1, state.Requests!.Value.Remaining);
+            Assert.Equal(20, state.Tokens!.Value.Remaining);
+        }
+
+        Assert.True(limiter.TryAdmit("k", 20).Allowed); // the peeks took no request and no token
+        Assert.Equal(0, limiter.Peek("k").Requests!.Value.Remaining);
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(1, limiter.Peek("k").Requests!.Value.Remaining); // refilled, as an admission would see it
+        Assert.Equal(default, limiter.Peek("other"));
+        Assert.Equal(default, limiter.Peek(null));
+    }
+
+    [Fact]
     public void Tokens_are_admitted_at_the_worst_case_and_settled_to_usage()
     {
         var limiter = new KeyRateLimiter([new KeyLimit("k", null, 1000)], _clock);

@@ -32,6 +32,16 @@ internal sealed class KeyRateBucket(int? rpm, int? tpm, TimeProvider time)
         }
     }
 
+    /// <summary>Both windows as of now (refilled), taking nothing.</summary>
+    public KeyRateState Peek()
+    {
+        lock (_gate)
+        {
+            Refill();
+            return new KeyRateState(Window(rpm, _requests), Window(tpm, _tokens));
+        }
+    }
+
     /// <summary>Gives back what was taken beyond <paramref name="actualTokens"/> (or takes the excess: the bucket may go below zero, delaying the next request).</summary>
     public void Settle(int reservedTokens, int actualTokens)
     {

@@ -26,6 +26,10 @@ public sealed class KeyRateLimiter
     public RateAdmission TryAdmit(string? key, int tokens) =>
         key is not null && _buckets.TryGetValue(key, out var bucket) ? bucket.TryTake(tokens) : RateAdmission.Unlimited;
 
+    /// <summary>What <paramref name="key"/> has left in each window now, without admitting anything (both null: not limited).</summary>
+    public KeyRateState Peek(string? key) =>
+        key is not null && _buckets.TryGetValue(key, out var bucket) ? bucket.Peek() : default;
+
     /// <summary>Corrects an admitted request's tokens to <paramref name="actualTokens"/>.</summary>
     public static void Settle(RateAdmission admission, int actualTokens)
     {

@@ -10,8 +10,11 @@ public sealed record KeyInfoResponse(KeyInfo Data);
 /// </summary>
 public sealed record KeyInfo(string Key, bool Authenticated, string Tenant, KeyRateLimit RateLimit, BudgetInfo? Budget, BudgetInfo? TenantBudget);
 
-/// <summary>A key's per-minute limits (null: not limited).</summary>
-public sealed record KeyRateLimit(int? Rpm, int? Tpm);
+/// <summary>
+/// A key's per-minute limits (null: not limited) and what is left of each now in this replica (the numbers of the
+/// <c>x-ratelimit-remaining-*</c> headers; null where there is no limit).
+/// </summary>
+public sealed record KeyRateLimit(int? Rpm, int? Tpm, long? RemainingRequests, long? RemainingTokens);
 
 /// <summary>
 /// One account's budget in its current period: the limit, the period (<c>daily</c>, <c>monthly</c>, <c>total</c>) and

@@ -17,12 +17,13 @@ internal static class ModelRouterKeyApi
     {
         var caller = runtime.Callers.Resolve(context, requestedTenant: null);
         var entry = runtime.Callers.KeyEntry(caller.Key);
+        var windows = runtime.Limits.Peek(caller.Key); // takes nothing: reading does not spend the key's rpm
         var ledger = runtime.Engine.Budgets;
         try
         {
             var key = await BudgetOfAsync(ledger, BudgetAccount.KeyId(caller.Key), context.RequestAborted).ConfigureAwait(false);
             var tenant = await BudgetOfAsync(ledger, BudgetAccount.TenantId(caller.Tenant), context.RequestAborted).ConfigureAwait(false);
-            var info = new KeyInfo(caller.Key, context.GetApiKeyName() is not null, caller.Tenant, new KeyRateLimit(entry?.Rpm, entry?.Tpm), key, tenant);
+            var info = new KeyInfo(caller.Key, context.GetApiKeyName() is not null, caller.Tenant, new KeyRateLimit(entry?.Rpm, entry?.Tpm, windows.Requests?.Remaining, windows.Tokens?.Remaining), key, tenant);
             return new SizedJsonResult<KeyInfoResponse>(new KeyInfoResponse(info), ModelRouterJsonContext.Default.KeyInfoResponse);
         }
         catch (SpendStoreUnavailableException)

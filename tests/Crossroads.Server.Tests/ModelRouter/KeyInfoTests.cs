@@ -32,6 +32,7 @@ public sealed class KeyInfoTests
         Assert.False(data.GetProperty("authenticated").GetBoolean());
         Assert.Equal("default", data.GetProperty("tenant").GetString());
         Assert.Equal(JsonValueKind.Null, data.GetProperty("rate_limit").GetProperty("rpm").ValueKind);
+        Assert.Equal(JsonValueKind.Null, data.GetProperty("rate_limit").GetProperty("remaining_requests").ValueKind);
         Assert.Equal(JsonValueKind.Null, data.GetProperty("budget").ValueKind);
         Assert.Equal(JsonValueKind.Null, data.GetProperty("tenant_budget").ValueKind);
 
@@ -59,8 +60,8 @@ public sealed class KeyInfoTests
 
     /// <summary>
     /// Before: nothing spent, the whole budgets remain. After one request: the key and the tenant each show exactly the
-    /// decision's billed USD as spent and nothing reserved. Reading does not spend the key's rpm (three reads, then the
-    /// request is still admitted within rpm 2).
+    /// decision's billed USD as spent and nothing reserved, and the key's windows one request less. Reading does not
+    /// spend the key's rpm (three reads, then the request is still admitted within rpm 2).
     /// </summary>
     internal static async Task AssertSpendBeforeAndAfterAsync(KeyedRouter router)
     {
@@ -70,6 +71,8 @@ public sealed class KeyInfoTests
         Assert.Equal("acme", before.GetProperty("tenant").GetString());
         Assert.Equal(2, before.GetProperty("rate_limit").GetProperty("rpm").GetInt32());
         Assert.Equal(50_000, before.GetProperty("rate_limit").GetProperty("tpm").GetInt32());
+        Assert.Equal(2, before.GetProperty("rate_limit").GetProperty("remaining_requests").GetInt64());
+        Assert.Equal(50_000, before.GetProperty("rate_limit").GetProperty("remaining_tokens").GetInt64());
         var keyBudget = before.GetProperty("budget");
         Assert.Equal(0.5m, keyBudget.GetProperty("limit_usd").GetDecimal());
         Assert.Equal("daily", keyBudget.GetProperty("period").GetString());
@@ -89,6 +92,9 @@ public sealed class KeyInfoTests
         Assert.True(billed > 0);
 
         var after = await KeyAsync(router);
+        // One request of rpm 2 taken (a whole one refills in 30 s). Its few tokens refill within milliseconds at
+        // 50,000 a minute, so the token window is checked in the limiter's unit tests, on a manual clock.
+        Assert.Equal(1, after.GetProperty("rate_limit").GetProperty("remaining_requests").GetInt64());
         Assert.Equal((billed, 0m, 0.5m - billed), Spend(after.GetProperty("budget")));
         Assert.Equal((billed, 0m, 1m - billed), Spend(after.GetProperty("tenant_budget")));
     }
