@@ -25,6 +25,48 @@ internal static class AlternatedPasses
         return sum;
     }
 
+    /// <summary>
+    /// Times every variant on every workload for <paramref name="rounds"/> rounds, the variants' order reversed every
+    /// other round, and prints per workload and variant the median rate and the median (min–max) ratio to
+    /// <paramref name="reference"/> in the same round.
+    /// </summary>
+    public static void RunAndReport(
+        IReadOnlyList<(string Name, Func<uint[], long> Pass)> variants,
+        IReadOnlyList<(string Name, uint[] Addresses)> workloads,
+        int rounds,
+        double seconds,
+        string reference)
+    {
+        var results = new Dictionary<string, List<double>>();
+        for (int r = 0; r < rounds; r++)
+        {
+            foreach (var (name, pass) in r % 2 == 0 ? variants : variants.Reverse())
+            {
+                foreach (var (workload, addresses) in workloads)
+                {
+                    string key = workload + " " + name;
+                    if (!results.TryGetValue(key, out var list))
+                    {
+                        results[key] = list = [];
+                    }
+
+                    list.Add(Rate(seconds, addresses, pass));
+                }
+            }
+        }
+
+        foreach (var (workload, _) in workloads)
+        {
+            var baseline = results[workload + " " + reference];
+            foreach (var (name, _) in variants)
+            {
+                var list = results[workload + " " + name];
+                var ratios = list.Select((v, i) => v / baseline[i]).Order().ToArray();
+                Console.WriteLine(FormattableString.Invariant($"{workload,-7} {name,-18} median {list.Order().ElementAt(list.Count / 2) / 1e6,7:F1} M/s  ÷ {reference} {ratios[ratios.Length / 2]:F3} ({ratios[0]:F3}-{ratios[^1]:F3})"));
+            }
+        }
+    }
+
     /// <summary>Lookups per second of thread CPU time over whole passes of at least <paramref name="seconds"/>, after one untimed pass.</summary>
     public static double Rate(double seconds, uint[] addresses, Func<uint[], long> pass)
     {

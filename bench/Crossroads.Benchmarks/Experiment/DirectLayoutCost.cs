@@ -68,46 +68,10 @@ internal static unsafe class DirectLayoutCost
             ("d20", a => AlternatedPasses.Loop(new Split<Bits20>(d20), a)),
             ("d24", a => AlternatedPasses.Loop(new Split<Bits24>(d24), a)),
         };
-        var results = new Dictionary<string, List<double>>();
-        for (int r = 0; r < rounds; r++)
-        {
-            foreach (var (name, pass) in r % 2 == 0 ? variants : variants.Reverse())
-            {
-                foreach (var (workload, addresses) in new[] { ("inside", inside), ("random", random) })
-                {
-                    string key = workload + " " + name;
-                    if (!results.TryGetValue(key, out var list))
-                    {
-                        results[key] = list = [];
-                    }
-
-                    list.Add(AlternatedPasses.Rate(seconds, addresses, pass));
-                }
-            }
-        }
-
-        foreach (string workload in new[] { "inside", "random" })
-        {
-            foreach (string reference in new[] { "no-check" })
-            {
-                var baseline = results[workload + " " + reference];
-                foreach (var (name, _) in variants)
-                {
-                    var list = results[workload + " " + name];
-                    var ratios = list.Select((v, i) => v / baseline[i]).Order().ToArray();
-                    Console.WriteLine(FormattableString.Invariant($"{workload,-7} {name,-9} median {list.Order().ElementAt(list.Count / 2) / 1e6,7:F1} M/s  ÷ {reference,-8} {ratios[ratios.Length / 2]:F3} ({ratios[0]:F3}-{ratios[^1]:F3})"));
-                }
-            }
-        }
+        AlternatedPasses.RunAndReport(variants, [("inside", inside), ("random", random)], rounds, seconds, "no-check");
 
         GC.KeepAlive(table);
-        GC.KeepAlive(d16);
-        GC.KeepAlive(d20);
-        GC.KeepAlive(d24);
-        GC.KeepAlive(d18);
-        GC.KeepAlive(d19);
-        GC.KeepAlive(d21);
-        GC.KeepAlive(d22);
+        GC.KeepAlive(new[] { d16, d18, d19, d20, d21, d22, d24 }); // their pinned tables are read through raw pointers
         return 0;
     }
 

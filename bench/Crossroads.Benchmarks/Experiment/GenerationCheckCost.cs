@@ -48,34 +48,7 @@ internal static unsafe class GenerationCheckCost
                 ("check-via-pointer", a => AlternatedPasses.Loop(viaPointer, a)),
                 ("struct-reader", a => AlternatedPasses.Loop(reader, a)),
             };
-            var results = new Dictionary<string, List<double>>();
-            for (int r = 0; r < rounds; r++)
-            {
-                foreach (var (name, pass) in r % 2 == 0 ? variants : variants.Reverse())
-                {
-                    foreach (var (workload, addresses) in new[] { ("inside", inside), ("random", random) })
-                    {
-                        string key = workload + " " + name;
-                        if (!results.TryGetValue(key, out var list))
-                        {
-                            results[key] = list = [];
-                        }
-
-                        list.Add(AlternatedPasses.Rate(seconds, addresses, pass));
-                    }
-                }
-            }
-
-            foreach (string workload in new[] { "inside", "random" })
-            {
-                var baseline = results[workload + " current"];
-                foreach (var (name, _) in variants)
-                {
-                    var list = results[workload + " " + name];
-                    var ratios = list.Select((v, i) => v / baseline[i]).Order().ToArray();
-                    Console.WriteLine(FormattableString.Invariant($"{workload,-7} {name,-18} median {list.Order().ElementAt(list.Count / 2) / 1e6,7:F1} M/s  ratio {ratios[ratios.Length / 2]:F3} ({ratios[0]:F3}-{ratios[^1]:F3})"));
-                }
-            }
+            AlternatedPasses.RunAndReport(variants, [("inside", inside), ("random", random)], rounds, seconds, "current");
         }
 
         GC.KeepAlive(table);
