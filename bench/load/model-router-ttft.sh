@@ -10,7 +10,10 @@
 # streaming itself adds. Without the control the added TTFT reads as a streaming cost: at 20 ms it is ~1 ms while the
 # non-streaming added latency of model-router-overhead.sh (no wait: the router never goes idle) is ~0.25 ms, and
 # most of that gap is the idle router waking up, which the control shows as well.
-# Usage: [PORT=18190] [FAKE_PORT=18191] bench/load/model-router-ttft.sh [requests=3000] [first_token_ms=20] [warmup=500]
+# WARMUP (default 10s; 0 skips it): before timing, the router gets 5 s of streaming wrk -t2 -c32 and then WARMUP of wrk -c1
+# (both shapes of the streaming and non-streaming paths), as model-router-overhead.sh does: started cold, the tiered JIT
+# goes on compiling the request path through the first thousands of requests, and those compilations are the tail.
+# Usage: [PORT=18190] [FAKE_PORT=18191] [WARMUP=10s] bench/load/model-router-ttft.sh [requests=3000] [first_token_ms=20] [warmup=500]
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit
 requests=${1:-3000}
@@ -21,6 +24,13 @@ trap 'stop_all; rm -rf "$work"' EXIT
 build_all || exit 1
 start_fake --FirstTokenMs "$first" || exit 1
 start_server --RateLimits:Enabled false || exit 1
+if [[ ${WARMUP:-10s} != 0 ]]; then
+  router="http://127.0.0.1:$port/v1/chat/completions"
+  for script in bench/load/model-router-chat-stream.lua bench/load/model-router-chat.lua; do
+    wrk -t2 -c32 -d5s -s "$script" "$router" >/dev/null
+    wrk -t1 -c1 -d"${WARMUP:-10s}" -s "$script" "$router" >/dev/null
+  done
+fi
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 s0=$(cpu_ticks "$server_pid")
 dotnet bench/Crossroads.Benchmarks/bin/Release/net10.0/Crossroads.Benchmarks.dll ttft \
