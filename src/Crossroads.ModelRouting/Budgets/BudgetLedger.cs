@@ -188,7 +188,11 @@ public sealed class BudgetLedger : IAsyncDisposable
         await store.ExpireAsync(now, cancellationToken).ConfigureAwait(false);
     }
 
-    private Task<ISpendStore> StoreAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The module's store, opened on first use and shared (the rate-limit exchange of <see cref="Limits.SharedRateLimits"/>
+    /// lives in the same database); a failed open is tried again by the next caller. The ledger disposes it.
+    /// </summary>
+    public Task<ISpendStore> StoreAsync(CancellationToken cancellationToken)
     {
         lock (_openGate)
         {

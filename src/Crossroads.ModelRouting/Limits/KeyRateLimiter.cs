@@ -6,7 +6,8 @@ namespace Crossroads.ModelRouting.Limits;
 /// Per-key requests-per-minute and tokens-per-minute limits, in this process. Tokens are admitted at the request's
 /// worst case (prompt estimate + output cap) and settled to the actual usage afterwards (<see cref="Settle"/>).
 /// Keys without limits cost one frozen-dictionary lookup; limited keys take their bucket's lock for a few
-/// arithmetic operations. Limits are per replica: N replicas behind a balancer allow up to N times the limit.
+/// arithmetic operations. On its own the limiter is per replica (N replicas behind a balancer allow up to N times the
+/// limit); <see cref="SharedRateLimits"/> makes replicas take what the others took.
 /// </summary>
 public sealed class KeyRateLimiter
 {
@@ -29,6 +30,25 @@ public sealed class KeyRateLimiter
     /// <summary>What <paramref name="key"/> has left in each window now, without admitting anything (both null: not limited).</summary>
     public KeyRateState Peek(string? key) =>
         key is not null && _buckets.TryGetValue(key, out var bucket) ? bucket.Peek() : default;
+
+    /// <summary>What this replica took so far, per limited key (cumulative; see <see cref="KeyRateBucket.Used"/>).</summary>
+    public IEnumerable<RateUsage> Usage()
+    {
+        foreach (var (key, bucket) in _buckets)
+        {
+            var (requests, tokens) = bucket.Used;
+            yield return new RateUsage(key, requests, tokens);
+        }
+    }
+
+    /// <summary>Takes from <paramref name="key"/>'s buckets what other replicas took (a key not limited here is ignored).</summary>
+    public void Debit(string key, long requests, long tokens)
+    {
+        if (_buckets.TryGetValue(key, out var bucket))
+        {
+            bucket.Debit(requests, tokens);
+        }
+    }
 
     /// <summary>Corrects an admitted request's tokens to <paramref name="actualTokens"/>.</summary>
     public static void Settle(RateAdmission admission, int actualTokens)

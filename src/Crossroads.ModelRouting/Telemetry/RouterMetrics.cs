@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Crossroads.ModelRouting.Limits;
 using Crossroads.ModelRouting.Routing;
 
 namespace Crossroads.ModelRouting.Telemetry;
@@ -52,6 +53,19 @@ public sealed class RouterMetrics
         _budgetRefusals = meter.CreateCounter<long>("model_router_budget_refusals_total", description: "Reservations refused (402) by the account that could not cover them: scope (key, tenant) and account (its configured name).");
         _spend = meter.CreateCounter<double>("model_router_spend_usd_total", description: "USD billed (settled) by tenant (configured tenants; other for the rest) and key (API key name or the anonymous key).");
         _rateLimited = meter.CreateCounter<long>("model_router_rate_limited_total", description: "Requests refused (429) by a key's limit: key and limit (rpm, tpm, or too_large: more tokens than the key's whole tpm).");
+    }
+
+    /// <summary>Observes the sharing of rate limits between replicas: how many share them, and failed exchanges.</summary>
+    public void ObserveSharedLimits(SharedRateLimits shared)
+    {
+        ArgumentNullException.ThrowIfNull(shared);
+        if (_meter is null)
+        {
+            return;
+        }
+
+        _meter.CreateObservableGauge("model_router_rate_limit_replicas", () => shared.OtherReplicas + 1, description: "Replicas sharing the keys' rate limits, this one included, as of the last exchange of usage.");
+        _meter.CreateObservableCounter("model_router_rate_limit_sync_failures_total", () => shared.Failures, description: "Exchanges of rate-limit usage the store did not take (meanwhile each replica limits on its own).");
     }
 
     /// <summary>

@@ -33,6 +33,10 @@ public sealed class ModelRouterOptions
     [Description("Keys: N:Name (a chassis API key name, or the AnonymousKey), N:Tenant (a configured tenant), N:Rpm, N:Tpm, N:BudgetUsd, N:BudgetPeriod (daily|monthly|total).")]
     public List<KeyOptions> Keys { get; set; } = [];
 
+    /// <summary>Whether replicas share the keys' rpm/tpm limits through the module's database.</summary>
+    [Description("SharedRateLimits: Mode (auto: on when ConnectionStrings:Crossroads is set | on: also on the SQLite store, for processes sharing one data directory | off: each replica limits alone), SyncMs (how often a replica exchanges its usage).")]
+    public SharedRateLimitOptions SharedRateLimits { get; set; } = new();
+
     /// <summary>The key name of requests that presented no API key.</summary>
     [Description("Key name given to requests without an API key (a Keys entry of this name limits them).")]
     [Required]
@@ -225,6 +229,18 @@ public sealed class BanditOptions
     /// <summary>Weight of cost.</summary>
     [Range(0.0, 1.0)]
     public double CostWeight { get; set; } = 0.2;
+}
+
+/// <summary>Rate limits shared by replicas (see <c>SharedRateLimits</c> in the domain library).</summary>
+public sealed class SharedRateLimitOptions
+{
+    /// <summary><c>auto</c> (on with PostgreSQL), <c>on</c> or <c>off</c>.</summary>
+    [Required]
+    public string Mode { get; set; } = "auto";
+
+    /// <summary>Milliseconds between two exchanges of usage: what replicas can admit beyond a limit before they hear of each other.</summary>
+    [Range(20, 60_000)]
+    public int SyncMs { get; set; } = 250;
 }
 
 /// <summary>Per-upstream breaker.</summary>

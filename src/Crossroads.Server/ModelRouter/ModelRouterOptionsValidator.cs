@@ -99,6 +99,11 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
             }
         }
 
+        if (options.SharedRateLimits.Mode is not ("auto" or "on" or "off"))
+        {
+            failures.Add($"{Section}:SharedRateLimits:Mode: must be auto, on or off, got '{options.SharedRateLimits.Mode}'");
+        }
+
         if (!RoutingPolicyNames.TryParse(options.Routing.DefaultPolicy, out var policy) || policy == RoutingPolicy.Pinned)
         {
             failures.Add($"{Section}:Routing:DefaultPolicy: must be one of {string.Join(", ", RoutingPolicyNames.All.Skip(1))}, got '{options.Routing.DefaultPolicy}'");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Crossroads.ModelRouting.Bandits;
 using Crossroads.ModelRouting.Budgets;
 using Crossroads.ModelRouting.Budgets.Spend;
@@ -128,6 +129,12 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
         Callers = new CallerDirectory(options);
         Limits = new KeyRateLimiter(options.Keys.Select(static k => new KeyLimit(k.Name, k.Rpm, k.Tpm)), time);
         var metrics = new RouterMetrics(meters.Create(Crossroads.Hosting.ModuleCatalog.ModelRouter.MeterName), KnownTenants(options));
+        if (SharesLimits(options, configuration))
+        {
+            SharedLimits = new SharedRateLimits(Limits, ReplicaId(), time);
+            metrics.ObserveSharedLimits(SharedLimits);
+        }
+
         metrics.Observe(Health, upstreams.Keys, () => budgets.SettleFailures);
         Engine = new RouterEngine(planner, upstreams, budgets, new DecisionStore(options.DecisionCapacity), learner, latency, Health, time, metrics);
         Created = time.GetUtcNow().ToUnixTimeSeconds();
@@ -160,6 +167,9 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
     /// <summary>Per-key rpm/tpm limits.</summary>
     public KeyRateLimiter Limits { get; }
 
+    /// <summary>The exchange of <see cref="Limits"/>' usage with other replicas (<see cref="ModelRouterRateSync"/>), or null when off or no key is limited.</summary>
+    public SharedRateLimits? SharedLimits { get; }
+
     public async ValueTask DisposeAsync()
     {
         await Engine.Budgets.DisposeAsync().ConfigureAwait(false);
@@ -183,6 +193,16 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
 
     private static BudgetAccount Account(string id, decimal limit, string period) =>
         new(id, limit, BudgetPeriods.TryParse(period, out var p) ? p : BudgetPeriod.Total);
+
+    /// <summary><c>SharedRateLimits:Mode</c>: on, or auto with PostgreSQL configured; and only when some key has a limit to share.</summary>
+    private static bool SharesLimits(ModelRouterOptions options, IConfiguration configuration) =>
+        options.Keys.Any(static k => k.Rpm is not null || k.Tpm is not null)
+        && (options.SharedRateLimits.Mode == "on"
+            || (options.SharedRateLimits.Mode == "auto" && !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Crossroads"))));
+
+    /// <summary>Unique per process: a restarted replica starts new counters under a new id (its old rows go stale).</summary>
+    private static string ReplicaId() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}");
 
     /// <summary>PostgreSQL when <c>ConnectionStrings:Crossroads</c> is set (shared by replicas, like the service routes' store), else SQLite in the data directory.</summary>
     private static Func<CancellationToken, Task<ISpendStore>> SpendStoreOpener(ModelRouterOptions options, IConfiguration configuration)

@@ -1,9 +1,11 @@
 using System.Data.Common;
+using Crossroads.ModelRouting.Limits;
 
 namespace Crossroads.ModelRouting.Budgets.Spend;
 
 /// <summary>
-/// The spend store on a SQL database (SQLite or PostgreSQL: the same tables and statements). Two tables:
+/// The spend store on a SQL database (SQLite or PostgreSQL: the same tables and statements). Two tables (and the
+/// replicas' rate-limit usage, <c>SqlSpendStore.RateUsage.cs</c>):
 /// <c>model_router_spend (account, period, spent, reserved)</c> and <c>model_router_reservations (id, account, period,
 /// amount, expires_at)</c>, amounts in nano-USD, times in Unix microseconds.
 /// <para>
@@ -17,7 +19,7 @@ namespace Crossroads.ModelRouting.Budgets.Spend;
 /// replica that died are released by any replica's sweep once they expire.
 /// </para>
 /// </summary>
-public abstract class SqlSpendStore : ISpendStore
+public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
 {
     /// <summary>Creates both tables if missing.</summary>
     protected const string Schema = """
@@ -37,6 +39,14 @@ public abstract class SqlSpendStore : ISpendStore
             PRIMARY KEY (id, account)
         );
         CREATE INDEX IF NOT EXISTS model_router_reservations_expiry ON model_router_reservations (expires_at);
+        CREATE TABLE IF NOT EXISTS model_router_rate_usage (
+            replica TEXT NOT NULL,
+            api_key TEXT NOT NULL,
+            requests BIGINT NOT NULL,
+            tokens BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            PRIMARY KEY (replica, api_key)
+        );
         """;
 
     private const string Reserve = """
