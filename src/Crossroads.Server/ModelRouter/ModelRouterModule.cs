@@ -35,7 +35,6 @@ public sealed class ModelRouterModule : CrossroadsModule
         module.Services.TryAddSingleton(TimeProvider.System);
         module.Services.AddSingleton<ModelRouterRuntime>();
         module.Services.AddHostedService<ModelRouterStartup>();
-        module.Services.AddHostedService<ModelRouterRateSync>();
         module.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ModelRouterJsonContext.Default));
     }
 

@@ -1,74 +1,70 @@
-using Crossroads.Hosting;
 using Crossroads.ModelRouting.Limits;
 
 namespace Crossroads.Server.ModelRouter;
 
 /// <summary>
-/// Exchanges the keys' rate-limit usage with the other replicas every <c>SharedRateLimits:SyncMs</c>
-/// (<see cref="SharedRateLimits"/>), through the module's store (the budgets' database). Requests never wait for it:
-/// while the store does not answer, each replica keeps limiting on its own, one warning marks the start of the outage
-/// and one line its end, and <c>model_router_rate_limit_sync_failures_total</c> counts the failed exchanges.
+/// Exchanges the keys' rate-limit usage with the other replicas (<see cref="SharedRateLimits"/>) through the module's
+/// store (the budgets' database): once at start, before the module reports ready, so that a replica takes the usage it
+/// finds as its baseline before it admits anything, then every <c>SharedRateLimits:SyncMs</c>. Requests never wait for
+/// it: while the store does not answer, each replica keeps limiting on its own, one warning marks the start of the
+/// outage and one line its end, and <c>model_router_rate_limit_sync_failures_total</c> counts the failed exchanges.
+/// Run by <see cref="ModelRouterStartup"/> (one caller: a sync is not reentrant).
 /// </summary>
-internal sealed partial class ModelRouterRateSync(IServiceProvider services, ILoggerFactory loggers) : BackgroundService
+internal sealed partial class ModelRouterRateSync(ModelRouterRuntime runtime, SharedRateLimits shared, ILogger logger)
 {
-    private readonly ILogger _logger = loggers.CreateLogger(ModuleCatalog.ModelRouter.LogCategory);
+    private string? _failing;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>One exchange; false when it failed (logged and counted).</summary>
+    public async Task<bool> SyncOnceAsync(CancellationToken cancellationToken)
     {
-        await Task.Yield();
-        ModelRouterRuntime runtime;
         try
         {
-            runtime = services.GetRequiredService<ModelRouterRuntime>();
-        }
-#pragma warning disable CA1031 // Whatever stopped the runtime's construction, ModelRouterStartup reports it and fails the module.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return;
-        }
+            if (await runtime.Engine.Budgets.StoreAsync(cancellationToken).ConfigureAwait(false) is not IRateUsageExchange exchange)
+            {
+                throw new InvalidOperationException("the spend store cannot share rate limits");
+            }
 
-        if (runtime.SharedLimits is not { } shared)
-        {
-            return;
-        }
+            await shared.SyncAsync(exchange, cancellationToken).ConfigureAwait(false);
+            if (_failing is not null)
+            {
+                LogRecovered(logger, shared.OtherReplicas);
+                _failing = null;
+            }
 
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) // any failure of the store leaves the loop running: limits fall back to this replica's own
+        {
+            shared.CountFailure();
+            if (_failing is null)
+            {
+                _failing = e.Message;
+                LogFailing(logger, e.Message);
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Exchanges every <c>SyncMs</c> until <paramref name="stoppingToken"/> is cancelled.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(runtime.Options.SharedRateLimits.SyncMs));
-        string? failing = null;
-        do
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (await runtime.Engine.Budgets.StoreAsync(stoppingToken).ConfigureAwait(false) is not IRateUsageExchange exchange)
-                {
-                    LogNoExchange(_logger);
-                    return;
-                }
-
-                await shared.SyncAsync(exchange, stoppingToken).ConfigureAwait(false);
-                if (failing is not null)
-                {
-                    LogRecovered(_logger, shared.OtherReplicas);
-                    failing = null;
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // Any failure of the store must leave the loop running: limits fall back to this replica's own.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                shared.CountFailure();
-                if (failing is null)
-                {
-                    failing = e.Message;
-                    LogFailing(_logger, e.Message);
-                }
+                await SyncOnceAsync(stoppingToken).ConfigureAwait(false);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
     }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Model router: cannot exchange rate-limit usage with the other replicas ({Reason}); each replica limits on its own until the store answers")]
@@ -76,7 +72,4 @@ internal sealed partial class ModelRouterRateSync(IServiceProvider services, ILo
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Model router: rate-limit usage exchanged again ({Others} other replicas)")]
     private static partial void LogRecovered(ILogger logger, int others);
-
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Model router: the spend store cannot share rate limits; each replica limits on its own")]
-    private static partial void LogNoExchange(ILogger logger);
 }
