@@ -54,6 +54,47 @@ public sealed class SharedRateLimitTests(PostgresServer postgres)
         Assert.Equal("3", Json.Header(admitted, "x-ratelimit-remaining-requests"));
     }
 
+    [PostgresFact]
+    public async Task While_postgresql_is_down_each_replica_limits_alone_and_the_usage_is_exchanged_when_it_is_back()
+    {
+        var (a, b, upstream) = await TwoReplicasAsync("auto");
+        await using var _ = upstream;
+        await using var __ = a;
+        await using var ___ = b;
+        using var clientA = a.ClientWithKey("secret-ci");
+        using var clientB = b.ClientWithKey("secret-ci");
+
+        await postgres.StopAsync();
+        try
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                using var ok = await Json.PostAsync(clientA, "/v1/chat/completions", Json.Chat("cheap", "hi", maxTokens: 20));
+                Assert.Equal(HttpStatusCode.OK, ok.StatusCode); // admission never waits for the database
+            }
+
+            for (var deadline = DateTime.UtcNow.AddSeconds(10); await SyncFailuresAsync(a) == 0; await Task.Delay(20))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "no failed exchange was counted while PostgreSQL was down");
+            }
+
+            Assert.Equal(4, (await Json.GetAsync(clientB, "/v1/key")).GetProperty("data").GetProperty("rate_limit").GetProperty("remaining_requests").GetInt64());
+        }
+        finally
+        {
+            await postgres.StartAgainAsync();
+        }
+
+        await WaitForRemainingAsync(clientB, 2); // A's two from the outage reach B at the first exchange after it
+    }
+
+    private static async Task<long> SyncFailuresAsync(ModelRouterServer server)
+    {
+        string metrics = await server.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var match = System.Text.RegularExpressions.Regex.Match(metrics, @"(?m)^model_router_rate_limit_sync_failures_total(\{[^}]*\})? (\d+)$");
+        return match.Success ? long.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+
     private async Task<(ModelRouterServer A, ModelRouterServer B, FakeUpstream Upstream)> TwoReplicasAsync(string mode)
     {
         string database = await postgres.CreateDatabaseAsync();
