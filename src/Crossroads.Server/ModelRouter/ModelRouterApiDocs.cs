@@ -154,7 +154,7 @@ internal static class ModelRouterApiDocs
 
     public static ApiDoc GetKey() =>
         CallerHeaders(new ApiDoc())
-            .Returns(200, Json, "{data: {key, authenticated, tenant, rate_limit: {rpm, tpm, remaining_requests, remaining_tokens}, budget, tenant_budget}}: the key the request is billed as (ModelRouter:AnonymousKey, authenticated false, for a request without an API key), its tenant, its per-minute limits and what this replica has left of them (null: unlimited), and for the key and for the tenant the budget of the current period or null when none: {limit_usd, period: daily|monthly|total, period_start, period_end (UTC; null for total), spent_usd (settled), reserved_usd (held by requests in flight), remaining_usd}.")
+            .Returns(200, Json, "{data: {key, authenticated, tenant, rate_limit: {rpm, tpm, remaining_requests, remaining_tokens}, budget, tenant_budget}}: the key the request is billed as (ModelRouter:AnonymousKey, authenticated false, for a request without an API key), its tenant, its per-minute limits and what this replica has left of them (null: unlimited; with limits shared by replicas, less what the others took as of the last exchange), and for the key and for the tenant the budget of the current period or null when none: {limit_usd, period: daily|monthly|total, period_start, period_end (UTC; null for total), spent_usd (settled), reserved_usd (held by requests in flight), remaining_usd}.")
             .Problem(503, "A budget applies and the spend store (SQLite/PostgreSQL) does not answer (budget_store_unavailable); Retry-After: 1.");
 
     private static ApiDoc CallerHeaders(ApiDoc doc) =>
