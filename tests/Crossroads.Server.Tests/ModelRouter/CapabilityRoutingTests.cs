@@ -69,7 +69,7 @@ public sealed class CapabilityRoutingTests
         foreach (var details in whole.ContentTokenLogProbabilities.Concat(streamed))
         {
             Assert.Equal(FakeLogprobs.LogProbability(details.Token), details.LogProbability, 5);
-            Assert.Equal(Encoding.UTF8.GetBytes(details.Token), details.Utf8Bytes.ToArray());
+            Assert.Equal(Encoding.UTF8.GetBytes(details.Token), details.Utf8Bytes!.Value.ToArray());
             Assert.Equal([details.Token, "alt1"], details.TopLogProbabilities.Select(static t => t.Token));
         }
 
