@@ -95,6 +95,8 @@ public class RoutingDecisionBenchmarks
     {
         public string Id => "instant";
 
+        public RequestFeatures Capabilities => RequestFeatures.All;
+
         public async IAsyncEnumerable<CompletionEvent> StreamAsync(string model, ProviderRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             await Task.CompletedTask.ConfigureAwait(false);

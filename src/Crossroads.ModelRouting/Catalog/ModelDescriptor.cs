@@ -40,6 +40,9 @@ public sealed record ModelDescriptor
     /// <summary>Who owns it, as <c>GET /v1/models</c> says (<c>owned_by</c>).</summary>
     public string OwnedBy { get; init; } = "crossroads";
 
+    /// <summary>The request features its upstream's kind serves (<see cref="Providers.IModelProvider.Capabilities"/>); a request needing another excludes it.</summary>
+    public Providers.RequestFeatures Capabilities { get; init; } = Providers.RequestFeatures.All;
+
     /// <summary>The name sent upstream.</summary>
     public string UpstreamModelName => UpstreamModel ?? Id;
 

@@ -15,6 +15,12 @@ public interface ICompletionSink
     /// <summary>A piece of text.</summary>
     ValueTask DeltaAsync(string text, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A piece of text with the upstream's <c>logprobs</c> object for it (JSON text, null when none came). Sinks that
+    /// cannot carry log probabilities (ATP's NDJSON) keep the default, which drops them.
+    /// </summary>
+    ValueTask DeltaAsync(string text, string? logprobs, CancellationToken cancellationToken) => DeltaAsync(text, cancellationToken);
+
     /// <summary>A piece of a tool call (the first piece of each call has its id and name; arguments come in fragments).</summary>
     ValueTask ToolCallAsync(ToolCallDelta delta, CancellationToken cancellationToken);
 

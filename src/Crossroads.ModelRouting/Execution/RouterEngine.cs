@@ -321,7 +321,7 @@ public sealed class RouterEngine
                         output.Append(e.Text);
                         if (!clientGone)
                         {
-                            clientGone = !await Guard(sink.DeltaAsync(e.Text!, cancellationToken)).ConfigureAwait(false);
+                            clientGone = !await Guard(sink.DeltaAsync(e.Text!, e.Logprobs, cancellationToken)).ConfigureAwait(false);
                         }
 
                         break;

@@ -43,8 +43,21 @@ public sealed class AnthropicProvider : IModelProvider
         _defaultMaxTokens = defaultMaxTokens;
     }
 
+    /// <summary>
+    /// What the Messages API can be given: tools (and <c>parallel_tool_calls</c>, as <c>disable_parallel_tool_use</c>),
+    /// <c>stop</c> (<c>stop_sequences</c>) and <c>seed</c>. Seed has no Anthropic parameter and is dropped; it is
+    /// served anyway because OpenAI's own seed is best effort (determinism is not guaranteed there either), and
+    /// excluding Anthropic for every request that carries one (evaluation harnesses set it routinely) would cost the
+    /// client its candidates for a promise no upstream keeps. Not served: JSON modes (no JSON mode to map them to),
+    /// penalties, <c>logit_bias</c> and log probabilities (no such parameters or answers).
+    /// </summary>
+    public const RequestFeatures Serves = RequestFeatures.Tools | RequestFeatures.ParallelToolCalls | RequestFeatures.Stop | RequestFeatures.Seed;
+
     /// <inheritdoc />
     public string Id { get; }
+
+    /// <inheritdoc />
+    public RequestFeatures Capabilities => Serves;
 
     /// <summary>OpenAI's finish reason for an Anthropic <c>stop_reason</c>.</summary>
     public static string FinishReason(string? stopReason) => stopReason switch

@@ -17,10 +17,14 @@ public enum CompletionEventKind
 }
 
 /// <summary>One event of a streamed answer, in the order the upstream sent it.</summary>
-public readonly record struct CompletionEvent(CompletionEventKind Kind, string? Text, string? FinishReason, TokenUsage Usage, ToolCallDelta? Tool = null)
+/// <remarks><see cref="Logprobs"/>: with a <see cref="CompletionEventKind.Delta"/>, the choice's <c>logprobs</c> object of the upstream chunk that carried the text, as JSON text (OpenAI upstreams, when asked).</remarks>
+public readonly record struct CompletionEvent(CompletionEventKind Kind, string? Text, string? FinishReason, TokenUsage Usage, ToolCallDelta? Tool = null, string? Logprobs = null)
 {
     /// <summary>A piece of text.</summary>
     public static CompletionEvent Delta(string text) => new(CompletionEventKind.Delta, text, null, default);
+
+    /// <summary>A piece of text with the upstream's <c>logprobs</c> object for it (JSON text; null when there is none).</summary>
+    public static CompletionEvent Delta(string text, string? logprobs) => new(CompletionEventKind.Delta, text, null, default, null, logprobs);
 
     /// <summary>The end of the answer.</summary>
     public static CompletionEvent Finish(string reason) => new(CompletionEventKind.Finish, null, reason, default);

@@ -39,8 +39,19 @@ public sealed class DemoModelProvider : IModelProvider
     /// <summary>A demo model that waits <paramref name="interTokenDelay"/> between words (zero: none).</summary>
     public DemoModelProvider(TimeSpan interTokenDelay = default) => _delay = interTokenDelay;
 
+    /// <summary>
+    /// What the demo model honours: tools (as described above), <c>stop</c> (the answer ends before the first stop
+    /// sequence) and <c>seed</c> (it is always deterministic). Not JSON modes (its text is not JSON), penalties,
+    /// <c>logit_bias</c> or log probabilities: it does not sample, and ignoring them would change the answer silently.
+    /// Temperature and <c>top_p</c> only shape randomness, which it has none of, so they are accepted and have no effect.
+    /// </summary>
+    public const RequestFeatures Serves = RequestFeatures.Tools | RequestFeatures.ParallelToolCalls | RequestFeatures.Stop | RequestFeatures.Seed;
+
     /// <inheritdoc />
     public string Id => UpstreamId;
+
+    /// <inheritdoc />
+    public RequestFeatures Capabilities => Serves;
 
     /// <summary>The whole answer to <paramref name="messages"/> (before <c>max_tokens</c> truncation).</summary>
     public static string Answer(IReadOnlyList<ChatMessage> messages)
@@ -115,7 +126,7 @@ public sealed class DemoModelProvider : IModelProvider
             yield break;
         }
 
-        var answer = Answer(request.Messages);
+        var answer = CutAtStop(Answer(request.Messages), request.Stop);
         int limit = request.MaxTokens ?? int.MaxValue;
         var sent = new StringBuilder();
         int sentTokens = 0;
@@ -148,6 +159,23 @@ public sealed class DemoModelProvider : IModelProvider
 
         yield return CompletionEvent.Finish(finish);
         yield return CompletionEvent.UsageReport(new TokenUsage(PromptTokens(request.Messages, request.Tools), sentTokens));
+    }
+
+    /// <summary>The text before the earliest of <paramref name="stop"/>, as OpenAI ends an answer at a stop sequence (which it does not return).</summary>
+    public static string CutAtStop(string answer, IReadOnlyList<string>? stop)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        int end = answer.Length;
+        foreach (var sequence in stop ?? [])
+        {
+            int at = sequence.Length == 0 ? -1 : answer.IndexOf(sequence, StringComparison.Ordinal);
+            if (at >= 0 && at < end)
+            {
+                end = at;
+            }
+        }
+
+        return answer[..end];
     }
 
     /// <summary>The answer in pieces: each word with the space before it.</summary>

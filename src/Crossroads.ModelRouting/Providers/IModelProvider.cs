@@ -10,6 +10,9 @@ public interface IModelProvider
     /// <summary>The upstream's id (configuration <c>Upstreams:N:Id</c>).</summary>
     string Id { get; }
 
+    /// <summary>The request features this kind of upstream serves; the planner excludes its models for requests that need others.</summary>
+    RequestFeatures Capabilities { get; }
+
     /// <summary>Streams the answer of <paramref name="model"/> (the upstream's name for it) to <paramref name="request"/>.</summary>
     IAsyncEnumerable<CompletionEvent> StreamAsync(string model, ProviderRequest request, CancellationToken cancellationToken);
 }

@@ -10,7 +10,7 @@ namespace Crossroads.ModelRouting.Providers;
 /// CPU per request. What it takes is what the document walk took (the last of a repeated property wins, as with
 /// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>): choice 0's <c>delta.content</c>,
 /// <c>delta.tool_calls</c> (each piece's <c>index</c>, <c>id</c>, <c>function.name</c>, <c>function.arguments</c>) and
-/// <c>finish_reason</c>, the top-level <c>usage</c>, and an <c>error</c> (thrown).
+/// <c>finish_reason</c>, its <c>logprobs</c> object (kept as JSON text, byte for byte), the top-level <c>usage</c>, and an <c>error</c> (thrown).
 /// </summary>
 internal static class OpenAiChunk
 {
@@ -117,7 +117,7 @@ internal static class OpenAiChunk
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartArray)
                 {
-                    ReadChoices(ref reader, events);
+                    ReadChoices(ref reader, json, events);
                 }
                 else
                 {
@@ -155,7 +155,7 @@ internal static class OpenAiChunk
     }
 
     /// <summary>Reader on the array's start; leaves it on the array's end.</summary>
-    private static void ReadChoices(ref Utf8JsonReader reader, List<CompletionEvent> events)
+    private static void ReadChoices(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, List<CompletionEvent> events)
     {
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -168,6 +168,7 @@ internal static class OpenAiChunk
             bool otherChoice = false;
             string? text = null;
             string? finish = null;
+            string? logprobs = null;
             List<ToolCallDelta>? tools = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -181,6 +182,22 @@ internal static class OpenAiChunk
                     reader.Read();
                     text = reader.TokenType == JsonTokenType.StartObject ? ReadDelta(ref reader, ref tools) : null;
                     reader.Skip();
+                }
+                else if (reader.ValueTextEquals("logprobs"u8))
+                {
+                    // Only asked-for answers carry an object here (null otherwise): copied as the upstream wrote it.
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        int start = (int)reader.TokenStartIndex;
+                        reader.Skip();
+                        logprobs = System.Text.Encoding.UTF8.GetString(json[start..(int)reader.BytesConsumed]);
+                    }
+                    else
+                    {
+                        logprobs = null;
+                        reader.Skip();
+                    }
                 }
                 else if (reader.ValueTextEquals("finish_reason"u8))
                 {
@@ -202,7 +219,7 @@ internal static class OpenAiChunk
 
             if (text is { Length: > 0 })
             {
-                events.Add(CompletionEvent.Delta(text));
+                events.Add(CompletionEvent.Delta(text, logprobs));
             }
 
             if (tools is not null)

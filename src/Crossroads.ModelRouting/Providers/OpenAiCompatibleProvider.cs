@@ -28,8 +28,14 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
         _apiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
     }
 
+    /// <summary>Everything: the request's members are sent as the client wrote them and <c>logprobs</c> come back unchanged.</summary>
+    public const RequestFeatures Serves = RequestFeatures.All;
+
     /// <inheritdoc />
     public string Id { get; }
+
+    /// <inheritdoc />
+    public RequestFeatures Capabilities => Serves;
 
     /// <summary>The upstream request body.</summary>
     public static byte[] RequestBody(string model, ProviderRequest request)
@@ -78,6 +84,7 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
             }
 
             WriteToolOptions(writer, request);
+            WriteSamplingOptions(writer, request);
             writer.WriteEndObject();
         });
     }
@@ -142,6 +149,36 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
         {
             writer.WritePropertyName("response_format");
             writer.WriteRawValue(format.Json, skipInputValidation: true);
+        }
+    }
+
+    /// <summary>The penalties, <c>logit_bias</c> (the client's JSON) and the log-probability members, when given.</summary>
+    private static void WriteSamplingOptions(Utf8JsonWriter writer, ProviderRequest request)
+    {
+        if (request.FrequencyPenalty is { } frequency)
+        {
+            writer.WriteNumber("frequency_penalty", frequency);
+        }
+
+        if (request.PresencePenalty is { } presence)
+        {
+            writer.WriteNumber("presence_penalty", presence);
+        }
+
+        if (request.LogitBias is { } bias)
+        {
+            writer.WritePropertyName("logit_bias");
+            writer.WriteRawValue(bias, skipInputValidation: true);
+        }
+
+        if (request.Logprobs is { } logprobs)
+        {
+            writer.WriteBoolean("logprobs", logprobs);
+        }
+
+        if (request.TopLogprobs is { } top)
+        {
+            writer.WriteNumber("top_logprobs", top);
         }
     }
 
@@ -212,7 +249,7 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
                 if (choice.TryGetProperty("message", out var message) && message.TryGetProperty("content", out var content)
                     && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
                 {
-                    events.Add(CompletionEvent.Delta(text));
+                    events.Add(CompletionEvent.Delta(text, choice.TryGetProperty("logprobs", out var logprobs) && logprobs.ValueKind == JsonValueKind.Object ? logprobs.GetRawText() : null));
                 }
 
                 if (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)

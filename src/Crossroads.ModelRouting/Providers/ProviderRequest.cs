@@ -35,4 +35,19 @@ public sealed record ProviderRequest
 
     /// <summary>OpenAI's <c>response_format</c>; null leaves it to the upstream.</summary>
     public ResponseFormat? ResponseFormat { get; init; }
+
+    /// <summary>OpenAI's <c>frequency_penalty</c> (−2..2); null leaves it to the upstream.</summary>
+    public double? FrequencyPenalty { get; init; }
+
+    /// <summary>OpenAI's <c>presence_penalty</c> (−2..2); null leaves it to the upstream.</summary>
+    public double? PresencePenalty { get; init; }
+
+    /// <summary>OpenAI's <c>logit_bias</c> as the client wrote it (a JSON object of token ids to −100..100); null when absent or empty.</summary>
+    public string? LogitBias { get; init; }
+
+    /// <summary>OpenAI's <c>logprobs</c>; null leaves it to the upstream.</summary>
+    public bool? Logprobs { get; init; }
+
+    /// <summary>OpenAI's <c>top_logprobs</c> (0..20, only with <c>logprobs: true</c>).</summary>
+    public int? TopLogprobs { get; init; }
 }

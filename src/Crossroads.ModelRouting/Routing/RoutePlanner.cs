@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using Crossroads.ModelRouting.Bandits;
 using Crossroads.ModelRouting.Catalog;
+using Crossroads.ModelRouting.Providers;
 
 namespace Crossroads.ModelRouting.Routing;
 
@@ -9,7 +10,7 @@ namespace Crossroads.ModelRouting.Routing;
 /// Turns a <see cref="RouteRequest"/> into a <see cref="RoutingPlan"/>: which candidates are eligible (and why the
 /// others are not), which is tried first under the policy, and the fallbacks after it. Calls no model.
 /// <para>
-/// Eligibility: active (shadow and disabled models are only reached when pinned), prompt + output cap fit the
+/// Eligibility: its upstream's kind serves every feature the request needs (<see cref="RouteRequest.Requires"/>), active (shadow and disabled models are only reached when pinned), prompt + output cap fit the
 /// context window, its upstream takes attempts now (breaker not open, no pending <c>Retry-After</c>, not at
 /// <c>MaxConcurrency</c>: <see cref="UpstreamHealth"/>), estimated cost ≤ <c>max_cost_usd</c>, prior quality ≥ the tier's threshold,
 /// p95 latency ≤ the SLO (the observed p95 once <see cref="RoutingSettings.MinLatencySamples"/> answers were seen,
@@ -321,6 +322,16 @@ public sealed class RoutePlanner
         if (model.Status == ModelStatus.Disabled || (!pinned && model.Status == ModelStatus.Shadow))
         {
             (exclusions ??= []).Add(new Exclusion("status", $"model is {model.Status.ToString().ToLowerInvariant()}"));
+        }
+
+        // Checked for pinned models too: no choice of the client's makes an upstream serve a member it has no
+        // parameter for, and calling it would only end in its refusal or an answer that silently ignored the member.
+        if ((request.Requires & ~model.Capabilities) is var missing and not RequestFeatures.None)
+        {
+            foreach (var feature in RequestFeatureNames.Each(missing))
+            {
+                (exclusions ??= []).Add(new Exclusion(RequestFeatureNames.ExclusionCode(feature), $"upstream '{model.Upstream}' cannot serve '{RequestFeatureNames.Name(feature)}'"));
+            }
         }
 
         if ((long)request.InputTokens + outputCap > model.ContextWindow)

@@ -29,6 +29,9 @@ public sealed record RouteRequest
     /// <summary>The request's <c>max_tokens</c>; null assumes <see cref="RoutingSettings.DefaultMaxOutputTokens"/>.</summary>
     public int? MaxOutputTokens { get; init; }
 
+    /// <summary>The request features it needs (<see cref="Providers.RequiredFeatures.Of"/>); a model whose upstream lacks one is excluded.</summary>
+    public Providers.RequestFeatures Requires { get; init; }
+
     /// <summary>Prompt cluster the learner keys its statistics by (<see cref="PromptClusters"/>).</summary>
     public string Cluster { get; init; } = "default";
 }

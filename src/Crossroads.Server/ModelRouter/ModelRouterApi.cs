@@ -63,7 +63,7 @@ internal static class ModelRouterApi
                 DecisionHeaders.Apply(context.Response, decision.Id, decision.ServedBy, decision.Attempts.Count, decision.Plan.Policy.Name());
                 var body = OpenAiWire.ToBytes(
                     (decision, buffered, result, created),
-                    static (w, s) => OpenAiWire.Completion(w, "chatcmpl-" + s.decision.Id, s.created, s.decision.ServedBy!, s.buffered.Text.ToString(), s.result.FinishReason ?? "stop", s.result.Usage, s.buffered.ToolCalls));
+                    static (w, s) => OpenAiWire.Completion(w, "chatcmpl-" + s.decision.Id, s.created, s.decision.ServedBy!, s.buffered.Text.ToString(), s.result.FinishReason ?? "stop", s.result.Usage, s.buffered.ToolCalls, s.buffered.Logprobs.ToJson()));
                 return Results.Bytes(body, JsonContentType);
             }
 
@@ -389,6 +389,25 @@ internal static class ModelRouterApi
     {
         int inputTokens = DemoModelProvider.PromptTokens(messages, request.Tools);
         var lastUser = messages.LastOrDefault(static m => m.Role == "user")?.Content ?? messages[^1].Content;
+        var provider = new ProviderRequest
+        {
+            Messages = messages,
+            MaxTokens = request.MaxTokens,
+            Temperature = request.Temperature,
+            TopP = request.TopP,
+            Stop = request.Stop,
+            Seed = request.Seed,
+            User = request.User,
+            Tools = request.Tools,
+            ToolChoice = request.ToolChoice,
+            ParallelToolCalls = request.ParallelToolCalls,
+            ResponseFormat = request.ResponseFormat,
+            FrequencyPenalty = request.FrequencyPenalty,
+            PresencePenalty = request.PresencePenalty,
+            LogitBias = request.LogitBias,
+            Logprobs = request.Logprobs,
+            TopLogprobs = request.TopLogprobs,
+        };
         return new RouteCall
         {
             DecisionId = decisionId,
@@ -403,21 +422,9 @@ internal static class ModelRouterApi
                 InputTokens = inputTokens,
                 MaxOutputTokens = request.MaxTokens,
                 Cluster = PromptClusters.Of(lastUser, inputTokens),
+                Requires = RequiredFeatures.Of(provider),
             },
-            Provider = new ProviderRequest
-            {
-                Messages = messages,
-                MaxTokens = request.MaxTokens,
-                Temperature = request.Temperature,
-                TopP = request.TopP,
-                Stop = request.Stop,
-                Seed = request.Seed,
-                User = request.User,
-                Tools = request.Tools,
-                ToolChoice = request.ToolChoice,
-                ParallelToolCalls = request.ParallelToolCalls,
-                ResponseFormat = request.ResponseFormat,
-            },
+            Provider = provider,
             Tenant = caller.Tenant,
             Key = caller.Key,
             Endpoint = endpoint,

@@ -70,13 +70,18 @@ internal static class ModelRouterApiDocs
         + "messages (required, at least one: role system|developer|user|assistant|tool, content a string or an array of text parts; "
         + "an assistant message may carry tool_calls (content null), a tool message needs tool_call_id), "
         + "tools (function tools), tool_choice (none|auto|required|{type: function, function: {name}}), parallel_tool_calls, "
-        + "response_format (text|json_object|json_schema; Anthropic upstreams refuse the JSON ones), "
+        + "response_format (text|json_object|json_schema; Anthropic upstreams and the demo model cannot serve the JSON ones), "
         + "stream (false: one chat.completion JSON object; true: text/event-stream of chat.completion.chunk events ending with data: [DONE]), "
         + "stream_options.include_usage (with stream: a last chunk with the usage), max_completion_tokens or max_tokens (1..100000000; "
-        + "the former wins), temperature (0..2), top_p (0..1), stop (a string or an array), seed, user, n (1 only). Crossroads "
+        + "the former wins), temperature (0..2), top_p (0..1), stop (a string or an array), seed (an integer), user, n (1 only), "
+        + "frequency_penalty and presence_penalty (-2..2), logit_bias (token id to -100..100), logprobs and top_logprobs (0..20, "
+        + "above 0 only with logprobs: true; the answer's choices[0].logprobs, and each streamed content chunk's, carry the upstream's). "
+        + "Members an upstream kind cannot serve (Anthropic and the demo model: JSON response formats, non-zero penalties, "
+        + "logit_bias, logprobs) exclude its models from the plan (exclusion code unsupported:<feature>); when no candidate "
+        + "can serve the request, a 400 unsupported_parameter names the member. Crossroads "
         + "extensions: models (fallback model ids, tried in order before any content is sent; an unknown one is a 404) and the "
         + "object crossroads {quality: fast|balanced|high, max_cost_usd, latency_slo_ms, policy: pinned|cheapest_meeting_slo|ucb|"
-        + "thompson|least_busy|lowest_latency|weighted, tenant}. Refused with a 400 naming them: n > 1, logprobs: true, top_logprobs, "
+        + "thompson|least_busy|lowest_latency|weighted, tenant}. Refused with a 400 naming them: n > 1, "
         + "functions/function_call (deprecated), audio, modalities other than text, non-text content parts. Other members are ignored. At most 1 MiB.";
 
     private const string AskBody =
@@ -90,7 +95,7 @@ internal static class ModelRouterApiDocs
             .JsonBody(ChatBody, ChatExample)
             .Returns(200, Json, "stream false (or absent): the chat.completion object; model is the model that served, id is chatcmpl-<decision id>.")
             .Returns(200, "text/event-stream", "stream true: chat.completion.chunk events (data: {...}), then data: [DONE]; an upstream failure after the first chunk is a data: {\"error\": {...}} event.")
-            .Problem(400, "A malformed body or member (error.param names it: invalid_value, invalid_json), no model meets the request's constraints (no_eligible_model), the tenant's PII rule blocks the prompt (pii_detected), or the upstream refused the request as the client's fault (upstream_rejected, its status passed through).")
+            .Problem(400, "A malformed body or member (error.param names it: invalid_value, invalid_json), no candidate's upstream can serve a member of the request (unsupported_parameter, error.param names it), no model meets the request's constraints (no_eligible_model), the tenant's PII rule blocks the prompt (pii_detected), or the upstream refused the request as the client's fault (upstream_rejected, its status passed through).")
             .Problem(402, "The key's or the tenant's budget cannot cover the reservation in this period (insufficient_quota / budget_exceeded); x-should-retry: false.")
             .Problem(404, "Unknown model or alias, also for an unknown fallback in models (model_not_found).")
             .Problem(413, "The body is over 1 MiB, or the upstream refused it as too large (upstream_rejected).")

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Crossroads.ModelRouting.Decisions;
 using Crossroads.ModelRouting.Limits;
+using Crossroads.ModelRouting.Providers;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crossroads.Server.ModelRouter;
@@ -31,9 +32,22 @@ internal static class ModelRouterProblems
     /// <c>Retry-After</c> pending, saturated) the request was fine and may be retried: 503 with <c>Retry-After</c>
     /// when the earliest reopening is known. Otherwise the request's constraints excluded them: 400.
     /// </summary>
+    /// <remarks>
+    /// When no candidate's upstream can serve a member of the request (<c>unsupported:*</c> exclusions), no retry and no
+    /// other constraint would help: 400 <c>unsupported_parameter</c> (OpenAI's code for a member a model does not
+    /// take) with <c>param</c> the member and a message naming the candidates that cannot serve it. Candidates that
+    /// cannot serve it do not count for the 503 either: it is for requests that a capable candidate will take later.
+    /// </remarks>
     public static ProblemHttpResult NoEligibleModel(HttpContext context, DecisionRecord decision, TimeSpan? retryAfter)
     {
-        bool coolingOnly = decision.Plan.Candidates.Count > 0 && decision.Plan.Candidates.All(static c => c.Exclusions.Any(static x => x.Code is "cooling_down" or "half_open" or "retry_after" or "saturated"));
+        var candidates = decision.Plan.Candidates;
+        if (candidates.Count > 0 && candidates.All(static c => c.Exclusions.Any(static x => RequestFeatureNames.MemberOfCode(x.Code) is not null)))
+        {
+            return Unsupported(decision);
+        }
+
+        var capable = candidates.Where(static c => !c.Exclusions.Any(static x => RequestFeatureNames.MemberOfCode(x.Code) is not null)).ToList();
+        bool coolingOnly = capable.Count > 0 && capable.All(static c => c.Exclusions.Any(static x => x.Code is "cooling_down" or "half_open" or "retry_after" or "saturated"));
         if (coolingOnly && retryAfter is { } wait)
         {
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -42,6 +56,23 @@ internal static class ModelRouterProblems
         return coolingOnly
             ? Create(StatusCodes.Status503ServiceUnavailable, "Every candidate model's upstream is cooling down, asked us to wait, or is saturated; retry later. " + decision.Plan.Reason, "server_error", "models_cooling_down")
             : Create(StatusCodes.Status400BadRequest, "No model meets the request's constraints: " + decision.Plan.Reason + $". See /v1/decisions/{decision.Id}.", "invalid_request_error", "no_eligible_model", "crossroads");
+    }
+
+    /// <summary>400 <c>unsupported_parameter</c>: every candidate's upstream lacks a feature the request needs. Names the first such member as <c>param</c>, and each feature with the candidates that cannot serve it.</summary>
+    private static ProblemHttpResult Unsupported(DecisionRecord decision)
+    {
+        var byFeature = decision.Plan.Candidates
+            .SelectMany(static c => c.Exclusions.Where(static x => RequestFeatureNames.MemberOfCode(x.Code) is not null).Select(x => (Feature: x.Code[RequestFeatureNames.ExclusionPrefix.Length..], Code: x.Code, c.Model)))
+            .GroupBy(static x => (x.Feature, x.Code))
+            .ToList();
+        string param = RequestFeatureNames.MemberOfCode(byFeature[0].Key.Code)!;
+        var parts = byFeature.Select(static g => $"'{g.Key.Feature}' cannot be served by {string.Join(", ", g.Select(static x => "'" + x.Model + "'"))}");
+        return Create(
+            StatusCodes.Status400BadRequest,
+            $"Unsupported parameter: no candidate model can serve this request: {string.Join("; ", parts)}. Name a model whose upstream supports it (e.g. an OpenAI-compatible one), or drop the member. See /v1/decisions/{decision.Id}.",
+            "invalid_request_error",
+            "unsupported_parameter",
+            param);
     }
 
     /// <summary>402: <paramref name="account"/> (<c>key:NAME</c> or <c>tenant:ID</c>) cannot cover the reservation. <c>x-should-retry: false</c> tells OpenAI SDKs not to retry.</summary>

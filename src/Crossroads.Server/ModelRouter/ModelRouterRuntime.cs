@@ -55,7 +55,7 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
             upstreams[u.Id] = new UpstreamEndpoint(provider, TimeSpan.FromMilliseconds(u.FirstTokenTimeoutMs), TimeSpan.FromMilliseconds(u.TimeoutMs));
         }
 
-        var models = options.Models.Select(static m => new ModelDescriptor
+        var models = options.Models.Select(m => new ModelDescriptor
         {
             Id = m.Id,
             Upstream = m.Upstream,
@@ -68,6 +68,8 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
             ContextWindow = m.ContextWindow,
             Status = m.Status switch { "shadow" => ModelStatus.Shadow, "disabled" => ModelStatus.Disabled, _ => ModelStatus.Active },
             OwnedBy = m.Upstream,
+            // What the upstream's kind can serve: the planner routes a request around models that cannot serve it.
+            Capabilities = upstreams.TryGetValue(m.Upstream, out var upstream) ? upstream.Provider.Capabilities : RequestFeatures.All,
         }).ToList();
 
         if (models.Count == 0 && options.DemoModel)
@@ -84,6 +86,7 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
                 LatencyP95Ms = 50,
                 ContextWindow = 128_000,
                 OwnedBy = "crossroads-demo",
+                Capabilities = DemoModelProvider.Serves,
             });
         }
 

@@ -9,7 +9,8 @@ internal static class OpenAiWire
     private static readonly JsonBytes Json = new(new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
 
     /// <summary>A <c>chat.completion</c>; with <paramref name="toolCalls"/>, <c>message.tool_calls</c> (and <c>content: null</c> when there is no text, as OpenAI answers).</summary>
-    public static void Completion(Utf8JsonWriter w, string id, long created, string model, string content, string finishReason, TokenUsage usage, IReadOnlyList<ToolCall>? toolCalls = null)
+    /// <remarks><paramref name="logprobs"/>: the choice's <c>logprobs</c> object as JSON text (null is written as <c>null</c>).</remarks>
+    public static void Completion(Utf8JsonWriter w, string id, long created, string model, string content, string finishReason, TokenUsage usage, IReadOnlyList<ToolCall>? toolCalls = null, string? logprobs = null)
     {
         w.WriteStartObject();
         w.WriteString("id", id);
@@ -39,7 +40,7 @@ internal static class OpenAiWire
         w.WriteStartArray("annotations");
         w.WriteEndArray();
         w.WriteEndObject();
-        w.WriteNull("logprobs");
+        Logprobs(w, logprobs);
         w.WriteString("finish_reason", finishReason);
         w.WriteEndObject();
         w.WriteEndArray();
@@ -50,7 +51,7 @@ internal static class OpenAiWire
     }
 
     /// <summary>A chunk: the role, or <paramref name="content"/>, or a piece of a tool call, in the delta, or the finish, or (with no choice) usage.</summary>
-    public static void Chunk(Utf8JsonWriter w, string id, long created, string model, ChunkPart part, string? content, string? finishReason, TokenUsage? usage, bool includeUsage, ToolCallDelta? tool = null)
+    public static void Chunk(Utf8JsonWriter w, string id, long created, string model, ChunkPart part, string? content, string? finishReason, TokenUsage? usage, bool includeUsage, ToolCallDelta? tool = null, string? logprobs = null)
     {
         w.WriteStartObject();
         w.WriteString("id", id);
@@ -81,7 +82,7 @@ internal static class OpenAiWire
             }
 
             w.WriteEndObject();
-            w.WriteNull("logprobs");
+            Logprobs(w, logprobs);
             if (finishReason is null)
             {
                 w.WriteNull("finish_reason");
@@ -108,6 +109,20 @@ internal static class OpenAiWire
         }
 
         w.WriteEndObject();
+    }
+
+    /// <summary>A choice's <c>logprobs</c>: the upstream's object as it came, or <c>null</c>.</summary>
+    private static void Logprobs(Utf8JsonWriter w, string? logprobs)
+    {
+        if (logprobs is null)
+        {
+            w.WriteNull("logprobs");
+        }
+        else
+        {
+            w.WritePropertyName("logprobs");
+            w.WriteRawValue(logprobs, skipInputValidation: true);
+        }
     }
 
     public static void Error(Utf8JsonWriter w, OpenAiError error)

@@ -37,6 +37,17 @@ internal sealed record ParsedRequest
 
     public ResponseFormat? ResponseFormat { get; init; }
 
+    public double? FrequencyPenalty { get; init; }
+
+    public double? PresencePenalty { get; init; }
+
+    /// <summary>The client's <c>logit_bias</c> JSON (validated), null when absent or empty.</summary>
+    public string? LogitBias { get; init; }
+
+    public bool? Logprobs { get; init; }
+
+    public int? TopLogprobs { get; init; }
+
     public QualityTier? Quality { get; init; }
 
     public decimal? MaxCostUsd { get; init; }

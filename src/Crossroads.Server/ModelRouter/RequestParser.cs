@@ -8,7 +8,7 @@ namespace Crossroads.Server.ModelRouter;
 /// <summary>
 /// Reads request bodies leniently where OpenAI is lenient (unknown members are ignored: SDKs send many) and strictly
 /// where a wrong value would change what is routed or billed (types, ranges, <c>n</c> ≠ 1), and refuses members whose
-/// answer the router cannot give back (<c>n</c> &gt; 1, <c>logprobs</c>, images, audio, the deprecated
+/// answer the router cannot give back (<c>n</c> &gt; 1, images, audio, the deprecated
 /// <c>functions</c>) rather than drop them silently. Every refusal names the parameter, as OpenAI's <c>error.param</c> does.
 /// </summary>
 internal static class RequestParser
@@ -74,6 +74,7 @@ internal static class RequestParser
 
             RefuseUnsupported(root);
             var tools = Tools(root);
+            var (logprobs, topLogprobs) = Logprobs(root);
 
             bool includeUsage = false;
             if (root.TryGetProperty("stream_options", out var streamOptions) && streamOptions.ValueKind == JsonValueKind.Object)
@@ -91,13 +92,18 @@ internal static class RequestParser
                 Temperature = OptionalDouble(root, "temperature", 0, 2),
                 TopP = OptionalDouble(root, "top_p", 0, 1),
                 Stop = Stop(root),
-                Seed = root.TryGetProperty("seed", out var seed) && seed.ValueKind == JsonValueKind.Number && seed.TryGetInt64(out var s) ? s : null,
+                Seed = Seed(root),
                 User = OptionalString(root, "user"),
                 Fallbacks = StringList(root, "models"),
                 Tools = tools,
                 ToolChoice = ToolChoice(root, tools),
                 ParallelToolCalls = OptionalBool(root, "parallel_tool_calls", "parallel_tool_calls"),
                 ResponseFormat = ResponseFormat(root),
+                FrequencyPenalty = OptionalDouble(root, "frequency_penalty", -2, 2),
+                PresencePenalty = OptionalDouble(root, "presence_penalty", -2, 2),
+                LogitBias = LogitBias(root),
+                Logprobs = logprobs,
+                TopLogprobs = topLogprobs,
             };
             if (root.TryGetProperty("crossroads", out var extension) && extension.ValueKind != JsonValueKind.Null)
             {
@@ -258,21 +264,63 @@ internal static class RequestParser
     }
 
     /// <summary>
+    /// <c>logprobs</c> and <c>top_logprobs</c> (0..20), as OpenAI takes them: <c>top_logprobs</c> above 0 needs
+    /// <c>logprobs: true</c> (OpenAI refuses it otherwise, so the router does before any upstream is called);
+    /// <c>top_logprobs: 0</c> without it asks for nothing and is not sent.
+    /// </summary>
+    private static (bool? Logprobs, int? TopLogprobs) Logprobs(JsonElement root)
+    {
+        var logprobs = OptionalBool(root, "logprobs", "logprobs");
+        var top = OptionalInt(root, "top_logprobs", 0, 20);
+        if (top is > 0 && logprobs != true)
+        {
+            throw new RequestException("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
+        }
+
+        return (logprobs, logprobs == true ? top : null);
+    }
+
+    /// <summary>
+    /// OpenAI's <c>logit_bias</c>: an object mapping token ids (decimal integers, as strings) to a bias in −100..100,
+    /// kept as the client wrote it. An empty object asks for nothing and is not sent.
+    /// </summary>
+    private static string? LogitBias(JsonElement root)
+    {
+        if (!root.TryGetProperty("logit_bias", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw new RequestException("'logit_bias' must be an object mapping token ids to a bias between -100 and 100.", "logit_bias");
+        }
+
+        bool any = false;
+        foreach (var entry in value.EnumerateObject())
+        {
+            if (entry.Name.Length == 0 || entry.Name.Length > 10 || !entry.Name.All(char.IsAsciiDigit))
+            {
+                throw new RequestException($"'logit_bias' keys must be token ids (non-negative integers), got '{entry.Name}'.", "logit_bias");
+            }
+
+            if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetDouble(out var bias) || bias < -100 || bias > 100)
+            {
+                throw new RequestException($"'logit_bias' values must be numbers between -100 and 100 (token '{entry.Name}').", "logit_bias");
+            }
+
+            any = true;
+        }
+
+        return any ? value.GetRawText() : null;
+    }
+
+    /// <summary>
     /// Members whose effect the router could not give back to the client: refused with their name rather than
-    /// dropped. <c>logprobs: false</c> and an empty <c>top_logprobs</c> ask for nothing and pass.
+    /// dropped.
     /// </summary>
     private static void RefuseUnsupported(JsonElement root)
     {
-        if (OptionalBool(root, "logprobs", "logprobs") == true)
-        {
-            throw new RequestException("'logprobs' is not supported yet: the router does not pass token log probabilities back.", "logprobs");
-        }
-
-        if (root.TryGetProperty("top_logprobs", out var top) && top.ValueKind != JsonValueKind.Null && !(top.ValueKind == JsonValueKind.Number && top.TryGetInt32(out int k) && k == 0))
-        {
-            throw new RequestException("'top_logprobs' is not supported yet: the router does not pass token log probabilities back.", "top_logprobs");
-        }
-
         foreach (var (name, why) in (ReadOnlySpan<(string, string)>)[
             ("functions", "the deprecated 'functions' are not supported; send 'tools'"),
             ("function_call", "the deprecated 'function_call' is not supported; send 'tool_choice'"),
@@ -439,6 +487,19 @@ internal static class RequestParser
         }
 
         return calls.Count > 0 ? calls : null;
+    }
+
+    /// <summary><c>seed</c>: an integer (it was dropped silently when it was not one; now it is named).</summary>
+    private static long? Seed(JsonElement root)
+    {
+        if (!root.TryGetProperty("seed", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seed)
+            ? seed
+            : throw new RequestException("'seed' must be an integer.", "seed");
     }
 
     private static string RequiredString(JsonElement root, string name) =>

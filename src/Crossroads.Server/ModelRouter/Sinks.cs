@@ -15,6 +15,9 @@ internal sealed class BufferedSink : ICompletionSink
 
     public StringBuilder Text { get; } = new();
 
+    /// <summary>The chunks' <c>logprobs</c>, joined (when the client asked for them and the upstream sent them).</summary>
+    public LogprobsJoiner Logprobs { get; } = new();
+
     /// <summary>The tool calls of the answer, their pieces joined (in index order).</summary>
     public IReadOnlyList<ToolCall> ToolCalls => [.. _tools.Select(static t => new ToolCall(t.Id, t.Name, t.Arguments.ToString()))];
 
@@ -29,6 +32,17 @@ internal sealed class BufferedSink : ICompletionSink
     public ValueTask DeltaAsync(string text, CancellationToken cancellationToken)
     {
         Text.Append(text);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DeltaAsync(string text, string? logprobs, CancellationToken cancellationToken)
+    {
+        Text.Append(text);
+        if (logprobs is not null)
+        {
+            Logprobs.Add(logprobs);
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -54,6 +68,7 @@ internal sealed class BufferedSink : ICompletionSink
     public bool TryRetract()
     {
         Text.Clear();
+        Logprobs.Clear();
         _tools.Clear();
         Start = null;
         return true;
@@ -90,6 +105,10 @@ internal sealed class SseChatSink(HttpResponse response, bool includeUsage, long
     public ValueTask DeltaAsync(string text, CancellationToken cancellationToken) =>
         WriteChunkAsync(ChunkPart.Content, text, null, null, cancellationToken);
 
+    /// <summary>A content chunk carrying the upstream chunk's <c>logprobs</c> object unchanged.</summary>
+    public ValueTask DeltaAsync(string text, string? logprobs, CancellationToken cancellationToken) =>
+        WriteChunkAsync(ChunkPart.Content, text, null, null, cancellationToken, logprobs: logprobs);
+
     public ValueTask ToolCallAsync(ToolCallDelta delta, CancellationToken cancellationToken) =>
         WriteChunkAsync(ChunkPart.ToolCall, null, null, null, cancellationToken, tool: delta);
 
@@ -119,14 +138,14 @@ internal sealed class SseChatSink(HttpResponse response, bool includeUsage, long
     // Each event is written straight into the response's pipe ("data: ", the JSON, a blank line) and flushed: no
     // array per event (there were two, the JSON and the framed event). Unflushed events (the finish chunk before the
     // usage chunk) go out with the next flush, as the answer's last bytes do.
-    private ValueTask WriteChunkAsync(ChunkPart part, string? content, string? finish, TokenUsage? usage, CancellationToken cancellationToken, bool flush = true, ToolCallDelta? tool = null)
+    private ValueTask WriteChunkAsync(ChunkPart part, string? content, string? finish, TokenUsage? usage, CancellationToken cancellationToken, bool flush = true, ToolCallDelta? tool = null, string? logprobs = null)
     {
         var output = response.BodyWriter;
         output.Write(DataPrefix);
         OpenAiWire.WriteTo(
             output,
-            (this, part, content, finish, usage, tool),
-            static (w, s) => OpenAiWire.Chunk(w, s.Item1._id, s.Item1.Created, s.Item1._model, s.part, s.content, s.finish, s.usage, s.Item1.IncludeUsage, s.tool));
+            (this, part, content, finish, usage, tool, logprobs),
+            static (w, s) => OpenAiWire.Chunk(w, s.Item1._id, s.Item1.Created, s.Item1._model, s.part, s.content, s.finish, s.usage, s.Item1.IncludeUsage, s.tool, s.logprobs));
         output.Write(EventEnd);
         return flush ? FlushAsync(output, cancellationToken) : ValueTask.CompletedTask;
     }

@@ -36,6 +36,9 @@ internal abstract class FakeProtocol
     /// <summary>One piece of text.</summary>
     public abstract Task DeltaAsync(HttpContext context, string model, string word);
 
+    /// <summary>One piece of text for <paramref name="request"/> (whose members may ask for more, e.g. OpenAI's <c>logprobs</c>).</summary>
+    public virtual Task DeltaAsync(HttpContext context, string model, string word, JsonElement request) => DeltaAsync(context, model, word);
+
     /// <summary>An in-stream error, after which the fake ends the stream.</summary>
     public abstract Task ErrorAsync(HttpContext context, FakeBehavior behavior);
 

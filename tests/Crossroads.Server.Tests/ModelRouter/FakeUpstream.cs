@@ -156,7 +156,7 @@ public sealed class FakeUpstream : IAsyncDisposable
                 return;
             }
 
-            await protocol.DeltaAsync(context, model, words[i]);
+            await protocol.DeltaAsync(context, model, words[i], root);
         }
 
         if (calls is not null)

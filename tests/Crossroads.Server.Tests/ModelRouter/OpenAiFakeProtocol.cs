@@ -54,6 +54,18 @@ internal sealed class OpenAiFakeProtocol : FakeProtocol
     public override Task DeltaAsync(HttpContext context, string model, string word) =>
         SendAsync(context, null, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}","choices":[{"index":0,"delta":{"content":{{JsonSerializer.Serialize(word)}}},"finish_reason":null}]}""");
 
+    /// <summary>With <c>logprobs: true</c>, the chunk carries <see cref="FakeLogprobs"/> for the word (and <c>top_logprobs</c> alternatives).</summary>
+    public override Task DeltaAsync(HttpContext context, string model, string word, JsonElement request)
+    {
+        if (!(request.TryGetProperty("logprobs", out var asked) && asked.ValueKind == JsonValueKind.True))
+        {
+            return DeltaAsync(context, model, word);
+        }
+
+        int top = request.TryGetProperty("top_logprobs", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetInt32() : 0;
+        return SendAsync(context, null, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}","choices":[{"index":0,"delta":{"content":{{JsonSerializer.Serialize(word)}}},"logprobs":{{FakeLogprobs.Json(word, top)}},"finish_reason":null}]}""");
+    }
+
     public override Task ErrorAsync(HttpContext context, FakeBehavior behavior) =>
         SendAsync(context, null, """{"error":{"message":"fake in-stream failure","type":"server_error"}}""");
 

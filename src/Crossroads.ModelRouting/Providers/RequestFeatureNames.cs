@@ -1,0 +1,81 @@
+namespace Crossroads.ModelRouting.Providers;
+
+/// <summary>
+/// The names of <see cref="RequestFeatures"/> as clients see them: the request member (OpenAI's <c>error.param</c>)
+/// and the name in exclusion codes (<c>unsupported:&lt;name&gt;</c>), e.g. <c>response_format</c> and
+/// <c>response_format.json_schema</c>.
+/// </summary>
+public static class RequestFeatureNames
+{
+    /// <summary>Prefix of the planner's exclusion code for a feature the model's upstream cannot serve.</summary>
+    public const string ExclusionPrefix = "unsupported:";
+
+    private static readonly (RequestFeatures Feature, string Name, string Member)[] Table =
+    [
+        (RequestFeatures.Tools, "tools", "tools"),
+        (RequestFeatures.ParallelToolCalls, "parallel_tool_calls", "parallel_tool_calls"),
+        (RequestFeatures.JsonObject, "response_format.json_object", "response_format"),
+        (RequestFeatures.JsonSchema, "response_format.json_schema", "response_format"),
+        (RequestFeatures.Stop, "stop", "stop"),
+        (RequestFeatures.Seed, "seed", "seed"),
+        (RequestFeatures.FrequencyPenalty, "frequency_penalty", "frequency_penalty"),
+        (RequestFeatures.PresencePenalty, "presence_penalty", "presence_penalty"),
+        (RequestFeatures.LogitBias, "logit_bias", "logit_bias"),
+        (RequestFeatures.Logprobs, "logprobs", "logprobs"),
+    ];
+
+    /// <summary>Each single feature set in <paramref name="features"/>, in declaration order.</summary>
+    public static IEnumerable<RequestFeatures> Each(RequestFeatures features)
+    {
+        foreach (var (feature, _, _) in Table)
+        {
+            if ((features & feature) != 0)
+            {
+                yield return feature;
+            }
+        }
+    }
+
+    /// <summary>The name in exclusion codes, e.g. <c>logprobs</c>, <c>response_format.json_schema</c>.</summary>
+    public static string Name(RequestFeatures feature) => Row(feature).Name;
+
+    /// <summary>The request member that asks for it, e.g. <c>response_format</c>.</summary>
+    public static string Member(RequestFeatures feature) => Row(feature).Member;
+
+    /// <summary>The exclusion code, <c>unsupported:&lt;name&gt;</c>.</summary>
+    public static string ExclusionCode(RequestFeatures feature) => ExclusionPrefix + Row(feature).Name;
+
+    /// <summary>The request member named by an exclusion code (<c>unsupported:response_format.json_schema</c> → <c>response_format</c>); null for other codes.</summary>
+    public static string? MemberOfCode(string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        if (!code.StartsWith(ExclusionPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var name = code.AsSpan(ExclusionPrefix.Length);
+        foreach (var row in Table)
+        {
+            if (name.SequenceEqual(row.Name))
+            {
+                return row.Member;
+            }
+        }
+
+        return null;
+    }
+
+    private static (RequestFeatures Feature, string Name, string Member) Row(RequestFeatures feature)
+    {
+        foreach (var row in Table)
+        {
+            if (row.Feature == feature)
+            {
+                return row;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(feature), feature, "not a single feature");
+    }
+}

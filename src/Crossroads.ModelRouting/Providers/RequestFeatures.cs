@@ -1,0 +1,47 @@
+namespace Crossroads.ModelRouting.Providers;
+
+/// <summary>
+/// Request members an upstream kind may or may not be able to serve. A request needs the features whose members it
+/// carries (<see cref="RequiredFeatures.Of"/>); a provider declares the ones it serves (<see cref="IModelProvider.Capabilities"/>);
+/// the planner excludes a model whose upstream lacks one, rather than let its adapter drop the member (which would
+/// change the answer without a word) or refuse it after the plan was made.
+/// </summary>
+[Flags]
+public enum RequestFeatures
+{
+    /// <summary>Nothing beyond messages and the basic sampling settings every kind maps.</summary>
+    None = 0,
+
+    /// <summary><c>tools</c> (function tools) and <c>tool_choice</c>.</summary>
+    Tools = 1 << 0,
+
+    /// <summary><c>parallel_tool_calls</c>.</summary>
+    ParallelToolCalls = 1 << 1,
+
+    /// <summary><c>response_format: {type: "json_object"}</c>.</summary>
+    JsonObject = 1 << 2,
+
+    /// <summary><c>response_format: {type: "json_schema", ...}</c>.</summary>
+    JsonSchema = 1 << 3,
+
+    /// <summary><c>stop</c>.</summary>
+    Stop = 1 << 4,
+
+    /// <summary><c>seed</c>.</summary>
+    Seed = 1 << 5,
+
+    /// <summary><c>frequency_penalty</c>.</summary>
+    FrequencyPenalty = 1 << 6,
+
+    /// <summary><c>presence_penalty</c>.</summary>
+    PresencePenalty = 1 << 7,
+
+    /// <summary><c>logit_bias</c>.</summary>
+    LogitBias = 1 << 8,
+
+    /// <summary><c>logprobs: true</c> (and <c>top_logprobs</c>): token log probabilities carried back.</summary>
+    Logprobs = 1 << 9,
+
+    /// <summary>Every feature.</summary>
+    All = Tools | ParallelToolCalls | JsonObject | JsonSchema | Stop | Seed | FrequencyPenalty | PresencePenalty | LogitBias | Logprobs,
+}

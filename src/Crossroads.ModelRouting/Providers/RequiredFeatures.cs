@@ -1,0 +1,63 @@
+namespace Crossroads.ModelRouting.Providers;
+
+/// <summary>Which <see cref="RequestFeatures"/> a request needs: one per member it carries that not every upstream kind can serve.</summary>
+public static class RequiredFeatures
+{
+    /// <summary>
+    /// The features <paramref name="request"/> asks for. Members that ask for nothing need nothing: <c>logprobs:
+    /// false</c>, penalties of 0 (OpenAI's default, which many SDKs send), <c>response_format: {type: "text"}</c> (the default), an empty <c>stop</c> or <c>logit_bias</c>,
+    /// and <c>tool_choice</c> without tools.
+    /// </summary>
+    public static RequestFeatures Of(ProviderRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var needed = RequestFeatures.None;
+        if (request.Tools is { Count: > 0 })
+        {
+            needed |= RequestFeatures.Tools;
+        }
+
+        if (request.ParallelToolCalls is not null)
+        {
+            needed |= RequestFeatures.ParallelToolCalls;
+        }
+
+        needed |= request.ResponseFormat?.Type switch
+        {
+            "json_object" => RequestFeatures.JsonObject,
+            "json_schema" => RequestFeatures.JsonSchema,
+            _ => RequestFeatures.None,
+        };
+        if (request.Stop is { Count: > 0 })
+        {
+            needed |= RequestFeatures.Stop;
+        }
+
+        if (request.Seed is not null)
+        {
+            needed |= RequestFeatures.Seed;
+        }
+
+        if (request.FrequencyPenalty is { } frequency && frequency != 0)
+        {
+            needed |= RequestFeatures.FrequencyPenalty;
+        }
+
+        if (request.PresencePenalty is { } presence && presence != 0)
+        {
+            needed |= RequestFeatures.PresencePenalty;
+        }
+
+        if (request.LogitBias is not null)
+        {
+            needed |= RequestFeatures.LogitBias;
+        }
+
+        if (request.Logprobs == true)
+        {
+            needed |= RequestFeatures.Logprobs;
+        }
+
+        return needed;
+    }
+}

@@ -1,0 +1,170 @@
+using System.Text;
+using System.Text.Json;
+using Crossroads.ModelRouting.Bandits;
+using Crossroads.ModelRouting.Catalog;
+using Crossroads.ModelRouting.Providers;
+using Crossroads.ModelRouting.Routing;
+
+namespace Crossroads.ModelRouting.Tests;
+
+/// <summary>Request features against upstream capabilities: what a request needs, what the planner excludes, what reaches an OpenAI upstream.</summary>
+public sealed class CapabilityTests
+{
+    private static readonly ChatMessage[] Hi = [new("user", "hi")];
+
+    /// <summary>From cheapest to dearest: <c>claude</c> (Anthropic), <c>gpt-mini</c>, <c>demo</c>, <c>gpt</c> (OpenAI).</summary>
+    private static RoutePlanner Planner()
+    {
+        var settings = new RoutingSettings { MaxAttempts = 5 };
+        ModelDescriptor[] models =
+        [
+            new() { Id = "claude", Upstream = "anthropic", InputPricePerMTok = 0.1m, OutputPricePerMTok = 0.1m, Quality = 0.9, Capabilities = AnthropicProvider.Serves },
+            new() { Id = "gpt-mini", Upstream = "openai", InputPricePerMTok = 0.2m, OutputPricePerMTok = 0.2m, Quality = 0.9, Capabilities = OpenAiCompatibleProvider.Serves },
+            new() { Id = "demo", Upstream = "demo", InputPricePerMTok = 0.3m, OutputPricePerMTok = 0.3m, Quality = 0.9, Capabilities = DemoModelProvider.Serves },
+            new() { Id = "gpt", Upstream = "openai", InputPricePerMTok = 1m, OutputPricePerMTok = 1m, Quality = 0.9, Capabilities = OpenAiCompatibleProvider.Serves },
+        ];
+        return new RoutePlanner(new ModelCatalog(models), [], settings, new BanditLearner(1), new LatencyTracker(), new UpstreamHealth(settings, TimeProvider.System));
+    }
+
+    private static RouteRequest Needing(ProviderRequest request, string? model = null, IReadOnlyList<string>? fallbacks = null) =>
+        new() { Model = model, Fallbacks = fallbacks ?? [], InputTokens = 10, Requires = RequiredFeatures.Of(request) };
+
+    [Fact]
+    public void A_request_with_only_basic_members_keeps_every_candidate_in_cost_order()
+    {
+        var plan = Planner().Plan(Needing(new ProviderRequest { Messages = Hi, Temperature = 0.5, Seed = 7, Stop = ["x"] }));
+        Assert.Equal(["claude", "gpt-mini", "demo", "gpt"], plan.Attempts.Select(static m => m.Id));
+    }
+
+    [Fact]
+    public void Logprobs_exclude_the_anthropic_and_demo_candidates_with_a_reason_and_keep_the_order_of_the_rest()
+    {
+        var plan = Planner().Plan(Needing(new ProviderRequest { Messages = Hi, Logprobs = true, TopLogprobs = 2 }));
+
+        Assert.Equal(["gpt-mini", "gpt"], plan.Attempts.Select(static m => m.Id));
+        var claude = Assert.Single(plan.Candidates.Single(static c => c.Model == "claude").Exclusions);
+        Assert.Equal("unsupported:logprobs", claude.Code);
+        Assert.Equal("upstream 'anthropic' cannot serve 'logprobs'", claude.Detail);
+        Assert.Equal("unsupported:logprobs", Assert.Single(plan.Candidates.Single(static c => c.Model == "demo").Exclusions).Code);
+        Assert.Null(plan.Candidates.Single(static c => c.Model == "claude").Rank);
+        Assert.Equal(0, plan.Candidates.Single(static c => c.Model == "gpt-mini").Rank);
+    }
+
+    [Fact]
+    public void Each_missing_feature_is_its_own_exclusion()
+    {
+        var request = new ProviderRequest
+        {
+            Messages = Hi,
+            ResponseFormat = new ResponseFormat("json_schema", """{"type":"json_schema","json_schema":{"name":"a","schema":{}}}"""),
+            FrequencyPenalty = 0.5,
+            LogitBias = """{"50256":-100}""",
+        };
+        var plan = Planner().Plan(Needing(request));
+
+        Assert.Equal(
+            ["unsupported:response_format.json_schema", "unsupported:frequency_penalty", "unsupported:logit_bias"],
+            plan.Candidates.Single(static c => c.Model == "claude").Exclusions.Select(static x => x.Code));
+        Assert.Equal(["gpt-mini", "gpt"], plan.Attempts.Select(static m => m.Id));
+    }
+
+    [Fact]
+    public void A_pinned_model_that_cannot_serve_the_request_is_excluded_and_so_are_incapable_fallbacks()
+    {
+        var request = new ProviderRequest { Messages = Hi, ResponseFormat = new ResponseFormat("json_object", """{"type":"json_object"}""") };
+
+        var pinned = Planner().Plan(Needing(request, "claude"));
+        Assert.Empty(pinned.Attempts);
+        Assert.Equal("unsupported:response_format.json_object", Assert.Single(pinned.Candidates[0].Exclusions).Code);
+
+        var withFallbacks = Planner().Plan(Needing(request, "claude", ["demo", "gpt"]));
+        Assert.Equal(["gpt"], withFallbacks.Attempts.Select(static m => m.Id));
+        Assert.Equal("unsupported:response_format.json_object", Assert.Single(withFallbacks.Candidates.Single(static c => c.Model == "demo").Exclusions).Code);
+    }
+
+    [Fact]
+    public void Members_that_ask_for_nothing_need_nothing()
+    {
+        var request = new ProviderRequest
+        {
+            Messages = Hi,
+            Logprobs = false,
+            FrequencyPenalty = 0,
+            PresencePenalty = 0,
+            ResponseFormat = new ResponseFormat("text", """{"type":"text"}"""),
+            Stop = [],
+            Tools = [],
+        };
+        Assert.Equal(RequestFeatures.None, RequiredFeatures.Of(request));
+        Assert.Equal(
+            RequestFeatures.Logprobs | RequestFeatures.PresencePenalty | RequestFeatures.Seed,
+            RequiredFeatures.Of(request with { Logprobs = true, PresencePenalty = -0.1, Seed = 0 }));
+    }
+
+    [Fact]
+    public void Every_feature_has_a_name_and_member_and_codes_map_back_to_members()
+    {
+        foreach (var feature in RequestFeatureNames.Each(RequestFeatures.All))
+        {
+            Assert.Equal(RequestFeatureNames.Member(feature), RequestFeatureNames.MemberOfCode(RequestFeatureNames.ExclusionCode(feature)));
+        }
+
+        Assert.Equal(10, RequestFeatureNames.Each(RequestFeatures.All).Count());
+        Assert.Equal("response_format", RequestFeatureNames.MemberOfCode("unsupported:response_format.json_schema"));
+        Assert.Null(RequestFeatureNames.MemberOfCode("max_cost"));
+        Assert.Null(RequestFeatureNames.MemberOfCode("unsupported:nothing"));
+    }
+
+    [Fact]
+    public void The_openai_body_carries_the_sampling_members_as_the_client_wrote_them()
+    {
+        var request = new ProviderRequest
+        {
+            Messages = Hi,
+            FrequencyPenalty = -1.25,
+            PresencePenalty = 0.5,
+            LogitBias = """{"50256": -100, "15": 2.5}""",
+            Logprobs = true,
+            TopLogprobs = 3,
+            Seed = 42,
+            User = "u-1",
+        };
+        var body = Encoding.UTF8.GetString(OpenAiCompatibleProvider.RequestBody("m", request));
+
+        Assert.Contains("\"frequency_penalty\":-1.25", body, StringComparison.Ordinal);
+        Assert.Contains("\"presence_penalty\":0.5", body, StringComparison.Ordinal);
+        Assert.Contains("\"logit_bias\":{\"50256\": -100, \"15\": 2.5}", body, StringComparison.Ordinal);
+        Assert.Contains("\"logprobs\":true", body, StringComparison.Ordinal);
+        Assert.Contains("\"top_logprobs\":3", body, StringComparison.Ordinal);
+        Assert.Contains("\"seed\":42", body, StringComparison.Ordinal);
+        Assert.Contains("\"user\":\"u-1\"", body, StringComparison.Ordinal);
+        using var parsed = JsonDocument.Parse(body);
+        Assert.False(JsonDocument.Parse(OpenAiCompatibleProvider.RequestBody("m", new ProviderRequest { Messages = Hi })).RootElement.TryGetProperty("logprobs", out _));
+    }
+
+    [Fact]
+    public void A_chunks_logprobs_object_rides_on_its_text_byte_for_byte()
+    {
+        const string logprobs = """{"content":[{"token":" hi","logprob":-0.0123,"bytes":[32,104,105],"top_logprobs":[{"token":" hi","logprob":-0.0123,"bytes":[32,104,105]}]}],"refusal":null}""";
+        var data = """{"id":"x","choices":[{"index":0,"delta":{"content":" hi"},"logprobs":""" + logprobs + ""","finish_reason":null}]}""";
+
+        var events = new List<CompletionEvent>();
+        OpenAiChunk.Parse("up", null, Encoding.UTF8.GetBytes(data), events);
+
+        var e = Assert.Single(events);
+        Assert.Equal(" hi", e.Text);
+        Assert.Equal(logprobs, e.Logprobs);
+
+        events.Clear();
+        OpenAiChunk.Parse("up", null, """{"choices":[{"index":0,"delta":{"content":"a"},"logprobs":null}]}"""u8, events);
+        Assert.Equal([CompletionEvent.Delta("a")], events);
+    }
+
+    [Fact]
+    public void The_demo_model_ends_its_answer_before_the_first_stop_sequence()
+    {
+        Assert.Equal("Here is", DemoModelProvider.CutAtStop("Here is a deterministic answer", [" a ", "deter"]));
+        Assert.Equal("Here is a deterministic answer", DemoModelProvider.CutAtStop("Here is a deterministic answer", ["zzz", string.Empty]));
+        Assert.Equal("Here is a deterministic answer", DemoModelProvider.CutAtStop("Here is a deterministic answer", null));
+    }
+}
