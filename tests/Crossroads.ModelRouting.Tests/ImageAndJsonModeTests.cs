@@ -31,6 +31,18 @@ public sealed class ImageAndJsonModeTests
     }
 
     [Fact]
+    public void A_json_response_format_adds_its_schema_to_the_prompt_tokens_and_text_adds_nothing()
+    {
+        List<ChatMessage> messages = [new ChatMessage("user", "json")];
+        const string schema = """{"type":"json_schema","json_schema":{"name":"report","schema":{"type":"object","properties":{"city":{"type":"string"}}}}}""";
+
+        int without = DemoModelProvider.PromptTokens(messages);
+
+        Assert.Equal(without, DemoModelProvider.PromptTokens(messages, null, new ResponseFormat("text", """{"type":"text"}""")));
+        Assert.Equal(without + TokenCounter.Count(schema), DemoModelProvider.PromptTokens(messages, null, new ResponseFormat("json_schema", schema)));
+    }
+
+    [Fact]
     public void Redaction_reads_text_parts_only_and_rebuilds_the_joined_text()
     {
         var message = WithImages("Mail ann@example.com about ", " and bob@example.com.", Inline);

@@ -70,9 +70,10 @@ public sealed class DemoModelProvider : IModelProvider
     /// Prompt tokens of <paramref name="messages"/> and <paramref name="tools"/>: their text (and an assistant's tool
     /// call names and arguments, a tool message's call id) plus the chat format's per-message overhead, and each tool
     /// definition's JSON as the client sent it. OpenAI renders tools in a format of its own, so the count is an
-    /// estimate of the same order, as it is for the messages. Each image counts <see cref="ImageTokenEstimate.PerImage"/>.
+    /// estimate of the same order, as it is for the messages. Each image counts <see cref="ImageTokenEstimate.PerImage"/>,
+    /// and a JSON <paramref name="responseFormat"/> its JSON (the schema).
     /// </summary>
-    public static int PromptTokens(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolDefinition>? tools = null)
+    public static int PromptTokens(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolDefinition>? tools = null, ResponseFormat? responseFormat = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
         int total = 3;
@@ -93,6 +94,12 @@ public sealed class DemoModelProvider : IModelProvider
         foreach (var tool in tools ?? [])
         {
             total += TokenCounter.Count(tool.Json);
+        }
+
+        // A JSON format's schema reaches the model too (OpenAI adds it to the prompt; Anthropic gets it as a tool).
+        if (responseFormat is { Type: not "text" })
+        {
+            total += TokenCounter.Count(responseFormat.Json);
         }
 
         return total;
@@ -119,7 +126,7 @@ public sealed class DemoModelProvider : IModelProvider
         {
             yield return CompletionEvent.ToolCallPart(new ToolCallDelta(0, call.Id, call.Name, call.Arguments));
             yield return CompletionEvent.Finish("tool_calls");
-            yield return CompletionEvent.UsageReport(new TokenUsage(PromptTokens(request.Messages, request.Tools), TokenCounter.Count(call.Name) + TokenCounter.Count(call.Arguments)));
+            yield return CompletionEvent.UsageReport(new TokenUsage(PromptTokens(request.Messages, request.Tools, request.ResponseFormat), TokenCounter.Count(call.Name) + TokenCounter.Count(call.Arguments)));
             yield break;
         }
 
@@ -155,7 +162,7 @@ public sealed class DemoModelProvider : IModelProvider
         }
 
         yield return CompletionEvent.Finish(finish);
-        yield return CompletionEvent.UsageReport(new TokenUsage(PromptTokens(request.Messages, request.Tools), sentTokens));
+        yield return CompletionEvent.UsageReport(new TokenUsage(PromptTokens(request.Messages, request.Tools, request.ResponseFormat), sentTokens));
     }
 
     /// <summary>The answer in pieces: each word with the space before it.</summary>

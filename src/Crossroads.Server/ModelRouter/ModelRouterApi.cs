@@ -390,7 +390,7 @@ internal static class ModelRouterApi
 
     private static RouteCall BuildCall(string decisionId, ParsedRequest request, IReadOnlyList<ChatMessage> messages, Caller caller, string endpoint)
     {
-        int inputTokens = DemoModelProvider.PromptTokens(messages, request.Tools);
+        int inputTokens = DemoModelProvider.PromptTokens(messages, request.Tools, request.ResponseFormat);
         var lastUser = messages.LastOrDefault(static m => m.Role == "user")?.Content ?? messages[^1].Content;
         return new RouteCall
         {
