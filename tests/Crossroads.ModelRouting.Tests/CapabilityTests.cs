@@ -56,14 +56,14 @@ public sealed class CapabilityTests
         var request = new ProviderRequest
         {
             Messages = Hi,
-            ResponseFormat = new ResponseFormat("json_schema", """{"type":"json_schema","json_schema":{"name":"a","schema":{}}}"""),
+            Logprobs = true,
             FrequencyPenalty = 0.5,
             LogitBias = """{"50256":-100}""",
         };
         var plan = Planner().Plan(Needing(request));
 
         Assert.Equal(
-            ["unsupported:response_format.json_schema", "unsupported:frequency_penalty", "unsupported:logit_bias"],
+            ["unsupported:frequency_penalty", "unsupported:logit_bias", "unsupported:logprobs"],
             plan.Candidates.Single(static c => c.Model == "claude").Exclusions.Select(static x => x.Code));
         Assert.Equal(["gpt-mini", "gpt"], plan.Attempts.Select(static m => m.Id));
     }
@@ -71,15 +71,29 @@ public sealed class CapabilityTests
     [Fact]
     public void A_pinned_model_that_cannot_serve_the_request_is_excluded_and_so_are_incapable_fallbacks()
     {
-        var request = new ProviderRequest { Messages = Hi, ResponseFormat = new ResponseFormat("json_object", """{"type":"json_object"}""") };
+        var request = new ProviderRequest { Messages = Hi, Logprobs = true };
 
         var pinned = Planner().Plan(Needing(request, "claude"));
         Assert.Empty(pinned.Attempts);
-        Assert.Equal("unsupported:response_format.json_object", Assert.Single(pinned.Candidates[0].Exclusions).Code);
+        Assert.Equal("unsupported:logprobs", Assert.Single(pinned.Candidates[0].Exclusions).Code);
 
         var withFallbacks = Planner().Plan(Needing(request, "claude", ["demo", "gpt"]));
         Assert.Equal(["gpt"], withFallbacks.Attempts.Select(static m => m.Id));
-        Assert.Equal("unsupported:response_format.json_object", Assert.Single(withFallbacks.Candidates.Single(static c => c.Model == "demo").Exclusions).Code);
+        Assert.Equal("unsupported:logprobs", Assert.Single(withFallbacks.Candidates.Single(static c => c.Model == "demo").Exclusions).Code);
+    }
+
+    [Fact]
+    public void Anthropic_serves_a_json_format_alone_but_not_with_tools_and_the_demo_model_serves_neither()
+    {
+        var json = new ResponseFormat("json_object", """{"type":"json_object"}""");
+        var alone = Planner().Plan(Needing(new ProviderRequest { Messages = Hi, ResponseFormat = json }));
+        Assert.Empty(alone.Candidates.Single(static c => c.Model == "claude").Exclusions); // a forced tool emulates it
+        Assert.Equal("unsupported:response_format.json_object", Assert.Single(alone.Candidates.Single(static c => c.Model == "demo").Exclusions).Code);
+
+        var tool = new ToolDefinition("lookup", null, """{"type":"object"}""", """{"type":"function","function":{"name":"lookup","parameters":{"type":"object"}}}""");
+        var withTools = Planner().Plan(Needing(new ProviderRequest { Messages = Hi, ResponseFormat = json, Tools = [tool] }));
+        Assert.Equal("unsupported:response_format.with_tools", Assert.Single(withTools.Candidates.Single(static c => c.Model == "claude").Exclusions).Code);
+        Assert.Equal(["gpt-mini", "gpt"], withTools.Attempts.Select(static m => m.Id));
     }
 
     [Fact]

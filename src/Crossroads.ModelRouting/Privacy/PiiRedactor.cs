@@ -53,7 +53,8 @@ public sealed class PiiRedactor
     /// <summary>
     /// Redacts <paramref name="messages"/> (unchanged instances when nothing is found in them): their text, and in
     /// tool JSON (an assistant's tool call arguments; a tool message's content when it is JSON) the string values
-    /// one by one, so the JSON stays valid and its keys and structure reach the model as they were.
+    /// one by one, so the JSON stays valid and its keys and structure reach the model as they were. Of a message with
+    /// images only the text parts are read.
     /// </summary>
     public PiiRedaction Redact(IReadOnlyList<ChatMessage> messages)
     {
@@ -63,6 +64,12 @@ public sealed class PiiRedactor
         for (int i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
+            if (message.Parts is { } parts)
+            {
+                output[i] = RedactParts(message, parts, state);
+                continue;
+            }
+
             var content = message.Role == "tool" ? RedactJsonOrText(message.Content, state) : RedactText(message.Content, state);
             var calls = message.ToolCalls;
             if (calls is { Count: > 0 })
@@ -83,6 +90,25 @@ public sealed class PiiRedactor
         }
 
         return new PiiRedaction(output, (IReadOnlyDictionary<PiiKind, int>?)state.Counts ?? new Dictionary<PiiKind, int>());
+    }
+
+    /// <summary>
+    /// A message with images: each text part redacted on its own (a value split across two parts is not found) and
+    /// the joined text rebuilt from them; images pass as they are (no text is read out of pixels, URLs or base64).
+    /// </summary>
+    private ChatMessage RedactParts(ChatMessage message, IReadOnlyList<ContentPart> parts, State state)
+    {
+        var redacted = new ContentPart[parts.Count];
+        bool changed = false;
+        for (int p = 0; p < parts.Count; p++)
+        {
+            var text = parts[p].Text;
+            var replaced = text is null ? null : RedactText(text, state);
+            changed |= !ReferenceEquals(text, replaced);
+            redacted[p] = ReferenceEquals(text, replaced) ? parts[p] : ContentPart.OfText(replaced!);
+        }
+
+        return changed ? message with { Content = ContentPart.JoinedText(redacted), Parts = redacted } : message;
     }
 
     /// <summary>The text with each value replaced by its placeholder; the same instance when nothing was found.</summary>

@@ -12,7 +12,8 @@ namespace Crossroads.ModelRouting.Providers;
 /// configured default when the client gave none), <c>stop</c> becomes <c>stop_sequences</c>, <c>user</c>
 /// <c>metadata.user_id</c>. Tools are mapped (<see cref="AnthropicTools"/>): function definitions to <c>tools</c>
 /// with <c>input_schema</c>, <c>tool_choice</c>, assistant tool calls to <c>tool_use</c> blocks, tool messages to
-/// <c>tool_result</c> blocks of a user turn. Its stream (<c>message_start</c> with the input usage,
+/// <c>tool_result</c> blocks of a user turn, images to <c>image</c> blocks; a JSON <c>response_format</c> is
+/// emulated by a forced tool (<see cref="AnthropicJsonMode"/>). Its stream (<c>message_start</c> with the input usage,
 /// <c>content_block_start</c> text or <c>tool_use</c>, <c>content_block_delta</c> text and <c>input_json_delta</c>
 /// deltas, <c>message_delta</c> with the stop reason and output usage, <c>message_stop</c>, <c>ping</c>,
 /// <c>error</c>) becomes <see cref="CompletionEvent"/>s with OpenAI's finish reasons and tool call pieces.
@@ -51,7 +52,7 @@ public sealed class AnthropicProvider : IModelProvider
     /// client its candidates for a promise no upstream keeps. Not served: JSON modes (no JSON mode to map them to),
     /// penalties, <c>logit_bias</c> and log probabilities (no such parameters or answers).
     /// </summary>
-    public const RequestFeatures Serves = RequestFeatures.Tools | RequestFeatures.ParallelToolCalls | RequestFeatures.Stop | RequestFeatures.Seed;
+    public const RequestFeatures Serves = RequestFeatures.Tools | RequestFeatures.ParallelToolCalls | RequestFeatures.Stop | RequestFeatures.Seed | RequestFeatures.JsonObject | RequestFeatures.JsonSchema;
 
     /// <inheritdoc />
     public string Id { get; }
@@ -59,9 +60,10 @@ public sealed class AnthropicProvider : IModelProvider
     /// <inheritdoc />
     public RequestFeatures Capabilities => Serves;
 
-    /// <summary>OpenAI's finish reason for an Anthropic <c>stop_reason</c>.</summary>
-    public static string FinishReason(string? stopReason) => stopReason switch
+    /// <summary>OpenAI's finish reason for an Anthropic <c>stop_reason</c>; in JSON mode (<see cref="AnthropicJsonMode"/>) the forced call is the answer, so <c>tool_use</c> is <c>stop</c>.</summary>
+    public static string FinishReason(string? stopReason, bool jsonMode = false) => stopReason switch
     {
+        "tool_use" when jsonMode => "stop",
         "max_tokens" or "model_context_window_exceeded" => "length",
         "tool_use" => "tool_calls",
         "refusal" => "content_filter",
@@ -72,11 +74,7 @@ public sealed class AnthropicProvider : IModelProvider
     public byte[] RequestBody(string model, ProviderRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.ResponseFormat is { Type: not "text" } format)
-        {
-            // The Messages API has no JSON mode to map it to; answering free text instead would break the client's parser.
-            throw new ProviderException(ProviderFailureKind.Status, $"'response_format' {format.Type} is not supported by Anthropic upstreams (upstream '{Id}')", 400);
-        }
+        var jsonMode = AnthropicJsonMode.Of(request, Id);
 
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -97,7 +95,15 @@ public sealed class AnthropicProvider : IModelProvider
             }
 
             writer.WriteEndArray();
-            AnthropicTools.Write(writer, request);
+            if (jsonMode is not null)
+            {
+                jsonMode.Write(writer);
+            }
+            else
+            {
+                AnthropicTools.Write(writer, request);
+            }
+
             writer.WriteBoolean("stream", true);
             if (request.Temperature is { } temperature)
             {
@@ -128,6 +134,7 @@ public sealed class AnthropicProvider : IModelProvider
     /// <inheritdoc />
     public async IAsyncEnumerable<CompletionEvent> StreamAsync(string model, ProviderRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        string? jsonTool = AnthropicJsonMode.Of(request, Id)?.ToolName;
         using var message = UpstreamHttp.StreamingPost(_endpoint, RequestBody(model, request));
         message.Headers.Add("anthropic-version", ApiVersion);
         if (_apiKey is not null)
@@ -138,7 +145,7 @@ public sealed class AnthropicProvider : IModelProvider
         using var answer = await UpstreamHttp.OpenAsync(_http, Id, message, cancellationToken).ConfigureAwait(false);
         if (answer.IsWholeJson)
         {
-            foreach (var e in ParseMessage(await answer.ReadWholeAsync(cancellationToken).ConfigureAwait(false)))
+            foreach (var e in ParseMessage(await answer.ReadWholeAsync(cancellationToken).ConfigureAwait(false), jsonTool))
             {
                 yield return e;
             }
@@ -147,7 +154,7 @@ public sealed class AnthropicProvider : IModelProvider
         }
 
         var sse = new SseReader(answer.Reader);
-        var state = new StreamState();
+        var state = new StreamState { JsonTool = jsonTool };
         var events = new List<CompletionEvent>(2);
         while (!state.Stopped)
         {
@@ -184,14 +191,19 @@ public sealed class AnthropicProvider : IModelProvider
 
                 break;
             case "content_block_start":
-                if (root.TryGetProperty("content_block", out var block) && Text(block, "type") == "tool_use")
+                if (root.TryGetProperty("content_block", out var block) && Text(block, "type") == "tool_use" && state.JsonTool is not null)
+                {
+                    // The emulated JSON answer: its input streams as the content, so the call itself is not shown.
+                    state.ToolBlock = (Int(root, "index") ?? -1, -1, false);
+                }
+                else if (Text(block, "type") == "tool_use")
                 {
                     // A call's first piece: OpenAI's index counts tool calls only, Anthropic's every block.
                     int call = state.ToolCalls++;
                     state.ToolBlock = (Int(root, "index") ?? -1, call, false);
                     events.Add(CompletionEvent.ToolCallPart(new ToolCallDelta(call, Text(block, "id") ?? string.Empty, Text(block, "name") ?? string.Empty, string.Empty)));
                 }
-                else if (root.TryGetProperty("content_block", out block) && Text(block, "text") is { Length: > 0 } initial)
+                else if (state.JsonTool is null && root.TryGetProperty("content_block", out block) && Text(block, "text") is { Length: > 0 } initial)
                 {
                     events.Add(CompletionEvent.Delta(initial));
                 }
@@ -200,13 +212,17 @@ public sealed class AnthropicProvider : IModelProvider
             case "content_block_delta":
                 if (root.TryGetProperty("delta", out var delta) && Text(delta, "type") == "text_delta" && Text(delta, "text") is { Length: > 0 } text)
                 {
-                    events.Add(CompletionEvent.Delta(text));
+                    // In JSON mode only the forced call's input is the answer: text around it would make it unparsable.
+                    if (state.JsonTool is null)
+                    {
+                        events.Add(CompletionEvent.Delta(text));
+                    }
                 }
                 else if (Text(delta, "type") == "input_json_delta" && Text(delta, "partial_json") is { Length: > 0 } json
                     && state.ToolBlock is { } open && open.Block == (Int(root, "index") ?? -1))
                 {
                     state.ToolBlock = open with { HasArguments = true };
-                    events.Add(CompletionEvent.ToolCallPart(new ToolCallDelta(open.Call, null, null, json)));
+                    events.Add(state.JsonTool is null ? CompletionEvent.ToolCallPart(new ToolCallDelta(open.Call, null, null, json)) : CompletionEvent.Delta(json));
                 }
 
                 break;
@@ -216,7 +232,7 @@ public sealed class AnthropicProvider : IModelProvider
                     // A call without input streams no fragment; OpenAI's clients parse the arguments, so they get "{}".
                     if (!closed.HasArguments)
                     {
-                        events.Add(CompletionEvent.ToolCallPart(new ToolCallDelta(closed.Call, null, null, "{}")));
+                        events.Add(state.JsonTool is null ? CompletionEvent.ToolCallPart(new ToolCallDelta(closed.Call, null, null, "{}")) : CompletionEvent.Delta("{}"));
                     }
 
                     state.ToolBlock = null;
@@ -242,7 +258,7 @@ public sealed class AnthropicProvider : IModelProvider
                 break;
             case "message_stop":
                 state.Stopped = true;
-                events.Add(CompletionEvent.Finish(FinishReason(state.StopReason)));
+                events.Add(CompletionEvent.Finish(FinishReason(state.StopReason, state.JsonTool is not null)));
                 if (state.InputTokens is { } prompt)
                 {
                     events.Add(CompletionEvent.UsageReport(new TokenUsage(prompt, state.OutputTokens)));
@@ -289,7 +305,7 @@ public sealed class AnthropicProvider : IModelProvider
         return new ProviderException(ProviderFailureKind.Stream, $"upstream '{Id}' sent an error in its stream ({errorType ?? "unknown"})", status, UpstreamHttp.Truncate(data));
     }
 
-    private List<CompletionEvent> ParseMessage(string json)
+    private List<CompletionEvent> ParseMessage(string json, string? jsonTool)
     {
         using var document = Parse(json, "a body");
         var root = document.RootElement;
@@ -307,8 +323,11 @@ public sealed class AnthropicProvider : IModelProvider
             {
                 switch (Text(block, "type"))
                 {
-                    case "text":
+                    case "text" when jsonTool is null:
                         text.Append(Text(block, "text"));
+                        break;
+                    case "tool_use" when jsonTool is not null:
+                        text.Append(block.TryGetProperty("input", out var answer) && answer.ValueKind == JsonValueKind.Object ? answer.GetRawText() : "{}");
                         break;
                     case "tool_use":
                         string arguments = block.TryGetProperty("input", out var callInput) && callInput.ValueKind == JsonValueKind.Object ? callInput.GetRawText() : "{}";
@@ -325,7 +344,7 @@ public sealed class AnthropicProvider : IModelProvider
             events.AddRange(calls);
         }
 
-        events.Add(CompletionEvent.Finish(FinishReason(Text(root, "stop_reason"))));
+        events.Add(CompletionEvent.Finish(FinishReason(Text(root, "stop_reason"), jsonTool is not null)));
         if (root.TryGetProperty("usage", out var usage) && InputTokens(usage) is { } input)
         {
             events.Add(CompletionEvent.UsageReport(new TokenUsage(input, Int(usage, "output_tokens") ?? 0)));
@@ -368,7 +387,10 @@ public sealed class AnthropicProvider : IModelProvider
         /// <summary>Tool calls started so far (the next call's OpenAI index).</summary>
         public int ToolCalls { get; set; }
 
-        /// <summary>The open <c>tool_use</c> block: its Anthropic index, its OpenAI index, whether it streamed arguments.</summary>
+        /// <summary>The name of the tool emulating a JSON <c>response_format</c> (<see cref="AnthropicJsonMode"/>), whose input is the answer's content; null otherwise.</summary>
+        public string? JsonTool { get; init; }
+
+        /// <summary>The open <c>tool_use</c> block: its Anthropic index, its OpenAI index (-1 for the JSON answer), whether it streamed arguments.</summary>
         public (int Block, int Call, bool HasArguments)? ToolBlock { get; set; }
     }
 }

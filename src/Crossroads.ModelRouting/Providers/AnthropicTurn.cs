@@ -5,7 +5,8 @@ namespace Crossroads.ModelRouting.Providers;
 /// <summary>
 /// One turn of a Messages API conversation, built from the chat's non-system messages. The API wants user and
 /// assistant turns to alternate, so consecutive messages of one role share a turn; tool messages are user turns
-/// (their results are <c>tool_result</c> blocks) and an assistant's tool calls are <c>tool_use</c> blocks. A turn of
+/// (their results are <c>tool_result</c> blocks), an assistant's tool calls are <c>tool_use</c> blocks and a user's
+/// images <c>image</c> blocks between its text blocks, in the client's order. A turn of
 /// text only is written as one string (the texts joined by a blank line), as before tools were mapped.
 /// </summary>
 internal sealed class AnthropicTurn
@@ -42,8 +43,17 @@ internal sealed class AnthropicTurn
                 continue;
             }
 
+            if (message.Parts is { } parts)
+            {
+                // Text and images in the client's order (each text part its own block; empty ones are not written).
+                foreach (var part in parts)
+                {
+                    blocks.Add(part.Image is { } image ? new Block(BlockKind.Image, string.Empty, null, null, image) : new Block(BlockKind.Text, part.Text!, null, null));
+                }
+            }
+
             // An assistant that only called tools said nothing: Anthropic refuses empty text blocks.
-            if (message.Content.Length > 0 || message.ToolCalls is not { Count: > 0 })
+            else if (message.Content.Length > 0 || message.ToolCalls is not { Count: > 0 })
             {
                 blocks.Add(new Block(BlockKind.Text, message.Content, null, null));
             }
@@ -89,6 +99,9 @@ internal sealed class AnthropicTurn
                     writer.WriteRawValue(block.Text, skipInputValidation: true);
                     writer.WriteEndObject();
                     break;
+                case BlockKind.Image:
+                    WriteImage(writer, block.Image!);
+                    break;
                 case BlockKind.ToolResult:
                     writer.WriteStartObject();
                     writer.WriteString("type", "tool_result");
@@ -100,6 +113,32 @@ internal sealed class AnthropicTurn
         }
 
         writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// An image block: <c>{"type":"image","source":{"type":"base64","media_type","data"}}</c> for a data URL (its
+    /// base64 text as the client sent it, not decoded), <c>{"type":"url","url"}</c> source for an http(s) URL, which
+    /// Anthropic fetches itself. OpenAI's <c>detail</c> has no counterpart and is dropped.
+    /// </summary>
+    private static void WriteImage(Utf8JsonWriter writer, ImagePart image)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "image");
+        writer.WriteStartObject("source");
+        if (image.IsData)
+        {
+            writer.WriteString("type", "base64");
+            writer.WriteString("media_type", image.MediaType);
+            writer.WriteString("data", image.Base64Data);
+        }
+        else
+        {
+            writer.WriteString("type", "url");
+            writer.WriteString("url", image.Url);
+        }
+
+        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 
@@ -132,8 +171,9 @@ internal sealed class AnthropicTurn
         Text,
         ToolUse,
         ToolResult,
+        Image,
     }
 
-    /// <summary>A content block: text (or a tool_use's input JSON, or a tool_result's text), and the call's id and name.</summary>
-    private readonly record struct Block(BlockKind Kind, string Text, string? Id, string? Name);
+    /// <summary>A content block: text (or a tool_use's input JSON, or a tool_result's text), the call's id and name, or an image.</summary>
+    private readonly record struct Block(BlockKind Kind, string Text, string? Id, string? Name, ImagePart? Image = null);
 }

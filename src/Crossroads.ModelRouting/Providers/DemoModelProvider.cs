@@ -12,7 +12,8 @@ namespace Crossroads.ModelRouting.Providers;
 /// endpoint, the budgets and the decision records can be tried with no upstream at all. Offered tools are ignored
 /// unless <c>tool_choice</c> demands a call (<c>required</c> or a named function): then it calls that function (or
 /// the first tool) with the arguments <c>{}</c> and an id derived from the messages, finish reason <c>tool_calls</c>,
-/// so a client's tool loop can be tried too; it never fills in arguments (it does not read schemas).
+/// so a client's tool loop can be tried too; it never fills in arguments (it does not read schemas). It cannot see
+/// images: a request with some is answered as usual, and the answer says the images were ignored.
 /// </summary>
 public sealed class DemoModelProvider : IModelProvider
 {
@@ -63,6 +64,13 @@ public sealed class DemoModelProvider : IModelProvider
         var quoted = string.Join(' ', words.Take(12)) + (words.Length > 12 ? " ..." : string.Empty);
         var answer = new StringBuilder();
         answer.Append(Openers[(int)(hash % (ulong)Openers.Length)]);
+        // It cannot see images; saying so (early, before max_tokens can cut it) keeps it from seeming to answer about them.
+        int images = messages.Sum(static m => m.Images.Count());
+        if (images > 0)
+        {
+            answer.Append(images == 1 ? " It cannot see images: the image in this request was ignored." : FormattableString.Invariant($" It cannot see images: the {images} images in this request were ignored."));
+        }
+
         answer.Append(" You asked: \"").Append(quoted).Append("\". ");
         answer.Append(Bodies[(int)((hash >> 8) % (ulong)Bodies.Length)]);
         answer.Append(' ').Append(Bodies[(int)((hash >> 16) % (ulong)Bodies.Length)]);
@@ -73,15 +81,16 @@ public sealed class DemoModelProvider : IModelProvider
     /// Prompt tokens of <paramref name="messages"/> and <paramref name="tools"/>: their text (and an assistant's tool
     /// call names and arguments, a tool message's call id) plus the chat format's per-message overhead, and each tool
     /// definition's JSON as the client sent it. OpenAI renders tools in a format of its own, so the count is an
-    /// estimate of the same order, as it is for the messages.
+    /// estimate of the same order, as it is for the messages. Each image counts <see cref="ImageTokenEstimate.PerImage"/>,
+    /// and a JSON <paramref name="responseFormat"/> its JSON (the schema).
     /// </summary>
-    public static int PromptTokens(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolDefinition>? tools = null)
+    public static int PromptTokens(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolDefinition>? tools = null, ResponseFormat? responseFormat = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
         int total = 3;
         foreach (var message in messages)
         {
-            total += TokenCounter.PerMessageOverhead + TokenCounter.Count(message.Content);
+            total += TokenCounter.PerMessageOverhead + TokenCounter.Count(message.Content) + (ImageTokenEstimate.PerImage * message.Images.Count());
             if (message.ToolCallId is { } id)
             {
                 total += TokenCounter.Count(id);
@@ -96,6 +105,12 @@ public sealed class DemoModelProvider : IModelProvider
         foreach (var tool in tools ?? [])
         {
             total += TokenCounter.Count(tool.Json);
+        }
+
+        // A JSON format's schema reaches the model too (OpenAI adds it to the prompt; Anthropic gets it as a tool).
+        if (responseFormat is { Type: not "text" })
+        {
+            total += TokenCounter.Count(responseFormat.Json);
         }
 
         return total;
@@ -122,7 +137,7 @@ public sealed class DemoModelProvider : IModelProvider
         {
             yield return CompletionEvent.ToolCallPart(new ToolCallDelta(0, call.Id, call.Name, call.Arguments));
             yield return CompletionEvent.Finish("tool_calls");
-            yield return CompletionEvent.UsageReport(new TokenUsage(PromptTokens(request.Messages, request.Tools), TokenCounter.Count(call.Name) + TokenCounter.Count(call.Arguments)));
+            yield return CompletionEvent.UsageReport(new TokenUsage(PromptTokens(request.Messages, request.Tools, request.ResponseFormat), TokenCounter.Count(call.Name) + TokenCounter.Count(call.Arguments)));
             yield break;
         }
 
@@ -158,7 +173,7 @@ public sealed class DemoModelProvider : IModelProvider
         }
 
         yield return CompletionEvent.Finish(finish);
-        yield return CompletionEvent.UsageReport(new TokenUsage(PromptTokens(request.Messages, request.Tools), sentTokens));
+        yield return CompletionEvent.UsageReport(new TokenUsage(PromptTokens(request.Messages, request.Tools, request.ResponseFormat), sentTokens));
     }
 
     /// <summary>The text before the earliest of <paramref name="stop"/>, as OpenAI ends an answer at a stop sequence (which it does not return).</summary>

@@ -107,6 +107,10 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
 
             ToolCall.WriteOpenAiArray(writer, calls);
         }
+        else if (message.Parts is { } parts)
+        {
+            WriteParts(writer, parts);
+        }
         else
         {
             writer.WriteString("content", message.Content);
@@ -118,6 +122,30 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Content parts in the client's order: text parts written anew (their text may have been redacted), image parts
+    /// as the client wrote them (<c>image_url</c> with its <c>url</c> and <c>detail</c>, and anything newer it holds).
+    /// </summary>
+    private static void WriteParts(Utf8JsonWriter writer, IReadOnlyList<ContentPart> parts)
+    {
+        writer.WriteStartArray("content");
+        foreach (var part in parts)
+        {
+            if (part.Image is { } image)
+            {
+                writer.WriteRawValue(image.Json, skipInputValidation: true);
+                continue;
+            }
+
+            writer.WriteStartObject();
+            writer.WriteString("type", "text");
+            writer.WriteString("text", part.Text);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
     }
 
     /// <summary>The client's <c>tools</c>, <c>tool_choice</c>, <c>parallel_tool_calls</c> and <c>response_format</c>, as it wrote them.</summary>

@@ -43,6 +43,12 @@ public sealed class ProviderException : Exception
     /// <summary>The upstream's error body (truncated), for pass-through errors.</summary>
     public string? UpstreamBody { get; }
 
+    /// <summary>
+    /// The request member an adapter could not map (e.g. <c>response_format</c>), for a refusal made before calling
+    /// the upstream; the router names it as OpenAI's <c>error.param</c>. Null for the upstream's own errors.
+    /// </summary>
+    public string? Param { get; init; }
+
     /// <summary>How long the upstream asked us to wait before calling it again (its <c>Retry-After</c>), if it said.</summary>
     public TimeSpan? RetryAfter { get; init; }
 

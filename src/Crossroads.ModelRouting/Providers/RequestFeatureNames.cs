@@ -22,6 +22,7 @@ public static class RequestFeatureNames
         (RequestFeatures.PresencePenalty, "presence_penalty", "presence_penalty"),
         (RequestFeatures.LogitBias, "logit_bias", "logit_bias"),
         (RequestFeatures.Logprobs, "logprobs", "logprobs"),
+        (RequestFeatures.JsonWithTools, "response_format.with_tools", "response_format"),
     ];
 
     /// <summary>Each single feature set in <paramref name="features"/>, in declaration order.</summary>

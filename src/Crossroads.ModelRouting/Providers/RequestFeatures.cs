@@ -42,6 +42,12 @@ public enum RequestFeatures
     /// <summary><c>logprobs: true</c> (and <c>top_logprobs</c>): token log probabilities carried back.</summary>
     Logprobs = 1 << 9,
 
+    /// <summary>
+    /// A JSON <c>response_format</c> together with <c>tools</c>: Anthropic emulates the JSON formats with a forced tool
+    /// (<see cref="AnthropicJsonMode"/>), which cannot coexist with the client's own tools.
+    /// </summary>
+    JsonWithTools = 1 << 10,
+
     /// <summary>Every feature.</summary>
-    All = Tools | ParallelToolCalls | JsonObject | JsonSchema | Stop | Seed | FrequencyPenalty | PresencePenalty | LogitBias | Logprobs,
+    All = Tools | ParallelToolCalls | JsonObject | JsonSchema | Stop | Seed | FrequencyPenalty | PresencePenalty | LogitBias | Logprobs | JsonWithTools,
 }

@@ -28,6 +28,11 @@ public static class RequiredFeatures
             "json_schema" => RequestFeatures.JsonSchema,
             _ => RequestFeatures.None,
         };
+        if ((needed & RequestFeatures.Tools) != 0 && (needed & (RequestFeatures.JsonObject | RequestFeatures.JsonSchema)) != 0)
+        {
+            needed |= RequestFeatures.JsonWithTools;
+        }
+
         if (request.Stop is { Count: > 0 })
         {
             needed |= RequestFeatures.Stop;

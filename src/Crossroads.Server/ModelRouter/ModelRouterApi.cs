@@ -25,15 +25,17 @@ internal static class ModelRouterApi
 
     public static IEndpointRouteBuilder MapModelRouterApi(this IEndpointRouteBuilder group)
     {
-        group.MapPost("/chat/completions", ChatCompletionsAsync).WithName("CreateChatCompletion").WithSummary("OpenAI-compatible chat completions (streaming and not), routed by model, alias or policy.")
+        // Bodies with messages may carry inline images: their own limit, over the chassis' Limits:MaxRequestBodySize.
+        var messagesLimit = new RequestBodyLimit(RequestParser.MaxMessagesBodyBytes);
+        group.MapPost("/chat/completions", ChatCompletionsAsync).WithMetadata(messagesLimit).WithName("CreateChatCompletion").WithSummary("OpenAI-compatible chat completions (streaming and not), routed by model, alias or policy.")
             .WithDescription(ModelRouterApiDocs.DecisionHeadersNote + " " + ModelRouterApiDocs.RateLimitNote).Documented(ModelRouterApiDocs.ChatCompletions());
         group.MapGet("/models", ListModels).WithName("ListModels").WithSummary("Models and route aliases, as OpenAI lists models.")
             .Documented(ModelRouterApiDocs.ListModels());
         group.MapGet("/models/{id}", GetModel).WithName("GetModel").WithSummary("One model or route alias.")
             .Documented(ModelRouterApiDocs.GetModel());
-        group.MapPost("/ask", AskAsync).WithName("Ask").WithSummary("ATP-compatible ask: NDJSON plan, chunk and final lines.")
+        group.MapPost("/ask", AskAsync).WithMetadata(messagesLimit).WithName("Ask").WithSummary("ATP-compatible ask: NDJSON plan, chunk and final lines.")
             .WithDescription(ModelRouterApiDocs.DecisionHeadersNote + " " + ModelRouterApiDocs.RateLimitNote).Documented(ModelRouterApiDocs.Ask());
-        group.MapPost("/plan", PlanAsync).WithName("Plan").WithSummary("The routing decision for a request, without calling a model.")
+        group.MapPost("/plan", PlanAsync).WithMetadata(messagesLimit).WithName("Plan").WithSummary("The routing decision for a request, without calling a model.")
             .WithDescription(ModelRouterApiDocs.DecisionHeadersNote).Documented(ModelRouterApiDocs.Plan());
         group.MapPost("/observe", ObserveAsync).WithName("Observe").WithSummary("Feeds an observed quality score of a served request back to the learner.")
             .WithDescription(ModelRouterApiDocs.DecisionHeadersNote).Documented(ModelRouterApiDocs.Observe());
@@ -94,7 +96,7 @@ internal static class ModelRouterApi
             return ModelRouterProblems.ShuttingDown(context);
         }
 
-        var (document, readError) = await RequestParser.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (document, readError) = await RequestParser.ReadAsync(context.Request, context.RequestAborted, RequestParser.MaxMessagesBodyBytes).ConfigureAwait(false);
         if (readError is not null)
         {
             return ModelRouterProblems.Invalid(readError);
@@ -120,7 +122,7 @@ internal static class ModelRouterApi
 
     private static async Task<IResult> PlanAsync(HttpContext context, ModelRouterRuntime runtime)
     {
-        var (document, readError) = await RequestParser.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (document, readError) = await RequestParser.ReadAsync(context.Request, context.RequestAborted, RequestParser.MaxMessagesBodyBytes).ConfigureAwait(false);
         if (readError is not null)
         {
             return ModelRouterProblems.Invalid(readError);
@@ -283,7 +285,8 @@ internal static class ModelRouterApi
                 result.LastError?.StatusCode ?? StatusCodes.Status400BadRequest,
                 "The upstream refused the request: " + UpstreamMessage(result.LastError),
                 "invalid_request_error",
-                "upstream_rejected"),
+                "upstream_rejected",
+                result.LastError?.Param),
             RouteStatus.FailedAfterContent => ModelRouterProblems.Create(
                 StatusCodes.Status502BadGateway,
                 "The upstream failed after the answer started: " + result.LastError?.Message,
@@ -387,7 +390,7 @@ internal static class ModelRouterApi
 
     private static RouteCall BuildCall(string decisionId, ParsedRequest request, IReadOnlyList<ChatMessage> messages, Caller caller, string endpoint)
     {
-        int inputTokens = DemoModelProvider.PromptTokens(messages, request.Tools);
+        int inputTokens = DemoModelProvider.PromptTokens(messages, request.Tools, request.ResponseFormat);
         var lastUser = messages.LastOrDefault(static m => m.Role == "user")?.Content ?? messages[^1].Content;
         var provider = new ProviderRequest
         {
@@ -433,7 +436,7 @@ internal static class ModelRouterApi
     }
 
     /// <summary>
-    /// SHA-256 of every message's role, 0, content, 0 (and each tool call's name, 0, arguments, 0) (UTF-8), first 16 bytes in hex. One pooled buffer and a one-shot
+    /// SHA-256 of every message's role, 0, content, 0 (each image's URL, 0; and each tool call's name, 0, arguments, 0) (UTF-8), first 16 bytes in hex. One pooled buffer and a one-shot
     /// hash: an incremental hash and two encoded copies per message cost a native context and garbage per request.
     /// </summary>
     private static string PromptHash(IReadOnlyList<ChatMessage> messages)
@@ -442,6 +445,11 @@ internal static class ModelRouterApi
         foreach (var m in messages)
         {
             max += Encoding.UTF8.GetMaxByteCount(m.Role.Length) + Encoding.UTF8.GetMaxByteCount(m.Content.Length) + 2;
+            foreach (var image in m.Images)
+            {
+                max += Encoding.UTF8.GetMaxByteCount(image.Url.Length) + 1;
+            }
+
             foreach (var call in m.ToolCalls ?? [])
             {
                 max += Encoding.UTF8.GetMaxByteCount(call.Name.Length) + Encoding.UTF8.GetMaxByteCount(call.Arguments.Length) + 2;
@@ -458,6 +466,12 @@ internal static class ModelRouterApi
                 buffer[length++] = 0;
                 length += Encoding.UTF8.GetBytes(m.Content, buffer.AsSpan(length));
                 buffer[length++] = 0;
+                foreach (var image in m.Images)
+                {
+                    length += Encoding.UTF8.GetBytes(image.Url, buffer.AsSpan(length));
+                    buffer[length++] = 0;
+                }
+
                 foreach (var call in m.ToolCalls ?? [])
                 {
                     length += Encoding.UTF8.GetBytes(call.Name, buffer.AsSpan(length));

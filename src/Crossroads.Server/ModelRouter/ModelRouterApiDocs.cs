@@ -68,9 +68,13 @@ internal static class ModelRouterApiDocs
     private const string ChatBody =
         "An OpenAI chat-completions body. Read: model (required: a model id, a model alias, or a route alias such as 'auto'), "
         + "messages (required, at least one: role system|developer|user|assistant|tool, content a string or an array of text parts; "
+        + "a user message may also hold image parts {type: image_url, image_url: {url, detail: auto|low|high}} whose url is "
+        + "data:image/(png|jpeg|gif|webp);base64,... (at most 5 MiB of base64) or an https/http URL, each counted as 1600 prompt "
+        + "tokens; "
         + "an assistant message may carry tool_calls (content null), a tool message needs tool_call_id), "
         + "tools (function tools), tool_choice (none|auto|required|{type: function, function: {name}}), parallel_tool_calls, "
-        + "response_format (text|json_object|json_schema; Anthropic upstreams and the demo model cannot serve the JSON ones), "
+        + "response_format (text|json_object|json_schema {name, description, schema, strict}; on Anthropic upstreams the JSON ones "
+        + "are emulated by a forced tool whose input is returned as the message content, and refused with tools), "
         + "stream (false: one chat.completion JSON object; true: text/event-stream of chat.completion.chunk events ending with data: [DONE]), "
         + "stream_options.include_usage (with stream: a last chunk with the usage), max_completion_tokens or max_tokens (1..100000000; "
         + "the former wins), temperature (0..2), top_p (0..1), stop (a string or an array), seed (an integer), user, n (1 only), "
@@ -82,13 +86,14 @@ internal static class ModelRouterApiDocs
         + "extensions: models (fallback model ids, tried in order before any content is sent; an unknown one is a 404) and the "
         + "object crossroads {quality: fast|balanced|high, max_cost_usd, latency_slo_ms, policy: pinned|cheapest_meeting_slo|ucb|"
         + "thompson|least_busy|lowest_latency|weighted, tenant}. Refused with a 400 naming them: n > 1, "
-        + "functions/function_call (deprecated), audio, modalities other than text, non-text content parts. Other members are ignored. At most 1 MiB.";
+        + "functions/function_call (deprecated), audio, modalities other than text, content parts other than text and image_url, "
+        + "images outside user messages or with another kind of url. Other members are ignored. At most 16 MiB.";
 
     private const string AskBody =
         "An ATP ask: prompt (required unless messages, OpenAI's array, is given), and at the top level model (default 'auto'), "
         + "quality (fast|balanced|high), max_cost_usd, latency_slo_ms, policy (pinned|cheapest_meeting_slo|ucb|thompson|"
         + "least_busy|lowest_latency|weighted), tenant, max_tokens (1..100000000), temperature (0..2), models (fallback model ids). "
-        + "At most 1 MiB.";
+        + "At most 16 MiB.";
 
     public static ApiDoc ChatCompletions() =>
         CallerHeaders(new ApiDoc())
@@ -98,7 +103,7 @@ internal static class ModelRouterApiDocs
             .Problem(400, "A malformed body or member (error.param names it: invalid_value, invalid_json), no candidate's upstream can serve a member of the request (unsupported_parameter, error.param names it), no model meets the request's constraints (no_eligible_model), the tenant's PII rule blocks the prompt (pii_detected), or the upstream refused the request as the client's fault (upstream_rejected, its status passed through).")
             .Problem(402, "The key's or the tenant's budget cannot cover the reservation in this period (insufficient_quota / budget_exceeded); x-should-retry: false.")
             .Problem(404, "Unknown model or alias, also for an unknown fallback in models (model_not_found).")
-            .Problem(413, "The body is over 1 MiB, or the upstream refused it as too large (upstream_rejected).")
+            .Problem(413, "The body is over 16 MiB, or the upstream refused it as too large (upstream_rejected).")
             .Problem(415, "The body is not JSON (Content-Type must name JSON).")
             .Problem(422, "The upstream refused the request as unprocessable (upstream_rejected, passed through without fallback).")
             .Problem(429, "The key's requests or tokens per minute are spent, or the request alone needs more tokens than the key's limit (rate_limit_error); Retry-After, retry-after-ms and x-ratelimit-* headers. Also the server's own per-client rate limit.")
@@ -113,7 +118,7 @@ internal static class ModelRouterApiDocs
             .Problem(400, "A malformed body or member (error.param names it), an empty prompt, no model meets the request's constraints (no_eligible_model), the tenant's PII rule blocks the prompt (pii_detected), or the upstream refused the request (upstream_rejected).")
             .Problem(402, "The key's or the tenant's budget cannot cover the reservation in this period (budget_exceeded); x-should-retry: false.")
             .Problem(404, "Unknown model, alias or fallback (model_not_found).")
-            .Problem(413, "The body is over 1 MiB, or the upstream refused it as too large (upstream_rejected).")
+            .Problem(413, "The body is over 16 MiB, or the upstream refused it as too large (upstream_rejected).")
             .Problem(415, "The body is not JSON.")
             .Problem(422, "The upstream refused the request as unprocessable (upstream_rejected).")
             .Problem(429, "The key's requests or tokens per minute are spent (rate_limit_exceeded; Retry-After, retry-after-ms, x-ratelimit-*), or the server's own per-client rate limit.")
@@ -127,7 +132,7 @@ internal static class ModelRouterApiDocs
             .Returns(200, Json, "The plan, the object of /v1/ask's plan line: {type: plan, request_id, policy, cluster, reason, chosen, fallbacks, max_output_tokens, candidates: [{model, upstream, eligible, excluded_by, est_cost_usd, quality, latency_p95_ms, score, rank}]}.")
             .Problem(400, "A malformed body or member (error.param names it), or the tenant's PII rule blocks the prompt (pii_detected).")
             .Problem(404, "Unknown model, alias or fallback (model_not_found).")
-            .Problem(413, "The body is over 1 MiB.")
+            .Problem(413, "The body is over 16 MiB.")
             .Problem(415, "The body is not JSON.")
             .Problem(429, "The server's own per-client rate limit (a plan does not spend the key's rpm/tpm).");
 

@@ -8,18 +8,25 @@ namespace Crossroads.Server.ModelRouter;
 /// <summary>
 /// Reads request bodies leniently where OpenAI is lenient (unknown members are ignored: SDKs send many) and strictly
 /// where a wrong value would change what is routed or billed (types, ranges, <c>n</c> ≠ 1), and refuses members whose
-/// answer the router cannot give back (<c>n</c> &gt; 1, images, audio, the deprecated
+/// answer the router cannot give back (<c>n</c> &gt; 1, audio, files, the deprecated
 /// <c>functions</c>) rather than drop them silently. Every refusal names the parameter, as OpenAI's <c>error.param</c> does.
 /// </summary>
 internal static class RequestParser
 {
     public const int MaxBodyBytes = 1024 * 1024;
 
-    public static async Task<(JsonDocument? Document, RequestError? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The larger limit of the bodies that carry messages (chat completions, ask, plan): inline images are base64 in
+    /// the JSON, up to <see cref="ImageUrlParser.MaxBase64Chars"/> each, so 1 MiB would refuse one ordinary photo. 16
+    /// MiB holds three of the largest, and bounds what one request can make the server parse and hold.
+    /// </summary>
+    public const int MaxMessagesBodyBytes = 16 * 1024 * 1024;
+
+    public static async Task<(JsonDocument? Document, RequestError? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken, int maxBytes = MaxBodyBytes)
     {
-        if (request.ContentLength > MaxBodyBytes)
+        if (request.ContentLength > maxBytes)
         {
-            return (null, new RequestError($"The request body is larger than {MaxBodyBytes} bytes.", null, "request_too_large", StatusCodes.Status413PayloadTooLarge));
+            return (null, new RequestError($"The request body is larger than {maxBytes} bytes.", null, "request_too_large", StatusCodes.Status413PayloadTooLarge));
         }
 
         if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
@@ -234,33 +241,46 @@ internal static class RequestParser
 
         if (content.ValueKind == JsonValueKind.Array)
         {
-            var text = new System.Text.StringBuilder();
+            var parts = new List<ContentPart>(content.GetArrayLength());
+            bool images = false;
             int partIndex = 0;
             foreach (var part in content.EnumerateArray())
             {
+                string partAt = FormattableString.Invariant($"{at}.content[{partIndex++}]");
                 if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var type) && type.ValueEquals("text"))
                 {
                     // A text part without its text is a malformed part, not an unsupported kind of part.
                     if (!part.TryGetProperty("text", out var t) || t.ValueKind != JsonValueKind.String)
                     {
-                        string field = FormattableString.Invariant($"{at}.content[{partIndex}].text");
-                        throw new RequestException($"'{field}' is required and must be a string.", field);
+                        throw new RequestException($"'{partAt}.text' is required and must be a string.", partAt + ".text");
                     }
 
-                    text.Append(t.GetString());
-                    partIndex++;
+                    parts.Add(ContentPart.OfText(t.GetString()!));
+                }
+                else if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out type) && type.ValueEquals("image_url"))
+                {
+                    // OpenAI takes images in user messages only; elsewhere no upstream kind would read them.
+                    if (role != "user")
+                    {
+                        throw new RequestException($"'{partAt}': image parts are accepted in user messages only.", partAt);
+                    }
+
+                    var (image, error) = ImageUrlParser.Parse(part, partAt);
+                    parts.Add(ContentPart.OfImage(image ?? throw new RequestException(error!)));
+                    images = true;
                 }
                 else
                 {
                     string kind = part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var partType) && partType.ValueKind == JsonValueKind.String ? partType.GetString()! : "non-text";
-                    throw new RequestException($"'{at}.content' parts other than text are not supported yet (got a '{kind}' part).", at + ".content");
+                    throw new RequestException($"'{at}.content' parts other than text and image_url are not supported yet (got a '{kind}' part).", at + ".content");
                 }
             }
 
-            return new ChatMessage(role, text.ToString(), toolCalls, toolCallId);
+            // Text-only parts are joined into the text, as before images were accepted; Parts is kept for images.
+            return new ChatMessage(role, ContentPart.JoinedText(parts), toolCalls, toolCallId, images ? parts : null);
         }
 
-        throw new RequestException($"'{at}.content' must be a string or an array of text parts.", at + ".content");
+        throw new RequestException($"'{at}.content' must be a string or an array of text and image_url parts.", at + ".content");
     }
 
     /// <summary>
@@ -443,9 +463,39 @@ internal static class RequestParser
         }
 
         var type = value.ValueKind == JsonValueKind.Object ? OptionalString(value, "type", "response_format.type") : null;
+        if (type == "json_schema")
+        {
+            JsonSchemaFormat(value);
+        }
+
         return type is "text" or "json_object" or "json_schema"
             ? new ResponseFormat(type, value.GetRawText())
             : throw new RequestException("'response_format' must be an object with type text, json_object or json_schema.", "response_format");
+    }
+
+    /// <summary>
+    /// <c>json_schema: {name, description?, schema?, strict?}</c> as OpenAI requires it (a name of at most 64 letters,
+    /// digits, <c>_</c> or <c>-</c>; a schema object): checked here, before routing, because the Anthropic adapter names
+    /// its forced tool after it (Anthropic's tool names follow the same rule) and reads the schema.
+    /// </summary>
+    private static void JsonSchemaFormat(JsonElement value)
+    {
+        if (!value.TryGetProperty("json_schema", out var spec) || spec.ValueKind != JsonValueKind.Object)
+        {
+            throw new RequestException("'response_format.json_schema' is required for type json_schema and must be an object.", "response_format.json_schema");
+        }
+
+        var name = OptionalString(spec, "name", "response_format.json_schema.name");
+        if (name is not { Length: > 0 and <= 64 } || !name.All(static c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+        {
+            throw new RequestException("'response_format.json_schema.name' is required: 1 to 64 letters, digits, '_' or '-'.", "response_format.json_schema.name");
+        }
+
+        OptionalString(spec, "description", "response_format.json_schema.description");
+        if (spec.TryGetProperty("schema", out var schema) && schema.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+        {
+            throw new RequestException("'response_format.json_schema.schema' must be a JSON Schema object.", "response_format.json_schema.schema");
+        }
     }
 
     /// <summary>An assistant message's <c>tool_calls</c>: <c>[{id, type:"function", function:{name, arguments}}]</c>.</summary>
@@ -591,8 +641,14 @@ internal static class RequestParser
         return value.ValueKind == JsonValueKind.String ? [value.GetString()!] : StringList(root, "stop");
     }
 
-    private sealed class RequestException(string message, string? param) : Exception(message)
+    private sealed class RequestException : Exception
     {
-        public RequestError Error { get; } = new(message, param);
+        public RequestException(string message, string? param)
+            : base(message) => Error = new(message, param);
+
+        public RequestException(RequestError error)
+            : base(error.Message) => Error = error;
+
+        public RequestError Error { get; }
     }
 }

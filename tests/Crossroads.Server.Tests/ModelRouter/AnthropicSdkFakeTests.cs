@@ -91,4 +91,49 @@ public sealed class AnthropicSdkFakeTests
 
         Assert.Contains("overloaded_error", error.Body.ToString(), StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task The_routers_image_blocks_are_what_the_sdk_writes_for_the_same_images()
+    {
+        const string png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+        const string url = "https://images.example.test/cat.jpg";
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Model("claude-fake");
+        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(upstream));
+        List<ContentBlockParam> blocks =
+        [
+            new TextBlockParam { Text = "Compare" },
+            new ImageBlockParam { Source = new Base64ImageSource { Data = png, MediaType = MediaType.ImagePng } },
+            new ImageBlockParam { Source = new UrlImageSource { Url = url } },
+        ];
+
+        await Client(upstream).Messages.Create(new MessageCreateParams { MaxTokens = 10, Model = "claude-fake", Messages = [new UserMessageParam { Content = blocks }] });
+        await server.Chat("claude").CompleteChatAsync([
+            new OpenAI.Chat.UserChatMessage(
+                OpenAI.Chat.ChatMessageContentPart.CreateTextPart("Compare"),
+                OpenAI.Chat.ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(Convert.FromBase64String(png)), "image/png"),
+                OpenAI.Chat.ChatMessageContentPart.CreateImagePart(new Uri(url))),
+        ]);
+
+        var bodies = upstream.Bodies.Select(static b => System.Text.Json.Nodes.JsonNode.Parse(b)!["messages"]![0]!["content"]).ToList();
+        Assert.Equal(2, bodies.Count);
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(bodies[0], bodies[1]), $"SDK: {bodies[0]!.ToJsonString()}\nrouter: {bodies[1]!.ToJsonString()}");
+    }
+    [Fact]
+    public async Task The_routers_forced_tool_choice_for_a_json_answer_is_what_the_sdk_writes()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var claude = upstream.Model("claude-fake");
+        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(upstream));
+
+        // The SDK's call is answered with text: its response validation wants tool_use members the fake does not write.
+        await Client(upstream).Messages.Create(Ask(10) with { ToolChoice = new ToolChoiceTool { Name = "report", DisableParallelToolUse = true } });
+        claude.ToolCalls = [new FakeToolCall("toolu_1", "report", "{}")];
+        await server.Chat("claude").CompleteChatAsync(
+            [new OpenAI.Chat.UserChatMessage("json")],
+            new OpenAI.Chat.ChatCompletionOptions { ResponseFormat = OpenAI.Chat.ChatResponseFormat.CreateJsonSchemaFormat("report", BinaryData.FromString("""{"type":"object"}""")) });
+
+        var choices = upstream.Bodies.Select(static b => System.Text.Json.Nodes.JsonNode.Parse(b)!["tool_choice"]).ToList();
+        Assert.Equal(2, choices.Count);
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(choices[0], choices[1]), $"SDK: {choices[0]?.ToJsonString()}\nrouter: {choices[1]?.ToJsonString()}");
+    }
 }

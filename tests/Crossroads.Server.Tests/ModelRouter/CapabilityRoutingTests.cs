@@ -105,7 +105,7 @@ public sealed class CapabilityRoutingTests
     }
 
     [Fact]
-    public async Task Auto_routes_a_json_schema_request_past_the_anthropic_candidate_and_says_why()
+    public async Task Auto_routes_a_json_schema_request_with_tools_past_the_anthropic_candidate_and_says_why()
     {
         await using var upstream = await FakeUpstream.StartAsync();
         upstream.Model("gpt").Text = """{"ok":true}""";
@@ -113,7 +113,9 @@ public sealed class CapabilityRoutingTests
         await using var server = await ModelRouterServer.StartAsync(ClaudeFirst(upstream));
         var format = ChatResponseFormat.CreateJsonSchemaFormat("answer", BinaryData.FromString("""{"type":"object","properties":{"ok":{"type":"boolean"}}}"""), jsonSchemaIsStrict: true);
 
-        var result = await server.Chat("auto").CompleteChatAsync([new UserChatMessage("json please")], new ChatCompletionOptions { ResponseFormat = format });
+        // Anthropic emulates JSON formats with a forced tool, which cannot sit beside the client's own tools.
+        var options = new ChatCompletionOptions { ResponseFormat = format, Tools = { ChatTool.CreateFunctionTool("lookup", "Looks a thing up", BinaryData.FromString("""{"type":"object","properties":{}}""")) } };
+        var result = await server.Chat("auto").CompleteChatAsync([new UserChatMessage("json please")], options);
 
         Assert.Equal("gpt", result.Value.Model);
         Assert.Equal("""{"ok":true}""", result.Value.Content[0].Text);
@@ -123,14 +125,18 @@ public sealed class CapabilityRoutingTests
         var decision = await Json.GetAsync(server.Client, "/v1/decisions/" + id);
         var claude = decision.GetProperty("candidates").EnumerateArray().Single(static c => c.GetProperty("model").GetString() == "claude");
         var exclusion = Assert.Single(claude.GetProperty("exclusions").EnumerateArray());
-        Assert.Equal("unsupported:response_format.json_schema", exclusion.GetProperty("code").GetString());
+        Assert.Equal("unsupported:response_format.with_tools", exclusion.GetProperty("code").GetString());
         Assert.Contains("anthropic", exclusion.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
-        var plan = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", Body("auto", """{"response_format":{"type":"json_object"}}""")));
+        var plan = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", Body("auto", """{"response_format":{"type":"json_object"},"tools":[{"type":"function","function":{"name":"lookup","parameters":{"type":"object"}}}]}""")));
         Assert.Equal("gpt", plan.GetProperty("chosen").GetString());
         var planned = plan.GetProperty("candidates").EnumerateArray().Single(static c => c.GetProperty("model").GetString() == "claude");
         Assert.False(planned.GetProperty("eligible").GetBoolean());
-        Assert.Equal("unsupported:response_format.json_object", planned.GetProperty("excluded_by")[0].GetProperty("code").GetString());
+        Assert.Equal("unsupported:response_format.with_tools", planned.GetProperty("excluded_by")[0].GetProperty("code").GetString());
+
+        // A JSON format alone: Anthropic serves it (a forced tool), so it stays first.
+        var alone = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", Body("auto", """{"response_format":{"type":"json_object"}}""")));
+        Assert.Equal("claude", alone.GetProperty("chosen").GetString());
     }
 
     [Theory]
@@ -138,7 +144,7 @@ public sealed class CapabilityRoutingTests
     [InlineData("claude", """{"frequency_penalty":0.5}""", "frequency_penalty")]
     [InlineData("claude", """{"presence_penalty":-1}""", "presence_penalty")]
     [InlineData("claude", """{"logit_bias":{"50256":-100}}""", "logit_bias")]
-    [InlineData("claude", """{"response_format":{"type":"json_object"}}""", "response_format")]
+    [InlineData("claude", """{"response_format":{"type":"json_object"},"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}]}""", "response_format")]
     [InlineData("demo-only", """{"logprobs":true,"top_logprobs":2}""", "logprobs")]
     public async Task A_request_no_candidate_can_serve_is_a_400_naming_the_member_and_the_candidates_with_no_upstream_call(string model, string extra, string param)
     {

@@ -261,7 +261,10 @@ public sealed class ToolCallingTests
     [InlineData("""{"tool_choice":"required"}""", "tool_choice")]
     [InlineData("""{"response_format":{"type":"yaml"}}""", "response_format")]
     [InlineData("""{"modalities":["text","audio"]}""", "modalities")]
-    [InlineData("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://x/y.png"}}]}]}""", "messages[0].content")]
+    [InlineData("""{"messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}}]}]}""", "messages[0].content")]
+    [InlineData("""{"response_format":{"type":"json_schema","json_schema":{"schema":{"type":"object"}}}}""", "response_format.json_schema.name")]
+    [InlineData("""{"response_format":{"type":"json_schema","json_schema":{"name":"a b"}}}""", "response_format.json_schema.name")]
+    [InlineData("""{"response_format":{"type":"json_schema","json_schema":{"name":"a","schema":[1]}}}""", "response_format.json_schema.schema")]
     [InlineData("""{"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text"}]}]}""", "messages[0].content[1].text")]
     [InlineData("""{"messages":[{"role":"tool","content":"x"}]}""", "messages[0].tool_call_id")]
     [InlineData("""{"messages":[{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{}}]}]}""", "messages[0].tool_calls[0].function.name")]
@@ -295,7 +298,7 @@ public sealed class ToolCallingTests
     }
 
     [Fact]
-    public async Task Response_format_and_stop_reach_an_openai_upstream_and_json_formats_are_refused_for_anthropic()
+    public async Task Response_format_and_stop_reach_an_openai_upstream_and_json_with_tools_is_refused_for_anthropic()
     {
         await using var upstream = await FakeUpstream.StartAsync();
         upstream.Model("gpt").Text = """{"ok":true}""";
@@ -303,9 +306,11 @@ public sealed class ToolCallingTests
         await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(upstream));
         var format = ChatResponseFormat.CreateJsonSchemaFormat("answer", BinaryData.FromString("""{"type":"object","properties":{"ok":{"type":"boolean"}}}"""), jsonSchemaIsStrict: true);
         var options = new ChatCompletionOptions { ResponseFormat = format, StopSequences = { "END" } };
+        var withTools = Options();
+        withTools.ResponseFormat = format;
 
         ChatCompletion ok = (await server.Chat("gpt").CompleteChatAsync([new UserChatMessage("json please")], options)).Value;
-        var refused = await Assert.ThrowsAsync<ClientResultException>(() => server.Chat("claude").CompleteChatAsync([new UserChatMessage("json please")], options));
+        var refused = await Assert.ThrowsAsync<ClientResultException>(() => server.Chat("claude").CompleteChatAsync([new UserChatMessage("json please")], withTools));
 
         Assert.Equal("""{"ok":true}""", ok.Content[0].Text);
         var sent = JsonDocument.Parse(Assert.Single(upstream.Bodies)).RootElement;
