@@ -46,6 +46,25 @@ public static class RequestFeatureNames
     /// <summary>The exclusion code, <c>unsupported:&lt;name&gt;</c>.</summary>
     public static string ExclusionCode(RequestFeatures feature) => ExclusionPrefix + Row(feature).Name;
 
+    /// <summary>The feature of a name (<c>logprobs</c>, <c>response_format.json_schema</c>), as configuration writes it; false when there is none.</summary>
+    public static bool TryParse(string name, out RequestFeatures feature)
+    {
+        foreach (var row in Table)
+        {
+            if (string.Equals(row.Name, name, StringComparison.Ordinal))
+            {
+                feature = row.Feature;
+                return true;
+            }
+        }
+
+        feature = RequestFeatures.None;
+        return false;
+    }
+
+    /// <summary>Every feature name, in declaration order (for error messages).</summary>
+    public static IEnumerable<string> All => Table.Select(static row => row.Name);
+
     /// <summary>The request member named by an exclusion code (<c>unsupported:response_format.json_schema</c> → <c>response_format</c>); null for other codes.</summary>
     public static string? MemberOfCode(string code)
     {

@@ -14,7 +14,7 @@ public sealed class ModelRouterOptions
     public List<UpstreamOptions> Upstreams { get; set; } = [];
 
     /// <summary>Models.</summary>
-    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok (USD), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled).")]
+    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok (USD), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema).")]
     public List<ModelOptions> Models { get; set; } = [];
 
     /// <summary>Route aliases (<c>auto</c> is built in).</summary>
@@ -137,6 +137,12 @@ public sealed class ModelOptions
     /// <summary><c>active</c>, <c>shadow</c> or <c>disabled</c>.</summary>
     [Required]
     public string Status { get; set; } = "active";
+
+    /// <summary>
+    /// Request features this model lacks although its upstream's kind serves them (e.g. <c>logprobs</c> on a local
+    /// OpenAI-compatible server): the planner routes requests that need them elsewhere instead of letting the upstream refuse.
+    /// </summary>
+    public List<string> Unsupported { get; set; } = [];
 }
 
 /// <summary>A route alias.</summary>

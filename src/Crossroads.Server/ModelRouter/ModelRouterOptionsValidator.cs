@@ -1,5 +1,6 @@
 using Crossroads.ModelRouting.Budgets;
 using Crossroads.ModelRouting.Privacy;
+using Crossroads.ModelRouting.Providers;
 using Crossroads.ModelRouting.Routing;
 using Microsoft.Extensions.Options;
 
@@ -65,6 +66,14 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
             if (m.Status is not ("active" or "shadow" or "disabled"))
             {
                 failures.Add($"{key}:Status: must be active, shadow or disabled, got '{m.Status}'");
+            }
+
+            for (int j = 0; j < m.Unsupported.Count; j++)
+            {
+                if (!RequestFeatureNames.TryParse(m.Unsupported[j], out _))
+                {
+                    failures.Add($"{key}:Unsupported:{j}: must be one of {string.Join(", ", RequestFeatureNames.All)}, got '{m.Unsupported[j]}'");
+                }
             }
         }
 

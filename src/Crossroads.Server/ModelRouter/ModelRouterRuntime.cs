@@ -69,7 +69,7 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
             Status = m.Status switch { "shadow" => ModelStatus.Shadow, "disabled" => ModelStatus.Disabled, _ => ModelStatus.Active },
             OwnedBy = m.Upstream,
             // What the upstream's kind can serve: the planner routes a request around models that cannot serve it.
-            Capabilities = upstreams.TryGetValue(m.Upstream, out var upstream) ? upstream.Provider.Capabilities : RequestFeatures.All,
+            Capabilities = (upstreams.TryGetValue(m.Upstream, out var upstream) ? upstream.Provider.Capabilities : RequestFeatures.All) & ~Lacking(m.Unsupported),
         }).ToList();
 
         if (models.Count == 0 && options.DemoModel)
@@ -196,6 +196,10 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
 
     private static BudgetAccount Account(string id, decimal limit, string period) =>
         new(id, limit, BudgetPeriods.TryParse(period, out var p) ? p : BudgetPeriod.Total);
+
+    /// <summary>The features named in <c>Models:N:Unsupported</c> (validated at start).</summary>
+    private static RequestFeatures Lacking(List<string> names) =>
+        names.Aggregate(RequestFeatures.None, static (all, name) => RequestFeatureNames.TryParse(name, out var f) ? all | f : all);
 
     /// <summary><c>SharedRateLimits:Mode</c>: on, or auto with PostgreSQL configured; and only when some key has a limit to share.</summary>
     private static bool SharesLimits(ModelRouterOptions options, IConfiguration configuration) =>

@@ -139,6 +139,37 @@ public sealed class CapabilityRoutingTests
         Assert.Equal("claude", alone.GetProperty("chosen").GetString());
     }
 
+    [Fact]
+    public async Task A_model_configured_without_a_feature_its_upstream_kind_has_is_routed_around_for_it()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Model("cheap");
+        upstream.Model("strong");
+        // A local OpenAI-compatible server, say, that has no log probabilities: the cheap model says so.
+        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(upstream.BaseUrl, "--ModelRouter:Models:0:Unsupported:0=logprobs"));
+
+        using var answer = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("auto", """{"logprobs":true}"""));
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("strong", Json.Header(answer, "x-crossroads-model"));
+        Assert.Equal(0, upstream.Calls("cheap"));
+
+        var plan = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", Body("auto", """{"logprobs":true}""")));
+        var cheap = plan.GetProperty("candidates").EnumerateArray().Single(static c => c.GetProperty("model").GetString() == "cheap");
+        Assert.Equal("unsupported:logprobs", cheap.GetProperty("excluded_by")[0].GetProperty("code").GetString());
+
+        // Without logprobs, the cheap model is first again.
+        using var plain = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("auto", "{}"));
+        Assert.Equal("cheap", Json.Header(plain, "x-crossroads-model"));
+    }
+
+    [Fact]
+    public async Task An_unknown_feature_name_in_a_model_s_unsupported_list_stops_the_start_naming_it()
+    {
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(new Uri("http://127.0.0.1:9/"), "--ModelRouter:Models:1:Unsupported:0=logprob")));
+        Assert.Contains("ModelRouter:Models:1:Unsupported:0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("logprobs", e.Message, StringComparison.Ordinal); // the valid names are listed
+    }
+
     [Theory]
     [InlineData("claude", """{"logprobs":true}""", "logprobs")]
     [InlineData("claude", """{"frequency_penalty":0.5}""", "frequency_penalty")]

@@ -14,6 +14,8 @@ public sealed class KeysConfigurationTests
     [InlineData("--ModelRouter:ReservationTimeoutSeconds=60 --ModelRouter:Tenants:0:Id=acme --ModelRouter:Tenants:0:BudgetUsd=1", "ModelRouter:ReservationTimeoutSeconds")]
     [InlineData("--ModelRouter:Routing:Cooldown:WindowSeconds=0", "ModelRouter:Routing:Cooldown:WindowSeconds")]
     [InlineData("--ModelRouter:Routing:Cooldown:AllowedFails=0", "ModelRouter:Routing:Cooldown:AllowedFails")]
+    [InlineData("--ModelRouter:SharedRateLimits:Mode=always", "ModelRouter:SharedRateLimits:Mode")]
+    [InlineData("--ModelRouter:SharedRateLimits:SyncMs=5", "ModelRouter:SharedRateLimits:SyncMs")]
     public async Task An_invalid_key_or_tenant_setting_stops_the_start_naming_it(string settings, string key)
     {
         var e = await Assert.ThrowsAnyAsync<Exception>(() => ModelRouterServer.StartAsync(settings.Split(' ')));
