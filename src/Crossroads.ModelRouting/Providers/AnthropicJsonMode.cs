@@ -17,7 +17,8 @@ namespace Crossroads.ModelRouting.Providers;
 /// </list>
 /// Not emulated, refused with a 400 naming <c>response_format</c>: a request that also offers its own tools. The
 /// model would have to choose between calling one of them and answering in JSON, and a forced choice would take that
-/// choice away (OpenAI lets the model call a tool or answer in the format).
+/// choice away (OpenAI lets the model call a tool or answer in the format). The planner routes such requests past
+/// Anthropic models (<see cref="RequestFeatures.JsonWithTools"/>), so this refusal is only the adapter's own guard.
 /// </summary>
 internal sealed record AnthropicJsonMode(string ToolName, string Description, string Schema)
 {
