@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 
 namespace Crossroads.Server.Tests.ModelRouter;
 
@@ -9,47 +11,28 @@ public sealed class SharedRateLimitTests(PostgresServer postgres)
     [PostgresFact]
     public async Task Requests_admitted_by_one_replica_count_against_the_key_s_rpm_on_the_other()
     {
-        var (a, b, upstream) = await TwoReplicasAsync("auto");
-        await using var _ = upstream;
-        await using var __ = a;
-        await using var ___ = b;
-        using var clientA = a.ClientWithKey("secret-ci");
-        using var clientB = b.ClientWithKey("secret-ci");
-
-        for (int i = 0; i < 4; i++)
-        {
-            using var ok = await Json.PostAsync(clientA, "/v1/chat/completions", Json.Chat("cheap", "hi", maxTokens: 20));
-            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        }
+        await using var replicas = await TwoReplicasAsync("auto");
+        await replicas.AdmitOnAAsync(4);
 
         // B hears of A's four within a few exchanges (SyncMs=50), and then has nothing left for the key.
-        await WaitForRemainingAsync(clientB, 0);
-        using var refused = await Json.PostAsync(clientB, "/v1/chat/completions", Json.Chat("cheap", "hi", maxTokens: 20));
+        await WaitForRemainingAsync(replicas.ClientB, 0);
+        using var refused = await Replicas.ChatAsync(replicas.ClientB);
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal("0", Json.Header(refused, "x-ratelimit-remaining-requests"));
-        Assert.Equal(4, upstream.Calls("cheap"));
+        Assert.Equal(4, replicas.Upstream.Calls("cheap"));
 
-        string metrics = await b.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        string metrics = await replicas.B.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Matches(@"(?m)^model_router_rate_limit_replicas(\{[^}]*\})? 2$", metrics);
     }
 
     [PostgresFact]
     public async Task With_sharing_off_each_replica_limits_on_its_own()
     {
-        var (a, b, upstream) = await TwoReplicasAsync("off");
-        await using var _ = upstream;
-        await using var __ = a;
-        await using var ___ = b;
-        using var clientA = a.ClientWithKey("secret-ci");
-        using var clientB = b.ClientWithKey("secret-ci");
-        for (int i = 0; i < 4; i++)
-        {
-            using var ok = await Json.PostAsync(clientA, "/v1/chat/completions", Json.Chat("cheap", "hi", maxTokens: 20));
-            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        }
+        await using var replicas = await TwoReplicasAsync("off");
+        await replicas.AdmitOnAAsync(4);
 
         await Task.Delay(300); // six exchange intervals, had there been any
-        using var admitted = await Json.PostAsync(clientB, "/v1/chat/completions", Json.Chat("cheap", "hi", maxTokens: 20));
+        using var admitted = await Replicas.ChatAsync(replicas.ClientB);
         Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
         Assert.Equal("3", Json.Header(admitted, "x-ratelimit-remaining-requests"));
     }
@@ -57,45 +40,35 @@ public sealed class SharedRateLimitTests(PostgresServer postgres)
     [PostgresFact]
     public async Task While_postgresql_is_down_each_replica_limits_alone_and_the_usage_is_exchanged_when_it_is_back()
     {
-        var (a, b, upstream) = await TwoReplicasAsync("auto");
-        await using var _ = upstream;
-        await using var __ = a;
-        await using var ___ = b;
-        using var clientA = a.ClientWithKey("secret-ci");
-        using var clientB = b.ClientWithKey("secret-ci");
+        await using var replicas = await TwoReplicasAsync("auto");
 
         await postgres.StopAsync();
         try
         {
-            for (int i = 0; i < 2; i++)
-            {
-                using var ok = await Json.PostAsync(clientA, "/v1/chat/completions", Json.Chat("cheap", "hi", maxTokens: 20));
-                Assert.Equal(HttpStatusCode.OK, ok.StatusCode); // admission never waits for the database
-            }
-
-            for (var deadline = DateTime.UtcNow.AddSeconds(10); await SyncFailuresAsync(a) == 0; await Task.Delay(20))
+            await replicas.AdmitOnAAsync(2); // admission never waits for the database
+            for (var deadline = DateTime.UtcNow.AddSeconds(10); await SyncFailuresAsync(replicas.A) == 0; await Task.Delay(20))
             {
                 Assert.True(DateTime.UtcNow < deadline, "no failed exchange was counted while PostgreSQL was down");
             }
 
-            Assert.Equal(4, (await Json.GetAsync(clientB, "/v1/key")).GetProperty("data").GetProperty("rate_limit").GetProperty("remaining_requests").GetInt64());
+            Assert.Equal(4, await RemainingAsync(replicas.ClientB));
         }
         finally
         {
             await postgres.StartAgainAsync();
         }
 
-        await WaitForRemainingAsync(clientB, 2); // A's two from the outage reach B at the first exchange after it
+        await WaitForRemainingAsync(replicas.ClientB, 2); // A's two from the outage reach B at the first exchange after it
     }
 
     private static async Task<long> SyncFailuresAsync(ModelRouterServer server)
     {
         string metrics = await server.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        var match = System.Text.RegularExpressions.Regex.Match(metrics, @"(?m)^model_router_rate_limit_sync_failures_total(\{[^}]*\})? (\d+)$");
-        return match.Success ? long.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var match = Regex.Match(metrics, @"(?m)^model_router_rate_limit_sync_failures_total(\{[^}]*\})? (\d+)$");
+        return match.Success ? long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : 0;
     }
 
-    private async Task<(ModelRouterServer A, ModelRouterServer B, FakeUpstream Upstream)> TwoReplicasAsync(string mode)
+    private async Task<Replicas> TwoReplicasAsync(string mode)
     {
         string database = await postgres.CreateDatabaseAsync();
         var upstream = await FakeUpstream.StartAsync();
@@ -104,17 +77,18 @@ public sealed class SharedRateLimitTests(PostgresServer postgres)
             upstream.BaseUrl,
             [.. ModelRouterServer.ApiKey(0, "ci"), "--ModelRouter:Keys:0:Name=ci", "--ModelRouter:Keys:0:Rpm=4",
              "--ModelRouter:SharedRateLimits:Mode=" + mode, "--ModelRouter:SharedRateLimits:SyncMs=50", "--ConnectionStrings:Crossroads=" + database]);
-        var a = await ModelRouterServer.StartAsync(config);
-        var b = await ModelRouterServer.StartAsync(config);
-        return (a, b, upstream);
+        return new Replicas(upstream, await ModelRouterServer.StartAsync(config), await ModelRouterServer.StartAsync(config));
     }
+
+    private static async Task<long> RemainingAsync(HttpClient client) =>
+        (await Json.GetAsync(client, "/v1/key")).GetProperty("data").GetProperty("rate_limit").GetProperty("remaining_requests").GetInt64();
 
     private static async Task WaitForRemainingAsync(HttpClient client, long expected)
     {
         long remaining = -1;
         for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline; await Task.Delay(20))
         {
-            remaining = (await Json.GetAsync(client, "/v1/key")).GetProperty("data").GetProperty("rate_limit").GetProperty("remaining_requests").GetInt64();
+            remaining = await RemainingAsync(client);
             if (remaining == expected)
             {
                 return;
@@ -122,5 +96,41 @@ public sealed class SharedRateLimitTests(PostgresServer postgres)
         }
 
         Assert.Fail($"remaining_requests stayed {remaining}, expected {expected}");
+    }
+
+    /// <summary>Two replicas on one fake upstream, each with a client presenting the key <c>ci</c>; disposes all of it.</summary>
+    private sealed class Replicas(FakeUpstream upstream, ModelRouterServer a, ModelRouterServer b) : IAsyncDisposable
+    {
+        public FakeUpstream Upstream => upstream;
+
+        public ModelRouterServer A => a;
+
+        public ModelRouterServer B => b;
+
+        public HttpClient ClientA { get; } = a.ClientWithKey("secret-ci");
+
+        public HttpClient ClientB { get; } = b.ClientWithKey("secret-ci");
+
+        public static Task<HttpResponseMessage> ChatAsync(HttpClient client) =>
+            Json.PostAsync(client, "/v1/chat/completions", Json.Chat("cheap", "hi", maxTokens: 20));
+
+        /// <summary>Sends <paramref name="count"/> requests through A, each admitted.</summary>
+        public async Task AdmitOnAAsync(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                using var ok = await ChatAsync(ClientA);
+                Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            ClientA.Dispose();
+            ClientB.Dispose();
+            await b.DisposeAsync();
+            await a.DisposeAsync();
+            await upstream.DisposeAsync();
+        }
     }
 }
