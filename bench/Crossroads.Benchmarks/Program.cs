@@ -11,6 +11,11 @@ if (args.Length > 0 && args[0] == "direct-layout")
     return Crossroads.Benchmarks.Experiment.DirectLayoutCost.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "sparse-blocks")
+{
+    return Crossroads.Benchmarks.Experiment.SparseBlockCost.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "geocode")
 {
     return Crossroads.Benchmarks.Geocoding.GeocodeRunner.Run(args[1..]);
