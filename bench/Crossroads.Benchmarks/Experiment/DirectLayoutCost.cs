@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Crossroads.RoutingTable;
 using Crossroads.RoutingTable.Fib;
-using Crossroads.RoutingTable.Loading;
 
 namespace Crossroads.Benchmarks.Experiment;
 
@@ -20,14 +19,14 @@ internal static unsafe class DirectLayoutCost
 
     public static int Run(string[] args)
     {
-        string routesFile = args[0];
-        int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
-        double seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 0.5;
-        var table = RouteTable.Create(RouteFileLoader.Load(routesFile));
-        var snapshot = table.Current;
-        var fib = snapshot.Set.V4;
-        var random = Workload.RandomV4(1 << 22, 1);
-        var inside = Workload.InsideV4(snapshot, 1 << 22, 2);
+        var experiment = LookupExperiment.Load(args);
+        int rounds = experiment.Rounds;
+        double seconds = experiment.Seconds;
+        var table = experiment.Table;
+        var snapshot = experiment.Snapshot;
+        var fib = experiment.Fib;
+        var random = experiment.Random;
+        var inside = experiment.Inside;
 
         int[] per24 = Per24(snapshot, fib);
         var d16 = Layout.Build(per24, 16, fib);
@@ -42,7 +41,7 @@ internal static unsafe class DirectLayoutCost
             Console.WriteLine(FormattableString.Invariant($"{layout.DirectBits} direct bits: {layout.Storage.Length * 4L / (1 << 20),4} MiB, {layout.Blocks} blocks"));
         }
 
-        var noCheck = new NoCheck(fib);
+        var noCheck = new NoCheckLookup(fib);
         foreach (var addresses in new[] { inside, random })
         {
             for (int i = 0; i < addresses.Length; i++)
@@ -79,7 +78,7 @@ internal static unsafe class DirectLayoutCost
     private static int[] Per24(RouteTableSnapshot snapshot, PoptrieFib fib)
     {
         var per24 = new int[1 << 24];
-        var noCheck = new NoCheck(fib);
+        var noCheck = new NoCheckLookup(fib);
         for (int i = 0; i < per24.Length; i++)
         {
             per24[i] = noCheck.LookupV4((uint)i << 8) + 1;
@@ -147,7 +146,7 @@ internal static unsafe class DirectLayoutCost
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        public int Fallback(uint address) => new NoCheck(Fib).LookupV4(address) + 1;
+        public int Fallback(uint address) => new NoCheckLookup(Fib).LookupV4(address) + 1;
     }
 
     private interface IBits
@@ -223,19 +222,4 @@ internal static unsafe class DirectLayoutCost
         public int LookupV4(uint address) => snapshot.LookupV4(address);
     }
 
-    private readonly struct NoCheck(PoptrieFib fib) : IV4Lookup
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int LookupV4(uint address)
-        {
-            int* table = fib.TablePointer;
-            int leaf = PoptrieFib.DirectEntryV4(table, address);
-            if (leaf < 0)
-            {
-                leaf = PoptrieFib.IsBlock(leaf) ? PoptrieFib.BlockLeafV4(table, leaf, address) : fib.DescendV4(leaf, address);
-            }
-
-            return leaf - 1;
-        }
-    }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Crossroads.RoutingTable;
 using Crossroads.RoutingTable.Fib;
-using Crossroads.RoutingTable.Loading;
 
 namespace Crossroads.Benchmarks.Experiment;
 
@@ -18,14 +17,14 @@ internal static unsafe class GenerationCheckCost
 {
     public static int Run(string[] args)
     {
-        string routesFile = args[0];
-        int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
-        double seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 0.5;
-        var table = RouteTable.Create(RouteFileLoader.Load(routesFile));
-        var snapshot = table.Current;
-        var fib = snapshot.Set.V4;
-        var random = Workload.RandomV4(1 << 22, 1);
-        var inside = Workload.InsideV4(snapshot, 1 << 22, 2);
+        var experiment = LookupExperiment.Load(args);
+        int rounds = experiment.Rounds;
+        double seconds = experiment.Seconds;
+        var table = experiment.Table;
+        var snapshot = experiment.Snapshot;
+        var fib = experiment.Fib;
+        var random = experiment.Random;
+        var inside = experiment.Inside;
         int[] generationCell = GC.AllocateArray<int>(16, pinned: true);
         fixed (int* generation = generationCell)
         {
@@ -35,7 +34,7 @@ internal static unsafe class GenerationCheckCost
             for (int i = 0; i < 100_000; i++)
             {
                 int answer = snapshot.LookupV4(inside[i]);
-                if (answer != viaPointer.LookupV4(inside[i]) || answer != reader.LookupV4(inside[i]) || answer != new NoCheck(fib).LookupV4(inside[i]))
+                if (answer != viaPointer.LookupV4(inside[i]) || answer != reader.LookupV4(inside[i]) || answer != new NoCheckLookup(fib).LookupV4(inside[i]))
                 {
                     throw new InvalidOperationException("The variants disagree at address " + i.ToString(CultureInfo.InvariantCulture));
                 }
@@ -44,7 +43,7 @@ internal static unsafe class GenerationCheckCost
             var variants = new (string Name, Func<uint[], long> Pass)[]
             {
                 ("current", a => AlternatedPasses.Loop(new Public(snapshot), a)),
-                ("no-check", a => AlternatedPasses.Loop(new NoCheck(fib), a)),
+                ("no-check", a => AlternatedPasses.Loop(new NoCheckLookup(fib), a)),
                 ("check-via-pointer", a => AlternatedPasses.Loop(viaPointer, a)),
                 ("struct-reader", a => AlternatedPasses.Loop(reader, a)),
             };
@@ -61,21 +60,6 @@ internal static unsafe class GenerationCheckCost
         public int LookupV4(uint address) => snapshot.LookupV4(address);
     }
 
-    private readonly struct NoCheck(PoptrieFib fib) : IV4Lookup
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int LookupV4(uint address)
-        {
-            int* table = fib.TablePointer;
-            int leaf = PoptrieFib.DirectEntryV4(table, address);
-            if (leaf < 0)
-            {
-                leaf = PoptrieFib.IsBlock(leaf) ? PoptrieFib.BlockLeafV4(table, leaf, address) : fib.DescendV4(leaf, address);
-            }
-
-            return leaf - 1;
-        }
-    }
 
     private readonly struct ViaPointer(SnapshotLike snapshot) : IV4Lookup
     {

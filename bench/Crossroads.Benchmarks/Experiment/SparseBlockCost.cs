@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Crossroads.RoutingTable;
 using Crossroads.RoutingTable.Fib;
-using Crossroads.RoutingTable.Loading;
 
 namespace Crossroads.Benchmarks.Experiment;
 
@@ -18,14 +16,14 @@ internal static unsafe class SparseBlockCost
 {
     public static int Run(string[] args)
     {
-        string routesFile = args[0];
-        int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
-        double seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 0.5;
-        var table = RouteTable.Create(RouteFileLoader.Load(routesFile));
-        var snapshot = table.Current;
-        var fib = snapshot.Set.V4;
-        var random = Workload.RandomV4(1 << 22, 1);
-        var inside = Workload.InsideV4(snapshot, 1 << 22, 2);
+        var experiment = LookupExperiment.Load(args);
+        int rounds = experiment.Rounds;
+        double seconds = experiment.Seconds;
+        var table = experiment.Table;
+        var snapshot = experiment.Snapshot;
+        var fib = experiment.Fib;
+        var random = experiment.Random;
+        var inside = experiment.Inside;
 
         // calloc of 64 MiB is a fresh mapping: untouched pages read as zeros without being resident.
         int* sparse = (int*)NativeMemory.AllocZeroed(1u << 24, sizeof(int));
@@ -46,7 +44,7 @@ internal static unsafe class SparseBlockCost
         }
 
         Console.WriteLine(FormattableString.Invariant($"sparse blocks: {pages.Count} pages written, {pages.Count * 4096L / (1 << 20)} MiB"));
-        var noCheck = new NoCheck(fib);
+        var noCheck = new NoCheckLookup(fib);
         var both = new BothLoads(fib, sparse);
         var select = new BothLoadsSelect(fib, sparse);
         foreach (var addresses in new[] { inside, random })
@@ -73,21 +71,6 @@ internal static unsafe class SparseBlockCost
         return 0;
     }
 
-    private readonly struct NoCheck(PoptrieFib fib) : IV4Lookup
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int LookupV4(uint address)
-        {
-            int* table = fib.TablePointer;
-            int leaf = PoptrieFib.DirectEntryV4(table, address);
-            if (leaf < 0)
-            {
-                leaf = PoptrieFib.IsBlock(leaf) ? PoptrieFib.BlockLeafV4(table, leaf, address) : fib.DescendV4(leaf, address);
-            }
-
-            return leaf - 1;
-        }
-    }
 
     // Both loads issued before any branch: the block slot's address depends on the address only.
     private readonly struct BothLoads(PoptrieFib fib, int* sparse) : IV4Lookup
