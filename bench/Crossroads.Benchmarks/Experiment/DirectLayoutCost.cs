@@ -19,14 +19,7 @@ internal static unsafe class DirectLayoutCost
 
     public static int Run(string[] args)
     {
-        var experiment = LookupExperiment.Load(args);
-        int rounds = experiment.Rounds;
-        double seconds = experiment.Seconds;
-        var table = experiment.Table;
-        var snapshot = experiment.Snapshot;
-        var fib = experiment.Fib;
-        var random = experiment.Random;
-        var inside = experiment.Inside;
+        var (table, snapshot, fib, random, inside, rounds, seconds) = LookupExperiment.Load(args);
 
         int[] per24 = Per24(snapshot, fib);
         var d16 = Layout.Build(per24, 16, fib);

@@ -17,14 +17,7 @@ internal static unsafe class GenerationCheckCost
 {
     public static int Run(string[] args)
     {
-        var experiment = LookupExperiment.Load(args);
-        int rounds = experiment.Rounds;
-        double seconds = experiment.Seconds;
-        var table = experiment.Table;
-        var snapshot = experiment.Snapshot;
-        var fib = experiment.Fib;
-        var random = experiment.Random;
-        var inside = experiment.Inside;
+        var (table, snapshot, fib, random, inside, rounds, seconds) = LookupExperiment.Load(args);
         int[] generationCell = GC.AllocateArray<int>(16, pinned: true);
         fixed (int* generation = generationCell)
         {

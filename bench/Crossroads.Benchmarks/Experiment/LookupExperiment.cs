@@ -36,4 +36,14 @@ internal sealed class LookupExperiment
     public uint[] Inside { get; }
 
     public static LookupExperiment Load(string[] args) => new(args);
+
+    public void Deconstruct(
+        out RouteTable table,
+        out RouteTableSnapshot snapshot,
+        out PoptrieFib fib,
+        out uint[] random,
+        out uint[] inside,
+        out int rounds,
+        out double seconds) =>
+        (table, snapshot, fib, random, inside, rounds, seconds) = (Table, Snapshot, Fib, Random, Inside, Rounds, Seconds);
 }

@@ -16,14 +16,7 @@ internal static unsafe class SparseBlockCost
 {
     public static int Run(string[] args)
     {
-        var experiment = LookupExperiment.Load(args);
-        int rounds = experiment.Rounds;
-        double seconds = experiment.Seconds;
-        var table = experiment.Table;
-        var snapshot = experiment.Snapshot;
-        var fib = experiment.Fib;
-        var random = experiment.Random;
-        var inside = experiment.Inside;
+        var (table, snapshot, fib, random, inside, rounds, seconds) = LookupExperiment.Load(args);
 
         // calloc of 64 MiB is a fresh mapping: untouched pages read as zeros without being resident.
         int* sparse = (int*)NativeMemory.AllocZeroed(1u << 24, sizeof(int));
