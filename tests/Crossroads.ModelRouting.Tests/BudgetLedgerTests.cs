@@ -86,6 +86,75 @@ public sealed class BudgetLedgerTests : IDisposable
         await ledger.SettleAsync(held.Reservation, 0);
     }
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task A_settle_repeated_after_its_answer_was_lost_books_once(string store) => LedgerScenarios.A_settle_repeated_after_its_answer_was_lost_books_once(Factory(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task A_settle_after_its_reservation_expired_books_the_spend_once_without_releasing_the_hold_twice(string store) =>
+        LedgerScenarios.A_settle_after_its_reservation_expired_books_the_spend_once_without_releasing_the_hold_twice(Factory(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_settle_the_store_does_not_take_is_retried_until_it_is_booked(string store)
+    {
+        var flaky = new FlakySpendStore(await OpenAsync(store)) { RefuseSettles = true };
+        await using var ledger = FlakyLedger(flaky, TimeSpan.FromMilliseconds(20));
+        var admission = await ledger.ReserveAsync(new BudgetPayer("t", null), 0.5m, default);
+
+        await ledger.SettleAsync(admission.Reservation, 0.2m); // returns: the request is not failed for it
+        Assert.Equal(1, ledger.SettlesPending);
+        await WaitUntilAsync(() => ledger.SettleFailures >= 3); // the first attempt and at least two retries
+        var during = await ledger.SnapshotAsync("tenant:t");
+        Assert.Equal((0m, 0.5m), (during.SpentUsd, during.ReservedUsd));
+
+        flaky.RefuseSettles = false;
+        await WaitUntilAsync(() => ledger.SettlesPending == 0);
+        var after = await ledger.SnapshotAsync("tenant:t");
+        Assert.Equal((0.2m, 0m), (after.SpentUsd, after.ReservedUsd));
+        Assert.Equal(0, ledger.SettlesAbandoned);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_settle_whose_answer_was_lost_is_retried_and_booked_once(string store)
+    {
+        var flaky = new FlakySpendStore(await OpenAsync(store)) { LoseSettleAnswers = 1 };
+        await using var ledger = FlakyLedger(flaky, TimeSpan.FromMilliseconds(20));
+        var admission = await ledger.ReserveAsync(new BudgetPayer("t", null), 0.5m, default);
+
+        await ledger.SettleAsync(admission.Reservation, 0.2m);
+        await WaitUntilAsync(() => ledger.SettlesPending == 0);
+        Assert.Equal(1, ledger.SettleFailures);
+        Assert.Equal(2, flaky.SettleCalls);
+        var snapshot = await ledger.SnapshotAsync("tenant:t");
+        Assert.Equal((0.2m, 0m), (snapshot.SpentUsd, snapshot.ReservedUsd));
+    }
+
+    [Fact]
+    public async Task A_pending_settle_gets_a_last_attempt_at_shutdown_and_is_abandoned_only_if_that_fails()
+    {
+        var account = new BudgetAccount("tenant:t", 1m, BudgetPeriod.Total);
+        var flaky = new FlakySpendStore(await SqliteSpendStore.OpenAsync(_directory, default)) { RefuseSettles = true };
+        var ledger = FlakyLedger(flaky, TimeSpan.FromHours(1)); // no retry round before the shutdown
+        var booked = await ledger.ReserveAsync(new BudgetPayer("t", null), 0.5m, default);
+        var lost = await ledger.ReserveAsync(new BudgetPayer("t", null), 0.25m, default);
+        await ledger.SettleAsync(booked.Reservation, 0.2m);
+        flaky.RefuseSettles = false;
+        flaky.RefuseSettlesOf = lost.Reservation.Id;
+        await ledger.SettleAsync(lost.Reservation, 0.125m);
+        Assert.Equal(2, ledger.SettlesPending);
+
+        await ledger.DisposeAsync();
+        Assert.Equal(1, ledger.SettlesAbandoned);
+        Assert.Equal(0, ledger.SettlesPending);
+        await using var reopened = Ledger("sqlite", TimeProvider.System, account);
+        var snapshot = await reopened.SnapshotAsync("tenant:t");
+        Assert.Equal(0.2m, snapshot.SpentUsd); // the abandoned one's 0.25 stays held until its reservation expires
+        Assert.Equal(0.25m, snapshot.ReservedUsd);
+    }
+
     [Fact]
     public async Task Payers_without_a_limit_are_never_refused_and_never_open_the_store()
     {
@@ -112,6 +181,21 @@ public sealed class BudgetLedgerTests : IDisposable
     [InlineData(0.000208, 208_000)]
     [InlineData(0, 0)]
     public void Amounts_round_up_to_whole_nano_dollars(decimal usd, long nanos) => Assert.Equal(nanos, UsdNanos.From(usd));
+
+    internal static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not become true within 30 s");
+            await Task.Delay(10);
+        }
+    }
+
+    private static BudgetLedger FlakyLedger(FlakySpendStore store, TimeSpan retryDelay) =>
+        new([new BudgetAccount("tenant:t", 1m, BudgetPeriod.Total)], _ => Task.FromResult<ISpendStore>(store), TimeProvider.System, TimeSpan.FromMinutes(10), retryDelay);
+
+    private async Task<ISpendStore> OpenAsync(string store) => store == "sqlite" ? await SqliteSpendStore.OpenAsync(_directory, default) : new InMemorySpendStore();
 
     private BudgetLedger Ledger(string store, TimeProvider time, params BudgetAccount[] accounts) => Factory(store)(time, accounts);
 

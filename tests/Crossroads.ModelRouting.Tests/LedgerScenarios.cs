@@ -104,4 +104,35 @@ public static class LedgerScenarios
         clock.Advance(TimeSpan.FromMinutes(11)); // past the 10-minute TTL
         Assert.True((await ledger.ReserveAsync(new BudgetPayer("t", null), 0.5m, default)).Admitted);
     }
+
+    public static async Task A_settle_repeated_after_its_answer_was_lost_books_once(LedgerFactory ledgerOf)
+    {
+        await using var ledger = ledgerOf(TimeProvider.System, new BudgetAccount("tenant:t", 1m, BudgetPeriod.Total));
+        var admission = await ledger.ReserveAsync(new BudgetPayer("t", null), 0.5m, default);
+        await ledger.SettleAsync(admission.Reservation, 0.2m);
+        // What a retry does when the first settle committed but its answer never came back.
+        await ledger.SettleAsync(admission.Reservation, 0.2m);
+
+        var snapshot = await ledger.SnapshotAsync("tenant:t");
+        Assert.Equal(0.2m, snapshot.SpentUsd);
+        Assert.Equal(0m, snapshot.ReservedUsd);
+    }
+
+    public static async Task A_settle_after_its_reservation_expired_books_the_spend_once_without_releasing_the_hold_twice(LedgerFactory ledgerOf)
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero));
+        await using var ledger = ledgerOf(clock, new BudgetAccount("tenant:t", 1m, BudgetPeriod.Total));
+        var late = await ledger.ReserveAsync(new BudgetPayer("t", null), 0.6m, default);
+        clock.Advance(TimeSpan.FromMinutes(11)); // past the 10-minute TTL: the next reservation's sweep releases the 0.6
+        var other = await ledger.ReserveAsync(new BudgetPayer("t", null), 0.5m, default);
+        Assert.True(other.Admitted);
+
+        // The spend happened (a settle retried for longer than the TTL, say): booked once, and the hold the sweep
+        // released is not taken off again.
+        await ledger.SettleAsync(late.Reservation, 0.3m);
+        await ledger.SettleAsync(late.Reservation, 0.3m);
+        var snapshot = await ledger.SnapshotAsync("tenant:t");
+        Assert.Equal(0.3m, snapshot.SpentUsd);
+        Assert.Equal(0.5m, snapshot.ReservedUsd);
+    }
 }

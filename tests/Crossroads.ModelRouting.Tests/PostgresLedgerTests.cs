@@ -28,6 +28,44 @@ public sealed class PostgresLedgerTests(PostgresServer postgres)
     public async Task Reservations_of_a_holder_that_never_settles_expire() => await LedgerScenarios.Reservations_of_a_holder_that_never_settles_expire(await FactoryAsync());
 
     [PostgresFact]
+    public async Task A_settle_repeated_after_its_answer_was_lost_books_once() => await LedgerScenarios.A_settle_repeated_after_its_answer_was_lost_books_once(await FactoryAsync());
+
+    [PostgresFact]
+    public async Task A_settle_after_its_reservation_expired_books_the_spend_once_without_releasing_the_hold_twice() =>
+        await LedgerScenarios.A_settle_after_its_reservation_expired_books_the_spend_once_without_releasing_the_hold_twice(await FactoryAsync());
+
+    [PostgresFact]
+    public async Task A_settle_during_a_database_outage_is_booked_once_the_database_is_back()
+    {
+        string database = await postgres.CreateDatabaseAsync();
+        await using var ledger = new BudgetLedger(
+            [new BudgetAccount("tenant:t", 1m, BudgetPeriod.Total)],
+            async ct => await PostgresSpendStore.OpenAsync(database, ct),
+            TimeProvider.System,
+            TimeSpan.FromMinutes(10),
+            settleRetryDelay: TimeSpan.FromMilliseconds(50));
+        var admission = await ledger.ReserveAsync(new BudgetPayer("t", null), 0.5m, default);
+
+        await postgres.StopAsync();
+        try
+        {
+            await ledger.SettleAsync(admission.Reservation, 0.2m);
+            Assert.Equal(1, ledger.SettlesPending);
+            await BudgetLedgerTests.WaitUntilAsync(() => ledger.SettleFailures >= 2); // retried while the database is down
+            Assert.Equal(1, ledger.SettlesPending);
+        }
+        finally
+        {
+            await postgres.StartAgainAsync();
+        }
+
+        await BudgetLedgerTests.WaitUntilAsync(() => ledger.SettlesPending == 0);
+        var snapshot = await ledger.SnapshotAsync("tenant:t");
+        Assert.Equal((0.2m, 0m), (snapshot.SpentUsd, snapshot.ReservedUsd));
+        Assert.Equal(0, ledger.SettlesAbandoned);
+    }
+
+    [PostgresFact]
     public async Task A_reservation_of_a_crashed_replica_is_released_by_the_other_replica_after_it_expires()
     {
         var factory = await FactoryAsync();

@@ -18,8 +18,10 @@ namespace Crossroads.ModelRouting.Budgets;
 /// <para>
 /// Reservations carry an expiry (<c>reservationTtl</c>, longer than any request may run); reservations of a replica
 /// that died before settling are released by the sweep every reserve runs at most once per <c>ttl / 4</c>. A settle
-/// that fails (store down) is counted in <see cref="SettleFailures"/>: its hold expires and that request's spend is
-/// not booked (under-billing, never overspend by the others).
+/// the store does not take (store down) is counted in <see cref="SettleFailures"/> and retried in the background
+/// (<see cref="SettleRetries"/>: 1 s, doubling up to 30 s, oldest first) until the store takes it: the spend is booked
+/// once the store is back, exactly once (a store settles a reservation at most once), also after its hold expired.
+/// Only settles still pending when the process stops (after one last attempt) are lost: <see cref="SettlesAbandoned"/>.
 /// </para>
 /// </summary>
 public sealed class BudgetLedger : IAsyncDisposable
@@ -30,6 +32,7 @@ public sealed class BudgetLedger : IAsyncDisposable
     private readonly TimeSpan _reservationTtl;
     private readonly Lock _openGate = new();
     private Task<ISpendStore>? _store;
+    private readonly SettleRetries _retries;
     private long _nextSweepTicks;
     private long _settleFailures;
 
@@ -44,7 +47,8 @@ public sealed class BudgetLedger : IAsyncDisposable
     }
 
     /// <summary>A ledger of <paramref name="accounts"/> whose spend lives in the store <paramref name="openStore"/> opens (on first use).</summary>
-    public BudgetLedger(IEnumerable<BudgetAccount> accounts, Func<CancellationToken, Task<ISpendStore>> openStore, TimeProvider time, TimeSpan reservationTtl)
+    /// <remarks><paramref name="settleRetryDelay"/>: the wait before a failed settle is first tried again (default 1 s; it doubles per failed round, up to 30 s).</remarks>
+    public BudgetLedger(IEnumerable<BudgetAccount> accounts, Func<CancellationToken, Task<ISpendStore>> openStore, TimeProvider time, TimeSpan reservationTtl, TimeSpan? settleRetryDelay = null)
     {
         ArgumentNullException.ThrowIfNull(accounts);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(reservationTtl, TimeSpan.Zero);
@@ -52,10 +56,30 @@ public sealed class BudgetLedger : IAsyncDisposable
         _open = openStore ?? throw new ArgumentNullException(nameof(openStore));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _reservationTtl = reservationTtl;
+        var firstRetry = settleRetryDelay ?? TimeSpan.FromSeconds(1);
+        _retries = new SettleRetries(
+            SettleOnceAsync,
+            () => Interlocked.Increment(ref _settleFailures),
+            time,
+            firstRetry,
+            firstRetry > MaxSettleRetryDelay ? firstRetry : MaxSettleRetryDelay,
+            SettleQueueCapacity);
     }
 
-    /// <summary>Settles that failed because the store was unreachable (their spend was not booked).</summary>
+    /// <summary>The longest wait between two rounds of settle retries.</summary>
+    public static readonly TimeSpan MaxSettleRetryDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most failed settles kept for retrying (beyond it the oldest is abandoned).</summary>
+    public const int SettleQueueCapacity = 100_000;
+
+    /// <summary>Settle attempts the store did not take (the first and each retry); the settle is retried.</summary>
     public long SettleFailures => Interlocked.Read(ref _settleFailures);
+
+    /// <summary>Settles waiting for the store to be reachable again.</summary>
+    public int SettlesPending => _retries.Pending;
+
+    /// <summary>Settles given up (still pending at shutdown, or beyond <see cref="SettleQueueCapacity"/>): their spend was not booked.</summary>
+    public long SettlesAbandoned => _retries.Abandoned;
 
     /// <summary>Whether any account has a limit (else no store is ever opened).</summary>
     public bool HasAccounts => _accounts.Count > 0;
@@ -91,7 +115,10 @@ public sealed class BudgetLedger : IAsyncDisposable
             : new BudgetAdmission(BudgetReservation.None, lines[outcome.RefusedLine].Account, UsdNanos.ToUsd(outcome.RemainingNanos));
     }
 
-    /// <summary>Releases <paramref name="reservation"/> and books <paramref name="actualUsd"/> on its accounts. Never throws for store failures (see <see cref="SettleFailures"/>).</summary>
+    /// <summary>
+    /// Releases <paramref name="reservation"/> and books <paramref name="actualUsd"/> on its accounts. Never throws for
+    /// store failures: the settle is then retried in the background (see <see cref="SettlesPending"/>).
+    /// </summary>
     public async ValueTask SettleAsync(BudgetReservation reservation, decimal actualUsd)
     {
         ArgumentNullException.ThrowIfNull(reservation);
@@ -100,17 +127,25 @@ public sealed class BudgetLedger : IAsyncDisposable
             return;
         }
 
+        var settle = new PendingSettle(reservation, UsdNanos.From(actualUsd));
         try
         {
-            var store = await StoreAsync(CancellationToken.None).ConfigureAwait(false);
             // Not the request's token: the spend happened even when the client went away.
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await store.SettleAsync(reservation.Id, reservation.Lines, UsdNanos.From(actualUsd), timeout.Token).ConfigureAwait(false);
+            await SettleOnceAsync(settle, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SpendStoreUnavailableException or OperationCanceledException)
         {
             Interlocked.Increment(ref _settleFailures);
+            _retries.Add(settle);
         }
+    }
+
+    private async Task SettleOnceAsync(PendingSettle settle, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var store = await StoreAsync(timeout.Token).ConfigureAwait(false);
+        await store.SettleAsync(settle.Reservation.Id, settle.Reservation.Lines, settle.ActualNanos, timeout.Token).ConfigureAwait(false);
     }
 
     /// <summary>An account's limit, spend and open reservations in its current period.</summary>
@@ -136,8 +171,10 @@ public sealed class BudgetLedger : IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>Pending settles get one last attempt (at most 5 s) first; what the store still does not take is abandoned.</remarks>
     public async ValueTask DisposeAsync()
     {
+        await _retries.DisposeAsync().ConfigureAwait(false);
         Task<ISpendStore>? store;
         lock (_openGate)
         {

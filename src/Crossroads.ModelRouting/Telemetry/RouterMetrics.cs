@@ -71,13 +71,14 @@ public sealed class RouterMetrics
     /// <summary>
     /// Observes each of <paramref name="upstreams"/>' breaker (<c>model_router_breaker_state</c>: one series per upstream
     /// and state, 1 for the state it is in and 0 for the others, the Prometheus shape of an enumeration, so a query can
-    /// sum or alert on <c>state="open"</c> without knowing numeric codes) and the ledger's settle failures.
+    /// sum or alert on <c>state="open"</c> without knowing numeric codes) and the ledger's settles: failed attempts,
+    /// settles waiting for the store, settles abandoned.
     /// </summary>
-    public void Observe(UpstreamHealth health, IReadOnlyCollection<string> upstreams, Func<long> settleFailures)
+    public void Observe(UpstreamHealth health, IReadOnlyCollection<string> upstreams, Budgets.BudgetLedger budgets)
     {
         ArgumentNullException.ThrowIfNull(health);
         ArgumentNullException.ThrowIfNull(upstreams);
-        ArgumentNullException.ThrowIfNull(settleFailures);
+        ArgumentNullException.ThrowIfNull(budgets);
         if (_meter is null)
         {
             return;
@@ -85,7 +86,9 @@ public sealed class RouterMetrics
 
         string[] ids = [.. upstreams];
         _meter.CreateObservableGauge("model_router_breaker_state", () => BreakerStates(health, ids), description: "Each upstream's breaker: 1 for the state it is in (closed, open, half_open), 0 for the others.");
-        _meter.CreateObservableCounter("model_router_budget_settle_failures_total", settleFailures, description: "Settles the spend store could not take (their spend was not booked; the hold expires).");
+        _meter.CreateObservableCounter("model_router_budget_settle_failures_total", () => budgets.SettleFailures, description: "Settle attempts the spend store did not take (each is retried until it does).");
+        _meter.CreateObservableGauge("model_router_budget_settles_pending", () => budgets.SettlesPending, description: "Settles waiting for the spend store to be reachable again (their spend is not booked yet).");
+        _meter.CreateObservableCounter("model_router_budget_settles_abandoned_total", () => budgets.SettlesAbandoned, description: "Settles given up (still pending at shutdown, or past the retry queue's capacity): their spend was not booked.");
     }
 
     /// <summary>A reservation was refused by <paramref name="account"/> (<c>key:NAME</c> or <c>tenant:ID</c>).</summary>

@@ -138,7 +138,7 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
             metrics.ObserveSharedLimits(SharedLimits);
         }
 
-        metrics.Observe(Health, upstreams.Keys, () => budgets.SettleFailures);
+        metrics.Observe(Health, upstreams.Keys, budgets);
         Engine = new RouterEngine(planner, upstreams, budgets, new DecisionStore(options.DecisionCapacity), learner, latency, Health, time, metrics);
         Created = time.GetUtcNow().ToUnixTimeSeconds();
     }

@@ -91,6 +91,8 @@ public sealed class ModelRouterMetricsTests
         Assert.Equal(1, Value(text, "model_router_budget_refusals_total", "scope=\"key\"", "account=\"ci\""));
         Assert.Equal(1, Value(text, "model_router_rate_limited_total", "key=\"ci\"", "limit=\"rpm\""));
         Assert.Matches("(?m)^model_router_budget_settle_failures_total(\\{\\})? 0$", text);
+        Assert.Matches("(?m)^model_router_budget_settles_pending(\\{\\})? 0$", text);
+        Assert.Matches("(?m)^model_router_budget_settles_abandoned_total(\\{\\})? 0$", text);
         await AssertPromtoolAcceptsAsync(text);
     }
 

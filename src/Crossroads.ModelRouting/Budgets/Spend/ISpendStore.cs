@@ -15,11 +15,16 @@ public interface ISpendStore : IAsyncDisposable
 
     /// <summary>
     /// Releases what <paramref name="reservationId"/> still holds and books <paramref name="actualNanos"/> on every line
-    /// (also when the reservation already expired: the spend happened).
+    /// (also when the reservation already expired: the spend happened). Exactly once per reservation: true when this
+    /// call booked, false when the reservation was settled before (a retry whose first attempt went through, though
+    /// its answer was lost) or is unknown (expired longer ago than the store remembers).
     /// </summary>
-    Task SettleAsync(string reservationId, IReadOnlyList<SpendLine> lines, long actualNanos, CancellationToken cancellationToken);
+    Task<bool> SettleAsync(string reservationId, IReadOnlyList<SpendLine> lines, long actualNanos, CancellationToken cancellationToken);
 
-    /// <summary>Releases reservations that expired before <paramref name="now"/> (their holder crashed); returns how many.</summary>
+    /// <summary>
+    /// Releases reservations that expired before <paramref name="now"/> (their holder crashed, or could not reach the
+    /// store to settle); returns how many. Their settle is still taken later (it books the spend alone).
+    /// </summary>
     Task<int> ExpireAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Spent and reserved nano-USD of one account in one period.</summary>

@@ -8,6 +8,8 @@ public sealed class InMemorySpendStore : ISpendStore
 {
     private readonly Dictionary<(string Account, string Period), Balance> _balances = [];
     private readonly Dictionary<string, Held> _reservations = new(StringComparer.Ordinal);
+    // Expired reservations a late settle may still book (the SQL stores' model_router_expired_reservations).
+    private readonly Dictionary<string, DateTimeOffset> _expired = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     /// <inheritdoc />
@@ -39,12 +41,25 @@ public sealed class InMemorySpendStore : ISpendStore
     }
 
     /// <inheritdoc />
-    public Task SettleAsync(string reservationId, IReadOnlyList<SpendLine> lines, long actualNanos, CancellationToken cancellationToken)
+    public Task<bool> SettleAsync(string reservationId, IReadOnlyList<SpendLine> lines, long actualNanos, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lines);
         lock (_gate)
         {
-            long held = _reservations.Remove(reservationId, out var r) ? r.Amount : 0;
+            long held;
+            if (_reservations.Remove(reservationId, out var r))
+            {
+                held = r.Amount;
+            }
+            else if (_expired.Remove(reservationId))
+            {
+                held = 0;
+            }
+            else
+            {
+                return Task.FromResult(false);
+            }
+
             foreach (var line in lines)
             {
                 var b = BalanceOf(line);
@@ -53,7 +68,7 @@ public sealed class InMemorySpendStore : ISpendStore
             }
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult(true);
     }
 
     /// <inheritdoc />
@@ -65,10 +80,16 @@ public sealed class InMemorySpendStore : ISpendStore
             foreach (var (id, held) in expired)
             {
                 _reservations.Remove(id);
+                _expired[id] = now;
                 foreach (var line in held.Lines)
                 {
                     BalanceOf(line).Reserved -= held.Amount;
                 }
+            }
+
+            foreach (var (id, at) in _expired.Where(e => e.Value < now - SqlSpendStore.ExpiredRetention).ToList())
+            {
+                _expired.Remove(id);
             }
 
             return Task.FromResult(expired.Count);

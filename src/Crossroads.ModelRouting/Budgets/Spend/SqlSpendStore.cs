@@ -4,10 +4,11 @@ using Crossroads.ModelRouting.Limits;
 namespace Crossroads.ModelRouting.Budgets.Spend;
 
 /// <summary>
-/// The spend store on a SQL database (SQLite or PostgreSQL: the same tables and statements). Two tables (and the
+/// The spend store on a SQL database (SQLite or PostgreSQL: the same tables and statements). Three tables (and the
 /// replicas' rate-limit usage, <c>SqlSpendStore.RateUsage.cs</c>):
-/// <c>model_router_spend (account, period, spent, reserved)</c> and <c>model_router_reservations (id, account, period,
-/// amount, expires_at)</c>, amounts in nano-USD, times in Unix microseconds.
+/// <c>model_router_spend (account, period, spent, reserved)</c>, <c>model_router_reservations (id, account, period,
+/// amount, expires_at)</c> and <c>model_router_expired_reservations (id, account, period, expired_at)</c>, amounts in
+/// nano-USD, times in Unix microseconds.
 /// <para>
 /// A reservation is one transaction: per line (in account order, so two transactions never wait on each other in
 /// opposite orders) one conditional upsert that adds the amount to <c>reserved</c> only while
@@ -16,7 +17,11 @@ namespace Crossroads.ModelRouting.Budgets.Spend;
 /// condition is re-checked on the locked row, so replicas sharing the database cannot together overspend.
 /// Settling deletes the reservation row (<c>DELETE … RETURNING</c>: of a settle and an expiry sweep racing for it,
 /// exactly one gets it) and moves its amount from <c>reserved</c> to the actual <c>spent</c>. Reservations of a
-/// replica that died are released by any replica's sweep once they expire.
+/// replica that died are released by any replica's sweep once they expire; the sweep moves their rows to
+/// <c>model_router_expired_reservations</c> (nothing held), where a late settle still finds them and books the spend.
+/// So a settle books only when it deletes a row of either table: a settle repeated because its first answer was lost
+/// (committed, but the connection broke before the reply) finds nothing and books nothing. Expired rows are
+/// forgotten after <see cref="ExpiredRetention"/>.
 /// </para>
 /// </summary>
 public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
@@ -39,6 +44,14 @@ public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
             PRIMARY KEY (id, account)
         );
         CREATE INDEX IF NOT EXISTS model_router_reservations_expiry ON model_router_reservations (expires_at);
+        CREATE TABLE IF NOT EXISTS model_router_expired_reservations (
+            id TEXT NOT NULL,
+            account TEXT NOT NULL,
+            period TEXT NOT NULL,
+            expired_at BIGINT NOT NULL,
+            PRIMARY KEY (id, account)
+        );
+        CREATE INDEX IF NOT EXISTS model_router_expired_reservations_age ON model_router_expired_reservations (expired_at);
         CREATE TABLE IF NOT EXISTS model_router_rate_usage (
             replica TEXT NOT NULL,
             api_key TEXT NOT NULL,
@@ -62,7 +75,13 @@ public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
 
     private const string Release = "DELETE FROM model_router_reservations WHERE id = @id RETURNING account, period, amount";
 
-    private const string ExpireHeld = "DELETE FROM model_router_reservations WHERE expires_at < @now RETURNING account, period, amount";
+    private const string ExpireHeld = "DELETE FROM model_router_reservations WHERE expires_at < @now RETURNING id, account, period, amount";
+
+    private const string KeepExpired = "INSERT INTO model_router_expired_reservations (id, account, period, expired_at) VALUES (@id, @account, @period, @now) ON CONFLICT (id, account) DO NOTHING";
+
+    private const string ReleaseExpired = "DELETE FROM model_router_expired_reservations WHERE id = @id RETURNING account, period, CAST(0 AS BIGINT)";
+
+    private const string ForgetExpired = "DELETE FROM model_router_expired_reservations WHERE expired_at < @before";
 
     private const string Book = """
         INSERT INTO model_router_spend (account, period, spent, reserved) VALUES (@account, @period, @spent, 0)
@@ -70,6 +89,12 @@ public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
         """;
 
     private const string Unhold = "UPDATE model_router_spend SET reserved = reserved - @held WHERE account = @account AND period = @period";
+
+    /// <summary>
+    /// How long an expired reservation stays findable by a late settle. A settle that comes later still (a database
+    /// down for a day while the process kept retrying) books nothing: under-billing, never a double booking.
+    /// </summary>
+    public static readonly TimeSpan ExpiredRetention = TimeSpan.FromDays(1);
 
     /// <inheritdoc />
     public abstract string Provider { get; }
@@ -102,13 +127,24 @@ public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
     }
 
     /// <inheritdoc />
-    public Task SettleAsync(string reservationId, IReadOnlyList<SpendLine> lines, long actualNanos, CancellationToken cancellationToken)
+    public Task<bool> SettleAsync(string reservationId, IReadOnlyList<SpendLine> lines, long actualNanos, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lines);
         return InTransactionAsync(
             async (connection, transaction, ct) =>
             {
                 var held = await DeleteReturningAsync(connection, transaction, Release, ("id", reservationId), ct).ConfigureAwait(false);
+                if (held.Count == 0)
+                {
+                    // Expired meanwhile (its hold already released: book the spend alone), or settled before.
+                    held = await DeleteReturningAsync(connection, transaction, ReleaseExpired, ("id", reservationId), ct).ConfigureAwait(false);
+                    if (held.Count == 0)
+                    {
+                        await transaction.RollbackAsync(ct).ConfigureAwait(false);
+                        return false;
+                    }
+                }
+
                 foreach (var line in lines)
                 {
                     long amount = held.TryGetValue((line.Account, line.Period), out var a) ? a : 0;
@@ -116,7 +152,7 @@ public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
                 }
 
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
-                return 0;
+                return true;
             },
             cancellationToken);
     }
@@ -126,14 +162,23 @@ public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
         InTransactionAsync(
             async (connection, transaction, ct) =>
             {
-                var held = await DeleteReturningAsync(connection, transaction, ExpireHeld, ("now", now.ToUnixTimeMilliseconds() * 1000), ct).ConfigureAwait(false);
+                long at = now.ToUnixTimeMilliseconds() * 1000;
+                var expired = await ExpiredRowsAsync(connection, transaction, at, ct).ConfigureAwait(false);
+                var held = new Dictionary<(string, string), long>();
+                foreach (var (id, account, period, amount) in expired)
+                {
+                    held[(account, period)] = held.GetValueOrDefault((account, period)) + amount;
+                    await ExecuteAsync(connection, transaction, KeepExpired, ct, ("id", id), ("account", account), ("period", period), ("now", at)).ConfigureAwait(false);
+                }
+
                 foreach (var ((account, period), amount) in held)
                 {
                     await ExecuteAsync(connection, transaction, Unhold, ct, ("account", account), ("period", period), ("held", amount)).ConfigureAwait(false);
                 }
 
+                await ExecuteAsync(connection, transaction, ForgetExpired, ct, ("before", (now - ExpiredRetention).ToUnixTimeMilliseconds() * 1000)).ConfigureAwait(false);
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
-                return held.Count;
+                return expired.Select(static e => e.Id).Distinct(StringComparer.Ordinal).Count();
             },
             cancellationToken);
 
@@ -221,6 +266,26 @@ public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
                 return await reader.ReadAsync(ct).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetInt64(1)) : (0, 0);
             }
         }
+    }
+
+    /// <summary>Deletes the reservation rows that expired before <paramref name="now"/> and returns them.</summary>
+    private static async Task<List<(string Id, string Account, string Period, long Amount)>> ExpiredRowsAsync(DbConnection connection, DbTransaction transaction, long now, CancellationToken ct)
+    {
+        var rows = new List<(string, string, string, long)>();
+        var command = Command(connection, transaction, ExpireHeld, ("now", now));
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+                }
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>Runs a <c>DELETE … RETURNING account, period, amount</c>; the amounts summed per (account, period).</summary>
