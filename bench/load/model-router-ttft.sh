@@ -3,7 +3,10 @@
 # with a fixed first-token delay (the role chunk at once, the first word after FIRST_TOKEN_MS, then the rest at once)
 # and the Release server in front of it (rate limits off), then runs `Crossroads.Benchmarks ttft`: streaming requests
 # one at a time, alternately straight at the fake and through the router, timing the first chunk with content.
-# Prints both distributions and router − direct per percentile. Then the same-wait control (CONTROL=0 skips it):
+# Prints both distributions and router − direct per percentile; then the same for the path times (each request's time to
+# first token minus the fake's own wait, which the fake stamps into its first word): the fake's timer jitter, several ms
+# at p99 on a VM and independent between the sides, drops out, and router path − direct path is what the router adds.
+# Then the same-wait control (CONTROL=0 skips it):
 # `Crossroads.Benchmarks latency`, non-streaming requests alternated the same way against the same fake, which holds
 # its whole answer for the same FIRST_TOKEN_MS. Both runs leave the router idle for the wait, so both pay its
 # wake-ups after it (and after the direct request's wait); the last line, TTFT added − control added, is what
@@ -22,7 +25,7 @@ warmup=${3:-500}
 source bench/load/model-router-common.sh
 trap 'stop_all; rm -rf "$work"' EXIT
 build_all || exit 1
-start_fake --FirstTokenMs "$first" || exit 1
+start_fake --FirstTokenMs "$first" --StampFirstToken true || exit 1
 start_server --RateLimits:Enabled false || exit 1
 if [[ ${WARMUP:-10s} != 0 ]]; then
   router="http://127.0.0.1:$port/v1/chat/completions"

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Crossroads.Benchmarks.ModelRouting;
 
 /// <summary>One streaming chat completion read as a client does: the time to the first content chunk and whether the stream ended with <c>[DONE]</c>.</summary>
-internal static class ChatStreamProbe
+internal static partial class ChatStreamProbe
 {
     /// <summary>The benchmark model's streaming request (same body for the router and the fake upstream).</summary>
     public static readonly byte[] Body = Encoding.UTF8.GetBytes(
@@ -18,7 +20,16 @@ internal static class ChatStreamProbe
     /// <param name="FirstContentSeconds">From sending the request to reading the first chunk with non-empty content (NaN when none came).</param>
     /// <param name="Done">The stream ended with <c>data: [DONE]</c> (a whole answer).</param>
     /// <param name="Error">The status or exception when it failed, else null.</param>
-    public readonly record struct Outcome(double FirstContentSeconds, bool Done, string? Error);
+    /// <param name="UpstreamSeconds">
+    /// From the request reaching the upstream's handler to its first word going out, when the upstream stamped them in
+    /// that word (bench/load/FakeLlm <c>--StampFirstToken</c>), else NaN: the upstream's own wait, which
+    /// <see cref="FirstContentSeconds"/> minus it leaves out.
+    /// </param>
+    public readonly record struct Outcome(double FirstContentSeconds, bool Done, string? Error, double UpstreamSeconds = double.NaN)
+    {
+        /// <summary>The time to first content spent outside the upstream's handler (the hops, and the router's work when it is in between).</summary>
+        public double PathSeconds => FirstContentSeconds - UpstreamSeconds;
+    }
 
     /// <summary>Sends one streaming request to <paramref name="url"/> and reads it to the end.</summary>
     /// <param name="http">The client (see <see cref="NewClient"/>).</param>
@@ -29,6 +40,7 @@ internal static class ChatStreamProbe
     {
         long start = Stopwatch.GetTimestamp();
         double first = double.NaN;
+        double upstream = double.NaN;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(Body) };
@@ -44,13 +56,14 @@ internal static class ChatStreamProbe
             {
                 if (line == "data: [DONE]")
                 {
-                    return new(first, true, null);
+                    return new(first, true, null, upstream);
                 }
 
                 // The role chunk carries "content":"" (OpenAI's first delta): text starts at the first non-empty content.
                 if (double.IsNaN(first) && line.Contains("\"content\":\"", StringComparison.Ordinal) && !line.Contains("\"content\":\"\"", StringComparison.Ordinal))
                 {
                     first = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                    upstream = UpstreamStamp(line);
                     onFirstContent?.Invoke();
                 }
             }
@@ -62,6 +75,18 @@ internal static class ChatStreamProbe
             return new(first, false, e.GetType().Name + ": " + e.Message);
         }
     }
+
+    /// <summary>The seconds between the two timestamps of FakeLlm's <c>@RECEIVED-SENT</c> stamp in <paramref name="line"/>, or NaN.</summary>
+    internal static double UpstreamStamp(string line)
+    {
+        var match = StampPattern().Match(line);
+        return match.Success
+            ? (long.Parse(match.Groups[2].ValueSpan, CultureInfo.InvariantCulture) - long.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture)) / (double)Stopwatch.Frequency
+            : double.NaN;
+    }
+
+    [GeneratedRegex("@([0-9]+)-([0-9]+)\"")]
+    private static partial Regex StampPattern();
 
     /// <summary>Sends one non-streaming request and reads the whole answer; <see cref="Outcome.FirstContentSeconds"/> is the time to its end.</summary>
     /// <param name="http">The client (see <see cref="NewClient"/>).</param>

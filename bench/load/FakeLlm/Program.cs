@@ -3,8 +3,12 @@
 // chunks (role, one chunk per word, finish_reason, usage, [DONE]). With no delays the whole answer is one
 // precomputed write, so the fake costs as little as a server can and the router's overhead is what remains.
 // --FirstTokenMs waits before the first content chunk (the role chunk goes out at once, as OpenAI's does);
-// --InterTokenMs waits between content chunks (a slow stream: 100 ms × 100 tokens ≈ 10 s). The test tree's
+// --InterTokenMs waits between content chunks (a slow stream: 100 ms × 100 tokens ≈ 10 s). --StampFirstToken true
+// (streams with a delay only) appends "@RECEIVED-SENT" to the first word: the Stopwatch timestamps (CLOCK_MONOTONIC,
+// comparable across processes on one machine) of the request reaching the handler and of the first word being written,
+// so a client can take the fake's own wait, timer jitter included, out of each request's time to first token. The test tree's
 // FakeUpstream (tests/Crossroads.Server.Tests/ModelRouter) is the full-featured fake; this one only needs speed.
+using System.Diagnostics;
 using System.Text;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -18,6 +22,7 @@ builder.WebHost.UseSockets(static options => options.UnsafePreferInlineSchedulin
 int tokens = builder.Configuration.GetValue("Tokens", 8);
 var firstToken = TimeSpan.FromMilliseconds(builder.Configuration.GetValue("FirstTokenMs", 0.0));
 var interToken = TimeSpan.FromMilliseconds(builder.Configuration.GetValue("InterTokenMs", 0.0));
+bool stampFirstToken = builder.Configuration.GetValue("StampFirstToken", false);
 var app = builder.Build();
 
 const string Id = "chatcmpl-fake";
@@ -37,6 +42,7 @@ byte[] streamMarker = "\"stream\":true"u8.ToArray();
 
 app.MapPost("/v1/chat/completions", async (HttpContext context) =>
 {
+    long received = Stopwatch.GetTimestamp();
     // Read the whole body as a real server would (the router's request is ~200 bytes).
     var body = new MemoryStream();
     await context.Request.Body.CopyToAsync(body, context.RequestAborted);
@@ -77,7 +83,10 @@ app.MapPost("/v1/chat/completions", async (HttpContext context) =>
             await Task.Delay(interToken, context.RequestAborted);
         }
 
-        await response.Body.WriteAsync(wordChunks[i], context.RequestAborted);
+        var chunk = i == 0 && stampFirstToken
+            ? Encoding.UTF8.GetBytes(Chunk($$"""{"content":"{{words[0]}}@{{received}}-{{Stopwatch.GetTimestamp()}}"}""", "null"))
+            : wordChunks[i];
+        await response.Body.WriteAsync(chunk, context.RequestAborted);
         await response.Body.FlushAsync(context.RequestAborted);
     }
 
