@@ -7,7 +7,10 @@
 # MODE=pair runs both in each round, the server with its default budget ("server", 200s) and the same build with that
 # 1/s budget ("limited", 429s), and prints limited/server per round for CPU per request: what a 429 costs against a
 # 200 measured minutes apart in the same rounds, not in two runs at different loads.
-# WARMUP (default 5s) is the wrk run before the measured one. For the server, jit_us_per_request is the JIT time
+# WARMUP (default 5s) is the wrk run before the measured one; WARMUP_RUNS=N (default 1) makes it N runs of that length,
+# each on 32 new connections: the per-connection code (accept, connection setup and close) runs 32 times per wrk run,
+# so after one run it is still being tiered up during the measured run (JIT in the window), as it is not in a
+# long-running server. For the server, jit_us_per_request is the JIT time
 # (dotnet_jit_compilation_seconds_total from /metrics) spent inside the measured window per request: tiered
 # compilation is still recompiling hot methods 5 s after start, and that CPU is counted in server_cpu_us_per_request.
 # user_us_per_request is the user-mode part of it (the process's code: managed, runtime, libc), which varies less with
@@ -15,7 +18,7 @@
 # BASE=path/to/Crossroads.Server.dll adds a third process to each round, another build of the server (e.g. the
 # previous commit's output folder copied aside) started the same way, and prints server/base and base/bare too: an
 # old-against-new A/B in the same run as the bare reference.
-# Usage: [PORT=18080] [MODE=429|pair] [WARMUP=5s] [BASE=dll] bench/load/compare-bare.sh [routes-file] [rounds] [duration]
+# Usage: [PORT=18080] [MODE=429|pair] [WARMUP=5s] [WARMUP_RUNS=1] [BASE=dll] bench/load/compare-bare.sh [routes-file] [rounds] [duration]
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 routes=$(realpath "${1:-../shared/data/routes-full.txt.gz}")
@@ -23,6 +26,7 @@ rounds=${2:-5}
 duration=${3:-10s}
 port=${PORT:-18080}
 warmup=${WARMUP:-5s}
+warmup_runs=${WARMUP_RUNS:-1}
 base=${BASE:+$(realpath "$BASE")}
 sides=(bare server)
 [[ -n $base ]] && sides=(bare base server)
@@ -75,7 +79,9 @@ for round in $(seq 1 "$rounds"); do
   if (( round % 2 == 0 )); then order=(); for ((i = ${#sides[@]} - 1; i >= 0; i--)); do order+=("${sides[i]}"); done; fi
   for name in "${order[@]}"; do
     start "$name" || exit 1
-    wrk -t2 -c32 -d"$warmup" -s bench/load/random-lookups.lua "http://127.0.0.1:$port" >/dev/null   # warm-up: tiered JIT
+    for ((w = 0; w < warmup_runs; w++)); do   # warm-up: tiered JIT
+      wrk -t2 -c32 -d"$warmup" -s bench/load/random-lookups.lua "http://127.0.0.1:$port" >/dev/null
+    done
     jit0=$(jit_seconds)
     cpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat"); user0=$(awk '{print $14}' "/proc/$pid/stat")
     out=$(wrk -t2 -c32 -d"$duration" --latency -s bench/load/random-lookups.lua "http://127.0.0.1:$port")

@@ -165,7 +165,9 @@ internal sealed class SettleRetries : IAsyncDisposable
             {
                 await _settle(next.Value, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is SpendStoreUnavailableException or OperationCanceledException)
+#pragma warning disable CA1031 // Store down (the expected case) or anything else: the loop must outlive it and try again later.
+            catch (Exception)
+#pragma warning restore CA1031
             {
                 _failed();
                 return false;
