@@ -11,6 +11,11 @@ if (args.Length > 0 && args[0] == "direct-layout")
     return Crossroads.Benchmarks.Experiment.DirectLayoutCost.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "v6-bulk")
+{
+    return Crossroads.Benchmarks.Experiment.V6BulkCost.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "sparse-blocks")
 {
     return Crossroads.Benchmarks.Experiment.SparseBlockCost.Run(args[1..]);
