@@ -103,16 +103,23 @@ public sealed class BudgetLedgerTests : IDisposable
         await using var ledger = FlakyLedger(flaky, TimeSpan.FromMilliseconds(20));
         var admission = await ledger.ReserveAsync(new BudgetPayer("t", null), 0.5m, default);
 
+        var second = await ledger.ReserveAsync(new BudgetPayer("t", null), 0.25m, default);
         await ledger.SettleAsync(admission.Reservation, 0.2m); // returns: the request is not failed for it
         Assert.Equal(1, ledger.SettlesPending);
         await WaitUntilAsync(() => ledger.SettleFailures >= 3); // the first attempt and at least two retries
         var during = await ledger.SnapshotAsync("tenant:t");
-        Assert.Equal((0m, 0.5m), (during.SpentUsd, during.ReservedUsd));
+        Assert.Equal((0m, 0.75m), (during.SpentUsd, during.ReservedUsd));
+
+        // While settles are pending, the next one queues behind them without trying the store itself.
+        await ledger.SettleAsync(second.Reservation, 0.125m);
+        Assert.Equal(2, ledger.SettlesPending);
+        await WaitUntilAsync(() => ledger.SettleFailures >= 5); // more rounds, each stopping at the first, still refused
+        Assert.Equal(0, flaky.SettleCallsOf(second.Reservation.Id));
 
         flaky.RefuseSettles = false;
         await WaitUntilAsync(() => ledger.SettlesPending == 0);
         var after = await ledger.SnapshotAsync("tenant:t");
-        Assert.Equal((0.2m, 0m), (after.SpentUsd, after.ReservedUsd));
+        Assert.Equal((0.325m, 0m), (after.SpentUsd, after.ReservedUsd));
         Assert.Equal(0, ledger.SettlesAbandoned);
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Crossroads.ModelRouting.Budgets.Spend;
 
 namespace Crossroads.ModelRouting.Tests;
@@ -8,6 +9,7 @@ namespace Crossroads.ModelRouting.Tests;
 /// </summary>
 internal sealed class FlakySpendStore(ISpendStore inner) : ISpendStore
 {
+    private readonly ConcurrentDictionary<string, int> _callsByReservation = new(StringComparer.Ordinal);
     private int _loseSettleAnswers;
     private int _settleCalls;
 
@@ -27,6 +29,9 @@ internal sealed class FlakySpendStore(ISpendStore inner) : ISpendStore
     /// <summary>Settle calls made, failed ones included.</summary>
     public int SettleCalls => Volatile.Read(ref _settleCalls);
 
+    /// <summary>Settle calls made for one reservation, failed ones included.</summary>
+    public int SettleCallsOf(string reservationId) => _callsByReservation.GetValueOrDefault(reservationId);
+
     public string Provider => inner.Provider;
 
     public Task<SpendReserveOutcome> TryReserveAsync(string reservationId, IReadOnlyList<SpendLine> lines, long amountNanos, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
@@ -35,6 +40,7 @@ internal sealed class FlakySpendStore(ISpendStore inner) : ISpendStore
     public async Task<bool> SettleAsync(string reservationId, IReadOnlyList<SpendLine> lines, long actualNanos, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _settleCalls);
+        _callsByReservation.AddOrUpdate(reservationId, 1, static (_, n) => n + 1);
         if (RefuseSettles || reservationId == RefuseSettlesOf)
         {
             throw new SpendStoreUnavailableException("the test's store refuses settles");

@@ -31,8 +31,8 @@ public sealed class BudgetLedger : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly TimeSpan _reservationTtl;
     private readonly Lock _openGate = new();
-    private Task<ISpendStore>? _store;
     private readonly SettleRetries _retries;
+    private Task<ISpendStore>? _store;
     private long _nextSweepTicks;
     private long _settleFailures;
 
@@ -117,7 +117,8 @@ public sealed class BudgetLedger : IAsyncDisposable
 
     /// <summary>
     /// Releases <paramref name="reservation"/> and books <paramref name="actualUsd"/> on its accounts. Never throws for
-    /// store failures: the settle is then retried in the background (see <see cref="SettlesPending"/>).
+    /// store failures: the settle is then retried in the background (see <see cref="SettlesPending"/>), and while
+    /// settles are pending new ones join the queue without trying the store first.
     /// </summary>
     public async ValueTask SettleAsync(BudgetReservation reservation, decimal actualUsd)
     {
@@ -128,6 +129,14 @@ public sealed class BudgetLedger : IAsyncDisposable
         }
 
         var settle = new PendingSettle(reservation, UsdNanos.From(actualUsd));
+        if (_retries.Pending > 0)
+        {
+            // The store did not take the last ones: queue behind them rather than hold this request up to the attempt's
+            // timeout against a store that may hang; the retry loop books them in order once it is back.
+            _retries.Add(settle);
+            return;
+        }
+
         try
         {
             // Not the request's token: the spend happened even when the client went away.
