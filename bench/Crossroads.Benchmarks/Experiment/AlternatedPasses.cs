@@ -68,21 +68,25 @@ internal static class AlternatedPasses
     }
 
     /// <summary>Lookups per second of thread CPU time over whole passes of at least <paramref name="seconds"/>, after one untimed pass.</summary>
-    public static double Rate(double seconds, uint[] addresses, Func<uint[], long> pass)
+    public static double Rate(double seconds, uint[] addresses, Func<uint[], long> pass) =>
+        Rate(seconds, addresses.Length, () => pass(addresses));
+
+    /// <summary>Lookups per second of thread CPU time over whole passes of <paramref name="count"/> lookups each, at least <paramref name="seconds"/> of them, after one untimed pass.</summary>
+    public static double Rate(double seconds, int count, Func<long> pass)
     {
-        long sink = pass(addresses);
+        long sink = pass();
         long passes = 0;
         double start = ThreadCpuClock.Seconds();
         double elapsed;
         do
         {
-            sink += pass(addresses);
+            sink += pass();
             passes++;
             elapsed = ThreadCpuClock.Seconds() - start;
         }
         while (elapsed < seconds);
 
         GC.KeepAlive(sink);
-        return passes * addresses.Length / elapsed;
+        return passes * count / elapsed;
     }
 }

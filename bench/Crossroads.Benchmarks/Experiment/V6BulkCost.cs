@@ -36,7 +36,7 @@ internal static class V6BulkCost
         var variants = new (string Name, Func<long> Pass)[]
         {
             ("bulk", () => { snapshot.LookupV6(keys, results); return Sum(results); }),
-            ("single-loop", () => SingleLoop(snapshot, high, low)),
+            ("single-loop", () => Quick.QuickBenchmark.LoopV6(snapshot, high, low)),
             ("fib-pass-only", () => { fib.LookupPrefetched(keys, results); return SumLess1(results); }),
             ("walk-no-prefetch", () => WalkKeys(fib, keys, results)),
             ("walk-split-halves", () => WalkHalves(fib, high, low, results)),
@@ -54,7 +54,7 @@ internal static class V6BulkCost
         {
             foreach (var (name, pass) in r % 2 == 0 ? variants : variants.Reverse())
             {
-                rates[name].Add(Rate(seconds, keys.Length, pass));
+                rates[name].Add(AlternatedPasses.Rate(seconds, keys.Length, pass));
             }
         }
 
@@ -68,24 +68,6 @@ internal static class V6BulkCost
 
         GC.KeepAlive(table);
         return 0;
-    }
-
-    private static double Rate(double seconds, int count, Func<long> pass)
-    {
-        long sink = pass();
-        long passes = 0;
-        double start = ThreadCpuClock.Seconds();
-        double elapsed;
-        do
-        {
-            sink += pass();
-            passes++;
-            elapsed = ThreadCpuClock.Seconds() - start;
-        }
-        while (elapsed < seconds);
-
-        GC.KeepAlive(sink);
-        return passes * count / elapsed;
     }
 
     private static long Sum(int[] values)
@@ -105,18 +87,6 @@ internal static class V6BulkCost
         foreach (int v in values)
         {
             sum += v - 1;
-        }
-
-        return sum;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long SingleLoop(RouteTableSnapshot snapshot, ulong[] high, ulong[] low)
-    {
-        long sum = 0;
-        for (int i = 0; i < high.Length; i++)
-        {
-            sum += snapshot.LookupV6(high[i], low[i]);
         }
 
         return sum;

@@ -146,7 +146,7 @@ internal static class QuickBenchmark
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long LoopV6(RouteTableSnapshot snapshot, ulong[] high, ulong[] low)
+    internal static long LoopV6(RouteTableSnapshot snapshot, ulong[] high, ulong[] low)
     {
         long sum = 0;
         for (int i = 0; i < high.Length; i++)
