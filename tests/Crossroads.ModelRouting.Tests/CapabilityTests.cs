@@ -159,6 +159,74 @@ public sealed class CapabilityTests
     }
 
     [Fact]
+    public void Reasoning_effort_is_needed_whatever_its_value_and_excludes_the_anthropic_and_demo_candidates()
+    {
+        Assert.Equal(RequestFeatures.None, RequiredFeatures.Of(new ProviderRequest { Messages = Hi }));
+        foreach (var effort in (string[])["none", "minimal", "low", "medium", "high", "xhigh"])
+        {
+            Assert.Equal(RequestFeatures.ReasoningEffort, RequiredFeatures.Of(new ProviderRequest { Messages = Hi, ReasoningEffort = effort }));
+        }
+
+        var plan = Planner().Plan(Needing(new ProviderRequest { Messages = Hi, ReasoningEffort = "high" }));
+
+        Assert.Equal(["gpt-mini", "gpt"], plan.Attempts.Select(static m => m.Id));
+        var claude = Assert.Single(plan.Candidates.Single(static c => c.Model == "claude").Exclusions);
+        Assert.Equal("unsupported:reasoning_effort", claude.Code);
+        Assert.Equal("upstream 'anthropic' cannot serve 'reasoning_effort'", claude.Detail);
+        Assert.Equal("unsupported:reasoning_effort", Assert.Single(plan.Candidates.Single(static c => c.Model == "demo").Exclusions).Code);
+        Assert.Equal("reasoning_effort", RequestFeatureNames.MemberOfCode("unsupported:reasoning_effort"));
+        Assert.True(RequestFeatureNames.TryParse("reasoning_effort", out var parsed));
+        Assert.Equal(RequestFeatures.ReasoningEffort, parsed);
+    }
+
+    [Fact]
+    public void The_openai_body_carries_reasoning_effort_as_given_and_none_without_it()
+    {
+        var root = JsonDocument.Parse(OpenAiCompatibleProvider.RequestBody("m", new ProviderRequest { Messages = Hi, ReasoningEffort = "xhigh" })).RootElement;
+        Assert.Equal("xhigh", root.GetProperty("reasoning_effort").GetString());
+        Assert.False(JsonDocument.Parse(OpenAiCompatibleProvider.RequestBody("m", new ProviderRequest { Messages = Hi })).RootElement.TryGetProperty("reasoning_effort", out _));
+    }
+
+    [Fact]
+    public void The_openai_body_sends_the_token_cap_in_the_configured_member_only()
+    {
+        var request = new ProviderRequest { Messages = Hi, MaxTokens = 64 };
+
+        var plain = JsonDocument.Parse(OpenAiCompatibleProvider.RequestBody("m", request)).RootElement;
+        var explicitly = JsonDocument.Parse(OpenAiCompatibleProvider.RequestBody("m", request, MaxTokensParameter.MaxTokens)).RootElement;
+        var completion = JsonDocument.Parse(OpenAiCompatibleProvider.RequestBody("m", request, MaxTokensParameter.MaxCompletionTokens)).RootElement;
+        var uncapped = JsonDocument.Parse(OpenAiCompatibleProvider.RequestBody("m", request with { MaxTokens = null }, MaxTokensParameter.MaxCompletionTokens)).RootElement;
+
+        foreach (var root in (JsonElement[])[plain, explicitly])
+        {
+            Assert.Equal(64, root.GetProperty("max_tokens").GetInt32());
+            Assert.False(root.TryGetProperty("max_completion_tokens", out _));
+        }
+
+        Assert.Equal(64, completion.GetProperty("max_completion_tokens").GetInt32());
+        Assert.False(completion.TryGetProperty("max_tokens", out _));
+        Assert.False(uncapped.TryGetProperty("max_tokens", out _));
+        Assert.False(uncapped.TryGetProperty("max_completion_tokens", out _));
+    }
+
+    [Fact]
+    public void Max_tokens_parameter_names_parse_and_round_trip()
+    {
+        foreach (var name in MaxTokensParameters.Names)
+        {
+            Assert.True(MaxTokensParameters.TryParse(name, out var parsed));
+            Assert.Equal(name, MaxTokensParameters.Name(parsed));
+        }
+
+        Assert.True(MaxTokensParameters.TryParse("MAX_COMPLETION_TOKENS", out var upper));
+        Assert.Equal(MaxTokensParameter.MaxCompletionTokens, upper);
+        foreach (var bad in (string?[])[null, string.Empty, "max_output_tokens", "0", "1", "MaxTokens"])
+        {
+            Assert.False(MaxTokensParameters.TryParse(bad, out _), bad);
+        }
+    }
+
+    [Fact]
     public void A_chunks_logprobs_object_rides_on_its_text_byte_for_byte()
     {
         const string logprobs = """{"content":[{"token":" hi","logprob":-0.0123,"bytes":[32,104,105],"top_logprobs":[{"token":" hi","logprob":-0.0123,"bytes":[32,104,105]}]}],"refusal":null}""";

@@ -50,7 +50,9 @@ public sealed class AnthropicProvider : IModelProvider
     /// served anyway because OpenAI's own seed is best effort (determinism is not guaranteed there either), and
     /// excluding Anthropic for every request that carries one (evaluation harnesses set it routinely) would cost the
     /// client its candidates for a promise no upstream keeps. Not served: JSON modes (no JSON mode to map them to),
-    /// penalties, <c>logit_bias</c> and log probabilities (no such parameters or answers).
+    /// penalties, <c>logit_bias</c> and log probabilities (no such parameters or answers), and <c>reasoning_effort</c>
+    /// (extended thinking is a token budget with answers of another shape, not an effort level: mapping one onto the
+    /// other would be a guess).
     /// </summary>
     public const RequestFeatures Serves = RequestFeatures.Tools | RequestFeatures.ParallelToolCalls | RequestFeatures.Stop | RequestFeatures.Seed | RequestFeatures.JsonObject | RequestFeatures.JsonSchema;
 

@@ -44,7 +44,9 @@ public sealed class DemoModelProvider : IModelProvider
     /// What the demo model honours: tools (as described above), <c>stop</c> (the answer ends before the first stop
     /// sequence) and <c>seed</c> (it is always deterministic). Not JSON modes (its text is not JSON), penalties,
     /// <c>logit_bias</c> or log probabilities: it does not sample, and ignoring them would change the answer silently.
-    /// Temperature and <c>top_p</c> only shape randomness, which it has none of, so they are accepted and have no effect.
+    /// Nor <c>reasoning_effort</c>: it does not reason, and a client asking for an effort expects a reasoning model's
+    /// answer, which a silent canned text is not. Temperature and <c>top_p</c> only shape randomness, which it has
+    /// none of, so they are accepted and have no effect.
     /// </summary>
     public const RequestFeatures Serves = RequestFeatures.Tools | RequestFeatures.ParallelToolCalls | RequestFeatures.Stop | RequestFeatures.Seed;
 

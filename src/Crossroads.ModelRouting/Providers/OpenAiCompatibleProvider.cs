@@ -16,9 +16,13 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
     private readonly HttpClient _http;
     private readonly Uri _endpoint;
     private readonly string? _apiKey;
+    private readonly MaxTokensParameter _maxTokensParameter;
 
-    /// <summary>An adapter for <paramref name="baseUrl"/> (e.g. <c>https://api.openai.com/v1</c>) using <paramref name="http"/>.</summary>
-    public OpenAiCompatibleProvider(string id, HttpClient http, Uri baseUrl, string? apiKey)
+    /// <summary>
+    /// An adapter for <paramref name="baseUrl"/> (e.g. <c>https://api.openai.com/v1</c>) using <paramref name="http"/>,
+    /// sending the token cap as <paramref name="maxTokensParameter"/>.
+    /// </summary>
+    public OpenAiCompatibleProvider(string id, HttpClient http, Uri baseUrl, string? apiKey, MaxTokensParameter maxTokensParameter = MaxTokensParameter.MaxTokens)
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
         Id = id;
@@ -26,6 +30,7 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
         var text = baseUrl.ToString();
         _endpoint = new Uri(text.EndsWith('/') ? text + "chat/completions" : text + "/chat/completions");
         _apiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
+        _maxTokensParameter = maxTokensParameter;
     }
 
     /// <summary>Everything: the request's members are sent as the client wrote them and <c>logprobs</c> come back unchanged.</summary>
@@ -37,13 +42,13 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
     /// <inheritdoc />
     public RequestFeatures Capabilities => Serves;
 
-    /// <summary>The upstream request body.</summary>
-    public static byte[] RequestBody(string model, ProviderRequest request)
+    /// <summary>The upstream request body, with the token cap (when the request has one) in <paramref name="maxTokensParameter"/>.</summary>
+    public static byte[] RequestBody(string model, ProviderRequest request, MaxTokensParameter maxTokensParameter = MaxTokensParameter.MaxTokens)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Json.ToBytes((Model: model, Request: request), static (writer, state) =>
+        return Json.ToBytes((Model: model, Request: request, Cap: maxTokensParameter), static (writer, state) =>
         {
-            var (model, request) = state;
+            var (model, request, cap) = state;
             writer.WriteStartObject();
             writer.WriteString("model", model);
             writer.WriteStartArray("messages");
@@ -59,7 +64,7 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
             writer.WriteEndObject();
             if (request.MaxTokens is { } maxTokens)
             {
-                writer.WriteNumber("max_tokens", maxTokens);
+                writer.WriteNumber(MaxTokensParameters.Name(cap), maxTokens);
             }
 
             if (request.Temperature is { } temperature)
@@ -85,6 +90,11 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
 
             WriteToolOptions(writer, request);
             WriteSamplingOptions(writer, request);
+            if (request.ReasoningEffort is { } effort)
+            {
+                writer.WriteString("reasoning_effort", effort);
+            }
+
             writer.WriteEndObject();
         });
     }
@@ -213,7 +223,7 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
     /// <inheritdoc />
     public async IAsyncEnumerable<CompletionEvent> StreamAsync(string model, ProviderRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var message = UpstreamHttp.StreamingPost(_endpoint, RequestBody(model, request));
+        using var message = UpstreamHttp.StreamingPost(_endpoint, RequestBody(model, request, _maxTokensParameter));
         if (_apiKey is not null)
         {
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);

@@ -50,4 +50,7 @@ public sealed record ProviderRequest
 
     /// <summary>OpenAI's <c>top_logprobs</c> (0..20, only with <c>logprobs: true</c>).</summary>
     public int? TopLogprobs { get; init; }
+
+    /// <summary>OpenAI's <c>reasoning_effort</c> (<c>none</c>, <c>minimal</c>, <c>low</c>, <c>medium</c>, <c>high</c>, <c>xhigh</c>); null leaves it to the upstream.</summary>
+    public string? ReasoningEffort { get; init; }
 }

@@ -23,6 +23,7 @@ public static class RequestFeatureNames
         (RequestFeatures.LogitBias, "logit_bias", "logit_bias"),
         (RequestFeatures.Logprobs, "logprobs", "logprobs"),
         (RequestFeatures.JsonWithTools, "response_format.with_tools", "response_format"),
+        (RequestFeatures.ReasoningEffort, "reasoning_effort", "reasoning_effort"),
     ];
 
     /// <summary>Each single feature set in <paramref name="features"/>, in declaration order.</summary>

@@ -48,6 +48,9 @@ public enum RequestFeatures
     /// </summary>
     JsonWithTools = 1 << 10,
 
+    /// <summary><c>reasoning_effort</c>: how much a reasoning model thinks before it answers.</summary>
+    ReasoningEffort = 1 << 11,
+
     /// <summary>Every feature.</summary>
-    All = Tools | ParallelToolCalls | JsonObject | JsonSchema | Stop | Seed | FrequencyPenalty | PresencePenalty | LogitBias | Logprobs | JsonWithTools,
+    All = Tools | ParallelToolCalls | JsonObject | JsonSchema | Stop | Seed | FrequencyPenalty | PresencePenalty | LogitBias | Logprobs | JsonWithTools | ReasoningEffort,
 }

@@ -63,6 +63,13 @@ public static class RequiredFeatures
             needed |= RequestFeatures.Logprobs;
         }
 
+        // Every value asks for something: the default effort differs between models (and a non-reasoning model
+        // refuses the member), so no value can be dropped as the default.
+        if (request.ReasoningEffort is not null)
+        {
+            needed |= RequestFeatures.ReasoningEffort;
+        }
+
         return needed;
     }
 }

@@ -410,6 +410,7 @@ internal static class ModelRouterApi
             LogitBias = request.LogitBias,
             Logprobs = request.Logprobs,
             TopLogprobs = request.TopLogprobs,
+            ReasoningEffort = request.ReasoningEffort,
         };
         return new RouteCall
         {

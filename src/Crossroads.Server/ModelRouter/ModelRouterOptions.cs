@@ -10,11 +10,11 @@ namespace Crossroads.Server.ModelRouter;
 public sealed class ModelRouterOptions
 {
     /// <summary>Upstreams (provider endpoints).</summary>
-    [Description("Upstreams: N:Id, N:Kind (openai|anthropic|demo), N:BaseUrl, N:ApiKeyEnv (name of the environment variable holding the key), N:TimeoutMs, N:FirstTokenTimeoutMs, N:MaxConcurrency.")]
+    [Description("Upstreams: N:Id, N:Kind (openai|anthropic|demo), N:BaseUrl, N:ApiKeyEnv (name of the environment variable holding the key), N:TimeoutMs, N:FirstTokenTimeoutMs, N:MaxConcurrency, N:MaxTokensParameter (max_tokens|max_completion_tokens, the member the token cap is sent in; openai kind only).")]
     public List<UpstreamOptions> Upstreams { get; set; } = [];
 
     /// <summary>Models.</summary>
-    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok (USD), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema).")]
+    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok (USD), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema, reasoning_effort).")]
     public List<ModelOptions> Models { get; set; } = [];
 
     /// <summary>Route aliases (<c>auto</c> is built in).</summary>
@@ -95,6 +95,14 @@ public sealed class UpstreamOptions
     /// <summary>Most attempts in flight on this upstream (empty: no limit); past it the upstream is skipped, not queued.</summary>
     [Range(1, 1_000_000)]
     public int? MaxConcurrency { get; set; }
+
+    /// <summary>
+    /// The member a kind <c>openai</c> upstream takes the token cap in: <c>max_tokens</c> (every compatible server) or
+    /// <c>max_completion_tokens</c> (OpenAI's reasoning models refuse <c>max_tokens</c>). Other kinds have their own
+    /// (Anthropic's is always <c>max_tokens</c>), so only <c>max_tokens</c> is accepted for them.
+    /// </summary>
+    [Required]
+    public string MaxTokensParameter { get; set; } = "max_tokens";
 }
 
 /// <summary>One model.</summary>

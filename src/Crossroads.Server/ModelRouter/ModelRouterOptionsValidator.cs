@@ -39,6 +39,16 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
                 failures.Add($"{key}:BaseUrl: must be http or https, got '{u.BaseUrl}'");
             }
 
+            // Only OpenAI-compatible servers differ in the name; a different name on another kind would be a setting that does nothing.
+            if (!MaxTokensParameters.TryParse(u.MaxTokensParameter, out var cap))
+            {
+                failures.Add($"{key}:MaxTokensParameter: must be {string.Join(" or ", MaxTokensParameters.Names)}, got '{u.MaxTokensParameter}'");
+            }
+            else if (cap != MaxTokensParameter.MaxTokens && u.Kind != "openai")
+            {
+                failures.Add($"{key}:MaxTokensParameter: only kind 'openai' takes another name than max_tokens, got '{u.MaxTokensParameter}' for kind '{u.Kind}'");
+            }
+
             if (u.FirstTokenTimeoutMs > u.TimeoutMs)
             {
                 failures.Add($"{key}:FirstTokenTimeoutMs: must not exceed TimeoutMs ({u.TimeoutMs}), got '{u.FirstTokenTimeoutMs}'");

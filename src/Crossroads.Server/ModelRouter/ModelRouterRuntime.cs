@@ -50,7 +50,7 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
             {
                 "demo" => new DemoModelProvider(),
                 "anthropic" => new AnthropicProvider(u.Id, _http, new Uri(u.BaseUrl!), key, options.Routing.DefaultMaxOutputTokens),
-                _ => new OpenAiCompatibleProvider(u.Id, _http, new Uri(u.BaseUrl!), key),
+                _ => new OpenAiCompatibleProvider(u.Id, _http, new Uri(u.BaseUrl!), key, MaxTokensParameters.TryParse(u.MaxTokensParameter, out var cap) ? cap : MaxTokensParameter.MaxTokens),
             };
             upstreams[u.Id] = new UpstreamEndpoint(provider, TimeSpan.FromMilliseconds(u.FirstTokenTimeoutMs), TimeSpan.FromMilliseconds(u.TimeoutMs));
         }

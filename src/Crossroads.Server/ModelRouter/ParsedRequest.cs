@@ -48,6 +48,9 @@ internal sealed record ParsedRequest
 
     public int? TopLogprobs { get; init; }
 
+    /// <summary>The client's <c>reasoning_effort</c> (one of <see cref="RequestParser.ReasoningEfforts"/>), null when absent.</summary>
+    public string? ReasoningEffort { get; init; }
+
     public QualityTier? Quality { get; init; }
 
     public decimal? MaxCostUsd { get; init; }

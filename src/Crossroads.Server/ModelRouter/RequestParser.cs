@@ -22,6 +22,9 @@ internal static class RequestParser
     /// </summary>
     public const int MaxMessagesBodyBytes = 16 * 1024 * 1024;
 
+    /// <summary>The values of <c>reasoning_effort</c> OpenAI documents, from least to most effort.</summary>
+    public static readonly string[] ReasoningEfforts = ["none", "minimal", "low", "medium", "high", "xhigh"];
+
     public static async Task<(JsonDocument? Document, RequestError? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken, int maxBytes = MaxBodyBytes)
     {
         if (request.ContentLength > maxBytes)
@@ -111,6 +114,7 @@ internal static class RequestParser
                 LogitBias = LogitBias(root),
                 Logprobs = logprobs,
                 TopLogprobs = topLogprobs,
+                ReasoningEffort = ReasoningEffort(root),
             };
             if (root.TryGetProperty("crossroads", out var extension) && extension.ValueKind != JsonValueKind.Null)
             {
@@ -298,6 +302,34 @@ internal static class RequestParser
         }
 
         return (logprobs, logprobs == true ? top : null);
+    }
+
+    /// <summary>
+    /// OpenAI's <c>reasoning_effort</c>: one of <see cref="ReasoningEfforts"/>, exactly as OpenAI spells them. Any other
+    /// value is refused here, before routing: passed on, it would be refused by one upstream and perhaps not another,
+    /// so the answer would depend on the route.
+    /// </summary>
+    private static string? ReasoningEffort(JsonElement root)
+    {
+        if (!root.TryGetProperty("reasoning_effort", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String && Array.IndexOf(ReasoningEfforts, value.GetString()) is >= 0 and var index)
+        {
+            return ReasoningEfforts[index];
+        }
+
+        string got = value.ValueKind switch
+        {
+            JsonValueKind.String => $"'{value.GetString()}'",
+            JsonValueKind.Number => "a number",
+            JsonValueKind.True or JsonValueKind.False => "a boolean",
+            JsonValueKind.Array => "an array",
+            _ => "an object",
+        };
+        throw new RequestException($"'reasoning_effort' must be {string.Join(", ", ReasoningEfforts[..^1])} or {ReasoningEfforts[^1]}, got {got}.", "reasoning_effort");
     }
 
     /// <summary>
