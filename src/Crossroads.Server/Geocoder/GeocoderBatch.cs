@@ -62,6 +62,12 @@ internal sealed class GeocoderBatch(GeocoderRuntime runtime, GeocoderOptions opt
 
         using (document)
         {
+            if (JsonText.FindInvalidString(document.RootElement) is { } badText)
+            {
+                await AddokProblems.BadRequest("Invalid JSON", $"the body is not well-formed JSON: {JsonText.Describe(badText)}").ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
             if (Validate(document.RootElement, options.MaxBatchSize) is { } invalid)
             {
                 await invalid.ExecuteAsync(context).ConfigureAwait(false);

@@ -46,6 +46,12 @@ internal static class RequestParser
                 return (null, new RequestError("The request body must be a JSON object.", null, "invalid_json"));
             }
 
+            if (JsonText.FindInvalidString(document.RootElement) is { } invalid)
+            {
+                document.Dispose();
+                return (null, new RequestError($"The request body is not valid JSON: {JsonText.Describe(invalid)}.", null, "invalid_json"));
+            }
+
             return (document, null);
         }
         catch (JsonException e)

@@ -65,7 +65,11 @@ internal sealed class JsonBody : IDisposable
 
         var root = document.RootElement;
         ProblemHttpResult? shapeError = null;
-        if (root.ValueKind != JsonValueKind.Object || !root.EnumerateObject().Any())
+        if (JsonText.FindInvalidString(root) is { } invalid)
+        {
+            shapeError = TrafficManagerProblems.Create(StatusCodes.Status400BadRequest, "Invalid JSON", $"the body is not well-formed JSON: {JsonText.Describe(invalid)}");
+        }
+        else if (root.ValueKind != JsonValueKind.Object || !root.EnumerateObject().Any())
         {
             shapeError = TrafficManagerProblems.NotJson(root.ValueKind == JsonValueKind.Object ? "the body is an empty object" : $"the body must be a JSON object, got {root.ValueKind.ToString().ToLowerInvariant()}");
         }

@@ -167,6 +167,20 @@ public sealed class GeocoderBatchTests(GeocoderServerFixture fixture) : IClassFi
         Assert.True(answer.Json.TryGetProperty("description", out _), answer.ToString());
     }
 
+    [Theory]
+    [InlineData("{\"requests\": [{\"id\": \"1\", \"operation\": \"geocode\", \"params\": {\"q\": \"\\ud800 rue des sapins\"}}]}")]
+    [InlineData("{\"requests\": [{\"id\": \"\\udc00\", \"operation\": \"geocode\", \"params\": {\"q\": \"rue des sapins\"}}]}")]
+    [InlineData("{\"params\": {\"citycode\": \"\u00ff\"}, \"requests\": [{\"id\": \"1\", \"operation\": \"geocode\", \"params\": {\"q\": \"rue des sapins\"}}]}")]
+    public async Task A_string_that_is_not_text_is_an_invalid_json_400_not_a_500(string body)
+    {
+        // Latin-1 bytes: \u00ff goes out as the byte 0xFF (not UTF-8); \\ud800 is an escaped lone surrogate.
+        using var content = new ByteArrayContent(Encoding.Latin1.GetBytes(body));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var answer = await Geo.SendAsync(Client, new HttpRequestMessage(HttpMethod.Post, new Uri("/batch", UriKind.Relative)) { Content = content });
+        Geo.AssertError(answer, 400, "Invalid JSON");
+        Assert.Contains("not valid text", answer.Json.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_empty_list_gets_an_empty_list()
     {

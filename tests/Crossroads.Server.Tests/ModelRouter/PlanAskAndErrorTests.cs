@@ -118,6 +118,29 @@ public sealed class PlanAskAndErrorTests
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("error").GetProperty("type").GetString()), text);
     }
 
+    [Theory]
+    [InlineData("/v1/chat/completions", """{"model":"crossroads-demo","messages":[{"role":"user","content":"\ud800"}]}""")]
+    [InlineData("/v1/chat/completions", """{"model":"crossroads-demo","messages":[{"role":"user","content":[{"type":"text","text":"x\udc00"}]}]}""")]
+    [InlineData("/v1/chat/completions", "{\"model\":\"crossroads-\u00ff\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")]
+    [InlineData("/v1/ask", """{"prompt":"\ud800x\udfff"}""")]
+    [InlineData("/v1/plan", "{\"prompt\":\"caf\u00e9\"}")]
+    [InlineData("/v1/observe", """{"request_id":"\ud800","quality_score":0.5}""")]
+    public async Task A_string_that_is_not_text_is_a_400_invalid_json_not_a_500(string path, string body)
+    {
+        // Latin-1 bytes: \u00ff and \u00e9 go out as one byte each (not UTF-8); \ud800 in the JSON is an escaped lone surrogate.
+        await using var server = await ModelRouterServer.StartAsync();
+        using var content = new ByteArrayContent(System.Text.Encoding.Latin1.GetBytes(body));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await server.Client.PostAsync(new Uri(path, UriKind.Relative), content);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var error = JsonDocument.Parse(text).RootElement.GetProperty("error");
+        Assert.Equal("invalid_json", error.GetProperty("code").GetString());
+        Assert.Contains("not valid text", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Wrong_content_type_is_415()
     {

@@ -73,6 +73,18 @@ public static class Tm
         return new Answer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, json, text, response);
     }
 
+    /// <summary>Sends <paramref name="body"/>'s bytes as they are (ISO-8859-1: each char one byte, for bytes that are not UTF-8).</summary>
+    public static async Task<Answer> SendLatin1Async(HttpClient client, HttpMethod method, string path, string body)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = new ByteArrayContent(Encoding.Latin1.GetBytes(body)) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var response = await client.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        JsonElement json = text.Length > 0 && text[0] == '{' ? JsonDocument.Parse(text).RootElement.Clone() : default;
+        return new Answer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, json, text, response);
+    }
+
     /// <summary>Asserts a Traffic Manager error: problem+json with the status, <c>error</c> and a <c>message</c>.</summary>
     public static void AssertError(Answer answer, int status, string error)
     {

@@ -107,6 +107,22 @@ public sealed class TrafficManagerCompatibilityTests : IAsyncLifetime
         Assert.Equal(0, recent.Json.GetProperty("count").GetInt32());
     }
 
+    [Theory]
+    [InlineData("/api/v1/routes", "{\"tenant\":\"\\ud800\",\"service\":\"s\",\"env\":\"e\",\"version\":\"v\",\"url\":\"http://x\"}")]
+    [InlineData("/api/v1/routes", "{\"tenant\":\"t\",\"service\":\"s\",\"env\":\"e\",\"version\":\"v\",\"url\":\"http://x/\u00ff\"}")]
+    [InlineData("/api/v1/routes", "{\"tenant\":\"t\",\"service\":\"s\",\"env\":\"e\",\"version\":\"v\",\"url\":\"http://x\",\"\\udc00\":1}")]
+    [InlineData("/api/v1/routes/activate", "{\"tenant\":\"t\",\"service\":\"s\\udfff\",\"env\":\"e\",\"version\":\"v\"}")]
+    [InlineData("/api/v1/routes/deactivate", "{\"tenant\":\"t\u00e9\",\"service\":\"s\",\"env\":\"e\",\"version\":\"v\"}")]
+    public async Task Strings_that_are_not_text_are_400_invalid_json_not_500_and_write_nothing(string path, string body)
+    {
+        // Latin-1 bytes: \u00ff and \u00e9 go out as one byte each, not UTF-8; \\ud800 is an escaped lone surrogate.
+        var answer = await Tm.SendLatin1Async(Writer, HttpMethod.Post, path, body);
+        Tm.AssertError(answer, 400, "Invalid JSON");
+        Assert.Contains("not valid text", answer.Str("message"), StringComparison.Ordinal);
+        var recent = await Tm.GetAsync(Reader, "/api/v1/audit/recent?days=1");
+        Assert.Equal(0, recent.Json.GetProperty("count").GetInt32());
+    }
+
     [Fact]
     public async Task Validation_errors_name_the_field()
     {
