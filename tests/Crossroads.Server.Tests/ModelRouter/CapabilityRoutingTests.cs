@@ -13,28 +13,13 @@ namespace Crossroads.Server.Tests.ModelRouter;
 /// </summary>
 public sealed class CapabilityRoutingTests
 {
-    /// <summary>Claude made the cheapest, so <c>auto</c> (cheapest first) would try it first if it could serve the request.</summary>
-    private static string[] ClaudeFirst(FakeUpstream upstream) =>
-        ModelRouterServer.AnthropicAndOpenAi(upstream, "--ModelRouter:Models:0:InputPricePerMTok=0.1", "--ModelRouter:Models:0:OutputPricePerMTok=0.1");
-
-    private static Dictionary<string, object?> Body(string model, string extra)
-    {
-        var body = new Dictionary<string, object?> { ["model"] = model, ["messages"] = new[] { new { role = "user", content = "hi" } } };
-        foreach (var member in JsonDocument.Parse(extra).RootElement.EnumerateObject())
-        {
-            body[member.Name] = member.Value.Clone();
-        }
-
-        return body;
-    }
-
     [Fact]
     public async Task Auto_is_planned_with_claude_first_when_the_request_needs_nothing_special()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        await using var server = await ModelRouterServer.StartAsync(ClaudeFirst(upstream));
+        await using var server = await ModelRouterServer.StartAsync(CapabilityRequests.ClaudeFirst(upstream));
 
-        var plan = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", Body("auto", """{"seed":1}""")));
+        var plan = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", CapabilityRequests.Body("auto", """{"seed":1}""")));
 
         Assert.Equal("claude", plan.GetProperty("chosen").GetString());
     }
@@ -45,7 +30,7 @@ public sealed class CapabilityRoutingTests
         await using var upstream = await FakeUpstream.StartAsync();
         upstream.Model("gpt").Text = "Paris is the capital.";
         upstream.Model("claude-fake");
-        await using var server = await ModelRouterServer.StartAsync(ClaudeFirst(upstream));
+        await using var server = await ModelRouterServer.StartAsync(CapabilityRequests.ClaudeFirst(upstream));
         var options = new ChatCompletionOptions { IncludeLogProbabilities = true, TopLogProbabilityCount = 2 };
         var chat = server.Chat("auto");
 
@@ -84,9 +69,9 @@ public sealed class CapabilityRoutingTests
         upstream.Model("gpt").Text = "One two";
         await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(upstream));
 
-        using var whole = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("gpt", """{"logprobs":true,"top_logprobs":1}"""));
+        using var whole = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("gpt", """{"logprobs":true,"top_logprobs":1}"""));
         var answer = await Json.ReadAsync(whole);
-        using var stream = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("gpt", """{"logprobs":true,"top_logprobs":1,"stream":true}"""));
+        using var stream = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("gpt", """{"logprobs":true,"top_logprobs":1,"stream":true}"""));
         var events = (await stream.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
             .Where(static e => e != "data: [DONE]").Select(static e => JsonDocument.Parse(e["data: ".Length..]).RootElement).ToList();
 
@@ -100,7 +85,7 @@ public sealed class CapabilityRoutingTests
         Assert.Equal(JsonValueKind.Null, events[^1].GetProperty("choices")[0].GetProperty("logprobs").ValueKind);
 
         // Not asked for: null, as before.
-        var plain = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/chat/completions", Body("gpt", "{}")));
+        var plain = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("gpt", "{}")));
         Assert.Equal(JsonValueKind.Null, plain.GetProperty("choices")[0].GetProperty("logprobs").ValueKind);
     }
 
@@ -110,7 +95,7 @@ public sealed class CapabilityRoutingTests
         await using var upstream = await FakeUpstream.StartAsync();
         upstream.Model("gpt").Text = """{"ok":true}""";
         upstream.Model("claude-fake");
-        await using var server = await ModelRouterServer.StartAsync(ClaudeFirst(upstream));
+        await using var server = await ModelRouterServer.StartAsync(CapabilityRequests.ClaudeFirst(upstream));
         var format = ChatResponseFormat.CreateJsonSchemaFormat("answer", BinaryData.FromString("""{"type":"object","properties":{"ok":{"type":"boolean"}}}"""), jsonSchemaIsStrict: true);
 
         // Anthropic emulates JSON formats with a forced tool, which cannot sit beside the client's own tools.
@@ -128,14 +113,14 @@ public sealed class CapabilityRoutingTests
         Assert.Equal("unsupported:response_format.with_tools", exclusion.GetProperty("code").GetString());
         Assert.Contains("anthropic", exclusion.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
-        var plan = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", Body("auto", """{"response_format":{"type":"json_object"},"tools":[{"type":"function","function":{"name":"lookup","parameters":{"type":"object"}}}]}""")));
+        var plan = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", CapabilityRequests.Body("auto", """{"response_format":{"type":"json_object"},"tools":[{"type":"function","function":{"name":"lookup","parameters":{"type":"object"}}}]}""")));
         Assert.Equal("gpt", plan.GetProperty("chosen").GetString());
         var planned = plan.GetProperty("candidates").EnumerateArray().Single(static c => c.GetProperty("model").GetString() == "claude");
         Assert.False(planned.GetProperty("eligible").GetBoolean());
         Assert.Equal("unsupported:response_format.with_tools", planned.GetProperty("excluded_by")[0].GetProperty("code").GetString());
 
         // A JSON format alone: Anthropic serves it (a forced tool), so it stays first.
-        var alone = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", Body("auto", """{"response_format":{"type":"json_object"}}""")));
+        var alone = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", CapabilityRequests.Body("auto", """{"response_format":{"type":"json_object"}}""")));
         Assert.Equal("claude", alone.GetProperty("chosen").GetString());
     }
 
@@ -148,17 +133,17 @@ public sealed class CapabilityRoutingTests
         // A local OpenAI-compatible server, say, that has no log probabilities: the cheap model says so.
         await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(upstream.BaseUrl, "--ModelRouter:Models:0:Unsupported:0=logprobs"));
 
-        using var answer = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("auto", """{"logprobs":true}"""));
+        using var answer = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("auto", """{"logprobs":true}"""));
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Equal("strong", Json.Header(answer, "x-crossroads-model"));
         Assert.Equal(0, upstream.Calls("cheap"));
 
-        var plan = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", Body("auto", """{"logprobs":true}""")));
+        var plan = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", CapabilityRequests.Body("auto", """{"logprobs":true}""")));
         var cheap = plan.GetProperty("candidates").EnumerateArray().Single(static c => c.GetProperty("model").GetString() == "cheap");
         Assert.Equal("unsupported:logprobs", cheap.GetProperty("excluded_by")[0].GetProperty("code").GetString());
 
         // Without logprobs, the cheap model is first again.
-        using var plain = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("auto", "{}"));
+        using var plain = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("auto", "{}"));
         Assert.Equal("cheap", Json.Header(plain, "x-crossroads-model"));
     }
 
@@ -193,7 +178,7 @@ public sealed class CapabilityRoutingTests
             "--ModelRouter:Aliases:0:Candidates:1=claude");
         await using var server = await ModelRouterServer.StartAsync(config);
 
-        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Body(model, extra));
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body(model, extra));
         var problem = await Json.ReadAsync(response);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -232,7 +217,7 @@ public sealed class CapabilityRoutingTests
         await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(upstream));
         const string members = """{"frequency_penalty":0.5,"presence_penalty":-1.5,"logit_bias":{"50256":-100,"1234":5.5},"seed":42,"logprobs":true,"top_logprobs":2,"user":"end-user-7","stop":["END","STOP"]}""";
 
-        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("gpt", members));
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("gpt", members));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var sent = JsonDocument.Parse(Assert.Single(upstream.Bodies)).RootElement;
@@ -248,9 +233,9 @@ public sealed class CapabilityRoutingTests
     {
         await using var upstream = await FakeUpstream.StartAsync();
         upstream.Model("claude-fake");
-        await using var server = await ModelRouterServer.StartAsync(ClaudeFirst(upstream));
+        await using var server = await ModelRouterServer.StartAsync(CapabilityRequests.ClaudeFirst(upstream));
 
-        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("auto", """{"frequency_penalty":0,"presence_penalty":0,"logprobs":false,"logit_bias":{},"seed":3,"response_format":{"type":"text"}}"""));
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("auto", """{"frequency_penalty":0,"presence_penalty":0,"logprobs":false,"logit_bias":{},"seed":3,"response_format":{"type":"text"}}"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("claude", Json.Header(response, "x-crossroads-model"));
@@ -278,7 +263,7 @@ public sealed class CapabilityRoutingTests
         upstream.Model("gpt");
         await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(upstream));
 
-        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("gpt", extra));
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("gpt", extra));
         var problem = await Json.ReadAsync(response);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

@@ -10,21 +10,6 @@ namespace Crossroads.Server.Tests.ModelRouter;
 /// </summary>
 public sealed class ReasoningEffortTests
 {
-    /// <summary>Claude made the cheapest, so <c>auto</c> (cheapest first) would try it first if it could serve the request.</summary>
-    private static string[] ClaudeFirst(FakeUpstream upstream) =>
-        ModelRouterServer.AnthropicAndOpenAi(upstream, "--ModelRouter:Models:0:InputPricePerMTok=0.1", "--ModelRouter:Models:0:OutputPricePerMTok=0.1");
-
-    private static Dictionary<string, object?> Body(string model, string extra)
-    {
-        var body = new Dictionary<string, object?> { ["model"] = model, ["messages"] = new[] { new { role = "user", content = "hi" } } };
-        foreach (var member in JsonDocument.Parse(extra).RootElement.EnumerateObject())
-        {
-            body[member.Name] = member.Value.Clone();
-        }
-
-        return body;
-    }
-
     [Theory]
     [InlineData("none")]
     [InlineData("minimal")]
@@ -38,7 +23,7 @@ public sealed class ReasoningEffortTests
         upstream.Model("gpt");
         await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(upstream));
 
-        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("gpt", $$"""{"reasoning_effort":"{{effort}}"}"""));
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("gpt", $$"""{"reasoning_effort":"{{effort}}"}"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var sent = JsonDocument.Parse(Assert.Single(upstream.Bodies)).RootElement;
@@ -50,10 +35,10 @@ public sealed class ReasoningEffortTests
     {
         await using var upstream = await FakeUpstream.StartAsync();
         upstream.Model("gpt");
-        await using var server = await ModelRouterServer.StartAsync(ClaudeFirst(upstream));
+        await using var server = await ModelRouterServer.StartAsync(CapabilityRequests.ClaudeFirst(upstream));
 
-        using var absent = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("gpt", "{}"));
-        using var none = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("gpt", """{"reasoning_effort":null}"""));
+        using var absent = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("gpt", "{}"));
+        using var none = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("gpt", """{"reasoning_effort":null}"""));
 
         Assert.Equal(HttpStatusCode.OK, absent.StatusCode);
         Assert.Equal(HttpStatusCode.OK, none.StatusCode);
@@ -61,7 +46,7 @@ public sealed class ReasoningEffortTests
         Assert.All(upstream.Bodies, static b => Assert.False(JsonDocument.Parse(b).RootElement.TryGetProperty("reasoning_effort", out _)));
 
         // null asks for nothing: the Anthropic candidate stays first.
-        var plan = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", Body("auto", """{"reasoning_effort":null}""")));
+        var plan = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", CapabilityRequests.Body("auto", """{"reasoning_effort":null}""")));
         Assert.Equal("claude", plan.GetProperty("chosen").GetString());
     }
 
@@ -96,7 +81,7 @@ public sealed class ReasoningEffortTests
         upstream.Model("claude-fake");
         await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(upstream));
 
-        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("auto", extra));
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("auto", extra));
         var problem = await Json.ReadAsync(response);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -114,9 +99,9 @@ public sealed class ReasoningEffortTests
         await using var upstream = await FakeUpstream.StartAsync();
         upstream.Model("gpt").Text = "Reasoned.";
         upstream.Model("claude-fake");
-        await using var server = await ModelRouterServer.StartAsync(ClaudeFirst(upstream));
+        await using var server = await ModelRouterServer.StartAsync(CapabilityRequests.ClaudeFirst(upstream));
 
-        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("auto", """{"reasoning_effort":"low"}"""));
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("auto", """{"reasoning_effort":"low"}"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("gpt", Json.Header(response, "x-crossroads-model"));
@@ -130,7 +115,7 @@ public sealed class ReasoningEffortTests
         Assert.Contains("anthropic", exclusion.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         // Without it, claude is first again.
-        var plan = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", Body("auto", "{}")));
+        var plan = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", CapabilityRequests.Body("auto", "{}")));
         Assert.Equal("claude", plan.GetProperty("chosen").GetString());
     }
 
@@ -142,7 +127,7 @@ public sealed class ReasoningEffortTests
         upstream.Model("gpt");
         await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(upstream));
 
-        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("claude", """{"reasoning_effort":"high"}"""));
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("claude", """{"reasoning_effort":"high"}"""));
         var problem = await Json.ReadAsync(response);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -158,7 +143,7 @@ public sealed class ReasoningEffortTests
     {
         await using var server = await ModelRouterServer.StartAsync();
 
-        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("crossroads-demo", """{"reasoning_effort":"minimal"}"""));
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("crossroads-demo", """{"reasoning_effort":"minimal"}"""));
         var problem = await Json.ReadAsync(response);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -175,18 +160,18 @@ public sealed class ReasoningEffortTests
         // A local OpenAI-compatible server, say, serving a model that does not reason: the cheap model says so.
         await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(upstream.BaseUrl, "--ModelRouter:Models:0:Unsupported:0=reasoning_effort"));
 
-        using var answer = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("auto", """{"reasoning_effort":"medium"}"""));
+        using var answer = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("auto", """{"reasoning_effort":"medium"}"""));
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Equal("strong", Json.Header(answer, "x-crossroads-model"));
         Assert.Equal(0, upstream.Calls("cheap"));
         Assert.Equal(1, upstream.Calls("strong"));
-        var plan = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", Body("auto", """{"reasoning_effort":"medium"}""")));
+        var plan = await Json.ReadAsync(await Json.PostAsync(server.Client, "/v1/plan", CapabilityRequests.Body("auto", """{"reasoning_effort":"medium"}""")));
         var cheap = plan.GetProperty("candidates").EnumerateArray().Single(static c => c.GetProperty("model").GetString() == "cheap");
         Assert.Equal("unsupported:reasoning_effort", cheap.GetProperty("excluded_by")[0].GetProperty("code").GetString());
 
         // Without it, the cheap model is first again.
-        using var plain = await Json.PostAsync(server.Client, "/v1/chat/completions", Body("auto", "{}"));
+        using var plain = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("auto", "{}"));
         Assert.Equal("cheap", Json.Header(plain, "x-crossroads-model"));
     }
 }
