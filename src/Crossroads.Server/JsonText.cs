@@ -67,7 +67,15 @@ internal static class JsonText
         }
     }
 
-    private static bool ValidText(ReadOnlySpan<byte> raw, JsonElement element)
+    private static bool ValidText(ReadOnlySpan<byte> raw, JsonElement element) =>
+        ValidRaw(raw, element, static e => e.GetString());
+
+    private static bool ValidName(JsonProperty member) =>
+        ValidRaw(JsonMarshal.GetRawUtf8PropertyName(member), member, static m => m.Name);
+
+    // Raw bytes that are UTF-8 and carry no escape are text; only an escaped one is decoded, which throws for a lone
+    // surrogate escape.
+    private static bool ValidRaw<T>(ReadOnlySpan<byte> raw, T value, Func<T, string?> decode)
     {
         if (!Utf8.IsValid(raw))
         {
@@ -81,31 +89,7 @@ internal static class JsonText
 
         try
         {
-            _ = element.GetString();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private static bool ValidName(JsonProperty member)
-    {
-        var raw = JsonMarshal.GetRawUtf8PropertyName(member);
-        if (!Utf8.IsValid(raw))
-        {
-            return false;
-        }
-
-        if (raw.IndexOf((byte)'\\') < 0)
-        {
-            return true;
-        }
-
-        try
-        {
-            _ = member.Name;
+            _ = decode(value);
             return true;
         }
         catch (InvalidOperationException)
