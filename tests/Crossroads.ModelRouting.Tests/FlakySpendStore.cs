@@ -12,6 +12,12 @@ internal sealed class FlakySpendStore(ISpendStore inner) : ISpendStore
     private readonly ConcurrentDictionary<string, int> _callsByReservation = new(StringComparer.Ordinal);
     private int _loseSettleAnswers;
     private int _settleCalls;
+    private int _loseRenewalAnswers;
+    private int _renewalCalls;
+    private int _reserveCalls;
+
+    /// <summary>Every call fails before reaching the store, as when the database is down.</summary>
+    public bool Down { get; set; }
 
     /// <summary>Every settle fails before reaching the store.</summary>
     public bool RefuseSettles { get; set; }
@@ -34,13 +40,29 @@ internal sealed class FlakySpendStore(ISpendStore inner) : ISpendStore
 
     public string Provider => inner.Provider;
 
-    public Task<SpendReserveOutcome> TryReserveAsync(string reservationId, IReadOnlyList<SpendLine> lines, long amountNanos, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-        inner.TryReserveAsync(reservationId, lines, amountNanos, expiresAt, cancellationToken);
+    /// <summary>Reservations made in the store (each a round trip of its own).</summary>
+    public int ReserveCalls => Volatile.Read(ref _reserveCalls);
+
+    public Task<SpendReserveOutcome> TryReserveAsync(string reservationId, IReadOnlyList<SpendLine> lines, long amountNanos, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _reserveCalls);
+        ThrowIfDown();
+        return inner.TryReserveAsync(reservationId, lines, amountNanos, expiresAt, cancellationToken);
+    }
+
+    private void ThrowIfDown()
+    {
+        if (Down)
+        {
+            throw new SpendStoreUnavailableException("the test's store is down");
+        }
+    }
 
     public async Task<bool> SettleAsync(string reservationId, IReadOnlyList<SpendLine> lines, long actualNanos, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _settleCalls);
         _callsByReservation.AddOrUpdate(reservationId, 1, static (_, n) => n + 1);
+        ThrowIfDown();
         if (RefuseSettles || reservationId == RefuseSettlesOf)
         {
             throw new SpendStoreUnavailableException("the test's store refuses settles");
@@ -55,9 +77,53 @@ internal sealed class FlakySpendStore(ISpendStore inner) : ISpendStore
         return booked;
     }
 
-    public Task<int> ExpireAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.ExpireAsync(now, cancellationToken);
+    /// <summary>Every lease renewal fails before reaching the store.</summary>
+    public bool RefuseRenewals { get; set; }
+
+    /// <summary>This many next lease renewals reach the store and then fail.</summary>
+    public int LoseRenewalAnswers
+    {
+        get => Volatile.Read(ref _loseRenewalAnswers);
+        set => Volatile.Write(ref _loseRenewalAnswers, value);
+    }
+
+    /// <summary>Lease renewal calls made, failed ones included.</summary>
+    public int RenewalCalls => Volatile.Read(ref _renewalCalls);
+
+    public async Task<LeaseGrant> RenewLeaseAsync(LeaseRenewal renewal, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _renewalCalls);
+        ThrowIfDown();
+        if (RefuseRenewals)
+        {
+            throw new SpendStoreUnavailableException("the test's store refuses renewals");
+        }
+
+        var grant = await inner.RenewLeaseAsync(renewal, cancellationToken);
+        if (Interlocked.Decrement(ref _loseRenewalAnswers) >= 0)
+        {
+            throw new SpendStoreUnavailableException("the test's store lost the renewal's answer");
+        }
+
+        return grant;
+    }
+
+    public Task<LeaseBalance> ReadLeaseAsync(string account, string period, string leaseId, CancellationToken cancellationToken)
+    {
+        ThrowIfDown();
+        return inner.ReadLeaseAsync(account, period, leaseId, cancellationToken);
+    }
+
+    public Task<int> ExpireAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ThrowIfDown();
+        return inner.ExpireAsync(now, cancellationToken);
+    }
 
     public Task<(long Spent, long Reserved)> ReadAsync(string account, string period, CancellationToken cancellationToken) => inner.ReadAsync(account, period, cancellationToken);
 
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
+    /// <summary>Whether disposing this also disposes the inner store (not when other handles share it).</summary>
+    public bool OwnsInner { get; init; } = true;
+
+    public ValueTask DisposeAsync() => OwnsInner ? inner.DisposeAsync() : ValueTask.CompletedTask;
 }

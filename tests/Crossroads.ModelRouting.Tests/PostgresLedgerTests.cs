@@ -82,6 +82,36 @@ public sealed class PostgresLedgerTests(PostgresServer postgres)
         Assert.True((await survivor.ReserveAsync(new BudgetPayer("t", null), 0.5m, default)).Admitted);
     }
 
+    [PostgresFact]
+    public async Task Leases_serve_requests_and_book_their_spend_at_the_next_renewal() =>
+        await LeaseScenarios.Requests_are_served_from_the_lease_and_their_spend_is_booked_at_the_next_renewal(await OpenerAsync());
+
+    [PostgresFact]
+    public async Task Two_replicas_with_leases_never_pass_the_limit_together() => await LeaseScenarios.Two_replicas_with_leases_never_pass_the_limit_together(await OpenerAsync());
+
+    [PostgresFact]
+    public async Task A_lease_renewal_whose_answer_was_lost_books_once() => await LeaseScenarios.A_renewal_whose_answer_was_lost_is_sent_again_and_books_once(await OpenerAsync());
+
+    [PostgresFact]
+    public async Task The_lease_of_a_replica_that_died_is_released_when_it_expires() => await LeaseScenarios.The_lease_of_a_replica_that_died_is_released_when_it_expires(await OpenerAsync());
+
+    [PostgresFact]
+    public async Task Stopping_books_what_the_leases_spent_and_gives_them_back() => await LeaseScenarios.Stopping_books_what_the_leases_spent_and_gives_them_back(await OpenerAsync());
+
+    [PostgresFact]
+    public async Task With_leases_fifty_concurrent_reservations_never_pass_the_limit()
+    {
+        string database = await postgres.CreateDatabaseAsync();
+        await LedgerScenarios.Fifty_concurrent_reservations_never_pass_the_limit((time, accounts) => new BudgetLedger(
+            accounts, async ct => await PostgresSpendStore.OpenAsync(database, ct), time, TimeSpan.FromMinutes(10), leases: new BudgetLeaseOptions(1m, TimeSpan.FromMilliseconds(50))));
+    }
+
+    private async Task<SpendStoreOpener> OpenerAsync()
+    {
+        string database = await postgres.CreateDatabaseAsync();
+        return async ct => await PostgresSpendStore.OpenAsync(database, ct);
+    }
+
     private async Task<LedgerFactory> FactoryAsync()
     {
         string database = await postgres.CreateDatabaseAsync();

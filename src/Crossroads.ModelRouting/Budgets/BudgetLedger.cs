@@ -32,6 +32,7 @@ public sealed class BudgetLedger : IAsyncDisposable
     private readonly TimeSpan _reservationTtl;
     private readonly Lock _openGate = new();
     private readonly SettleRetries _retries;
+    private readonly BudgetLeases? _leases;
     private Task<ISpendStore>? _store;
     private long _nextSweepTicks;
     private long _settleFailures;
@@ -47,8 +48,12 @@ public sealed class BudgetLedger : IAsyncDisposable
     }
 
     /// <summary>A ledger of <paramref name="accounts"/> whose spend lives in the store <paramref name="openStore"/> opens (on first use).</summary>
-    /// <remarks><paramref name="settleRetryDelay"/>: the wait before a failed settle is first tried again (default 1 s; it doubles per failed round, up to 30 s).</remarks>
-    public BudgetLedger(IEnumerable<BudgetAccount> accounts, Func<CancellationToken, Task<ISpendStore>> openStore, TimeProvider time, TimeSpan reservationTtl, TimeSpan? settleRetryDelay = null)
+    /// <remarks>
+    /// <paramref name="settleRetryDelay"/>: the wait before a failed settle is first tried again (default 1 s; it doubles
+    /// per failed round, up to 30 s). <paramref name="leases"/>: serve requests from per-replica leases (see
+    /// <see cref="BudgetLeaseOptions"/>) instead of a store reservation each; null: every request reserves in the store.
+    /// </remarks>
+    public BudgetLedger(IEnumerable<BudgetAccount> accounts, Func<CancellationToken, Task<ISpendStore>> openStore, TimeProvider time, TimeSpan reservationTtl, TimeSpan? settleRetryDelay = null, BudgetLeaseOptions? leases = null)
     {
         ArgumentNullException.ThrowIfNull(accounts);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(reservationTtl, TimeSpan.Zero);
@@ -64,6 +69,10 @@ public sealed class BudgetLedger : IAsyncDisposable
             firstRetry,
             firstRetry > MaxSettleRetryDelay ? firstRetry : MaxSettleRetryDelay,
             SettleQueueCapacity);
+        if (leases is not null)
+        {
+            _leases = new BudgetLeases(leases, StoreAsync, SweepIfDueAsync, CurrentPeriod, time, reservationTtl);
+        }
     }
 
     /// <summary>The longest wait between two rounds of settle retries.</summary>
@@ -80,6 +89,21 @@ public sealed class BudgetLedger : IAsyncDisposable
 
     /// <summary>Settles given up (still pending at shutdown, or beyond <see cref="SettleQueueCapacity"/>): their spend was not booked.</summary>
     public long SettlesAbandoned => _retries.Abandoned;
+
+    /// <summary>Lease renewals the store applied (0 without leases).</summary>
+    public long LeaseRenewals => _leases?.Renewals ?? 0;
+
+    /// <summary>Lease renewals the store did not take (each is sent again by the next).</summary>
+    public long LeaseRenewalFailures => _leases?.RenewalFailures ?? 0;
+
+    /// <summary>Reservations served from this replica's leases, without a store round trip of their own.</summary>
+    public long LeaseAdmissions => _leases?.Admissions ?? 0;
+
+    /// <summary>What this replica's leases hold in the store, USD.</summary>
+    public decimal LeasedUsd => UsdNanos.ToUsd(_leases?.GrantedNanos ?? 0);
+
+    /// <summary>Renews every lease that has work now (the background loop does this every flush interval).</summary>
+    public Task FlushLeasesAsync(CancellationToken cancellationToken = default) => _leases?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
 
     /// <summary>Whether any account has a limit (else no store is ever opened).</summary>
     public bool HasAccounts => _accounts.Count > 0;
@@ -104,15 +128,26 @@ public sealed class BudgetLedger : IAsyncDisposable
             return new BudgetAdmission(BudgetReservation.None, null, decimal.MaxValue);
         }
 
+        long amount = UsdNanos.From(amountUsd);
+        if (_leases is not null && await _leases.TryAdmitAsync(lines, amount, cancellationToken).ConfigureAwait(false) is { } leased)
+        {
+            return new BudgetAdmission(new BudgetReservation(string.Empty, lines, amountUsd) { Leases = leased }, null, Remaining(lines, amount));
+        }
+
         var store = await StoreAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         await SweepIfDueAsync(store, now, cancellationToken).ConfigureAwait(false);
-        long amount = UsdNanos.From(amountUsd);
         string id = Guid.CreateVersion7().ToString("N");
         var outcome = await store.TryReserveAsync(id, lines, amount, now + _reservationTtl, cancellationToken).ConfigureAwait(false);
-        return outcome.RefusedLine < 0
-            ? new BudgetAdmission(new BudgetReservation(id, lines, amountUsd), null, Remaining(lines, amount))
-            : new BudgetAdmission(BudgetReservation.None, lines[outcome.RefusedLine].Account, UsdNanos.ToUsd(outcome.RemainingNanos));
+        if (outcome.RefusedLine < 0)
+        {
+            return new BudgetAdmission(new BudgetReservation(id, lines, amountUsd), null, Remaining(lines, amount));
+        }
+
+        // The store counts this replica's lease as held; what the lease has left is this replica's to give.
+        var refused = lines[outcome.RefusedLine];
+        long remaining = outcome.RemainingNanos + (_leases?.Find(refused.Account, refused.Period)?.Available ?? 0);
+        return new BudgetAdmission(BudgetReservation.None, refused.Account, UsdNanos.ToUsd(remaining));
     }
 
     /// <summary>
@@ -125,6 +160,18 @@ public sealed class BudgetLedger : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(reservation);
         if (!reservation.IsLimited)
         {
+            return;
+        }
+
+        if (reservation.Leases is { } leases)
+        {
+            long held = UsdNanos.From(reservation.AmountUsd);
+            long actual = UsdNanos.From(actualUsd);
+            foreach (var lease in leases)
+            {
+                lease.Settle(held, actual);
+            }
+
             return;
         }
 
@@ -170,7 +217,10 @@ public sealed class BudgetLedger : IAsyncDisposable
         var now = _time.GetUtcNow();
         var (start, end) = BudgetPeriods.Bounds(account.Period, now);
         var store = await StoreAsync(cancellationToken).ConfigureAwait(false);
-        var (spent, reserved) = await store.ReadAsync(accountId, BudgetPeriods.Key(account.Period, now), cancellationToken).ConfigureAwait(false);
+        string period = BudgetPeriods.Key(account.Period, now);
+        var (spent, reserved) = _leases?.Find(accountId, period) is { } lease
+            ? await ReadThroughLeaseAsync(store, lease, cancellationToken).ConfigureAwait(false)
+            : await store.ReadAsync(accountId, period, cancellationToken).ConfigureAwait(false);
         return new BudgetSnapshot(accountId, account.LimitUsd, UsdNanos.ToUsd(spent), UsdNanos.ToUsd(reserved))
         {
             Period = account.Period,
@@ -179,10 +229,42 @@ public sealed class BudgetLedger : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// The account's balance as this replica sees it: the store's, plus what its lease spent and has not booked yet, with
+    /// the lease's unused room counted as free (it is this replica's to give) rather than reserved. Read again when a
+    /// renewal moved the lease meanwhile, so a renewal's booking is counted once.
+    /// </summary>
+    private static async Task<(long Spent, long Reserved)> ReadThroughLeaseAsync(ISpendStore store, BudgetLease lease, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var before = lease.View();
+            var b = await store.ReadLeaseAsync(lease.Line.Account, lease.Line.Period, lease.Id, cancellationToken).ConfigureAwait(false);
+            var after = lease.View();
+            if (before != after && attempt < 3)
+            {
+                continue;
+            }
+
+            // The store is at the lease's generation (the renewal out, if any, not applied yet: its booking is still
+            // ours to count) or one past it (applied, the answer not back yet).
+            long unbooked = after.Unbooked + (b.LeaseGeneration == after.Generation ? after.Booking : 0);
+            return (b.Spent + unbooked, Math.Max(0, b.Reserved - b.LeaseAmount + after.Holds));
+        }
+    }
+
     /// <inheritdoc />
-    /// <remarks>Pending settles get one last attempt (at most 5 s) first; what the store still does not take is abandoned.</remarks>
+    /// <remarks>
+    /// Leases give back what they hold and book what they spent, and pending settles get one last attempt (at most 5 s
+    /// each); what the store still does not take is abandoned.
+    /// </remarks>
     public async ValueTask DisposeAsync()
     {
+        if (_leases is not null)
+        {
+            await _leases.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _retries.DisposeAsync().ConfigureAwait(false);
         Task<ISpendStore>? store;
         lock (_openGate)
@@ -215,6 +297,8 @@ public sealed class BudgetLedger : IAsyncDisposable
         lines?.Sort(static (a, b) => string.CompareOrdinal(a.Account, b.Account));
         return lines;
     }
+
+    private string? CurrentPeriod(string accountId, DateTimeOffset now) => Find(accountId) is { } a ? BudgetPeriods.Key(a.Period, now) : null;
 
     private static SpendLine Line(BudgetAccount account, DateTimeOffset now) =>
         new(account.Id, BudgetPeriods.Key(account.Period, now), UsdNanos.LimitFrom(account.LimitUsd));

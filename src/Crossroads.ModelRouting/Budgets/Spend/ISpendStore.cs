@@ -22,11 +22,24 @@ public interface ISpendStore : IAsyncDisposable
     Task<bool> SettleAsync(string reservationId, IReadOnlyList<SpendLine> lines, long actualNanos, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Releases reservations that expired before <paramref name="now"/> (their holder crashed, or could not reach the
-    /// store to settle); returns how many. Their settle is still taken later (it books the spend alone).
+    /// Releases reservations and leases that expired before <paramref name="now"/> (their holder crashed, or could not
+    /// reach the store to settle or renew); returns how many. Their settle is still taken later (it books the spend
+    /// alone), and so is a released lease's next renewal.
     /// </summary>
     Task<int> ExpireAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Spent and reserved nano-USD of one account in one period.</summary>
     Task<(long Spent, long Reserved)> ReadAsync(string account, string period, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies one renewal of a budget lease, atomically: books <see cref="LeaseRenewal.BookNanos"/>, releases what the
+    /// lease held and holds the grant instead (<see cref="LeaseRenewal.Grant"/> of what is then free), and moves the
+    /// lease to the next generation with the new expiry. Only at the renewal's generation: when the store's lease is
+    /// already one past it (the same renewal applied before, its answer lost) nothing changes and the lease's state
+    /// is returned. A lease the expiry sweep released holds nothing but keeps its generation.
+    /// </summary>
+    Task<LeaseGrant> RenewLeaseAsync(LeaseRenewal renewal, CancellationToken cancellationToken);
+
+    /// <summary>An account's balance and one lease's state on it, read together.</summary>
+    Task<LeaseBalance> ReadLeaseAsync(string account, string period, string leaseId, CancellationToken cancellationToken);
 }

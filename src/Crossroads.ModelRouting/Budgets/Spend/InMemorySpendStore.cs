@@ -10,6 +10,7 @@ public sealed class InMemorySpendStore : ISpendStore
     private readonly Dictionary<string, Held> _reservations = new(StringComparer.Ordinal);
     // Expired reservations a late settle may still book (the SQL stores' model_router_expired_reservations).
     private readonly Dictionary<string, DateTimeOffset> _expired = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LeaseRow> _leases = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     /// <inheritdoc />
@@ -92,7 +93,22 @@ public sealed class InMemorySpendStore : ISpendStore
                 _expired.Remove(id);
             }
 
-            return Task.FromResult(expired.Count);
+            int leases = 0;
+            foreach (var (id, lease) in _leases.ToList())
+            {
+                if (lease.Amount > 0 && lease.ExpiresAt < now)
+                {
+                    BalanceOf(lease.Line).Reserved -= lease.Amount;
+                    _leases[id] = lease with { Amount = 0 };
+                    leases++;
+                }
+                else if (lease.Amount == 0 && lease.ExpiresAt < now - SqlSpendStore.ExpiredRetention)
+                {
+                    _leases.Remove(id);
+                }
+            }
+
+            return Task.FromResult(expired.Count + leases);
         }
     }
 
@@ -106,7 +122,53 @@ public sealed class InMemorySpendStore : ISpendStore
     }
 
     /// <inheritdoc />
+    public Task<LeaseGrant> RenewLeaseAsync(LeaseRenewal renewal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(renewal);
+        lock (_gate)
+        {
+            var b = BalanceOf(renewal.Line);
+            bool known = _leases.TryGetValue(renewal.LeaseId, out var row);
+            if (known && row!.Generation == renewal.Generation + 1)
+            {
+                return Task.FromResult(new LeaseGrant(row.Amount, row.Generation, Free(renewal.Line, b)));
+            }
+
+            if (known && row!.Generation != renewal.Generation)
+            {
+                throw new InvalidOperationException($"lease {renewal.LeaseId} is at generation {row.Generation}, the renewal at {renewal.Generation}");
+            }
+
+            long held = known ? row!.Amount : 0;
+            // A lease the store forgot (released and past retention) may have been booked before: book nothing again.
+            if (known || renewal.Generation == 0)
+            {
+                b.Spent += renewal.BookNanos;
+            }
+
+            long grant = renewal.Grant(renewal.Line.LimitNanos - b.Spent - (b.Reserved - held));
+            b.Reserved += grant - held;
+            _leases[renewal.LeaseId] = new LeaseRow(renewal.Line, grant, renewal.Generation + 1, renewal.ExpiresAt);
+            return Task.FromResult(new LeaseGrant(grant, renewal.Generation + 1, Free(renewal.Line, b)));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<LeaseBalance> ReadLeaseAsync(string account, string period, string leaseId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var (spent, reserved) = _balances.TryGetValue((account, period), out var b) ? (b.Spent, b.Reserved) : (0L, 0L);
+            return Task.FromResult(_leases.TryGetValue(leaseId, out var row)
+                ? new LeaseBalance(spent, reserved, row.Amount, row.Generation)
+                : new LeaseBalance(spent, reserved, 0, 0));
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static long Free(SpendLine line, Balance b) => Math.Max(0, line.LimitNanos - b.Spent - b.Reserved);
 
     private Balance BalanceOf(SpendLine line)
     {
@@ -125,6 +187,8 @@ public sealed class InMemorySpendStore : ISpendStore
 
         public long Reserved { get; set; }
     }
+
+    private sealed record LeaseRow(SpendLine Line, long Amount, long Generation, DateTimeOffset ExpiresAt);
 
     private sealed record Held(IReadOnlyList<SpendLine> Lines, long Amount, DateTimeOffset ExpiresAt);
 }

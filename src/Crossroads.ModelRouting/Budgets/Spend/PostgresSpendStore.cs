@@ -55,6 +55,9 @@ public sealed class PostgresSpendStore : SqlSpendStore
     }
 
     /// <inheritdoc />
+    protected override string LockRow => " FOR UPDATE";
+
+    /// <inheritdoc />
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     /// <inheritdoc />

@@ -52,6 +52,15 @@ public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
             PRIMARY KEY (id, account)
         );
         CREATE INDEX IF NOT EXISTS model_router_expired_reservations_age ON model_router_expired_reservations (expired_at);
+        CREATE TABLE IF NOT EXISTS model_router_leases (
+            id TEXT NOT NULL PRIMARY KEY,
+            account TEXT NOT NULL,
+            period TEXT NOT NULL,
+            amount BIGINT NOT NULL,
+            generation BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS model_router_leases_expiry ON model_router_leases (expires_at);
         CREATE TABLE IF NOT EXISTS model_router_rate_usage (
             replica TEXT NOT NULL,
             api_key TEXT NOT NULL,
@@ -90,6 +99,26 @@ public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
 
     private const string Unhold = "UPDATE model_router_spend SET reserved = reserved - @held WHERE account = @account AND period = @period";
 
+    private const string BookLease = """
+        INSERT INTO model_router_spend (account, period, spent, reserved) VALUES (@account, @period, @spent, 0)
+        ON CONFLICT (account, period) DO UPDATE SET spent = model_router_spend.spent + excluded.spent
+        RETURNING spent, reserved
+        """;
+
+    private const string HoldLease = "UPDATE model_router_spend SET reserved = reserved + @delta WHERE account = @account AND period = @period";
+
+    private const string SaveLease = """
+        INSERT INTO model_router_leases (id, account, period, amount, generation, expires_at) VALUES (@id, @account, @period, @amount, @generation, @expires)
+        ON CONFLICT (id) DO UPDATE SET amount = excluded.amount, generation = excluded.generation, expires_at = excluded.expires_at
+        """;
+
+    // RETURNING gives the values after an UPDATE, so the amounts to release are read first (locked on PostgreSQL).
+    private const string ExpiredLeases = "SELECT id, account, period, amount FROM model_router_leases WHERE amount > 0 AND expires_at < @now";
+
+    private const string ReleaseLease = "UPDATE model_router_leases SET amount = 0 WHERE id = @id";
+
+    private const string ForgetLeases = "DELETE FROM model_router_leases WHERE amount = 0 AND expires_at < @before";
+
     /// <summary>
     /// How long an expired reservation stays findable by a late settle. A settle that comes later still (a database
     /// down for a day while the process kept retrying) books nothing: under-billing, never a double booking.
@@ -98,6 +127,13 @@ public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
 
     /// <inheritdoc />
     public abstract string Provider { get; }
+
+    /// <summary>
+    /// What makes a <c>SELECT</c> of the lease row lock it until the commit (PostgreSQL: <c>FOR UPDATE</c>, so the
+    /// expiry sweep cannot release it between the read and the write); empty where the transaction holds the whole
+    /// database's write lock from its start (SQLite's <c>BEGIN IMMEDIATE</c>).
+    /// </summary>
+    protected virtual string LockRow => string.Empty;
 
     /// <summary>Runs <paramref name="work"/> in a write transaction on a connection of the store (committing is the work's job).</summary>
     protected abstract Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken);
@@ -163,12 +199,27 @@ public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
             async (connection, transaction, ct) =>
             {
                 long at = now.ToUnixTimeMilliseconds() * 1000;
-                var expired = await ExpiredRowsAsync(connection, transaction, at, ct).ConfigureAwait(false);
-                var held = new Dictionary<(string, string), long>();
+                // Lease rows first, then spend rows in account order: the order a renewal and a reservation lock them
+                // in, so a sweep never deadlocks with either. Released leases keep their row (and generation) at
+                // amount 0, so their owner's next renewal still books once.
+                var leases = await ExpiredRowsAsync(connection, transaction, ExpiredLeases + LockRow, at, ct).ConfigureAwait(false);
+                foreach (var (id, _, _, _) in leases)
+                {
+                    await ExecuteAsync(connection, transaction, ReleaseLease, ct, ("id", id)).ConfigureAwait(false);
+                }
+
+                var expired = await ExpiredRowsAsync(connection, transaction, ExpireHeld, at, ct).ConfigureAwait(false);
+                var held = new SortedDictionary<(string Account, string Period), long>(Comparer<(string Account, string Period)>.Create(
+                    static (a, b) => string.CompareOrdinal(a.Account, b.Account) is var c && c != 0 ? c : string.CompareOrdinal(a.Period, b.Period)));
                 foreach (var (id, account, period, amount) in expired)
                 {
                     held[(account, period)] = held.GetValueOrDefault((account, period)) + amount;
                     await ExecuteAsync(connection, transaction, KeepExpired, ct, ("id", id), ("account", account), ("period", period), ("now", at)).ConfigureAwait(false);
+                }
+
+                foreach (var (_, account, period, amount) in leases)
+                {
+                    held[(account, period)] = held.GetValueOrDefault((account, period)) + amount;
                 }
 
                 foreach (var ((account, period), amount) in held)
@@ -176,9 +227,11 @@ public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
                     await ExecuteAsync(connection, transaction, Unhold, ct, ("account", account), ("period", period), ("held", amount)).ConfigureAwait(false);
                 }
 
-                await ExecuteAsync(connection, transaction, ForgetExpired, ct, ("before", (now - ExpiredRetention).ToUnixTimeMilliseconds() * 1000)).ConfigureAwait(false);
+                long before = (now - ExpiredRetention).ToUnixTimeMilliseconds() * 1000;
+                await ExecuteAsync(connection, transaction, ForgetExpired, ct, ("before", before)).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, ForgetLeases, ct, ("before", before)).ConfigureAwait(false);
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
-                return expired.Select(static e => e.Id).Distinct(StringComparer.Ordinal).Count();
+                return expired.Select(static e => e.Id).Distinct(StringComparer.Ordinal).Count() + leases.Count;
             },
             cancellationToken);
 
@@ -187,7 +240,95 @@ public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
         InTransactionAsync((connection, transaction, ct) => BalanceAsync(connection, transaction, account, period, ct), cancellationToken);
 
     /// <inheritdoc />
+    public Task<LeaseGrant> RenewLeaseAsync(LeaseRenewal renewal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(renewal);
+        var line = renewal.Line;
+        return InTransactionAsync(
+            async (connection, transaction, ct) =>
+            {
+                var row = await LeaseRowAsync(connection, transaction, renewal.LeaseId, LockRow, ct).ConfigureAwait(false);
+                if (row is { } done && done.Generation == renewal.Generation + 1)
+                {
+                    // Applied before; this is a retry whose first answer was lost.
+                    var (spentNow, reservedNow) = await BalanceAsync(connection, transaction, line.Account, line.Period, ct).ConfigureAwait(false);
+                    await transaction.RollbackAsync(ct).ConfigureAwait(false);
+                    return new LeaseGrant(done.Amount, done.Generation, Math.Max(0, line.LimitNanos - spentNow - reservedNow));
+                }
+
+                if (row is { } other && other.Generation != renewal.Generation)
+                {
+                    throw new InvalidOperationException($"lease {renewal.LeaseId} is at generation {other.Generation}, the renewal at {renewal.Generation}");
+                }
+
+                long held = row?.Amount ?? 0;
+                // A lease the store forgot (released, then past retention) may have been booked before: book nothing again.
+                long book = row is not null || renewal.Generation == 0 ? renewal.BookNanos : 0;
+                var (spent, reserved) = await BookLeaseAsync(connection, transaction, line, book, ct).ConfigureAwait(false);
+                long grant = renewal.Grant(line.LimitNanos - spent - (reserved - held));
+                if (grant != held)
+                {
+                    await ExecuteAsync(connection, transaction, HoldLease, ct, ("account", line.Account), ("period", line.Period), ("delta", grant - held)).ConfigureAwait(false);
+                }
+
+                await ExecuteAsync(
+                    connection,
+                    transaction,
+                    SaveLease,
+                    ct,
+                    ("id", renewal.LeaseId),
+                    ("account", line.Account),
+                    ("period", line.Period),
+                    ("amount", grant),
+                    ("generation", renewal.Generation + 1),
+                    ("expires", renewal.ExpiresAt.ToUnixTimeMilliseconds() * 1000)).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return new LeaseGrant(grant, renewal.Generation + 1, Math.Max(0, line.LimitNanos - spent - (reserved - held + grant)));
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<LeaseBalance> ReadLeaseAsync(string account, string period, string leaseId, CancellationToken cancellationToken) =>
+        InTransactionAsync(
+            async (connection, transaction, ct) =>
+            {
+                var (spent, reserved) = await BalanceAsync(connection, transaction, account, period, ct).ConfigureAwait(false);
+                var row = await LeaseRowAsync(connection, transaction, leaseId, string.Empty, ct).ConfigureAwait(false);
+                return new LeaseBalance(spent, reserved, row?.Amount ?? 0, row?.Generation ?? 0);
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
     public abstract ValueTask DisposeAsync();
+
+    private static async Task<(long Amount, long Generation)?> LeaseRowAsync(DbConnection connection, DbTransaction transaction, string leaseId, string lockRow, CancellationToken ct)
+    {
+        var command = Command(connection, transaction, "SELECT amount, generation FROM model_router_leases WHERE id = @id" + lockRow, ("id", leaseId));
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await reader.ReadAsync(ct).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
+            }
+        }
+    }
+
+    /// <summary>Books <paramref name="book"/> on the line's row (creating it; on PostgreSQL this locks it) and returns the row after.</summary>
+    private static async Task<(long Spent, long Reserved)> BookLeaseAsync(DbConnection connection, DbTransaction transaction, SpendLine line, long book, CancellationToken ct)
+    {
+        var command = Command(connection, transaction, BookLease, ("account", line.Account), ("period", line.Period), ("spent", book));
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                await reader.ReadAsync(ct).ConfigureAwait(false);
+                return (reader.GetInt64(0), reader.GetInt64(1));
+            }
+        }
+    }
 
     /// <summary>
     /// The conditional upsert of every line, then the hold rows; the rows each upsert changed (0: refused; the caller
@@ -268,11 +409,11 @@ public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
         }
     }
 
-    /// <summary>Deletes the reservation rows that expired before <paramref name="now"/> and returns them.</summary>
-    private static async Task<List<(string Id, string Account, string Period, long Amount)>> ExpiredRowsAsync(DbConnection connection, DbTransaction transaction, long now, CancellationToken ct)
+    /// <summary>Runs <paramref name="sql"/> (releasing what expired before <paramref name="now"/>) and returns the rows it released.</summary>
+    private static async Task<List<(string Id, string Account, string Period, long Amount)>> ExpiredRowsAsync(DbConnection connection, DbTransaction transaction, string sql, long now, CancellationToken ct)
     {
         var rows = new List<(string, string, string, long)>();
-        var command = Command(connection, transaction, ExpireHeld, ("now", now));
+        var command = Command(connection, transaction, sql, ("now", now));
         await using (command.ConfigureAwait(false))
         {
             var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);

@@ -1,0 +1,73 @@
+using Crossroads.ModelRouting.Budgets;
+using Crossroads.ModelRouting.Budgets.Spend;
+
+namespace Crossroads.ModelRouting.Tests;
+
+/// <summary>Budget leases on the memory and SQLite stores: the lease scenarios, and the ledger's contract with leases on.</summary>
+public sealed class BudgetLeaseTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "crossroads-lease-" + Guid.NewGuid().ToString("N"));
+    private readonly InMemorySpendStore _memory = new();
+
+    public static TheoryData<string> Stores => ["memory", "sqlite"];
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task Requests_are_served_from_the_lease_and_their_spend_is_booked_at_the_next_renewal(string store) =>
+        LeaseScenarios.Requests_are_served_from_the_lease_and_their_spend_is_booked_at_the_next_renewal(Opener(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task Two_replicas_with_leases_never_pass_the_limit_together(string store) => LeaseScenarios.Two_replicas_with_leases_never_pass_the_limit_together(Opener(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task A_renewal_whose_answer_was_lost_is_sent_again_and_books_once(string store) => LeaseScenarios.A_renewal_whose_answer_was_lost_is_sent_again_and_books_once(Opener(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task While_the_store_is_down_a_lease_serves_until_its_grace_ends_and_books_everything_once_it_is_back(string store) =>
+        LeaseScenarios.While_the_store_is_down_a_lease_serves_until_its_grace_ends_and_books_everything_once_it_is_back(Opener(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task The_lease_of_a_replica_that_died_is_released_when_it_expires(string store) => LeaseScenarios.The_lease_of_a_replica_that_died_is_released_when_it_expires(Opener(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task Stopping_books_what_the_leases_spent_and_gives_them_back(string store) => LeaseScenarios.Stopping_books_what_the_leases_spent_and_gives_them_back(Opener(store));
+
+    // The ledger's contract holds with leases on.
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task With_leases_fifty_concurrent_reservations_never_pass_the_limit(string store) => LedgerScenarios.Fifty_concurrent_reservations_never_pass_the_limit(Leased(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task With_leases_held_reservations_count_against_the_limit_until_settled(string store) => LedgerScenarios.Held_reservations_count_against_the_limit_until_settled(Leased(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task With_leases_a_key_budget_and_its_tenant_budget_must_both_cover_the_request(string store) =>
+        LedgerScenarios.A_key_budget_and_its_tenant_budget_must_both_cover_the_request_and_a_refusal_holds_nothing(Leased(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task With_leases_daily_and_monthly_budgets_start_again_at_the_utc_boundary(string store) =>
+        LedgerScenarios.Daily_and_monthly_budgets_start_again_at_the_utc_boundary_and_total_never_does(Leased(store));
+
+    private SpendStoreOpener Opener(string store) => store == "sqlite"
+        ? async ct => await SqliteSpendStore.OpenAsync(_directory, ct)
+        : _ => Task.FromResult<ISpendStore>(_memory);
+
+    private LedgerFactory Leased(string store) => (time, accounts) =>
+        new BudgetLedger(accounts, ct => Opener(store)(ct), time, TimeSpan.FromMinutes(10), leases: new BudgetLeaseOptions(1m, TimeSpan.FromMilliseconds(50)));
+}

@@ -1,0 +1,193 @@
+using Crossroads.ModelRouting.Budgets;
+using Crossroads.ModelRouting.Budgets.Spend;
+
+namespace Crossroads.ModelRouting.Tests;
+
+/// <summary>Opens a new handle on one shared spend store (each replica's own connection; the same instance in memory).</summary>
+public delegate Task<ISpendStore> SpendStoreOpener(CancellationToken cancellationToken);
+
+/// <summary>
+/// Budget leases (per-replica slices served in memory), run on every store: memory and SQLite in
+/// <see cref="BudgetLeaseTests"/>, PostgreSQL in <see cref="PostgresLedgerTests"/>. What each checks in the store is read
+/// from it directly, not through a ledger, so a lease cannot hide what it has not booked.
+/// </summary>
+public static class LeaseScenarios
+{
+    private static readonly BudgetAccount Tenant = new("tenant:t", 10m, BudgetPeriod.Total);
+    private static readonly BudgetPayer Payer = new("t", null);
+
+    public static async Task Requests_are_served_from_the_lease_and_their_spend_is_booked_at_the_next_renewal(SpendStoreOpener open)
+    {
+        var store = new FlakySpendStore(await open(default));
+        await using var ledger = Ledger(store, TimeProvider.System, Manual(), Tenant);
+        for (int i = 0; i < 100; i++)
+        {
+            var admission = await ledger.ReserveAsync(Payer, 0.01m, default);
+            Assert.True(admission.Admitted);
+            await ledger.SettleAsync(admission.Reservation, 0.004m);
+        }
+
+        // A handful of renewals (the lease grows with demand), no reservation of its own per request.
+        Assert.InRange(store.RenewalCalls, 1, 10);
+        Assert.Equal(0, store.ReserveCalls);
+        Assert.Equal(100, ledger.LeaseAdmissions);
+        // Renewals the lease needed to grow booked some of it; the rest waits for the next renewal.
+        Assert.InRange(await SpentInStoreAsync(open), 0m, 0.396m);
+        // This replica's view counts what its lease spent and has not booked yet.
+        var view = await ledger.SnapshotAsync(Tenant.Id);
+        Assert.Equal((0.4m, 0m, 9.6m), (view.SpentUsd, view.ReservedUsd, view.RemainingUsd));
+
+        await ledger.FlushLeasesAsync();
+        Assert.Equal(0.4m, await SpentInStoreAsync(open));
+        Assert.True(await ReservedInStoreAsync(open) > 0, "the lease keeps room for the traffic it saw");
+        await ledger.FlushLeasesAsync(); // idle since the last renewal: the lease gives its room back
+        Assert.Equal((0.4m, 0m), (await SpentInStoreAsync(open), await ReservedInStoreAsync(open)));
+        Assert.Equal(9.6m, (await ledger.SnapshotAsync(Tenant.Id)).RemainingUsd);
+    }
+
+    public static async Task Two_replicas_with_leases_never_pass_the_limit_together(SpendStoreOpener open)
+    {
+        var account = new BudgetAccount("tenant:t", 1m, BudgetPeriod.Total);
+        var options = new BudgetLeaseOptions(0.5m, TimeSpan.FromMilliseconds(20));
+        var replicas = new[]
+        {
+            Ledger(new FlakySpendStore(await open(default)), TimeProvider.System, options, account),
+            Ledger(new FlakySpendStore(await open(default)), TimeProvider.System, options, account),
+        };
+        using var start = new Barrier(80);
+        var admitted = new bool[80];
+        var threads = Enumerable.Range(0, 80).Select(i => new Thread(() =>
+        {
+            var ledger = replicas[i % 2];
+            start.SignalAndWait();
+            var admission = ledger.ReserveAsync(Payer, 0.05m, default).AsTask().GetAwaiter().GetResult();
+            if (admission.Admitted)
+            {
+                Thread.Sleep(2);
+                ledger.SettleAsync(admission.Reservation, 0.03m).AsTask().GetAwaiter().GetResult();
+            }
+
+            admitted[i] = admission.Admitted;
+        })).ToList();
+        threads.ForEach(static t => t.Start());
+        threads.ForEach(static t => t.Join());
+        foreach (var replica in replicas)
+        {
+            await replica.DisposeAsync(); // books what the leases spent and gives them back
+        }
+
+        int served = admitted.Count(static a => a);
+        Assert.True(served >= 20, $"only {served} of 80 admitted: 20 fit the limit even before any settled");
+        Assert.Equal(0.03m * served, await SpentInStoreAsync(open));
+        Assert.True(0.03m * served <= 1m);
+        Assert.Equal(0m, await ReservedInStoreAsync(open));
+    }
+
+    public static async Task A_renewal_whose_answer_was_lost_is_sent_again_and_books_once(SpendStoreOpener open)
+    {
+        var store = new FlakySpendStore(await open(default));
+        await using var ledger = Ledger(store, TimeProvider.System, Manual(), Tenant);
+        var first = await ledger.ReserveAsync(Payer, 0.1m, default);
+        await ledger.SettleAsync(first.Reservation, 0.05m);
+
+        store.LoseRenewalAnswers = 1;
+        await ledger.FlushLeasesAsync(); // committed, the answer lost
+        Assert.Equal(1, ledger.LeaseRenewalFailures);
+        Assert.Equal(0.05m, await SpentInStoreAsync(open));
+        // Until the outcome is known the lease keeps serving from what both outcomes cover.
+        var during = await ledger.ReserveAsync(Payer, 0.01m, default);
+        Assert.True(during.Admitted);
+        Assert.Equal(0, store.ReserveCalls);
+        Assert.Equal(0.05m, (await ledger.SnapshotAsync(Tenant.Id)).SpentUsd);
+        await ledger.SettleAsync(during.Reservation, 0.01m);
+
+        await ledger.FlushLeasesAsync(); // the same renewal again: the store finds it applied and books nothing
+        Assert.Equal(0.05m, await SpentInStoreAsync(open));
+        await ledger.FlushLeasesAsync(); // the next one books the request served meanwhile
+        Assert.Equal(0.06m, await SpentInStoreAsync(open));
+        Assert.Equal(0.06m, (await ledger.SnapshotAsync(Tenant.Id)).SpentUsd);
+    }
+
+    public static async Task While_the_store_is_down_a_lease_serves_until_its_grace_ends_and_books_everything_once_it_is_back(SpendStoreOpener open)
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero));
+        var store = new FlakySpendStore(await open(default));
+        await using var ledger = Ledger(store, clock, Manual() with { Grace = TimeSpan.FromSeconds(60) }, Tenant);
+        for (int i = 0; i < 4; i++)
+        {
+            var a = await ledger.ReserveAsync(Payer, 0.1m, default);
+            await ledger.SettleAsync(a.Reservation, 0.05m);
+        }
+
+        store.Down = true;
+        await ledger.FlushLeasesAsync();
+        Assert.True(ledger.LeaseRenewalFailures >= 1);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var within = await ledger.ReserveAsync(Payer, 0.1m, default);
+        Assert.True(within.Admitted); // from the lease, with the store down
+        await ledger.SettleAsync(within.Reservation, 0.05m);
+
+        clock.Advance(TimeSpan.FromSeconds(31)); // past the grace: the lease is not usable, the store cannot answer
+        await Assert.ThrowsAsync<SpendStoreUnavailableException>(async () => await ledger.ReserveAsync(Payer, 0.1m, default));
+
+        store.Down = false;
+        await ledger.FlushLeasesAsync(); // the renewal sent during the outage, then
+        await ledger.FlushLeasesAsync(); // the spend served during it
+        Assert.Equal(0.25m, await SpentInStoreAsync(open));
+        Assert.True((await ledger.ReserveAsync(Payer, 0.1m, default)).Admitted);
+    }
+
+    public static async Task The_lease_of_a_replica_that_died_is_released_when_it_expires(SpendStoreOpener open)
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero));
+        var account = new BudgetAccount("tenant:t", 1m, BudgetPeriod.Total);
+        var died = Ledger(new FlakySpendStore(await open(default)), clock, Manual(), account);
+        Assert.True((await died.ReserveAsync(Payer, 0.8m, default)).Admitted); // its lease holds 0.8; it never renews again
+
+        await using var survivor = Ledger(new FlakySpendStore(await open(default)), clock, Manual(), account);
+        var refused = await survivor.ReserveAsync(Payer, 0.5m, default);
+        Assert.Equal("tenant:t", refused.RefusedBy);
+        Assert.True(refused.RemainingUsd <= 0.2m);
+
+        clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(61)); // the request timeout plus the lease's grace
+        var after = await survivor.ReserveAsync(Payer, 0.5m, default);
+        Assert.True(after.Admitted, $"refused by {after.RefusedBy}, {after.RemainingUsd} left; in the store {await ReservedInStoreAsync(open)} reserved");
+        await died.DisposeAsync();
+    }
+
+    public static async Task Stopping_books_what_the_leases_spent_and_gives_them_back(SpendStoreOpener open)
+    {
+        var ledger = Ledger(new FlakySpendStore(await open(default)), TimeProvider.System, Manual(), Tenant, new BudgetAccount("key:k", 5m, BudgetPeriod.Daily));
+        for (int i = 0; i < 10; i++)
+        {
+            var a = await ledger.ReserveAsync(new BudgetPayer("t", "k"), 0.2m, default);
+            await ledger.SettleAsync(a.Reservation, 0.125m);
+        }
+
+        Assert.True(ledger.LeasedUsd > 0);
+        await ledger.DisposeAsync();
+        Assert.Equal((1.25m, 0m), (await SpentInStoreAsync(open), await ReservedInStoreAsync(open)));
+        await using var reader = await open(default);
+        var (keySpent, keyReserved) = await reader.ReadAsync("key:k", BudgetPeriods.Key(BudgetPeriod.Daily, DateTimeOffset.UtcNow), default);
+        Assert.Equal((1_250_000_000L, 0L), (keySpent, keyReserved));
+    }
+
+    /// <summary>Leases renewed only when a test flushes (the background loop waits an hour).</summary>
+    private static BudgetLeaseOptions Manual() => new(1m, TimeSpan.FromHours(1));
+
+    private static BudgetLedger Ledger(FlakySpendStore store, TimeProvider time, BudgetLeaseOptions options, params BudgetAccount[] accounts) =>
+        new(accounts, _ => Task.FromResult<ISpendStore>(store), time, TimeSpan.FromMinutes(10), leases: options);
+
+    private static async Task<decimal> SpentInStoreAsync(SpendStoreOpener open) => UsdNanos.ToUsd((await ReadAsync(open)).Spent);
+
+    private static async Task<decimal> ReservedInStoreAsync(SpendStoreOpener open) => UsdNanos.ToUsd((await ReadAsync(open)).Reserved);
+
+    private static async Task<(long Spent, long Reserved)> ReadAsync(SpendStoreOpener open)
+    {
+        var store = await open(default);
+        await using (store)
+        {
+            return await store.ReadAsync(Tenant.Id, "total", default);
+        }
+    }
+}
