@@ -53,6 +53,11 @@ if (args.Length > 0 && args[0] == "latency")
     return await Crossroads.Benchmarks.ModelRouting.PairedLatencyCommand.RunAsync(args[1..], whole: true).ConfigureAwait(false);
 }
 
+if (args.Length > 0 && args[0] == "budget-ledger")
+{
+    return await Crossroads.Benchmarks.ModelRouting.BudgetLedgerCommand.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 if (args.Length > 0 && args[0] == "runtime-events")
 {
     return Crossroads.Benchmarks.ModelRouting.RuntimeEventsCommand.Run(args[1..]);

@@ -89,6 +89,10 @@ public sealed class RouterMetrics
         _meter.CreateObservableCounter("model_router_budget_settle_failures_total", () => budgets.SettleFailures, description: "Settle attempts the spend store did not take (each is retried until it does).");
         _meter.CreateObservableGauge("model_router_budget_settles_pending", () => budgets.SettlesPending, description: "Settles waiting for the spend store to be reachable again (their spend is not booked yet).");
         _meter.CreateObservableCounter("model_router_budget_settles_abandoned_total", () => budgets.SettlesAbandoned, description: "Settles given up (still pending at shutdown, or past the retry queue's capacity): their spend was not booked.");
+        _meter.CreateObservableCounter("model_router_budget_lease_admissions_total", () => budgets.LeaseAdmissions, description: "Budgeted requests served from this replica's leases, without a spend-store round trip of their own.");
+        _meter.CreateObservableCounter("model_router_budget_lease_renewals_total", () => budgets.LeaseRenewals, description: "Lease renewals the spend store applied (each books the lease's spend and resizes it).");
+        _meter.CreateObservableCounter("model_router_budget_lease_renewal_failures_total", () => budgets.LeaseRenewalFailures, description: "Lease renewals the spend store did not take (each is sent again; the lease serves what it holds meanwhile).");
+        _meter.CreateObservableGauge("model_router_budget_leased_usd", () => (double)budgets.LeasedUsd, unit: "USD", description: "What this replica's budget leases hold in the spend store.");
     }
 
     /// <summary>A reservation was refused by <paramref name="account"/> (<c>key:NAME</c> or <c>tenant:ID</c>).</summary>

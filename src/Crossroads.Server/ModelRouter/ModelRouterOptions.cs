@@ -37,6 +37,10 @@ public sealed class ModelRouterOptions
     [Description("SharedRateLimits: Mode (auto: on when ConnectionStrings:Crossroads is set | on: also on the SQLite store, for processes sharing one data directory | off: each replica limits alone), SyncMs (how often a replica exchanges its usage).")]
     public SharedRateLimitOptions SharedRateLimits { get; set; } = new();
 
+    /// <summary>Per-replica budget leases (see <c>BudgetLeases</c> in the domain library).</summary>
+    [Description("BudgetLeases: Enabled (serve budgeted requests from per-replica leases renewed in the background: one store transaction per account per FlushMs instead of two per request; false: every request reserves and settles in the store), MaxUsd (the most one lease holds; a request estimated above it reserves in the store), FlushMs (how often active leases are renewed: spend reaches the store at most this late).")]
+    public BudgetLeaseSettings BudgetLeases { get; set; } = new();
+
     /// <summary>The key name of requests that presented no API key.</summary>
     [Description("Key name given to requests without an API key (a Keys entry of this name limits them).")]
     [Required]
@@ -198,7 +202,22 @@ public sealed class RoutingOptions
     [Range(1, 3_600_000)]
     public int DefaultLatencySloMs { get; set; } = 10_000;
 
-    /// <summary>Per-upstream breaker.</summary>
+    /// <summary>Per-replica budget leases.</summary>
+public sealed class BudgetLeaseSettings
+{
+    /// <summary>Whether budgeted requests are served from leases.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The most one lease holds, USD.</summary>
+    [Range(typeof(decimal), "0.000001", "1000000")]
+    public decimal MaxUsd { get; set; } = 1m;
+
+    /// <summary>Milliseconds between two renewals of an active lease.</summary>
+    [Range(20, 60_000)]
+    public int FlushMs { get; set; } = 1000;
+}
+
+/// <summary>Per-upstream breaker.</summary>
     public CooldownOptions Cooldown { get; set; } = new();
 }
 
@@ -255,6 +274,21 @@ public sealed class SharedRateLimitOptions
     /// <summary>Milliseconds between two exchanges of usage: what replicas can admit beyond a limit before they hear of each other.</summary>
     [Range(20, 60_000)]
     public int SyncMs { get; set; } = 250;
+}
+
+/// <summary>Per-replica budget leases.</summary>
+public sealed class BudgetLeaseSettings
+{
+    /// <summary>Whether budgeted requests are served from leases.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The most one lease holds, USD.</summary>
+    [Range(typeof(decimal), "0.000001", "1000000")]
+    public decimal MaxUsd { get; set; } = 1m;
+
+    /// <summary>Milliseconds between two renewals of an active lease.</summary>
+    [Range(20, 60_000)]
+    public int FlushMs { get; set; } = 1000;
 }
 
 /// <summary>Per-upstream breaker.</summary>

@@ -128,7 +128,12 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
             time,
             options.Upstreams.Where(static u => u.MaxConcurrency is not null).ToDictionary(static u => u.Id, static u => u.MaxConcurrency!.Value, StringComparer.Ordinal));
         var planner = new RoutePlanner(Catalog, aliases, Settings, learner, latency, Health);
-        var budgets = new BudgetLedger(BudgetAccounts(options), SpendStoreOpener(options, configuration), time, TimeSpan.FromSeconds(options.ReservationTimeoutSeconds));
+        var budgets = new BudgetLedger(
+            BudgetAccounts(options),
+            SpendStoreOpener(options, configuration),
+            time,
+            TimeSpan.FromSeconds(options.ReservationTimeoutSeconds),
+            leases: options.BudgetLeases.Enabled ? new BudgetLeaseOptions(options.BudgetLeases.MaxUsd, TimeSpan.FromMilliseconds(options.BudgetLeases.FlushMs)) : null);
         Callers = new CallerDirectory(options);
         Limits = new KeyRateLimiter(options.Keys.Select(static k => new KeyLimit(k.Name, k.Rpm, k.Tpm)), time);
         var metrics = new RouterMetrics(meters.Create(Crossroads.Hosting.ModuleCatalog.ModelRouter.MeterName), KnownTenants(options));

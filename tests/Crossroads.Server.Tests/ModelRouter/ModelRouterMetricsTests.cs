@@ -93,6 +93,11 @@ public sealed class ModelRouterMetricsTests
         Assert.Matches("(?m)^model_router_budget_settle_failures_total(\\{\\})? 0$", text);
         Assert.Matches("(?m)^model_router_budget_settles_pending(\\{\\})? 0$", text);
         Assert.Matches("(?m)^model_router_budget_settles_abandoned_total(\\{\\})? 0$", text);
+        // The budgeted key's requests were served from this replica's leases (on by default).
+        Assert.True(Unlabeled(text, "model_router_budget_lease_admissions_total") >= 1);
+        Assert.True(Unlabeled(text, "model_router_budget_lease_renewals_total") >= 1);
+        Assert.Matches("(?m)^model_router_budget_lease_renewal_failures_total(\\{\\})? 0$", text);
+        Assert.Contains("model_router_budget_leased_usd", text, StringComparison.Ordinal);
         await AssertPromtoolAcceptsAsync(text);
     }
 
@@ -113,6 +118,14 @@ public sealed class ModelRouterMetricsTests
         await process.WaitForExitAsync();
         string report = (await stdout + await stderr).Trim();
         Assert.True(process.ExitCode == 0 && report.Length == 0, $"promtool exit {process.ExitCode}: {report}");
+    }
+
+    /// <summary>The value of <paramref name="family"/>'s one sample without labels.</summary>
+    private static double Unlabeled(string text, string family)
+    {
+        var sample = Regex.Match(text, "(?m)^" + Regex.Escape(family) + @"(\{\})? (\S+)$");
+        Assert.True(sample.Success, $"no {family} in:\n{text}");
+        return double.Parse(sample.Groups[2].Value, CultureInfo.InvariantCulture);
     }
 
     /// <summary>The value of the one sample of <paramref name="family"/> whose labels contain every one of <paramref name="labels"/>.</summary>

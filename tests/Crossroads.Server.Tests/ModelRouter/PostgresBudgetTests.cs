@@ -8,7 +8,12 @@ namespace Crossroads.Server.Tests.ModelRouter;
 public sealed class PostgresBudgetTests(PostgresServer postgres)
 {
     [PostgresFact]
-    public async Task Fifty_concurrent_requests_split_over_two_replicas_against_a_budget_for_ten_never_spend_more_than_it()
+    public Task Fifty_concurrent_requests_split_over_two_replicas_against_a_budget_for_ten_never_spend_more_than_it() => FiftyOverTwoReplicasAsync(leases: true);
+
+    [PostgresFact]
+    public Task Without_leases_fifty_concurrent_requests_split_over_two_replicas_never_spend_more_than_the_budget() => FiftyOverTwoReplicasAsync(leases: false);
+
+    private async Task FiftyOverTwoReplicasAsync(bool leases)
     {
         const decimal budget = 0.0021m; // covers 10 reservations of $0.000208 in flight
         string database = await postgres.CreateDatabaseAsync();
@@ -18,7 +23,9 @@ public sealed class PostgresBudgetTests(PostgresServer postgres)
             upstream.BaseUrl,
             "--ConnectionStrings:Crossroads=" + database,
             "--ModelRouter:Tenants:0:Id=acme",
-            "--ModelRouter:Tenants:0:BudgetUsd=" + budget.ToString(CultureInfo.InvariantCulture));
+            "--ModelRouter:Tenants:0:BudgetUsd=" + budget.ToString(CultureInfo.InvariantCulture),
+            "--ModelRouter:BudgetLeases:Enabled=" + (leases ? "true" : "false"),
+            "--ModelRouter:BudgetLeases:FlushMs=100");
         await using var a = await ModelRouterServer.StartAsync(config);
         await using var b = await ModelRouterServer.StartAsync(config);
 
@@ -42,14 +49,26 @@ public sealed class PostgresBudgetTests(PostgresServer postgres)
 
         Assert.True(billed <= budget, $"billed {billed} > budget {budget}");
 
-        // The shared row holds exactly what both replicas booked, and nothing is left reserved.
+        // The shared row holds exactly what both replicas billed, and nothing is left reserved: at once without leases;
+        // with them once each replica's next renewals booked the spend and gave back the idle leases.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(leases ? 10 : 0);
+        (decimal Spent, long Reserved) row;
+        while ((row = await SharedRowAsync(database)) != (billed, 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal((billed, 0L), row);
+    }
+
+    private static async Task<(decimal Spent, long Reserved)> SharedRowAsync(string database)
+    {
         await using var connection = new Npgsql.NpgsqlConnection(database);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand("SELECT spent, reserved FROM model_router_spend WHERE account = 'tenant:acme' AND period = 'total'", connection);
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
-        Assert.Equal(billed, reader.GetInt64(0) / 1_000_000_000m);
-        Assert.Equal(0, reader.GetInt64(1));
+        return (reader.GetInt64(0) / 1_000_000_000m, reader.GetInt64(1));
     }
 
     [PostgresFact]
