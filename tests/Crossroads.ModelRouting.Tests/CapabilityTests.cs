@@ -188,6 +188,75 @@ public sealed class CapabilityTests
     }
 
     [Fact]
+    public void The_pass_through_members_need_a_feature_only_where_they_ask_for_what_not_every_upstream_does()
+    {
+        var hi = new ProviderRequest { Messages = Hi };
+        Assert.Equal(RequestFeatures.None, RequiredFeatures.Of(hi with { Metadata = """{"k":"v"}""" }));
+        Assert.Equal(RequestFeatures.None, RequiredFeatures.Of(hi with { Store = false }));
+        Assert.Equal(RequestFeatures.Store, RequiredFeatures.Of(hi with { Store = true }));
+        Assert.Equal(RequestFeatures.None, RequiredFeatures.Of(hi with { ServiceTier = "auto" }));
+        Assert.Equal(RequestFeatures.None, RequiredFeatures.Of(hi with { ServiceTier = "default" }));
+        foreach (var tier in (string[])["flex", "scale", "priority"])
+        {
+            Assert.Equal(RequestFeatures.ServiceTier, RequiredFeatures.Of(hi with { ServiceTier = tier }));
+        }
+
+        Assert.Equal(RequestFeatures.Prediction, RequiredFeatures.Of(hi with { Prediction = """{"type":"content","content":"x"}""" }));
+        Assert.Equal(RequestFeatures.WebSearchOptions, RequiredFeatures.Of(hi with { WebSearchOptions = "{}" }));
+
+        var plan = Planner().Plan(Needing(hi with { Prediction = """{"type":"content","content":"x"}""", WebSearchOptions = "{}" }));
+        Assert.Equal(["gpt-mini", "gpt"], plan.Attempts.Select(static m => m.Id));
+        Assert.Equal(
+            ["unsupported:prediction", "unsupported:web_search_options"],
+            plan.Candidates.Single(static c => c.Model == "claude").Exclusions.Select(static x => x.Code));
+        foreach (var name in (string[])["store", "service_tier", "prediction", "web_search_options"])
+        {
+            Assert.True(RequestFeatureNames.TryParse(name, out var feature), name);
+            Assert.Equal(name, RequestFeatureNames.MemberOfCode(RequestFeatureNames.ExclusionCode(feature)));
+        }
+    }
+
+    [Fact]
+    public void The_openai_body_carries_the_pass_through_members_as_written_and_none_without_them()
+    {
+        const string Metadata = """{ "run" :"7" }""";
+        const string Prediction = """{"type":"content","content":[{"type":"text","text":"a"}]}""";
+        const string Search = """{"search_context_size":"low"}""";
+        var request = new ProviderRequest { Messages = Hi, Metadata = Metadata, Store = false, ServiceTier = "flex", Prediction = Prediction, WebSearchOptions = Search };
+
+        var root = JsonDocument.Parse(OpenAiCompatibleProvider.RequestBody("m", request)).RootElement;
+        var bare = JsonDocument.Parse(OpenAiCompatibleProvider.RequestBody("m", new ProviderRequest { Messages = Hi })).RootElement;
+
+        Assert.Equal(Metadata, root.GetProperty("metadata").GetRawText());
+        Assert.False(root.GetProperty("store").GetBoolean());
+        Assert.Equal("flex", root.GetProperty("service_tier").GetString());
+        Assert.Equal(Prediction, root.GetProperty("prediction").GetRawText());
+        Assert.Equal(Search, root.GetProperty("web_search_options").GetRawText());
+        foreach (var member in (string[])["metadata", "store", "service_tier", "prediction", "web_search_options"])
+        {
+            Assert.False(bare.TryGetProperty(member, out _), member);
+        }
+    }
+
+    [Fact]
+    public void The_anthropic_body_maps_auto_and_default_tiers_and_leaves_the_client_s_metadata_out()
+    {
+        using var http = new HttpClient();
+        var provider = new AnthropicProvider("anthropic", http, new Uri("https://api.example.test"), null, 256);
+        var request = new ProviderRequest { Messages = Hi, Metadata = """{"run":"7"}""", Store = false, User = "u-1" };
+
+        var auto = JsonDocument.Parse(provider.RequestBody("c", request with { ServiceTier = "auto" })).RootElement;
+        var standard = JsonDocument.Parse(provider.RequestBody("c", request with { ServiceTier = "default" })).RootElement;
+        var none = JsonDocument.Parse(provider.RequestBody("c", request)).RootElement;
+
+        Assert.Equal("auto", auto.GetProperty("service_tier").GetString());
+        Assert.Equal("standard_only", standard.GetProperty("service_tier").GetString());
+        Assert.False(none.TryGetProperty("service_tier", out _));
+        Assert.Equal("""{"user_id":"u-1"}""", none.GetProperty("metadata").GetRawText());
+        Assert.False(none.TryGetProperty("store", out _));
+    }
+
+    [Fact]
     public void The_openai_body_sends_the_token_cap_in_the_configured_member_only()
     {
         var request = new ProviderRequest { Messages = Hi, MaxTokens = 64 };

@@ -35,6 +35,18 @@ public sealed class OpenAiChunkTests
     }
 
     [Fact]
+    public void The_service_tier_comes_before_the_chunk_s_content_and_is_absent_when_not_a_string()
+    {
+        var events = Parse("""{"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}],"service_tier":"flex","usage":null}""");
+        var odd = Parse("""{"service_tier":"batch-2","choices":[]}""");
+        var none = Parse("""{"service_tier":null,"choices":[{"index":0,"delta":{"content":"a"}}]}""");
+
+        Assert.Equal([CompletionEvent.Tier("flex"), CompletionEvent.Delta("a")], events);
+        Assert.Equal([CompletionEvent.Tier("batch-2")], odd);
+        Assert.Equal([CompletionEvent.Delta("a")], none);
+    }
+
+    [Fact]
     public void Reads_content_finish_and_usage_of_choice_zero_only()
     {
         var events = Parse("""

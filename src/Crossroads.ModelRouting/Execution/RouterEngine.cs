@@ -302,6 +302,7 @@ public sealed class RouterEngine
         double? firstTokenMs = null;
         TokenUsage? usage = null;
         string? finish = null;
+        string? serviceTier = null;
         var output = new StringBuilder();
         IAsyncEnumerator<CompletionEvent>? events = null;
         try
@@ -345,6 +346,10 @@ public sealed class RouterEngine
                         break;
                     case CompletionEventKind.Usage:
                         usage = e.Usage;
+                        break;
+                    case CompletionEventKind.ServiceTier:
+                        // Known before the first content (OpenAI's first chunk has it), so the start carries it.
+                        serviceTier ??= e.Text;
                         break;
                 }
 
@@ -409,7 +414,7 @@ public sealed class RouterEngine
             firstTokenMs = _time.GetElapsedTime(started).TotalMilliseconds;
             Metrics.FirstToken(model.Id, model.Upstream, firstTokenMs.Value);
             attemptCts.CancelAfter(Remaining(upstream.Timeout, started));
-            return await Guard(sink.StartAsync(new RouteStart(call.DecisionId, model, number, plan), cancellationToken)).ConfigureAwait(false);
+            return await Guard(sink.StartAsync(new RouteStart(call.DecisionId, model, number, plan, serviceTier), cancellationToken)).ConfigureAwait(false);
         }
 
         async Task<AttemptOutcome> FailAsync(ProviderException error)

@@ -52,7 +52,10 @@ public sealed class AnthropicProvider : IModelProvider
     /// client its candidates for a promise no upstream keeps. Not served: JSON modes (no JSON mode to map them to),
     /// penalties, <c>logit_bias</c> and log probabilities (no such parameters or answers), and <c>reasoning_effort</c>
     /// (extended thinking is a token budget with answers of another shape, not an effort level: mapping one onto the
-    /// other would be a guess).
+    /// other would be a guess), <c>store: true</c> (no completion store), the <c>service_tier</c>s <c>flex</c>,
+    /// <c>scale</c> and <c>priority</c> (its own tiers are <c>auto</c> and <c>standard_only</c>, which OpenAI's
+    /// <c>auto</c> and <c>default</c> map to), <c>prediction</c> and <c>web_search_options</c> (no such parameters).
+    /// <c>metadata</c> is dropped but served: it tags a stored completion and changes no answer.
     /// </summary>
     public const RequestFeatures Serves = RequestFeatures.Tools | RequestFeatures.ParallelToolCalls | RequestFeatures.Stop | RequestFeatures.Seed | RequestFeatures.JsonObject | RequestFeatures.JsonSchema;
 
@@ -120,6 +123,15 @@ public sealed class AnthropicProvider : IModelProvider
             }
 
             writer.WriteStrings("stop_sequences", request.Stop);
+            // Anthropic's tiers: auto (priority capacity when the workspace has it) or standard_only. OpenAI's
+            // default is its standard processing; flex, scale and priority never get here (RequestFeatures.ServiceTier).
+            if (request.ServiceTier is "auto" or "default")
+            {
+                writer.WriteString("service_tier", request.ServiceTier == "auto" ? "auto" : "standard_only");
+            }
+
+            // The client's metadata is not mapped: Anthropic's only member is user_id, which is the user's (above
+            // OpenAI's user), and the pairs tag a completion OpenAI stores, which Anthropic does not.
             if (request.User is { } user)
             {
                 writer.WriteStartObject("metadata");

@@ -14,6 +14,9 @@ public enum CompletionEventKind
 
     /// <summary>A piece of a tool call (<see cref="CompletionEvent.Tool"/>); content like text, for fallbacks and billing.</summary>
     ToolCall,
+
+    /// <summary>The <c>service_tier</c> the upstream says processed the request (<see cref="CompletionEvent.Text"/>); OpenAI sends it before any content.</summary>
+    ServiceTier,
 }
 
 /// <summary>One event of a streamed answer, in the order the upstream sent it.</summary>
@@ -34,4 +37,7 @@ public readonly record struct CompletionEvent(CompletionEventKind Kind, string? 
 
     /// <summary>A piece of a tool call.</summary>
     public static CompletionEvent ToolCallPart(ToolCallDelta delta) => new(CompletionEventKind.ToolCall, null, null, default, delta);
+
+    /// <summary>The tier the upstream processed the request in (OpenAI's <c>service_tier</c> of the answer).</summary>
+    public static CompletionEvent Tier(string tier) => new(CompletionEventKind.ServiceTier, tier, null, default);
 }

@@ -46,7 +46,10 @@ public sealed class DemoModelProvider : IModelProvider
     /// <c>logit_bias</c> or log probabilities: it does not sample, and ignoring them would change the answer silently.
     /// Nor <c>reasoning_effort</c>: it does not reason, and a client asking for an effort expects a reasoning model's
     /// answer, which a silent canned text is not. Temperature and <c>top_p</c> only shape randomness, which it has
-    /// none of, so they are accepted and have no effect.
+    /// none of, so they are accepted and have no effect. Nor <c>store: true</c> (it keeps nothing), the paid
+    /// <c>service_tier</c>s <c>flex</c>, <c>scale</c> and <c>priority</c>, <c>prediction</c> or <c>web_search_options</c>
+    /// (it cannot search); <c>metadata</c>, <c>store: false</c> and the tiers <c>auto</c> and <c>default</c> ask for
+    /// nothing it would do differently and are accepted.
     /// </summary>
     public const RequestFeatures Serves = RequestFeatures.Tools | RequestFeatures.ParallelToolCalls | RequestFeatures.Stop | RequestFeatures.Seed;
 

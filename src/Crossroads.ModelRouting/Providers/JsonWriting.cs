@@ -21,4 +21,16 @@ internal static class JsonWriting
 
         writer.WriteEndArray();
     }
+
+    /// <summary>Writes the client's JSON <paramref name="json"/> (validated when parsed) as <paramref name="name"/>, byte for byte, when there is one.</summary>
+    public static void WriteRaw(this Utf8JsonWriter writer, string name, string? json)
+    {
+        if (json is null)
+        {
+            return;
+        }
+
+        writer.WritePropertyName(name);
+        writer.WriteRawValue(json, skipInputValidation: true);
+    }
 }

@@ -10,7 +10,7 @@ namespace Crossroads.ModelRouting.Providers;
 /// CPU per request. What it takes is what the document walk took (the last of a repeated property wins, as with
 /// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>): choice 0's <c>delta.content</c>,
 /// <c>delta.tool_calls</c> (each piece's <c>index</c>, <c>id</c>, <c>function.name</c>, <c>function.arguments</c>) and
-/// <c>finish_reason</c>, its <c>logprobs</c> object (kept as JSON text, byte for byte), the top-level <c>usage</c>, and an <c>error</c> (thrown).
+/// <c>finish_reason</c>, its <c>logprobs</c> object (kept as JSON text, byte for byte), the top-level <c>usage</c> and <c>service_tier</c>, and an <c>error</c> (thrown).
 /// </summary>
 internal static class OpenAiChunk
 {
@@ -102,6 +102,7 @@ internal static class OpenAiChunk
         int first = events.Count;
         bool error = false;
         TokenUsage? usage = null;
+        string? tier = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("error"u8))
@@ -129,6 +130,12 @@ internal static class OpenAiChunk
                 reader.Read();
                 usage = ReadUsage(ref reader);
             }
+            else if (reader.ValueTextEquals("service_tier"u8))
+            {
+                reader.Read();
+                tier = reader.TokenType == JsonTokenType.String ? ServiceTier(ref reader) : null;
+                reader.Skip();
+            }
             else
             {
                 reader.Read();
@@ -137,6 +144,13 @@ internal static class OpenAiChunk
         }
 
         EnsureEnd(ref reader);
+
+        // The tier comes first: it describes the whole answer, and the router writes it with its first chunk.
+        if (tier is not null)
+        {
+            events.Insert(first, CompletionEvent.Tier(tier));
+        }
+
         if (usage is { } u)
         {
             events.Add(CompletionEvent.UsageReport(u));
@@ -335,6 +349,15 @@ internal static class OpenAiChunk
         reader.ValueTextEquals("stop"u8) ? "stop"
         : reader.ValueTextEquals("length"u8) ? "length"
         : reader.ValueTextEquals("tool_calls"u8) ? "tool_calls"
+        : reader.GetString()!;
+
+    /// <summary>OpenAI's tiers as shared strings: every chunk carries one, and none of them need allocate.</summary>
+    private static string ServiceTier(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("default"u8) ? "default"
+        : reader.ValueTextEquals("flex"u8) ? "flex"
+        : reader.ValueTextEquals("priority"u8) ? "priority"
+        : reader.ValueTextEquals("scale"u8) ? "scale"
+        : reader.ValueTextEquals("auto"u8) ? "auto"
         : reader.GetString()!;
 
     /// <summary>Reader on the value of <c>usage</c>; leaves it on that value's end. Both token counts, or null.</summary>

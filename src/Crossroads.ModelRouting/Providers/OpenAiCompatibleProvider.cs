@@ -95,6 +95,8 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
                 writer.WriteString("reasoning_effort", effort);
             }
 
+            WritePassThrough(writer, request);
+
             writer.WriteEndObject();
         });
     }
@@ -190,6 +192,24 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
         }
     }
 
+    /// <summary><c>metadata</c>, <c>store</c>, <c>service_tier</c>, <c>prediction</c> and <c>web_search_options</c>: only when the client sent them, objects as it wrote them.</summary>
+    private static void WritePassThrough(Utf8JsonWriter writer, ProviderRequest request)
+    {
+        writer.WriteRaw("metadata", request.Metadata);
+        if (request.Store is { } store)
+        {
+            writer.WriteBoolean("store", store);
+        }
+
+        if (request.ServiceTier is { } tier)
+        {
+            writer.WriteString("service_tier", tier);
+        }
+
+        writer.WriteRaw("prediction", request.Prediction);
+        writer.WriteRaw("web_search_options", request.WebSearchOptions);
+    }
+
     /// <summary>The penalties, <c>logit_bias</c> (the client's JSON) and the log-probability members, when given.</summary>
     private static void WriteSamplingOptions(Utf8JsonWriter writer, ProviderRequest request)
     {
@@ -242,6 +262,7 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
 
         using var sse = new Utf8SseReader(answer.Body);
         var events = new List<CompletionEvent>(2);
+        string? tier = null;
         while (true)
         {
             var next = await UpstreamHttp.NextChunkAsync(Id, sse, cancellationToken).ConfigureAwait(false);
@@ -254,6 +275,17 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
             OpenAiChunk.Parse(Id, chunk.Event, chunk.Data.Span, events);
             foreach (var e in events)
             {
+                // Every chunk repeats the tier: it is passed on when it first comes (or changes), not per chunk.
+                if (e.Kind == CompletionEventKind.ServiceTier)
+                {
+                    if (e.Text == tier)
+                    {
+                        continue;
+                    }
+
+                    tier = e.Text;
+                }
+
                 yield return e;
             }
         }
@@ -281,6 +313,11 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
         {
             using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
+            if (String(root, "service_tier") is { } tier)
+            {
+                events.Add(CompletionEvent.Tier(tier));
+            }
+
             if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
             {
                 var choice = choices[0];

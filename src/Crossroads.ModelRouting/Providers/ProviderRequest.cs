@@ -53,4 +53,19 @@ public sealed record ProviderRequest
 
     /// <summary>OpenAI's <c>reasoning_effort</c> (<c>none</c>, <c>minimal</c>, <c>low</c>, <c>medium</c>, <c>high</c>, <c>xhigh</c>); null leaves it to the upstream.</summary>
     public string? ReasoningEffort { get; init; }
+
+    /// <summary>OpenAI's <c>metadata</c> as the client wrote it (an object of up to 16 string pairs); null when absent. Sent to OpenAI-compatible upstreams only.</summary>
+    public string? Metadata { get; init; }
+
+    /// <summary>OpenAI's <c>store</c>; null leaves it to the upstream.</summary>
+    public bool? Store { get; init; }
+
+    /// <summary>OpenAI's <c>service_tier</c> (<c>auto</c>, <c>default</c>, <c>flex</c>, <c>scale</c>, <c>priority</c>); null leaves it to the upstream.</summary>
+    public string? ServiceTier { get; init; }
+
+    /// <summary>OpenAI's <c>prediction</c> as the client wrote it (<c>{type: "content", content}</c>); null when absent.</summary>
+    public string? Prediction { get; init; }
+
+    /// <summary>OpenAI's <c>web_search_options</c> as the client wrote it (an object); null when absent.</summary>
+    public string? WebSearchOptions { get; init; }
 }

@@ -24,6 +24,10 @@ public static class RequestFeatureNames
         (RequestFeatures.Logprobs, "logprobs", "logprobs"),
         (RequestFeatures.JsonWithTools, "response_format.with_tools", "response_format"),
         (RequestFeatures.ReasoningEffort, "reasoning_effort", "reasoning_effort"),
+        (RequestFeatures.Store, "store", "store"),
+        (RequestFeatures.ServiceTier, "service_tier", "service_tier"),
+        (RequestFeatures.Prediction, "prediction", "prediction"),
+        (RequestFeatures.WebSearchOptions, "web_search_options", "web_search_options"),
     ];
 
     /// <summary>Each single feature set in <paramref name="features"/>, in declaration order.</summary>

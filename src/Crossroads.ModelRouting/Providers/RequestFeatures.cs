@@ -51,6 +51,19 @@ public enum RequestFeatures
     /// <summary><c>reasoning_effort</c>: how much a reasoning model thinks before it answers.</summary>
     ReasoningEffort = 1 << 11,
 
+    /// <summary><c>store: true</c>: the provider keeps the completion (for its evals and distillation); only OpenAI has such a store.</summary>
+    Store = 1 << 12,
+
+    /// <summary><c>service_tier</c> <c>flex</c>, <c>scale</c> or <c>priority</c>: a processing tier only OpenAI sells (<c>auto</c> and <c>default</c> map elsewhere).</summary>
+    ServiceTier = 1 << 13,
+
+    /// <summary><c>prediction</c>: predicted output (OpenAI's speculative decoding, billed as rejected tokens when wrong).</summary>
+    Prediction = 1 << 14,
+
+    /// <summary><c>web_search_options</c>: the model searches the web before it answers (OpenAI's search models).</summary>
+    WebSearchOptions = 1 << 15,
+
     /// <summary>Every feature.</summary>
-    All = Tools | ParallelToolCalls | JsonObject | JsonSchema | Stop | Seed | FrequencyPenalty | PresencePenalty | LogitBias | Logprobs | JsonWithTools | ReasoningEffort,
+    All = Tools | ParallelToolCalls | JsonObject | JsonSchema | Stop | Seed | FrequencyPenalty | PresencePenalty | LogitBias | Logprobs | JsonWithTools | ReasoningEffort
+        | Store | ServiceTier | Prediction | WebSearchOptions,
 }

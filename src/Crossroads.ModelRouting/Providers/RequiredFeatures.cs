@@ -6,7 +6,8 @@ public static class RequiredFeatures
     /// <summary>
     /// The features <paramref name="request"/> asks for. Members that ask for nothing need nothing: <c>logprobs:
     /// false</c>, penalties of 0 (OpenAI's default, which many SDKs send), <c>response_format: {type: "text"}</c> (the default), an empty <c>stop</c> or <c>logit_bias</c>,
-    /// and <c>tool_choice</c> without tools.
+    /// <c>tool_choice</c> without tools, <c>store: false</c>, <c>service_tier</c> <c>auto</c> or <c>default</c>,
+    /// and <c>metadata</c> (tags of a stored completion: it changes no answer, so no upstream is excluded for it).
     /// </summary>
     public static RequestFeatures Of(ProviderRequest request)
     {
@@ -68,6 +69,29 @@ public static class RequiredFeatures
         if (request.ReasoningEffort is not null)
         {
             needed |= RequestFeatures.ReasoningEffort;
+        }
+
+        // store: false asks for nothing (no other upstream keeps completions either); true asks for a stored
+        // completion, which a client looks for later and only OpenAI keeps.
+        if (request.Store == true)
+        {
+            needed |= RequestFeatures.Store;
+        }
+
+        // auto and default have an Anthropic counterpart (AnthropicProvider maps them); the others are OpenAI's.
+        if (request.ServiceTier is "flex" or "scale" or "priority")
+        {
+            needed |= RequestFeatures.ServiceTier;
+        }
+
+        if (request.Prediction is not null)
+        {
+            needed |= RequestFeatures.Prediction;
+        }
+
+        if (request.WebSearchOptions is not null)
+        {
+            needed |= RequestFeatures.WebSearchOptions;
         }
 
         return needed;

@@ -10,7 +10,8 @@ internal static class OpenAiWire
 
     /// <summary>A <c>chat.completion</c>; with <paramref name="toolCalls"/>, <c>message.tool_calls</c> (and <c>content: null</c> when there is no text, as OpenAI answers).</summary>
     /// <remarks><paramref name="logprobs"/>: the choice's <c>logprobs</c> object as JSON text (null is written as <c>null</c>).</remarks>
-    public static void Completion(Utf8JsonWriter w, string id, long created, string model, string content, string finishReason, TokenUsage usage, IReadOnlyList<ToolCall>? toolCalls = null, string? logprobs = null)
+    /// <remarks><paramref name="serviceTier"/>: the tier the upstream reported; null (an upstream that reports none) answers <c>default</c>, as before.</remarks>
+    public static void Completion(Utf8JsonWriter w, string id, long created, string model, string content, string finishReason, TokenUsage usage, IReadOnlyList<ToolCall>? toolCalls = null, string? logprobs = null, string? serviceTier = null)
     {
         w.WriteStartObject();
         w.WriteString("id", id);
@@ -45,20 +46,20 @@ internal static class OpenAiWire
         w.WriteEndObject();
         w.WriteEndArray();
         Usage(w, usage);
-        w.WriteString("service_tier", "default");
+        w.WriteString("service_tier", serviceTier ?? "default");
         w.WriteNull("system_fingerprint");
         w.WriteEndObject();
     }
 
     /// <summary>A chunk: the role, or <paramref name="content"/>, or a piece of a tool call, in the delta, or the finish, or (with no choice) usage.</summary>
-    public static void Chunk(Utf8JsonWriter w, string id, long created, string model, ChunkPart part, string? content, string? finishReason, TokenUsage? usage, bool includeUsage, ToolCallDelta? tool = null, string? logprobs = null)
+    public static void Chunk(Utf8JsonWriter w, string id, long created, string model, ChunkPart part, string? content, string? finishReason, TokenUsage? usage, bool includeUsage, ToolCallDelta? tool = null, string? logprobs = null, string? serviceTier = null)
     {
         w.WriteStartObject();
         w.WriteString("id", id);
         w.WriteString("object", "chat.completion.chunk");
         w.WriteNumber("created", created);
         w.WriteString("model", model);
-        w.WriteString("service_tier", "default");
+        w.WriteString("service_tier", serviceTier ?? "default");
         w.WriteNull("system_fingerprint");
         w.WriteStartArray("choices");
         if (part != ChunkPart.Usage)

@@ -51,6 +51,20 @@ internal sealed record ParsedRequest
     /// <summary>The client's <c>reasoning_effort</c> (one of <see cref="RequestParser.ReasoningEfforts"/>), null when absent.</summary>
     public string? ReasoningEffort { get; init; }
 
+    /// <summary>The client's <c>metadata</c> JSON (validated), null when absent.</summary>
+    public string? Metadata { get; init; }
+
+    public bool? Store { get; init; }
+
+    /// <summary>The client's <c>service_tier</c> (one of <see cref="RequestParser.ServiceTiers"/>), null when absent.</summary>
+    public string? ServiceTier { get; init; }
+
+    /// <summary>The client's <c>prediction</c> JSON (validated), null when absent.</summary>
+    public string? Prediction { get; init; }
+
+    /// <summary>The client's <c>web_search_options</c> JSON (validated), null when absent.</summary>
+    public string? WebSearchOptions { get; init; }
+
     public QualityTier? Quality { get; init; }
 
     public decimal? MaxCostUsd { get; init; }

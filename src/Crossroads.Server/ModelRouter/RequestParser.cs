@@ -11,7 +11,7 @@ namespace Crossroads.Server.ModelRouter;
 /// answer the router cannot give back (<c>n</c> &gt; 1, audio, files, the deprecated
 /// <c>functions</c>) rather than drop them silently. Every refusal names the parameter, as OpenAI's <c>error.param</c> does.
 /// </summary>
-internal static class RequestParser
+internal static partial class RequestParser
 {
     public const int MaxBodyBytes = 1024 * 1024;
 
@@ -121,6 +121,11 @@ internal static class RequestParser
                 Logprobs = logprobs,
                 TopLogprobs = topLogprobs,
                 ReasoningEffort = ReasoningEffort(root),
+                Metadata = Metadata(root),
+                Store = OptionalBool(root, "store", "store"),
+                ServiceTier = ServiceTier(root),
+                Prediction = Prediction(root),
+                WebSearchOptions = WebSearchOptions(root),
             };
             if (root.TryGetProperty("crossroads", out var extension) && extension.ValueKind != JsonValueKind.Null)
             {

@@ -89,11 +89,13 @@ internal sealed class SseChatSink(HttpResponse response, bool includeUsage, long
 
     private string _id = string.Empty;
     private string _model = string.Empty;
+    private string? _serviceTier;
 
     public async ValueTask StartAsync(RouteStart start, CancellationToken cancellationToken)
     {
         _id = "chatcmpl-" + start.DecisionId;
         _model = start.Model.Id;
+        _serviceTier = start.ServiceTier;
         DecisionHeaders.Apply(response, start.DecisionId, start.Model.Id, start.Attempt, start.Plan.Policy.Name());
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream; charset=utf-8";
@@ -145,7 +147,7 @@ internal sealed class SseChatSink(HttpResponse response, bool includeUsage, long
         OpenAiWire.WriteTo(
             output,
             (this, part, content, finish, usage, tool, logprobs),
-            static (w, s) => OpenAiWire.Chunk(w, s.Item1._id, s.Item1.Created, s.Item1._model, s.part, s.content, s.finish, s.usage, s.Item1.IncludeUsage, s.tool, s.logprobs));
+            static (w, s) => OpenAiWire.Chunk(w, s.Item1._id, s.Item1.Created, s.Item1._model, s.part, s.content, s.finish, s.usage, s.Item1.IncludeUsage, s.tool, s.logprobs, s.Item1._serviceTier));
         output.Write(EventEnd);
         return flush ? FlushAsync(output, cancellationToken) : ValueTask.CompletedTask;
     }

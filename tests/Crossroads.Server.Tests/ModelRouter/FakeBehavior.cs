@@ -50,4 +50,7 @@ public sealed class FakeBehavior
 
     /// <summary>Anthropic only: the <c>error.type</c> of <see cref="ErrorAfterChunks"/> and failure bodies.</summary>
     public string AnthropicErrorType { get; set; } = "overloaded_error";
+
+    /// <summary>OpenAI only: the <c>service_tier</c> every chunk reports (none when null, as an OpenAI-compatible server without tiers).</summary>
+    public string? ServiceTier { get; set; }
 }

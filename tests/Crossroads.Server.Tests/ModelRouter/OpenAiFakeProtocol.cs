@@ -48,7 +48,7 @@ internal sealed class OpenAiFakeProtocol : FakeProtocol
     public override Task StartAsync(HttpContext context, string model, FakeBehavior behavior)
     {
         context.Response.ContentType = "text/event-stream";
-        return SendAsync(context, null, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}""");
+        return SendAsync(context, null, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}",{{Tier(behavior)}}"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}""");
     }
 
     public override Task DeltaAsync(HttpContext context, string model, string word) =>
@@ -71,7 +71,7 @@ internal sealed class OpenAiFakeProtocol : FakeProtocol
 
     public override async Task EndAsync(HttpContext context, string model, int completionTokens, bool cut, FakeBehavior behavior, bool toolCalls)
     {
-        await SendAsync(context, null, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}","choices":[{"index":0,"delta":{},"finish_reason":"{{(toolCalls ? "tool_calls" : cut ? "length" : "stop")}}"}]}""");
+        await SendAsync(context, null, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}",{{Tier(behavior)}}"choices":[{"index":0,"delta":{},"finish_reason":"{{(toolCalls ? "tool_calls" : cut ? "length" : "stop")}}"}]}""");
         if (behavior.Usage)
         {
             await SendAsync(context, null, $$$"""{"id":"fake","object":"chat.completion.chunk","model":"{{{model}}}","choices":[],"usage":{"prompt_tokens":{{{behavior.PromptTokens}}},"completion_tokens":{{{completionTokens}}},"total_tokens":{{{behavior.PromptTokens + completionTokens}}}}}""");
@@ -79,4 +79,8 @@ internal sealed class OpenAiFakeProtocol : FakeProtocol
 
         await context.Response.WriteAsync("data: [DONE]\n\n");
     }
+
+    /// <summary>The <c>service_tier</c> member (with its comma) OpenAI puts in every chunk, when the behaviour has one.</summary>
+    private static string Tier(FakeBehavior behavior) =>
+        behavior.ServiceTier is { } tier ? "\"service_tier\":" + JsonSerializer.Serialize(tier) + "," : string.Empty;
 }
