@@ -45,6 +45,11 @@ public sealed class BudgetLeaseTests : IDisposable
     [MemberData(nameof(Stores))]
     public Task Stopping_books_what_the_leases_spent_and_gives_them_back(string store) => LeaseScenarios.Stopping_books_what_the_leases_spent_and_gives_them_back(Opener(store));
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task A_lease_released_by_the_sweep_while_its_replica_was_partitioned_is_granted_only_what_is_free(string store) =>
+        LeaseScenarios.A_lease_released_by_the_sweep_while_its_replica_was_partitioned_is_granted_only_what_is_free(Opener(store));
+
     // The ledger's contract holds with leases on.
     [Theory]
     [MemberData(nameof(Stores))]

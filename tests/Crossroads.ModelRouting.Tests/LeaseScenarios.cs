@@ -155,6 +155,32 @@ public static class LeaseScenarios
         await died.DisposeAsync();
     }
 
+    public static async Task A_lease_released_by_the_sweep_while_its_replica_was_partitioned_is_granted_only_what_is_free(SpendStoreOpener open)
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero));
+        var account = new BudgetAccount("tenant:t", 1m, BudgetPeriod.Total);
+        var partitioned = new FlakySpendStore(await open(default));
+        await using var alive = Ledger(partitioned, clock, Manual(), account);
+        var first = await alive.ReserveAsync(Payer, 0.1m, default);
+        await alive.SettleAsync(first.Reservation, 0.05m); // the lease holds room beyond what was spent
+
+        partitioned.Down = true;
+        clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(61)); // cut off from the store past the lease's expiry
+        await alive.FlushLeasesAsync(); // the renewal (keeping the lease's room) does not reach the store
+
+        // Another replica's sweep releases the lease and the account's room goes to that replica's requests.
+        await using var other = new BudgetLedger([account], _ => open(default), clock, TimeSpan.FromMinutes(10));
+        var big = await other.ReserveAsync(Payer, 0.9m, default);
+        Assert.True(big.Admitted);
+
+        partitioned.Down = false;
+        await alive.FlushLeasesAsync(); // the renewal sent during the partition reaches the store after the sweep
+        var (spent, reserved) = await ReadAsync(open);
+        Assert.True(spent + reserved <= UsdNanos.LimitFrom(1m), $"spent {UsdNanos.ToUsd(spent)} + reserved {UsdNanos.ToUsd(reserved)} pass the limit");
+        Assert.Equal(0.05m, UsdNanos.ToUsd(spent));
+        await other.SettleAsync(big.Reservation, 0.9m);
+    }
+
     public static async Task Stopping_books_what_the_leases_spent_and_gives_them_back(SpendStoreOpener open)
     {
         var ledger = Ledger(new FlakySpendStore(await open(default)), TimeProvider.System, Manual(), Tenant, new BudgetAccount("key:k", 5m, BudgetPeriod.Daily));

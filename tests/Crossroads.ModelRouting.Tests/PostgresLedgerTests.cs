@@ -99,6 +99,10 @@ public sealed class PostgresLedgerTests(PostgresServer postgres)
     public async Task Stopping_books_what_the_leases_spent_and_gives_them_back() => await LeaseScenarios.Stopping_books_what_the_leases_spent_and_gives_them_back(await OpenerAsync());
 
     [PostgresFact]
+    public async Task A_lease_released_by_the_sweep_while_its_replica_was_partitioned_is_granted_only_what_is_free() =>
+        await LeaseScenarios.A_lease_released_by_the_sweep_while_its_replica_was_partitioned_is_granted_only_what_is_free(await OpenerAsync());
+
+    [PostgresFact]
     public async Task With_leases_fifty_concurrent_reservations_never_pass_the_limit()
     {
         string database = await postgres.CreateDatabaseAsync();
