@@ -50,6 +50,11 @@ public sealed class BudgetLeaseTests : IDisposable
     public Task A_lease_released_by_the_sweep_while_its_replica_was_partitioned_is_granted_only_what_is_free(string store) =>
         LeaseScenarios.A_lease_released_by_the_sweep_while_its_replica_was_partitioned_is_granted_only_what_is_free(Opener(store));
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task Under_load_with_lost_renewal_answers_the_store_books_every_cost_once_and_holds_nothing_after_stopping(string store) =>
+        LeaseScenarios.Under_load_with_lost_renewal_answers_the_store_books_every_cost_once_and_holds_nothing_after_stopping(Opener(store));
+
     // The ledger's contract holds with leases on.
     [Theory]
     [MemberData(nameof(Stores))]

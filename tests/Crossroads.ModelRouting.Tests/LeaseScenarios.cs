@@ -198,6 +198,75 @@ public static class LeaseScenarios
         Assert.Equal((1_250_000_000L, 0L), (keySpent, keyReserved));
     }
 
+    /// <summary>
+    /// Two replicas, eight threads, requests of one and of two accounts, renewals every 2 ms with answers lost now and
+    /// then: once every request settled and both replicas stopped, the store holds nothing and has booked exactly what
+    /// the requests cost (each once), within the limits.
+    /// </summary>
+    public static async Task Under_load_with_lost_renewal_answers_the_store_books_every_cost_once_and_holds_nothing_after_stopping(SpendStoreOpener open)
+    {
+        var tenant = new BudgetAccount("tenant:t", 5m, BudgetPeriod.Total);
+        var key = new BudgetAccount("key:k", 3m, BudgetPeriod.Total);
+        var options = new BudgetLeaseOptions(0.5m, TimeSpan.FromMilliseconds(2));
+        var stores = new[] { new FlakySpendStore(await open(default)), new FlakySpendStore(await open(default)) };
+        var replicas = stores.Select(s => Ledger(s, TimeProvider.System, options, tenant, key)).ToArray();
+        var booked = new long[2]; // tenant, key
+        using var stop = new CancellationTokenSource();
+        var losing = Task.Run(async () =>
+        {
+            for (int i = 0; !stop.IsCancellationRequested; i++)
+            {
+                stores[i % 2].LoseRenewalAnswers = 1;
+                await Task.Delay(3);
+            }
+        });
+        var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
+        {
+            var random = new Random(t);
+            var ledger = replicas[t % 2];
+            for (int i = 0; i < 300; i++)
+            {
+                var payer = random.Next(2) == 0 ? new BudgetPayer("t", "k") : new BudgetPayer("t", null);
+                decimal estimate = random.Next(1, 50) / 1000m;
+                var admission = ledger.ReserveAsync(payer, estimate, default).AsTask().GetAwaiter().GetResult();
+                if (!admission.Admitted)
+                {
+                    continue;
+                }
+
+                decimal actual = random.Next(0, (int)(estimate * 1000) + 1) / 1000m;
+                ledger.SettleAsync(admission.Reservation, actual).AsTask().GetAwaiter().GetResult();
+                Interlocked.Add(ref booked[0], UsdNanos.From(actual));
+                if (payer.Key is not null)
+                {
+                    Interlocked.Add(ref booked[1], UsdNanos.From(actual));
+                }
+            }
+        })).ToList();
+        threads.ForEach(static t => t.Start());
+        threads.ForEach(static t => t.Join());
+        await stop.CancelAsync();
+        await losing;
+        foreach (var s in stores)
+        {
+            s.LoseRenewalAnswers = 0;
+        }
+
+        foreach (var replica in replicas)
+        {
+            await replica.FlushLeasesAsync(); // learns the outcome of a renewal whose answer was lost
+            await replica.DisposeAsync();
+        }
+
+        Assert.Equal(0, replicas.Sum(static r => r.SettlesAbandoned));
+        await using var reader = await open(default);
+        var tenantBalance = await reader.ReadAsync(tenant.Id, "total", default);
+        var keyBalance = await reader.ReadAsync(key.Id, "total", default);
+        Assert.Equal((booked[0], 0L), tenantBalance);
+        Assert.Equal((booked[1], 0L), keyBalance);
+        Assert.True(booked[0] <= UsdNanos.LimitFrom(tenant.LimitUsd) && booked[1] <= UsdNanos.LimitFrom(key.LimitUsd));
+    }
+
     /// <summary>Leases renewed only when a test flushes (the background loop waits an hour).</summary>
     private static BudgetLeaseOptions Manual() => new(1m, TimeSpan.FromHours(1));
 
