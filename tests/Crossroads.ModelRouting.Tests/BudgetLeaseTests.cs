@@ -55,6 +55,11 @@ public sealed class BudgetLeaseTests : IDisposable
     public Task Under_load_with_lost_renewal_answers_the_store_books_every_cost_once_and_holds_nothing_after_stopping(string store) =>
         LeaseScenarios.Under_load_with_lost_renewal_answers_the_store_books_every_cost_once_and_holds_nothing_after_stopping(Opener(store));
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task Requests_still_in_flight_when_stopping_are_booked_and_their_holds_given_back(string store) =>
+        LeaseScenarios.Requests_still_in_flight_when_stopping_are_booked_and_their_holds_given_back(Opener(store));
+
     // The ledger's contract holds with leases on.
     [Theory]
     [MemberData(nameof(Stores))]

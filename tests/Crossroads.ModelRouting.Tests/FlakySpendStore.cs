@@ -90,9 +90,17 @@ internal sealed class FlakySpendStore(ISpendStore inner) : ISpendStore
     /// <summary>Lease renewal calls made, failed ones included.</summary>
     public int RenewalCalls => Volatile.Read(ref _renewalCalls);
 
+    /// <summary>When set, each lease renewal waits for one release of it before reaching the store.</summary>
+    public SemaphoreSlim? RenewalGate { get; set; }
+
     public async Task<LeaseGrant> RenewLeaseAsync(LeaseRenewal renewal, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _renewalCalls);
+        if (RenewalGate is { } gate)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+
         ThrowIfDown();
         if (RefuseRenewals)
         {

@@ -181,6 +181,30 @@ public static class LeaseScenarios
         await other.SettleAsync(big.Reservation, 0.9m);
     }
 
+    public static async Task Requests_still_in_flight_when_stopping_are_booked_and_their_holds_given_back(SpendStoreOpener open)
+    {
+        var store = new FlakySpendStore(await open(default));
+        var ledger = Ledger(store, TimeProvider.System, Manual(), Tenant);
+        var done = await ledger.ReserveAsync(Payer, 0.2m, default);
+        await ledger.SettleAsync(done.Reservation, 0.1m);
+        var first = await ledger.ReserveAsync(Payer, 0.2m, default);
+        var second = await ledger.ReserveAsync(Payer, 0.2m, default);
+        Assert.Equal(1, store.RenewalCalls); // all served by the lease's first grant
+
+        using var gate = new SemaphoreSlim(0);
+        store.RenewalGate = gate;
+        var stopping = ledger.DisposeAsync().AsTask();
+        await BudgetLedgerTests.WaitUntilAsync(() => store.RenewalCalls >= 2); // the closing renewal is out, keeping both holds
+        var settlingFirst = ledger.SettleAsync(first.Reservation, 0.15m).AsTask();
+        gate.Release();
+        await BudgetLedgerTests.WaitUntilAsync(() => store.RenewalCalls >= 3); // the next one, booking the first request
+        var settlingSecond = ledger.SettleAsync(second.Reservation, 0.15m).AsTask(); // after that renewal was sent
+        gate.Release(10);
+        await Task.WhenAll(settlingFirst, settlingSecond, stopping);
+
+        Assert.Equal((0.4m, 0m), (await SpentInStoreAsync(open), await ReservedInStoreAsync(open)));
+    }
+
     public static async Task Stopping_books_what_the_leases_spent_and_gives_them_back(SpendStoreOpener open)
     {
         var ledger = Ledger(new FlakySpendStore(await open(default)), TimeProvider.System, Manual(), Tenant, new BudgetAccount("key:k", 5m, BudgetPeriod.Daily));

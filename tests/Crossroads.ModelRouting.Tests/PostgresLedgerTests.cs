@@ -103,6 +103,10 @@ public sealed class PostgresLedgerTests(PostgresServer postgres)
         await LeaseScenarios.A_lease_released_by_the_sweep_while_its_replica_was_partitioned_is_granted_only_what_is_free(await OpenerAsync());
 
     [PostgresFact]
+    public async Task Requests_still_in_flight_when_stopping_are_booked_and_their_holds_given_back() =>
+        await LeaseScenarios.Requests_still_in_flight_when_stopping_are_booked_and_their_holds_given_back(await OpenerAsync());
+
+    [PostgresFact]
     public async Task With_leases_fifty_concurrent_reservations_never_pass_the_limit()
     {
         string database = await postgres.CreateDatabaseAsync();

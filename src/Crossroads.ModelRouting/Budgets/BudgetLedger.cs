@@ -172,6 +172,8 @@ public sealed class BudgetLedger : IAsyncDisposable
                 lease.Settle(held, actual);
             }
 
+            // Booked by the leases' next renewal; after closing began, by this settle.
+            await _leases!.SettledAsync(leases).ConfigureAwait(false);
             return;
         }
 
