@@ -60,6 +60,11 @@ public sealed class BudgetLeaseTests : IDisposable
     public Task Requests_still_in_flight_when_stopping_are_booked_and_their_holds_given_back(string store) =>
         LeaseScenarios.Requests_still_in_flight_when_stopping_are_booked_and_their_holds_given_back(Opener(store));
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task A_request_of_the_past_day_after_its_lease_was_dropped_gets_a_new_lease(string store) =>
+        LeaseScenarios.A_request_of_the_past_day_after_its_lease_was_dropped_gets_a_new_lease(Opener(store));
+
     // The ledger's contract holds with leases on.
     [Theory]
     [MemberData(nameof(Stores))]

@@ -222,6 +222,37 @@ public static class LeaseScenarios
         Assert.Equal((1_250_000_000L, 0L), (keySpent, keyReserved));
     }
 
+    public static async Task A_request_of_the_past_day_after_its_lease_was_dropped_gets_a_new_lease(SpendStoreOpener open)
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 6, 1, 23, 59, 0, TimeSpan.Zero));
+        var store = new FlakySpendStore(await open(default));
+        await using var leases = new BudgetLeases(
+            Manual(),
+            _ => Task.FromResult<ISpendStore>(store),
+            static (_, _, _) => Task.CompletedTask,
+            static (_, now) => BudgetPeriods.Key(BudgetPeriod.Daily, now),
+            clock,
+            TimeSpan.FromMinutes(10));
+        SpendLine[] yesterday = [new("key:k", "d2026-06-01", UsdNanos.LimitFrom(1m))];
+        var first = await leases.TryAdmitAsync(yesterday, 100_000_000, default);
+        Assert.NotNull(first);
+        first.Single().Settle(100_000_000, 50_000_000);
+
+        clock.Advance(TimeSpan.FromMinutes(2)); // the next day: the lease books its spend, gives its room back, is dropped
+        await leases.FlushAsync();
+        await leases.FlushAsync();
+        Assert.Null(leases.Find("key:k", "d2026-06-01"));
+
+        // A request whose lines were computed just before midnight reaches the leases only now.
+        var late = await leases.TryAdmitAsync(yesterday, 100_000_000, default);
+        Assert.NotNull(late);
+        late.Single().Settle(100_000_000, 50_000_000);
+        await leases.CloseAsync(TimeSpan.FromSeconds(5));
+        await using var reader = await open(default);
+        Assert.Equal((100_000_000L, 0L), await reader.ReadAsync("key:k", "d2026-06-01", default));
+        Assert.Equal(0, leases.RenewalFailures);
+    }
+
     /// <summary>
     /// Two replicas, eight threads, requests of one and of two accounts, renewals every 2 ms with answers lost now and
     /// then: once every request settled and both replicas stopped, the store holds nothing and has booked exactly what

@@ -23,6 +23,7 @@ internal sealed class BudgetLeases : IAsyncDisposable
 {
     private static readonly TimeSpan RenewalTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+    private static long s_leaseCount;
 
     private readonly ConcurrentDictionary<(string Account, string Period), BudgetLease> _leases = new();
     private readonly Func<CancellationToken, Task<ISpendStore>> _store;
@@ -97,7 +98,7 @@ internal sealed class BudgetLeases : IAsyncDisposable
         var leases = new BudgetLease[lines.Count];
         for (int i = 0; i < lines.Count; i++)
         {
-            leases[i] = _leases.GetOrAdd((lines[i].Account, lines[i].Period), static (k, a) => new BudgetLease(a.Replica + "/" + k.Account + "/" + k.Period, a.Line), (Replica: _replica, Line: lines[i]));
+            leases[i] = _leases.GetOrAdd((lines[i].Account, lines[i].Period), static (k, a) => new BudgetLease(NewLeaseId(a.Replica, k.Account, k.Period), a.Line), (Replica: _replica, Line: lines[i]));
         }
 
         EnsureLoop();
@@ -214,6 +215,13 @@ internal sealed class BudgetLeases : IAsyncDisposable
 
         _stopping.Dispose();
     }
+
+    /// <summary>
+    /// A lease's id, new for each lease object: a lease of a past period dropped when idle is made again by a request
+    /// whose lines were computed before the boundary, and must not meet the dropped one's row (at a later generation).
+    /// </summary>
+    private static string NewLeaseId(string replica, string account, string period) =>
+        replica + "/" + account + "/" + period + "/" + Interlocked.Increment(ref s_leaseCount).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private int TryTakeAll(BudgetLease[] leases, long amount)
     {
