@@ -65,6 +65,11 @@ public sealed class BudgetLeaseTests : IDisposable
     public Task A_request_of_the_past_day_after_its_lease_was_dropped_gets_a_new_lease(string store) =>
         LeaseScenarios.A_request_of_the_past_day_after_its_lease_was_dropped_gets_a_new_lease(Opener(store));
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task A_snapshot_read_while_requests_and_a_renewal_go_on_counts_every_cost_once(string store) =>
+        LeaseScenarios.A_snapshot_read_while_requests_and_a_renewal_go_on_counts_every_cost_once(Opener(store));
+
     // The ledger's contract holds with leases on.
     [Theory]
     [MemberData(nameof(Stores))]

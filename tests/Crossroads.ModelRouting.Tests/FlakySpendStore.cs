@@ -116,10 +116,15 @@ internal sealed class FlakySpendStore(ISpendStore inner) : ISpendStore
         return grant;
     }
 
-    public Task<LeaseBalance> ReadLeaseAsync(string account, string period, string leaseId, CancellationToken cancellationToken)
+    /// <summary>Runs after each read of a lease's balance, before its answer is returned (what the replica did meanwhile).</summary>
+    public Action? AfterReadLease { get; set; }
+
+    public async Task<LeaseBalance> ReadLeaseAsync(string account, string period, string leaseId, CancellationToken cancellationToken)
     {
         ThrowIfDown();
-        return inner.ReadLeaseAsync(account, period, leaseId, cancellationToken);
+        var balance = await inner.ReadLeaseAsync(account, period, leaseId, cancellationToken);
+        AfterReadLease?.Invoke();
+        return balance;
     }
 
     public Task<int> ExpireAsync(DateTimeOffset now, CancellationToken cancellationToken)

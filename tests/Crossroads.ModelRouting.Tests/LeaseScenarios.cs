@@ -253,6 +253,36 @@ public static class LeaseScenarios
         Assert.Equal(0, leases.RenewalFailures);
     }
 
+    public static async Task A_snapshot_read_while_requests_and_a_renewal_go_on_counts_every_cost_once(SpendStoreOpener open)
+    {
+        var store = new FlakySpendStore(await open(default));
+        await using var ledger = Ledger(store, TimeProvider.System, Manual(), Tenant);
+        var first = await ledger.ReserveAsync(Payer, 0.1m, default);
+        await ledger.SettleAsync(first.Reservation, 0.05m);
+
+        // Busy traffic: a request settles during every read of the store, and a renewal books them all during the
+        // fourth read (after the store's answer was read).
+        int reads = 0;
+        store.AfterReadLease = () =>
+        {
+            if (++reads <= 3)
+            {
+                var more = ledger.ReserveAsync(Payer, 0.01m, default).AsTask().GetAwaiter().GetResult();
+                ledger.SettleAsync(more.Reservation, 0.01m).AsTask().GetAwaiter().GetResult();
+            }
+            else if (reads == 4)
+            {
+                ledger.FlushLeasesAsync().GetAwaiter().GetResult();
+            }
+        };
+        var view = await ledger.SnapshotAsync(Tenant.Id);
+        store.AfterReadLease = null;
+
+        decimal settled = 0.05m + (Math.Min(reads, 3) * 0.01m);
+        Assert.Equal(settled, view.SpentUsd);
+        Assert.Equal(settled, (await ledger.SnapshotAsync(Tenant.Id)).SpentUsd);
+    }
+
     /// <summary>
     /// Two replicas, eight threads, requests of one and of two accounts, renewals every 2 ms with answers lost now and
     /// then: once every request settled and both replicas stopped, the store holds nothing and has booked exactly what
