@@ -45,6 +45,31 @@ public sealed class BudgetLeaseTests : IDisposable
     [MemberData(nameof(Stores))]
     public Task Stopping_books_what_the_leases_spent_and_gives_them_back(string store) => LeaseScenarios.Stopping_books_what_the_leases_spent_and_gives_them_back(Opener(store));
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task A_lease_released_by_the_sweep_while_its_replica_was_partitioned_is_granted_only_what_is_free(string store) =>
+        LeaseScenarios.A_lease_released_by_the_sweep_while_its_replica_was_partitioned_is_granted_only_what_is_free(Opener(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task Under_load_with_lost_renewal_answers_the_store_books_every_cost_once_and_holds_nothing_after_stopping(string store) =>
+        LeaseScenarios.Under_load_with_lost_renewal_answers_the_store_books_every_cost_once_and_holds_nothing_after_stopping(Opener(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task Requests_still_in_flight_when_stopping_are_booked_and_their_holds_given_back(string store) =>
+        LeaseScenarios.Requests_still_in_flight_when_stopping_are_booked_and_their_holds_given_back(Opener(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task A_request_of_the_past_day_after_its_lease_was_dropped_gets_a_new_lease(string store) =>
+        LeaseScenarios.A_request_of_the_past_day_after_its_lease_was_dropped_gets_a_new_lease(Opener(store));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task A_snapshot_read_while_requests_and_a_renewal_go_on_counts_every_cost_once(string store) =>
+        LeaseScenarios.A_snapshot_read_while_requests_and_a_renewal_go_on_counts_every_cost_once(Opener(store));
+
     // The ledger's contract holds with leases on.
     [Theory]
     [MemberData(nameof(Stores))]

@@ -90,9 +90,17 @@ internal sealed class FlakySpendStore(ISpendStore inner) : ISpendStore
     /// <summary>Lease renewal calls made, failed ones included.</summary>
     public int RenewalCalls => Volatile.Read(ref _renewalCalls);
 
+    /// <summary>When set, each lease renewal waits for one release of it before reaching the store.</summary>
+    public SemaphoreSlim? RenewalGate { get; set; }
+
     public async Task<LeaseGrant> RenewLeaseAsync(LeaseRenewal renewal, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _renewalCalls);
+        if (RenewalGate is { } gate)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+
         ThrowIfDown();
         if (RefuseRenewals)
         {
@@ -108,10 +116,15 @@ internal sealed class FlakySpendStore(ISpendStore inner) : ISpendStore
         return grant;
     }
 
-    public Task<LeaseBalance> ReadLeaseAsync(string account, string period, string leaseId, CancellationToken cancellationToken)
+    /// <summary>Runs after each read of a lease's balance, before its answer is returned (what the replica did meanwhile).</summary>
+    public Action? AfterReadLease { get; set; }
+
+    public async Task<LeaseBalance> ReadLeaseAsync(string account, string period, string leaseId, CancellationToken cancellationToken)
     {
         ThrowIfDown();
-        return inner.ReadLeaseAsync(account, period, leaseId, cancellationToken);
+        var balance = await inner.ReadLeaseAsync(account, period, leaseId, cancellationToken);
+        AfterReadLease?.Invoke();
+        return balance;
     }
 
     public Task<int> ExpireAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -99,6 +99,26 @@ public sealed class PostgresLedgerTests(PostgresServer postgres)
     public async Task Stopping_books_what_the_leases_spent_and_gives_them_back() => await LeaseScenarios.Stopping_books_what_the_leases_spent_and_gives_them_back(await OpenerAsync());
 
     [PostgresFact]
+    public async Task A_lease_released_by_the_sweep_while_its_replica_was_partitioned_is_granted_only_what_is_free() =>
+        await LeaseScenarios.A_lease_released_by_the_sweep_while_its_replica_was_partitioned_is_granted_only_what_is_free(await OpenerAsync());
+
+    [PostgresFact]
+    public async Task Requests_still_in_flight_when_stopping_are_booked_and_their_holds_given_back() =>
+        await LeaseScenarios.Requests_still_in_flight_when_stopping_are_booked_and_their_holds_given_back(await OpenerAsync());
+
+    [PostgresFact]
+    public async Task A_request_of_the_past_day_after_its_lease_was_dropped_gets_a_new_lease() =>
+        await LeaseScenarios.A_request_of_the_past_day_after_its_lease_was_dropped_gets_a_new_lease(await OpenerAsync());
+
+    [PostgresFact]
+    public async Task A_snapshot_read_while_requests_and_a_renewal_go_on_counts_every_cost_once() =>
+        await LeaseScenarios.A_snapshot_read_while_requests_and_a_renewal_go_on_counts_every_cost_once(await OpenerAsync());
+
+    [PostgresFact]
+    public async Task Under_load_with_lost_renewal_answers_the_store_books_every_cost_once_and_holds_nothing_after_stopping() =>
+        await LeaseScenarios.Under_load_with_lost_renewal_answers_the_store_books_every_cost_once_and_holds_nothing_after_stopping(await OpenerAsync());
+
+    [PostgresFact]
     public async Task With_leases_fifty_concurrent_reservations_never_pass_the_limit()
     {
         string database = await postgres.CreateDatabaseAsync();

@@ -104,6 +104,21 @@ internal sealed class BudgetLease(string id, SpendLine line)
         }
     }
 
+    /// <summary>
+    /// Whether closing the lease has work left: spend to book, room beyond what requests in flight hold to give back, or
+    /// an unknown outcome to learn.
+    /// </summary>
+    public bool HasClosingWork
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sent is not null || _unbooked > 0 || _granted > _holds;
+            }
+        }
+    }
+
     /// <summary>What the lease holds in the store as far as this replica knows (for the leased-amount gauge).</summary>
     public long Granted
     {

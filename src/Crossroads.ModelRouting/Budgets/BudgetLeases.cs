@@ -22,6 +22,8 @@ namespace Crossroads.ModelRouting.Budgets;
 internal sealed class BudgetLeases : IAsyncDisposable
 {
     private static readonly TimeSpan RenewalTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+    private static long s_leaseCount;
 
     private readonly ConcurrentDictionary<(string Account, string Period), BudgetLease> _leases = new();
     private readonly Func<CancellationToken, Task<ISpendStore>> _store;
@@ -37,6 +39,7 @@ internal sealed class BudgetLeases : IAsyncDisposable
     private readonly Lock _loopGate = new();
     private Task? _loop;
     private volatile bool _closed;
+    private volatile bool _disposed;
     private long _renewals;
     private long _renewalFailures;
     private long _admissions;
@@ -95,7 +98,7 @@ internal sealed class BudgetLeases : IAsyncDisposable
         var leases = new BudgetLease[lines.Count];
         for (int i = 0; i < lines.Count; i++)
         {
-            leases[i] = _leases.GetOrAdd((lines[i].Account, lines[i].Period), static (k, a) => new BudgetLease(a.Replica + "/" + k.Account + "/" + k.Period, a.Line), (Replica: _replica, Line: lines[i]));
+            leases[i] = _leases.GetOrAdd((lines[i].Account, lines[i].Period), static (k, a) => new BudgetLease(NewLeaseId(a.Replica, k.Account, k.Period), a.Line), (Replica: _replica, Line: lines[i]));
         }
 
         EnsureLoop();
@@ -163,16 +166,34 @@ internal sealed class BudgetLeases : IAsyncDisposable
             await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        await CloseLeasesAsync(_leases.Values, timeout).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A request served from <paramref name="leases"/> settled. Once closing began no renewal is coming to book its
+    /// spend or give back its hold, so it does that itself, as a settle of its own store reservation would (a request
+    /// still in flight when the replica stops); once the leases are disposed (the store closed) nothing does.
+    /// </summary>
+    public Task SettledAsync(BudgetLease[] leases) => _closed && !_disposed ? CloseLeasesAsync(leases, CloseTimeout) : Task.CompletedTask;
+
+    private async Task CloseLeasesAsync(IEnumerable<BudgetLease> leases, TimeSpan timeout)
+    {
         using var deadline = new CancellationTokenSource(timeout);
-        foreach (var lease in _leases.Values)
+        foreach (var lease in leases)
         {
             try
             {
                 await lease.Renewal.WaitAsync(deadline.Token).ConfigureAwait(false);
-                // A second round when the first only learned the outcome of a renewal sent before.
-                for (int round = 0; round < 2 && !lease.IsEmpty; round++)
+                // Rounds while there is work: the first may only learn the outcome of a renewal sent before, and
+                // requests still in flight settle meanwhile. One failed attempt ends it (the store is not answering).
+                while (lease.HasClosingWork)
                 {
+                    long failures = RenewalFailures;
                     await RenewAsync(lease, 0, closing: true).WaitAsync(deadline.Token).ConfigureAwait(false);
+                    if (RenewalFailures != failures)
+                    {
+                        break;
+                    }
                 }
             }
             catch (OperationCanceledException)
@@ -187,11 +208,20 @@ internal sealed class BudgetLeases : IAsyncDisposable
     {
         if (!_closed)
         {
-            await CloseAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await CloseAsync(CloseTimeout).ConfigureAwait(false);
         }
+
+        _disposed = true;
 
         _stopping.Dispose();
     }
+
+    /// <summary>
+    /// A lease's id, new for each lease object: a lease of a past period dropped when idle is made again by a request
+    /// whose lines were computed before the boundary, and must not meet the dropped one's row (at a later generation).
+    /// </summary>
+    private static string NewLeaseId(string replica, string account, string period) =>
+        replica + "/" + account + "/" + period + "/" + Interlocked.Increment(ref s_leaseCount).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private int TryTakeAll(BudgetLease[] leases, long amount)
     {
@@ -246,7 +276,7 @@ internal sealed class BudgetLeases : IAsyncDisposable
             lease.Complete(renewal, grant, renewal.ExpiresAt - _reservationTtl);
             Interlocked.Increment(ref _renewals);
         }
-        catch (Exception e) when (e is SpendStoreUnavailableException or OperationCanceledException or InvalidOperationException)
+        catch (Exception e) when (e is SpendStoreUnavailableException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
         {
             // Sent again unchanged by the next renewal; meanwhile the lease serves up to its ceiling while usable.
             Interlocked.Increment(ref _renewalFailures);

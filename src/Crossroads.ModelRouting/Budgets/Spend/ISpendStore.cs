@@ -36,7 +36,8 @@ public interface ISpendStore : IAsyncDisposable
     /// lease held and holds the grant instead (<see cref="LeaseRenewal.Grant"/> of what is then free), and moves the
     /// lease to the next generation with the new expiry. Only at the renewal's generation: when the store's lease is
     /// already one past it (the same renewal applied before, its answer lost) nothing changes and the lease's state
-    /// is returned. A lease the expiry sweep released holds nothing but keeps its generation.
+    /// is returned. A lease the expiry sweep released holds nothing but keeps its generation (its next renewal books
+    /// once, and keeps what it held only as far as that is free again).
     /// </summary>
     Task<LeaseGrant> RenewLeaseAsync(LeaseRenewal renewal, CancellationToken cancellationToken);
 

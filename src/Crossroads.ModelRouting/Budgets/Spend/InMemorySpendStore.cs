@@ -146,7 +146,7 @@ public sealed class InMemorySpendStore : ISpendStore
                 b.Spent += renewal.BookNanos;
             }
 
-            long grant = renewal.Grant(renewal.Line.LimitNanos - b.Spent - (b.Reserved - held));
+            long grant = renewal.Grant(renewal.Line.LimitNanos - b.Spent - (b.Reserved - held), held);
             b.Reserved += grant - held;
             _leases[renewal.LeaseId] = new LeaseRow(renewal.Line, grant, renewal.Generation + 1, renewal.ExpiresAt);
             return Task.FromResult(new LeaseGrant(grant, renewal.Generation + 1, Free(renewal.Line, b)));

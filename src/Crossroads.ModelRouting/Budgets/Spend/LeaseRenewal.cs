@@ -17,24 +17,26 @@ public sealed record LeaseRenewal(string LeaseId, SpendLine Line, long Generatio
 {
     /// <summary>
     /// What a lease is granted when <paramref name="freeNanos"/> (limit − spent − what others hold, after this renewal's
-    /// booking) is free: <see cref="KeepNanos"/> always (it is already held, or already spent), the need when it fits,
-    /// and toward <see cref="WantNanos"/> at most half of the rest, so one replica never takes all that is left and
-    /// leases shrink as an account nears its limit.
+    /// booking) is free and the store holds <paramref name="heldNanos"/> for it: <see cref="KeepNanos"/> as far as it is
+    /// still held (or fits what is free: the expiry sweep may have released the lease while its replica could not reach
+    /// the store, and the room it kept went to others), the need when it fits, and toward <see cref="WantNanos"/> at
+    /// most half of the rest, so one replica never takes all that is left and leases shrink as an account nears its limit.
     /// </summary>
-    public long Grant(long freeNanos)
+    public long Grant(long freeNanos, long heldNanos)
     {
-        long room = freeNanos - KeepNanos;
+        long keep = Math.Min(KeepNanos, Math.Max(heldNanos, freeNanos));
+        long room = freeNanos - keep;
         if (room <= 0)
         {
-            return KeepNanos;
+            return keep;
         }
 
-        long extra = Math.Min(Math.Max(0, WantNanos - KeepNanos), room / 2);
+        long extra = Math.Min(Math.Max(0, WantNanos - keep), room / 2);
         if (NeedNanos > 0 && NeedNanos <= room)
         {
             extra = Math.Max(extra, NeedNanos);
         }
 
-        return KeepNanos + extra;
+        return keep + extra;
     }
 }

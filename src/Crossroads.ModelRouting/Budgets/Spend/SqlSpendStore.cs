@@ -265,7 +265,7 @@ public abstract partial class SqlSpendStore : ISpendStore, IRateUsageExchange
                 // A lease the store forgot (released, then past retention) may have been booked before: book nothing again.
                 long book = row is not null || renewal.Generation == 0 ? renewal.BookNanos : 0;
                 var (spent, reserved) = await BookLeaseAsync(connection, transaction, line, book, ct).ConfigureAwait(false);
-                long grant = renewal.Grant(line.LimitNanos - spent - (reserved - held));
+                long grant = renewal.Grant(line.LimitNanos - spent - (reserved - held), held);
                 if (grant != held)
                 {
                     await ExecuteAsync(connection, transaction, HoldLease, ct, ("account", line.Account), ("period", line.Period), ("delta", grant - held)).ConfigureAwait(false);
