@@ -28,6 +28,7 @@ internal sealed class BudgetLease(string id, SpendLine line)
     private long _taken;
     private long _refused;
     private long _largest;
+    private bool _retired;
 
     /// <summary>The lease's id in the store.</summary>
     public string Id { get; } = id;
@@ -46,6 +47,11 @@ internal sealed class BudgetLease(string id, SpendLine line)
     {
         lock (_gate)
         {
+            if (_retired)
+            {
+                return false;
+            }
+
             if (now < _usableUntil && _holds + _unbooked + _booking + amount <= Limit)
             {
                 _holds += amount;
@@ -66,7 +72,8 @@ internal sealed class BudgetLease(string id, SpendLine line)
         lock (_gate)
         {
             _holds -= amount;
-            _taken -= amount;
+            // A renewal may have started (and reset the count) since the take.
+            _taken = Math.Max(0, _taken - amount);
         }
     }
 
@@ -89,6 +96,31 @@ internal sealed class BudgetLease(string id, SpendLine line)
             {
                 return Math.Max(0, Limit - _holds - _unbooked - _booking);
             }
+        }
+    }
+
+    /// <summary>Whether <see cref="TryRetire"/> took the lease out of use (a request holding it takes its account's new one).</summary>
+    public bool IsRetired
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _retired;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes an idle lease (of a past period) out of use, if it holds, owes and waits for nothing: in the same lock as
+    /// every take, so no request can be admitted from it after it is dropped, where no renewal would book its spend.
+    /// </summary>
+    public bool TryRetire()
+    {
+        lock (_gate)
+        {
+            _retired = _retired || (_granted == 0 && _holds == 0 && _unbooked == 0 && _sent is null && Renewal.IsCompleted);
+            return _retired;
         }
     }
 

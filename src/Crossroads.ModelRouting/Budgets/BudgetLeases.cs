@@ -98,10 +98,11 @@ internal sealed class BudgetLeases : IAsyncDisposable
         var leases = new BudgetLease[lines.Count];
         for (int i = 0; i < lines.Count; i++)
         {
-            leases[i] = _leases.GetOrAdd((lines[i].Account, lines[i].Period), static (k, a) => new BudgetLease(NewLeaseId(a.Replica, k.Account, k.Period), a.Line), (Replica: _replica, Line: lines[i]));
+            leases[i] = LeaseOf(lines[i]);
         }
 
         EnsureLoop();
+        int retiredMet = 0;
         for (int attempt = 0; attempt <= lines.Count; attempt++)
         {
             int refused = TryTakeAll(leases, amount);
@@ -109,6 +110,14 @@ internal sealed class BudgetLeases : IAsyncDisposable
             {
                 Interlocked.Increment(ref _admissions);
                 return leases;
+            }
+
+            if (leases[refused].IsRetired && retiredMet++ < lines.Count)
+            {
+                // Dropped by the flush since this request looked it up: take the account's lease of now instead.
+                leases[refused] = LeaseOf(lines[refused]);
+                attempt--;
+                continue;
             }
 
             if (attempt == lines.Count)
@@ -133,7 +142,7 @@ internal sealed class BudgetLeases : IAsyncDisposable
                 await RenewAsync(lease, 0).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            if (_currentPeriod(key.Account, now) != key.Period && lease.IsEmpty)
+            if (_currentPeriod(key.Account, now) != key.Period && lease.TryRetire())
             {
                 _leases.TryRemove(new KeyValuePair<(string, string), BudgetLease>(key, lease));
             }
@@ -216,6 +225,9 @@ internal sealed class BudgetLeases : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    private BudgetLease LeaseOf(SpendLine line) =>
+        _leases.GetOrAdd((line.Account, line.Period), static (k, a) => new BudgetLease(NewLeaseId(a.Replica, k.Account, k.Period), a.Line), (Replica: _replica, Line: line));
+
     /// <summary>
     /// A lease's id, new for each lease object: a lease of a past period dropped when idle is made again by a request
     /// whose lines were computed before the boundary, and must not meet the dropped one's row (at a later generation).
@@ -252,6 +264,12 @@ internal sealed class BudgetLeases : IAsyncDisposable
             if (!lease.Renewal.IsCompleted)
             {
                 return lease.Renewal;
+            }
+
+            if (lease.IsRetired)
+            {
+                // Dropped: a grant to it would be held in the store with no renewal ever giving it back.
+                return Task.CompletedTask;
             }
 
             started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
