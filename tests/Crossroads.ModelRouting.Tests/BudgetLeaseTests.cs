@@ -70,6 +70,11 @@ public sealed class BudgetLeaseTests : IDisposable
     public Task A_snapshot_read_while_requests_and_a_renewal_go_on_counts_every_cost_once(string store) =>
         LeaseScenarios.A_snapshot_read_while_requests_and_a_renewal_go_on_counts_every_cost_once(Opener(store));
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public Task A_request_above_the_lease_size_is_not_refused_for_room_this_replicas_own_lease_holds(string store) =>
+        LeaseScenarios.A_request_above_the_lease_size_is_not_refused_for_room_this_replicas_own_lease_holds(Opener(store));
+
     // The ledger's contract holds with leases on.
     [Theory]
     [MemberData(nameof(Stores))]

@@ -352,6 +352,29 @@ public static class LeaseScenarios
         Assert.True(booked[0] <= UsdNanos.LimitFrom(tenant.LimitUsd) && booked[1] <= UsdNanos.LimitFrom(key.LimitUsd));
     }
 
+    public static async Task A_request_above_the_lease_size_is_not_refused_for_room_this_replicas_own_lease_holds(SpendStoreOpener open)
+    {
+        var key = new BudgetAccount("key:k", 0.5m, BudgetPeriod.Total);
+        var store = new FlakySpendStore(await open(default));
+        await using var ledger = Ledger(store, TimeProvider.System, Manual() with { MaxUsd = 0.25m }, key);
+        var payer = new BudgetPayer("unlimited", "k");
+        for (int i = 0; i < 2; i++)
+        {
+            var small = await ledger.ReserveAsync(payer, 0.1m, default);
+            Assert.True(small.Admitted);
+            await ledger.SettleAsync(small.Reservation, 0.05m);
+        }
+
+        Assert.True(ledger.LeasedUsd > 0.1m, $"the lease holds {ledger.LeasedUsd}");
+        // Above MaxUsd: reserved in the store, where the lease's room counts as held. 0.4 of the 0.5 is left.
+        var large = await ledger.ReserveAsync(payer, 0.3m, default);
+        Assert.True(large.Admitted, $"refused by {large.RefusedBy} with {large.RemainingUsd} left");
+        Assert.Equal(1, store.ReserveCalls - 1); // refused once, given back, reserved
+        await ledger.SettleAsync(large.Reservation, 0.3m);
+        var refused = await ledger.ReserveAsync(payer, 0.3m, default);
+        Assert.Equal(("key:k", 0.1m), (refused.RefusedBy, refused.RemainingUsd));
+    }
+
     /// <summary>Leases renewed only when a test flushes (the background loop waits an hour).</summary>
     private static BudgetLeaseOptions Manual() => new(1m, TimeSpan.FromHours(1));
 

@@ -126,6 +126,10 @@ public sealed class PostgresLedgerTests(PostgresServer postgres)
             accounts, async ct => await PostgresSpendStore.OpenAsync(database, ct), time, TimeSpan.FromMinutes(10), leases: new BudgetLeaseOptions(1m, TimeSpan.FromMilliseconds(50))));
     }
 
+    [PostgresFact]
+    public async Task A_request_above_the_lease_size_is_not_refused_for_room_this_replicas_own_lease_holds() =>
+        await LeaseScenarios.A_request_above_the_lease_size_is_not_refused_for_room_this_replicas_own_lease_holds(await OpenerAsync());
+
     private async Task<SpendStoreOpener> OpenerAsync()
     {
         string database = await postgres.CreateDatabaseAsync();

@@ -131,6 +131,23 @@ internal sealed class BudgetLeases : IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// After the store refused a reservation on <paramref name="line"/> with <paramref name="remainingNanos"/> left: when
+    /// this replica's lease on it holds unused room that would have let <paramref name="amountNanos"/> through, gives
+    /// that room back (a renewal keeping only what requests hold) and answers true, for the caller to ask again.
+    /// </summary>
+    public async Task<bool> GiveBackRoomAsync(SpendLine line, long remainingNanos, long amountNanos, CancellationToken cancellationToken)
+    {
+        if (Find(line.Account, line.Period) is not { } lease || remainingNanos + lease.Available < amountNanos)
+        {
+            return false;
+        }
+
+        await lease.Renewal.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await RenewAsync(lease, 0, closing: true).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>Books what was spent and resizes every lease that has work (see <see cref="BudgetLease.IsDue"/>); drops idle leases of past periods.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {

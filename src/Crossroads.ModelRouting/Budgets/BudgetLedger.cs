@@ -139,6 +139,14 @@ public sealed class BudgetLedger : IAsyncDisposable
         await SweepIfDueAsync(store, now, cancellationToken).ConfigureAwait(false);
         string id = Guid.CreateVersion7().ToString("N");
         var outcome = await store.TryReserveAsync(id, lines, amount, now + _reservationTtl, cancellationToken).ConfigureAwait(false);
+        if (outcome.RefusedLine >= 0 && _leases is not null
+            && await _leases.GiveBackRoomAsync(lines[outcome.RefusedLine], outcome.RemainingNanos, amount, cancellationToken).ConfigureAwait(false))
+        {
+            // The refusing account had the room, held by this replica's own lease (a request above the lease size, or
+            // one its leases could not take): given back, so the store decides on what is really free.
+            outcome = await store.TryReserveAsync(id, lines, amount, now + _reservationTtl, cancellationToken).ConfigureAwait(false);
+        }
+
         if (outcome.RefusedLine < 0)
         {
             return new BudgetAdmission(new BudgetReservation(id, lines, amountUsd), null, Remaining(lines, amount));
