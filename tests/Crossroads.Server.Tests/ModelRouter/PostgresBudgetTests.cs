@@ -61,6 +61,49 @@ public sealed class PostgresBudgetTests(PostgresServer postgres)
         Assert.Equal((billed, 0L), row);
     }
 
+    [PostgresFact]
+    public async Task Sigterm_books_what_the_leases_spent_and_gives_their_room_back()
+    {
+        string database = await postgres.CreateDatabaseAsync();
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Model("cheap");
+        using var data = new TempDirectory("crossroads-mr-lease-stop-");
+        await using var server = ChildProcessServer.Start(new ChildProcessServerOptions
+        {
+            Dll = ChildProcessServer.DllBesideTests("Crossroads.Server.dll"),
+            Arguments =
+            [
+                "--DATA_DIR", data.Path,
+                "--Modules:ServiceRoutes:Enabled=false",
+                "--RateLimits:Enabled=false",
+                "--Shutdown:DrainDelaySeconds=0",
+                .. ModelRouterServer.TwoModels(
+                    upstream.BaseUrl,
+                    "--ConnectionStrings:Crossroads=" + database,
+                    "--ModelRouter:Tenants:0:Id=acme",
+                    "--ModelRouter:Tenants:0:BudgetUsd=1",
+                    "--ModelRouter:BudgetLeases:FlushMs=60000"), // no periodic renewal: only stopping books the last spend
+            ],
+        });
+        await server.WaitUntilReadyAsync();
+        using var client = server.NewClient();
+        decimal billed = 0;
+        for (int i = 0; i < 5; i++)
+        {
+            using var response = await Json.PostAsTenantAsync(client, "acme", Json.Chat("cheap", "hi", maxTokens: 100));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            billed += (await Json.GetAsync(client, "/v1/decisions/" + Json.Header(response, "x-crossroads-decision-id"))).GetProperty("billed_usd").GetDecimal();
+        }
+
+        var before = await SharedRowAsync(database);
+        Assert.True(before.Spent < billed, $"{before.Spent} of {billed} booked before stopping: the last request's spend waits for a renewal");
+        Assert.True(before.Reserved > 0, "the lease holds room");
+
+        server.Terminate();
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal((billed, 0L), await SharedRowAsync(database));
+    }
+
     private static async Task<(decimal Spent, long Reserved)> SharedRowAsync(string database)
     {
         await using var connection = new Npgsql.NpgsqlConnection(database);
