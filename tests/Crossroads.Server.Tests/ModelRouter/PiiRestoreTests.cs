@@ -84,6 +84,22 @@ public sealed class PiiRestoreTests
     }
 
     [Fact]
+    public async Task A_tail_held_when_the_upstream_fails_goes_out_before_the_error_event()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var cheap = upstream.Model("cheap");
+        cheap.Chunks = ["Hi ", "[EMA", "IL_1", "] bye"];
+        cheap.ErrorAfterChunks = 3; // the stream breaks while "[EMAIL_1" is still held
+        await using var server = await StartAsync(upstream);
+
+        using var streamed = await Json.PostAsync(server.Client, "/v1/chat/completions", Json.Chat("cheap", Prompt, stream: true));
+        var body = await streamed.Content.ReadAsStringAsync();
+
+        Assert.Equal("Hi [EMAIL_1", StreamedContent(body));
+        Assert.Contains("upstream_failed_after_content", Json.SseData(body)[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ask_chunk_and_final_lines_are_restored()
     {
         await using var upstream = await FakeUpstream.StartAsync();
@@ -177,7 +193,8 @@ public sealed class PiiRestoreTests
         completion.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
 
     private static string StreamedContent(string body) => string.Concat(
-        Json.SseData(body).Where(static d => d != "[DONE]").Select(static d => JsonDocument.Parse(d).RootElement.GetProperty("choices"))
+        Json.SseData(body).Where(static d => d != "[DONE]").Select(static d => JsonDocument.Parse(d).RootElement)
+            .Where(static e => e.TryGetProperty("choices", out _)).Select(static e => e.GetProperty("choices"))
             .Where(static c => c.GetArrayLength() > 0 && c[0].GetProperty("delta").TryGetProperty("content", out var t) && t.ValueKind == JsonValueKind.String)
             .Select(static c => c[0].GetProperty("delta").GetProperty("content").GetString()));
 
