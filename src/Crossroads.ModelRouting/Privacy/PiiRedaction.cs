@@ -10,4 +10,7 @@ public sealed record PiiRedaction(IReadOnlyList<ChatMessage> Messages, IReadOnly
 
     /// <summary>The kinds found, by name (<c>email</c>, <c>card_number</c>, …), in a fixed order: for messages, never the values.</summary>
     public IReadOnlyList<string> KindNames => [.. Found.Keys.Order().Select(PiiKinds.Name)];
+
+    /// <summary>The placeholders produced and their originals, to restore them in the answer (for this request only).</summary>
+    public PiiPlaceholders Placeholders { get; init; } = PiiPlaceholders.Empty;
 }

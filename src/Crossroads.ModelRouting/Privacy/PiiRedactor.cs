@@ -89,7 +89,12 @@ public sealed class PiiRedactor
             output[i] = ReferenceEquals(content, message.Content) && ReferenceEquals(calls, message.ToolCalls) ? message : message with { Content = content, ToolCalls = calls };
         }
 
-        return new PiiRedaction(output, (IReadOnlyDictionary<PiiKind, int>?)state.Counts ?? new Dictionary<PiiKind, int>());
+        return new PiiRedaction(output, (IReadOnlyDictionary<PiiKind, int>?)state.Counts ?? new Dictionary<PiiKind, int>())
+        {
+            Placeholders = state.Placeholders is { Count: > 0 } given
+                ? new PiiPlaceholders(given.ToDictionary(static p => p.Value, static p => p.Key.Item2, StringComparer.Ordinal))
+                : PiiPlaceholders.Empty,
+        };
     }
 
     /// <summary>

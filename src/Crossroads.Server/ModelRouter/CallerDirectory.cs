@@ -15,14 +15,14 @@ namespace Crossroads.Server.ModelRouter;
 internal sealed class CallerDirectory
 {
     private readonly FrozenDictionary<string, KeyOptions> _keys;
-    private readonly FrozenDictionary<string, PiiMode> _pii;
+    private readonly FrozenDictionary<string, (PiiMode Mode, bool Restore)> _pii;
     private readonly string _anonymousKey;
     private readonly string _defaultTenant;
 
     public CallerDirectory(ModelRouterOptions options)
     {
         _keys = options.Keys.ToFrozenDictionary(static k => k.Name, StringComparer.Ordinal);
-        _pii = options.Tenants.ToFrozenDictionary(static t => t.Id, static t => PiiModes.TryParse(t.Pii, out var m) ? m : PiiMode.Off, StringComparer.Ordinal);
+        _pii = options.Tenants.ToFrozenDictionary(static t => t.Id, static t => PiiRule(t), StringComparer.Ordinal);
         _anonymousKey = options.AnonymousKey;
         _defaultTenant = options.DefaultTenant;
     }
@@ -48,7 +48,15 @@ internal sealed class CallerDirectory
             tenant = context.Request.Headers[ModelRouterApi.TenantHeader].FirstOrDefault() is { Length: > 0 } header ? header : requestedTenant ?? _defaultTenant;
         }
 
-        return new Caller(key, tenant, _pii.GetValueOrDefault(tenant, PiiMode.Off));
+        var (mode, restore) = _pii.GetValueOrDefault(tenant, (PiiMode.Off, false));
+        return new Caller(key, tenant, mode, restore);
+    }
+
+    /// <summary>A tenant's PII mode, and whether its answers get the redacted values back (by default, under redact).</summary>
+    private static (PiiMode Mode, bool Restore) PiiRule(TenantOptions tenant)
+    {
+        var mode = PiiModes.TryParse(tenant.Pii, out var m) ? m : PiiMode.Off;
+        return (mode, mode == PiiMode.Redact && (tenant.PiiRestore ?? true));
     }
 
     /// <summary>The <c>Keys</c> entry of <paramref name="key"/> (its limits and budget), if configured.</summary>

@@ -47,19 +47,18 @@ internal static class ModelRouterApi
     }
 
     private static Task<IResult> ChatCompletionsAsync(HttpContext context, ModelRouterRuntime runtime, DrainState drain) =>
-        AdmitAndRunAsync(context, runtime, drain, "chat.completions", RequestParser.Chat, async (request, call, rate) =>
+        AdmitAndRunAsync(context, runtime, drain, "chat.completions", RequestParser.Chat, async (request, call, rate, restore) =>
         {
             long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            ICompletionSink sink = request.Stream
-                ? new SseChatSink(context.Response, request.IncludeUsage, created)
-                : new BufferedSink();
-            var (result, failure) = await RunAsync(context, runtime, call, rate, sink).ConfigureAwait(false);
+            var buffered = request.Stream ? null : new BufferedSink();
+            ICompletionSink sink = (ICompletionSink?)buffered ?? new SseChatSink(context.Response, request.IncludeUsage, created);
+            var (result, failure) = await RunAsync(context, runtime, call, rate, Restoring(sink, restore)).ConfigureAwait(false);
             if (result is null)
             {
                 return failure!;
             }
 
-            if (result.Status is RouteStatus.Completed && sink is BufferedSink buffered)
+            if (result.Status is RouteStatus.Completed && buffered is not null)
             {
                 var decision = result.Decision;
                 DecisionHeaders.Apply(context.Response, decision.Id, decision.ServedBy, decision.Attempts.Count, decision.Plan.Policy.Name());
@@ -73,9 +72,9 @@ internal static class ModelRouterApi
         });
 
     private static Task<IResult> AskAsync(HttpContext context, ModelRouterRuntime runtime, DrainState drain) =>
-        AdmitAndRunAsync(context, runtime, drain, "ask", RequestParser.Ask, async (_, call, rate) =>
+        AdmitAndRunAsync(context, runtime, drain, "ask", RequestParser.Ask, async (_, call, rate, restore) =>
         {
-            var (result, failure) = await RunAsync(context, runtime, call, rate, new AskSink(context.Response)).ConfigureAwait(false);
+            var (result, failure) = await RunAsync(context, runtime, call, rate, Restoring(new AskSink(context.Response), restore)).ConfigureAwait(false);
             return result is null ? failure! : Finish(context, runtime, result, streamed: true);
         });
 
@@ -89,7 +88,7 @@ internal static class ModelRouterApi
         DrainState drain,
         string endpoint,
         Func<JsonElement, (ParsedRequest? Request, RequestError? Error)> parse,
-        Func<ParsedRequest, RouteCall, RateAdmission, Task<IResult>> run)
+        Func<ParsedRequest, RouteCall, RateAdmission, PiiPlaceholders?, Task<IResult>> run)
     {
         if (drain.IsDraining)
         {
@@ -110,15 +109,22 @@ internal static class ModelRouterApi
                 return ModelRouterProblems.Invalid(error);
             }
 
-            var (call, rate, refusal) = Admit(context, runtime, request!, endpoint, limit: true);
+            var (call, rate, refusal, restore) = Admit(context, runtime, request!, endpoint, limit: true);
             if (refusal is not null)
             {
                 return refusal;
             }
 
-            return await run(request!, call!, rate).ConfigureAwait(false);
+            return await run(request!, call!, rate, restore).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// The sink that puts the client's values back in the answer, when this request's redaction produced placeholders
+    /// and its tenant restores them; otherwise <paramref name="sink"/> itself, so other requests pay nothing.
+    /// </summary>
+    private static ICompletionSink Restoring(ICompletionSink sink, PiiPlaceholders? restore) =>
+        restore is null ? sink : new PiiRestoringSink(sink, restore);
 
     private static async Task<IResult> PlanAsync(HttpContext context, ModelRouterRuntime runtime)
     {
@@ -137,7 +143,7 @@ internal static class ModelRouterApi
                 return ModelRouterProblems.Invalid(error);
             }
 
-            var (call, _, refusal) = Admit(context, runtime, request!, "plan", limit: false);
+            var (call, _, refusal, _) = Admit(context, runtime, request!, "plan", limit: false);
             if (refusal is not null)
             {
                 return refusal;
@@ -330,27 +336,30 @@ internal static class ModelRouterApi
     /// Resolves the caller, applies its tenant's PII rule (redact: the placeholders replace the values in everything
     /// that follows — token counts, cluster, prompt hash, the upstream request; block: 400), builds the call and, for
     /// calls that go upstream, admits it against the key's rpm/tpm (tokens: prompt + output cap). The
-    /// <c>x-ratelimit-*</c> headers are set here, so every answer to a limited key carries them.
+    /// <c>x-ratelimit-*</c> headers are set here, so every answer to a limited key carries them. Restore: the
+    /// placeholders to put back in the answer (null when none were produced or the tenant does not restore them).
     /// </summary>
-    private static (RouteCall? Call, RateAdmission Rate, IResult? Refusal) Admit(HttpContext context, ModelRouterRuntime runtime, ParsedRequest request, string endpoint, bool limit)
+    private static (RouteCall? Call, RateAdmission Rate, IResult? Refusal, PiiPlaceholders? Restore) Admit(HttpContext context, ModelRouterRuntime runtime, ParsedRequest request, string endpoint, bool limit)
     {
         var caller = runtime.Callers.Resolve(context, request);
         var messages = request.Messages;
+        PiiPlaceholders? restore = null;
         if (caller.Pii != PiiMode.Off)
         {
             var redaction = PiiRedactor.Default.Redact(messages);
             if (redaction.Any && caller.Pii == PiiMode.Block)
             {
-                return (null, RateAdmission.Unlimited, ModelRouterProblems.PiiDetected(redaction.KindNames));
+                return (null, RateAdmission.Unlimited, ModelRouterProblems.PiiDetected(redaction.KindNames), null);
             }
 
             messages = redaction.Messages;
+            restore = caller.PiiRestore && redaction.Placeholders.Count > 0 ? redaction.Placeholders : null;
         }
 
         var call = BuildCall(runtime.Engine.Decisions.NewId(), request, messages, caller, endpoint);
         if (!limit)
         {
-            return (call, RateAdmission.Unlimited, null);
+            return (call, RateAdmission.Unlimited, null, restore);
         }
 
         int tokens = call.Route.InputTokens + (request.MaxTokens ?? runtime.Settings.DefaultMaxOutputTokens);
@@ -358,11 +367,11 @@ internal static class ModelRouterApi
         RateLimitHeaders.Apply(context.Response, rate);
         if (rate.Allowed)
         {
-            return (call, rate, null);
+            return (call, rate, null, restore);
         }
 
         runtime.Engine.Metrics.RateLimited(caller.Key, rate.TooLarge ? "too_large" : rate.Requests is { Remaining: 0 } && rate.Tokens is not { Remaining: 0 } ? "rpm" : "tpm");
-        return (null, rate, ModelRouterProblems.RateLimited(context, rate, caller.Key, tokens));
+        return (null, rate, ModelRouterProblems.RateLimited(context, rate, caller.Key, tokens), null);
     }
 
     /// <summary>Runs the engine; settles the key's tokens to the usage billed (nothing when nothing was served).</summary>

@@ -26,7 +26,7 @@ public sealed class ModelRouterOptions
     public RoutingOptions Routing { get; set; } = new();
 
     /// <summary>Tenants: budgets and PII handling.</summary>
-    [Description("Tenants: N:Id, N:BudgetUsd (spend limit per period; empty: unlimited), N:BudgetPeriod (daily|monthly|total, UTC), N:Pii (off|redact|block).")]
+    [Description("Tenants: N:Id, N:BudgetUsd (spend limit per period; empty: unlimited), N:BudgetPeriod (daily|monthly|total, UTC), N:Pii (off|redact|block), N:PiiRestore (with redact: put the client's values back where the answer repeats the placeholders; default true).")]
     public List<TenantOptions> Tenants { get; set; } = [];
 
     /// <summary>API keys (chassis key names): their tenant, rate limits and budgets.</summary>
@@ -325,6 +325,12 @@ public sealed class TenantOptions
     /// <summary>Personal data in prompts: <c>off</c>, <c>redact</c> or <c>block</c>.</summary>
     [Required]
     public string Pii { get; set; } = "off";
+
+    /// <summary>
+    /// With <c>Pii=redact</c>: put the original values back where the answer repeats this request's placeholders
+    /// (empty: true). Only valid with <c>redact</c>.
+    /// </summary>
+    public bool? PiiRestore { get; set; }
 }
 
 /// <summary>An API key's settings.</summary>

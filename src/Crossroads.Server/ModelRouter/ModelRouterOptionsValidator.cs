@@ -150,9 +150,14 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
                 failures.Add($"{key}:BudgetPeriod: must be daily, monthly or total, got '{t.BudgetPeriod}'");
             }
 
-            if (!PiiModes.TryParse(t.Pii, out _))
+            if (!PiiModes.TryParse(t.Pii, out var pii))
             {
                 failures.Add($"{key}:Pii: must be off, redact or block, got '{t.Pii}'");
+            }
+            else if (t.PiiRestore is not null && pii != PiiMode.Redact)
+            {
+                // Restoring needs placeholders: under off or block there are none, so the setting would mean nothing.
+                failures.Add($"{key}:PiiRestore: only applies with Pii=redact, got Pii='{t.Pii}'");
             }
         }
 

@@ -21,6 +21,9 @@ public sealed class FakeBehavior
     /// <summary>Abort the connection after this many content chunks.</summary>
     public int? ResetAfterChunks { get; set; }
 
+    /// <summary>When set, the answer is exactly these pieces (one chunk and one token each) instead of <see cref="Text"/>'s words.</summary>
+    public IReadOnlyList<string>? Chunks { get; set; }
+
     /// <summary>Send an in-stream error event after this many content chunks.</summary>
     public int? ErrorAfterChunks { get; set; }
 

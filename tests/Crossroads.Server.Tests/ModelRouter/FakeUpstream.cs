@@ -117,7 +117,7 @@ public sealed class FakeUpstream : IAsyncDisposable
 
         int? maxTokens = root.TryGetProperty("max_tokens", out var mt) ? mt.GetInt32() : null;
         var calls = b.ToolCalls is { Count: > 0 } toolCalls && !protocol.HasToolResult(root) ? toolCalls : null;
-        var words = calls is null ? Words(b.Text).ToList() : [];
+        var words = calls is null ? b.Chunks?.ToList() ?? Words(b.Text).ToList() : [];
         bool cut = maxTokens is { } max && words.Count > max;
         if (cut)
         {

@@ -1,0 +1,113 @@
+using Crossroads.ModelRouting.Execution;
+using Crossroads.ModelRouting.Providers;
+
+namespace Crossroads.ModelRouting.Privacy;
+
+/// <summary>
+/// Puts the client's values back in the answer before <paramref name="inner"/> writes it: in text deltas and in
+/// tool-call arguments (each call's own stream, its originals escaped for JSON), holding back only a tail that may
+/// still become a placeholder and flushing it before the end or the error. Only wrapped around a request whose
+/// redaction produced placeholders, so other requests pay nothing. The engine counts what the upstream sent, before
+/// this sink, so usage and billing do not change.
+/// </summary>
+public sealed class PiiRestoringSink(ICompletionSink inner, PiiPlaceholders placeholders) : ICompletionSink
+{
+    private readonly PlaceholderStream _text = new(placeholders);
+    private readonly Dictionary<int, PlaceholderStream> _arguments = [];
+    private int _lastCall = -1;
+
+    /// <inheritdoc />
+    public ValueTask StartAsync(RouteStart start, CancellationToken cancellationToken) => inner.StartAsync(start, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask DeltaAsync(string text, CancellationToken cancellationToken)
+    {
+        var restored = _text.Push(text);
+        return restored.Length == 0 ? ValueTask.CompletedTask : inner.DeltaAsync(restored, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DeltaAsync(string text, string? logprobs, CancellationToken cancellationToken)
+    {
+        // Log probabilities still go with their chunk (their tokens are the upstream's, placeholders included).
+        var restored = _text.Push(text);
+        return restored.Length == 0 && logprobs is null ? ValueTask.CompletedTask : inner.DeltaAsync(restored, logprobs, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ToolCallAsync(ToolCallDelta delta, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delta);
+
+        // A new call begins: what the previous one held goes out first, so each call's pieces stay in order.
+        if (delta.Index != _lastCall)
+        {
+            await FlushCallAsync(_lastCall, cancellationToken).ConfigureAwait(false);
+            _lastCall = delta.Index;
+        }
+
+        if (delta.Arguments is not { Length: > 0 } arguments)
+        {
+            await inner.ToolCallAsync(delta, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!_arguments.TryGetValue(delta.Index, out var stream))
+        {
+            stream = _arguments[delta.Index] = new PlaceholderStream(placeholders.ForJson());
+        }
+
+        var restored = stream.Push(arguments);
+        if (restored.Length > 0 || delta.Id is not null || delta.Name is not null)
+        {
+            await inner.ToolCallAsync(delta with { Arguments = restored }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask CompleteAsync(string finishReason, TokenUsage usage, CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        await inner.CompleteAsync(finishReason, usage, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask FailAsync(ProviderException error, TokenUsage usage, CancellationToken cancellationToken)
+    {
+        // What was held is text the upstream did send: the client gets it before the error, as without restoring.
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        await inner.FailAsync(error, usage, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public bool TryRetract()
+    {
+        if (!inner.TryRetract())
+        {
+            return false;
+        }
+
+        _text.Reset();
+        _arguments.Clear();
+        _lastCall = -1;
+        return true;
+    }
+
+    private async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_text.Holding)
+        {
+            await inner.DeltaAsync(_text.Flush(), cancellationToken).ConfigureAwait(false);
+        }
+
+        await FlushCallAsync(_lastCall, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask FlushCallAsync(int index, CancellationToken cancellationToken)
+    {
+        if (_arguments.TryGetValue(index, out var stream) && stream.Holding)
+        {
+            await inner.ToolCallAsync(new ToolCallDelta(index, null, null, stream.Flush()), cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

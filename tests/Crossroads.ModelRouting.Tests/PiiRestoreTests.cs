@@ -1,0 +1,171 @@
+using Crossroads.ModelRouting.Execution;
+using Crossroads.ModelRouting.Privacy;
+using Crossroads.ModelRouting.Providers;
+
+namespace Crossroads.ModelRouting.Tests;
+
+/// <summary>
+/// Restoring a request's placeholders in its answer: the streaming restorer against a whole-text reference at every
+/// split point, what it holds back (only a tail that can still become a placeholder), and the sink around tool calls.
+/// </summary>
+public sealed class PiiRestoreTests
+{
+    private static readonly Dictionary<string, string> Originals = new(StringComparer.Ordinal)
+    {
+        ["[EMAIL_1]"] = "jane@example.com",
+        ["[EMAIL_2]"] = "bob@example.org",
+        ["[CARD_1]"] = "4111 1111 1111 1111",
+        ["[SSN_1]"] = "123-45-6789",
+        ["[PHONE_12]"] = "+33 6 12 34 56 78",
+    };
+
+    private static readonly PiiPlaceholders Placeholders = new(Originals);
+
+    private const string Answer = "Write to [EMAIL_1] and [EMAIL_2]; [EMAIL_7] is invented, [CARD_1][SSN_1] [[EMAIL_1]] [PHONE_1 [PHONE_12] [EMA [x] end [PHONE_1";
+
+    /// <summary>The simplest correct answer: each produced placeholder replaced in the whole text (they cannot overlap).</summary>
+    private static string Reference(string text) =>
+        Originals.Aggregate(text, static (t, p) => t.Replace(p.Key, p.Value, StringComparison.Ordinal));
+
+    [Fact]
+    public void Whole_text_restore_matches_the_reference_and_leaves_invented_placeholders()
+    {
+        var restored = Placeholders.Restore(Answer);
+        Assert.Equal(Reference(Answer), restored);
+        Assert.Contains("[EMAIL_7]", restored, StringComparison.Ordinal);
+        Assert.Contains("[PHONE_1 ", restored, StringComparison.Ordinal);
+        Assert.StartsWith("Write to jane@example.com and bob@example.org;", restored, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_single_and_double_split_of_the_stream_gives_the_reference()
+    {
+        var expected = Reference(Answer);
+        for (int i = 0; i <= Answer.Length; i++)
+        {
+            Assert.Equal(expected, Streamed(Answer[..i], Answer[i..]));
+            for (int j = i; j <= Answer.Length; j++)
+            {
+                Assert.Equal(expected, Streamed(Answer[..i], Answer[i..j], Answer[j..]));
+            }
+        }
+    }
+
+    [Fact]
+    public void One_character_per_piece_gives_the_reference()
+    {
+        Assert.Equal(Reference(Answer), Streamed([.. Answer.Select(static c => c.ToString())]));
+    }
+
+    [Theory]
+    [InlineData("Hi [EM", "Hi ", "[EM")] // could still be [EMAIL_1]: held
+    [InlineData("Hi [", "Hi ", "[")]
+    [InlineData("Hi [PHONE_1", "Hi ", "[PHONE_1")] // could still be [PHONE_12]
+    [InlineData("Hi [X", "Hi [X", "")] // no produced placeholder starts so: not delayed
+    [InlineData("Hi [EMAIL_3", "Hi [EMAIL_3", "")]
+    [InlineData("Hi [EMAIL_1", "Hi ", "[EMAIL_1")]
+    [InlineData("[EMAIL_1] [", "jane@example.com ", "[")]
+    [InlineData("a ] b", "a ] b", "")]
+    public void Only_a_tail_that_can_still_become_a_placeholder_is_held(string piece, string emitted, string held)
+    {
+        var stream = new PlaceholderStream(Placeholders);
+        Assert.Equal(emitted, stream.Push(piece));
+        Assert.Equal(held.Length > 0, stream.Holding);
+        Assert.Equal(held, stream.Flush());
+        Assert.True(held.Length < Placeholders.Longest);
+    }
+
+    [Fact]
+    public void A_piece_without_a_bracket_passes_as_the_same_instance()
+    {
+        var stream = new PlaceholderStream(Placeholders);
+        var piece = "no placeholder here";
+        Assert.Same(piece, stream.Push(piece));
+    }
+
+    [Fact]
+    public void The_redactor_maps_its_placeholders_to_the_originals_and_never_prints_them()
+    {
+        var redaction = PiiRedactor.Default.Redact([new ChatMessage("user", "I am jane@example.com, card 4111111111111111, again jane@example.com.")]);
+        Assert.Equal(2, redaction.Placeholders.Count);
+        Assert.Equal("Mail jane@example.com, pay 4111111111111111, keep [EMAIL_2].", redaction.Placeholders.Restore("Mail [EMAIL_1], pay [CARD_1], keep [EMAIL_2]."));
+        Assert.DoesNotContain("jane", redaction.Placeholders.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("jane", redaction.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, PiiRedactor.Default.Redact([new ChatMessage("user", "nothing here")]).Placeholders.Count);
+    }
+
+    [Fact]
+    public async Task The_sink_restores_text_and_each_tool_calls_arguments_and_flushes_held_tails_before_the_end()
+    {
+        var inner = new RecordingSink();
+        var sink = new PiiRestoringSink(inner, Placeholders);
+        await sink.DeltaAsync("Mail [EMA", CancellationToken.None);
+        await sink.DeltaAsync("IL_1] now [EM", CancellationToken.None);
+        await sink.ToolCallAsync(new ToolCallDelta(0, "call_1", "send", "{\"to\":\"[EMA"), CancellationToken.None);
+        await sink.ToolCallAsync(new ToolCallDelta(0, null, null, "IL_2]\",\"cc\":\"[EMAIL_1"), CancellationToken.None);
+        await sink.ToolCallAsync(new ToolCallDelta(1, "call_2", "log", "[SSN_"), CancellationToken.None);
+        await sink.FailAsync(new ProviderException(ProviderFailureKind.Timeout, "cut"), default, CancellationToken.None);
+
+        Assert.Equal("Mail jane@example.com now [EM", inner.Text);
+        Assert.Equal("{\"to\":\"bob@example.org\",\"cc\":\"[EMAIL_1", inner.Arguments(0));
+        Assert.Equal("[SSN_", inner.Arguments(1));
+        Assert.Equal(["call_1", "call_2"], inner.Calls.Where(static c => c.Id is not null).Select(static c => c.Id!));
+        Assert.True(inner.Failed);
+    }
+
+    [Fact]
+    public async Task Arguments_get_json_escaped_originals()
+    {
+        var inner = new RecordingSink();
+        var sink = new PiiRestoringSink(inner, new PiiPlaceholders(new Dictionary<string, string> { ["[SECRET_1]"] = "a\"b\\c" }));
+        await sink.ToolCallAsync(new ToolCallDelta(0, "c", "f", "{\"k\":\"[SECRET_1]\"}"), CancellationToken.None);
+        await sink.DeltaAsync("[SECRET_1]", CancellationToken.None);
+        await sink.CompleteAsync("stop", default, CancellationToken.None);
+        Assert.Equal("{\"k\":\"a\\\"b\\\\c\"}", inner.Arguments(0));
+        Assert.Equal("a\"b\\c", inner.Text);
+    }
+
+    private static string Streamed(params string[] pieces)
+    {
+        var stream = new PlaceholderStream(Placeholders);
+        var output = string.Concat(pieces.Select(stream.Push));
+        return output + stream.Flush();
+    }
+
+    private sealed class RecordingSink : ICompletionSink
+    {
+        private readonly System.Text.StringBuilder _text = new();
+
+        public List<ToolCallDelta> Calls { get; } = [];
+
+        public string Text => _text.ToString();
+
+        public bool Failed { get; private set; }
+
+        public string Arguments(int index) => string.Concat(Calls.Where(c => c.Index == index).Select(static c => c.Arguments));
+
+        public ValueTask StartAsync(RouteStart start, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask DeltaAsync(string text, CancellationToken cancellationToken)
+        {
+            _text.Append(text);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask ToolCallAsync(ToolCallDelta delta, CancellationToken cancellationToken)
+        {
+            Calls.Add(delta);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask CompleteAsync(string finishReason, TokenUsage usage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask FailAsync(ProviderException error, TokenUsage usage, CancellationToken cancellationToken)
+        {
+            Failed = true;
+            return ValueTask.CompletedTask;
+        }
+
+        public bool TryRetract() => false;
+    }
+}
