@@ -311,9 +311,10 @@ internal sealed class BudgetLeases : IAsyncDisposable
             lease.Complete(renewal, grant, renewal.ExpiresAt - _reservationTtl);
             Interlocked.Increment(ref _renewals);
         }
-        catch (Exception e) when (e is SpendStoreUnavailableException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception)
         {
-            // Sent again unchanged by the next renewal; meanwhile the lease serves up to its ceiling while usable.
+            // Any failure (the store unreachable, closed, or failing to open): sent again unchanged by the next renewal,
+            // which is safe whether or not this one was applied; meanwhile the lease serves up to its ceiling while usable.
             Interlocked.Increment(ref _renewalFailures);
         }
         finally
@@ -347,6 +348,12 @@ internal sealed class BudgetLeases : IAsyncDisposable
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Whatever one flush met (a store that fails to open in an unforeseen way), the next one tries again:
+                // a loop that ended here would leave every lease unrenewed until the replica restarts.
+                Interlocked.Increment(ref _renewalFailures);
             }
         }
     }
