@@ -76,21 +76,8 @@ public sealed class ReasoningEffortTests
     [InlineData("""{"reasoning_effort":{"effort":"high"}}""")]
     public async Task Another_value_is_a_400_naming_the_member_and_listing_the_values_with_no_upstream_call(string extra)
     {
-        await using var upstream = await FakeUpstream.StartAsync();
-        upstream.Model("gpt");
-        upstream.Model("claude-fake");
-        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(upstream));
-
-        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("auto", extra));
-        var problem = await Json.ReadAsync(response);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var error = problem.GetProperty("error");
-        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
-        Assert.Equal("reasoning_effort", error.GetProperty("param").GetString());
+        var error = await CapabilityRequests.AssertRefusedBeforeAnyCallAsync(extra, "reasoning_effort");
         Assert.Contains("none, minimal, low, medium, high or xhigh", error.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Empty(upstream.Bodies);
     }
 
     [Fact]
