@@ -38,7 +38,7 @@ public sealed class ModelRouterOptions
     public SharedRateLimitOptions SharedRateLimits { get; set; } = new();
 
     /// <summary>Per-replica budget leases (see <c>BudgetLeases</c> in the domain library).</summary>
-    [Description("BudgetLeases: Enabled (serve budgeted requests from per-replica leases renewed in the background: one store transaction per account per FlushMs instead of two per request; false: every request reserves and settles in the store), MaxUsd (the most one lease holds; a request estimated above it reserves in the store), FlushMs (how often active leases are renewed: spend reaches the store at most this late).")]
+    [Description("BudgetLeases: Enabled (serve budgeted requests from per-replica leases renewed in the background: one store transaction per account per FlushMs instead of two per request; false: every request reserves and settles in the store), MaxUsd (the most one lease holds; a request estimated above it reserves in the store), FlushMs (how often active leases are renewed: spend reaches the store at most this late), GraceSeconds (how long a lease stays usable after its last renewal, i.e. serves through a store outage; at least 2 x FlushMs; a dead replica's lease is held ReservationTimeoutSeconds + GraceSeconds).")]
     public BudgetLeaseSettings BudgetLeases { get; set; } = new();
 
     /// <summary>The key name of requests that presented no API key.</summary>
@@ -215,6 +215,10 @@ public sealed class BudgetLeaseSettings
     /// <summary>Milliseconds between two renewals of an active lease.</summary>
     [Range(20, 60_000)]
     public int FlushMs { get; set; } = 1000;
+
+    /// <summary>Seconds a lease stays usable after its last renewal: how long a replica serves from it through a store outage.</summary>
+    [Range(1, 3600)]
+    public int GraceSeconds { get; set; } = 60;
 }
 
 /// <summary>Per-upstream breaker.</summary>
@@ -289,6 +293,10 @@ public sealed class BudgetLeaseSettings
     /// <summary>Milliseconds between two renewals of an active lease.</summary>
     [Range(20, 60_000)]
     public int FlushMs { get; set; } = 1000;
+
+    /// <summary>Seconds a lease stays usable after its last renewal: how long a replica serves from it through a store outage.</summary>
+    [Range(1, 3600)]
+    public int GraceSeconds { get; set; } = 60;
 }
 
 /// <summary>Per-upstream breaker.</summary>

@@ -118,6 +118,12 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
             }
         }
 
+        // A lease is extended when less than half its grace is left, which only the next flush can do.
+        if (options.BudgetLeases.Enabled && options.BudgetLeases.GraceSeconds * 1000L < 2L * options.BudgetLeases.FlushMs)
+        {
+            failures.Add($"{Section}:BudgetLeases:GraceSeconds: must be at least twice FlushMs ({options.BudgetLeases.FlushMs} ms), got '{options.BudgetLeases.GraceSeconds}'");
+        }
+
         if (options.SharedRateLimits.Mode is not ("auto" or "on" or "off"))
         {
             failures.Add($"{Section}:SharedRateLimits:Mode: must be auto, on or off, got '{options.SharedRateLimits.Mode}'");

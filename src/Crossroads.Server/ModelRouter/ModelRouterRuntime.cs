@@ -133,7 +133,9 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
             SpendStoreOpener(options, configuration),
             time,
             TimeSpan.FromSeconds(options.ReservationTimeoutSeconds),
-            leases: options.BudgetLeases.Enabled ? new BudgetLeaseOptions(options.BudgetLeases.MaxUsd, TimeSpan.FromMilliseconds(options.BudgetLeases.FlushMs)) : null);
+            leases: options.BudgetLeases.Enabled
+                ? new BudgetLeaseOptions(options.BudgetLeases.MaxUsd, TimeSpan.FromMilliseconds(options.BudgetLeases.FlushMs)) { Grace = TimeSpan.FromSeconds(options.BudgetLeases.GraceSeconds) }
+                : null);
         Callers = new CallerDirectory(options);
         Limits = new KeyRateLimiter(options.Keys.Select(static k => new KeyLimit(k.Name, k.Rpm, k.Tpm)), time);
         var metrics = new RouterMetrics(meters.Create(Crossroads.Hosting.ModuleCatalog.ModelRouter.MeterName), KnownTenants(options));

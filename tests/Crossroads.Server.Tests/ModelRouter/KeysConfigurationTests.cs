@@ -16,6 +16,11 @@ public sealed class KeysConfigurationTests
     [InlineData("--ModelRouter:Routing:Cooldown:AllowedFails=0", "ModelRouter:Routing:Cooldown:AllowedFails")]
     [InlineData("--ModelRouter:SharedRateLimits:Mode=always", "ModelRouter:SharedRateLimits:Mode")]
     [InlineData("--ModelRouter:SharedRateLimits:SyncMs=5", "ModelRouter:SharedRateLimits:SyncMs")]
+    [InlineData("--ModelRouter:BudgetLeases:FlushMs=5", "ModelRouter:BudgetLeases:FlushMs")]
+    [InlineData("--ModelRouter:BudgetLeases:MaxUsd=0", "ModelRouter:BudgetLeases:MaxUsd")]
+    [InlineData("--ModelRouter:BudgetLeases:GraceSeconds=0", "ModelRouter:BudgetLeases:GraceSeconds")]
+    [InlineData("--ModelRouter:BudgetLeases:FlushMs=5000 --ModelRouter:BudgetLeases:GraceSeconds=5", "ModelRouter:BudgetLeases:GraceSeconds")]
+    [InlineData("--ModelRouter:BudgetLeases:Enabled=maybe", "ModelRouter:BudgetLeases:Enabled")]
     public async Task An_invalid_key_or_tenant_setting_stops_the_start_naming_it(string settings, string key)
     {
         var e = await Assert.ThrowsAnyAsync<Exception>(() => ModelRouterServer.StartAsync(settings.Split(' ')));

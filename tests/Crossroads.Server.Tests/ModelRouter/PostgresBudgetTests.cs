@@ -82,7 +82,8 @@ public sealed class PostgresBudgetTests(PostgresServer postgres)
                     "--ConnectionStrings:Crossroads=" + database,
                     "--ModelRouter:Tenants:0:Id=acme",
                     "--ModelRouter:Tenants:0:BudgetUsd=1",
-                    "--ModelRouter:BudgetLeases:FlushMs=60000"), // no periodic renewal: only stopping books the last spend
+                    "--ModelRouter:BudgetLeases:FlushMs=60000", // no periodic renewal: only stopping books the last spend
+                    "--ModelRouter:BudgetLeases:GraceSeconds=120"),
             ],
         });
         await server.WaitUntilReadyAsync();
