@@ -202,26 +202,7 @@ public sealed class RoutingOptions
     [Range(1, 3_600_000)]
     public int DefaultLatencySloMs { get; set; } = 10_000;
 
-    /// <summary>Per-replica budget leases.</summary>
-public sealed class BudgetLeaseSettings
-{
-    /// <summary>Whether budgeted requests are served from leases.</summary>
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>The most one lease holds, USD.</summary>
-    [Range(typeof(decimal), "0.000001", "1000000")]
-    public decimal MaxUsd { get; set; } = 1m;
-
-    /// <summary>Milliseconds between two renewals of an active lease.</summary>
-    [Range(20, 60_000)]
-    public int FlushMs { get; set; } = 1000;
-
-    /// <summary>Seconds a lease stays usable after its last renewal: how long a replica serves from it through a store outage.</summary>
-    [Range(1, 3600)]
-    public int GraceSeconds { get; set; } = 60;
-}
-
-/// <summary>Per-upstream breaker.</summary>
+    /// <summary>Per-upstream breaker.</summary>
     public CooldownOptions Cooldown { get; set; } = new();
 }
 
