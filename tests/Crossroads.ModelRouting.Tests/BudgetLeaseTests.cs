@@ -6,18 +6,12 @@ namespace Crossroads.ModelRouting.Tests;
 /// <summary>Budget leases on the memory and SQLite stores: the lease scenarios, and the ledger's contract with leases on.</summary>
 public sealed class BudgetLeaseTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "crossroads-lease-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _temp = new("crossroads-lease-");
     private readonly InMemorySpendStore _memory = new();
 
     public static TheoryData<string> Stores => ["memory", "sqlite"];
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Theory]
     [MemberData(nameof(Stores))]
@@ -95,7 +89,7 @@ public sealed class BudgetLeaseTests : IDisposable
         LedgerScenarios.Daily_and_monthly_budgets_start_again_at_the_utc_boundary_and_total_never_does(Leased(store));
 
     private SpendStoreOpener Opener(string store) => store == "sqlite"
-        ? async ct => await SqliteSpendStore.OpenAsync(_directory, ct)
+        ? async ct => await SqliteSpendStore.OpenAsync(_temp.Path, ct)
         : _ => Task.FromResult<ISpendStore>(_memory);
 
     private LedgerFactory Leased(string store) => (time, accounts) =>

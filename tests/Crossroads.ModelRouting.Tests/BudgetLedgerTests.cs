@@ -6,17 +6,11 @@ namespace Crossroads.ModelRouting.Tests;
 /// <summary>The ledger on each store: atomic reservations, key and tenant budgets together, periods, expiry, restarts.</summary>
 public sealed class BudgetLedgerTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "crossroads-spend-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _temp = new("crossroads-spend-");
 
     public static TheoryData<string> Stores => ["memory", "sqlite"];
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Theory]
     [MemberData(nameof(Stores))]
@@ -143,7 +137,7 @@ public sealed class BudgetLedgerTests : IDisposable
     public async Task A_pending_settle_gets_a_last_attempt_at_shutdown_and_is_abandoned_only_if_that_fails()
     {
         var account = new BudgetAccount("tenant:t", 1m, BudgetPeriod.Total);
-        var flaky = new FlakySpendStore(await SqliteSpendStore.OpenAsync(_directory, default)) { RefuseSettles = true };
+        var flaky = new FlakySpendStore(await SqliteSpendStore.OpenAsync(_temp.Path, default)) { RefuseSettles = true };
         var ledger = FlakyLedger(flaky, TimeSpan.FromHours(1)); // no retry round before the shutdown
         var booked = await ledger.ReserveAsync(new BudgetPayer("t", null), 0.5m, default);
         var lost = await ledger.ReserveAsync(new BudgetPayer("t", null), 0.25m, default);
@@ -202,13 +196,13 @@ public sealed class BudgetLedgerTests : IDisposable
     private static BudgetLedger FlakyLedger(FlakySpendStore store, TimeSpan retryDelay) =>
         new([new BudgetAccount("tenant:t", 1m, BudgetPeriod.Total)], _ => Task.FromResult<ISpendStore>(store), TimeProvider.System, TimeSpan.FromMinutes(10), retryDelay);
 
-    private async Task<ISpendStore> OpenAsync(string store) => store == "sqlite" ? await SqliteSpendStore.OpenAsync(_directory, default) : new InMemorySpendStore();
+    private async Task<ISpendStore> OpenAsync(string store) => store == "sqlite" ? await SqliteSpendStore.OpenAsync(_temp.Path, default) : new InMemorySpendStore();
 
     private BudgetLedger Ledger(string store, TimeProvider time, params BudgetAccount[] accounts) => Factory(store)(time, accounts);
 
     private LedgerFactory Factory(string store) => (time, accounts) => new(
         accounts,
-        store == "sqlite" ? async ct => await SqliteSpendStore.OpenAsync(_directory, ct) : _ => Task.FromResult<ISpendStore>(new InMemorySpendStore()),
+        store == "sqlite" ? async ct => await SqliteSpendStore.OpenAsync(_temp.Path, ct) : _ => Task.FromResult<ISpendStore>(new InMemorySpendStore()),
         time,
         TimeSpan.FromMinutes(10));
 }
