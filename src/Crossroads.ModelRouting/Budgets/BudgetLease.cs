@@ -124,18 +124,6 @@ internal sealed class BudgetLease(string id, SpendLine line)
         }
     }
 
-    /// <summary>Whether the lease holds, owes or waits for nothing (an idle lease of a past period can be dropped).</summary>
-    public bool IsEmpty
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _granted == 0 && _holds == 0 && _unbooked == 0 && _sent is null;
-            }
-        }
-    }
-
     /// <summary>
     /// Whether closing the lease has work left: spend to book, room beyond what requests in flight hold to give back, or
     /// an unknown outcome to learn.
