@@ -125,6 +125,46 @@ public sealed class PiiRestoreTests
         Assert.Equal("a\"b\\c", inner.Text);
     }
 
+    private const string Rewritten = "To [Email 1], [email-2] and [EMAIL 2]; not [E MAIL_1], [EMAIL__1], [EMAIL1], (EMAIL_1), [card_1][Ssn-1] [phone 1 [Phone 12] [Ema";
+
+    /// <summary>
+    /// The variants a model writes when it echoes a placeholder (case, a space or hyphen for the underscore), by a
+    /// pattern independent of the scanner: a bracketed label and number with one separator, upper-cased and looked up.
+    /// </summary>
+    private static string VariantReference(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(text, @"\[([A-Za-z]+)[ _-]([0-9]+)\]", static m =>
+            Originals.TryGetValue($"[{m.Groups[1].Value.ToUpperInvariant()}_{m.Groups[2].Value}]", out var original) ? original : m.Value);
+
+    [Fact]
+    public void Placeholders_a_model_rewrote_in_case_or_separator_are_restored_and_nothing_else()
+    {
+        var expected = VariantReference(Rewritten);
+        Assert.StartsWith("To jane@example.com, bob@example.org and bob@example.org; not [E MAIL_1], [EMAIL__1], [EMAIL1], (EMAIL_1), 4111 1111 1111 1111123-45-6789 [phone 1 +33 6 12 34 56 78 [Ema", expected, StringComparison.Ordinal);
+        Assert.Equal(expected, Placeholders.Restore(Rewritten));
+        for (int i = 0; i <= Rewritten.Length; i++)
+        {
+            Assert.Equal(expected, Streamed(Rewritten[..i], Rewritten[i..]));
+        }
+
+        Assert.Equal(expected, Streamed([.. Rewritten.Select(static c => c.ToString())]));
+    }
+
+    [Fact]
+    public void A_variant_tail_is_held_like_the_exact_spelling()
+    {
+        var stream = new PlaceholderStream(Placeholders);
+        Assert.Equal("Hi ", stream.Push("Hi [email 1"));
+        Assert.Equal("jane@example.com!", stream.Push("]!"));
+        Assert.Equal("Hi [e-mail", new PlaceholderStream(Placeholders).Push("Hi [e-mail"));
+    }
+
+    [Fact]
+    public void Placeholders_that_fold_alike_are_restored_only_as_spelt()
+    {
+        var placeholders = new PiiPlaceholders(new Dictionary<string, string> { ["[Key_1]"] = "a", ["[KEY_1]"] = "b" });
+        Assert.Equal("a b [key 1]", placeholders.Restore("[Key_1] [KEY_1] [key 1]"));
+    }
+
     private static string Streamed(params string[] pieces)
     {
         var stream = new PlaceholderStream(Placeholders);

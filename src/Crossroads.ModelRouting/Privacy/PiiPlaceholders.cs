@@ -13,6 +13,7 @@ public sealed class PiiPlaceholders
 {
     private readonly Dictionary<string, string> _originals;
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _foldedLookup;
     private PiiPlaceholders? _json;
 
     /// <summary>A map from placeholder (<c>[EMAIL_1]</c>) to original value.</summary>
@@ -31,6 +32,27 @@ public sealed class PiiPlaceholders
 
             Longest = Math.Max(Longest, placeholder.Length);
         }
+
+        // Spellings a model makes of a placeholder it was shown ([Email 1], [email-1]), folded to one key. Two
+        // placeholders that fold alike (custom labels differing only in case) are matched exactly only: restoring
+        // the wrong client value would be worse than leaving a placeholder.
+        var folded = new Dictionary<string, string>(StringComparer.Ordinal);
+        var ambiguous = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (placeholder, original) in _originals)
+        {
+            var key = Fold(placeholder);
+            if (!folded.TryAdd(key, original))
+            {
+                ambiguous.Add(key);
+            }
+        }
+
+        foreach (var key in ambiguous)
+        {
+            folded.Remove(key);
+        }
+
+        _foldedLookup = folded.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>No placeholder: nothing to restore.</summary>
@@ -89,7 +111,7 @@ public sealed class PiiPlaceholders
             output.Append(text[at..open]);
             var rest = text[open..];
             int close = rest[..Math.Min(rest.Length, Longest)].IndexOf(']');
-            if (close >= 0 && _lookup.TryGetValue(rest[..(close + 1)], out var original))
+            if (close >= 0 && TryFind(rest[..(close + 1)], out var original))
             {
                 output.Append(original);
                 at = open + close + 1;
@@ -106,7 +128,29 @@ public sealed class PiiPlaceholders
         }
     }
 
-    /// <summary>Whether <paramref name="tail"/> could still grow into one of this map's placeholders.</summary>
+    /// <summary>
+    /// The original behind <paramref name="candidate"/> (a bracketed span no longer than <see cref="Longest"/>): its
+    /// exact spelling, else a variant that differs only in letter case and in the separator (<c>_</c>, space or
+    /// <c>-</c>), as models rewrite placeholders they echo. Only the request's own placeholders match, so a variant
+    /// can only ever give the client back a value it sent.
+    /// </summary>
+    private bool TryFind(ReadOnlySpan<char> candidate, out string original)
+    {
+        if (_lookup.TryGetValue(candidate, out original!))
+        {
+            return true;
+        }
+
+        Span<char> folded = candidate.Length <= 256 ? stackalloc char[candidate.Length] : new char[candidate.Length];
+        for (int i = 0; i < candidate.Length; i++)
+        {
+            folded[i] = Fold(candidate[i]);
+        }
+
+        return _foldedLookup.TryGetValue(folded, out original!);
+    }
+
+    /// <summary>Whether <paramref name="tail"/> could still grow into one of this map's placeholders or their variants.</summary>
     private bool IsProperPrefix(ReadOnlySpan<char> tail)
     {
         if (tail.Length >= Longest)
@@ -116,7 +160,7 @@ public sealed class PiiPlaceholders
 
         foreach (var placeholder in _originals.Keys)
         {
-            if (placeholder.AsSpan().StartsWith(tail, StringComparison.Ordinal))
+            if (StartsWithFolded(placeholder, tail))
             {
                 return true;
             }
@@ -124,4 +168,38 @@ public sealed class PiiPlaceholders
 
         return false;
     }
+
+    private static bool StartsWithFolded(string placeholder, ReadOnlySpan<char> tail)
+    {
+        if (tail.Length > placeholder.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < tail.Length; i++)
+        {
+            if (Fold(placeholder[i]) != Fold(tail[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Fold(string placeholder) => string.Create(placeholder.Length, placeholder, static (span, p) =>
+    {
+        for (int i = 0; i < span.Length; i++)
+        {
+            span[i] = Fold(p[i]);
+        }
+    });
+
+    /// <summary>ASCII letters to upper case, the separators a model may use to <c>_</c>; anything else as it is.</summary>
+    private static char Fold(char c) => c switch
+    {
+        >= 'a' and <= 'z' => (char)(c - ('a' - 'A')),
+        ' ' or '-' => '_',
+        _ => c,
+    };
 }
