@@ -65,6 +65,56 @@ public sealed class PiiDetectorTests
     [InlineData("amount 1 234 567 dollars")]
     public void Leaves_numbers_that_are_not_phones(string text) => Assert.Empty(PiiRedactor.Default.Find(text));
 
+    private static readonly PiiRedactor WithIp = PiiRedactor.For([PiiKind.IpAddress]);
+
+    [Theory]
+    [InlineData("server 192.168.100.200 answered", "192.168.100.200")]
+    [InlineData("from 8.8.8.8.", "8.8.8.8")]
+    [InlineData("net 10.0.0.0/8 routed", "10.0.0.0")]
+    [InlineData("(255.255.255.255)", "255.255.255.255")]
+    [InlineData("host 2001:db8::1 down", "2001:db8::1")]
+    [InlineData("host [2001:db8:0:0:0:0:0:42]:443", "2001:db8:0:0:0:0:0:42")]
+    [InlineData("mapped ::ffff:192.0.2.128 seen", "::ffff:192.0.2.128")]
+    [InlineData("prefix fe80::/10 is link-local", "fe80::")]
+    [InlineData("FE80::1FF:FE23:4567:890A ok", "FE80::1FF:FE23:4567:890A")]
+    public void Finds_ip_addresses(string text, string value)
+    {
+        var found = Assert.Single(WithIp.Find(text));
+        Assert.Equal(PiiKind.IpAddress, found.Kind);
+        Assert.Equal(value, text.Substring(found.Start, found.Length));
+    }
+
+    [Theory]
+    [InlineData("version 1.2.3.4.5 and OID 1.3.6.1.4.1")] // longer dotted runs
+    [InlineData("256.1.1.1 and 1.2.3.999 are out of range")]
+    [InlineData("at 12:30:45 the MAC 00:1a:2b:3c:4d:5e changed")]
+    [InlineData("std::vector and a::b, :: alone, loopback ::1")]
+    [InlineData("version 1.2.3, pi 3.14159")]
+    public void Leaves_ip_look_alikes(string text) => Assert.Empty(WithIp.Find(text));
+
+    [Fact]
+    public void Ip_addresses_are_found_only_when_asked_for_and_win_over_phones()
+    {
+        const string text = "server 192.168.100.200 and phone +33 6 12 34 56 78";
+        Assert.DoesNotContain(PiiRedactor.Default.Find(text), static m => m.Kind == PiiKind.IpAddress);
+        var found = PiiRedactor.For([.. PiiKinds.Defaults, PiiKind.IpAddress]).Find(text);
+        Assert.Equal([PiiKind.IpAddress, PiiKind.Phone], found.Select(static m => m.Kind));
+        Assert.Equal("[IP_1] and [EMAIL_1]", PiiRedactor.For([PiiKind.IpAddress, PiiKind.Email]).Redact([new ChatMessage("user", "10.1.2.3 and a@example.com")]).Messages[0].Content);
+        Assert.Equal("10.1.2.3 and [EMAIL_1]", PiiRedactor.For([PiiKind.Email]).Redact([new ChatMessage("user", "10.1.2.3 and a@example.com")]).Messages[0].Content);
+    }
+
+    [Theory]
+    [InlineData("api_secret", PiiKind.Secret)]
+    [InlineData("card_number", PiiKind.CardNumber)]
+    [InlineData("ip_address", PiiKind.IpAddress)]
+    public void Kind_names_parse_back(string name, PiiKind kind)
+    {
+        Assert.True(PiiKinds.TryParse(name, out var parsed));
+        Assert.Equal(kind, parsed);
+        Assert.Equal(name, PiiKinds.Name(parsed));
+        Assert.False(PiiKinds.TryParse(name.ToUpperInvariant(), out _));
+    }
+
     [Fact]
     public void Redaction_numbers_placeholders_per_kind_and_reuses_them_for_the_same_value_across_messages()
     {

@@ -20,4 +20,7 @@ public enum PiiKind
 
     /// <summary>A phone number.</summary>
     Phone,
+
+    /// <summary>An IPv4 or IPv6 address (personal data under the GDPR; off unless a tenant lists it, see <see cref="PiiKinds.Defaults"/>).</summary>
+    IpAddress,
 }

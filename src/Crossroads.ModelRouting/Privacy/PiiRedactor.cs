@@ -23,8 +23,18 @@ public sealed class PiiRedactor
     /// <summary>A redactor with <paramref name="detectors"/>, in priority order.</summary>
     public PiiRedactor(IReadOnlyList<IPiiDetector> detectors) => _detectors = detectors ?? throw new ArgumentNullException(nameof(detectors));
 
-    /// <summary>Every built-in detector: secrets, e-mail, IBAN, card numbers, SSN, phone.</summary>
-    public static PiiRedactor Default { get; } = new([new SecretDetector(), new EmailDetector(), new IbanDetector(), new CardNumberDetector(), new SsnDetector(), new PhoneDetector()]);
+    // Priority order: a secret or an IBAN is not also a phone number, nor an IP address a phone's digit groups.
+    private static readonly IPiiDetector[] BuiltIn = [new SecretDetector(), new EmailDetector(), new IbanDetector(), new CardNumberDetector(), new SsnDetector(), new IpAddressDetector(), new PhoneDetector()];
+
+    /// <summary>The default detectors (<see cref="PiiKinds.Defaults"/>): secrets, e-mail, IBAN, card numbers, SSN, phone.</summary>
+    public static PiiRedactor Default { get; } = For(PiiKinds.Defaults);
+
+    /// <summary>A redactor with the built-in detectors of <paramref name="kinds"/>, in the built-in priority order.</summary>
+    public static PiiRedactor For(IEnumerable<PiiKind> kinds)
+    {
+        var wanted = new HashSet<PiiKind>(kinds ?? throw new ArgumentNullException(nameof(kinds)));
+        return new([.. BuiltIn.Where(d => wanted.Contains(d.Kind))]);
+    }
 
     /// <summary>The values found in <paramref name="text"/>, without overlaps, in text order.</summary>
     public List<PiiMatch> Find(string text)

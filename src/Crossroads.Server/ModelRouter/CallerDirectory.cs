@@ -15,7 +15,7 @@ namespace Crossroads.Server.ModelRouter;
 internal sealed class CallerDirectory
 {
     private readonly FrozenDictionary<string, KeyOptions> _keys;
-    private readonly FrozenDictionary<string, (PiiMode Mode, bool Restore)> _pii;
+    private readonly FrozenDictionary<string, (PiiMode Mode, bool Restore, PiiRedactor Redactor)> _pii;
     private readonly string _anonymousKey;
     private readonly string _defaultTenant;
 
@@ -48,15 +48,21 @@ internal sealed class CallerDirectory
             tenant = context.Request.Headers[ModelRouterApi.TenantHeader].FirstOrDefault() is { Length: > 0 } header ? header : requestedTenant ?? _defaultTenant;
         }
 
-        var (mode, restore) = _pii.GetValueOrDefault(tenant, (PiiMode.Off, false));
-        return new Caller(key, tenant, mode, restore);
+        var (mode, restore, redactor) = _pii.GetValueOrDefault(tenant, (PiiMode.Off, false, PiiRedactor.Default));
+        return new Caller(key, tenant, mode, restore, redactor);
     }
 
-    /// <summary>A tenant's PII mode, and whether its answers get the redacted values back (by default, under redact).</summary>
-    private static (PiiMode Mode, bool Restore) PiiRule(TenantOptions tenant)
+    /// <summary>
+    /// A tenant's PII mode, whether its answers get the redacted values back (by default, under redact), and the
+    /// detectors of its kinds (built once per tenant; the defaults when it lists none).
+    /// </summary>
+    private static (PiiMode Mode, bool Restore, PiiRedactor Redactor) PiiRule(TenantOptions tenant)
     {
         var mode = PiiModes.TryParse(tenant.Pii, out var m) ? m : PiiMode.Off;
-        return (mode, mode == PiiMode.Redact && (tenant.PiiRestore ?? true));
+        var redactor = tenant.PiiKinds is { Count: > 0 } names
+            ? PiiRedactor.For(names.Select(static n => PiiKinds.TryParse(n, out var k) ? k : throw new InvalidOperationException($"unknown PII kind '{n}' (the options validator refuses it)")))
+            : PiiRedactor.Default;
+        return (mode, mode == PiiMode.Redact && (tenant.PiiRestore ?? true), redactor);
     }
 
     /// <summary>The <c>Keys</c> entry of <paramref name="key"/> (its limits and budget), if configured.</summary>

@@ -346,7 +346,7 @@ internal static class ModelRouterApi
         PiiPlaceholders? restore = null;
         if (caller.Pii != PiiMode.Off)
         {
-            var redaction = PiiRedactor.Default.Redact(messages);
+            var redaction = caller.Redactor.Redact(messages);
             if (redaction.Any && caller.Pii == PiiMode.Block)
             {
                 return (null, RateAdmission.Unlimited, ModelRouterProblems.PiiDetected(redaction.KindNames), null);

@@ -26,7 +26,7 @@ public sealed class ModelRouterOptions
     public RoutingOptions Routing { get; set; } = new();
 
     /// <summary>Tenants: budgets and PII handling.</summary>
-    [Description("Tenants: N:Id, N:BudgetUsd (spend limit per period; empty: unlimited), N:BudgetPeriod (daily|monthly|total, UTC), N:Pii (off|redact|block), N:PiiRestore (with redact: put the client's values back where the answer repeats the placeholders; default true).")]
+    [Description("Tenants: N:Id, N:BudgetUsd (spend limit per period; empty: unlimited), N:BudgetPeriod (daily|monthly|total, UTC), N:Pii (off|redact|block), N:PiiRestore (with redact: put the client's values back where the answer repeats the placeholders; default true), N:PiiKinds (what the rule covers: api_secret, email, iban, card_number, ssn, phone, ip_address; default all but ip_address).")]
     public List<TenantOptions> Tenants { get; set; } = [];
 
     /// <summary>API keys (chassis key names): their tenant, rate limits and budgets.</summary>
@@ -320,6 +320,12 @@ public sealed class TenantOptions
     /// (empty: true). Only valid with <c>redact</c>.
     /// </summary>
     public bool? PiiRestore { get; set; }
+
+    /// <summary>
+    /// The kinds of data the PII rule covers: <c>api_secret</c>, <c>email</c>, <c>iban</c>, <c>card_number</c>,
+    /// <c>ssn</c>, <c>phone</c>, <c>ip_address</c> (empty: all but <c>ip_address</c>). Only valid with redact or block.
+    /// </summary>
+    public List<string> PiiKinds { get; set; } = [];
 }
 
 /// <summary>An API key's settings.</summary>

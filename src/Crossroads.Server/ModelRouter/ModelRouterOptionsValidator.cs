@@ -165,6 +165,19 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
                 // Restoring needs placeholders: under off or block there are none, so the setting would mean nothing.
                 failures.Add($"{key}:PiiRestore: only applies with Pii=redact, got Pii='{t.Pii}'");
             }
+
+            for (int k = 0; k < t.PiiKinds.Count; k++)
+            {
+                if (!PiiKinds.TryParse(t.PiiKinds[k], out _))
+                {
+                    failures.Add($"{key}:PiiKinds:{k}: must be one of {string.Join(", ", PiiKinds.All.Select(PiiKinds.Name))}, got '{t.PiiKinds[k]}'");
+                }
+            }
+
+            if (t.PiiKinds.Count > 0 && PiiModes.TryParse(t.Pii, out var rule) && rule == PiiMode.Off)
+            {
+                failures.Add($"{key}:PiiKinds: only applies with Pii=redact or block, got Pii='{t.Pii}'");
+            }
         }
 
         var keys = new HashSet<string>(StringComparer.Ordinal);

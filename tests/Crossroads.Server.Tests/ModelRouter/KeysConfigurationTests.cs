@@ -6,6 +6,8 @@ public sealed class KeysConfigurationTests
     [Theory]
     [InlineData("--ModelRouter:Tenants:0:Id=acme --ModelRouter:Tenants:0:BudgetPeriod=weekly", "ModelRouter:Tenants:0:BudgetPeriod")]
     [InlineData("--ModelRouter:Tenants:0:Id=acme --ModelRouter:Tenants:0:Pii=mask", "ModelRouter:Tenants:0:Pii")]
+    [InlineData("--ModelRouter:Tenants:0:Id=acme --ModelRouter:Tenants:0:Pii=redact --ModelRouter:Tenants:0:PiiKinds:0=email --ModelRouter:Tenants:0:PiiKinds:1=names", "ModelRouter:Tenants:0:PiiKinds:1")]
+    [InlineData("--ModelRouter:Tenants:0:Id=acme --ModelRouter:Tenants:0:PiiKinds:0=email", "ModelRouter:Tenants:0:PiiKinds")]
     [InlineData("--ModelRouter:Keys:0:Name=ci --ModelRouter:Keys:0:Tenant=acne", "ModelRouter:Keys:0:Tenant")]
     [InlineData("--ModelRouter:Keys:0:Name=ci --ModelRouter:Keys:1:Name=ci", "ModelRouter:Keys:1:Name")]
     [InlineData("--ModelRouter:Keys:0:Name=ci --ModelRouter:Keys:0:BudgetPeriod=yearly", "ModelRouter:Keys:0:BudgetPeriod")]

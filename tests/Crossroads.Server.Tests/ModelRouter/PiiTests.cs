@@ -73,6 +73,36 @@ public sealed class PiiTests
         Assert.Equal(HttpStatusCode.OK, unscanned.StatusCode);
     }
 
+    [Fact]
+    public async Task A_tenants_kinds_choose_what_is_redacted_and_blocked()
+    {
+        await using var router = await KeyedRouter.StartAsync(
+            "--ModelRouter:Tenants:0:Id=netops", "--ModelRouter:Tenants:0:Pii=redact",
+            "--ModelRouter:Tenants:0:PiiKinds:0=ip_address", "--ModelRouter:Tenants:0:PiiKinds:1=email",
+            "--ModelRouter:Tenants:1:Id=strict", "--ModelRouter:Tenants:1:Pii=block", "--ModelRouter:Tenants:1:PiiKinds:0=ip_address",
+            "--ModelRouter:Tenants:2:Id=plain", "--ModelRouter:Tenants:2:Pii=redact");
+        var (server, upstream) = (router.Server, router.Upstream);
+        const string prompt = $"Host 203.0.113.9 (and 2001:db8::42) belongs to {Email}; SSN {Ssn}.";
+
+        using var redacted = await Json.PostAsTenantAsync(server.Client, "netops", Json.Chat("cheap", prompt, maxTokens: 20));
+        Assert.Equal(HttpStatusCode.OK, redacted.StatusCode);
+        // Only the listed kinds: the SSN is not one of them and goes as written.
+        Assert.Contains($"Host [IP_1] (and [IP_2]) belongs to [EMAIL_1]; SSN {Ssn}.", upstream.Bodies.Last(), StringComparison.Ordinal);
+
+        // The default kinds leave addresses alone.
+        using var plain = await Json.PostAsTenantAsync(server.Client, "plain", Json.Chat("cheap", prompt, maxTokens: 20));
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Contains("Host 203.0.113.9 (and 2001:db8::42) belongs to [EMAIL_1]; SSN [SSN_1].", upstream.Bodies.Last(), StringComparison.Ordinal);
+
+        int calls = upstream.Calls("cheap");
+        using var refused = await Json.PostAsTenantAsync(server.Client, "strict", Json.Chat("cheap", prompt));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("ip_address", (await Json.ReadAsync(refused)).GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(calls, upstream.Calls("cheap"));
+        using var allowed = await Json.PostAsTenantAsync(server.Client, "strict", Json.Chat("cheap", $"Mail {Email} about it."));
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode); // e-mail is not in this tenant's kinds
+    }
+
     private static void AssertNoRawValue(string text)
     {
         foreach (var raw in new[] { Email, Card, "4111111111111111", Ssn, Secret, "jane.doe" })
