@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Crossroads.ModelRouting.Providers;
 
@@ -167,17 +166,4 @@ public sealed class AnthropicProviderTests
     [InlineData(null, "stop")]
     public void Stop_reasons_map_to_openai_finish_reasons(string? stopReason, string finish) =>
         Assert.Equal(finish, AnthropicProvider.FinishReason(stopReason));
-
-    private sealed class StubHandler(HttpStatusCode status, string body, string mediaType, Action<HttpResponseMessage>? headers) : HttpMessageHandler
-    {
-        public HttpRequestMessage? Request { get; private set; }
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Request = request;
-            var response = new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
-            headers?.Invoke(response);
-            return Task.FromResult(response);
-        }
-    }
 }

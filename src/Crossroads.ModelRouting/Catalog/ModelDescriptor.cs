@@ -43,6 +43,18 @@ public sealed record ModelDescriptor
     /// <summary>The request features its upstream's kind serves (<see cref="Providers.IModelProvider.Capabilities"/>); a request needing another excludes it.</summary>
     public Providers.RequestFeatures Capabilities { get; init; } = Providers.RequestFeatures.All;
 
+    /// <summary>
+    /// Anthropic models that think: the <c>budget_tokens</c> of each thinking <c>reasoning_effort</c>
+    /// (<see cref="Providers.AnthropicThinking"/>); null for models that do not (a request with an effort is routed around them).
+    /// </summary>
+    public IReadOnlyDictionary<string, int>? ThinkingBudgets { get; init; }
+
+    /// <summary>Anthropic models: whether requests carry prompt-cache breakpoints (<c>cache_control</c>) on their tools and system text.</summary>
+    public bool PromptCache { get; init; }
+
+    /// <summary>The thinking budget this model spends on a request with <paramref name="effort"/>; 0 when it does not think for it.</summary>
+    public int ThinkingBudget(string? effort) => Providers.AnthropicThinking.Budget(ThinkingBudgets, effort);
+
     /// <summary>The name sent upstream.</summary>
     public string UpstreamModelName => UpstreamModel ?? Id;
 

@@ -307,7 +307,11 @@ public sealed class RouterEngine
         IAsyncEnumerator<CompletionEvent>? events = null;
         try
         {
-            events = upstream.Provider.StreamAsync(model.UpstreamModelName, request, attemptCts.Token).GetAsyncEnumerator(attemptCts.Token);
+            // What the model's configuration adds to the request (Anthropic thinking and prompt caching); most models
+            // add nothing and share the request.
+            int thinking = model.ThinkingBudget(request.ReasoningEffort);
+            var sent = thinking == 0 && !model.PromptCache ? request : request with { ThinkingBudget = thinking, PromptCache = model.PromptCache };
+            events = upstream.Provider.StreamAsync(model.UpstreamModelName, sent, attemptCts.Token).GetAsyncEnumerator(attemptCts.Token);
             while (await events.MoveNextAsync().ConfigureAwait(false))
             {
                 var e = events.Current;

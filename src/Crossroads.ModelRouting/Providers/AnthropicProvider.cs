@@ -16,7 +16,10 @@ namespace Crossroads.ModelRouting.Providers;
 /// emulated by a forced tool (<see cref="AnthropicJsonMode"/>). Its stream (<c>message_start</c> with the input usage,
 /// <c>content_block_start</c> text or <c>tool_use</c>, <c>content_block_delta</c> text and <c>input_json_delta</c>
 /// deltas, <c>message_delta</c> with the stop reason and output usage, <c>message_stop</c>, <c>ping</c>,
-/// <c>error</c>) becomes <see cref="CompletionEvent"/>s with OpenAI's finish reasons and tool call pieces.
+/// <c>error</c>) becomes <see cref="CompletionEvent"/>s with OpenAI's finish reasons and tool call pieces. Models
+/// configured to think get <c>thinking</c> with the budget of the request's <c>reasoning_effort</c>
+/// (<see cref="AnthropicThinking"/>); their thinking blocks are skipped, in a stream and in a whole message. Models
+/// configured for prompt caching get <c>cache_control</c> breakpoints on the last tool and on the system text.
 /// </summary>
 public sealed class AnthropicProvider : IModelProvider
 {
@@ -51,13 +54,21 @@ public sealed class AnthropicProvider : IModelProvider
     /// excluding Anthropic for every request that carries one (evaluation harnesses set it routinely) would cost the
     /// client its candidates for a promise no upstream keeps. Not served: JSON modes (no JSON mode to map them to),
     /// penalties, <c>logit_bias</c> and log probabilities (no such parameters or answers), and <c>reasoning_effort</c>
-    /// (extended thinking is a token budget with answers of another shape, not an effort level: mapping one onto the
-    /// other would be a guess), <c>store: true</c> (no completion store), the <c>service_tier</c>s <c>flex</c>,
+    /// except on models configured to think (<see cref="ThinkingServes"/>: not every Claude model does, and the budget
+    /// of each effort is the operator's choice), <c>store: true</c> (no completion store), the <c>service_tier</c>s <c>flex</c>,
     /// <c>scale</c> and <c>priority</c> (its own tiers are <c>auto</c> and <c>standard_only</c>, which OpenAI's
     /// <c>auto</c> and <c>default</c> map to), <c>prediction</c> and <c>web_search_options</c> (no such parameters).
     /// <c>metadata</c> is dropped but served: it tags a stored completion and changes no answer.
     /// </summary>
     public const RequestFeatures Serves = RequestFeatures.Tools | RequestFeatures.ParallelToolCalls | RequestFeatures.Stop | RequestFeatures.Seed | RequestFeatures.JsonObject | RequestFeatures.JsonSchema;
+
+    /// <summary>
+    /// What a model configured to think (<c>Models:N:Thinking</c>) serves besides <see cref="Serves"/>:
+    /// <c>reasoning_effort</c>, as extended thinking with the effort's budget (<see cref="AnthropicThinking"/>). Not the
+    /// combinations thinking refuses (<see cref="RequestFeatures.ReasoningWithSampling"/>,
+    /// <see cref="RequestFeatures.ReasoningWithForcedTool"/>, <see cref="RequestFeatures.ReasoningWithToolHistory"/>).
+    /// </summary>
+    public const RequestFeatures ThinkingServes = RequestFeatures.ReasoningEffort;
 
     /// <inheritdoc />
     public string Id { get; }
@@ -86,9 +97,33 @@ public sealed class AnthropicProvider : IModelProvider
         {
             writer.WriteStartObject();
             writer.WriteString("model", model);
-            writer.WriteNumber("max_tokens", request.MaxTokens ?? _defaultMaxTokens);
+            // With thinking, max_tokens covers the thinking and the answer (and must exceed budget_tokens): the
+            // client's max_tokens is what it wants for the answer, so the budget comes on top (the planner estimated
+            // and reserved that much output).
+            int thinking = request.ThinkingBudget;
+            writer.WriteNumber("max_tokens", (request.MaxTokens ?? _defaultMaxTokens) + thinking);
+            if (thinking > 0)
+            {
+                writer.WriteStartObject("thinking");
+                writer.WriteString("type", "enabled");
+                writer.WriteNumber("budget_tokens", thinking);
+                writer.WriteEndObject();
+            }
+
             var system = string.Join("\n\n", request.Messages.Where(static m => IsSystem(m.Role)).Select(static m => m.Content));
-            if (system.Length > 0)
+            if (system.Length > 0 && request.PromptCache)
+            {
+                // A breakpoint needs a block: the system text as one text block carrying it. Anthropic caches the
+                // prefix up to it (tools, then system), and ignores one shorter than the model's minimum.
+                writer.WriteStartArray("system");
+                writer.WriteStartObject();
+                writer.WriteString("type", "text");
+                writer.WriteString("text", system);
+                WriteCacheControl(writer);
+                writer.WriteEndObject();
+                writer.WriteEndArray();
+            }
+            else if (system.Length > 0)
             {
                 writer.WriteString("system", system);
             }
@@ -110,7 +145,9 @@ public sealed class AnthropicProvider : IModelProvider
             }
 
             writer.WriteBoolean("stream", true);
-            if (request.Temperature is { } temperature)
+            // Thinking refuses any temperature but its own (1): only an absent one or 1 gets here
+            // (RequestFeatures.ReasoningWithSampling), and 1 is the default, so none is sent.
+            if (request.Temperature is { } temperature && thinking == 0)
             {
                 // Anthropic's range is 0..1, OpenAI's 0..2: the same value means about the same below 1 (what clients
                 // send), and above it Anthropic would refuse the request, so it is capped rather than passed through.
@@ -282,9 +319,20 @@ public sealed class AnthropicProvider : IModelProvider
             case "error":
                 throw StreamError(root, sse.Data);
             default:
-                // ping, and event types a newer API version adds: nothing to pass on.
+                // ping, and event types a newer API version adds: nothing to pass on. Thinking needs no case of its
+                // own: its thinking and redacted_thinking blocks carry no "text", and its thinking_delta and
+                // signature_delta deltas are neither text_delta nor input_json_delta, so only the answer's text blocks
+                // become content (the thinking is not relayed).
                 break;
         }
+    }
+
+    /// <summary>A prompt-cache breakpoint: Anthropic caches the request's prefix up to the block carrying it (for 5 minutes, the default).</summary>
+    internal static void WriteCacheControl(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject("cache_control");
+        writer.WriteString("type", "ephemeral");
+        writer.WriteEndObject();
     }
 
     /// <summary>Whether the message goes to the top-level <c>system</c> text.</summary>

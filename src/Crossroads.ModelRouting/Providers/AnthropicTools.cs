@@ -7,7 +7,8 @@ namespace Crossroads.ModelRouting.Providers;
 /// (its <c>parameters</c>, or an empty object schema: Anthropic requires one); <c>tool_choice</c> <c>auto</c>,
 /// <c>required</c>, a named function and <c>none</c> become <c>{"type": "auto" | "any" | "tool", "name" | "none"}</c>;
 /// <c>parallel_tool_calls: false</c> becomes <c>disable_parallel_tool_use: true</c>. <c>none</c> keeps the tools
-/// (rather than omitting them) because the API refuses a conversation with tool_use blocks and no tools.
+/// (rather than omitting them) because the API refuses a conversation with tool_use blocks and no tools. With
+/// <see cref="ProviderRequest.PromptCache"/> the last tool carries a cache breakpoint.
 /// </summary>
 internal static class AnthropicTools
 {
@@ -21,8 +22,9 @@ internal static class AnthropicTools
         }
 
         writer.WriteStartArray("tools");
-        foreach (var tool in tools)
+        for (int i = 0; i < tools.Count; i++)
         {
+            var tool = tools[i];
             writer.WriteStartObject();
             writer.WriteString("name", tool.Name);
             if (tool.Description is { } description)
@@ -32,6 +34,13 @@ internal static class AnthropicTools
 
             writer.WritePropertyName("input_schema");
             writer.WriteRawValue(tool.Parameters ?? EmptySchema, skipInputValidation: true);
+            // Tools come first in Anthropic's prefix: a breakpoint on the last one caches all of them, which stay the
+            // same across a conversation's turns even when the system text does not.
+            if (request.PromptCache && i == tools.Count - 1)
+            {
+                AnthropicProvider.WriteCacheControl(writer);
+            }
+
             writer.WriteEndObject();
         }
 

@@ -68,4 +68,13 @@ public sealed record ProviderRequest
 
     /// <summary>OpenAI's <c>web_search_options</c> as the client wrote it (an object); null when absent.</summary>
     public string? WebSearchOptions { get; init; }
+
+    /// <summary>
+    /// Set per attempt by the engine from the model (<see cref="Catalog.ModelDescriptor.ThinkingBudget"/>), not by
+    /// the client: Anthropic's <c>budget_tokens</c> for this attempt's extended thinking; 0 for none.
+    /// </summary>
+    public int ThinkingBudget { get; init; }
+
+    /// <summary>Set per attempt by the engine from the model (<see cref="Catalog.ModelDescriptor.PromptCache"/>): whether to mark Anthropic prompt-cache breakpoints.</summary>
+    public bool PromptCache { get; init; }
 }

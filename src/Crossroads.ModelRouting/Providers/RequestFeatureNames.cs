@@ -28,6 +28,9 @@ public static class RequestFeatureNames
         (RequestFeatures.ServiceTier, "service_tier", "service_tier"),
         (RequestFeatures.Prediction, "prediction", "prediction"),
         (RequestFeatures.WebSearchOptions, "web_search_options", "web_search_options"),
+        (RequestFeatures.ReasoningWithSampling, "reasoning_effort.with_sampling", "reasoning_effort"),
+        (RequestFeatures.ReasoningWithForcedTool, "reasoning_effort.with_forced_tool", "reasoning_effort"),
+        (RequestFeatures.ReasoningWithToolHistory, "reasoning_effort.with_tool_history", "reasoning_effort"),
     ];
 
     /// <summary>Each single feature set in <paramref name="features"/>, in declaration order.</summary>

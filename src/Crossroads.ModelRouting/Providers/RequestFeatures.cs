@@ -63,7 +63,25 @@ public enum RequestFeatures
     /// <summary><c>web_search_options</c>: the model searches the web before it answers (OpenAI's search models).</summary>
     WebSearchOptions = 1 << 15,
 
+    /// <summary>
+    /// A thinking <c>reasoning_effort</c> (not <c>none</c>) with a <c>temperature</c> other than 1 or a <c>top_p</c>
+    /// below 0.95: Anthropic's extended thinking refuses both (<see cref="AnthropicThinking"/>).
+    /// </summary>
+    ReasoningWithSampling = 1 << 16,
+
+    /// <summary>
+    /// A thinking <c>reasoning_effort</c> with a forced tool (<c>tool_choice</c> <c>required</c> or a named function,
+    /// or a JSON <c>response_format</c>, which Anthropic emulates with one): extended thinking refuses forced tool use.
+    /// </summary>
+    ReasoningWithForcedTool = 1 << 17,
+
+    /// <summary>
+    /// A thinking <c>reasoning_effort</c> in a conversation with assistant tool calls: Anthropic wants the thinking
+    /// blocks of those turns sent back with them, which OpenAI's messages do not carry.
+    /// </summary>
+    ReasoningWithToolHistory = 1 << 18,
+
     /// <summary>Every feature.</summary>
     All = Tools | ParallelToolCalls | JsonObject | JsonSchema | Stop | Seed | FrequencyPenalty | PresencePenalty | LogitBias | Logprobs | JsonWithTools | ReasoningEffort
-        | Store | ServiceTier | Prediction | WebSearchOptions,
+        | Store | ServiceTier | Prediction | WebSearchOptions | ReasoningWithSampling | ReasoningWithForcedTool | ReasoningWithToolHistory,
 }

@@ -71,6 +71,27 @@ public static class RequiredFeatures
             needed |= RequestFeatures.ReasoningEffort;
         }
 
+        // What Anthropic's extended thinking cannot be combined with. Flagged for every upstream (OpenAI's serve them
+        // all), so that a thinking Anthropic model is routed around such a request rather than refuse it upstream.
+        if (request.ReasoningEffort is not (null or "none"))
+        {
+            if ((request.Temperature is { } temperature && temperature != 1) || (request.TopP is { } topP && topP < 0.95))
+            {
+                needed |= RequestFeatures.ReasoningWithSampling;
+            }
+
+            if ((request.ToolChoice?.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function && request.Tools is { Count: > 0 })
+                || request.ResponseFormat?.Type is "json_object" or "json_schema")
+            {
+                needed |= RequestFeatures.ReasoningWithForcedTool;
+            }
+
+            if (request.Messages.Any(static m => m.ToolCalls is { Count: > 0 }))
+            {
+                needed |= RequestFeatures.ReasoningWithToolHistory;
+            }
+        }
+
         // store: false asks for nothing (no other upstream keeps completions either); true asks for a stored
         // completion, which a client looks for later and only OpenAI keeps.
         if (request.Store == true)

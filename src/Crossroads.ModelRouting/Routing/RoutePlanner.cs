@@ -314,7 +314,10 @@ public sealed class RoutePlanner
     private CandidateEvaluation Evaluate(ModelDescriptor model, RouteRequest request, int outputCap, bool pinned)
     {
         List<Exclusion>? exclusions = null;
-        var cost = model.CostUsd(request.InputTokens, outputCap);
+        // A thinking model's budget is output on top of the answer's cap (AnthropicProvider adds it to max_tokens):
+        // estimated, reserved and checked against the context window with it.
+        int output = outputCap + model.ThinkingBudget(request.ReasoningEffort);
+        var cost = model.CostUsd(request.InputTokens, output);
         var (observed, samples) = _latency.P95(model.Id);
         bool useObserved = samples >= _settings.MinLatencySamples;
         double p95 = useObserved ? observed : model.LatencyP95Ms;
@@ -334,9 +337,9 @@ public sealed class RoutePlanner
             }
         }
 
-        if ((long)request.InputTokens + outputCap > model.ContextWindow)
+        if ((long)request.InputTokens + output > model.ContextWindow)
         {
-            (exclusions ??= []).Add(new Exclusion("context_window", Invariant($"{request.InputTokens} prompt tokens + {outputCap} output tokens exceed the context window of {model.ContextWindow}")));
+            (exclusions ??= []).Add(new Exclusion("context_window", Invariant($"{request.InputTokens} prompt tokens + {output} output tokens exceed the context window of {model.ContextWindow}")));
         }
 
         if (_health.Check(model.Upstream) is { } unavailable)

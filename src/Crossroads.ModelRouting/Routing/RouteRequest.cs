@@ -32,6 +32,9 @@ public sealed record RouteRequest
     /// <summary>The request features it needs (<see cref="Providers.RequiredFeatures.Of"/>); a model whose upstream lacks one is excluded.</summary>
     public Providers.RequestFeatures Requires { get; init; }
 
+    /// <summary>The request's <c>reasoning_effort</c>: a thinking model's budget for it adds to the output it is estimated for (<see cref="ModelDescriptor.ThinkingBudget"/>).</summary>
+    public string? ReasoningEffort { get; init; }
+
     /// <summary>Prompt cluster the learner keys its statistics by (<see cref="PromptClusters"/>).</summary>
     public string Cluster { get; init; } = "default";
 }

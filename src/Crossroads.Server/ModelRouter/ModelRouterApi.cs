@@ -439,6 +439,7 @@ internal static class ModelRouterApi
                 Policy = request.Policy,
                 InputTokens = inputTokens,
                 MaxOutputTokens = request.MaxTokens,
+                ReasoningEffort = request.ReasoningEffort,
                 Cluster = PromptClusters.Of(lastUser, inputTokens),
                 Requires = RequiredFeatures.Of(provider),
             },

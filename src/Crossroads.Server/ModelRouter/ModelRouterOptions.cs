@@ -14,7 +14,7 @@ public sealed class ModelRouterOptions
     public List<UpstreamOptions> Upstreams { get; set; } = [];
 
     /// <summary>Models.</summary>
-    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok (USD), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema, reasoning_effort).")]
+    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok (USD), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema, reasoning_effort), N:Thinking (anthropic: serve reasoning_effort as extended thinking), N:ThinkingBudgets:<effort> (budget_tokens, at least 1024), N:PromptCache (anthropic: off|auto).")]
     public List<ModelOptions> Models { get; set; } = [];
 
     /// <summary>Route aliases (<c>auto</c> is built in).</summary>
@@ -155,6 +155,25 @@ public sealed class ModelOptions
     /// OpenAI-compatible server): the planner routes requests that need them elsewhere instead of letting the upstream refuse.
     /// </summary>
     public List<string> Unsupported { get; set; } = [];
+
+    /// <summary>
+    /// Anthropic models only: whether the model thinks, so that <c>reasoning_effort</c> is served as extended thinking
+    /// (a budget per effort, <see cref="ThinkingBudgets"/>) instead of routed around. Off by default: not every Claude
+    /// model has extended thinking, and the newest ones replaced it.
+    /// </summary>
+    public bool Thinking { get; set; }
+
+    /// <summary>
+    /// Anthropic models with <see cref="Thinking"/>: <c>budget_tokens</c> by effort (<c>minimal</c>, <c>low</c>,
+    /// <c>medium</c>, <c>high</c>, <c>xhigh</c>; each at least 1024), over the defaults 1024, 1024, 4096, 16384, 32768.
+    /// </summary>
+    public Dictionary<string, int> ThinkingBudgets { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Anthropic models only: <c>off</c> (the default) or <c>auto</c>, prompt-cache breakpoints (<c>cache_control</c>)
+    /// on the last tool and the system text. OpenAI-compatible upstreams cache prompts by themselves.
+    /// </summary>
+    public string PromptCache { get; set; } = "off";
 }
 
 /// <summary>A route alias.</summary>

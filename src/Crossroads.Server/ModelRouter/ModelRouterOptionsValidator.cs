@@ -85,6 +85,8 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
                     failures.Add($"{key}:Unsupported:{j}: must be one of {string.Join(", ", RequestFeatureNames.All)}, got '{m.Unsupported[j]}'");
                 }
             }
+
+            AnthropicModelFailures(m, key, options.Upstreams.Find(u => u.Id == m.Upstream)?.Kind, failures);
         }
 
         for (int i = 0; i < options.Aliases.Count; i++)
@@ -137,6 +139,46 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
         ValidateTenantsAndKeys(options, failures);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// Thinking and prompt caching are Anthropic's controls: on another kind they would be settings that do nothing
+    /// (OpenAI-compatible upstreams take <c>reasoning_effort</c> as it is and cache prompts by themselves), so they are
+    /// refused rather than ignored. Budgets below the API's minimum would be refused by every request.
+    /// </summary>
+    private static void AnthropicModelFailures(ModelOptions m, string key, string? kind, List<string> failures)
+    {
+        bool anthropic = kind == "anthropic";
+        if (m.Thinking && !anthropic)
+        {
+            failures.Add($"{key}:Thinking: only models of an upstream of kind 'anthropic' take it, got kind '{kind}'");
+        }
+
+        if (m.ThinkingBudgets.Count > 0 && !m.Thinking)
+        {
+            failures.Add($"{key}:ThinkingBudgets: set without {key}:Thinking=true");
+        }
+
+        foreach (var (effort, budget) in m.ThinkingBudgets)
+        {
+            if (Array.IndexOf(AnthropicThinking.Efforts, effort) < 0)
+            {
+                failures.Add($"{key}:ThinkingBudgets:{effort}: not an effort, must be one of {string.Join(", ", AnthropicThinking.Efforts)}");
+            }
+            else if (budget is < AnthropicThinking.MinimumBudget or > 1_000_000)
+            {
+                failures.Add(FormattableString.Invariant($"{key}:ThinkingBudgets:{effort}: must be between {AnthropicThinking.MinimumBudget} (Anthropic's minimum budget_tokens) and 1000000, got '{budget}'"));
+            }
+        }
+
+        if (m.PromptCache is not ("off" or "auto"))
+        {
+            failures.Add($"{key}:PromptCache: must be off or auto, got '{m.PromptCache}'");
+        }
+        else if (m.PromptCache == "auto" && !anthropic)
+        {
+            failures.Add($"{key}:PromptCache: only models of an upstream of kind 'anthropic' take it (OpenAI-compatible upstreams cache prompts by themselves), got kind '{kind}'");
+        }
     }
 
     private static void ValidateTenantsAndKeys(ModelRouterOptions options, List<string> failures)

@@ -69,7 +69,10 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
             Status = m.Status switch { "shadow" => ModelStatus.Shadow, "disabled" => ModelStatus.Disabled, _ => ModelStatus.Active },
             OwnedBy = m.Upstream,
             // What the upstream's kind can serve: the planner routes a request around models that cannot serve it.
-            Capabilities = (upstreams.TryGetValue(m.Upstream, out var upstream) ? upstream.Provider.Capabilities : RequestFeatures.All) & ~Lacking(m.Unsupported),
+            Capabilities = ((upstreams.TryGetValue(m.Upstream, out var upstream) ? upstream.Provider.Capabilities : RequestFeatures.All)
+                | (m.Thinking ? AnthropicProvider.ThinkingServes : RequestFeatures.None)) & ~Lacking(m.Unsupported),
+            ThinkingBudgets = m.Thinking ? ThinkingBudgets(m.ThinkingBudgets) : null,
+            PromptCache = m.PromptCache == "auto",
         }).ToList();
 
         if (models.Count == 0 && options.DemoModel)
@@ -203,6 +206,18 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
 
     private static BudgetAccount Account(string id, decimal limit, string period) =>
         new(id, limit, BudgetPeriods.TryParse(period, out var p) ? p : BudgetPeriod.Total);
+
+    /// <summary>The default thinking budgets with the configured ones over them (validated at start).</summary>
+    private static Dictionary<string, int> ThinkingBudgets(Dictionary<string, int> configured)
+    {
+        var budgets = new Dictionary<string, int>(AnthropicThinking.DefaultBudgets, StringComparer.Ordinal);
+        foreach (var (effort, budget) in configured)
+        {
+            budgets[effort] = budget;
+        }
+
+        return budgets;
+    }
 
     /// <summary>The features named in <c>Models:N:Unsupported</c> (validated at start).</summary>
     private static RequestFeatures Lacking(List<string> names) =>

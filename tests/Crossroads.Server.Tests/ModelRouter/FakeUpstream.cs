@@ -102,6 +102,8 @@ public sealed class FakeUpstream : IAsyncDisposable
         using var doc = JsonDocument.Parse(body);
         var root = doc.RootElement;
         var model = root.GetProperty("model").GetString()!;
+        // Anthropic answers a request with thinking enabled with thinking blocks before the text (the protocol reads this).
+        context.Items[AnthropicFakeProtocol.ThinkingItem] = root.TryGetProperty("thinking", out var thinking) && thinking.ValueKind == JsonValueKind.Object;
         int call = _calls.AddOrUpdate(model, 1, static (_, n) => n + 1);
         if (!Models.TryGetValue(model, out var b))
         {
