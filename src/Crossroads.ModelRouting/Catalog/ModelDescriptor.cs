@@ -43,6 +43,9 @@ public sealed record ModelDescriptor
     /// <summary>The request features its upstream's kind serves (<see cref="Providers.IModelProvider.Capabilities"/>); a request needing another excludes it.</summary>
     public Providers.RequestFeatures Capabilities { get; init; } = Providers.RequestFeatures.All;
 
+    /// <summary>How the model bills images (GPT-4o's tile rule unless configured): what the estimates reserve for them.</summary>
+    public Tokens.ImageTokenRule ImageTokens { get; init; } = Tokens.ImageTokenRule.OpenAi;
+
     /// <summary>The name sent upstream.</summary>
     public string UpstreamModelName => UpstreamModel ?? Id;
 

@@ -178,6 +178,9 @@ public sealed class RoutePlanner
             Attempts = order.ToArray(),
             Reason = reason,
             MaxOutputTokens = outputCap,
+            InputTokens = order.Count > 0
+                ? evaluations.Where(static e => e.Rank is not null).Max(static e => e.InputTokens)
+                : evaluations.Count > 0 ? evaluations.Max(static e => e.InputTokens) : request.InputTokens,
         };
     }
 
@@ -314,7 +317,8 @@ public sealed class RoutePlanner
     private CandidateEvaluation Evaluate(ModelDescriptor model, RouteRequest request, int outputCap, bool pinned)
     {
         List<Exclusion>? exclusions = null;
-        var cost = model.CostUsd(request.InputTokens, outputCap);
+        int input = request.PromptTokens(model);
+        var cost = model.CostUsd(input, outputCap);
         var (observed, samples) = _latency.P95(model.Id);
         bool useObserved = samples >= _settings.MinLatencySamples;
         double p95 = useObserved ? observed : model.LatencyP95Ms;
@@ -334,9 +338,9 @@ public sealed class RoutePlanner
             }
         }
 
-        if ((long)request.InputTokens + outputCap > model.ContextWindow)
+        if ((long)input + outputCap > model.ContextWindow)
         {
-            (exclusions ??= []).Add(new Exclusion("context_window", Invariant($"{request.InputTokens} prompt tokens + {outputCap} output tokens exceed the context window of {model.ContextWindow}")));
+            (exclusions ??= []).Add(new Exclusion("context_window", Invariant($"{input} prompt tokens + {outputCap} output tokens exceed the context window of {model.ContextWindow}")));
         }
 
         if (_health.Check(model.Upstream) is { } unavailable)
@@ -369,6 +373,7 @@ public sealed class RoutePlanner
             Model = model.Id,
             Upstream = model.Upstream,
             Exclusions = (IReadOnlyList<Exclusion>?)exclusions ?? [],
+            InputTokens = input,
             EstimatedCostUsd = cost,
             Quality = model.Quality,
             LatencyP95Ms = p95,

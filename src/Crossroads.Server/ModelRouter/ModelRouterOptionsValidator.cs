@@ -73,6 +73,11 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
                 }
             }
 
+            if ((m.ImageBaseTokens is not null || m.ImageTileTokens is not null) && options.Upstreams.Find(u => u.Id == m.Upstream) is { Kind: not ("openai" or "demo") } other)
+            {
+                failures.Add($"{key}:ImageBaseTokens/ImageTileTokens: only 'openai' models bill images by tiles; '{other.Kind}' models use their provider's rule");
+            }
+
             if (m.Status is not ("active" or "shadow" or "disabled"))
             {
                 failures.Add($"{key}:Status: must be active, shadow or disabled, got '{m.Status}'");
