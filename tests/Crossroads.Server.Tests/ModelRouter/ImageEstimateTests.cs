@@ -70,7 +70,7 @@ public sealed class ImageEstimateTests
         Assert.Equal(text + 85 + 170, high.GetProperty("input_tokens").GetInt32()); // one tile
         Assert.Equal(Usd(text + 85, 50, 2.5m, 10m), low.GetProperty("reserved_usd").GetDecimal());
         Assert.True(low.GetProperty("reserved_usd").GetDecimal() < Usd(text + 1_600, 50, 2.5m, 10m), "below the former flat estimate");
-        Assert.Equal(low.GetProperty("reserved_usd").GetDecimal(), low.GetProperty("candidates")[0].GetProperty("est_cost_usd").GetDecimal());
+        Assert.Equal(low.GetProperty("reserved_usd").GetDecimal(), low.GetProperty("candidates")[0].GetProperty("estimated_cost_usd").GetDecimal());
     }
 
     [Fact]
