@@ -14,7 +14,7 @@ public sealed class ModelRouterOptions
     public List<UpstreamOptions> Upstreams { get; set; } = [];
 
     /// <summary>Models.</summary>
-    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok (USD), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled), N:ImageBaseTokens and N:ImageTileTokens (how an openai-kind model bills an image: base + per 512-px tile; default 85 and 170, GPT-4o's; gpt-4o-mini: 2833 and 5667), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema, reasoning_effort).")]
+    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok (USD), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled), N:ImageBaseTokens and N:ImageTileTokens (openai kind only: how the model bills an image, base + per 512-px tile; default 85 and 170, GPT-4o's; gpt-4o-mini: 2833 and 5667), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema, reasoning_effort).")]
     public List<ModelOptions> Models { get; set; } = [];
 
     /// <summary>Route aliases (<c>auto</c> is built in).</summary>

@@ -73,9 +73,17 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
                 }
             }
 
-            if ((m.ImageBaseTokens is not null || m.ImageTileTokens is not null) && options.Upstreams.Find(u => u.Id == m.Upstream) is { Kind: not ("openai" or "demo") } other)
+            foreach (var (member, value) in new[] { ("ImageBaseTokens", m.ImageBaseTokens), ("ImageTileTokens", m.ImageTileTokens) })
             {
-                failures.Add($"{key}:ImageBaseTokens/ImageTileTokens: only 'openai' models bill images by tiles; '{other.Kind}' models use their provider's rule");
+                if (value is < 0 or > 1_000_000)
+                {
+                    failures.Add(FormattableString.Invariant($"{key}:{member}: must be between 0 and 1000000 tokens, got {value}"));
+                }
+            }
+
+            if ((m.ImageBaseTokens is not null || m.ImageTileTokens is not null) && options.Upstreams.Find(u => u.Id == m.Upstream) is { Kind: not "openai" } other)
+            {
+                failures.Add($"{key}:ImageBaseTokens/ImageTileTokens: only 'openai' models take tile numbers; '{other.Kind}' models bill images by their own rule");
             }
 
             if (m.Status is not ("active" or "shadow" or "disabled"))

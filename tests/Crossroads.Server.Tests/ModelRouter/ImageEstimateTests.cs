@@ -93,4 +93,16 @@ public sealed class ImageEstimateTests
         Assert.True(reserved >= billed, string.Create(CultureInfo.InvariantCulture, $"reserved {reserved} < billed {billed}"));
         Assert.True(Usd(text + 1_600, 50, 0.15m, 0.6m) < billed, "the former flat 1,600 tokens would have reserved less than gpt-4o-mini bills");
     }
+
+    [Theory]
+    [InlineData("--ModelRouter:Models:0:ImageTileTokens=5667", "ModelRouter:Models:0:ImageBaseTokens/ImageTileTokens: only 'openai' models take tile numbers; 'anthropic' models bill images by their own rule")]
+    [InlineData("--ModelRouter:Models:1:ImageBaseTokens=-1", "ModelRouter:Models:1:ImageBaseTokens: must be between 0 and 1000000 tokens, got -1")]
+    public async Task Tile_numbers_on_an_anthropic_model_or_out_of_range_fail_the_start(string setting, string expected)
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(upstream, setting)));
+
+        Assert.Contains(expected, e.ToString(), StringComparison.Ordinal);
+    }
 }
