@@ -19,15 +19,17 @@ public sealed class ImageAndJsonModeTests
     }
 
     [Fact]
-    public void Each_image_adds_the_flat_estimate_to_the_prompt_tokens_whatever_its_detail()
+    public void The_demo_counts_each_image_as_gpt_4o_bills_it_and_the_text_count_leaves_images_out()
     {
         var text = new ChatMessage("user", "Describe these.");
         int without = DemoModelProvider.PromptTokens([text]);
+        var small = Inline with { Detail = "low" };
 
         Assert.Equal(without, DemoModelProvider.PromptTokens([WithImages("Describe ", "these.")]));
-        Assert.Equal(without + ImageTokenEstimate.PerImage, DemoModelProvider.PromptTokens([WithImages("Describe ", "these.", Web)]));
-        Assert.Equal(without + (2 * ImageTokenEstimate.PerImage), DemoModelProvider.PromptTokens([WithImages("Describe ", "these.", Inline, Web)]));
-        Assert.True(ImageTokenEstimate.PerImage >= 85 + (170 * 8), "at least GPT-4o's largest high-detail image");
+        Assert.Equal(without + 85, DemoModelProvider.PromptTokens([WithImages("Describe ", "these.", small)]));
+        Assert.Equal(without + 1445, DemoModelProvider.PromptTokens([WithImages("Describe ", "these.", Web)])); // size unknown: the largest
+        Assert.Equal(without + 85 + 1445, DemoModelProvider.PromptTokens([WithImages("Describe ", "these.", small, Web)]));
+        Assert.Equal(without, DemoModelProvider.TextPromptTokens([WithImages("Describe ", "these.", small, Web)]));
     }
 
     [Fact]

@@ -55,6 +55,9 @@ public sealed record ModelDescriptor
     /// <summary>The thinking budget this model spends on a request with <paramref name="effort"/>; 0 when it does not think for it.</summary>
     public int ThinkingBudget(string? effort) => Providers.AnthropicThinking.Budget(ThinkingBudgets, effort);
 
+    /// <summary>How the model bills images (GPT-4o's tile rule unless configured): what the estimates reserve for them.</summary>
+    public Tokens.ImageTokenRule ImageTokens { get; init; } = Tokens.ImageTokenRule.OpenAi;
+
     /// <summary>The name sent upstream.</summary>
     public string UpstreamModelName => UpstreamModel ?? Id;
 

@@ -87,6 +87,7 @@ internal static class DecisionJson
         }
 
         w.WriteEndArray();
+        w.WriteNumber("input_tokens"u8, c.InputTokens); // per candidate: images count by each model's rule
         w.WriteNumber("estimated_cost_usd"u8, c.EstimatedCostUsd);
         w.WriteNumber("quality"u8, c.Quality);
         w.WriteNumber("latency_p95_ms"u8, c.LatencyP95Ms);

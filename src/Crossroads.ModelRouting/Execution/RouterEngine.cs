@@ -94,7 +94,7 @@ public sealed class RouterEngine
             RequestedModel = call.Route.Model ?? "auto",
             Endpoint = call.Endpoint,
             PromptHash = call.PromptHash,
-            InputTokens = call.Route.InputTokens,
+            InputTokens = plan.InputTokens,
             Plan = plan,
             Outcome = "no_eligible_model",
         };
@@ -369,7 +369,7 @@ public sealed class RouterEngine
                 throw new OperationCanceledException(cancellationToken);
             }
 
-            var served = usage ?? LocalUsage(call, output);
+            var served = usage ?? LocalUsage(call, model, output);
             finish ??= "stop";
             lease.Succeeded();
             if (!await Guard(sink.CompleteAsync(finish, served, cancellationToken)).ConfigureAwait(false))
@@ -392,7 +392,7 @@ public sealed class RouterEngine
         }
         catch (OperationCanceledException)
         {
-            var used = committed ? usage ?? LocalUsage(call, output) : default;
+            var used = committed ? usage ?? LocalUsage(call, model, output) : default;
             var record = Record(model, "cancelled", "the client went away", null, started, firstTokenMs, used, billable: committed);
             return new AttemptOutcome(record, committed, null, null);
         }
@@ -438,13 +438,13 @@ public sealed class RouterEngine
             if (committed && sink.TryRetract())
             {
                 // Nothing reached the client: record what the upstream produced, bill nothing, let the next candidate answer.
-                var partial = usage ?? LocalUsage(call, output);
+                var partial = usage ?? LocalUsage(call, model, output);
                 return Failed(model, "failed_partial", error, started, firstTokenMs, partial);
             }
 
             if (committed)
             {
-                var used = usage ?? LocalUsage(call, output);
+                var used = usage ?? LocalUsage(call, model, output);
                 await Guard(sink.FailAsync(error, used, cancellationToken)).ConfigureAwait(false);
                 return new AttemptOutcome(Record(model, "failed_after_content", error.Message, error.StatusCode, started, firstTokenMs, used), true, error, null);
             }
@@ -471,8 +471,8 @@ public sealed class RouterEngine
         CostUsd = billable ? model.CostUsd(usage.PromptTokens, usage.CompletionTokens) : 0,
     };
 
-    private static TokenUsage LocalUsage(RouteCall call, StringBuilder output) =>
-        new(call.Route.InputTokens, TokenCounter.Count(output.ToString()), Estimated: true);
+    private static TokenUsage LocalUsage(RouteCall call, ModelDescriptor model, StringBuilder output) =>
+        new(call.Route.PromptTokens(model), TokenCounter.Count(output.ToString()), Estimated: true);
 
     private TimeSpan Remaining(TimeSpan total, long started)
     {

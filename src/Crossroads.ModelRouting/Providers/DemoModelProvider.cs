@@ -86,16 +86,24 @@ public sealed class DemoModelProvider : IModelProvider
     /// Prompt tokens of <paramref name="messages"/> and <paramref name="tools"/>: their text (and an assistant's tool
     /// call names and arguments, a tool message's call id) plus the chat format's per-message overhead, and each tool
     /// definition's JSON as the client sent it. OpenAI renders tools in a format of its own, so the count is an
-    /// estimate of the same order, as it is for the messages. Each image counts <see cref="ImageTokenEstimate.PerImage"/>,
-    /// and a JSON <paramref name="responseFormat"/> its JSON (the schema).
+    /// estimate of the same order, as it is for the messages. Each image counts as GPT-4o bills it
+    /// (<see cref="ImageTokenRule.OpenAi"/>, the demo model's rule: what the router reserved for it), and a JSON
+    /// <paramref name="responseFormat"/> its JSON (the schema).
     /// </summary>
-    public static int PromptTokens(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolDefinition>? tools = null, ResponseFormat? responseFormat = null)
+    public static int PromptTokens(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolDefinition>? tools = null, ResponseFormat? responseFormat = null) =>
+        (int)Math.Min(int.MaxValue, TextPromptTokens(messages, tools, responseFormat) + ImageTokenRule.OpenAi.Tokens(messages.SelectMany(static m => m.Images)));
+
+    /// <summary>
+    /// <see cref="PromptTokens"/> without the images: what the router counts before routing, when the model (and so how
+    /// images are billed, <see cref="Routing.RouteRequest.PromptTokens"/>) is not chosen yet.
+    /// </summary>
+    public static int TextPromptTokens(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolDefinition>? tools = null, ResponseFormat? responseFormat = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
         int total = 3;
         foreach (var message in messages)
         {
-            total += TokenCounter.PerMessageOverhead + TokenCounter.Count(message.Content) + (ImageTokenEstimate.PerImage * message.Images.Count());
+            total += TokenCounter.PerMessageOverhead + TokenCounter.Count(message.Content);
             if (message.ToolCallId is { } id)
             {
                 total += TokenCounter.Count(id);

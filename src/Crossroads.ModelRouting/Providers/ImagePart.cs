@@ -22,6 +22,12 @@ public sealed record ImagePart(string Url, string? Detail, string Json)
         ? Url[DataPrefix.Length..end].ToLowerInvariant()
         : null;
 
+    /// <summary>
+    /// The size an inline image's header states (<see cref="Tokens.ImageHeader"/>), set by the request parser; null for
+    /// an http(s) URL or a header that could not be read, which the token estimate counts as the largest image.
+    /// </summary>
+    public Tokens.ImageSize? Size { get; init; }
+
     /// <summary>The base64 text of an inline image (after <c>;base64,</c>); null for an http(s) URL.</summary>
     public string? Base64Data => IsData && Url.IndexOf(Base64Marker, StringComparison.OrdinalIgnoreCase) is int end and > 0
         ? Url[(end + Base64Marker.Length)..]

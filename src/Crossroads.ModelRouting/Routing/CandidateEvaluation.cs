@@ -15,6 +15,9 @@ public sealed record CandidateEvaluation
     /// <summary>Why it was excluded (empty when eligible).</summary>
     public IReadOnlyList<Exclusion> Exclusions { get; init; } = [];
 
+    /// <summary>The prompt tokens estimated for this model (its rule for images: <see cref="RouteRequest.PromptTokens"/>).</summary>
+    public int InputTokens { get; init; }
+
     /// <summary>Estimated cost: input tokens and the output cap at the model's prices.</summary>
     public decimal EstimatedCostUsd { get; init; }
 

@@ -178,6 +178,9 @@ public sealed class RoutePlanner
             Attempts = order.ToArray(),
             Reason = reason,
             MaxOutputTokens = outputCap,
+            InputTokens = order.Count > 0
+                ? evaluations.Where(static e => e.Rank is not null).Max(static e => e.InputTokens)
+                : evaluations.Count > 0 ? evaluations.Max(static e => e.InputTokens) : request.InputTokens,
         };
     }
 
@@ -317,7 +320,8 @@ public sealed class RoutePlanner
         // A thinking model's budget is output on top of the answer's cap (AnthropicProvider adds it to max_tokens):
         // estimated, reserved and checked against the context window with it.
         int output = outputCap + model.ThinkingBudget(request.ReasoningEffort);
-        var cost = model.CostUsd(request.InputTokens, output);
+        int input = request.PromptTokens(model);
+        var cost = model.CostUsd(input, output);
         var (observed, samples) = _latency.P95(model.Id);
         bool useObserved = samples >= _settings.MinLatencySamples;
         double p95 = useObserved ? observed : model.LatencyP95Ms;
@@ -337,9 +341,9 @@ public sealed class RoutePlanner
             }
         }
 
-        if ((long)request.InputTokens + output > model.ContextWindow)
+        if ((long)input + output > model.ContextWindow)
         {
-            (exclusions ??= []).Add(new Exclusion("context_window", Invariant($"{request.InputTokens} prompt tokens + {output} output tokens exceed the context window of {model.ContextWindow}")));
+            (exclusions ??= []).Add(new Exclusion("context_window", Invariant($"{input} prompt tokens + {output} output tokens exceed the context window of {model.ContextWindow}")));
         }
 
         if (_health.Check(model.Upstream) is { } unavailable)
@@ -372,6 +376,7 @@ public sealed class RoutePlanner
             Model = model.Id,
             Upstream = model.Upstream,
             Exclusions = (IReadOnlyList<Exclusion>?)exclusions ?? [],
+            InputTokens = input,
             EstimatedCostUsd = cost,
             Quality = model.Quality,
             LatencyP95Ms = p95,

@@ -23,8 +23,11 @@ public sealed record RouteRequest
     /// <summary>Overrides the alias's policy.</summary>
     public RoutingPolicy? Policy { get; init; }
 
-    /// <summary>Prompt tokens (counted locally).</summary>
+    /// <summary>Prompt tokens (counted locally) without the images: <see cref="PromptTokens"/> adds them by each model's rule.</summary>
     public int InputTokens { get; init; }
+
+    /// <summary>The request's images; each candidate counts them by its own rule (<see cref="ModelDescriptor.ImageTokens"/>).</summary>
+    public IReadOnlyList<Providers.ImagePart> Images { get; init; } = [];
 
     /// <summary>The request's <c>max_tokens</c>; null assumes <see cref="RoutingSettings.DefaultMaxOutputTokens"/>.</summary>
     public int? MaxOutputTokens { get; init; }
@@ -37,4 +40,14 @@ public sealed record RouteRequest
 
     /// <summary>Prompt cluster the learner keys its statistics by (<see cref="PromptClusters"/>).</summary>
     public string Cluster { get; init; } = "default";
+
+    /// <summary>
+    /// The prompt tokens <paramref name="model"/> would bill: <see cref="InputTokens"/> plus the images by its rule
+    /// (providers price images differently, so the estimate, the reservation and the context check are per model).
+    /// </summary>
+    public int PromptTokens(ModelDescriptor model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Images.Count == 0 ? InputTokens : (int)Math.Min(int.MaxValue, InputTokens + model.ImageTokens.Tokens(Images));
+    }
 }

@@ -23,6 +23,12 @@ public sealed record RoutingPlan
     /// <summary>The output-token cap the estimates assumed.</summary>
     public int MaxOutputTokens { get; init; }
 
+    /// <summary>
+    /// The prompt tokens the plan assumed: the most any planned attempt was estimated at (models count images by
+    /// their own rules), else the most of any candidate, else the request's text alone.
+    /// </summary>
+    public int InputTokens { get; init; }
+
     /// <summary>The highest estimated cost among the planned attempts (what a budget reserves).</summary>
     public decimal ReserveUsd => Attempts.Count == 0 ? 0 : Candidates.Where(static c => c.Rank is not null).Max(static c => c.EstimatedCostUsd);
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text.Json;
 using Crossroads.ModelRouting.Providers;
+using Crossroads.ModelRouting.Tokens;
 
 namespace Crossroads.Server.ModelRouter;
 
@@ -47,7 +48,15 @@ internal static class ImageUrlParser
         }
 
         var error = url.StartsWith(ImagePart.DataPrefix, StringComparison.OrdinalIgnoreCase) ? DataUrlError(url, urlAt) : WebUrlError(url, urlAt);
-        return error is null ? (new ImagePart(url, detail, part.GetRawText()), null) : (null, error);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        // The size from the header only (a few bytes of base64 decoded): the token estimate's input; null when unreadable.
+        int data = url.IndexOf(";base64,", StringComparison.OrdinalIgnoreCase);
+        var size = url.StartsWith(ImagePart.DataPrefix, StringComparison.OrdinalIgnoreCase) && data > 0 ? ImageHeader.FromBase64(url.AsSpan(data + 8)) : null;
+        return (new ImagePart(url, detail, part.GetRawText()) { Size = size }, null);
     }
 
     private static RequestError? DataUrlError(string url, string urlAt)

@@ -12,6 +12,7 @@ using Crossroads.ModelRouting.Limits;
 using Crossroads.ModelRouting.Privacy;
 using Crossroads.ModelRouting.Providers;
 using Crossroads.ModelRouting.Routing;
+using Crossroads.ModelRouting.Tokens;
 using Crossroads.Server.ApiDocs;
 
 namespace Crossroads.Server.ModelRouter;
@@ -167,7 +168,7 @@ internal static class ModelRouterApi
                 RequestedModel = call.Route.Model ?? "auto",
                 Endpoint = "plan",
                 PromptHash = call.PromptHash,
-                InputTokens = call.Route.InputTokens,
+                InputTokens = plan.InputTokens,
                 Plan = plan,
                 Outcome = "planned",
                 ReservedUsd = plan.ReserveUsd,
@@ -362,7 +363,7 @@ internal static class ModelRouterApi
             return (call, RateAdmission.Unlimited, null, restore);
         }
 
-        int tokens = call.Route.InputTokens + (request.MaxTokens ?? runtime.Settings.DefaultMaxOutputTokens);
+        int tokens = (int)Math.Min(int.MaxValue, (long)PromptTokensAtMost(runtime, call.Route) + (request.MaxTokens ?? runtime.Settings.DefaultMaxOutputTokens));
         var rate = runtime.Limits.TryAdmit(caller.Key, tokens);
         RateLimitHeaders.Apply(context.Response, rate);
         if (rate.Allowed)
@@ -372,6 +373,29 @@ internal static class ModelRouterApi
 
         runtime.Engine.Metrics.RateLimited(caller.Key, rate.TooLarge ? "too_large" : rate.Requests is { Remaining: 0 } && rate.Tokens is not { Remaining: 0 } ? "rpm" : "tpm");
         return (null, rate, ModelRouterProblems.RateLimited(context, rate, caller.Key, tokens), null);
+    }
+
+    /// <summary>
+    /// The most prompt tokens any routable model could bill for <paramref name="route"/>: the rate limit admits a
+    /// request before the model is chosen, so it takes the largest image count (settled to the usage afterwards).
+    /// </summary>
+    private static int PromptTokensAtMost(ModelRouterRuntime runtime, RouteRequest route)
+    {
+        if (route.Images.Count == 0)
+        {
+            return route.InputTokens;
+        }
+
+        int most = route.InputTokens;
+        foreach (var model in runtime.Catalog.Models)
+        {
+            if (model.Status != ModelRouting.Catalog.ModelStatus.Disabled)
+            {
+                most = Math.Max(most, route.PromptTokens(model));
+            }
+        }
+
+        return most;
     }
 
     /// <summary>Runs the engine; settles the key's tokens to the usage billed (nothing when nothing was served).</summary>
@@ -399,7 +423,9 @@ internal static class ModelRouterApi
 
     private static RouteCall BuildCall(string decisionId, ParsedRequest request, IReadOnlyList<ChatMessage> messages, Caller caller, string endpoint)
     {
-        int inputTokens = DemoModelProvider.PromptTokens(messages, request.Tools, request.ResponseFormat);
+        // Images are counted per candidate model (RouteRequest.PromptTokens): providers bill them by different rules.
+        int inputTokens = DemoModelProvider.TextPromptTokens(messages, request.Tools, request.ResponseFormat);
+        ImagePart[] images = [.. messages.SelectMany(static m => m.Images)];
         var lastUser = messages.LastOrDefault(static m => m.Role == "user")?.Content ?? messages[^1].Content;
         var provider = new ProviderRequest
         {
@@ -438,9 +464,11 @@ internal static class ModelRouterApi
                 LatencySloMs = request.LatencySloMs,
                 Policy = request.Policy,
                 InputTokens = inputTokens,
+                Images = images,
                 MaxOutputTokens = request.MaxTokens,
                 ReasoningEffort = request.ReasoningEffort,
-                Cluster = PromptClusters.Of(lastUser, inputTokens),
+                // The cluster must not depend on the catalog, so images count by one fixed rule (GPT-4o's) here.
+                Cluster = PromptClusters.Of(lastUser, (int)Math.Min(int.MaxValue, inputTokens + ImageTokenRule.OpenAi.Tokens(images))),
                 Requires = RequiredFeatures.Of(provider),
             },
             Provider = provider,

@@ -14,7 +14,7 @@ public sealed class ModelRouterOptions
     public List<UpstreamOptions> Upstreams { get; set; } = [];
 
     /// <summary>Models.</summary>
-    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok (USD), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema, reasoning_effort), N:Thinking (anthropic: serve reasoning_effort as extended thinking), N:ThinkingBudgets:<effort> (budget_tokens, at least 1024), N:PromptCache (anthropic: off|auto).")]
+    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok (USD), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled), N:ImageBaseTokens and N:ImageTileTokens (openai kind only: how the model bills an image, base + per 512-px tile; default 85 and 170, GPT-4o's; gpt-4o-mini: 2833 and 5667), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema, reasoning_effort), N:Thinking (anthropic: serve reasoning_effort as extended thinking), N:ThinkingBudgets:<effort> (budget_tokens, at least 1024), N:PromptCache (anthropic: off|auto).")]
     public List<ModelOptions> Models { get; set; } = [];
 
     /// <summary>Route aliases (<c>auto</c> is built in).</summary>
@@ -145,6 +145,17 @@ public sealed class ModelOptions
     /// <summary>Context window (tokens).</summary>
     [Range(1, 100_000_000)]
     public int ContextWindow { get; set; } = 8192;
+
+    /// <summary>
+    /// Tokens an <c>openai</c>-kind model bills per image (all of a <c>detail: low</c> one); null: 85, GPT-4o's. Models
+    /// that bill the same image in more tokens (gpt-4o-mini: 2,833) need theirs, or their reservations fall short.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int? ImageBaseTokens { get; set; }
+
+    /// <summary>Tokens an <c>openai</c>-kind model bills per 512-pixel tile of an image; null: 170, GPT-4o's (gpt-4o-mini: 5,667).</summary>
+    [Range(0, 1_000_000)]
+    public int? ImageTileTokens { get; set; }
 
     /// <summary><c>active</c>, <c>shadow</c> or <c>disabled</c>.</summary>
     [Required]

@@ -73,6 +73,19 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
                 }
             }
 
+            foreach (var (member, value) in new[] { ("ImageBaseTokens", m.ImageBaseTokens), ("ImageTileTokens", m.ImageTileTokens) })
+            {
+                if (value is < 0 or > 1_000_000)
+                {
+                    failures.Add(FormattableString.Invariant($"{key}:{member}: must be between 0 and 1000000 tokens, got {value}"));
+                }
+            }
+
+            if ((m.ImageBaseTokens is not null || m.ImageTileTokens is not null) && options.Upstreams.Find(u => u.Id == m.Upstream) is { Kind: not "openai" } other)
+            {
+                failures.Add($"{key}:ImageBaseTokens/ImageTileTokens: only 'openai' models take tile numbers; '{other.Kind}' models bill images by their own rule");
+            }
+
             if (m.Status is not ("active" or "shadow" or "disabled"))
             {
                 failures.Add($"{key}:Status: must be active, shadow or disabled, got '{m.Status}'");

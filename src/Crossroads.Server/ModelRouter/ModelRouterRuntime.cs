@@ -9,6 +9,7 @@ using Crossroads.ModelRouting.Limits;
 using Crossroads.ModelRouting.Providers;
 using Crossroads.ModelRouting.Routing;
 using Crossroads.ModelRouting.Telemetry;
+using Crossroads.ModelRouting.Tokens;
 using System.Diagnostics.Metrics;
 
 namespace Crossroads.Server.ModelRouter;
@@ -68,6 +69,7 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
             ContextWindow = m.ContextWindow,
             Status = m.Status switch { "shadow" => ModelStatus.Shadow, "disabled" => ModelStatus.Disabled, _ => ModelStatus.Active },
             OwnedBy = m.Upstream,
+            ImageTokens = ImageRule(options.Upstreams.Find(u => u.Id == m.Upstream)?.Kind, m),
             // What the upstream's kind can serve: the planner routes a request around models that cannot serve it.
             Capabilities = ((upstreams.TryGetValue(m.Upstream, out var upstream) ? upstream.Provider.Capabilities : RequestFeatures.All)
                 | (m.Thinking ? AnthropicProvider.ThinkingServes : RequestFeatures.None)) & ~Lacking(m.Unsupported),
@@ -220,6 +222,11 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
     }
 
     /// <summary>The features named in <c>Models:N:Unsupported</c> (validated at start).</summary>
+    /// <summary>How a model of upstream <paramref name="kind"/> bills images: Anthropic's pixel rule, else the tile rule with the model's numbers (GPT-4o's by default).</summary>
+    private static ImageTokenRule ImageRule(string? kind, ModelOptions model) => kind == "anthropic"
+        ? ImageTokenRule.Anthropic
+        : ImageTokenRule.Tiles(model.ImageBaseTokens ?? ImageTokenRule.OpenAiBaseTokens, model.ImageTileTokens ?? ImageTokenRule.OpenAiTileTokens);
+
     private static RequestFeatures Lacking(List<string> names) =>
         names.Aggregate(RequestFeatures.None, static (all, name) => RequestFeatureNames.TryParse(name, out var f) ? all | f : all);
 

@@ -27,7 +27,7 @@ internal static class SampleDecisions
         {
             Policy = RoutingPolicy.CheapestMeetingSlo,
             Cluster = "question:s",
-            Candidates = [new CandidateEvaluation { Model = "fake-model", Upstream = "fake", EstimatedCostUsd = 0.000079m, Quality = 0.5, LatencyP95Ms = 2000, Rank = 0 }],
+            Candidates = [new CandidateEvaluation { Model = "fake-model", Upstream = "fake", InputTokens = 15, EstimatedCostUsd = 0.000079m, Quality = 0.5, LatencyP95Ms = 2000, Rank = 0 }],
             Attempts = [new ModelDescriptor { Id = "fake-model", Upstream = "fake", Quality = 0.5 }],
             Reason = "cheapest eligible",
             MaxOutputTokens = 32,
@@ -66,6 +66,7 @@ internal static class SampleDecisions
             Model = Text(),
             Upstream = Text(),
             Exclusions = [.. Enumerable.Range(0, random.Next(0, 3)).Select(_ => new Exclusion(Text(), Text() + " $" + Money()))],
+            InputTokens = random.Next(100_000),
             EstimatedCostUsd = Money(),
             Quality = Number(),
             LatencyP95Ms = Number(),

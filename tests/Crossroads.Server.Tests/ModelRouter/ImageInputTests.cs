@@ -144,7 +144,8 @@ public sealed class ImageInputTests
         var textOnly = await DecisionAsync(server, Body("demo", """[{"type":"text","text":"What is this?"}]"""));
         var twoImages = await DecisionAsync(server, Body("demo", $$"""[{"type":"text","text":"What is this?"},{{InlinePart}},{{WebPart}}]"""));
 
-        Assert.Equal(textOnly.GetProperty("input_tokens").GetInt32() + (2 * 1_600), twoImages.GetProperty("input_tokens").GetInt32());
+        // The demo model bills images as GPT-4o: the 1×1 PNG at detail low is its base, 85; the URL's size is unknown: 85 + 8 × 170.
+        Assert.Equal(textOnly.GetProperty("input_tokens").GetInt32() + 85 + 1445, twoImages.GetProperty("input_tokens").GetInt32());
     }
 
     private static async Task<JsonElement> DecisionAsync(ModelRouterServer server, string body)
