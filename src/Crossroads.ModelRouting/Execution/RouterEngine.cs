@@ -303,6 +303,7 @@ public sealed class RouterEngine
         TokenUsage? usage = null;
         string? finish = null;
         string? serviceTier = null;
+        List<string>? heldAnnotations = null;
         var output = new StringBuilder();
         IAsyncEnumerator<CompletionEvent>? events = null;
         try
@@ -350,6 +351,19 @@ public sealed class RouterEngine
                     case CompletionEventKind.ServiceTier:
                         // Known before the first content (OpenAI's first chunk has it), so the start carries it.
                         serviceTier ??= e.Text;
+                        break;
+                    case CompletionEventKind.Annotations:
+                        // Annotations cite the content; they do not commit the answer (a fallback stays possible
+                        // until content came), so any that come first wait for the start.
+                        if (committed)
+                        {
+                            clientGone = !await Guard(sink.AnnotationsAsync(e.Text!, cancellationToken)).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            (heldAnnotations ??= []).Add(e.Text!);
+                        }
+
                         break;
                 }
 
@@ -414,7 +428,20 @@ public sealed class RouterEngine
             firstTokenMs = _time.GetElapsedTime(started).TotalMilliseconds;
             Metrics.FirstToken(model.Id, model.Upstream, firstTokenMs.Value);
             attemptCts.CancelAfter(Remaining(upstream.Timeout, started));
-            return await Guard(sink.StartAsync(new RouteStart(call.DecisionId, model, number, plan, serviceTier), cancellationToken)).ConfigureAwait(false);
+            if (!await Guard(sink.StartAsync(new RouteStart(call.DecisionId, model, number, plan, serviceTier), cancellationToken)).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            foreach (var held in heldAnnotations ?? [])
+            {
+                if (!await Guard(sink.AnnotationsAsync(held, cancellationToken)).ConfigureAwait(false))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         async Task<AttemptOutcome> FailAsync(ProviderException error)
@@ -463,8 +490,11 @@ public sealed class RouterEngine
         LatencyMs = _time.GetElapsedTime(started).TotalMilliseconds,
         PromptTokens = usage.PromptTokens,
         CompletionTokens = usage.CompletionTokens,
+        CachedTokens = usage.CachedTokens,
+        CacheWriteTokens = usage.CacheWriteTokens,
+        ReasoningTokens = usage.ReasoningTokens,
         UsageEstimated = usage.Estimated,
-        CostUsd = billable ? model.CostUsd(usage.PromptTokens, usage.CompletionTokens) : 0,
+        CostUsd = billable ? model.CostUsd(usage) : 0,
     };
 
     private static TokenUsage LocalUsage(RouteCall call, StringBuilder output) =>
