@@ -148,7 +148,7 @@ public sealed class RouterEngine
                 {
                     servedBy = model;
                     billed = outcome.Record.CostUsd;
-                    servedUsage = new TokenUsage(outcome.Record.PromptTokens, outcome.Record.CompletionTokens, outcome.Record.UsageEstimated);
+                    servedUsage = outcome.Usage ?? new TokenUsage(outcome.Record.PromptTokens, outcome.Record.CompletionTokens, outcome.Record.UsageEstimated);
                     finishReason = outcome.FinishReason;
                 }
 
@@ -387,7 +387,7 @@ public sealed class RouterEngine
                 throw new OperationCanceledException(cancellationToken);
             }
 
-            return new AttemptOutcome(Record(model, "served", null, null, started, firstTokenMs, served), true, null, finish);
+            return new AttemptOutcome(Record(model, "served", null, null, started, firstTokenMs, served), true, null, finish, served);
         }
         catch (ProviderException e)
         {
@@ -520,5 +520,6 @@ public sealed class RouterEngine
         }
     }
 
-    private readonly record struct AttemptOutcome(AttemptRecord Record, bool Committed, ProviderException? Error, string? FinishReason);
+    /// <summary>An attempt's end; <see cref="Usage"/> with all its details when it was served (the record keeps only some of them).</summary>
+    private readonly record struct AttemptOutcome(AttemptRecord Record, bool Committed, ProviderException? Error, string? FinishReason, TokenUsage? Usage = null);
 }
