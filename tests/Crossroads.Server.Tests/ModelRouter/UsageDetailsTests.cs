@@ -188,6 +188,17 @@ public sealed class UsageDetailsTests
     }
 
     [Theory]
+    [InlineData("CachedInputPricePerMTok")]
+    [InlineData("CacheWritePricePerMTok")]
+    [InlineData("InputPricePerMTok")]
+    public async Task A_negative_price_stops_the_start_naming_it(string price)
+    {
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => ModelRouterServer.StartAsync(ModelRouterServer.TwoModels(new Uri("http://127.0.0.1:9/v1"), $"--ModelRouter:Models:1:{price}=-0.5")));
+
+        Assert.Contains("ModelRouter:Models:1:" + price, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("standard", "default")]
     [InlineData("priority", "priority")]
     [InlineData("batch", "default")]
