@@ -62,7 +62,7 @@ public sealed class AnthropicProviderTests
         var events = await RunAsync(provider);
 
         Assert.Equal(
-            [CompletionEvent.Delta("Hello"), CompletionEvent.Delta(" world"), CompletionEvent.Finish("length"), CompletionEvent.UsageReport(new TokenUsage(30, 15))],
+            [CompletionEvent.Delta("Hello"), CompletionEvent.Delta(" world"), CompletionEvent.Finish("length"), CompletionEvent.UsageReport(new TokenUsage(30, 15) { CachedTokens = 5 })],
             events);
         Assert.Equal(new Uri("https://api.example.test/v1/messages"), handler.Request!.RequestUri);
         Assert.Equal("sk-ant-1", handler.Request.Headers.GetValues("x-api-key").Single());

@@ -2,8 +2,8 @@ namespace Crossroads.ModelRouting.Catalog;
 
 /// <summary>
 /// One routable model: where it is served (<see cref="Upstream"/> and the name the upstream knows it by), what it
-/// costs (USD per million input and output tokens), and the priors the router starts from before it has observed
-/// anything (<see cref="Quality"/> in [0, 1], <see cref="LatencyP95Ms"/>).
+/// costs (USD per million input, cached input, cache-write and output tokens), and the priors the router starts
+/// from before it has observed anything (<see cref="Quality"/> in [0, 1], <see cref="LatencyP95Ms"/>).
 /// </summary>
 public sealed record ModelDescriptor
 {
@@ -24,6 +24,12 @@ public sealed record ModelDescriptor
 
     /// <summary>USD per 1,000,000 output (completion) tokens.</summary>
     public decimal OutputPricePerMTok { get; init; }
+
+    /// <summary>USD per 1,000,000 prompt tokens read from the upstream's cache; null: <see cref="InputPricePerMTok"/>.</summary>
+    public decimal? CachedInputPricePerMTok { get; init; }
+
+    /// <summary>USD per 1,000,000 prompt tokens written to the upstream's cache; null: <see cref="InputPricePerMTok"/>.</summary>
+    public decimal? CacheWritePricePerMTok { get; init; }
 
     /// <summary>Prior quality score in [0, 1]; compared with the quality tier thresholds.</summary>
     public double Quality { get; init; } = 0.5;
@@ -61,7 +67,28 @@ public sealed record ModelDescriptor
     /// <summary>The name sent upstream.</summary>
     public string UpstreamModelName => UpstreamModel ?? Id;
 
-    /// <summary>Estimated cost of <paramref name="inputTokens"/> in and <paramref name="outputTokens"/> out.</summary>
+    /// <summary>
+    /// Estimated cost of <paramref name="inputTokens"/> in and <paramref name="outputTokens"/> out, before the call:
+    /// what the planner compares and the budget reserves. Which prompt tokens the upstream will find in its cache, or
+    /// write to it, is not known yet, so every prompt token is priced at the dearest of the three prompt prices: a
+    /// cache write may cost more than a plain input token (Anthropic's do), and a reservation at the plain price
+    /// could then fall short of the bill (<see cref="CostUsd(Providers.TokenUsage)"/>).
+    /// </summary>
     public decimal CostUsd(long inputTokens, long outputTokens) =>
-        ((inputTokens * InputPricePerMTok) + (outputTokens * OutputPricePerMTok)) / 1_000_000m;
+        ((inputTokens * MaxPromptPricePerMTok) + (outputTokens * OutputPricePerMTok)) / 1_000_000m;
+
+    /// <summary>
+    /// What an attempt with <paramref name="usage"/> costs: uncached prompt tokens at the input price, cache reads at
+    /// <see cref="CachedInputPricePerMTok"/>, cache writes at <see cref="CacheWritePricePerMTok"/>, completion tokens
+    /// (reasoning included: they are part of them) at the output price. The one place an attempt's bill is computed.
+    /// </summary>
+    public decimal CostUsd(Providers.TokenUsage usage) =>
+        (((long)usage.UncachedPromptTokens * InputPricePerMTok)
+            + ((long)usage.CachedTokens * (CachedInputPricePerMTok ?? InputPricePerMTok))
+            + ((long)usage.CacheWriteTokens * (CacheWritePricePerMTok ?? InputPricePerMTok))
+            + ((long)usage.CompletionTokens * OutputPricePerMTok)) / 1_000_000m;
+
+    /// <summary>The dearest price a prompt token can be billed at.</summary>
+    private decimal MaxPromptPricePerMTok =>
+        Math.Max(InputPricePerMTok, Math.Max(CachedInputPricePerMTok ?? InputPricePerMTok, CacheWritePricePerMTok ?? InputPricePerMTok));
 }

@@ -33,6 +33,15 @@ public sealed record AttemptRecord
     /// <summary>Completion tokens (upstream's count, or local).</summary>
     public int CompletionTokens { get; init; }
 
+    /// <summary>Prompt tokens read from the upstream's cache (part of <see cref="PromptTokens"/>; 0 when it reported none).</summary>
+    public int CachedTokens { get; init; }
+
+    /// <summary>Prompt tokens written to the upstream's cache (part of <see cref="PromptTokens"/>; 0 when it reported none).</summary>
+    public int CacheWriteTokens { get; init; }
+
+    /// <summary>Completion tokens spent reasoning (part of <see cref="CompletionTokens"/>; 0 when it reported none).</summary>
+    public int ReasoningTokens { get; init; }
+
     /// <summary>True when the usage was counted locally (upstream reported none).</summary>
     public bool UsageEstimated { get; init; }
 

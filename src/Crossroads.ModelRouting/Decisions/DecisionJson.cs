@@ -109,6 +109,9 @@ internal static class DecisionJson
         w.WriteNumber("latency_ms"u8, a.LatencyMs);
         w.WriteNumber("prompt_tokens"u8, a.PromptTokens);
         w.WriteNumber("completion_tokens"u8, a.CompletionTokens);
+        w.WriteNumber("cached_tokens"u8, a.CachedTokens);
+        w.WriteNumber("cache_write_tokens"u8, a.CacheWriteTokens);
+        w.WriteNumber("reasoning_tokens"u8, a.ReasoningTokens);
         w.WriteBoolean("usage_estimated"u8, a.UsageEstimated);
         w.WriteNumber("cost_usd"u8, a.CostUsd);
         w.WriteEndObject();

@@ -21,6 +21,12 @@ public interface ICompletionSink
     /// </summary>
     ValueTask DeltaAsync(string text, string? logprobs, CancellationToken cancellationToken) => DeltaAsync(text, cancellationToken);
 
+    /// <summary>
+    /// The answer's <c>annotations</c> (a JSON array's text, as the upstream sent it; after <see cref="StartAsync"/>).
+    /// Sinks that cannot carry them (ATP's NDJSON) keep the default, which drops them.
+    /// </summary>
+    ValueTask AnnotationsAsync(string annotations, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>A piece of a tool call (the first piece of each call has its id and name; arguments come in fragments).</summary>
     ValueTask ToolCallAsync(ToolCallDelta delta, CancellationToken cancellationToken);
 

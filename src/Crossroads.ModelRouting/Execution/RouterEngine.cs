@@ -148,7 +148,7 @@ public sealed class RouterEngine
                 {
                     servedBy = model;
                     billed = outcome.Record.CostUsd;
-                    servedUsage = new TokenUsage(outcome.Record.PromptTokens, outcome.Record.CompletionTokens, outcome.Record.UsageEstimated);
+                    servedUsage = outcome.Usage ?? new TokenUsage(outcome.Record.PromptTokens, outcome.Record.CompletionTokens, outcome.Record.UsageEstimated);
                     finishReason = outcome.FinishReason;
                 }
 
@@ -303,6 +303,7 @@ public sealed class RouterEngine
         TokenUsage? usage = null;
         string? finish = null;
         string? serviceTier = null;
+        List<string>? heldAnnotations = null;
         var output = new StringBuilder();
         IAsyncEnumerator<CompletionEvent>? events = null;
         try
@@ -355,6 +356,19 @@ public sealed class RouterEngine
                         // Known before the first content (OpenAI's first chunk has it), so the start carries it.
                         serviceTier ??= e.Text;
                         break;
+                    case CompletionEventKind.Annotations:
+                        // Annotations cite the content; they do not commit the answer (a fallback stays possible
+                        // until content came), so any that come first wait for the start.
+                        if (committed)
+                        {
+                            clientGone = !await Guard(sink.AnnotationsAsync(e.Text!, cancellationToken)).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            (heldAnnotations ??= []).Add(e.Text!);
+                        }
+
+                        break;
                 }
 
                 if (clientGone)
@@ -377,7 +391,7 @@ public sealed class RouterEngine
                 throw new OperationCanceledException(cancellationToken);
             }
 
-            return new AttemptOutcome(Record(model, "served", null, null, started, firstTokenMs, served), true, null, finish);
+            return new AttemptOutcome(Record(model, "served", null, null, started, firstTokenMs, served), true, null, finish, served);
         }
         catch (ProviderException e)
         {
@@ -418,7 +432,20 @@ public sealed class RouterEngine
             firstTokenMs = _time.GetElapsedTime(started).TotalMilliseconds;
             Metrics.FirstToken(model.Id, model.Upstream, firstTokenMs.Value);
             attemptCts.CancelAfter(Remaining(upstream.Timeout, started));
-            return await Guard(sink.StartAsync(new RouteStart(call.DecisionId, model, number, plan, serviceTier), cancellationToken)).ConfigureAwait(false);
+            if (!await Guard(sink.StartAsync(new RouteStart(call.DecisionId, model, number, plan, serviceTier), cancellationToken)).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            foreach (var held in heldAnnotations ?? [])
+            {
+                if (!await Guard(sink.AnnotationsAsync(held, cancellationToken)).ConfigureAwait(false))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         async Task<AttemptOutcome> FailAsync(ProviderException error)
@@ -467,8 +494,11 @@ public sealed class RouterEngine
         LatencyMs = _time.GetElapsedTime(started).TotalMilliseconds,
         PromptTokens = usage.PromptTokens,
         CompletionTokens = usage.CompletionTokens,
+        CachedTokens = usage.CachedTokens,
+        CacheWriteTokens = usage.CacheWriteTokens,
+        ReasoningTokens = usage.ReasoningTokens,
         UsageEstimated = usage.Estimated,
-        CostUsd = billable ? model.CostUsd(usage.PromptTokens, usage.CompletionTokens) : 0,
+        CostUsd = billable ? model.CostUsd(usage) : 0,
     };
 
     private static TokenUsage LocalUsage(RouteCall call, ModelDescriptor model, StringBuilder output) =>
@@ -494,5 +524,6 @@ public sealed class RouterEngine
         }
     }
 
-    private readonly record struct AttemptOutcome(AttemptRecord Record, bool Committed, ProviderException? Error, string? FinishReason);
+    /// <summary>An attempt's end; <see cref="Usage"/> with all its details when it was served (the record keeps only some of them).</summary>
+    private readonly record struct AttemptOutcome(AttemptRecord Record, bool Committed, ProviderException? Error, string? FinishReason, TokenUsage? Usage = null);
 }

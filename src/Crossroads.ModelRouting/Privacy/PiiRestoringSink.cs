@@ -34,6 +34,13 @@ public sealed class PiiRestoringSink(ICompletionSink inner, PiiPlaceholders plac
         return restored.Length == 0 && logprobs is null ? ValueTask.CompletedTask : inner.DeltaAsync(restored, logprobs, cancellationToken);
     }
 
+    /// <summary>
+    /// Passed on unchanged (URLs and titles from the web, no placeholder of the client's). Held text is not flushed
+    /// for them: it may be the start of a placeholder, and clients place annotations by their offsets, not by the
+    /// order of chunks. Those offsets are the upstream's, counted in the text with placeholders.
+    /// </summary>
+    public ValueTask AnnotationsAsync(string annotations, CancellationToken cancellationToken) => inner.AnnotationsAsync(annotations, cancellationToken);
+
     /// <inheritdoc />
     public async ValueTask ToolCallAsync(ToolCallDelta delta, CancellationToken cancellationToken)
     {

@@ -238,6 +238,13 @@ public sealed class AnthropicProvider : IModelProvider
                 {
                     state.InputTokens = InputTokens(startUsage);
                     state.OutputTokens = Int(startUsage, "output_tokens") ?? 0;
+                    state.Cache = Cache(startUsage, default);
+
+                    // The tier is known before any content, which is when the router commits the answer with it.
+                    if (Text(startUsage, "service_tier") is { } tier)
+                    {
+                        events.Add(CompletionEvent.Tier(ServiceTier(tier)));
+                    }
                 }
 
                 break;
@@ -304,6 +311,8 @@ public sealed class AnthropicProvider : IModelProvider
                     {
                         state.InputTokens = input;
                     }
+
+                    state.Cache = Cache(usage, state.Cache);
                 }
 
                 break;
@@ -312,7 +321,7 @@ public sealed class AnthropicProvider : IModelProvider
                 events.Add(CompletionEvent.Finish(FinishReason(state.StopReason, state.JsonTool is not null)));
                 if (state.InputTokens is { } prompt)
                 {
-                    events.Add(CompletionEvent.UsageReport(new TokenUsage(prompt, state.OutputTokens)));
+                    events.Add(CompletionEvent.UsageReport(new TokenUsage(prompt, state.OutputTokens) { CachedTokens = state.Cache.Read, CacheWriteTokens = state.Cache.Write }));
                 }
 
                 break;
@@ -338,7 +347,20 @@ public sealed class AnthropicProvider : IModelProvider
     /// <summary>Whether the message goes to the top-level <c>system</c> text.</summary>
     internal static bool IsSystem(string role) => role is "system" or "developer";
 
-    /// <summary>Prompt tokens as OpenAI counts them: Anthropic reports cache reads and writes apart from <c>input_tokens</c>.</summary>
+    /// <summary>
+    /// Anthropic's <c>usage.service_tier</c> as OpenAI names the tier of an answer: <c>priority</c> is OpenAI's too,
+    /// <c>standard</c> (and <c>batch</c>, or any tier a newer API adds) is what OpenAI calls <c>default</c>.
+    /// </summary>
+    internal static string ServiceTier(string anthropicTier) => anthropicTier == "priority" ? "priority" : "default";
+
+    /// <summary>The cache reads and writes of <paramref name="usage"/>; a count it leaves out keeps its value in <paramref name="before"/> (<c>message_delta</c> may repeat only some).</summary>
+    private static (int Read, int Write) Cache(JsonElement usage, (int Read, int Write) before) =>
+        (Int(usage, "cache_read_input_tokens") ?? before.Read, Int(usage, "cache_creation_input_tokens") ?? before.Write);
+
+    /// <summary>
+    /// Prompt tokens as OpenAI counts them: Anthropic reports cache reads and writes apart from <c>input_tokens</c>,
+    /// OpenAI's <c>prompt_tokens</c> includes its cached tokens (the usage carries the cached parts on their own).
+    /// </summary>
     private static int? InputTokens(JsonElement usage) =>
         Int(usage, "input_tokens") is { } input
             ? input + (Int(usage, "cache_creation_input_tokens") ?? 0) + (Int(usage, "cache_read_input_tokens") ?? 0)
@@ -377,6 +399,11 @@ public sealed class AnthropicProvider : IModelProvider
         }
 
         var events = new List<CompletionEvent>(3);
+        if (root.TryGetProperty("usage", out var tierUsage) && Text(tierUsage, "service_tier") is { } tier)
+        {
+            events.Add(CompletionEvent.Tier(ServiceTier(tier)));
+        }
+
         if (root.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array)
         {
             var text = new StringBuilder();
@@ -409,7 +436,8 @@ public sealed class AnthropicProvider : IModelProvider
         events.Add(CompletionEvent.Finish(FinishReason(Text(root, "stop_reason"), jsonTool is not null)));
         if (root.TryGetProperty("usage", out var usage) && InputTokens(usage) is { } input)
         {
-            events.Add(CompletionEvent.UsageReport(new TokenUsage(input, Int(usage, "output_tokens") ?? 0)));
+            var (read, write) = Cache(usage, default);
+            events.Add(CompletionEvent.UsageReport(new TokenUsage(input, Int(usage, "output_tokens") ?? 0) { CachedTokens = read, CacheWriteTokens = write }));
         }
 
         return events;
@@ -441,6 +469,9 @@ public sealed class AnthropicProvider : IModelProvider
         public int? InputTokens { get; set; }
 
         public int OutputTokens { get; set; }
+
+        /// <summary>Prompt tokens read from and written to Anthropic's prompt cache (parts of <see cref="InputTokens"/>).</summary>
+        public (int Read, int Write) Cache { get; set; }
 
         public string? StopReason { get; set; }
 

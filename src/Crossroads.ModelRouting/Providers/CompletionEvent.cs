@@ -17,6 +17,12 @@ public enum CompletionEventKind
 
     /// <summary>The <c>service_tier</c> the upstream says processed the request (<see cref="CompletionEvent.Text"/>); OpenAI sends it before any content.</summary>
     ServiceTier,
+
+    /// <summary>
+    /// The answer's <c>annotations</c> (URL citations of a web search), as the upstream's JSON array
+    /// (<see cref="CompletionEvent.Text"/>); OpenAI upstreams only, relayed as given.
+    /// </summary>
+    Annotations,
 }
 
 /// <summary>One event of a streamed answer, in the order the upstream sent it.</summary>
@@ -40,4 +46,7 @@ public readonly record struct CompletionEvent(CompletionEventKind Kind, string? 
 
     /// <summary>The tier the upstream processed the request in (OpenAI's <c>service_tier</c> of the answer).</summary>
     public static CompletionEvent Tier(string tier) => new(CompletionEventKind.ServiceTier, tier, null, default);
+
+    /// <summary>Annotations of the answer: a JSON array's text, copied from the upstream.</summary>
+    public static CompletionEvent AnnotationList(string json) => new(CompletionEventKind.Annotations, json, null, default);
 }

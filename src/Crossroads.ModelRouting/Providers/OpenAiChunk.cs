@@ -10,7 +10,7 @@ namespace Crossroads.ModelRouting.Providers;
 /// CPU per request. What it takes is what the document walk took (the last of a repeated property wins, as with
 /// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>): choice 0's <c>delta.content</c>,
 /// <c>delta.tool_calls</c> (each piece's <c>index</c>, <c>id</c>, <c>function.name</c>, <c>function.arguments</c>) and
-/// <c>finish_reason</c>, its <c>logprobs</c> object (kept as JSON text, byte for byte), the top-level <c>usage</c> and <c>service_tier</c>, and an <c>error</c> (thrown).
+/// <c>finish_reason</c>, <c>delta.annotations</c> (kept as JSON text), its <c>logprobs</c> object (kept as JSON text, byte for byte), the top-level <c>usage</c> and <c>service_tier</c>, and an <c>error</c> (thrown).
 /// </summary>
 internal static class OpenAiChunk
 {
@@ -184,6 +184,7 @@ internal static class OpenAiChunk
             string? finish = null;
             string? logprobs = null;
             List<ToolCallDelta>? tools = null;
+            string? annotations = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("index"u8))
@@ -194,7 +195,7 @@ internal static class OpenAiChunk
                 else if (reader.ValueTextEquals("delta"u8))
                 {
                     reader.Read();
-                    text = reader.TokenType == JsonTokenType.StartObject ? ReadDelta(ref reader, ref tools) : null;
+                    text = reader.TokenType == JsonTokenType.StartObject ? ReadDelta(ref reader, json, ref tools, ref annotations) : null;
                     reader.Skip();
                 }
                 else if (reader.ValueTextEquals("logprobs"u8))
@@ -244,6 +245,11 @@ internal static class OpenAiChunk
                 }
             }
 
+            if (annotations is not null)
+            {
+                events.Add(CompletionEvent.AnnotationList(annotations));
+            }
+
             if (finish is not null)
             {
                 events.Add(CompletionEvent.Finish(finish));
@@ -251,18 +257,33 @@ internal static class OpenAiChunk
         }
     }
 
-    /// <summary>Reader on the delta's start; leaves it on the delta's end. The string <c>content</c>, if any; the pieces of <c>tool_calls</c> into <paramref name="tools"/>.</summary>
-    private static string? ReadDelta(ref Utf8JsonReader reader, ref List<ToolCallDelta>? tools)
+    /// <summary>
+    /// Reader on the delta's start; leaves it on the delta's end. The string <c>content</c>, if any; the pieces of
+    /// <c>tool_calls</c> into <paramref name="tools"/>; a non-empty <c>annotations</c> array, as the upstream wrote it, into <paramref name="annotations"/>.
+    /// </summary>
+    private static string? ReadDelta(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ref List<ToolCallDelta>? tools, ref string? annotations)
     {
         string? content = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             bool isContent = reader.ValueTextEquals("content"u8);
             bool isTools = !isContent && reader.ValueTextEquals("tool_calls"u8);
+            bool isAnnotations = !isContent && !isTools && reader.ValueTextEquals("annotations"u8);
             reader.Read();
             if (isContent)
             {
                 content = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (isAnnotations)
+            {
+                // Copied byte for byte, as logprobs are: the router has nothing to change in a citation.
+                int start = (int)reader.TokenStartIndex;
+                bool isArray = reader.TokenType == JsonTokenType.StartArray;
+                reader.Skip();
+                annotations = isArray && HasElement(json[start..(int)reader.BytesConsumed])
+                    ? Encoding.UTF8.GetString(json[start..(int)reader.BytesConsumed])
+                    : null;
+                continue;
             }
             else if (isTools && reader.TokenType == JsonTokenType.StartArray)
             {
@@ -287,6 +308,13 @@ internal static class OpenAiChunk
         }
 
         return content;
+    }
+
+    /// <summary>Whether a JSON array's text holds an element (<c>[ ]</c> has none: nothing to relay).</summary>
+    private static bool HasElement(ReadOnlySpan<byte> array)
+    {
+        var reader = new Utf8JsonReader(array);
+        return reader.Read() && reader.Read() && reader.TokenType != JsonTokenType.EndArray;
     }
 
     /// <summary>Reader on a tool call piece's start; leaves it on its end. Null without an <c>index</c> (no client could place it).</summary>
@@ -360,7 +388,11 @@ internal static class OpenAiChunk
         : reader.ValueTextEquals("auto"u8) ? "auto"
         : reader.GetString()!;
 
-    /// <summary>Reader on the value of <c>usage</c>; leaves it on that value's end. Both token counts, or null.</summary>
+    /// <summary>
+    /// Reader on the value of <c>usage</c>; leaves it on that value's end. Both token counts, or null; with them the
+    /// details OpenAI reports (<c>prompt_tokens_details.cached_tokens</c>, <c>completion_tokens_details</c>'s
+    /// reasoning and prediction counts), 0 when absent.
+    /// </summary>
     private static TokenUsage? ReadUsage(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -371,10 +403,13 @@ internal static class OpenAiChunk
 
         int? prompt = null;
         int? completion = null;
+        int cached = 0, reasoning = 0, accepted = 0, rejected = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             bool isPrompt = reader.ValueTextEquals("prompt_tokens"u8);
             bool isCompletion = !isPrompt && reader.ValueTextEquals("completion_tokens"u8);
+            bool isPromptDetails = !isPrompt && !isCompletion && reader.ValueTextEquals("prompt_tokens_details"u8);
+            bool isCompletionDetails = !isPrompt && !isCompletion && !isPromptDetails && reader.ValueTextEquals("completion_tokens_details"u8);
             reader.Read();
             if (isPrompt)
             {
@@ -384,10 +419,59 @@ internal static class OpenAiChunk
             {
                 completion = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int c) ? c : null;
             }
+            else if (isPromptDetails && reader.TokenType == JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    bool isCached = reader.ValueTextEquals("cached_tokens"u8);
+                    reader.Read();
+                    if (isCached)
+                    {
+                        cached = Count(ref reader);
+                    }
+
+                    reader.Skip();
+                }
+
+                continue;
+            }
+            else if (isCompletionDetails && reader.TokenType == JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    int which = reader.ValueTextEquals("reasoning_tokens"u8) ? 1
+                        : reader.ValueTextEquals("accepted_prediction_tokens"u8) ? 2
+                        : reader.ValueTextEquals("rejected_prediction_tokens"u8) ? 3
+                        : 0;
+                    reader.Read();
+                    if (which == 1)
+                    {
+                        reasoning = Count(ref reader);
+                    }
+                    else if (which == 2)
+                    {
+                        accepted = Count(ref reader);
+                    }
+                    else if (which == 3)
+                    {
+                        rejected = Count(ref reader);
+                    }
+
+                    reader.Skip();
+                }
+
+                continue;
+            }
 
             reader.Skip();
         }
 
-        return prompt is { } pt && completion is { } ct ? new TokenUsage(pt, ct) : null;
+        return prompt is { } pt && completion is { } ct
+            ? new TokenUsage(pt, ct) { CachedTokens = cached, ReasoningTokens = reasoning, AcceptedPredictionTokens = accepted, RejectedPredictionTokens = rejected }
+            : null;
     }
+
+    /// <summary>A detail count: a non-negative integer, else 0 (a detail an upstream garbles must not bill anyone a negative amount).</summary>
+    private static int Count(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int n) && n > 0 ? n : 0;
 }

@@ -297,11 +297,23 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
             && usage.TryGetProperty("prompt_tokens", out var prompt) && prompt.ValueKind == JsonValueKind.Number
             && usage.TryGetProperty("completion_tokens", out var completion) && completion.ValueKind == JsonValueKind.Number)
         {
-            return new TokenUsage(prompt.GetInt32(), completion.GetInt32());
+            return new TokenUsage(prompt.GetInt32(), completion.GetInt32())
+            {
+                CachedTokens = Detail(usage, "prompt_tokens_details", "cached_tokens"),
+                ReasoningTokens = Detail(usage, "completion_tokens_details", "reasoning_tokens"),
+                AcceptedPredictionTokens = Detail(usage, "completion_tokens_details", "accepted_prediction_tokens"),
+                RejectedPredictionTokens = Detail(usage, "completion_tokens_details", "rejected_prediction_tokens"),
+            };
         }
 
         return null;
     }
+
+    /// <summary>One count of a <c>*_tokens_details</c> object: 0 when absent or not a non-negative integer (as the streamed path reads it).</summary>
+    private static int Detail(JsonElement usage, string details, string name) =>
+        usage.TryGetProperty(details, out var d) && d.ValueKind == JsonValueKind.Object
+            && d.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int n) && n > 0
+            ? n : 0;
 
     private static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
@@ -337,6 +349,12 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
                             events.Add(CompletionEvent.ToolCallPart(new ToolCallDelta(index++, String(call, "id") ?? string.Empty, String(function, "name") ?? string.Empty, String(function, "arguments") ?? string.Empty)));
                         }
                     }
+                }
+
+                if (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("annotations", out var annotations)
+                    && annotations.ValueKind == JsonValueKind.Array && annotations.GetArrayLength() > 0)
+                {
+                    events.Add(CompletionEvent.AnnotationList(annotations.GetRawText()));
                 }
 
                 events.Add(CompletionEvent.Finish(choice.TryGetProperty("finish_reason", out var finish) && finish.ValueKind == JsonValueKind.String ? finish.GetString()! : "stop"));

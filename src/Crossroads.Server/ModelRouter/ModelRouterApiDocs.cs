@@ -120,7 +120,7 @@ internal static class ModelRouterApiDocs
     public static ApiDoc Ask() =>
         CallerHeaders(new ApiDoc())
             .JsonBody(AskBody, AskExample)
-            .Returns(200, "application/x-ndjson", "One JSON object a line: a plan line ({type: plan, request_id, policy, cluster, reason, chosen, fallbacks, candidates}), chunk lines ({type: chunk, seq, text, model}) and a final line ({type: final, request_id, text, model_used, tokens_in, tokens_out, cost_usd, finish_reason, attempts, policy, cluster}); an error line ({type: error, ...}) if the upstream fails after the answer started.")
+            .Returns(200, "application/x-ndjson", "One JSON object a line: a plan line ({type: plan, request_id, policy, cluster, reason, chosen, fallbacks, candidates}), chunk lines ({type: chunk, seq, text, model}) and a final line ({type: final, request_id, text, model_used, tokens_in, tokens_out, tokens_cached, tokens_reasoning, cost_usd, finish_reason, attempts, policy, cluster}); an error line ({type: error, ...}) if the upstream fails after the answer started.")
             .Problem(400, "A malformed body or member (error.param names it), an empty prompt, no model meets the request's constraints (no_eligible_model), the tenant's PII rule blocks the prompt (pii_detected), or the upstream refused the request (upstream_rejected).")
             .Problem(402, "The key's or the tenant's budget cannot cover the reservation in this period (budget_exceeded); x-should-retry: false.")
             .Problem(404, "Unknown model, alias or fallback (model_not_found).")

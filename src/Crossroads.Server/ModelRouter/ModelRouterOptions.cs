@@ -14,7 +14,7 @@ public sealed class ModelRouterOptions
     public List<UpstreamOptions> Upstreams { get; set; } = [];
 
     /// <summary>Models.</summary>
-    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok (USD), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled), N:ImageBaseTokens and N:ImageTileTokens (openai kind only: how the model bills an image, base + per 512-px tile; default 85 and 170, GPT-4o's; gpt-4o-mini: 2833 and 5667), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema, reasoning_effort), N:Thinking (anthropic: serve reasoning_effort as extended thinking), N:ThinkingBudgets:<effort> (budget_tokens, at least 1024), N:PromptCache (anthropic: off|auto).")]
+    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok, N:CachedInputPricePerMTok and N:CacheWritePricePerMTok (USD; cache reads and writes default to the input price), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled), N:ImageBaseTokens and N:ImageTileTokens (openai kind only: how the model bills an image, base + per 512-px tile; default 85 and 170, GPT-4o's; gpt-4o-mini: 2833 and 5667), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema, reasoning_effort), N:Thinking (anthropic: serve reasoning_effort as extended thinking), N:ThinkingBudgets:<effort> (budget_tokens, at least 1024), N:PromptCache (anthropic: off|auto).")]
     public List<ModelOptions> Models { get; set; } = [];
 
     /// <summary>Route aliases (<c>auto</c> is built in).</summary>
@@ -133,6 +133,14 @@ public sealed class ModelOptions
     /// <summary>USD per million output tokens.</summary>
     [Range(0, 1_000_000)]
     public decimal OutputPricePerMTok { get; set; }
+
+    /// <summary>USD per million prompt tokens the upstream read from its cache (default: <see cref="InputPricePerMTok"/>).</summary>
+    [Range(0, 1_000_000)]
+    public decimal? CachedInputPricePerMTok { get; set; }
+
+    /// <summary>USD per million prompt tokens the upstream wrote to its cache (Anthropic's cache writes; default: <see cref="InputPricePerMTok"/>).</summary>
+    [Range(0, 1_000_000)]
+    public decimal? CacheWritePricePerMTok { get; set; }
 
     /// <summary>Prior quality (0..1).</summary>
     [Range(0.0, 1.0)]

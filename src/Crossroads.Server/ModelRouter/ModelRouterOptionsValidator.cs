@@ -91,6 +91,15 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
                 failures.Add($"{key}:Status: must be active, shadow or disabled, got '{m.Status}'");
             }
 
+            // [Range(0, ...)] with int bounds converts the value to int first, so -0.5 rounded to 0 passed it.
+            foreach (var (price, value) in new[] { ("InputPricePerMTok", (decimal?)m.InputPricePerMTok), ("OutputPricePerMTok", m.OutputPricePerMTok), ("CachedInputPricePerMTok", m.CachedInputPricePerMTok), ("CacheWritePricePerMTok", m.CacheWritePricePerMTok) })
+            {
+                if (value < 0)
+                {
+                    failures.Add(FormattableString.Invariant($"{key}:{price}: must be at least 0, got '{value}'"));
+                }
+            }
+
             for (int j = 0; j < m.Unsupported.Count; j++)
             {
                 if (!RequestFeatureNames.TryParse(m.Unsupported[j], out _))

@@ -64,6 +64,8 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
             Aliases = [.. m.Aliases],
             InputPricePerMTok = m.InputPricePerMTok,
             OutputPricePerMTok = m.OutputPricePerMTok,
+            CachedInputPricePerMTok = m.CachedInputPricePerMTok,
+            CacheWritePricePerMTok = m.CacheWritePricePerMTok,
             Quality = m.Quality,
             LatencyP95Ms = m.LatencyP95Ms,
             ContextWindow = m.ContextWindow,

@@ -11,7 +11,8 @@ internal static class OpenAiWire
     /// <summary>A <c>chat.completion</c>; with <paramref name="toolCalls"/>, <c>message.tool_calls</c> (and <c>content: null</c> when there is no text, as OpenAI answers).</summary>
     /// <remarks><paramref name="logprobs"/>: the choice's <c>logprobs</c> object as JSON text (null is written as <c>null</c>).</remarks>
     /// <remarks><paramref name="serviceTier"/>: the tier the upstream reported; null (an upstream that reports none) answers <c>default</c>, as before.</remarks>
-    public static void Completion(Utf8JsonWriter w, string id, long created, string model, string content, string finishReason, TokenUsage usage, IReadOnlyList<ToolCall>? toolCalls = null, string? logprobs = null, string? serviceTier = null)
+    /// <remarks><paramref name="annotations"/>: the upstream's annotations, each as its JSON text (none: <c>[]</c>).</remarks>
+    public static void Completion(Utf8JsonWriter w, string id, long created, string model, string content, string finishReason, TokenUsage usage, IReadOnlyList<ToolCall>? toolCalls = null, string? logprobs = null, string? serviceTier = null, IReadOnlyList<string>? annotations = null)
     {
         w.WriteStartObject();
         w.WriteString("id", id);
@@ -39,6 +40,11 @@ internal static class OpenAiWire
         }
 
         w.WriteStartArray("annotations");
+        foreach (var annotation in annotations ?? [])
+        {
+            w.WriteRawValue(annotation, skipInputValidation: true);
+        }
+
         w.WriteEndArray();
         w.WriteEndObject();
         Logprobs(w, logprobs);
@@ -51,7 +57,10 @@ internal static class OpenAiWire
         w.WriteEndObject();
     }
 
-    /// <summary>A chunk: the role, or <paramref name="content"/>, or a piece of a tool call, in the delta, or the finish, or (with no choice) usage.</summary>
+    /// <summary>
+    /// A chunk: the role, or <paramref name="content"/>, or a piece of a tool call, or (<see cref="ChunkPart.Annotations"/>)
+    /// the annotations array whose JSON text is <paramref name="content"/>, in the delta, or the finish, or (with no choice) usage.
+    /// </summary>
     public static void Chunk(Utf8JsonWriter w, string id, long created, string model, ChunkPart part, string? content, string? finishReason, TokenUsage? usage, bool includeUsage, ToolCallDelta? tool = null, string? logprobs = null, string? serviceTier = null)
     {
         w.WriteStartObject();
@@ -80,6 +89,11 @@ internal static class OpenAiWire
             else if (part == ChunkPart.ToolCall && tool is not null)
             {
                 ToolCallPiece(w, tool);
+            }
+            else if (part == ChunkPart.Annotations && content is not null)
+            {
+                w.WritePropertyName("annotations");
+                w.WriteRawValue(content, skipInputValidation: true);
             }
 
             w.WriteEndObject();
@@ -197,14 +211,14 @@ internal static class OpenAiWire
         w.WriteNumber("completion_tokens", usage.CompletionTokens);
         w.WriteNumber("total_tokens", usage.TotalTokens);
         w.WriteStartObject("prompt_tokens_details");
-        w.WriteNumber("cached_tokens", 0);
+        w.WriteNumber("cached_tokens", usage.CachedTokens);
         w.WriteNumber("audio_tokens", 0);
         w.WriteEndObject();
         w.WriteStartObject("completion_tokens_details");
-        w.WriteNumber("reasoning_tokens", 0);
+        w.WriteNumber("reasoning_tokens", usage.ReasoningTokens);
         w.WriteNumber("audio_tokens", 0);
-        w.WriteNumber("accepted_prediction_tokens", 0);
-        w.WriteNumber("rejected_prediction_tokens", 0);
+        w.WriteNumber("accepted_prediction_tokens", usage.AcceptedPredictionTokens);
+        w.WriteNumber("rejected_prediction_tokens", usage.RejectedPredictionTokens);
         w.WriteEndObject();
         w.WriteEndObject();
     }
@@ -216,6 +230,7 @@ internal enum ChunkPart
     Role,
     Content,
     ToolCall,
+    Annotations,
     Finish,
     Usage,
 }

@@ -12,6 +12,7 @@ namespace Crossroads.Server.ModelRouter;
 internal sealed class BufferedSink : ICompletionSink
 {
     private readonly List<(string Id, string Name, StringBuilder Arguments)> _tools = [];
+    private readonly List<string> _annotations = [];
 
     public StringBuilder Text { get; } = new();
 
@@ -22,6 +23,9 @@ internal sealed class BufferedSink : ICompletionSink
     public IReadOnlyList<ToolCall> ToolCalls => [.. _tools.Select(static t => new ToolCall(t.Id, t.Name, t.Arguments.ToString()))];
 
     public RouteStart? Start { get; private set; }
+
+    /// <summary>The upstream's annotations, each as its JSON text, in the order they came (the pieces of a stream joined into one array).</summary>
+    public IReadOnlyList<string> Annotations => _annotations;
 
     public ValueTask StartAsync(RouteStart start, CancellationToken cancellationToken)
     {
@@ -60,6 +64,17 @@ internal sealed class BufferedSink : ICompletionSink
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask AnnotationsAsync(string annotations, CancellationToken cancellationToken)
+    {
+        using var document = JsonDocument.Parse(annotations);
+        foreach (var annotation in document.RootElement.EnumerateArray())
+        {
+            _annotations.Add(annotation.GetRawText());
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask CompleteAsync(string finishReason, TokenUsage usage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask FailAsync(ProviderException error, TokenUsage usage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
@@ -68,6 +83,7 @@ internal sealed class BufferedSink : ICompletionSink
     public bool TryRetract()
     {
         Text.Clear();
+        _annotations.Clear();
         Logprobs.Clear();
         _tools.Clear();
         Start = null;
@@ -113,6 +129,10 @@ internal sealed class SseChatSink(HttpResponse response, bool includeUsage, long
 
     public ValueTask ToolCallAsync(ToolCallDelta delta, CancellationToken cancellationToken) =>
         WriteChunkAsync(ChunkPart.ToolCall, null, null, null, cancellationToken, tool: delta);
+
+    /// <summary>A chunk whose delta is the upstream's <c>annotations</c> array, as it came.</summary>
+    public ValueTask AnnotationsAsync(string annotations, CancellationToken cancellationToken) =>
+        WriteChunkAsync(ChunkPart.Annotations, annotations, null, null, cancellationToken);
 
     public async ValueTask CompleteAsync(string finishReason, TokenUsage usage, CancellationToken cancellationToken)
     {
@@ -208,7 +228,7 @@ internal sealed class AskSink(HttpResponse response) : ICompletionSink
     public ValueTask CompleteAsync(string finishReason, TokenUsage usage, CancellationToken cancellationToken)
     {
         var model = _start!.Model;
-        var cost = model.CostUsd(usage.PromptTokens, usage.CompletionTokens);
+        var cost = model.CostUsd(usage);
         return WriteLineAsync((this, model.Id, finishReason, usage, cost), static (w, s) =>
         {
             w.WriteStartObject();
@@ -218,6 +238,8 @@ internal sealed class AskSink(HttpResponse response) : ICompletionSink
             w.WriteString("model_used", s.Item2);
             w.WriteNumber("tokens_in", s.usage.PromptTokens);
             w.WriteNumber("tokens_out", s.usage.CompletionTokens);
+            w.WriteNumber("tokens_cached", s.usage.CachedTokens);
+            w.WriteNumber("tokens_reasoning", s.usage.ReasoningTokens);
             w.WriteNumber("cost_usd", s.cost);
             w.WriteString("finish_reason", s.finishReason);
             w.WriteNumber("attempts", s.Item1._start.Attempt);

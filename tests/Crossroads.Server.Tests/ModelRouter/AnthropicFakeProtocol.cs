@@ -54,7 +54,7 @@ internal sealed class AnthropicFakeProtocol : FakeProtocol
 
         string stop = calls is null ? StopReason(cut, behavior) : "tool_use";
         return context.Response.WriteAsync(
-            $$"""{"id":"msg_fake","type":"message","role":"assistant","model":"{{model}}","content":{{content}},"stop_reason":"{{stop}}","stop_sequence":null,"usage":{{Usage(behavior.PromptTokens, calls?.Count ?? words.Count)}}}""",
+            $$"""{"id":"msg_fake","type":"message","role":"assistant","model":"{{model}}","content":{{content}},"stop_reason":"{{stop}}","stop_sequence":null,"usage":{{Usage(behavior, calls?.Count ?? words.Count)}}}""",
             context.RequestAborted);
     }
 
@@ -84,7 +84,7 @@ internal sealed class AnthropicFakeProtocol : FakeProtocol
     public override async Task StartAsync(HttpContext context, string model, FakeBehavior behavior)
     {
         context.Response.ContentType = "text/event-stream";
-        string usage = behavior.Usage ? ",\"usage\":" + Usage(behavior.PromptTokens, 1) : string.Empty;
+        string usage = behavior.Usage ? ",\"usage\":" + Usage(behavior, 1) : string.Empty;
         await SendAsync(context, "message_start", $$$"""{"type":"message_start","message":{"id":"msg_fake","type":"message","role":"assistant","model":"{{{model}}}","content":[],"stop_reason":null,"stop_sequence":null{{{usage}}}}}""");
         if (Thinks(context))
         {
@@ -130,6 +130,7 @@ internal sealed class AnthropicFakeProtocol : FakeProtocol
 
     private static string StopReason(bool cut, FakeBehavior behavior) => cut ? "max_tokens" : behavior.StopReason ?? "end_turn";
 
-    private static string Usage(int input, int output) =>
-        $$"""{"input_tokens":{{input}},"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":{{output}}}""";
+    /// <summary>Anthropic's usage: <c>input_tokens</c> without the cache reads and writes, which it counts apart; <c>service_tier</c> when the behaviour has one.</summary>
+    private static string Usage(FakeBehavior b, int output) =>
+        $$"""{"input_tokens":{{b.PromptTokens - b.CachedTokens - b.CacheWriteTokens}},"cache_creation_input_tokens":{{b.CacheWriteTokens}},"cache_read_input_tokens":{{b.CachedTokens}},"output_tokens":{{output}}{{(b.ServiceTier is { } tier ? ",\"service_tier\":" + JsonSerializer.Serialize(tier) : string.Empty)}}}""";
 }

@@ -54,6 +54,31 @@ public sealed class FakeBehavior
     /// <summary>Anthropic only: the <c>error.type</c> of <see cref="ErrorAfterChunks"/> and failure bodies.</summary>
     public string AnthropicErrorType { get; set; } = "overloaded_error";
 
-    /// <summary>OpenAI only: the <c>service_tier</c> every chunk reports (none when null, as an OpenAI-compatible server without tiers).</summary>
+    /// <summary>
+    /// OpenAI: the <c>service_tier</c> every chunk reports (none when null, as an OpenAI-compatible server without
+    /// tiers). Anthropic: the <c>usage.service_tier</c> of <c>message_start</c> (e.g. <c>standard</c>, <c>priority</c>).
+    /// </summary>
     public string? ServiceTier { get; set; }
+
+    /// <summary>
+    /// Prompt tokens read from the cache, part of <see cref="PromptTokens"/>: OpenAI's
+    /// <c>prompt_tokens_details.cached_tokens</c>, Anthropic's <c>cache_read_input_tokens</c> (its <c>input_tokens</c>
+    /// are then the rest). OpenAI's details are sent only when one of them is not 0, as a server without them.
+    /// </summary>
+    public int CachedTokens { get; set; }
+
+    /// <summary>Anthropic only: prompt tokens written to the cache (<c>cache_creation_input_tokens</c>), part of <see cref="PromptTokens"/>.</summary>
+    public int CacheWriteTokens { get; set; }
+
+    /// <summary>OpenAI only: <c>completion_tokens_details.reasoning_tokens</c>.</summary>
+    public int ReasoningTokens { get; set; }
+
+    /// <summary>OpenAI only: <c>completion_tokens_details.accepted_prediction_tokens</c>.</summary>
+    public int AcceptedPredictionTokens { get; set; }
+
+    /// <summary>OpenAI only: <c>completion_tokens_details.rejected_prediction_tokens</c>.</summary>
+    public int RejectedPredictionTokens { get; set; }
+
+    /// <summary>OpenAI only: the answer's <c>annotations</c> (a JSON array): <c>message.annotations</c> of a whole answer, a <c>delta.annotations</c> chunk before the finish of a stream.</summary>
+    public string? Annotations { get; set; }
 }

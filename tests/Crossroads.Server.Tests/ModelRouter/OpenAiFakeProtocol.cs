@@ -33,7 +33,7 @@ internal sealed class OpenAiFakeProtocol : FakeProtocol
     {
         context.Response.ContentType = "application/json";
         object message = calls is null
-            ? new { role = "assistant", content = (string?)string.Concat(words) }
+            ? new { role = "assistant", content = (string?)string.Concat(words), annotations = behavior.Annotations is { } a ? JsonDocument.Parse(a).RootElement : (JsonElement?)null }
             : new { role = "assistant", content = (string?)null, tool_calls = calls.Select(static c => new { id = c.Id, type = "function", function = new { name = c.Name, arguments = c.Arguments } }).ToArray() };
         return context.Response.WriteAsync(JsonSerializer.Serialize(new
         {
@@ -41,7 +41,7 @@ internal sealed class OpenAiFakeProtocol : FakeProtocol
             @object = "chat.completion",
             model,
             choices = new[] { new { index = 0, message, finish_reason = calls is not null ? "tool_calls" : cut ? "length" : "stop" } },
-            usage = new { prompt_tokens = behavior.PromptTokens, completion_tokens = words.Count, total_tokens = behavior.PromptTokens + words.Count },
+            usage = JsonDocument.Parse(Usage(behavior, words.Count)).RootElement,
         }), context.RequestAborted);
     }
 
@@ -71,13 +71,27 @@ internal sealed class OpenAiFakeProtocol : FakeProtocol
 
     public override async Task EndAsync(HttpContext context, string model, int completionTokens, bool cut, FakeBehavior behavior, bool toolCalls)
     {
+        if (behavior.Annotations is { } annotations)
+        {
+            await SendAsync(context, null, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}",{{Tier(behavior)}}"choices":[{"index":0,"delta":{"annotations":{{annotations}}},"finish_reason":null}]}""");
+        }
+
         await SendAsync(context, null, $$"""{"id":"fake","object":"chat.completion.chunk","model":"{{model}}",{{Tier(behavior)}}"choices":[{"index":0,"delta":{},"finish_reason":"{{(toolCalls ? "tool_calls" : cut ? "length" : "stop")}}"}]}""");
         if (behavior.Usage)
         {
-            await SendAsync(context, null, $$$"""{"id":"fake","object":"chat.completion.chunk","model":"{{{model}}}","choices":[],"usage":{"prompt_tokens":{{{behavior.PromptTokens}}},"completion_tokens":{{{completionTokens}}},"total_tokens":{{{behavior.PromptTokens + completionTokens}}}}}""");
+            await SendAsync(context, null, $$$"""{"id":"fake","object":"chat.completion.chunk","model":"{{{model}}}","choices":[],"usage":{{{Usage(behavior, completionTokens)}}}}""");
         }
 
         await context.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    /// <summary>OpenAI's <c>usage</c> object; its <c>*_tokens_details</c> only when the behaviour has a detail that is not 0.</summary>
+    private static string Usage(FakeBehavior b, int completionTokens)
+    {
+        string details = b.CachedTokens == 0 && b.ReasoningTokens == 0 && b.AcceptedPredictionTokens == 0 && b.RejectedPredictionTokens == 0
+            ? string.Empty
+            : $$""","prompt_tokens_details":{"cached_tokens":{{b.CachedTokens}},"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":{{b.ReasoningTokens}},"audio_tokens":0,"accepted_prediction_tokens":{{b.AcceptedPredictionTokens}},"rejected_prediction_tokens":{{b.RejectedPredictionTokens}}}""";
+        return $$"""{"prompt_tokens":{{b.PromptTokens}},"completion_tokens":{{completionTokens}},"total_tokens":{{b.PromptTokens + completionTokens}}{{details}}}""";
     }
 
     /// <summary>The <c>service_tier</c> member (with its comma) OpenAI puts in every chunk, when the behaviour has one.</summary>
