@@ -127,19 +127,19 @@ public sealed class ModelOptions
     public List<string> Aliases { get; set; } = [];
 
     /// <summary>USD per million input tokens.</summary>
-    [Range(0, 1_000_000)]
+    [Range(typeof(decimal), "0", "1000000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal InputPricePerMTok { get; set; }
 
     /// <summary>USD per million output tokens.</summary>
-    [Range(0, 1_000_000)]
+    [Range(typeof(decimal), "0", "1000000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal OutputPricePerMTok { get; set; }
 
     /// <summary>USD per million prompt tokens the upstream read from its cache (default: <see cref="InputPricePerMTok"/>).</summary>
-    [Range(0, 1_000_000)]
+    [Range(typeof(decimal), "0", "1000000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal? CachedInputPricePerMTok { get; set; }
 
     /// <summary>USD per million prompt tokens the upstream wrote to its cache (Anthropic's cache writes; default: <see cref="InputPricePerMTok"/>).</summary>
-    [Range(0, 1_000_000)]
+    [Range(typeof(decimal), "0", "1000000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal? CacheWritePricePerMTok { get; set; }
 
     /// <summary>Prior quality (0..1).</summary>
@@ -342,7 +342,7 @@ public sealed class TenantOptions
     public string Id { get; set; } = string.Empty;
 
     /// <summary>Spend limit in USD per <see cref="BudgetPeriod"/> (empty: unlimited).</summary>
-    [Range(0, 1_000_000_000)]
+    [Range(typeof(decimal), "0", "1000000000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal? BudgetUsd { get; set; }
 
     /// <summary><c>daily</c>, <c>monthly</c> (UTC boundaries) or <c>total</c>.</summary>
@@ -385,7 +385,7 @@ public sealed class KeyOptions
     public int? Tpm { get; set; }
 
     /// <summary>Spend limit in USD per <see cref="BudgetPeriod"/> (empty: unlimited).</summary>
-    [Range(0, 1_000_000_000)]
+    [Range(typeof(decimal), "0", "1000000000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal? BudgetUsd { get; set; }
 
     /// <summary><c>daily</c>, <c>monthly</c> (UTC boundaries) or <c>total</c>.</summary>

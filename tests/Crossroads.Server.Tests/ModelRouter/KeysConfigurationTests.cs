@@ -13,6 +13,9 @@ public sealed class KeysConfigurationTests
     [InlineData("--ModelRouter:Keys:0:Name=ci --ModelRouter:Keys:0:BudgetPeriod=yearly", "ModelRouter:Keys:0:BudgetPeriod")]
     [InlineData("--ModelRouter:Keys:0:Name=ci --ModelRouter:Keys:0:Rpm=0", "ModelRouter:Keys:0:Rpm")]
     [InlineData("--ModelRouter:Keys:0:Name=ci --ModelRouter:Keys:0:BudgetUsd=-1", "ModelRouter:Keys:0:BudgetUsd")]
+    [InlineData("--ModelRouter:Keys:0:Name=ci --ModelRouter:Keys:0:BudgetUsd=-0.4", "ModelRouter:Keys:0:BudgetUsd")] // an int range would round it to 0
+    [InlineData("--ModelRouter:Tenants:0:Id=acme --ModelRouter:Tenants:0:BudgetUsd=-0.4", "ModelRouter:Tenants:0:BudgetUsd")]
+    [InlineData("--ModelRouter:Tenants:0:Id=acme --ModelRouter:Tenants:0:BudgetUsd=3000000000.5", "ModelRouter:Tenants:0:BudgetUsd")]
     [InlineData("--ModelRouter:ReservationTimeoutSeconds=60 --ModelRouter:Tenants:0:Id=acme --ModelRouter:Tenants:0:BudgetUsd=1", "ModelRouter:ReservationTimeoutSeconds")]
     [InlineData("--ModelRouter:Routing:Cooldown:WindowSeconds=0", "ModelRouter:Routing:Cooldown:WindowSeconds")]
     [InlineData("--ModelRouter:Routing:Cooldown:AllowedFails=0", "ModelRouter:Routing:Cooldown:AllowedFails")]
