@@ -16,13 +16,15 @@ internal sealed class CallerDirectory
 {
     private readonly FrozenDictionary<string, KeyOptions> _keys;
     private readonly FrozenDictionary<string, (PiiMode Mode, bool Restore, PiiRedactor Redactor)> _pii;
+    private readonly FrozenDictionary<string, (PiiMode Mode, bool Restore, PiiRedactor Redactor)> _keyPii;
     private readonly string _anonymousKey;
     private readonly string _defaultTenant;
 
     public CallerDirectory(ModelRouterOptions options)
     {
         _keys = options.Keys.ToFrozenDictionary(static k => k.Name, StringComparer.Ordinal);
-        _pii = options.Tenants.ToFrozenDictionary(static t => t.Id, static t => PiiRule(t), StringComparer.Ordinal);
+        _pii = options.Tenants.ToFrozenDictionary(static t => t.Id, static t => PiiRule(t.Pii, t.PiiRestore, t.PiiKinds), StringComparer.Ordinal);
+        _keyPii = options.Keys.Where(static k => k.Pii is not null).ToFrozenDictionary(static k => k.Name, static k => PiiRule(k.Pii!, k.PiiRestore, k.PiiKinds), StringComparer.Ordinal);
         _anonymousKey = options.AnonymousKey;
         _defaultTenant = options.DefaultTenant;
     }
@@ -48,21 +50,22 @@ internal sealed class CallerDirectory
             tenant = context.Request.Headers[ModelRouterApi.TenantHeader].FirstOrDefault() is { Length: > 0 } header ? header : requestedTenant ?? _defaultTenant;
         }
 
-        var (mode, restore, redactor) = _pii.GetValueOrDefault(tenant, (PiiMode.Off, false, PiiRedactor.Default));
+        // A key's own rule replaces its tenant's (an operator may hold one integration to a stricter rule, or exempt one).
+        var (mode, restore, redactor) = _keyPii.TryGetValue(key, out var own) ? own : _pii.GetValueOrDefault(tenant, (PiiMode.Off, false, PiiRedactor.Default));
         return new Caller(key, tenant, mode, restore, redactor);
     }
 
     /// <summary>
-    /// A tenant's PII mode, whether its answers get the redacted values back (by default, under redact), and the
-    /// detectors of its kinds (built once per tenant; the defaults when it lists none).
+    /// A tenant's or key's PII mode, whether its answers get the redacted values back (by default, under redact), and
+    /// the detectors of its kinds (built once; the defaults when it lists none).
     /// </summary>
-    private static (PiiMode Mode, bool Restore, PiiRedactor Redactor) PiiRule(TenantOptions tenant)
+    private static (PiiMode Mode, bool Restore, PiiRedactor Redactor) PiiRule(string pii, bool? piiRestore, List<string> kinds)
     {
-        var mode = PiiModes.TryParse(tenant.Pii, out var m) ? m : PiiMode.Off;
-        var redactor = tenant.PiiKinds is { Count: > 0 } names
-            ? PiiRedactor.For(names.Select(static n => PiiKinds.TryParse(n, out var k) ? k : throw new InvalidOperationException($"unknown PII kind '{n}' (the options validator refuses it)")))
+        var mode = PiiModes.TryParse(pii, out var m) ? m : PiiMode.Off;
+        var redactor = kinds is { Count: > 0 }
+            ? PiiRedactor.For(kinds.Select(static n => PiiKinds.TryParse(n, out var k) ? k : throw new InvalidOperationException($"unknown PII kind '{n}' (the options validator refuses it)")))
             : PiiRedactor.Default;
-        return (mode, mode == PiiMode.Redact && (tenant.PiiRestore ?? true), redactor);
+        return (mode, mode == PiiMode.Redact && (piiRestore ?? true), redactor);
     }
 
     /// <summary>The <c>Keys</c> entry of <paramref name="key"/> (its limits and budget), if configured.</summary>

@@ -30,7 +30,7 @@ public sealed class ModelRouterOptions
     public List<TenantOptions> Tenants { get; set; } = [];
 
     /// <summary>API keys (chassis key names): their tenant, rate limits and budgets.</summary>
-    [Description("Keys: N:Name (a chassis API key name, or the AnonymousKey), N:Tenant (a configured tenant), N:Rpm, N:Tpm, N:BudgetUsd, N:BudgetPeriod (daily|monthly|total).")]
+    [Description("Keys: N:Name (a chassis API key name, or the AnonymousKey), N:Tenant (a configured tenant), N:Rpm, N:Tpm, N:BudgetUsd, N:BudgetPeriod (daily|monthly|total), N:Pii, N:PiiRestore, N:PiiKinds (the key's own PII rule in place of its tenant's; empty: the tenant's).")]
     public List<KeyOptions> Keys { get; set; } = [];
 
     /// <summary>Whether replicas share the keys' rpm/tpm limits through the module's database.</summary>
@@ -391,4 +391,16 @@ public sealed class KeyOptions
     /// <summary><c>daily</c>, <c>monthly</c> (UTC boundaries) or <c>total</c>.</summary>
     [Required]
     public string BudgetPeriod { get; set; } = "total";
+
+    /// <summary>
+    /// This key's own PII rule (<c>off</c>, <c>redact</c> or <c>block</c>), in place of its tenant's; empty: the
+    /// tenant's rule applies.
+    /// </summary>
+    public string? Pii { get; set; }
+
+    /// <summary>With the key's own <c>Pii=redact</c>: whether the answer gets the values back (empty: true).</summary>
+    public bool? PiiRestore { get; set; }
+
+    /// <summary>With the key's own <see cref="Pii"/>: the kinds it covers (empty: all but <c>ip_address</c>).</summary>
+    public List<string> PiiKinds { get; set; } = [];
 }

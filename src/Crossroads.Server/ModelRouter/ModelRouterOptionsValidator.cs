@@ -203,6 +203,33 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
         }
     }
 
+    /// <summary>A PII rule of a tenant or a key: its mode, whether it restores, and the kinds it covers.</summary>
+    private static void PiiRuleFailures(string key, string pii, bool? restore, List<string> kinds, List<string> failures)
+    {
+        if (!PiiModes.TryParse(pii, out var mode))
+        {
+            failures.Add($"{key}:Pii: must be off, redact or block, got '{pii}'");
+        }
+        else if (restore is not null && mode != PiiMode.Redact)
+        {
+            // Restoring needs placeholders: under off or block there are none, so the setting would mean nothing.
+            failures.Add($"{key}:PiiRestore: only applies with Pii=redact, got Pii='{pii}'");
+        }
+
+        for (int k = 0; k < kinds.Count; k++)
+        {
+            if (!PiiKinds.TryParse(kinds[k], out _))
+            {
+                failures.Add($"{key}:PiiKinds:{k}: must be one of {string.Join(", ", PiiKinds.All.Select(PiiKinds.Name))}, got '{kinds[k]}'");
+            }
+        }
+
+        if (kinds.Count > 0 && PiiModes.TryParse(pii, out var rule) && rule == PiiMode.Off)
+        {
+            failures.Add($"{key}:PiiKinds: only applies with Pii=redact or block, got Pii='{pii}'");
+        }
+    }
+
     private static void ValidateTenantsAndKeys(ModelRouterOptions options, List<string> failures)
     {
         var tenants = new HashSet<string>(StringComparer.Ordinal);
@@ -220,28 +247,7 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
                 failures.Add($"{key}:BudgetPeriod: must be daily, monthly or total, got '{t.BudgetPeriod}'");
             }
 
-            if (!PiiModes.TryParse(t.Pii, out var pii))
-            {
-                failures.Add($"{key}:Pii: must be off, redact or block, got '{t.Pii}'");
-            }
-            else if (t.PiiRestore is not null && pii != PiiMode.Redact)
-            {
-                // Restoring needs placeholders: under off or block there are none, so the setting would mean nothing.
-                failures.Add($"{key}:PiiRestore: only applies with Pii=redact, got Pii='{t.Pii}'");
-            }
-
-            for (int k = 0; k < t.PiiKinds.Count; k++)
-            {
-                if (!PiiKinds.TryParse(t.PiiKinds[k], out _))
-                {
-                    failures.Add($"{key}:PiiKinds:{k}: must be one of {string.Join(", ", PiiKinds.All.Select(PiiKinds.Name))}, got '{t.PiiKinds[k]}'");
-                }
-            }
-
-            if (t.PiiKinds.Count > 0 && PiiModes.TryParse(t.Pii, out var rule) && rule == PiiMode.Off)
-            {
-                failures.Add($"{key}:PiiKinds: only applies with Pii=redact or block, got Pii='{t.Pii}'");
-            }
+            PiiRuleFailures(key, t.Pii, t.PiiRestore, t.PiiKinds, failures);
         }
 
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -263,6 +269,16 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
             if (!BudgetPeriods.TryParse(k.BudgetPeriod, out _))
             {
                 failures.Add($"{key}:BudgetPeriod: must be daily, monthly or total, got '{k.BudgetPeriod}'");
+            }
+
+            if (k.Pii is not null)
+            {
+                PiiRuleFailures(key, k.Pii, k.PiiRestore, k.PiiKinds, failures);
+            }
+            else if (k.PiiRestore is not null || k.PiiKinds.Count > 0)
+            {
+                // Without its own Pii the key follows its tenant's rule whole: half a rule would be ambiguous.
+                failures.Add($"{key}:{(k.PiiRestore is not null ? "PiiRestore" : "PiiKinds")}: set without {key}:Pii (the key follows its tenant's rule unless it names its own)");
             }
         }
 

@@ -103,6 +103,30 @@ public sealed class PiiTests
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode); // e-mail is not in this tenant's kinds
     }
 
+    [Fact]
+    public async Task A_keys_own_rule_replaces_its_tenants()
+    {
+        await using var router = await KeyedRouter.StartAsync(
+            "--ModelRouter:Tenants:0:Id=acme", "--ModelRouter:Tenants:0:Pii=redact", "--ModelRouter:Keys:0:Tenant=acme",
+            "--ModelRouter:Keys:0:Pii=block", "--ModelRouter:Keys:0:PiiKinds:0=ssn");
+        var (client, server, upstream) = (router.Client, router.Server, router.Upstream);
+
+        // The key (ci): block, SSNs only. An e-mail passes as written; an SSN is refused before any call.
+        using var mail = await Json.PostAsync(client, "/v1/chat/completions", Json.Chat("cheap", $"Write to {Email}.", maxTokens: 20));
+        Assert.Equal(HttpStatusCode.OK, mail.StatusCode);
+        Assert.Contains($"Write to {Email}.", upstream.Bodies.Last(), StringComparison.Ordinal);
+        int calls = upstream.Calls("cheap");
+        using var ssn = await Json.PostAsync(client, "/v1/chat/completions", Json.Chat("cheap", $"SSN {Ssn}", maxTokens: 20));
+        Assert.Equal(HttpStatusCode.BadRequest, ssn.StatusCode);
+        Assert.Equal("pii_detected", (await Json.ReadAsync(ssn)).GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(calls, upstream.Calls("cheap"));
+
+        // The same tenant without the key: the tenant's rule (redact, default kinds).
+        using var anonymous = await Json.PostAsTenantAsync(server.Client, "acme", Json.Chat("cheap", $"Write to {Email}, SSN {Ssn}.", maxTokens: 20));
+        Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
+        Assert.Contains("Write to [EMAIL_1], SSN [SSN_1].", upstream.Bodies.Last(), StringComparison.Ordinal);
+    }
+
     private static void AssertNoRawValue(string text)
     {
         foreach (var raw in new[] { Email, Card, "4111111111111111", Ssn, Secret, "jane.doe" })
