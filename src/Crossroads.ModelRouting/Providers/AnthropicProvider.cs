@@ -355,16 +355,19 @@ public sealed class AnthropicProvider : IModelProvider
 
     /// <summary>The cache reads and writes of <paramref name="usage"/>; a count it leaves out keeps its value in <paramref name="before"/> (<c>message_delta</c> may repeat only some).</summary>
     private static (int Read, int Write) Cache(JsonElement usage, (int Read, int Write) before) =>
-        (Int(usage, "cache_read_input_tokens") ?? before.Read, Int(usage, "cache_creation_input_tokens") ?? before.Write);
+        (Count(usage, "cache_read_input_tokens") ?? before.Read, Count(usage, "cache_creation_input_tokens") ?? before.Write);
 
     /// <summary>
     /// Prompt tokens as OpenAI counts them: Anthropic reports cache reads and writes apart from <c>input_tokens</c>,
     /// OpenAI's <c>prompt_tokens</c> includes its cached tokens (the usage carries the cached parts on their own).
     /// </summary>
     private static int? InputTokens(JsonElement usage) =>
-        Int(usage, "input_tokens") is { } input
-            ? input + (Int(usage, "cache_creation_input_tokens") ?? 0) + (Int(usage, "cache_read_input_tokens") ?? 0)
+        Count(usage, "input_tokens") is { } input
+            ? (int)Math.Min(int.MaxValue, (long)input + (Count(usage, "cache_creation_input_tokens") ?? 0) + (Count(usage, "cache_read_input_tokens") ?? 0))
             : null;
+
+    /// <summary>A token count of <paramref name="usage"/>: below 0 is read as 0 (as OpenAI's detail counts are), so a garbled one bills nothing negative.</summary>
+    private static int? Count(JsonElement usage, string name) => Int(usage, name) is { } n ? Math.Max(0, n) : null;
 
     private static int? Int(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
