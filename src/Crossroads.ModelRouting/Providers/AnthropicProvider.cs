@@ -234,7 +234,7 @@ public sealed class AnthropicProvider : IModelProvider
         switch (type)
         {
             case "message_start":
-                if (root.TryGetProperty("message", out var started) && started.TryGetProperty("usage", out var startUsage))
+                if (root.TryGetProperty("message", out var started) && started.ValueKind == JsonValueKind.Object && started.TryGetProperty("usage", out var startUsage))
                 {
                     state.InputTokens = Count(startUsage, "input_tokens");
                     state.OutputTokens = Int(startUsage, "output_tokens") ?? 0;
