@@ -146,7 +146,8 @@ public sealed class UsageDetailsTests
         var usage = new TokenUsage(10, 0) { CachedTokens = 25 };
 
         Assert.Equal(0, usage.UncachedPromptTokens);
-        Assert.Equal(25 * 0.3m / 1_000_000m, Cached.CostUsd(usage));
+        // Only the 10 prompt tokens there are are billed (GarbledUsageBillTests): 25 would pass the reservation.
+        Assert.Equal(10 * 0.3m / 1_000_000m, Cached.CostUsd(usage));
     }
 
     /// <summary>

@@ -82,11 +82,19 @@ public sealed record ModelDescriptor
     /// <see cref="CachedInputPricePerMTok"/>, cache writes at <see cref="CacheWritePricePerMTok"/>, completion tokens
     /// (reasoning included: they are part of them) at the output price. The one place an attempt's bill is computed.
     /// </summary>
-    public decimal CostUsd(Providers.TokenUsage usage) =>
-        (((long)usage.UncachedPromptTokens * InputPricePerMTok)
-            + ((long)usage.CachedTokens * (CachedInputPricePerMTok ?? InputPricePerMTok))
-            + ((long)usage.CacheWriteTokens * (CacheWritePricePerMTok ?? InputPricePerMTok))
-            + ((long)usage.CompletionTokens * OutputPricePerMTok)) / 1_000_000m;
+    public decimal CostUsd(Providers.TokenUsage usage)
+    {
+        // The cached and written tokens are parts of the prompt: an upstream that garbles them (more than the prompt,
+        // or below 0) is billed no more prompt tokens than it counted, so the bill stays within what the estimate of
+        // that prompt reserved, and no count bills a negative amount.
+        long prompt = Math.Max(0, usage.PromptTokens);
+        long read = Math.Clamp(usage.CachedTokens, 0, prompt);
+        long written = Math.Clamp(usage.CacheWriteTokens, 0, prompt - read);
+        return (((prompt - read - written) * InputPricePerMTok)
+            + (read * (CachedInputPricePerMTok ?? InputPricePerMTok))
+            + (written * (CacheWritePricePerMTok ?? InputPricePerMTok))
+            + (Math.Max(0, usage.CompletionTokens) * OutputPricePerMTok)) / 1_000_000m;
+    }
 
     /// <summary>The dearest price a prompt token can be billed at.</summary>
     private decimal MaxPromptPricePerMTok =>

@@ -36,12 +36,19 @@ public sealed class PiiRedactor
         return new([.. BuiltIn.Where(d => wanted.Contains(d.Kind))]);
     }
 
+    // Kept values compared one by one below this many; a map of the covered characters above it.
+    private const int ScanLimit = 64;
+
     /// <summary>The values found in <paramref name="text"/>, without overlaps, in text order.</summary>
     public List<PiiMatch> Find(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var all = new List<PiiMatch>();
         var kept = new List<PiiMatch>();
+        // The characters the kept values cover, once there are more of them than a scan should walk: comparing each
+        // value with every kept one is quadratic, minutes of CPU for a prompt that lists tens of thousands of
+        // addresses or numbers; the map makes the check as long as the value.
+        bool[]? covered = null;
         foreach (var detector in _detectors)
         {
             all.Clear();
@@ -49,9 +56,22 @@ public sealed class PiiRedactor
             all.Sort(static (a, b) => b.Length.CompareTo(a.Length));
             foreach (var m in all)
             {
-                if (!kept.Exists(k => k.Start < m.End && m.Start < k.End))
+                if (covered is null && kept.Count >= ScanLimit)
+                {
+                    covered = new bool[text.Length];
+                    foreach (var k in kept)
+                    {
+                        covered.AsSpan(k.Start, k.Length).Fill(true);
+                    }
+                }
+
+                bool overlaps = covered is null || m.Length == 0
+                    ? kept.Exists(k => k.Start < m.End && m.Start < k.End)
+                    : covered.AsSpan(m.Start, m.Length).Contains(true);
+                if (!overlaps)
                 {
                     kept.Add(m);
+                    covered?.AsSpan(m.Start, m.Length).Fill(true);
                 }
             }
         }

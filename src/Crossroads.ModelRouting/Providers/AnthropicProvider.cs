@@ -234,9 +234,9 @@ public sealed class AnthropicProvider : IModelProvider
         switch (type)
         {
             case "message_start":
-                if (root.TryGetProperty("message", out var started) && started.TryGetProperty("usage", out var startUsage))
+                if (root.TryGetProperty("message", out var started) && started.ValueKind == JsonValueKind.Object && started.TryGetProperty("usage", out var startUsage))
                 {
-                    state.InputTokens = InputTokens(startUsage);
+                    state.InputTokens = Count(startUsage, "input_tokens");
                     state.OutputTokens = Int(startUsage, "output_tokens") ?? 0;
                     state.Cache = Cache(startUsage, default);
 
@@ -306,12 +306,10 @@ public sealed class AnthropicProvider : IModelProvider
                 if (root.TryGetProperty("usage", out var usage))
                 {
                     // Anthropic's counts here are cumulative, so the last one is the total.
+                    // A count it leaves out keeps the start's: the prompt is summed from them at message_stop, so a
+                    // delta repeating input_tokens alone does not drop the cache reads and writes from it.
                     state.OutputTokens = Int(usage, "output_tokens") ?? state.OutputTokens;
-                    if (InputTokens(usage) is { } input)
-                    {
-                        state.InputTokens = input;
-                    }
-
+                    state.InputTokens = Count(usage, "input_tokens") ?? state.InputTokens;
                     state.Cache = Cache(usage, state.Cache);
                 }
 
@@ -319,9 +317,9 @@ public sealed class AnthropicProvider : IModelProvider
             case "message_stop":
                 state.Stopped = true;
                 events.Add(CompletionEvent.Finish(FinishReason(state.StopReason, state.JsonTool is not null)));
-                if (state.InputTokens is { } prompt)
+                if (state.InputTokens is { } input)
                 {
-                    events.Add(CompletionEvent.UsageReport(new TokenUsage(prompt, state.OutputTokens) { CachedTokens = state.Cache.Read, CacheWriteTokens = state.Cache.Write }));
+                    events.Add(CompletionEvent.UsageReport(new TokenUsage(PromptTokens(input, state.Cache), state.OutputTokens) { CachedTokens = state.Cache.Read, CacheWriteTokens = state.Cache.Write }));
                 }
 
                 break;
@@ -355,16 +353,17 @@ public sealed class AnthropicProvider : IModelProvider
 
     /// <summary>The cache reads and writes of <paramref name="usage"/>; a count it leaves out keeps its value in <paramref name="before"/> (<c>message_delta</c> may repeat only some).</summary>
     private static (int Read, int Write) Cache(JsonElement usage, (int Read, int Write) before) =>
-        (Int(usage, "cache_read_input_tokens") ?? before.Read, Int(usage, "cache_creation_input_tokens") ?? before.Write);
+        (Count(usage, "cache_read_input_tokens") ?? before.Read, Count(usage, "cache_creation_input_tokens") ?? before.Write);
 
     /// <summary>
     /// Prompt tokens as OpenAI counts them: Anthropic reports cache reads and writes apart from <c>input_tokens</c>,
     /// OpenAI's <c>prompt_tokens</c> includes its cached tokens (the usage carries the cached parts on their own).
     /// </summary>
-    private static int? InputTokens(JsonElement usage) =>
-        Int(usage, "input_tokens") is { } input
-            ? input + (Int(usage, "cache_creation_input_tokens") ?? 0) + (Int(usage, "cache_read_input_tokens") ?? 0)
-            : null;
+    private static int PromptTokens(int input, (int Read, int Write) cache) =>
+        (int)Math.Min(int.MaxValue, (long)input + cache.Read + cache.Write);
+
+    /// <summary>A token count of <paramref name="usage"/>: below 0 is read as 0 (as OpenAI's detail counts are), so a garbled one bills nothing negative.</summary>
+    private static int? Count(JsonElement usage, string name) => Int(usage, name) is { } n ? Math.Max(0, n) : null;
 
     private static int? Int(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
@@ -434,10 +433,10 @@ public sealed class AnthropicProvider : IModelProvider
         }
 
         events.Add(CompletionEvent.Finish(FinishReason(Text(root, "stop_reason"), jsonTool is not null)));
-        if (root.TryGetProperty("usage", out var usage) && InputTokens(usage) is { } input)
+        if (root.TryGetProperty("usage", out var usage) && Count(usage, "input_tokens") is { } input)
         {
-            var (read, write) = Cache(usage, default);
-            events.Add(CompletionEvent.UsageReport(new TokenUsage(input, Int(usage, "output_tokens") ?? 0) { CachedTokens = read, CacheWriteTokens = write }));
+            var cache = Cache(usage, default);
+            events.Add(CompletionEvent.UsageReport(new TokenUsage(PromptTokens(input, cache), Int(usage, "output_tokens") ?? 0) { CachedTokens = cache.Read, CacheWriteTokens = cache.Write }));
         }
 
         return events;
@@ -466,11 +465,12 @@ public sealed class AnthropicProvider : IModelProvider
     /// <summary>What the stream said so far: usage (from <c>message_start</c>, updated by <c>message_delta</c>) and the stop reason.</summary>
     internal sealed class StreamState
     {
+        /// <summary>Anthropic's <c>input_tokens</c>: the prompt tokens neither read from nor written to the cache (<see cref="Cache"/> holds those).</summary>
         public int? InputTokens { get; set; }
 
         public int OutputTokens { get; set; }
 
-        /// <summary>Prompt tokens read from and written to Anthropic's prompt cache (parts of <see cref="InputTokens"/>).</summary>
+        /// <summary>Prompt tokens read from and written to Anthropic's prompt cache (counted apart from <see cref="InputTokens"/>).</summary>
         public (int Read, int Write) Cache { get; set; }
 
         public string? StopReason { get; set; }

@@ -297,7 +297,13 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
             && usage.TryGetProperty("prompt_tokens", out var prompt) && prompt.ValueKind == JsonValueKind.Number
             && usage.TryGetProperty("completion_tokens", out var completion) && completion.ValueKind == JsonValueKind.Number)
         {
-            return new TokenUsage(prompt.GetInt32(), completion.GetInt32())
+            // Counts that are no 32-bit integers are no usage, as the streamed path reads them (GetInt32 would throw).
+            if (!prompt.TryGetInt32(out int promptTokens) || !completion.TryGetInt32(out int completionTokens))
+            {
+                return null;
+            }
+
+            return new TokenUsage(promptTokens, completionTokens)
             {
                 CachedTokens = Detail(usage, "prompt_tokens_details", "cached_tokens"),
                 ReasoningTokens = Detail(usage, "completion_tokens_details", "reasoning_tokens"),
@@ -325,6 +331,11 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
         {
             using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new ProviderException(ProviderFailureKind.Stream, $"upstream '{Id}' sent a body that is not a JSON object");
+            }
+
             if (String(root, "service_tier") is { } tier)
             {
                 events.Add(CompletionEvent.Tier(tier));
@@ -332,8 +343,10 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
 
             if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
             {
-                var choice = choices[0];
-                if (choice.TryGetProperty("message", out var message) && message.TryGetProperty("content", out var content)
+                // Members of the wrong type are read as absent, as the streamed path reads them.
+                var choice = choices[0].ValueKind == JsonValueKind.Object ? choices[0] : default;
+                var message = choice.ValueKind == JsonValueKind.Object && choice.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
+                if (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("content", out var content)
                     && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
                 {
                     events.Add(CompletionEvent.Delta(text, choice.TryGetProperty("logprobs", out var logprobs) && logprobs.ValueKind == JsonValueKind.Object ? logprobs.GetRawText() : null));
@@ -357,7 +370,7 @@ public sealed class OpenAiCompatibleProvider : IModelProvider
                     events.Add(CompletionEvent.AnnotationList(annotations.GetRawText()));
                 }
 
-                events.Add(CompletionEvent.Finish(choice.TryGetProperty("finish_reason", out var finish) && finish.ValueKind == JsonValueKind.String ? finish.GetString()! : "stop"));
+                events.Add(CompletionEvent.Finish(choice.ValueKind == JsonValueKind.Object && choice.TryGetProperty("finish_reason", out var finish) && finish.ValueKind == JsonValueKind.String ? finish.GetString()! : "stop"));
             }
 
             if (ReadUsage(root) is { } usage)

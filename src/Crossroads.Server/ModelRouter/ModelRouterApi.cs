@@ -363,7 +363,7 @@ internal static class ModelRouterApi
             return (call, RateAdmission.Unlimited, null, restore);
         }
 
-        int tokens = (int)Math.Min(int.MaxValue, (long)PromptTokensAtMost(runtime, call.Route) + (request.MaxTokens ?? runtime.Settings.DefaultMaxOutputTokens));
+        int tokens = (int)Math.Min(int.MaxValue, (long)PromptTokensAtMost(runtime, call.Route) + (request.MaxTokens ?? runtime.Settings.DefaultMaxOutputTokens) + ThinkingAtMost(runtime, call.Route));
         var rate = runtime.Limits.TryAdmit(caller.Key, tokens);
         RateLimitHeaders.Apply(context.Response, rate);
         if (rate.Allowed)
@@ -392,6 +392,27 @@ internal static class ModelRouterApi
             if (model.Status != ModelRouting.Catalog.ModelStatus.Disabled)
             {
                 most = Math.Max(most, route.PromptTokens(model));
+            }
+        }
+
+        return most;
+    }
+
+    /// <summary>
+    /// The largest thinking budget any routable model would spend on <paramref name="route"/>'s <c>reasoning_effort</c>:
+    /// output on top of max_tokens (AnthropicProvider sends max_tokens + budget_tokens), admitted before the model is chosen.
+    /// </summary>
+    private static int ThinkingAtMost(ModelRouterRuntime runtime, RouteRequest route)
+    {
+        int most = 0;
+        if (route.ReasoningEffort is { } effort)
+        {
+            foreach (var model in runtime.Catalog.Models)
+            {
+                if (model.Status != ModelRouting.Catalog.ModelStatus.Disabled)
+                {
+                    most = Math.Max(most, model.ThinkingBudget(effort));
+                }
             }
         }
 
