@@ -1,26 +1,23 @@
-using System.Diagnostics;
 using System.Text;
 using Crossroads.ModelRouting.Privacy;
 
 namespace Crossroads.ModelRouting.Tests;
 
 /// <summary>
-/// Texts with many values (a log of IP addresses, a list of phone numbers): the IP regex is linear, and so must be
-/// the check that keeps the detectors' values apart, or a 16 MB prompt costs minutes of CPU before routing.
+/// Texts with many values (a log of IP addresses, a list of phone numbers): every value found, kept apart by the same
+/// rule as a few. That the work stays linear in the values (a 16 MB prompt must not cost minutes of CPU before routing)
+/// is measured by <c>PiiRedactionBenchmarks</c> (ns per value at 1,000 to 40,000 values), not timed here.
 /// </summary>
 public sealed class PiiManyValuesTests
 {
     [Fact]
-    public void Tens_of_thousands_of_addresses_are_found_in_linear_time()
+    public void Tens_of_thousands_of_addresses_are_all_found()
     {
-        var text = Repeat("255.255.255.255 ", 40_000);
-        var redactor = PiiRedactor.For([PiiKind.IpAddress]);
-
-        var watch = Stopwatch.StartNew();
-        var found = redactor.Find(text);
+        const string Unit = "255.255.255.255 ";
+        var found = PiiRedactor.For([PiiKind.IpAddress]).Find(Repeat(Unit, 40_000));
 
         Assert.Equal(40_000, found.Count);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.Equal(Enumerable.Range(0, 40_000).Select(static i => i * Unit.Length), found.Select(static m => m.Start));
     }
 
     /// <summary>Many values go through the same overlap rule as a few: a snippet repeated gives the snippet's values repeated.</summary>
