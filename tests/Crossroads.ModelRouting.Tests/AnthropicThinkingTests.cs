@@ -78,6 +78,10 @@ public sealed class AnthropicThinkingTests
         Assert.Equal(
             RequestFeatures.ReasoningEffort | RequestFeatures.ReasoningWithToolHistory,
             RequiredFeatures.Of(low with { Messages = [new("user", "hi"), new("assistant", string.Empty, [new ToolCall("c1", "f", "{}")]), new("tool", "42", ToolCallId: "c1")] }));
+        Assert.Equal(
+            RequestFeatures.ReasoningEffort | RequestFeatures.ReasoningWithPrefill,
+            RequiredFeatures.Of(low with { Messages = [new("user", "Answer in JSON."), new("assistant", "{")] }));
+        Assert.Equal(RequestFeatures.None, RequiredFeatures.Of(new ProviderRequest { Messages = [new("user", "Answer in JSON."), new("assistant", "{")] }));
         Assert.Equal(RequestFeatures.ReasoningEffort, RequiredFeatures.Of(low with { ReasoningEffort = "none", Temperature = 0.2, TopP = 0.5 }));
         Assert.Equal(RequestFeatures.None, RequiredFeatures.Of(new ProviderRequest { Messages = Hi, Temperature = 0.2 }));
     }

@@ -66,7 +66,8 @@ public sealed class AnthropicProvider : IModelProvider
     /// What a model configured to think (<c>Models:N:Thinking</c>) serves besides <see cref="Serves"/>:
     /// <c>reasoning_effort</c>, as extended thinking with the effort's budget (<see cref="AnthropicThinking"/>). Not the
     /// combinations thinking refuses (<see cref="RequestFeatures.ReasoningWithSampling"/>,
-    /// <see cref="RequestFeatures.ReasoningWithForcedTool"/>, <see cref="RequestFeatures.ReasoningWithToolHistory"/>).
+    /// <see cref="RequestFeatures.ReasoningWithForcedTool"/>, <see cref="RequestFeatures.ReasoningWithToolHistory"/>,
+    /// <see cref="RequestFeatures.ReasoningWithPrefill"/>).
     /// </summary>
     public const RequestFeatures ThinkingServes = RequestFeatures.ReasoningEffort;
 

@@ -31,6 +31,7 @@ public static class RequestFeatureNames
         (RequestFeatures.ReasoningWithSampling, "reasoning_effort.with_sampling", "reasoning_effort"),
         (RequestFeatures.ReasoningWithForcedTool, "reasoning_effort.with_forced_tool", "reasoning_effort"),
         (RequestFeatures.ReasoningWithToolHistory, "reasoning_effort.with_tool_history", "reasoning_effort"),
+        (RequestFeatures.ReasoningWithPrefill, "reasoning_effort.with_prefill", "reasoning_effort"),
     ];
 
     /// <summary>Each single feature set in <paramref name="features"/>, in declaration order.</summary>

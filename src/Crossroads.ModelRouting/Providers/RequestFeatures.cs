@@ -81,7 +81,13 @@ public enum RequestFeatures
     /// </summary>
     ReasoningWithToolHistory = 1 << 18,
 
+    /// <summary>
+    /// A thinking <c>reasoning_effort</c> in a conversation that ends with an assistant message, which Anthropic takes
+    /// as the start of its answer (a prefill): extended thinking refuses prefilled answers.
+    /// </summary>
+    ReasoningWithPrefill = 1 << 19,
+
     /// <summary>Every feature.</summary>
     All = Tools | ParallelToolCalls | JsonObject | JsonSchema | Stop | Seed | FrequencyPenalty | PresencePenalty | LogitBias | Logprobs | JsonWithTools | ReasoningEffort
-        | Store | ServiceTier | Prediction | WebSearchOptions | ReasoningWithSampling | ReasoningWithForcedTool | ReasoningWithToolHistory,
+        | Store | ServiceTier | Prediction | WebSearchOptions | ReasoningWithSampling | ReasoningWithForcedTool | ReasoningWithToolHistory | ReasoningWithPrefill,
 }

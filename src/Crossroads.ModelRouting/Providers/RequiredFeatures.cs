@@ -90,6 +90,11 @@ public static class RequiredFeatures
             {
                 needed |= RequestFeatures.ReasoningWithToolHistory;
             }
+
+            if (request.Messages.Count > 0 && request.Messages[^1].Role == "assistant")
+            {
+                needed |= RequestFeatures.ReasoningWithPrefill;
+            }
         }
 
         // store: false asks for nothing (no other upstream keeps completions either); true asks for a stored

@@ -117,6 +117,7 @@ public sealed class AnthropicThinkingTests
     [InlineData("""{"reasoning_effort":"low","tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":"required"}""", "reasoning_effort.with_forced_tool")]
     [InlineData("""{"reasoning_effort":"low","response_format":{"type":"json_object"}}""", "reasoning_effort.with_forced_tool")]
     [InlineData("""{"reasoning_effort":"low","tools":[{"type":"function","function":{"name":"f"}}],"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"c1","content":"42"}]}""", "reasoning_effort.with_tool_history")]
+    [InlineData("""{"reasoning_effort":"high","messages":[{"role":"user","content":"Answer in JSON."},{"role":"assistant","content":"{"}]}""", "reasoning_effort.with_prefill")]
     public async Task What_thinking_refuses_is_a_400_when_pinned_and_routed_to_openai_otherwise(string extra, string feature)
     {
         await using var upstream = await FakeUpstream.StartAsync();
