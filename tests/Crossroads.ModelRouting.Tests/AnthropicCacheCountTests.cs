@@ -1,4 +1,3 @@
-using System.Net;
 using Crossroads.ModelRouting.Catalog;
 using Crossroads.ModelRouting.Providers;
 
@@ -7,15 +6,7 @@ namespace Crossroads.ModelRouting.Tests;
 /// <summary>Anthropic's cache counts as the usage reads them: garbled ones, and a <c>message_delta</c> that repeats only some counts.</summary>
 public sealed class AnthropicCacheCountTests
 {
-    private static readonly ModelDescriptor Cached = new()
-    {
-        Id = "m",
-        Upstream = "u",
-        InputPricePerMTok = 3m,
-        OutputPricePerMTok = 15m,
-        CachedInputPricePerMTok = 0.3m,
-        CacheWritePricePerMTok = 3.75m,
-    };
+    private static readonly ModelDescriptor Cached = TestModels.CachePriced;
 
     /// <summary>
     /// A garbled (negative) cache count must neither bill a negative amount nor shrink the prompt count: it is read
@@ -46,7 +37,7 @@ public sealed class AnthropicCacheCountTests
     }
 
     private static AnthropicProvider Provider(string body) =>
-        new("a", new HttpClient(new StubHandler(HttpStatusCode.OK, body, "application/json", null)), new Uri("https://api.example.test"), null, 100);
+        new("a", new HttpClient(StubHandler.Json(body)), new Uri("https://api.example.test"), null, 100);
 
     internal static List<CompletionEvent> Stream(string start, string delta)
     {

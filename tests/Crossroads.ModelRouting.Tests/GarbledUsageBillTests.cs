@@ -10,15 +10,7 @@ namespace Crossroads.ModelRouting.Tests;
 /// </summary>
 public sealed class GarbledUsageBillTests
 {
-    private static readonly ModelDescriptor Cached = new()
-    {
-        Id = "m",
-        Upstream = "u",
-        InputPricePerMTok = 3m,
-        OutputPricePerMTok = 15m,
-        CachedInputPricePerMTok = 0.3m,
-        CacheWritePricePerMTok = 3.75m,
-    };
+    private static readonly ModelDescriptor Cached = TestModels.CachePriced;
 
     [Theory]
     [InlineData(1000, 200, 0, 100_000)]

@@ -1,4 +1,3 @@
-using System.Net;
 using Crossroads.ModelRouting.Providers;
 
 namespace Crossroads.ModelRouting.Tests;
@@ -41,7 +40,7 @@ public sealed class MalformedWholeAnswerTests
     [Fact]
     public void An_anthropic_message_start_whose_message_is_not_an_object_is_ignored()
     {
-        var provider = new AnthropicProvider("a", new HttpClient(new StubHandler(HttpStatusCode.OK, "{}", "application/json", null)), new Uri("https://api.example.test"), null, 100);
+        var provider = new AnthropicProvider("a", new HttpClient(StubHandler.Json("{}")), new Uri("https://api.example.test"), null, 100);
         var events = new List<CompletionEvent>();
 
         var error = Record.Exception(() => provider.ParseEvent(new SseEvent("message_start", """{"type":"message_start","message":"hi"}"""), new AnthropicProvider.StreamState(), events));
@@ -51,7 +50,7 @@ public sealed class MalformedWholeAnswerTests
     }
 
     private static OpenAiCompatibleProvider OpenAi(string body) =>
-        new("o", new HttpClient(new StubHandler(HttpStatusCode.OK, body, "application/json", null)), new Uri("https://api.example.test/v1"), null);
+        new("o", new HttpClient(StubHandler.Json(body)), new Uri("https://api.example.test/v1"), null);
 
     private static async Task<List<CompletionEvent>> RunAsync(IModelProvider provider)
     {

@@ -8,6 +8,9 @@ internal sealed class StubHandler(HttpStatusCode status, string body, string med
 {
     public HttpRequestMessage? Request { get; private set; }
 
+    /// <summary>A handler answering 200 with <paramref name="body"/> as <c>application/json</c> (a whole, non-streamed answer).</summary>
+    public static StubHandler Json(string body) => new(HttpStatusCode.OK, body, "application/json", null);
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Request = request;

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Crossroads.ModelRouting.Catalog;
 using Crossroads.ModelRouting.Providers;
@@ -11,15 +10,7 @@ namespace Crossroads.ModelRouting.Tests;
 /// </summary>
 public sealed class UsageDetailsTests
 {
-    private static readonly ModelDescriptor Cached = new()
-    {
-        Id = "m",
-        Upstream = "u",
-        InputPricePerMTok = 3m,
-        OutputPricePerMTok = 15m,
-        CachedInputPricePerMTok = 0.3m,
-        CacheWritePricePerMTok = 3.75m,
-    };
+    private static readonly ModelDescriptor Cached = TestModels.CachePriced;
 
     [Fact]
     public void A_streamed_usage_chunk_gives_the_cached_reasoning_and_prediction_counts()
@@ -61,7 +52,7 @@ public sealed class UsageDetailsTests
     [Fact]
     public async Task A_whole_openai_answer_gives_its_details_and_annotations()
     {
-        var provider = new OpenAiCompatibleProvider("o", new HttpClient(new JsonAnswer("""
+        var provider = new OpenAiCompatibleProvider("o", new HttpClient(StubHandler.Json("""
             {"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hi.","annotations":[{"type":"url_citation","url_citation":{"url":"https://a.test"}}]},"finish_reason":"stop"}],
              "usage":{"prompt_tokens":20,"completion_tokens":9,"prompt_tokens_details":{"cached_tokens":16},"completion_tokens_details":{"reasoning_tokens":4,"rejected_prediction_tokens":2}}}
             """)), new Uri("https://api.example.test/v1"), null);
@@ -81,7 +72,7 @@ public sealed class UsageDetailsTests
     [Fact]
     public async Task A_whole_anthropic_answer_gives_cache_reads_as_cached_tokens_writes_apart_and_its_tier_first()
     {
-        var provider = new AnthropicProvider("a", new HttpClient(new JsonAnswer("""
+        var provider = new AnthropicProvider("a", new HttpClient(StubHandler.Json("""
             {"id":"msg_1","type":"message","role":"assistant","model":"claude","content":[{"type":"text","text":"Hi."}],"stop_reason":"end_turn",
              "usage":{"input_tokens":10,"cache_creation_input_tokens":30,"cache_read_input_tokens":60,"output_tokens":9,"service_tier":"priority"}}
             """)), new Uri("https://api.example.test"), null, 100);
@@ -101,7 +92,7 @@ public sealed class UsageDetailsTests
     [Fact]
     public void A_streamed_anthropic_message_keeps_the_start_s_cache_counts_when_the_delta_repeats_none()
     {
-        var provider = new AnthropicProvider("a", new HttpClient(new JsonAnswer("{}")), new Uri("https://api.example.test"), null, 100);
+        var provider = new AnthropicProvider("a", new HttpClient(StubHandler.Json("{}")), new Uri("https://api.example.test"), null, 100);
         var state = new AnthropicProvider.StreamState();
         var events = new List<CompletionEvent>();
         provider.ParseEvent(new SseEvent("message_start", """{"type":"message_start","message":{"usage":{"input_tokens":10,"cache_creation_input_tokens":30,"cache_read_input_tokens":60,"output_tokens":1,"service_tier":"standard"}}}"""), state, events);
@@ -192,11 +183,5 @@ public sealed class UsageDetailsTests
         }
 
         return events;
-    }
-
-    private sealed class JsonAnswer(string body) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
     }
 }
