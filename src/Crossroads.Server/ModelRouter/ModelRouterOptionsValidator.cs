@@ -60,6 +60,7 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
         {
             var m = options.Models[i];
             string key = $"{Section}:Models:{i}";
+            string? kind = options.Upstreams.Find(u => u.Id == m.Upstream)?.Kind;
             if (!upstreams.Contains(m.Upstream))
             {
                 failures.Add($"{key}:Upstream: no upstream '{m.Upstream}' is configured (ModelRouter:Upstreams:N:Id)");
@@ -81,23 +82,14 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
                 }
             }
 
-            if ((m.ImageBaseTokens is not null || m.ImageTileTokens is not null) && options.Upstreams.Find(u => u.Id == m.Upstream) is { Kind: not "openai" } other)
+            if ((m.ImageBaseTokens is not null || m.ImageTileTokens is not null) && kind is not null and not "openai")
             {
-                failures.Add($"{key}:ImageBaseTokens/ImageTileTokens: only 'openai' models take tile numbers; '{other.Kind}' models bill images by their own rule");
+                failures.Add($"{key}:ImageBaseTokens/ImageTileTokens: only 'openai' models take tile numbers; '{kind}' models bill images by their own rule");
             }
 
             if (m.Status is not ("active" or "shadow" or "disabled"))
             {
                 failures.Add($"{key}:Status: must be active, shadow or disabled, got '{m.Status}'");
-            }
-
-            // [Range(0, ...)] with int bounds converts the value to int first, so -0.5 rounded to 0 passed it.
-            foreach (var (price, value) in new[] { ("InputPricePerMTok", (decimal?)m.InputPricePerMTok), ("OutputPricePerMTok", m.OutputPricePerMTok), ("CachedInputPricePerMTok", m.CachedInputPricePerMTok), ("CacheWritePricePerMTok", m.CacheWritePricePerMTok) })
-            {
-                if (value < 0)
-                {
-                    failures.Add(FormattableString.Invariant($"{key}:{price}: must be at least 0, got '{value}'"));
-                }
             }
 
             for (int j = 0; j < m.Unsupported.Count; j++)
@@ -108,7 +100,7 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
                 }
             }
 
-            AnthropicModelFailures(m, key, options.Upstreams.Find(u => u.Id == m.Upstream)?.Kind, failures);
+            AnthropicModelFailures(m, key, kind, failures);
         }
 
         for (int i = 0; i < options.Aliases.Count; i++)
