@@ -91,4 +91,63 @@ public sealed class ImageTokenRuleTests
         Assert.Equal(85 + 765 + 1445, ImageTokenRule.OpenAi.Tokens(images));
         Assert.Equal(1640 + 1399 + 1640, ImageTokenRule.Anthropic.Tokens(images));
     }
+    // OpenAI's worked examples for its patch models ("Calculating costs"): 1024 × 1024 → 32 × 32 = 1,024 patches, below
+    // the cap; 1800 × 2400 → 57 × 75 = 4,275 patches, scaled by 0.603 then 0.97 to 1056 × 1408 → 33 × 44 = 1,452.
+    [Theory]
+    [InlineData(1024, 1024, 1024)]
+    [InlineData(1800, 2400, 1452)]
+    [InlineData(2400, 1800, 1452)]
+    [InlineData(2048, 768, 1536)] // 64 × 24, exactly the cap: not scaled
+    public void Patches_match_the_docs_worked_examples(int width, int height, long patches)
+    {
+        Assert.Equal(patches, ImageTokenRule.Patches(1m).Tokens(new ImageSize(width, height), "high"));
+        // Step D: × the model's multiplier (the docs' 1.62 for gpt-4.1-mini), rounded up.
+        Assert.Equal((long)Math.Ceiling(patches * 1.62m), ImageTokenRule.Patches(1.62m).Tokens(new ImageSize(width, height), "high"));
+    }
+
+    [Fact]
+    public void Patches_ignore_detail_and_count_an_unknown_size_at_the_cap()
+    {
+        var mini = ImageTokenRule.Patches(1.62m);
+
+        Assert.Equal(mini.Tokens(new ImageSize(1024, 1024), "high"), mini.Tokens(new ImageSize(1024, 1024), "low"));
+        Assert.Equal(2489, mini.Tokens(null, "low")); // 1,536 × 1.62 = 2,488.32
+        Assert.Equal(1536, ImageTokenRule.Patches(1m).Tokens(null, null));
+        Assert.Equal(200, ImageTokenRule.Patches(2m, 100).Tokens(new ImageSize(4000, 4000), null));
+    }
+
+    [Theory]
+    [InlineData(40_000, 30_000)]
+    [InlineData(8000, 100)]
+    [InlineData(100_000, 1)] // thinner than a patch once scaled: the docs' steps floor a side to 0, the cap stands in
+    [InlineData(1, 100_000)]
+    [InlineData(2049, 769)]
+    public void Patches_of_a_large_image_never_pass_the_cap(int width, int height)
+    {
+        long patches = ImageTokenRule.Patches(1m).Tokens(new ImageSize(width, height), "high");
+
+        Assert.InRange(patches, 1, 1536);
+    }
+
+    [Theory]
+    [InlineData("gpt-4.1-mini", 1.62)]
+    [InlineData("gpt-4.1-mini-2025-04-14", 1.62)]
+    [InlineData("gpt-4.1-nano", 2.46)]
+    [InlineData("o4-mini", 1.72)]
+    [InlineData("a-local-model", 2.46)] // unknown: the largest documented, so the estimate stays above the bill
+    [InlineData(null, 2.46)]
+    public void Patch_multipliers_are_the_docs_by_model_name(string? model, double multiplier) =>
+        Assert.Equal((decimal)multiplier, PatchMultipliers.For(model));
+
+    [Fact]
+    public void A_larger_anthropic_limit_keeps_larger_images_whole()
+    {
+        var larger = ImageTokenRule.Pixels(2576, 2576L * 2576 / 2);
+
+        Assert.Equal(1590, larger.Tokens(new ImageSize(1092, 1092), null)); // within both limits: the docs' ~1,590
+        Assert.Equal(1640, ImageTokenRule.Anthropic.Tokens(new ImageSize(1288, 2576), null)); // scaled to 784 × 1568
+        Assert.Equal(4424, larger.Tokens(new ImageSize(1288, 2576), null)); // kept: 1288 × 2576 / 750 = 4,423.7
+        Assert.Equal(4424, larger.Tokens(null, null));
+        Assert.Equal(ImageTokenRule.Anthropic, ImageTokenRule.Pixels(ImageTokenRule.MaxLongEdge, ImageTokenRule.MaxPixels));
+    }
 }

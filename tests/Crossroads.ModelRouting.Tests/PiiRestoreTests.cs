@@ -172,11 +172,84 @@ public sealed class PiiRestoreTests
         return output + stream.Flush();
     }
 
+    // "[EMAIL_1] [SSN_1] end": [EMAIL_1] (0..9) becomes 16 characters (0..16), [SSN_1] (10..17) becomes "12" (17..19).
+    [Theory]
+    [InlineData(0, false, 0)]
+    [InlineData(9, true, 16)] // the end of [EMAIL_1]: the end of its value
+    [InlineData(9, false, 16)]
+    [InlineData(3, false, 0)] // inside a placeholder, as a start: its value's start
+    [InlineData(3, true, 16)] // inside, as an end: its value's end
+    [InlineData(10, false, 17)]
+    [InlineData(12, false, 17)]
+    [InlineData(12, true, 19)]
+    [InlineData(17, false, 19)]
+    [InlineData(21, true, 23)] // the end of the text
+    public void Offsets_map_through_the_replacements_made(int upstream, bool end, int restored)
+    {
+        var offsets = new RestoredOffsets();
+        var stream = new PlaceholderStream(new PiiPlaceholders(new Dictionary<string, string>(StringComparer.Ordinal) { ["[EMAIL_1]"] = "jane@example.com", ["[SSN_1]"] = "12" }), offsets);
+
+        string text = stream.Push("[EMAIL_1] [SS") + stream.Push("N_1] end") + stream.Flush();
+
+        Assert.Equal("jane@example.com 12 end", text);
+        Assert.Equal(21, offsets.Consumed);
+        Assert.Equal(restored, offsets.Map(upstream, end));
+    }
+
+    [Fact]
+    public void Offsets_count_code_points_so_a_surrogate_pair_is_one_character()
+    {
+        var offsets = new RestoredOffsets();
+        var stream = new PlaceholderStream(new PiiPlaceholders(new Dictionary<string, string>(StringComparer.Ordinal) { ["[EMAIL_1]"] = "\U0001F600@example.com" }), offsets);
+
+        _ = stream.Push("\U0001F600 [EMAIL_1] x") + stream.Flush();
+
+        // 'x' is at 12 upstream ("😀 " is 2 code points, [EMAIL_1] 9, " " 1); the value is 13 code points (14 UTF-16 units).
+        Assert.Equal(2 + 13 + 1, offsets.Map(12, false));
+    }
+
+    [Fact]
+    public async Task The_sink_maps_annotation_offsets_at_once_when_their_text_went_out_and_at_the_end_otherwise()
+    {
+        const string Cite = """[{"type":"url_citation","url_citation":{"start_index":START,"end_index":END,"url":"https://example.test/","title":"T"}}]""";
+        static string Citation(int start, int end) => Cite.Replace("START", start.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("END", end.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var inner = new RecordingSink();
+        var sink = new PiiRestoringSink(inner, Placeholders);
+
+        await sink.DeltaAsync("Write to [EMAIL_1] or [EMA", CancellationToken.None);
+        await sink.AnnotationsAsync(Citation(9, 18), CancellationToken.None); // [EMAIL_1], out already
+        Assert.Single(inner.Annotations);
+        await sink.AnnotationsAsync(Citation(22, 31), CancellationToken.None); // [EMAIL_2], held as "[EMA"
+        Assert.Single(inner.Annotations);
+        await sink.DeltaAsync("IL_2].", CancellationToken.None);
+        await sink.CompleteAsync("stop", default, CancellationToken.None);
+
+        Assert.Equal("Write to jane@example.com or bob@example.org.", inner.Text);
+        Assert.Equal(2, inner.Annotations.Count);
+        Assert.Equal("jane@example.com", Cited(inner.Text, inner.Annotations[0]));
+        Assert.Equal("bob@example.org", Cited(inner.Text, inner.Annotations[1]));
+    }
+
+    private static string Cited(string text, string annotations)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(annotations);
+        var citation = document.RootElement[0].GetProperty("url_citation");
+        return text[citation.GetProperty("start_index").GetInt32()..citation.GetProperty("end_index").GetInt32()];
+    }
+
     private sealed class RecordingSink : ICompletionSink
     {
         private readonly System.Text.StringBuilder _text = new();
 
         public List<ToolCallDelta> Calls { get; } = [];
+
+        public List<string> Annotations { get; } = [];
+
+        public ValueTask AnnotationsAsync(string annotations, CancellationToken cancellationToken)
+        {
+            Annotations.Add(annotations);
+            return ValueTask.CompletedTask;
+        }
 
         public string Text => _text.ToString();
 

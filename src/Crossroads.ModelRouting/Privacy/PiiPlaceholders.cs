@@ -95,9 +95,17 @@ public sealed class PiiPlaceholders
     /// right; unless <paramref name="final"/>, a tail that is still a proper prefix of a placeholder (an unmatched
     /// <c>[</c> and what follows) is not appended. Returns that tail's length (0 when <paramref name="final"/>).
     /// </summary>
-    internal int Restore(ReadOnlySpan<char> text, StringBuilder output, bool final)
+    internal int Restore(ReadOnlySpan<char> text, StringBuilder output, bool final) => Restore(text, output, final, null);
+
+    /// <summary>
+    /// <see cref="Restore(ReadOnlySpan{char}, StringBuilder, bool)"/>, telling <paramref name="offsets"/> where each
+    /// placeholder stood (counted from its <see cref="RestoredOffsets.Consumed"/>, where <paramref name="text"/> starts).
+    /// </summary>
+    internal int Restore(ReadOnlySpan<char> text, StringBuilder output, bool final, RestoredOffsets? offsets)
     {
         int at = 0;
+        int counted = 0;
+        long before = offsets?.Consumed ?? 0;
         while (true)
         {
             int open = text[at..].IndexOf('[');
@@ -113,6 +121,15 @@ public sealed class PiiPlaceholders
             int close = rest[..Math.Min(rest.Length, Longest)].IndexOf(']');
             if (close >= 0 && TryFind(rest[..(close + 1)], out var original))
             {
+                if (offsets is not null)
+                {
+                    // Counted from the last placeholder on, so a text with many stays linear.
+                    before += RestoredOffsets.CodePoints(text[counted..open]);
+                    offsets.Replaced(before, close + 1, original);
+                    before += close + 1;
+                    counted = open + close + 1;
+                }
+
                 output.Append(original);
                 at = open + close + 1;
                 continue;

@@ -12,9 +12,13 @@ namespace Crossroads.ModelRouting.Privacy;
 /// </summary>
 public sealed class PiiRestoringSink(ICompletionSink inner, PiiPlaceholders placeholders) : ICompletionSink
 {
-    private readonly PlaceholderStream _text = new(placeholders);
+    private readonly PlaceholderStream _text = new(placeholders, new RestoredOffsets());
+    private readonly List<string> _pendingAnnotations = [];
     private readonly Dictionary<int, PlaceholderStream> _arguments = [];
     private int _lastCall = -1;
+
+    /// <summary>The replacements made in the answer's text, to map the upstream's annotation offsets through.</summary>
+    private RestoredOffsets Offsets => _text.Offsets!;
 
     /// <inheritdoc />
     public ValueTask StartAsync(RouteStart start, CancellationToken cancellationToken) => inner.StartAsync(start, cancellationToken);
@@ -35,11 +39,25 @@ public sealed class PiiRestoringSink(ICompletionSink inner, PiiPlaceholders plac
     }
 
     /// <summary>
-    /// Passed on unchanged (URLs and titles from the web, no placeholder of the client's). Held text is not flushed
-    /// for them: it may be the start of a placeholder, and clients place annotations by their offsets, not by the
-    /// order of chunks. Those offsets are the upstream's, counted in the text with placeholders.
+    /// Passed on with their offsets (<c>start_index</c>/<c>end_index</c>, counted by the upstream in its text with
+    /// placeholders) mapped into the restored text (<see cref="RestoredOffsets"/>); URLs and titles from the web hold
+    /// no placeholder of the client's and stay as they came. An annotation whose offsets all lie in text already let
+    /// out goes on at once, mapped by the replacements made so far (which are all those before its offsets); one that
+    /// reaches past it (into a held tail, or text still to come, where a placeholder may yet be restored) waits for the
+    /// end of the answer and is mapped then. Held text is not flushed for them: it may be the start of a placeholder,
+    /// and clients place annotations by their offsets, not by the order of chunks.
     /// </summary>
-    public ValueTask AnnotationsAsync(string annotations, CancellationToken cancellationToken) => inner.AnnotationsAsync(annotations, cancellationToken);
+    public ValueTask AnnotationsAsync(string annotations, CancellationToken cancellationToken)
+    {
+        if (_pendingAnnotations.Count == 0 && AnnotationOffsets.Largest(annotations) <= Offsets.Consumed)
+        {
+            return inner.AnnotationsAsync(Offsets.Count == 0 ? annotations : AnnotationOffsets.Map(annotations, Offsets), cancellationToken);
+        }
+
+        // Later ones wait too, so annotations keep the order they came in.
+        _pendingAnnotations.Add(annotations);
+        return ValueTask.CompletedTask;
+    }
 
     /// <inheritdoc />
     public async ValueTask ToolCallAsync(ToolCallDelta delta, CancellationToken cancellationToken)
@@ -95,6 +113,7 @@ public sealed class PiiRestoringSink(ICompletionSink inner, PiiPlaceholders plac
         }
 
         _text.Reset();
+        _pendingAnnotations.Clear();
         _arguments.Clear();
         _lastCall = -1;
         return true;
@@ -108,6 +127,14 @@ public sealed class PiiRestoringSink(ICompletionSink inner, PiiPlaceholders plac
         }
 
         await FlushCallAsync(_lastCall, cancellationToken).ConfigureAwait(false);
+
+        // The whole text is known now: every replacement before any offset is noted.
+        foreach (var annotations in _pendingAnnotations)
+        {
+            await inner.AnnotationsAsync(AnnotationOffsets.Map(annotations, Offsets), cancellationToken).ConfigureAwait(false);
+        }
+
+        _pendingAnnotations.Clear();
     }
 
     private async ValueTask FlushCallAsync(int index, CancellationToken cancellationToken)

@@ -13,10 +13,18 @@ public sealed class PlaceholderStream
 {
     private readonly PiiPlaceholders _placeholders;
     private readonly StringBuilder _output = new();
+    private readonly RestoredOffsets? _offsets;
     private string _held = string.Empty;
 
-    /// <summary>A stream restoring <paramref name="placeholders"/>.</summary>
-    public PlaceholderStream(PiiPlaceholders placeholders) => _placeholders = placeholders ?? throw new ArgumentNullException(nameof(placeholders));
+    /// <summary>A stream restoring <paramref name="placeholders"/>, noting its replacements in <paramref name="offsets"/> when given.</summary>
+    public PlaceholderStream(PiiPlaceholders placeholders, RestoredOffsets? offsets = null)
+    {
+        _placeholders = placeholders ?? throw new ArgumentNullException(nameof(placeholders));
+        _offsets = offsets;
+    }
+
+    /// <summary>Where the replacements are noted (null: nowhere).</summary>
+    public RestoredOffsets? Offsets => _offsets;
 
     /// <summary>Whether a tail is held back.</summary>
     public bool Holding => _held.Length > 0;
@@ -29,12 +37,14 @@ public sealed class PlaceholderStream
         // Most pieces hold no '[' and nothing is held: they pass as they are, without a copy.
         if (_held.Length == 0 && !piece.Contains('[', StringComparison.Ordinal))
         {
+            _offsets?.Consume(piece);
             return piece;
         }
 
         var text = _held.Length == 0 ? piece : string.Concat(_held, piece);
         _output.Clear();
-        int held = _placeholders.Restore(text, _output, final: false);
+        int held = _placeholders.Restore(text, _output, final: false, _offsets);
+        _offsets?.Consume(text.AsSpan(0, text.Length - held));
         _held = held == 0 ? string.Empty : text[^held..];
         return _output.Length == 0 ? string.Empty : _output.ToString();
     }
@@ -44,9 +54,14 @@ public sealed class PlaceholderStream
     {
         var held = _held;
         _held = string.Empty;
+        _offsets?.Consume(held);
         return held;
     }
 
-    /// <summary>Forgets the held tail (an attempt's output was retracted).</summary>
-    public void Reset() => _held = string.Empty;
+    /// <summary>Forgets the held tail and the replacements noted (an attempt's output was retracted).</summary>
+    public void Reset()
+    {
+        _held = string.Empty;
+        _offsets?.Reset();
+    }
 }

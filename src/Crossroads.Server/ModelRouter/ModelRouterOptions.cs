@@ -14,7 +14,7 @@ public sealed class ModelRouterOptions
     public List<UpstreamOptions> Upstreams { get; set; } = [];
 
     /// <summary>Models.</summary>
-    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok, N:CachedInputPricePerMTok and N:CacheWritePricePerMTok (USD; cache reads and writes default to the input price), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled), N:ImageBaseTokens and N:ImageTileTokens (openai kind only: how the model bills an image, base + per 512-px tile; default 85 and 170, GPT-4o's; gpt-4o-mini: 2833 and 5667), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema, reasoning_effort), N:Thinking (anthropic: serve reasoning_effort as extended thinking), N:ThinkingBudgets:<effort> (budget_tokens, at least 1024), N:PromptCache (anthropic: off|auto).")]
+    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok, N:CachedInputPricePerMTok and N:CacheWritePricePerMTok (USD; cache reads and writes default to the input price), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled), N:ImageRule (openai kind only: tiles|patches, default tiles), N:ImageBaseTokens and N:ImageTileTokens (tiles: how the model bills an image, base + per 512-px tile; default 85 and 170, GPT-4o's; gpt-4o-mini: 2833 and 5667), N:ImagePatchMultiplier and N:ImagePatchCap (patches: tokens per 32-px patch, default the docs' value for the upstream model, else 2.46; at most 1536 patches), N:ImageMaxLongEdge and N:ImageMaxPixels (anthropic kind only: the image size kept before scaling down; default 1568 and 784 x 1568), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema, reasoning_effort), N:Thinking (anthropic: serve reasoning_effort as extended thinking), N:ThinkingBudgets:<effort> (budget_tokens, at least 1024), N:PromptCache (anthropic: off|auto).")]
     public List<ModelOptions> Models { get; set; } = [];
 
     /// <summary>Route aliases (<c>auto</c> is built in).</summary>
@@ -164,6 +164,37 @@ public sealed class ModelOptions
     /// <summary>Tokens an <c>openai</c>-kind model bills per 512-pixel tile of an image; null: 170, GPT-4o's (gpt-4o-mini: 5,667).</summary>
     [Range(0, 1_000_000)]
     public int? ImageTileTokens { get; set; }
+
+    /// <summary>
+    /// How an <c>openai</c>-kind model bills an image: <c>tiles</c> (GPT-4o's rule, the default) or <c>patches</c>
+    /// (32-pixel patches times a multiplier: gpt-4.1-mini, gpt-4.1-nano, o4-mini, gpt-5-mini…).
+    /// </summary>
+    public string? ImageRule { get; set; }
+
+    /// <summary>
+    /// Patch rule: tokens per 32-pixel patch; null: the value OpenAI's docs list for the upstream model (1.62 gpt-4.1-mini,
+    /// 2.46 gpt-4.1-nano, 1.72 o4-mini), else 2.46, the largest, so an unknown model's estimate stays above its bill.
+    /// </summary>
+    [Range(typeof(decimal), "0.01", "100")]
+    public decimal? ImagePatchMultiplier { get; set; }
+
+    /// <summary>Patch rule: the most patches an image is billed for (a larger image is scaled down to fit); null: 1,536, the docs'.</summary>
+    [Range(1, 1_000_000)]
+    public int? ImagePatchCap { get; set; }
+
+    /// <summary>
+    /// <c>anthropic</c>-kind model: the longest image side kept before scaling down; null: 1,568 (Anthropic's limit before
+    /// Claude Opus 4.7, which is reported to keep 2,576).
+    /// </summary>
+    [Range(1, 8000)]
+    public int? ImageMaxLongEdge { get; set; }
+
+    /// <summary>
+    /// <c>anthropic</c>-kind model: the largest image area (pixels) kept before scaling down; null: 784 × 1,568 = 1,229,312
+    /// with the default long edge, else half the square of <see cref="ImageMaxLongEdge"/> (the 1:2 image at that edge).
+    /// </summary>
+    [Range(1L, 64_000_000L)]
+    public long? ImageMaxPixels { get; set; }
 
     /// <summary><c>active</c>, <c>shadow</c> or <c>disabled</c>.</summary>
     [Required]

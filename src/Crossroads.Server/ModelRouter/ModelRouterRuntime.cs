@@ -224,10 +224,29 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
     }
 
     /// <summary>The features named in <c>Models:N:Unsupported</c> (validated at start).</summary>
-    /// <summary>How a model of upstream <paramref name="kind"/> bills images: Anthropic's pixel rule, else the tile rule with the model's numbers (GPT-4o's by default).</summary>
-    private static ImageTokenRule ImageRule(string? kind, ModelOptions model) => kind == "anthropic"
-        ? ImageTokenRule.Anthropic
-        : ImageTokenRule.Tiles(model.ImageBaseTokens ?? ImageTokenRule.OpenAiBaseTokens, model.ImageTileTokens ?? ImageTokenRule.OpenAiTileTokens);
+    /// <summary>
+    /// How a model of upstream <paramref name="kind"/> bills images: Anthropic's pixel rule at the model's resize limit,
+    /// the patch rule when configured (the docs' multiplier for the upstream model by default), else the tile rule with
+    /// the model's numbers (GPT-4o's by default).
+    /// </summary>
+    private static ImageTokenRule ImageRule(string? kind, ModelOptions model)
+    {
+        if (kind == "anthropic")
+        {
+            if (model.ImageMaxLongEdge is null && model.ImageMaxPixels is null)
+            {
+                return ImageTokenRule.Anthropic;
+            }
+
+            int edge = model.ImageMaxLongEdge ?? ImageTokenRule.MaxLongEdge;
+            long area = model.ImageMaxPixels ?? (model.ImageMaxLongEdge is null ? ImageTokenRule.MaxPixels : (long)edge * edge / 2);
+            return ImageTokenRule.Pixels(edge, area);
+        }
+
+        return model.ImageRule == "patches"
+            ? ImageTokenRule.Patches(model.ImagePatchMultiplier ?? PatchMultipliers.For(model.UpstreamModel ?? model.Id), model.ImagePatchCap ?? ImageTokenRule.OpenAiPatchCap)
+            : ImageTokenRule.Tiles(model.ImageBaseTokens ?? ImageTokenRule.OpenAiBaseTokens, model.ImageTileTokens ?? ImageTokenRule.OpenAiTileTokens);
+    }
 
     private static RequestFeatures Lacking(List<string> names) =>
         names.Aggregate(RequestFeatures.None, static (all, name) => RequestFeatureNames.TryParse(name, out var f) ? all | f : all);

@@ -189,6 +189,51 @@ public sealed class PiiRestoreTests
         Assert.Equal(Crossroads.Hosting.CrossroadsHost.InvalidConfigurationExitCode, exit);
     }
 
+    // Offsets into the upstream's text (Placeholders): [CARD_1] is 20..28, [EMAIL_7] 33..42, and 8..12 lies inside [EMAIL_1] (6..15).
+    private const string Citations = """[{"type":"url_citation","url_citation":{"start_index":20,"end_index":28,"url":"https://cards.example.test/","title":"Cards"}},{"type":"url_citation","url_citation":{"start_index":33,"end_index":42,"url":"https://example.test/7","title":"Seven"}},{"type":"url_citation","url_citation":{"start_index":8,"end_index":12,"url":"https://example.test/part","title":"Part"}}]""";
+
+    [Fact]
+    public async Task Annotation_offsets_follow_the_restored_values_whole_and_streamed()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var cheap = upstream.Model("cheap");
+        cheap.Chunks = Chunks;
+        cheap.Annotations = Citations;
+        await using var server = await StartAsync(upstream);
+
+        using var whole = await Json.PostAsync(server.Client, "/v1/chat/completions", Json.Chat("cheap", Prompt));
+        var message = (await Json.ReadAsync(whole)).GetProperty("choices")[0].GetProperty("message");
+        AssertCited(message.GetProperty("content").GetString()!, message.GetProperty("annotations"));
+
+        using var streamed = await Json.PostAsync(server.Client, "/v1/chat/completions", Json.Chat("cheap", Prompt, stream: true));
+        string body = await streamed.Content.ReadAsStringAsync();
+        var annotations = Json.SseData(body).Where(static d => d != "[DONE]").Select(static d => JsonDocument.Parse(d).RootElement)
+            .Where(static e => e.TryGetProperty("choices", out var c) && c.GetArrayLength() > 0 && c[0].GetProperty("delta").TryGetProperty("annotations", out _))
+            .Select(static e => e.GetProperty("choices")[0].GetProperty("delta").GetProperty("annotations")).Single();
+        AssertCited(StreamedContent(body), annotations);
+
+        // Without restoring, the upstream's offsets stand: they point into the text with placeholders.
+        using var raw = await Json.PostAsTenantAsync(server.Client, "raw", Json.Chat("cheap", Prompt));
+        var rawMessage = (await Json.ReadAsync(raw)).GetProperty("choices")[0].GetProperty("message");
+        Assert.Equal(20, rawMessage.GetProperty("annotations")[0].GetProperty("url_citation").GetProperty("start_index").GetInt32());
+    }
+
+    private static void AssertCited(string content, JsonElement annotations)
+    {
+        Assert.Equal(Restored, content);
+        string Cited(int i)
+        {
+            var citation = annotations[i].GetProperty("url_citation");
+            return content[citation.GetProperty("start_index").GetInt32()..citation.GetProperty("end_index").GetInt32()];
+        }
+
+        Assert.Equal(Card, Cited(0));
+        Assert.Equal("[EMAIL_7]", Cited(1)); // not produced by the redaction: stays, shifted by the values before it
+        Assert.Equal(Email, Cited(2)); // offsets inside a placeholder cover its whole value
+        Assert.Equal("https://cards.example.test/", annotations[0].GetProperty("url_citation").GetProperty("url").GetString());
+        Assert.Equal("Cards", annotations[0].GetProperty("url_citation").GetProperty("title").GetString());
+    }
+
     private static string Content(JsonElement completion) =>
         completion.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
 
