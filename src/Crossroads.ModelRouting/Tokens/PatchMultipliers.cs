@@ -21,6 +21,20 @@ public static class PatchMultipliers
         ("o4-mini", 1.72m),
     ];
 
+    /// <summary>Whether OpenAI's docs list <paramref name="upstreamModel"/> (or its family) as billed by patches.</summary>
+    public static bool IsDocumented(string? upstreamModel)
+    {
+        foreach (var (prefix, _) in Documented)
+        {
+            if (upstreamModel is not null && upstreamModel.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The documented multiplier of <paramref name="upstreamModel"/>, else <see cref="Largest"/>.</summary>
     public static decimal For(string? upstreamModel)
     {

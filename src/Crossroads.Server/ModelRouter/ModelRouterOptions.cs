@@ -14,7 +14,7 @@ public sealed class ModelRouterOptions
     public List<UpstreamOptions> Upstreams { get; set; } = [];
 
     /// <summary>Models.</summary>
-    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok, N:CachedInputPricePerMTok and N:CacheWritePricePerMTok (USD; cache reads and writes default to the input price), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled), N:ImageRule (openai kind only: tiles|patches, default tiles), N:ImageBaseTokens and N:ImageTileTokens (tiles: how the model bills an image, base + per 512-px tile; default 85 and 170, GPT-4o's; gpt-4o-mini: 2833 and 5667), N:ImagePatchMultiplier and N:ImagePatchCap (patches: tokens per 32-px patch, default the docs' value for the upstream model, else 2.46; at most 1536 patches), N:ImageMaxLongEdge and N:ImageMaxPixels (anthropic kind only: the image size kept before scaling down; default 1568 and 784 x 1568), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema, reasoning_effort), N:Thinking (anthropic: serve reasoning_effort as extended thinking), N:ThinkingBudgets:<effort> (budget_tokens, at least 1024), N:PromptCache (anthropic: off|auto).")]
+    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok, N:CachedInputPricePerMTok and N:CacheWritePricePerMTok (USD; cache reads and writes default to the input price), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled), N:ImageRule (openai kind only: tiles|patches; default patches for the models OpenAI's docs bill by patches, e.g. gpt-4.1-mini, o4-mini, gpt-5-mini, unless tile numbers are set, else tiles), N:ImageBaseTokens and N:ImageTileTokens (tiles: how the model bills an image, base + per 512-px tile; default 85 and 170, GPT-4o's; gpt-4o-mini: 2833 and 5667), N:ImagePatchMultiplier and N:ImagePatchCap (patches: tokens per 32-px patch, default the docs' value for the upstream model, else 2.46; at most 1536 patches), N:ImageMaxLongEdge and N:ImageMaxPixels (anthropic kind only: the image size kept before scaling down; default 1568 and 784 x 1568), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema, reasoning_effort), N:Thinking (anthropic: serve reasoning_effort as extended thinking), N:ThinkingBudgets:<effort> (budget_tokens, at least 1024), N:PromptCache (anthropic: off|auto).")]
     public List<ModelOptions> Models { get; set; } = [];
 
     /// <summary>Route aliases (<c>auto</c> is built in).</summary>
@@ -166,10 +166,19 @@ public sealed class ModelOptions
     public int? ImageTileTokens { get; set; }
 
     /// <summary>
-    /// How an <c>openai</c>-kind model bills an image: <c>tiles</c> (GPT-4o's rule, the default) or <c>patches</c>
-    /// (32-pixel patches times a multiplier: gpt-4.1-mini, gpt-4.1-nano, o4-mini, gpt-5-mini…).
+    /// How an <c>openai</c>-kind model bills an image: <c>tiles</c> (GPT-4o's rule) or <c>patches</c> (32-pixel patches
+    /// times a multiplier: gpt-4.1-mini, gpt-4.1-nano, o4-mini, gpt-5-mini…); null: see <see cref="EffectiveImageRule"/>.
     /// </summary>
     public string? ImageRule { get; set; }
+
+    /// <summary>
+    /// <see cref="ImageRule"/>, else <c>patches</c> for an upstream model OpenAI's docs list as billed by patches (so a
+    /// gpt-4.1-mini configured without a rule is not reserved for by GPT-4o's tiles, which count far fewer tokens for a
+    /// large image) unless tile numbers are configured, else <c>tiles</c>.
+    /// </summary>
+    public string EffectiveImageRule() =>
+        ImageRule
+        ?? (ImageBaseTokens is null && ImageTileTokens is null && Crossroads.ModelRouting.Tokens.PatchMultipliers.IsDocumented(UpstreamModel ?? Id) ? "patches" : "tiles");
 
     /// <summary>
     /// Patch rule: tokens per 32-pixel patch; null: the value OpenAI's docs list for the upstream model (1.62 gpt-4.1-mini,

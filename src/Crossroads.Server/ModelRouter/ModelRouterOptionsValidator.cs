@@ -284,7 +284,11 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
             failures.Add($"{Section}:ReservationTimeoutSeconds: must exceed the longest request (TimeoutMs × MaxAttempts = {longestRequestMs / 1000.0:0.###} s), got '{options.ReservationTimeoutSeconds}'");
         }
     }
-    /// <summary><c>ImageRule</c> and the numbers of the patch and pixel rules: each only on the model kind (and rule) it describes.</summary>
+
+    /// <summary>
+    /// <c>ImageRule</c> and the numbers of the patch and pixel rules: each only on the model kind (and rule) it describes
+    /// (their ranges are the options' <c>[Range]</c> attributes).
+    /// </summary>
     private static void ValidateImageRule(ModelOptions m, string key, string? kind, List<string> failures)
     {
         if (m.ImageRule is not (null or "tiles" or "patches"))
@@ -296,21 +300,11 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
             failures.Add($"{key}:ImageRule: only 'openai' models choose an image rule; '{kind}' models bill images by their own rule");
         }
 
-        if (m.ImagePatchMultiplier is { } multiplier && multiplier is < 0.01m or > 100m)
-        {
-            failures.Add(FormattableString.Invariant($"{key}:ImagePatchMultiplier: must be between 0.01 and 100 tokens per patch, got {multiplier}"));
-        }
-
-        if (m.ImagePatchCap is < 1 or > 1_000_000)
-        {
-            failures.Add(FormattableString.Invariant($"{key}:ImagePatchCap: must be between 1 and 1000000 patches, got {m.ImagePatchCap}"));
-        }
-
         if ((m.ImagePatchMultiplier is not null || m.ImagePatchCap is not null) && kind is not null and not "openai")
         {
             failures.Add($"{key}:ImagePatchMultiplier/ImagePatchCap: only 'openai' models take patch numbers; '{kind}' models bill images by their own rule");
         }
-        else if ((m.ImagePatchMultiplier is not null || m.ImagePatchCap is not null) && m.ImageRule != "patches")
+        else if ((m.ImagePatchMultiplier is not null || m.ImagePatchCap is not null) && m.EffectiveImageRule() != "patches")
         {
             failures.Add($"{key}:ImagePatchMultiplier/ImagePatchCap: patch numbers need ImageRule=patches (the model bills by tiles)");
         }
@@ -318,16 +312,6 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
         if (m.ImageRule == "patches" && (m.ImageBaseTokens is not null || m.ImageTileTokens is not null))
         {
             failures.Add($"{key}:ImageBaseTokens/ImageTileTokens: tile numbers do not apply with ImageRule=patches");
-        }
-
-        if (m.ImageMaxLongEdge is < 1 or > 8000)
-        {
-            failures.Add(FormattableString.Invariant($"{key}:ImageMaxLongEdge: must be between 1 and 8000 pixels, got {m.ImageMaxLongEdge}"));
-        }
-
-        if (m.ImageMaxPixels is < 1 or > 64_000_000)
-        {
-            failures.Add(FormattableString.Invariant($"{key}:ImageMaxPixels: must be between 1 and 64000000 pixels, got {m.ImageMaxPixels}"));
         }
 
         if ((m.ImageMaxLongEdge is not null || m.ImageMaxPixels is not null) && kind is not null and not "anthropic")

@@ -226,7 +226,7 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
     /// <summary>The features named in <c>Models:N:Unsupported</c> (validated at start).</summary>
     /// <summary>
     /// How a model of upstream <paramref name="kind"/> bills images: Anthropic's pixel rule at the model's resize limit,
-    /// the patch rule when configured (the docs' multiplier for the upstream model by default), else the tile rule with
+    /// the patch rule when configured or documented for the upstream model (the docs' multiplier by default), else the tile rule with
     /// the model's numbers (GPT-4o's by default).
     /// </summary>
     private static ImageTokenRule ImageRule(string? kind, ModelOptions model)
@@ -243,7 +243,7 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
             return ImageTokenRule.Pixels(edge, area);
         }
 
-        return model.ImageRule == "patches"
+        return model.EffectiveImageRule() == "patches"
             ? ImageTokenRule.Patches(model.ImagePatchMultiplier ?? PatchMultipliers.For(model.UpstreamModel ?? model.Id), model.ImagePatchCap ?? ImageTokenRule.OpenAiPatchCap)
             : ImageTokenRule.Tiles(model.ImageBaseTokens ?? ImageTokenRule.OpenAiBaseTokens, model.ImageTileTokens ?? ImageTokenRule.OpenAiTileTokens);
     }

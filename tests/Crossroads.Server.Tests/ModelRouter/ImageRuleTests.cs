@@ -90,17 +90,41 @@ public sealed class ImageRuleTests
     [InlineData("--ModelRouter:Models:0:ImageRule=patches", "ModelRouter:Models:0:ImageRule: only 'openai' models choose an image rule; 'anthropic' models bill images by their own rule")]
     [InlineData("--ModelRouter:Models:0:ImagePatchMultiplier=1.62", "ModelRouter:Models:0:ImagePatchMultiplier/ImagePatchCap: only 'openai' models take patch numbers; 'anthropic' models bill images by their own rule")]
     [InlineData("--ModelRouter:Models:1:ImagePatchCap=1536", "ModelRouter:Models:1:ImagePatchMultiplier/ImagePatchCap: patch numbers need ImageRule=patches (the model bills by tiles)")]
-    [InlineData("--ModelRouter:Models:1:ImagePatchMultiplier=0", "ModelRouter:Models:1:ImagePatchMultiplier: must be between 0.01 and 100 tokens per patch, got 0")]
+    [InlineData("--ModelRouter:Models:1:ImagePatchMultiplier=0", "ModelRouter:Models:1:ImagePatchMultiplier: must be between 0.01 and 100")]
     [InlineData("--ModelRouter:Models:1:ImageMaxLongEdge=2576", "ModelRouter:Models:1:ImageMaxLongEdge/ImageMaxPixels: only 'anthropic' models take a resize limit; 'openai' models bill images by their own rule")]
-    [InlineData("--ModelRouter:Models:0:ImageMaxLongEdge=9000", "ModelRouter:Models:0:ImageMaxLongEdge: must be between 1 and 8000 pixels, got 9000")]
-    [InlineData("--ModelRouter:Models:0:ImageMaxPixels=0", "ModelRouter:Models:0:ImageMaxPixels: must be between 1 and 64000000 pixels, got 0")]
+    [InlineData("--ModelRouter:Models:0:ImageMaxLongEdge=9000", "ModelRouter:Models:0:ImageMaxLongEdge: must be between 1 and 8000")]
+    [InlineData("--ModelRouter:Models:0:ImageMaxPixels=0", "ModelRouter:Models:0:ImageMaxPixels: must be between 1 and 64000000")]
+    [InlineData("--ModelRouter:Models:1:ImagePatchCap=0", "ModelRouter:Models:1:ImagePatchCap: must be between 1 and 1000000")]
     public async Task Image_rule_settings_out_of_range_or_on_the_wrong_kind_fail_the_start(string setting, string expected)
     {
         await using var upstream = await FakeUpstream.StartAsync();
 
         var e = await Assert.ThrowsAnyAsync<Exception>(() => ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(upstream, setting)));
 
-        Assert.Contains(expected, e.ToString(), StringComparison.Ordinal);
+        // Named once: one failure per wrong setting, not a second line from a check that repeats another.
+        var message = e.ToString();
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+        string key = expected[..expected.IndexOf(": ", StringComparison.Ordinal)];
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(message.Split('\n')[0], System.Text.RegularExpressions.Regex.Escape(key + ":")));
+    }
+
+    [Fact]
+    public async Task A_model_the_docs_bill_by_patches_counts_by_patches_without_a_rule_unless_tile_numbers_are_set()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        string[] withoutRule = [.. Config(upstream).Where(static a => a != "--ModelRouter:Models:1:ImageRule=patches")];
+        await using var byName = await ModelRouterServer.StartAsync(withoutRule);
+        await using var byTiles = await ModelRouterServer.StartAsync([.. withoutRule, "--ModelRouter:Models:1:ImageBaseTokens=85"]);
+        string image = "data:image/png;base64," + Png(1024, 1024);
+
+        var text = await PlanAsync(byName, Body(null));
+        var plan = await PlanAsync(byName, Body(image));
+        var tiles = await PlanAsync(byTiles, Body(image));
+
+        // 1,024 patches × 1.62 (gpt-4.1-mini's documented multiplier), not GPT-4o's 765 tile tokens.
+        Assert.Equal(Cost(text, "gpt-4.1-mini") + ((decimal)Math.Ceiling(1024 * 1.62) / 1_000_000m), Cost(plan, "gpt-4.1-mini"));
+        Assert.Equal(Cost(text, "gpt-4.1-mini") + (765 / 1_000_000m), Cost(tiles, "gpt-4.1-mini"));
+        Assert.Equal(Cost(text, "gpt-4o") + (765 / 1_000_000m), Cost(plan, "gpt-4o"));
     }
 
     [Fact]
