@@ -112,6 +112,33 @@ public sealed class AnthropicThinkingRoundTripTests
     }
 
     [Fact]
+    public async Task Without_the_loops_blocks_a_pinned_thinking_model_is_a_400_saying_to_send_them_back()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Model("claude-fake");
+        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(upstream, Thinks));
+        // The first loop's turn has its blocks, the last one's does not: Anthropic needs the last one's.
+        var body = CapabilityRequests.Body("claude", $$$"""
+            {"reasoning_effort":"low","tools":{{{Tools}}},"messages":[
+              {"role":"user","content":"hi"},
+              {"role":"assistant","content":null,"tool_calls":[{"id":"toolu_1","type":"function","function":{"name":"lookup","arguments":"{}"}}],"thinking_blocks":{{{Blocks}}}},
+              {"role":"tool","tool_call_id":"toolu_1","content":"42"},
+              {"role":"assistant","content":null,"tool_calls":[{"id":"toolu_2","type":"function","function":{"name":"lookup","arguments":"{}"}}]},
+              {"role":"tool","tool_call_id":"toolu_2","content":"43"}]}
+            """);
+
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", body);
+        var error = (await Json.ReadAsync(response)).GetProperty("error");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(
+            "'reasoning_effort.with_tool_history' cannot be served by 'claude' (send back the thinking_blocks of the assistant message that made the last tool calls)",
+            error.GetProperty("message").GetString(),
+            StringComparison.Ordinal);
+        Assert.Equal(0, upstream.Calls("claude-fake"));
+    }
+
+    [Fact]
     public async Task Thinking_blocks_never_reach_an_openai_upstream()
     {
         await using var upstream = await FakeUpstream.StartAsync();
