@@ -6,7 +6,8 @@ namespace Crossroads.ModelRouting.Tests;
 
 /// <summary>
 /// The adapter's side of extended thinking and prompt caching: the request it writes for a thinking budget or with
-/// caching, the features a thinking effort combined with what thinking refuses needs, and thinking blocks skipped.
+/// caching, the features a thinking effort combined with what thinking refuses needs, thinking blocks relayed (text
+/// as reasoning pieces, each block whole with its signature when it ends) and sent back first in their assistant turn.
 /// </summary>
 public sealed class AnthropicThinkingTests
 {
@@ -78,6 +79,23 @@ public sealed class AnthropicThinkingTests
         Assert.Equal(
             RequestFeatures.ReasoningEffort | RequestFeatures.ReasoningWithToolHistory,
             RequiredFeatures.Of(low with { Messages = [new("user", "hi"), new("assistant", string.Empty, [new ToolCall("c1", "f", "{}")]), new("tool", "42", ToolCallId: "c1")] }));
+        // The current loop's assistant message carries its signed blocks: served with thinking; an earlier turn's may be missing.
+        ThinkingBlock[] blocks = [ThinkingBlock.Thinking("t", "s")];
+        Assert.Equal(
+            RequestFeatures.ReasoningEffort,
+            RequiredFeatures.Of(low with { Messages = [new("user", "hi"), new("assistant", string.Empty, [new ToolCall("c1", "f", "{}")]) { ThinkingBlocks = blocks }, new("tool", "42", ToolCallId: "c1")] }));
+        Assert.Equal(
+            RequestFeatures.ReasoningEffort,
+            RequiredFeatures.Of(low with
+            {
+                Messages = [new("user", "hi"), new("assistant", string.Empty, [new ToolCall("c1", "f", "{}")]), new("tool", "42", ToolCallId: "c1"), new("assistant", string.Empty, [new ToolCall("c2", "f", "{}")]) { ThinkingBlocks = blocks }, new("tool", "43", ToolCallId: "c2")],
+            }));
+        Assert.Equal(
+            RequestFeatures.ReasoningEffort | RequestFeatures.ReasoningWithToolHistory,
+            RequiredFeatures.Of(low with
+            {
+                Messages = [new("user", "hi"), new("assistant", string.Empty, [new ToolCall("c1", "f", "{}")]) { ThinkingBlocks = blocks }, new("tool", "42", ToolCallId: "c1"), new("assistant", string.Empty, [new ToolCall("c2", "f", "{}")]), new("tool", "43", ToolCallId: "c2")],
+            }));
         Assert.Equal(
             RequestFeatures.ReasoningEffort | RequestFeatures.ReasoningWithPrefill,
             RequiredFeatures.Of(low with { Messages = [new("user", "Answer in JSON."), new("assistant", "{")] }));
@@ -87,7 +105,7 @@ public sealed class AnthropicThinkingTests
     }
 
     [Fact]
-    public async Task Thinking_and_redacted_thinking_blocks_and_their_deltas_are_skipped_in_a_stream()
+    public async Task Thinking_deltas_are_reasoning_pieces_and_each_block_is_relayed_whole_at_its_stop_in_a_stream()
     {
         const string Stream = """
             event: message_start
@@ -131,11 +149,20 @@ public sealed class AnthropicThinkingTests
 
         var events = await RunAsync(Provider(Stream.Replace("\r\n", "\n", StringComparison.Ordinal)));
 
-        Assert.Equal([CompletionEvent.Delta("Answer."), CompletionEvent.Finish("stop"), CompletionEvent.UsageReport(new TokenUsage(5, 40))], events);
+        Assert.Equal(
+            [
+                CompletionEvent.ReasoningPart("Let me think"),
+                CompletionEvent.ThinkingBlockEnd(ThinkingBlock.Thinking("Let me think", "EqQBCgIYAhIM")),
+                CompletionEvent.ThinkingBlockEnd(ThinkingBlock.Redacted("EmwKAhgBEgy")),
+                CompletionEvent.Delta("Answer."),
+                CompletionEvent.Finish("stop"),
+                CompletionEvent.UsageReport(new TokenUsage(5, 40)),
+            ],
+            events);
     }
 
     [Fact]
-    public async Task Thinking_blocks_are_skipped_in_a_whole_message()
+    public async Task Thinking_blocks_of_a_whole_message_are_relayed_in_order_before_the_text()
     {
         const string Message = """
             {"id":"m","type":"message","role":"assistant","content":[{"type":"thinking","thinking":"hmm","signature":"sig"},{"type":"redacted_thinking","data":"x"},{"type":"text","text":"Answer."}],"stop_reason":"end_turn","usage":{"input_tokens":5,"output_tokens":40}}
@@ -143,7 +170,35 @@ public sealed class AnthropicThinkingTests
 
         var events = await RunAsync(Provider(Message, "application/json"));
 
-        Assert.Equal([CompletionEvent.Delta("Answer."), CompletionEvent.Finish("stop"), CompletionEvent.UsageReport(new TokenUsage(5, 40))], events);
+        Assert.Equal(
+            [
+                CompletionEvent.ReasoningPart("hmm"),
+                CompletionEvent.ThinkingBlockEnd(ThinkingBlock.Thinking("hmm", "sig")),
+                CompletionEvent.ThinkingBlockEnd(ThinkingBlock.Redacted("x")),
+                CompletionEvent.Delta("Answer."),
+                CompletionEvent.Finish("stop"),
+                CompletionEvent.UsageReport(new TokenUsage(5, 40)),
+            ],
+            events);
+    }
+
+    [Fact]
+    public void Thinking_blocks_open_their_assistant_turn_unchanged_and_in_order_only_when_the_attempt_thinks()
+    {
+        var assistant = new ChatMessage("assistant", "Let me look.", [new ToolCall("toolu_1", "f", """{"q":1}""")])
+        {
+            ThinkingBlocks = [ThinkingBlock.Thinking("I should call f with [EMAIL_1].", "sig-1"), ThinkingBlock.Redacted("ZW5j")],
+        };
+        var request = new ProviderRequest { Messages = [new("user", "hi"), assistant, new("tool", "42", ToolCallId: "toolu_1")], ThinkingBudget = 1024 };
+
+        var turn = JsonDocument.Parse(Provider().RequestBody("m", request)).RootElement.GetProperty("messages")[1];
+        var plain = JsonDocument.Parse(Provider().RequestBody("m", request with { ThinkingBudget = 0 })).RootElement.GetProperty("messages")[1];
+
+        Assert.Equal("assistant", turn.GetProperty("role").GetString());
+        Assert.Equal(
+            """[{"type":"thinking","thinking":"I should call f with [EMAIL_1].","signature":"sig-1"},{"type":"redacted_thinking","data":"ZW5j"},{"type":"text","text":"Let me look."},{"type":"tool_use","id":"toolu_1","name":"f","input":{"q":1}}]""",
+            turn.GetProperty("content").GetRawText());
+        Assert.Equal(["text", "tool_use"], plain.GetProperty("content").EnumerateArray().Select(static b => b.GetProperty("type").GetString()));
     }
 
     private static async Task<List<CompletionEvent>> RunAsync(AnthropicProvider provider)

@@ -165,6 +165,27 @@ public sealed class PiiRestoreTests
         Assert.Equal("a b [key 1]", placeholders.Restore("[Key_1] [KEY_1] [key 1]"));
     }
 
+    [Fact]
+    public async Task Reasoning_is_restored_in_its_own_stream_while_thinking_blocks_pass_verbatim()
+    {
+        var inner = new RecordingSink();
+        var sink = new PiiRestoringSink(inner, Placeholders);
+        var block = ThinkingBlock.Thinking("Mail [EMAIL_1] now.", "sig");
+
+        await sink.ReasoningAsync("Mail [EMA", CancellationToken.None);
+        Assert.Equal("Mail ", inner.Reasoning);
+        await sink.ReasoningAsync("IL_1] now.", CancellationToken.None);
+        await sink.ReasoningAsync(" Or [EMAIL", CancellationToken.None);
+        await sink.ThinkingBlockAsync(block, CancellationToken.None);
+        await sink.DeltaAsync("Done: [EMAIL_2]", CancellationToken.None);
+        await sink.CompleteAsync("stop", default, CancellationToken.None);
+
+        // The held tail went out before the block that ends it; the block is the upstream's, placeholders and all.
+        Assert.Equal("Mail jane@example.com now. Or [EMAIL", inner.Reasoning);
+        Assert.Same(block, Assert.Single(inner.Blocks));
+        Assert.Equal("Done: bob@example.org", inner.Text);
+    }
+
     private static string Streamed(params string[] pieces)
     {
         var stream = new PlaceholderStream(Placeholders);
@@ -241,6 +262,8 @@ public sealed class PiiRestoreTests
     {
         private readonly System.Text.StringBuilder _text = new();
 
+        private readonly System.Text.StringBuilder _reasoning = new();
+
         public List<ToolCallDelta> Calls { get; } = [];
 
         public List<string> Annotations { get; } = [];
@@ -248,6 +271,22 @@ public sealed class PiiRestoreTests
         public ValueTask AnnotationsAsync(string annotations, CancellationToken cancellationToken)
         {
             Annotations.Add(annotations);
+            return ValueTask.CompletedTask;
+        }
+
+        public List<ThinkingBlock> Blocks { get; } = [];
+
+        public string Reasoning => _reasoning.ToString();
+
+        public ValueTask ReasoningAsync(string text, CancellationToken cancellationToken)
+        {
+            _reasoning.Append(text);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask ThinkingBlockAsync(ThinkingBlock block, CancellationToken cancellationToken)
+        {
+            Blocks.Add(block);
             return ValueTask.CompletedTask;
         }
 

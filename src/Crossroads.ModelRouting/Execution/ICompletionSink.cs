@@ -27,6 +27,19 @@ public interface ICompletionSink
     /// </summary>
     ValueTask AnnotationsAsync(string annotations, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// A piece of the model's thinking text (after <see cref="StartAsync"/>). Sinks that cannot carry it (ATP's NDJSON)
+    /// keep the default, which drops it.
+    /// </summary>
+    ValueTask ReasoningAsync(string text, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// A whole thinking block, signed or redacted, when it ended (its text came before through
+    /// <see cref="ReasoningAsync"/>): the client sends it back, unchanged, to continue a tool-use loop. Sinks that
+    /// cannot carry it keep the default, which drops it.
+    /// </summary>
+    ValueTask ThinkingBlockAsync(ThinkingBlock block, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>A piece of a tool call (the first piece of each call has its id and name; arguments come in fragments).</summary>
     ValueTask ToolCallAsync(ToolCallDelta delta, CancellationToken cancellationToken);
 

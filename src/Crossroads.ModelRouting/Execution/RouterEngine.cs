@@ -346,6 +346,33 @@ public sealed class RouterEngine
                         }
 
                         break;
+                    case CompletionEventKind.Reasoning:
+                        // Thinking is content too: it commits the answer (it can take long before any text, and the
+                        // client sees it streamed) and it is output the upstream bills, counted when it reports no usage.
+                        if (!committed)
+                        {
+                            clientGone = !await CommitAsync().ConfigureAwait(false);
+                        }
+
+                        output.Append(e.Text);
+                        if (!clientGone)
+                        {
+                            clientGone = !await Guard(sink.ReasoningAsync(e.Text!, cancellationToken)).ConfigureAwait(false);
+                        }
+
+                        break;
+                    case CompletionEventKind.ThinkingBlock:
+                        if (!committed)
+                        {
+                            clientGone = !await CommitAsync().ConfigureAwait(false);
+                        }
+
+                        if (!clientGone)
+                        {
+                            clientGone = !await Guard(sink.ThinkingBlockAsync(e.Block!, cancellationToken)).ConfigureAwait(false);
+                        }
+
+                        break;
                     case CompletionEventKind.Finish:
                         finish = e.FinishReason;
                         break;

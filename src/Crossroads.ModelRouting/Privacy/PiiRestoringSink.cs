@@ -5,14 +5,17 @@ namespace Crossroads.ModelRouting.Privacy;
 
 /// <summary>
 /// Puts the client's values back in the answer before <paramref name="inner"/> writes it: in text deltas and in
-/// tool-call arguments (each call's own stream, its originals escaped for JSON), holding back only a tail that may
-/// still become a placeholder and flushing it before the end or the error. Only wrapped around a request whose
+/// tool-call arguments (each call's own stream, its originals escaped for JSON) and in the thinking text shown as
+/// <c>reasoning_content</c> (its own stream), holding back only a tail that may still become a placeholder and flushing
+/// it before the end or the error. Thinking blocks pass unchanged: their signature covers the text with placeholders,
+/// and the client sends them back as they came. Only wrapped around a request whose
 /// redaction produced placeholders, so other requests pay nothing. The engine counts what the upstream sent, before
 /// this sink, so usage and billing do not change.
 /// </summary>
 public sealed class PiiRestoringSink(ICompletionSink inner, PiiPlaceholders placeholders) : ICompletionSink
 {
     private readonly PlaceholderStream _text = new(placeholders, new RestoredOffsets());
+    private readonly PlaceholderStream _reasoning = new(placeholders);
     private readonly List<string> _pendingAnnotations = [];
     private readonly Dictionary<int, PlaceholderStream> _arguments = [];
     private int _lastCall = -1;
@@ -57,6 +60,23 @@ public sealed class PiiRestoringSink(ICompletionSink inner, PiiPlaceholders plac
         // Later ones wait too, so annotations keep the order they came in.
         _pendingAnnotations.Add(annotations);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The thinking text is display text, restored like the content (in its own stream: the two interleave only at block ends).</summary>
+    public ValueTask ReasoningAsync(string text, CancellationToken cancellationToken)
+    {
+        var restored = _reasoning.Push(text);
+        return restored.Length == 0 ? ValueTask.CompletedTask : inner.ReasoningAsync(restored, cancellationToken);
+    }
+
+    /// <summary>
+    /// Passed on verbatim, placeholders and all: Anthropic verifies the signature against this text when the block
+    /// comes back. The thinking text held so far goes out first (the block ends its text).
+    /// </summary>
+    public async ValueTask ThinkingBlockAsync(ThinkingBlock block, CancellationToken cancellationToken)
+    {
+        await FlushReasoningAsync(cancellationToken).ConfigureAwait(false);
+        await inner.ThinkingBlockAsync(block, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -114,13 +134,23 @@ public sealed class PiiRestoringSink(ICompletionSink inner, PiiPlaceholders plac
 
         _text.Reset();
         _pendingAnnotations.Clear();
+        _reasoning.Reset();
         _arguments.Clear();
         _lastCall = -1;
         return true;
     }
 
+    private async ValueTask FlushReasoningAsync(CancellationToken cancellationToken)
+    {
+        if (_reasoning.Holding)
+        {
+            await inner.ReasoningAsync(_reasoning.Flush(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
+        await FlushReasoningAsync(cancellationToken).ConfigureAwait(false);
         if (_text.Holding)
         {
             await inner.DeltaAsync(_text.Flush(), cancellationToken).ConfigureAwait(false);

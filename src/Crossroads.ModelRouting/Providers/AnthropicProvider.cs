@@ -18,7 +18,8 @@ namespace Crossroads.ModelRouting.Providers;
 /// deltas, <c>message_delta</c> with the stop reason and output usage, <c>message_stop</c>, <c>ping</c>,
 /// <c>error</c>) becomes <see cref="CompletionEvent"/>s with OpenAI's finish reasons and tool call pieces. Models
 /// configured to think get <c>thinking</c> with the budget of the request's <c>reasoning_effort</c>
-/// (<see cref="AnthropicThinking"/>); their thinking blocks are skipped, in a stream and in a whole message. Models
+/// (<see cref="AnthropicThinking"/>); their thinking is relayed as reasoning pieces and, when each block ends, the
+/// whole signed (or redacted) block, which the client sends back with the assistant message to continue a tool-use loop. Models
 /// configured for prompt caching get <c>cache_control</c> breakpoints on the last tool and on the system text.
 /// </summary>
 public sealed class AnthropicProvider : IModelProvider
@@ -130,7 +131,7 @@ public sealed class AnthropicProvider : IModelProvider
             }
 
             writer.WriteStartArray("messages");
-            foreach (var turn in AnthropicTurn.Of(request.Messages))
+            foreach (var turn in AnthropicTurn.Of(request.Messages, thinking > 0))
             {
                 turn.Write(writer);
             }
@@ -255,6 +256,19 @@ public sealed class AnthropicProvider : IModelProvider
                     // The emulated JSON answer: its input streams as the content, so the call itself is not shown.
                     state.ToolBlock = (Int(root, "index") ?? -1, -1, false);
                 }
+                else if (Text(block, "type") is "thinking" or "redacted_thinking")
+                {
+                    // The block is relayed whole at its content_block_stop, with the signature that comes last;
+                    // its text streams on as reasoning meanwhile.
+                    bool redacted = Text(block, "type") == "redacted_thinking";
+                    string initial = Text(block, redacted ? "data" : "thinking") ?? string.Empty;
+                    state.Thinking = new ThinkingInProgress(Int(root, "index") ?? -1, redacted, Text(block, "signature") ?? string.Empty);
+                    state.Thinking.Text.Append(initial);
+                    if (!redacted && initial.Length > 0)
+                    {
+                        events.Add(CompletionEvent.ReasoningPart(initial));
+                    }
+                }
                 else if (Text(block, "type") == "tool_use")
                 {
                     // A call's first piece: OpenAI's index counts tool calls only, Anthropic's every block.
@@ -277,6 +291,17 @@ public sealed class AnthropicProvider : IModelProvider
                         events.Add(CompletionEvent.Delta(text));
                     }
                 }
+                else if (Text(delta, "type") == "thinking_delta" && Text(delta, "thinking") is { Length: > 0 } thought
+                    && state.Thinking is { } thinking && thinking.Block == (Int(root, "index") ?? -1))
+                {
+                    thinking.Text.Append(thought);
+                    events.Add(CompletionEvent.ReasoningPart(thought));
+                }
+                else if (Text(delta, "type") == "signature_delta" && Text(delta, "signature") is { } signature
+                    && state.Thinking is { } signed && signed.Block == (Int(root, "index") ?? -1))
+                {
+                    signed.Signature += signature;
+                }
                 else if (Text(delta, "type") == "input_json_delta" && Text(delta, "partial_json") is { Length: > 0 } json
                     && state.ToolBlock is { } open && open.Block == (Int(root, "index") ?? -1))
                 {
@@ -286,7 +311,12 @@ public sealed class AnthropicProvider : IModelProvider
 
                 break;
             case "content_block_stop":
-                if (state.ToolBlock is { } closed && closed.Block == (Int(root, "index") ?? -1))
+                if (state.Thinking is { } ended && ended.Block == (Int(root, "index") ?? -1))
+                {
+                    events.Add(CompletionEvent.ThinkingBlockEnd(ended.ToBlock()));
+                    state.Thinking = null;
+                }
+                else if (state.ToolBlock is { } closed && closed.Block == (Int(root, "index") ?? -1))
                 {
                     // A call without input streams no fragment; OpenAI's clients parse the arguments, so they get "{}".
                     if (!closed.HasArguments)
@@ -327,10 +357,7 @@ public sealed class AnthropicProvider : IModelProvider
             case "error":
                 throw StreamError(root, sse.Data);
             default:
-                // ping, and event types a newer API version adds: nothing to pass on. Thinking needs no case of its
-                // own: its thinking and redacted_thinking blocks carry no "text", and its thinking_delta and
-                // signature_delta deltas are neither text_delta nor input_json_delta, so only the answer's text blocks
-                // become content (the thinking is not relayed).
+                // ping, and event types a newer API version adds: nothing to pass on.
                 break;
         }
     }
@@ -412,6 +439,18 @@ public sealed class AnthropicProvider : IModelProvider
             {
                 switch (Text(block, "type"))
                 {
+                    case "thinking":
+                        string thought = Text(block, "thinking") ?? string.Empty;
+                        if (thought.Length > 0)
+                        {
+                            events.Add(CompletionEvent.ReasoningPart(thought));
+                        }
+
+                        events.Add(CompletionEvent.ThinkingBlockEnd(ThinkingBlock.Thinking(thought, Text(block, "signature") ?? string.Empty)));
+                        break;
+                    case "redacted_thinking":
+                        events.Add(CompletionEvent.ThinkingBlockEnd(ThinkingBlock.Redacted(Text(block, "data") ?? string.Empty)));
+                        break;
                     case "text" when jsonTool is null:
                         text.Append(Text(block, "text"));
                         break;
@@ -484,7 +523,22 @@ public sealed class AnthropicProvider : IModelProvider
         /// <summary>The name of the tool emulating a JSON <c>response_format</c> (<see cref="AnthropicJsonMode"/>), whose input is the answer's content; null otherwise.</summary>
         public string? JsonTool { get; init; }
 
+        /// <summary>The open <c>thinking</c> or <c>redacted_thinking</c> block, gathered until its <c>content_block_stop</c>.</summary>
+        public ThinkingInProgress? Thinking { get; set; }
+
         /// <summary>The open <c>tool_use</c> block: its Anthropic index, its OpenAI index (-1 for the JSON answer), whether it streamed arguments.</summary>
         public (int Block, int Call, bool HasArguments)? ToolBlock { get; set; }
+    }
+
+    /// <summary>A thinking block being streamed: its Anthropic index, its text (a redacted block's data) and signature so far.</summary>
+    internal sealed class ThinkingInProgress(int block, bool redacted, string signature)
+    {
+        public int Block { get; } = block;
+
+        public StringBuilder Text { get; } = new();
+
+        public string Signature { get; set; } = signature;
+
+        public ThinkingBlock ToBlock() => redacted ? ThinkingBlock.Redacted(Text.ToString()) : ThinkingBlock.Thinking(Text.ToString(), Signature);
     }
 }

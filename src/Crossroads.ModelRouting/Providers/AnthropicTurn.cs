@@ -18,8 +18,13 @@ internal sealed class AnthropicTurn
     /// <summary><c>user</c> or <c>assistant</c>.</summary>
     public string Role { get; }
 
-    /// <summary>The turns of <paramref name="messages"/>; throws a 400 <see cref="ProviderException"/> when an assistant's tool call arguments are not a JSON object (Anthropic's <c>input</c> must be one).</summary>
-    public static List<AnthropicTurn> Of(IReadOnlyList<ChatMessage> messages)
+    /// <summary>
+    /// The turns of <paramref name="messages"/>; throws a 400 <see cref="ProviderException"/> when an assistant's tool
+    /// call arguments are not a JSON object (Anthropic's <c>input</c> must be one). With <paramref name="thinking"/>
+    /// (the attempt thinks), an assistant message's thinking blocks open its turn; without, they are not sent: only a
+    /// thinking request needs them, and a model not configured to think may not take the block type.
+    /// </summary>
+    public static List<AnthropicTurn> Of(IReadOnlyList<ChatMessage> messages, bool thinking = false)
     {
         var turns = new List<AnthropicTurn>(messages.Count);
         foreach (var message in messages)
@@ -36,6 +41,14 @@ internal sealed class AnthropicTurn
             }
 
             var blocks = turns[^1]._blocks;
+            if (thinking && role == "assistant")
+            {
+                foreach (var block in message.ThinkingBlocks ?? [])
+                {
+                    blocks.Add(new Block(BlockKind.Thinking, string.Empty, null, null, Thinking: block));
+                }
+            }
+
             // A tool message without a call id (the chat endpoint requires one; a caller in code may omit it) is plain user text.
             if (message.Role == "tool" && message.ToolCallId is not null)
             {
@@ -80,10 +93,15 @@ internal sealed class AnthropicTurn
         }
 
         writer.WriteStartArray("content");
-        foreach (var block in _blocks.Where(static b => b.Kind == BlockKind.ToolResult).Concat(_blocks.Where(static b => b.Kind != BlockKind.ToolResult)))
+        // A user turn's tool results come first, as the API requires; an assistant turn starts with its thinking
+        // blocks, unchanged and in order (the API checks their signatures and wants them before text and tool_use).
+        foreach (var block in _blocks.Where(static b => b.Kind is BlockKind.ToolResult or BlockKind.Thinking).Concat(_blocks.Where(static b => b.Kind is not (BlockKind.ToolResult or BlockKind.Thinking))))
         {
             switch (block.Kind)
             {
+                case BlockKind.Thinking:
+                    block.Thinking!.Write(writer);
+                    break;
                 case BlockKind.Text when block.Text.Length > 0:
                     writer.WriteStartObject();
                     writer.WriteString("type", "text");
@@ -172,8 +190,9 @@ internal sealed class AnthropicTurn
         ToolUse,
         ToolResult,
         Image,
+        Thinking,
     }
 
-    /// <summary>A content block: text (or a tool_use's input JSON, or a tool_result's text), the call's id and name, or an image.</summary>
-    private readonly record struct Block(BlockKind Kind, string Text, string? Id, string? Name, ImagePart? Image = null);
+    /// <summary>A content block: text (or a tool_use's input JSON, or a tool_result's text), the call's id and name, an image, or a thinking block.</summary>
+    private readonly record struct Block(BlockKind Kind, string Text, string? Id, string? Name, ImagePart? Image = null, ThinkingBlock? Thinking = null);
 }

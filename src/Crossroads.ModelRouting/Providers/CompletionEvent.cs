@@ -23,11 +23,17 @@ public enum CompletionEventKind
     /// (<see cref="CompletionEvent.Text"/>); OpenAI upstreams only, relayed as given.
     /// </summary>
     Annotations,
+
+    /// <summary>A piece of the model's thinking text (<see cref="CompletionEvent.Text"/>, never empty): Anthropic's <c>thinking_delta</c>, relayed as <c>reasoning_content</c>.</summary>
+    Reasoning,
+
+    /// <summary>A whole thinking block, signed or redacted (<see cref="CompletionEvent.Block"/>), when it ended; its text came before as <see cref="Reasoning"/> pieces.</summary>
+    ThinkingBlock,
 }
 
 /// <summary>One event of a streamed answer, in the order the upstream sent it.</summary>
 /// <remarks><see cref="Logprobs"/>: with a <see cref="CompletionEventKind.Delta"/>, the choice's <c>logprobs</c> object of the upstream chunk that carried the text, as JSON text (OpenAI upstreams, when asked).</remarks>
-public readonly record struct CompletionEvent(CompletionEventKind Kind, string? Text, string? FinishReason, TokenUsage Usage, ToolCallDelta? Tool = null, string? Logprobs = null)
+public readonly record struct CompletionEvent(CompletionEventKind Kind, string? Text, string? FinishReason, TokenUsage Usage, ToolCallDelta? Tool = null, string? Logprobs = null, ThinkingBlock? Block = null)
 {
     /// <summary>A piece of text.</summary>
     public static CompletionEvent Delta(string text) => new(CompletionEventKind.Delta, text, null, default);
@@ -49,4 +55,10 @@ public readonly record struct CompletionEvent(CompletionEventKind Kind, string? 
 
     /// <summary>Annotations of the answer: a JSON array's text, copied from the upstream.</summary>
     public static CompletionEvent AnnotationList(string json) => new(CompletionEventKind.Annotations, json, null, default);
+
+    /// <summary>A piece of thinking text.</summary>
+    public static CompletionEvent ReasoningPart(string text) => new(CompletionEventKind.Reasoning, text, null, default);
+
+    /// <summary>A thinking block that ended.</summary>
+    public static CompletionEvent ThinkingBlockEnd(ThinkingBlock block) => new(CompletionEventKind.ThinkingBlock, null, null, default, Block: block);
 }

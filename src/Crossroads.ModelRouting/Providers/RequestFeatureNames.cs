@@ -10,6 +10,12 @@ public static class RequestFeatureNames
     /// <summary>Prefix of the planner's exclusion code for a feature the model's upstream cannot serve.</summary>
     public const string ExclusionPrefix = "unsupported:";
 
+    /// <summary>
+    /// What a client can do about <see cref="RequestFeatures.ReasoningWithToolHistory"/>: unlike the other features it
+    /// is not a member to drop but blocks the client did not send back, so the exclusion and the 400 say which.
+    /// </summary>
+    public const string ToolHistoryHint = "send back the thinking_blocks of the assistant message that made the last tool calls";
+
     private static readonly (RequestFeatures Feature, string Name, string Member)[] Table =
     [
         (RequestFeatures.Tools, "tools", "tools"),
@@ -73,6 +79,9 @@ public static class RequestFeatureNames
 
     /// <summary>Every feature name, in declaration order (for error messages).</summary>
     public static IEnumerable<string> All => Table.Select(static row => row.Name);
+
+    /// <summary>A hint in parentheses after the feature named <paramref name="name"/> (with its leading space), or empty.</summary>
+    public static string Hint(string name) => name == "reasoning_effort.with_tool_history" ? $" ({ToolHistoryHint})" : string.Empty;
 
     /// <summary>The request member named by an exclusion code (<c>unsupported:response_format.json_schema</c> → <c>response_format</c>); null for other codes.</summary>
     public static string? MemberOfCode(string code)

@@ -76,8 +76,9 @@ public enum RequestFeatures
     ReasoningWithForcedTool = 1 << 17,
 
     /// <summary>
-    /// A thinking <c>reasoning_effort</c> in a conversation with assistant tool calls: Anthropic wants the thinking
-    /// blocks of those turns sent back with them, which OpenAI's messages do not carry.
+    /// A thinking <c>reasoning_effort</c> in a conversation whose last assistant message with tool calls carries no
+    /// <c>thinking_blocks</c>: Anthropic wants that turn's signed blocks sent back with its <c>tool_use</c>, and only
+    /// the client, which got them with the answer, can send them.
     /// </summary>
     ReasoningWithToolHistory = 1 << 18,
 

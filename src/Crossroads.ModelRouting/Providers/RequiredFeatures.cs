@@ -86,7 +86,7 @@ public static class RequiredFeatures
                 needed |= RequestFeatures.ReasoningWithForcedTool;
             }
 
-            if (request.Messages.Any(static m => m.ToolCalls is { Count: > 0 }))
+            if (LacksLoopThinking(request.Messages))
             {
                 needed |= RequestFeatures.ReasoningWithToolHistory;
             }
@@ -121,5 +121,25 @@ public static class RequiredFeatures
         }
 
         return needed;
+    }
+
+    /// <summary>
+    /// Whether a thinking request would lack the thinking blocks Anthropic requires: the assistant message of the
+    /// last tool calls (the current tool-use loop's) must start with the signed blocks it was answered with (the API
+    /// refuses a final assistant turn "preceding the lastmost set of tool_use and tool_result blocks" without them).
+    /// Earlier turns' blocks may be left out (Anthropic drops them from the context anyway). A conversation without
+    /// tool calls needs none.
+    /// </summary>
+    private static bool LacksLoopThinking(IReadOnlyList<ChatMessage> messages)
+    {
+        for (int i = messages.Count - 1; i >= 0; i--)
+        {
+            if (messages[i].ToolCalls is { Count: > 0 })
+            {
+                return messages[i].ThinkingBlocks is not { Count: > 0 };
+            }
+        }
+
+        return false;
     }
 }

@@ -337,7 +337,7 @@ public sealed class RoutePlanner
         {
             foreach (var feature in RequestFeatureNames.Each(missing))
             {
-                (exclusions ??= []).Add(new Exclusion(RequestFeatureNames.ExclusionCode(feature), $"upstream '{model.Upstream}' cannot serve '{RequestFeatureNames.Name(feature)}'"));
+                (exclusions ??= []).Add(new Exclusion(RequestFeatureNames.ExclusionCode(feature), $"upstream '{model.Upstream}' cannot serve '{RequestFeatureNames.Name(feature)}'{RequestFeatureNames.Hint(RequestFeatureNames.Name(feature))}"));
             }
         }
 

@@ -65,7 +65,7 @@ internal static class ModelRouterApi
                 DecisionHeaders.Apply(context.Response, decision.Id, decision.ServedBy, decision.Attempts.Count, decision.Plan.Policy.Name());
                 var body = OpenAiWire.ToBytes(
                     (decision, buffered, result, created),
-                    static (w, s) => OpenAiWire.Completion(w, "chatcmpl-" + s.decision.Id, s.created, s.decision.ServedBy!, s.buffered.Text.ToString(), s.result.FinishReason ?? "stop", s.result.Usage, s.buffered.ToolCalls, s.buffered.Logprobs.ToJson(), s.buffered.Start?.ServiceTier, s.buffered.Annotations));
+                    static (w, s) => OpenAiWire.Completion(w, "chatcmpl-" + s.decision.Id, s.created, s.decision.ServedBy!, s.buffered.Text.ToString(), s.result.FinishReason ?? "stop", s.result.Usage, s.buffered.ToolCalls, s.buffered.Logprobs.ToJson(), s.buffered.Start?.ServiceTier, s.buffered.Annotations, s.buffered.Reasoning.ToString(), s.buffered.ThinkingBlocks));
                 return Results.Bytes(body, JsonContentType);
             }
 

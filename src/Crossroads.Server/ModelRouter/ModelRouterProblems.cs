@@ -66,7 +66,7 @@ internal static class ModelRouterProblems
             .GroupBy(static x => (x.Feature, x.Code))
             .ToList();
         string param = RequestFeatureNames.MemberOfCode(byFeature[0].Key.Code)!;
-        var parts = byFeature.Select(static g => $"'{g.Key.Feature}' cannot be served by {string.Join(", ", g.Select(static x => "'" + x.Model + "'"))}");
+        var parts = byFeature.Select(static g => $"'{g.Key.Feature}' cannot be served by {string.Join(", ", g.Select(static x => "'" + x.Model + "'"))}{RequestFeatureNames.Hint(g.Key.Feature)}");
         return Create(
             StatusCodes.Status400BadRequest,
             $"Unsupported parameter: no candidate model can serve this request: {string.Join("; ", parts)}. Name a model whose upstream supports it (e.g. an OpenAI-compatible one), or drop the member. See /v1/decisions/{decision.Id}.",

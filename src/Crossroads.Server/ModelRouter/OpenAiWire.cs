@@ -12,7 +12,12 @@ internal static class OpenAiWire
     /// <remarks><paramref name="logprobs"/>: the choice's <c>logprobs</c> object as JSON text (null is written as <c>null</c>).</remarks>
     /// <remarks><paramref name="serviceTier"/>: the tier the upstream reported; null (an upstream that reports none) answers <c>default</c>, as before.</remarks>
     /// <remarks><paramref name="annotations"/>: the upstream's annotations, each as its JSON text (none: <c>[]</c>).</remarks>
-    public static void Completion(Utf8JsonWriter w, string id, long created, string model, string content, string finishReason, TokenUsage usage, IReadOnlyList<ToolCall>? toolCalls = null, string? logprobs = null, string? serviceTier = null, IReadOnlyList<string>? annotations = null)
+    /// <remarks>
+    /// <paramref name="reasoning"/> and <paramref name="thinkingBlocks"/>: a thinking model's text (<c>reasoning_content</c>)
+    /// and signed blocks (<c>thinking_blocks</c>), members OpenAI does not have (its SDKs ignore them; LiteLLM's
+    /// names), written only when the model thought.
+    /// </remarks>
+    public static void Completion(Utf8JsonWriter w, string id, long created, string model, string content, string finishReason, TokenUsage usage, IReadOnlyList<ToolCall>? toolCalls = null, string? logprobs = null, string? serviceTier = null, IReadOnlyList<string>? annotations = null, string? reasoning = null, IReadOnlyList<ThinkingBlock>? thinkingBlocks = null)
     {
         w.WriteStartObject();
         w.WriteString("id", id);
@@ -31,6 +36,22 @@ internal static class OpenAiWire
         else
         {
             w.WriteString("content", content);
+        }
+
+        if (reasoning is { Length: > 0 })
+        {
+            w.WriteString("reasoning_content", reasoning);
+        }
+
+        if (thinkingBlocks is { Count: > 0 })
+        {
+            w.WriteStartArray("thinking_blocks");
+            foreach (var block in thinkingBlocks)
+            {
+                block.Write(w);
+            }
+
+            w.WriteEndArray();
         }
 
         w.WriteNull("refusal");
@@ -58,10 +79,11 @@ internal static class OpenAiWire
     }
 
     /// <summary>
-    /// A chunk: the role, or <paramref name="content"/>, or a piece of a tool call, or (<see cref="ChunkPart.Annotations"/>)
+    /// A chunk: the role, or <paramref name="content"/> (as <c>content</c>, or <c>reasoning_content</c> for
+    /// <see cref="ChunkPart.Reasoning"/>), or a whole thinking <paramref name="block"/>, or a piece of a tool call, or (<see cref="ChunkPart.Annotations"/>)
     /// the annotations array whose JSON text is <paramref name="content"/>, in the delta, or the finish, or (with no choice) usage.
     /// </summary>
-    public static void Chunk(Utf8JsonWriter w, string id, long created, string model, ChunkPart part, string? content, string? finishReason, TokenUsage? usage, bool includeUsage, ToolCallDelta? tool = null, string? logprobs = null, string? serviceTier = null)
+    public static void Chunk(Utf8JsonWriter w, string id, long created, string model, ChunkPart part, string? content, string? finishReason, TokenUsage? usage, bool includeUsage, ToolCallDelta? tool = null, string? logprobs = null, string? serviceTier = null, ThinkingBlock? block = null)
     {
         w.WriteStartObject();
         w.WriteString("id", id);
@@ -89,6 +111,16 @@ internal static class OpenAiWire
             else if (part == ChunkPart.ToolCall && tool is not null)
             {
                 ToolCallPiece(w, tool);
+            }
+            else if (part == ChunkPart.Reasoning)
+            {
+                w.WriteString("reasoning_content", content);
+            }
+            else if (part == ChunkPart.ThinkingBlock && block is not null)
+            {
+                w.WriteStartArray("thinking_blocks");
+                block.Write(w);
+                w.WriteEndArray();
             }
             else if (part == ChunkPart.Annotations && content is not null)
             {
@@ -231,6 +263,8 @@ internal enum ChunkPart
     Content,
     ToolCall,
     Annotations,
+    Reasoning,
+    ThinkingBlock,
     Finish,
     Usage,
 }

@@ -223,6 +223,13 @@ internal static partial class RequestParser
 
     private static ChatMessage Message(JsonElement m, int index)
     {
+        var message = MessageWithoutThinking(m, index);
+        // Only an assistant message was an answer with thinking; on another role the member is ignored, as unknown ones are.
+        return message.Role == "assistant" && MessageThinkingBlocks(m, $"messages[{index}]") is { } blocks ? message with { ThinkingBlocks = blocks } : message;
+    }
+
+    private static ChatMessage MessageWithoutThinking(JsonElement m, int index)
+    {
         string at = $"messages[{index}]";
         if (m.ValueKind != JsonValueKind.Object)
         {

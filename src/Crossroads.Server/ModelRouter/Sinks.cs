@@ -27,6 +27,24 @@ internal sealed class BufferedSink : ICompletionSink
     /// <summary>The upstream's annotations, each as its JSON text, in the order they came (the pieces of a stream joined into one array).</summary>
     public IReadOnlyList<string> Annotations => _annotations;
 
+    /// <summary>The thinking text, its pieces joined (<c>reasoning_content</c>; empty when the model did not think).</summary>
+    public StringBuilder Reasoning { get; } = new();
+
+    /// <summary>The answer's thinking blocks in the upstream's order (<c>thinking_blocks</c>).</summary>
+    public List<ThinkingBlock> ThinkingBlocks { get; } = [];
+
+    public ValueTask ReasoningAsync(string text, CancellationToken cancellationToken)
+    {
+        Reasoning.Append(text);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask ThinkingBlockAsync(ThinkingBlock block, CancellationToken cancellationToken)
+    {
+        ThinkingBlocks.Add(block);
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask StartAsync(RouteStart start, CancellationToken cancellationToken)
     {
         Start = start;
@@ -83,6 +101,8 @@ internal sealed class BufferedSink : ICompletionSink
     public bool TryRetract()
     {
         Text.Clear();
+        Reasoning.Clear();
+        ThinkingBlocks.Clear();
         _annotations.Clear();
         Logprobs.Clear();
         _tools.Clear();
@@ -130,6 +150,14 @@ internal sealed class SseChatSink(HttpResponse response, bool includeUsage, long
     public ValueTask ToolCallAsync(ToolCallDelta delta, CancellationToken cancellationToken) =>
         WriteChunkAsync(ChunkPart.ToolCall, null, null, null, cancellationToken, tool: delta);
 
+    /// <summary>A chunk whose delta is a piece of thinking text (<c>reasoning_content</c>).</summary>
+    public ValueTask ReasoningAsync(string text, CancellationToken cancellationToken) =>
+        WriteChunkAsync(ChunkPart.Reasoning, text, null, null, cancellationToken);
+
+    /// <summary>A chunk whose delta is <c>thinking_blocks: [the whole block]</c>, when the block ended (its signature known).</summary>
+    public ValueTask ThinkingBlockAsync(ThinkingBlock block, CancellationToken cancellationToken) =>
+        WriteChunkAsync(ChunkPart.ThinkingBlock, null, null, null, cancellationToken, block: block);
+
     /// <summary>A chunk whose delta is the upstream's <c>annotations</c> array, as it came.</summary>
     public ValueTask AnnotationsAsync(string annotations, CancellationToken cancellationToken) =>
         WriteChunkAsync(ChunkPart.Annotations, annotations, null, null, cancellationToken);
@@ -160,14 +188,14 @@ internal sealed class SseChatSink(HttpResponse response, bool includeUsage, long
     // Each event is written straight into the response's pipe ("data: ", the JSON, a blank line) and flushed: no
     // array per event (there were two, the JSON and the framed event). Unflushed events (the finish chunk before the
     // usage chunk) go out with the next flush, as the answer's last bytes do.
-    private ValueTask WriteChunkAsync(ChunkPart part, string? content, string? finish, TokenUsage? usage, CancellationToken cancellationToken, bool flush = true, ToolCallDelta? tool = null, string? logprobs = null)
+    private ValueTask WriteChunkAsync(ChunkPart part, string? content, string? finish, TokenUsage? usage, CancellationToken cancellationToken, bool flush = true, ToolCallDelta? tool = null, string? logprobs = null, ThinkingBlock? block = null)
     {
         var output = response.BodyWriter;
         output.Write(DataPrefix);
         OpenAiWire.WriteTo(
             output,
-            (this, part, content, finish, usage, tool, logprobs),
-            static (w, s) => OpenAiWire.Chunk(w, s.Item1._id, s.Item1.Created, s.Item1._model, s.part, s.content, s.finish, s.usage, s.Item1.IncludeUsage, s.tool, s.logprobs, s.Item1._serviceTier));
+            (this, part, content, finish, usage, tool, logprobs, block),
+            static (w, s) => OpenAiWire.Chunk(w, s.Item1._id, s.Item1.Created, s.Item1._model, s.part, s.content, s.finish, s.usage, s.Item1.IncludeUsage, s.tool, s.logprobs, s.Item1._serviceTier, s.block));
         output.Write(EventEnd);
         return flush ? FlushAsync(output, cancellationToken) : ValueTask.CompletedTask;
     }

@@ -49,7 +49,7 @@ internal sealed class AnthropicFakeProtocol : FakeProtocol
             : "[" + string.Join(',', calls.Select(static c => $$"""{"type":"tool_use","id":"{{c.Id}}","name":"{{c.Name}}","input":{{c.Arguments}}}""")) + "]";
         if (Thinks(context))
         {
-            content = "[" + $$"""{"type":"thinking","thinking":{{JsonSerializer.Serialize(Thought)}},"signature":"sig-fake"},{"type":"redacted_thinking","data":"ZW5jcnlwdGVk"},""" + content[1..];
+            content = "[" + $$"""{"type":"thinking","thinking":{{JsonSerializer.Serialize(behavior.Thought ?? Thought)}},"signature":"sig-fake"},{"type":"redacted_thinking","data":"ZW5jcnlwdGVk"},""" + content[1..];
         }
 
         string stop = calls is null ? StopReason(cut, behavior) : "tool_use";
@@ -89,7 +89,7 @@ internal sealed class AnthropicFakeProtocol : FakeProtocol
         if (Thinks(context))
         {
             await SendAsync(context, "content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":""}}""");
-            foreach (var piece in FakeUpstream.Words(Thought))
+            foreach (var piece in FakeUpstream.Words(behavior.Thought ?? Thought))
             {
                 await SendAsync(context, "content_block_delta", $$$"""{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":{{{JsonSerializer.Serialize(piece)}}}}}""");
             }

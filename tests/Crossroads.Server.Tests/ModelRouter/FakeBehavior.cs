@@ -6,6 +6,9 @@ public sealed class FakeBehavior
     /// <summary>The answer, streamed one word (with its leading space) per chunk.</summary>
     public string Text { get; set; } = "Hello from the fake upstream model.";
 
+    /// <summary>What an Anthropic model asked to think thinks (its thinking block's text); null: <see cref="AnthropicFakeProtocol.Thought"/>.</summary>
+    public string? Thought { get; set; }
+
     /// <summary>Answer with this status before any content (e.g. 503, 400) for the first <see cref="FailFirstCalls"/> calls.</summary>
     public int? FailStatus { get; set; }
 
