@@ -1,3 +1,4 @@
+using System.Text;
 using Crossroads.Hosting.Auth;
 using Crossroads.Hosting.Configuration;
 using Crossroads.Hosting.Correlation;
@@ -34,6 +35,9 @@ namespace Crossroads.Hosting;
 /// <summary>Composes the production chassis (health, metrics, logs, auth, limits, shutdown) into a web application.</summary>
 public static class CrossroadsHostingExtensions
 {
+    /// <summary>UTF-8 that turns invalid bytes into U+FFFD instead of throwing, for request header values.</summary>
+    private static readonly Encoding LenientUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
     /// <summary>
     /// Registers the chassis and the enabled <paramref name="modules"/> (<c>Modules:&lt;Name&gt;:Enabled</c>, default
     /// true): legacy aliases, listen address, validated options, health, metrics, problems, auth, limits, and each
@@ -334,6 +338,13 @@ public static class CrossroadsHostingExtensions
             {
                 var limits = options.Value;
                 kestrel.AddServerHeader = false;
+
+                // Kestrel reads header values as UTF-8 but refuses bytes that are not valid UTF-8 (a Latin-1 'é', which
+                // HTTP allows as obs-text) with an empty 400 before any middleware runs. Decoded with replacement
+                // characters instead, such a value reaches the chassis, which judges it where it is used: an invalid
+                // X-Request-ID is replaced, an unknown API key is a 403 problem, a header nobody reads changes nothing.
+                // Valid UTF-8 decodes as before.
+                kestrel.RequestHeaderEncodingSelector = static _ => LenientUtf8;
                 kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodySize;
                 kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalSize;
 
