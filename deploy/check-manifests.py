@@ -526,7 +526,8 @@ def check_dockerfile(text: str) -> tuple[list[str], str | None]:
     if not entrypoint.startswith("["):
         err("ENTRYPOINT is not exec form (SIGTERM would go to a shell, not the server)")
     env_text = " ".join(v for k, v in final if k == "ENV")
-    for needed in ("DATA_DIR=/data", "DOTNET_EnableDiagnostics=0", "TMPDIR=/tmp", f"ASPNETCORE_HTTP_PORTS={PORT}"):
+    # DOTNET_GCgen0size: the RSS budget on large-cache hosts (see the Dockerfile).
+    for needed in ("DATA_DIR=/data", "DOTNET_EnableDiagnostics=0", "DOTNET_GCgen0size=0x1000000", "TMPDIR=/tmp", f"ASPNETCORE_HTTP_PORTS={PORT}"):
         if needed not in env_text:
             err(f"final stage ENV lacks {needed}")
     if not any(k == "VOLUME" and "/data" in v for k, v in final):
