@@ -16,10 +16,7 @@ public sealed class HeaderEncodingTests
     public async Task A_header_nobody_reads_with_a_Latin1_byte_does_not_stop_the_request()
     {
         await using var server = await ChassisServer.StartAsync();
-        using var client = Latin1Client(server);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/items");
-        request.Headers.TryAddWithoutValidation("User-Agent", "caf\u00e9-client/1.0");
-        using var response = await client.SendAsync(request);
+        using var response = await SendLatin1Async(server, HttpMethod.Get, "User-Agent", "caf\u00e9-client/1.0");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("read", await response.Content.ReadAsStringAsync());
     }
@@ -28,10 +25,7 @@ public sealed class HeaderEncodingTests
     public async Task A_request_id_with_a_Latin1_byte_is_replaced_not_echoed()
     {
         await using var server = await ChassisServer.StartAsync();
-        using var client = Latin1Client(server);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/items");
-        request.Headers.TryAddWithoutValidation("X-Request-ID", "caf\u00e9");
-        using var response = await client.SendAsync(request);
+        using var response = await SendLatin1Async(server, HttpMethod.Get, "X-Request-ID", "caf\u00e9");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var echoed = response.Headers.GetValues("X-Request-ID").Single();
         Assert.Matches("^[0-9a-f]{32}$", echoed);
@@ -45,10 +39,7 @@ public sealed class HeaderEncodingTests
             "--Auth:ApiKeys:0:Name=alice",
             "--Auth:ApiKeys:0:Sha256=" + ChassisServer.Sha256Hex(AliceKey),
         ]);
-        using var client = Latin1Client(server);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/items");
-        request.Headers.TryAddWithoutValidation("Authorization", "Bearer secret-alic\u00e9");
-        using var response = await client.SendAsync(request);
+        using var response = await SendLatin1Async(server, HttpMethod.Post, "Authorization", "Bearer secret-alic\u00e9");
         await Problem.AssertShapeAsync(response, 403, "forbidden");
     }
 
@@ -69,7 +60,15 @@ public sealed class HeaderEncodingTests
         Assert.Equal("alice", await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary>HttpClient refuses to send non-ASCII header values unless told which encoding to write them in.</summary>
-    private static HttpClient Latin1Client(ChassisServer server) =>
-        new(new SocketsHttpHandler { RequestHeaderEncodingSelector = static (_, _) => Encoding.Latin1 }) { BaseAddress = server.BaseAddress };
+    /// <summary>
+    /// <paramref name="method"/> /items with one header written in Latin-1: HttpClient refuses non-ASCII header values
+    /// unless told which encoding to write them in.
+    /// </summary>
+    private static async Task<HttpResponseMessage> SendLatin1Async(ChassisServer server, HttpMethod method, string header, string value)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = static (_, _) => Encoding.Latin1 }) { BaseAddress = server.BaseAddress };
+        using var request = new HttpRequestMessage(method, "/items");
+        request.Headers.TryAddWithoutValidation(header, value);
+        return await client.SendAsync(request);
+    }
 }
