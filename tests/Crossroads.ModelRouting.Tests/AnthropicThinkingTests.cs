@@ -201,6 +201,24 @@ public sealed class AnthropicThinkingTests
         Assert.Equal(["text", "tool_use"], plain.GetProperty("content").EnumerateArray().Select(static b => b.GetProperty("type").GetString()));
     }
 
+    /// <summary>
+    /// The blocks a tool loop sends back are input Anthropic counts (the current turn's thinking is part of the context
+    /// window): the estimate the reservation and the context-window check use must count them, or a long thinking
+    /// block is reserved for as nothing.
+    /// </summary>
+    [Fact]
+    public void Thinking_blocks_sent_back_count_in_the_prompt_estimate()
+    {
+        string thought = string.Join(' ', Enumerable.Repeat("I should weigh the evidence carefully before calling f.", 200));
+        var call = new ChatMessage("assistant", string.Empty, [new ToolCall("toolu_1", "f", """{"q":1}""")]);
+        ChatMessage[] without = [new("user", "hi"), call, new("tool", "42", ToolCallId: "toolu_1")];
+        ChatMessage[] with = [without[0], call with { ThinkingBlocks = [ThinkingBlock.Thinking(thought, "sig-1")] }, without[2]];
+
+        int extra = DemoModelProvider.TextPromptTokens(with) - DemoModelProvider.TextPromptTokens(without);
+
+        Assert.True(extra >= Crossroads.ModelRouting.Tokens.TokenCounter.Count(thought), $"the blocks added {extra} tokens");
+    }
+
     private static async Task<List<CompletionEvent>> RunAsync(AnthropicProvider provider)
     {
         var events = new List<CompletionEvent>();

@@ -84,7 +84,7 @@ public sealed class DemoModelProvider : IModelProvider
 
     /// <summary>
     /// Prompt tokens of <paramref name="messages"/> and <paramref name="tools"/>: their text (and an assistant's tool
-    /// call names and arguments, a tool message's call id) plus the chat format's per-message overhead, and each tool
+    /// call names and arguments and thinking blocks, a tool message's call id) plus the chat format's per-message overhead, and each tool
     /// definition's JSON as the client sent it. OpenAI renders tools in a format of its own, so the count is an
     /// estimate of the same order, as it is for the messages. Each image counts as GPT-4o bills it
     /// (<see cref="ImageTokenRule.OpenAi"/>, the demo model's rule: what the router reserved for it), and a JSON
@@ -112,6 +112,14 @@ public sealed class DemoModelProvider : IModelProvider
             foreach (var call in message.ToolCalls ?? [])
             {
                 total += TokenCounter.Count(call.Name) + TokenCounter.Count(call.Arguments);
+            }
+
+            // Thinking blocks sent back in a tool loop are input Anthropic counts (the current turn's thinking is part
+            // of the context); a redacted block's data stands in for the thinking it hides. Not sent to OpenAI
+            // upstreams, where they only raise the estimate.
+            foreach (var block in message.ThinkingBlocks ?? [])
+            {
+                total += TokenCounter.Count(block.Text);
             }
         }
 

@@ -200,7 +200,8 @@ public sealed class ModelOptions
 
     /// <summary>
     /// <c>anthropic</c>-kind model: the largest image area (pixels) kept before scaling down; null: 784 × 1,568 = 1,229,312
-    /// with the default long edge, else half the square of <see cref="ImageMaxLongEdge"/> (the 1:2 image at that edge).
+    /// with the default long edge, else the square of <see cref="ImageMaxLongEdge"/> (no bound beyond the edge's: half
+    /// that square is below Claude Opus 4.7's ~3.75 MP at 2,576, and would reserve below its bill).
     /// </summary>
     [Range(1L, 64_000_000L)]
     public long? ImageMaxPixels { get; set; }

@@ -238,8 +238,11 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
                 return ImageTokenRule.Anthropic;
             }
 
+            // A long edge set alone bounds the area by its square only: the model's own area bound is not known
+            // (Claude Opus 4.7 keeps 2,576 pixels and ~3.75 MP, above half that square), and a tighter guess would
+            // reserve below the bill of an image between the two.
             int edge = model.ImageMaxLongEdge ?? ImageTokenRule.MaxLongEdge;
-            long area = model.ImageMaxPixels ?? (model.ImageMaxLongEdge is null ? ImageTokenRule.MaxPixels : (long)edge * edge / 2);
+            long area = model.ImageMaxPixels ?? (model.ImageMaxLongEdge is null ? ImageTokenRule.MaxPixels : (long)edge * edge);
             return ImageTokenRule.Pixels(edge, area);
         }
 

@@ -138,4 +138,21 @@ public sealed class ImageRuleTests
 
         Assert.Equal(2, plan.GetProperty("candidates").GetArrayLength());
     }
+
+    /// <summary>
+    /// A long edge set alone must not cap the area below the model's own: Claude Opus 4.7 keeps 2,576 pixels a side and
+    /// ~3.75 megapixels, so a 1,936 × 1,936 image (3.75 MP) is billed unscaled, 4,998 tokens; half the square of the
+    /// edge (3.3 MP) reserved ~4,420.
+    /// </summary>
+    [Fact]
+    public async Task A_long_edge_alone_does_not_cap_the_area_below_the_models()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(upstream, "--ModelRouter:Models:0:ImageMaxLongEdge=2576"));
+
+        var text = await PlanAsync(server, Body(null));
+        var plan = await PlanAsync(server, Body("data:image/png;base64," + Png(1936, 1936)));
+
+        Assert.Equal(Cost(text, "claude") + (4998 * 3 / 1_000_000m), Cost(plan, "claude"));
+    }
 }
