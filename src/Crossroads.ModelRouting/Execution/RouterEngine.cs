@@ -369,7 +369,8 @@ public sealed class RouterEngine
 
                         if (!clientGone)
                         {
-                            clientGone = !await Guard(sink.ThinkingBlockAsync(e.Block!, cancellationToken)).ConfigureAwait(false);
+                            // Stamped with its signer: only that model takes the block back (see ThinkingBlock.Model).
+                            clientGone = !await Guard(sink.ThinkingBlockAsync(e.Block! with { Model = model.UpstreamModelName }, cancellationToken)).ConfigureAwait(false);
                         }
 
                         break;

@@ -124,6 +124,24 @@ public static class RequiredFeatures
     }
 
     /// <summary>
+    /// The model that signed the thinking blocks of the last tool calls' assistant message (the ones a thinking
+    /// continuation sends back; <see cref="ThinkingBlock.Model"/>), or null when they name none or there are none.
+    /// </summary>
+    public static string? LoopThinkingSigner(IReadOnlyList<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        for (int i = messages.Count - 1; i >= 0; i--)
+        {
+            if (messages[i].ToolCalls is { Count: > 0 })
+            {
+                return messages[i].ThinkingBlocks?.FirstOrDefault(static b => b.Model is not null)?.Model;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Whether a thinking request would lack the thinking blocks Anthropic requires: the assistant message of the
     /// last tool calls (the current tool-use loop's) must start with the signed blocks it was answered with (the API
     /// refuses a final assistant turn "preceding the lastmost set of tool_use and tool_result blocks" without them).

@@ -341,6 +341,16 @@ public sealed class RoutePlanner
             }
         }
 
+        // Anthropic checks a thinking block's signature against the model that made it: another model that would think
+        // refuses the loop's blocks (400 "Invalid signature"), which no fallback mends. Same code as a loop without blocks.
+        if (request.ThinkingSigner is { } signer && model.ThinkingBudget(request.ReasoningEffort) > 0
+            && !string.Equals(model.UpstreamModelName, signer, StringComparison.Ordinal))
+        {
+            (exclusions ??= []).Add(new Exclusion(
+                RequestFeatureNames.ExclusionCode(RequestFeatures.ReasoningWithToolHistory),
+                $"the tool loop's thinking_blocks were signed by '{signer}', and only that model takes them back"));
+        }
+
         if ((long)input + output > model.ContextWindow)
         {
             (exclusions ??= []).Add(new Exclusion("context_window", Invariant($"{input} prompt tokens + {output} output tokens exceed the context window of {model.ContextWindow}")));

@@ -35,6 +35,12 @@ public sealed record RouteRequest
     /// <summary>The request features it needs (<see cref="Providers.RequiredFeatures.Of"/>); a model whose upstream lacks one is excluded.</summary>
     public Providers.RequestFeatures Requires { get; init; }
 
+    /// <summary>
+    /// The model that signed the thinking blocks the request's tool loop sends back (<see cref="Providers.RequiredFeatures.LoopThinkingSigner"/>):
+    /// a signature is valid for that model only, so another model that would think is excluded.
+    /// </summary>
+    public string? ThinkingSigner { get; init; }
+
     /// <summary>The request's <c>reasoning_effort</c>: a thinking model's budget for it adds to the output it is estimated for (<see cref="ModelDescriptor.ThinkingBudget"/>).</summary>
     public string? ReasoningEffort { get; init; }
 

@@ -491,6 +491,7 @@ internal static class ModelRouterApi
                 // The cluster must not depend on the catalog, so images count by one fixed rule (GPT-4o's) here.
                 Cluster = PromptClusters.Of(lastUser, (int)Math.Min(int.MaxValue, inputTokens + ImageTokenRule.OpenAi.Tokens(images))),
                 Requires = RequiredFeatures.Of(provider),
+                ThinkingSigner = RequiredFeatures.LoopThinkingSigner(provider.Messages),
             },
             Provider = provider,
             Tenant = caller.Tenant,

@@ -48,7 +48,7 @@ internal static class OpenAiWire
             w.WriteStartArray("thinking_blocks");
             foreach (var block in thinkingBlocks)
             {
-                block.Write(w);
+                block.WriteForClient(w);
             }
 
             w.WriteEndArray();
@@ -119,7 +119,7 @@ internal static class OpenAiWire
             else if (part == ChunkPart.ThinkingBlock && block is not null)
             {
                 w.WriteStartArray("thinking_blocks");
-                block.Write(w);
+                block.WriteForClient(w);
                 w.WriteEndArray();
             }
             else if (part == ChunkPart.Annotations && content is not null)

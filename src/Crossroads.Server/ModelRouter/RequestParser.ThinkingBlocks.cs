@@ -35,12 +35,15 @@ internal static partial class RequestParser
                 throw new RequestException($"'{blockAt}' must be an object, got {Describe(block)}.", blockAt);
             }
 
-            blocks.Add(OptionalString(block, "type", blockAt + ".type") switch
+            var parsed = OptionalString(block, "type", blockAt + ".type") switch
             {
                 "thinking" => ThinkingBlock.Thinking(BlockString(block, "thinking", blockAt), BlockString(block, "signature", blockAt)),
                 "redacted_thinking" => ThinkingBlock.Redacted(BlockString(block, "data", blockAt)),
                 var other => throw new RequestException($"'{blockAt}.type' must be thinking or redacted_thinking, got {(other is null ? "none" : $"'{other}'")}.", blockAt + ".type"),
-            });
+            };
+
+            // The model the router stamped on the block it relayed (absent in blocks from elsewhere).
+            blocks.Add(parsed with { Model = OptionalString(block, "model", blockAt + ".model") });
         }
 
         return blocks.Count > 0 ? blocks : null;

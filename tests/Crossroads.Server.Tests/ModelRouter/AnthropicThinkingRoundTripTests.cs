@@ -13,6 +13,8 @@ public sealed class AnthropicThinkingRoundTripTests
 {
     private const string Thinks = "--ModelRouter:Models:0:Thinking=true";
     private const string Blocks = """[{"type":"thinking","thinking":"SECRET-THOUGHT: the user wants a greeting.","signature":"sig-fake"},{"type":"redacted_thinking","data":"ZW5jcnlwdGVk"}]""";
+    // As relayed: each block names the upstream model that signed it (the router's member; never sent upstream).
+    private const string Relayed = """[{"type":"thinking","thinking":"SECRET-THOUGHT: the user wants a greeting.","signature":"sig-fake","model":"claude-fake"},{"type":"redacted_thinking","data":"ZW5jcnlwdGVk","model":"claude-fake"}]""";
     private const string Tools = """[{"type":"function","function":{"name":"lookup","parameters":{"type":"object","properties":{"q":{"type":"integer"}}}}}]""";
 
     [Fact]
@@ -28,7 +30,7 @@ public sealed class AnthropicThinkingRoundTripTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Hello there.", message.GetProperty("content").GetString());
         Assert.Equal(AnthropicFakeProtocol.Thought, message.GetProperty("reasoning_content").GetString());
-        Assert.Equal(Blocks, message.GetProperty("thinking_blocks").GetRawText());
+        Assert.Equal(Relayed, message.GetProperty("thinking_blocks").GetRawText());
     }
 
     [Fact]
@@ -66,7 +68,7 @@ public sealed class AnthropicThinkingRoundTripTests
         Assert.Equal(AnthropicFakeProtocol.Thought, string.Concat(pieces.Select(static x => x.d.GetProperty("reasoning_content").GetString())));
         var blocks = deltas.Select(static (d, i) => (d, i)).Where(static x => x.d.TryGetProperty("thinking_blocks", out _)).ToList();
         Assert.Equal(2, blocks.Count);
-        using var expected = JsonDocument.Parse(Blocks);
+        using var expected = JsonDocument.Parse(Relayed);
         Assert.Equal("[" + expected.RootElement[0].GetRawText() + "]", blocks[0].d.GetProperty("thinking_blocks").GetRawText());
         Assert.Equal("[" + expected.RootElement[1].GetRawText() + "]", blocks[1].d.GetProperty("thinking_blocks").GetRawText());
         int firstContent = deltas.FindIndex(static d => d.TryGetProperty("content", out var c) && c.GetString() is { Length: > 0 });
@@ -87,7 +89,7 @@ public sealed class AnthropicThinkingRoundTripTests
         using var firstResponse = await Json.PostAsync(server.Client, "/v1/chat/completions", first);
         Assert.Equal("claude", Json.Header(firstResponse, "x-crossroads-model"));
         var answer = (await Json.ReadAsync(firstResponse)).GetProperty("choices")[0].GetProperty("message");
-        Assert.Equal(Blocks, answer.GetProperty("thinking_blocks").GetRawText());
+        Assert.Equal(Relayed, answer.GetProperty("thinking_blocks").GetRawText());
 
         // The client appends the assistant message as it came (tool calls and thinking blocks) and the tool's result.
         var second = CapabilityRequests.Body("auto", $$"""
@@ -109,6 +111,45 @@ public sealed class AnthropicThinkingRoundTripTests
         Assert.Equal(
             "[" + blocks.RootElement[0].GetRawText() + "," + blocks.RootElement[1].GetRawText() + """,{"type":"tool_use","id":"toolu_1","name":"lookup","input":{"q":1}}]""",
             turn.GetProperty("content").GetRawText());
+    }
+
+    [Fact]
+    public async Task A_loop_stays_on_the_model_that_signed_its_blocks_though_another_thinking_model_is_cheaper()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Model("claude-fake").ToolCalls = [new FakeToolCall("toolu_1", "lookup", """{"q":1}""")];
+        upstream.Model("claude-cheap-fake");
+        await using var server = await ModelRouterServer.StartAsync(ModelRouterServer.AnthropicAndOpenAi(
+            upstream,
+            Thinks,
+            "--ModelRouter:Models:2:Id=claude-cheap",
+            "--ModelRouter:Models:2:Upstream=anthropic",
+            "--ModelRouter:Models:2:UpstreamModel=claude-cheap-fake",
+            "--ModelRouter:Models:2:InputPricePerMTok=0.1",
+            "--ModelRouter:Models:2:OutputPricePerMTok=0.1",
+            "--ModelRouter:Models:2:Quality=0.8",
+            "--ModelRouter:Models:2:ContextWindow=200000",
+            "--ModelRouter:Models:2:Thinking=true"));
+
+        using var firstResponse = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("claude", $$"""{"reasoning_effort":"low","tools":{{Tools}}}"""));
+        var answer = (await Json.ReadAsync(firstResponse)).GetProperty("choices")[0].GetProperty("message");
+        var second = CapabilityRequests.Body("auto", $$"""
+            {"reasoning_effort":"low","tools":{{Tools}},"messages":[
+              {"role":"user","content":"hi"},
+              {"role":"assistant","content":null,"tool_calls":{{answer.GetProperty("tool_calls").GetRawText()}},"thinking_blocks":{{answer.GetProperty("thinking_blocks").GetRawText()}}},
+              {"role":"tool","tool_call_id":"toolu_1","content":"42"}]}
+            """);
+        using var secondResponse = await Json.PostAsync(server.Client, "/v1/chat/completions", second);
+
+        // Before: the cheaper thinking model got claude-fake's signatures (Anthropic answers 400 "Invalid signature").
+        Assert.Equal(HttpStatusCode.OK, secondResponse.StatusCode);
+        Assert.Equal("claude", Json.Header(secondResponse, "x-crossroads-model"));
+        Assert.Equal(0, upstream.Calls("claude-cheap-fake"));
+        var decision = await Json.GetAsync(server.Client, "/v1/decisions/" + Json.Header(secondResponse, "x-crossroads-decision-id"));
+        var cheap = decision.GetProperty("candidates").EnumerateArray().Single(static c => c.GetProperty("model").GetString() == "claude-cheap");
+        Assert.Contains(cheap.GetProperty("exclusions").EnumerateArray(), static e =>
+            e.GetProperty("code").GetString() == "unsupported:reasoning_effort.with_tool_history"
+            && e.GetProperty("detail").GetString()!.Contains("'claude-fake'", StringComparison.Ordinal));
     }
 
     [Fact]
