@@ -91,13 +91,7 @@ public sealed class AnthropicThinkingRoundTripTests
         var answer = (await Json.ReadAsync(firstResponse)).GetProperty("choices")[0].GetProperty("message");
         Assert.Equal(Relayed, answer.GetProperty("thinking_blocks").GetRawText());
 
-        // The client appends the assistant message as it came (tool calls and thinking blocks) and the tool's result.
-        var second = CapabilityRequests.Body("auto", $$"""
-            {"reasoning_effort":"low","tools":{{Tools}},"messages":[
-              {"role":"user","content":"hi"},
-              {"role":"assistant","content":null,"tool_calls":{{answer.GetProperty("tool_calls").GetRawText()}},"thinking_blocks":{{answer.GetProperty("thinking_blocks").GetRawText()}}},
-              {"role":"tool","tool_call_id":"toolu_1","content":"42"}]}
-            """);
+        var second = Continuation(answer);
         using var secondResponse = await Json.PostAsync(server.Client, "/v1/chat/completions", second);
 
         Assert.Equal(HttpStatusCode.OK, secondResponse.StatusCode);
@@ -133,12 +127,7 @@ public sealed class AnthropicThinkingRoundTripTests
 
         using var firstResponse = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("claude", $$"""{"reasoning_effort":"low","tools":{{Tools}}}"""));
         var answer = (await Json.ReadAsync(firstResponse)).GetProperty("choices")[0].GetProperty("message");
-        var second = CapabilityRequests.Body("auto", $$"""
-            {"reasoning_effort":"low","tools":{{Tools}},"messages":[
-              {"role":"user","content":"hi"},
-              {"role":"assistant","content":null,"tool_calls":{{answer.GetProperty("tool_calls").GetRawText()}},"thinking_blocks":{{answer.GetProperty("thinking_blocks").GetRawText()}}},
-              {"role":"tool","tool_call_id":"toolu_1","content":"42"}]}
-            """);
+        var second = Continuation(answer);
         using var secondResponse = await Json.PostAsync(server.Client, "/v1/chat/completions", second);
 
         // Before: the cheaper thinking model got claude-fake's signatures (Anthropic answers 400 "Invalid signature").
@@ -264,4 +253,12 @@ public sealed class AnthropicThinkingRoundTripTests
         Assert.Equal("I am [EMAIL_1].", sent[0].GetProperty("content").GetString());
         Assert.Equal(JsonDocument.Parse(replayed).RootElement[0].GetRawText(), sent[1].GetProperty("content")[0].GetRawText());
     }
+
+    /// <summary>The loop's next request: the client appends the assistant message as it came (tool calls and thinking blocks) and the tool's result.</summary>
+    private static Dictionary<string, object?> Continuation(JsonElement answer) => CapabilityRequests.Body("auto", $$"""
+        {"reasoning_effort":"low","tools":{{Tools}},"messages":[
+          {"role":"user","content":"hi"},
+          {"role":"assistant","content":null,"tool_calls":{{answer.GetProperty("tool_calls").GetRawText()}},"thinking_blocks":{{answer.GetProperty("thinking_blocks").GetRawText()}}},
+          {"role":"tool","tool_call_id":"toolu_1","content":"42"}]}
+        """);
 }
