@@ -58,6 +58,9 @@ public sealed record ModelDescriptor
     /// <summary>Anthropic models: whether requests carry prompt-cache breakpoints (<c>cache_control</c>) on their tools and system text.</summary>
     public bool PromptCache { get; init; }
 
+    /// <summary>The TTL of its prompt-cache breakpoints (<see cref="Providers.PromptCacheTtl"/>).</summary>
+    public string PromptCacheTtl { get; init; } = Providers.PromptCacheTtl.Default;
+
     /// <summary>The thinking budget this model spends on a request with <paramref name="effort"/>; 0 when it does not think for it.</summary>
     public int ThinkingBudget(string? effort) => Providers.AnthropicThinking.Budget(ThinkingBudgets, effort);
 

@@ -20,7 +20,8 @@ namespace Crossroads.ModelRouting.Providers;
 /// configured to think get <c>thinking</c> with the budget of the request's <c>reasoning_effort</c>
 /// (<see cref="AnthropicThinking"/>); their thinking is relayed as reasoning pieces and, when each block ends, the
 /// whole signed (or redacted) block, which the client sends back with the assistant message to continue a tool-use loop. Models
-/// configured for prompt caching get <c>cache_control</c> breakpoints on the last tool and on the system text.
+/// configured for prompt caching get <c>cache_control</c> breakpoints on the last tool, on the system text and on the
+/// last user turn (the conversation's rolling breakpoint), with the model's TTL.
 /// </summary>
 public sealed class AnthropicProvider : IModelProvider
 {
@@ -121,7 +122,7 @@ public sealed class AnthropicProvider : IModelProvider
                 writer.WriteStartObject();
                 writer.WriteString("type", "text");
                 writer.WriteString("text", system);
-                WriteCacheControl(writer);
+                WriteCacheControl(writer, request.PromptCacheTtl);
                 writer.WriteEndObject();
                 writer.WriteEndArray();
             }
@@ -131,9 +132,13 @@ public sealed class AnthropicProvider : IModelProvider
             }
 
             writer.WriteStartArray("messages");
-            foreach (var turn in AnthropicTurn.Of(request.Messages, thinking > 0))
+            var turns = AnthropicTurn.Of(request.Messages, thinking > 0);
+            for (int i = 0; i < turns.Count; i++)
             {
-                turn.Write(writer);
+                // The rolling breakpoint: on the last user turn (the newest message, or tool results), so the next turn
+                // of the conversation reads everything before it from the cache; not on an assistant prefill.
+                bool rolling = request.PromptCache && i == turns.Count - 1 && turns[i].Role == "user";
+                turns[i].Write(writer, rolling ? request.PromptCacheTtl ?? PromptCacheTtl.Default : null);
             }
 
             writer.WriteEndArray();
@@ -362,11 +367,19 @@ public sealed class AnthropicProvider : IModelProvider
         }
     }
 
-    /// <summary>A prompt-cache breakpoint: Anthropic caches the request's prefix up to the block carrying it (for 5 minutes, the default).</summary>
-    internal static void WriteCacheControl(Utf8JsonWriter writer)
+    /// <summary>
+    /// A prompt-cache breakpoint: Anthropic caches the request's prefix up to the block carrying it, for 5 minutes (the
+    /// default, no <c>ttl</c> written) or for <paramref name="ttl"/> <c>1h</c>.
+    /// </summary>
+    internal static void WriteCacheControl(Utf8JsonWriter writer, string? ttl)
     {
         writer.WriteStartObject("cache_control");
         writer.WriteString("type", "ephemeral");
+        if (ttl is not null and not PromptCacheTtl.Default)
+        {
+            writer.WriteString("ttl", ttl);
+        }
+
         writer.WriteEndObject();
     }
 

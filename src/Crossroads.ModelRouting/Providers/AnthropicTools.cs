@@ -38,7 +38,7 @@ internal static class AnthropicTools
             // same across a conversation's turns even when the system text does not.
             if (request.PromptCache && i == tools.Count - 1)
             {
-                AnthropicProvider.WriteCacheControl(writer);
+                AnthropicProvider.WriteCacheControl(writer, request.PromptCacheTtl);
             }
 
             writer.WriteEndObject();

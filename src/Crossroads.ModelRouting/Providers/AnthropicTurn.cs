@@ -80,12 +80,23 @@ internal sealed class AnthropicTurn
         return turns;
     }
 
-    /// <summary>Writes <c>{"role", "content"}</c>: a string for text only, else blocks (a user turn's tool results first, as the API requires).</summary>
-    public void Write(Utf8JsonWriter writer)
+    /// <summary>
+    /// Writes <c>{"role", "content"}</c>: a string for text only, else blocks (a user turn's tool results first, as the
+    /// API requires). With <paramref name="cacheTtl"/> the turn's last block carries a prompt-cache breakpoint (so the
+    /// content is always blocks): the conversation's rolling breakpoint (see <see cref="AnthropicProvider.WriteCacheControl"/>).
+    /// </summary>
+    public void Write(Utf8JsonWriter writer, string? cacheTtl = null)
     {
         writer.WriteStartObject();
         writer.WriteString("role", Role);
-        if (_blocks.TrueForAll(static b => b.Kind == BlockKind.Text))
+        // A user turn's tool results come first, as the API requires; an assistant turn starts with its thinking
+        // blocks, unchanged and in order (the API checks their signatures and wants them before text and tool_use).
+        var ordered = _blocks.Where(static b => b.Kind is BlockKind.ToolResult or BlockKind.Thinking)
+            .Concat(_blocks.Where(static b => b.Kind is not (BlockKind.ToolResult or BlockKind.Thinking)))
+            .Where(static b => b.Kind != BlockKind.Text || b.Text.Length > 0)
+            .ToList();
+        bool mark = cacheTtl is not null && ordered.Count > 0 && ordered[^1].Kind != BlockKind.Thinking;
+        if (!mark && _blocks.TrueForAll(static b => b.Kind == BlockKind.Text))
         {
             writer.WriteString("content", string.Join("\n\n", _blocks.Select(static b => b.Text)));
             writer.WriteEndObject();
@@ -93,41 +104,45 @@ internal sealed class AnthropicTurn
         }
 
         writer.WriteStartArray("content");
-        // A user turn's tool results come first, as the API requires; an assistant turn starts with its thinking
-        // blocks, unchanged and in order (the API checks their signatures and wants them before text and tool_use).
-        foreach (var block in _blocks.Where(static b => b.Kind is BlockKind.ToolResult or BlockKind.Thinking).Concat(_blocks.Where(static b => b.Kind is not (BlockKind.ToolResult or BlockKind.Thinking))))
+        for (int i = 0; i < ordered.Count; i++)
         {
+            var block = ordered[i];
+            if (block.Kind == BlockKind.Thinking)
+            {
+                block.Thinking!.Write(writer);
+                continue;
+            }
+
+            writer.WriteStartObject();
             switch (block.Kind)
             {
-                case BlockKind.Thinking:
-                    block.Thinking!.Write(writer);
-                    break;
-                case BlockKind.Text when block.Text.Length > 0:
-                    writer.WriteStartObject();
+                case BlockKind.Text:
                     writer.WriteString("type", "text");
                     writer.WriteString("text", block.Text);
-                    writer.WriteEndObject();
                     break;
                 case BlockKind.ToolUse:
-                    writer.WriteStartObject();
                     writer.WriteString("type", "tool_use");
                     writer.WriteString("id", block.Id);
                     writer.WriteString("name", block.Name);
                     writer.WritePropertyName("input");
                     writer.WriteRawValue(block.Text, skipInputValidation: true);
-                    writer.WriteEndObject();
                     break;
                 case BlockKind.Image:
                     WriteImage(writer, block.Image!);
                     break;
                 case BlockKind.ToolResult:
-                    writer.WriteStartObject();
                     writer.WriteString("type", "tool_result");
                     writer.WriteString("tool_use_id", block.Id);
                     writer.WriteString("content", block.Text);
-                    writer.WriteEndObject();
                     break;
             }
+
+            if (mark && i == ordered.Count - 1)
+            {
+                AnthropicProvider.WriteCacheControl(writer, cacheTtl);
+            }
+
+            writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
@@ -135,13 +150,12 @@ internal sealed class AnthropicTurn
     }
 
     /// <summary>
-    /// An image block: <c>{"type":"image","source":{"type":"base64","media_type","data"}}</c> for a data URL (its
+    /// An image block's members (the caller opens and closes the object): <c>{"type":"image","source":{"type":"base64","media_type","data"}}</c> for a data URL (its
     /// base64 text as the client sent it, not decoded), <c>{"type":"url","url"}</c> source for an http(s) URL, which
     /// Anthropic fetches itself. OpenAI's <c>detail</c> has no counterpart and is dropped.
     /// </summary>
     private static void WriteImage(Utf8JsonWriter writer, ImagePart image)
     {
-        writer.WriteStartObject();
         writer.WriteString("type", "image");
         writer.WriteStartObject("source");
         if (image.IsData)
@@ -156,7 +170,6 @@ internal sealed class AnthropicTurn
             writer.WriteString("url", image.Url);
         }
 
-        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 

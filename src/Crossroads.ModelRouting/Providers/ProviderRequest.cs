@@ -77,4 +77,7 @@ public sealed record ProviderRequest
 
     /// <summary>Set per attempt by the engine from the model (<see cref="Catalog.ModelDescriptor.PromptCache"/>): whether to mark Anthropic prompt-cache breakpoints.</summary>
     public bool PromptCache { get; init; }
+
+    /// <summary>Set with <see cref="PromptCache"/>: the breakpoints' TTL (<see cref="Providers.PromptCacheTtl"/>; null: the default 5 minutes).</summary>
+    public string? PromptCacheTtl { get; init; }
 }

@@ -195,6 +195,15 @@ internal sealed class ModelRouterOptionsValidator : IValidateOptions<ModelRouter
         {
             failures.Add($"{key}:PromptCache: only models of an upstream of kind 'anthropic' take it (OpenAI-compatible upstreams cache prompts by themselves), got kind '{kind}'");
         }
+
+        if (!PromptCacheTtl.IsValid(m.PromptCacheTtl))
+        {
+            failures.Add($"{key}:PromptCacheTtl: must be 5m or 1h, got '{m.PromptCacheTtl}'");
+        }
+        else if (m.PromptCacheTtl != PromptCacheTtl.Default && m.PromptCache != "auto")
+        {
+            failures.Add($"{key}:PromptCacheTtl: needs PromptCache=auto (without breakpoints nothing is cached)");
+        }
     }
 
     /// <summary>A PII rule of a tenant or a key: its mode, whether it restores, and the kinds it covers.</summary>

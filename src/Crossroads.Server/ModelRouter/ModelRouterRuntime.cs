@@ -77,6 +77,7 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
                 | (m.Thinking ? AnthropicProvider.ThinkingServes : RequestFeatures.None)) & ~Lacking(m.Unsupported),
             ThinkingBudgets = m.Thinking ? ThinkingBudgets(m.ThinkingBudgets) : null,
             PromptCache = m.PromptCache == "auto",
+            PromptCacheTtl = m.PromptCacheTtl,
         }).ToList();
 
         if (models.Count == 0 && options.DemoModel)
