@@ -61,8 +61,32 @@ public sealed record ModelDescriptor
     /// <summary>The TTL of its prompt-cache breakpoints (<see cref="Providers.PromptCacheTtl"/>).</summary>
     public string PromptCacheTtl { get; init; } = Providers.PromptCacheTtl.Default;
 
+    /// <summary>
+    /// The most output tokens the model produces in one answer, thinking included (its <c>max_tokens</c> limit); null:
+    /// not known, nothing checked (the upstream refuses what it cannot produce).
+    /// </summary>
+    public int? MaxOutputTokens { get; init; }
+
     /// <summary>The thinking budget this model spends on a request with <paramref name="effort"/>; 0 when it does not think for it.</summary>
     public int ThinkingBudget(string? effort) => Providers.AnthropicThinking.Budget(ThinkingBudgets, effort);
+
+    /// <summary>
+    /// <see cref="ThinkingBudget(string?)"/> fitted under <see cref="MaxOutputTokens"/> beside an answer of
+    /// <paramref name="answerTokens"/>: the API wants <c>max_tokens</c> (answer + budget) within the model's limit, so a
+    /// budget that would pass it is cut to what is left, down to Anthropic's minimum; below that it stays whole, and the
+    /// planner excludes the model for its output limit.
+    /// </summary>
+    public int ThinkingBudget(string? effort, int answerTokens)
+    {
+        int budget = ThinkingBudget(effort);
+        if (budget == 0 || MaxOutputTokens is not { } limit || (long)answerTokens + budget <= limit)
+        {
+            return budget;
+        }
+
+        long left = (long)limit - answerTokens;
+        return left >= Providers.AnthropicThinking.MinimumBudget ? (int)left : budget;
+    }
 
     /// <summary>How the model bills images (GPT-4o's tile rule unless configured): what the estimates reserve for them.</summary>
     public Tokens.ImageTokenRule ImageTokens { get; init; } = Tokens.ImageTokenRule.OpenAi;

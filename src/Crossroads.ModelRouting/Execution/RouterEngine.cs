@@ -310,7 +310,7 @@ public sealed class RouterEngine
         {
             // What the model's configuration adds to the request (Anthropic thinking and prompt caching); most models
             // add nothing and share the request.
-            int thinking = model.ThinkingBudget(request.ReasoningEffort);
+            int thinking = model.ThinkingBudget(request.ReasoningEffort, plan.MaxOutputTokens);
             var sent = thinking == 0 && !model.PromptCache ? request : request with { ThinkingBudget = thinking, PromptCache = model.PromptCache, PromptCacheTtl = model.PromptCacheTtl };
             events = upstream.Provider.StreamAsync(model.UpstreamModelName, sent, attemptCts.Token).GetAsyncEnumerator(attemptCts.Token);
             while (await events.MoveNextAsync().ConfigureAwait(false))

@@ -70,7 +70,7 @@ public sealed record ProviderRequest
     public string? WebSearchOptions { get; init; }
 
     /// <summary>
-    /// Set per attempt by the engine from the model (<see cref="Catalog.ModelDescriptor.ThinkingBudget"/>), not by
+    /// Set per attempt by the engine from the model (<see cref="Catalog.ModelDescriptor.ThinkingBudget(string?, int)"/>), not by
     /// the client: Anthropic's <c>budget_tokens</c> for this attempt's extended thinking; 0 for none.
     /// </summary>
     public int ThinkingBudget { get; init; }

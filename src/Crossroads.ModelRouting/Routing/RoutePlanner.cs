@@ -319,7 +319,8 @@ public sealed class RoutePlanner
         List<Exclusion>? exclusions = null;
         // A thinking model's budget is output on top of the answer's cap (AnthropicProvider adds it to max_tokens):
         // estimated, reserved and checked against the context window with it.
-        int output = outputCap + model.ThinkingBudget(request.ReasoningEffort);
+        int thinking = model.ThinkingBudget(request.ReasoningEffort, outputCap);
+        int output = outputCap + thinking;
         int input = request.PromptTokens(model);
         var cost = model.CostUsd(input, output);
         var (observed, samples) = _latency.P95(model.Id);
@@ -343,12 +344,19 @@ public sealed class RoutePlanner
 
         // Anthropic checks a thinking block's signature against the model that made it: another model that would think
         // refuses the loop's blocks (400 "Invalid signature"), which no fallback mends. Same code as a loop without blocks.
-        if (request.ThinkingSigner is { } signer && model.ThinkingBudget(request.ReasoningEffort) > 0
+        if (request.ThinkingSigner is { } signer && thinking > 0
             && !string.Equals(model.UpstreamModelName, signer, StringComparison.Ordinal))
         {
             (exclusions ??= []).Add(new Exclusion(
                 RequestFeatureNames.ExclusionCode(RequestFeatures.ReasoningWithToolHistory),
                 $"the tool loop's thinking_blocks were signed by '{signer}', and only that model takes them back"));
+        }
+
+        if (model.MaxOutputTokens is { } outputLimit && output > outputLimit)
+        {
+            (exclusions ??= []).Add(new Exclusion("max_output", thinking > 0
+                ? Invariant($"{outputCap} answer tokens and a thinking budget of at least {AnthropicThinking.MinimumBudget} exceed the model's output limit of {outputLimit}")
+                : Invariant($"{outputCap} output tokens exceed the model's output limit of {outputLimit}")));
         }
 
         if ((long)input + output > model.ContextWindow)

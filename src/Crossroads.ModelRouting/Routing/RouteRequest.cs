@@ -41,7 +41,7 @@ public sealed record RouteRequest
     /// </summary>
     public string? ThinkingSigner { get; init; }
 
-    /// <summary>The request's <c>reasoning_effort</c>: a thinking model's budget for it adds to the output it is estimated for (<see cref="ModelDescriptor.ThinkingBudget"/>).</summary>
+    /// <summary>The request's <c>reasoning_effort</c>: a thinking model's budget for it adds to the output it is estimated for (<see cref="ModelDescriptor.ThinkingBudget(string?, int)"/>).</summary>
     public string? ReasoningEffort { get; init; }
 
     /// <summary>Prompt cluster the learner keys its statistics by (<see cref="PromptClusters"/>).</summary>

@@ -14,7 +14,7 @@ public sealed class ModelRouterOptions
     public List<UpstreamOptions> Upstreams { get; set; } = [];
 
     /// <summary>Models.</summary>
-    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok, N:CachedInputPricePerMTok and N:CacheWritePricePerMTok (USD; cache reads and writes default to the input price), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:Status (active|shadow|disabled), N:ImageRule (openai kind only: tiles|patches; default patches for the models OpenAI's docs bill by patches, e.g. gpt-4.1-mini, o4-mini, gpt-5-mini, unless tile numbers are set, else tiles), N:ImageBaseTokens and N:ImageTileTokens (tiles: how the model bills an image, base + per 512-px tile; default 85 and 170, GPT-4o's; gpt-4o-mini: 2833 and 5667), N:ImagePatchMultiplier and N:ImagePatchCap (patches: tokens per 32-px patch, default the docs' value for the upstream model, else 2.46; at most 1536 patches), N:ImageMaxLongEdge and N:ImageMaxPixels (anthropic kind only: the image size kept before scaling down; default 1568 and 784 x 1568), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema, reasoning_effort), N:Thinking (anthropic: serve reasoning_effort as extended thinking), N:ThinkingBudgets:<effort> (budget_tokens, at least 1024), N:PromptCache (anthropic: off|auto; breakpoints on the last tool, the system text and the last user turn), N:PromptCacheTtl (5m|1h, default 5m).")]
+    [Description("Models: N:Id, N:Upstream, N:UpstreamModel, N:Aliases, N:InputPricePerMTok, N:OutputPricePerMTok, N:CachedInputPricePerMTok and N:CacheWritePricePerMTok (USD; cache reads and writes default to the input price), N:Quality (0..1), N:LatencyP95Ms, N:ContextWindow, N:MaxOutputTokens (the model's output limit, thinking included; empty: not checked), N:Status (active|shadow|disabled), N:ImageRule (openai kind only: tiles|patches; default patches for the models OpenAI's docs bill by patches, e.g. gpt-4.1-mini, o4-mini, gpt-5-mini, unless tile numbers are set, else tiles), N:ImageBaseTokens and N:ImageTileTokens (tiles: how the model bills an image, base + per 512-px tile; default 85 and 170, GPT-4o's; gpt-4o-mini: 2833 and 5667), N:ImagePatchMultiplier and N:ImagePatchCap (patches: tokens per 32-px patch, default the docs' value for the upstream model, else 2.46; at most 1536 patches), N:ImageMaxLongEdge and N:ImageMaxPixels (anthropic kind only: the image size kept before scaling down; default 1568 and 784 x 1568), N:Unsupported (request features the model lacks although its upstream's kind serves them, e.g. logprobs, response_format.json_schema, reasoning_effort), N:Thinking (anthropic: serve reasoning_effort as extended thinking), N:ThinkingBudgets:<effort> (budget_tokens, at least 1024), N:PromptCache (anthropic: off|auto; breakpoints on the last tool, the system text and the last user turn), N:PromptCacheTtl (5m|1h, default 5m).")]
     public List<ModelOptions> Models { get; set; } = [];
 
     /// <summary>Route aliases (<c>auto</c> is built in).</summary>
@@ -153,6 +153,14 @@ public sealed class ModelOptions
     /// <summary>Context window (tokens).</summary>
     [Range(1, 100_000_000)]
     public int ContextWindow { get; set; } = 8192;
+
+    /// <summary>
+    /// The most output tokens the model produces in one answer, thinking included (its <c>max_tokens</c> limit, e.g.
+    /// 64,000 for Claude Sonnet 4, 32,000 for Claude Opus 4); null: not checked. A request whose <c>max_tokens</c> (plus
+    /// a thinking budget) passes it is routed around the model; a thinking budget is cut to fit when at least 1,024 remain.
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int? MaxOutputTokens { get; set; }
 
     /// <summary>
     /// Tokens an <c>openai</c>-kind model bills per image (all of a <c>detail: low</c> one); null: 85, GPT-4o's. Models

@@ -69,6 +69,7 @@ internal sealed class ModelRouterRuntime : IAsyncDisposable, IDisposable
             Quality = m.Quality,
             LatencyP95Ms = m.LatencyP95Ms,
             ContextWindow = m.ContextWindow,
+            MaxOutputTokens = m.MaxOutputTokens,
             Status = m.Status switch { "shadow" => ModelStatus.Shadow, "disabled" => ModelStatus.Disabled, _ => ModelStatus.Active },
             OwnedBy = m.Upstream,
             ImageTokens = ImageRule(options.Upstreams.Find(u => u.Id == m.Upstream)?.Kind, m),
