@@ -13,35 +13,23 @@ public sealed class MaxOutputTokensTests
     private static string[] Config(FakeUpstream upstream) =>
         [.. CapabilityRequests.ClaudeFirst(upstream), "--ModelRouter:Models:0:Thinking=true", "--ModelRouter:Models:0:MaxOutputTokens=8192"];
 
-    [Fact]
-    public async Task A_thinking_budget_is_cut_to_what_the_answer_leaves_under_the_limit()
+    [Theory]
+    // high is 16,384 tokens of thinking: with 1,000 for the answer, 7,192 fit under 8,192.
+    [InlineData("high", 7192, 8192)]
+    // medium's 4,096 fit whole.
+    [InlineData("medium", 4096, 5096)]
+    public async Task A_thinking_budget_is_cut_to_what_the_answer_leaves_under_the_limit_and_sent_whole_within_it(string effort, int budget, int maxTokens)
     {
         await using var upstream = await FakeUpstream.StartAsync();
         upstream.Model("claude-fake");
         await using var server = await ModelRouterServer.StartAsync(Config(upstream));
 
-        // high is 16,384 tokens of thinking: with 1,000 for the answer, 7,192 fit under 8,192.
-        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("claude", """{"reasoning_effort":"high","max_tokens":1000}"""));
+        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("claude", $$"""{"reasoning_effort":"{{effort}}","max_tokens":1000}"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var sent = JsonDocument.Parse(Assert.Single(upstream.Bodies)).RootElement;
-        Assert.Equal(7192, sent.GetProperty("thinking").GetProperty("budget_tokens").GetInt32());
-        Assert.Equal(8192, sent.GetProperty("max_tokens").GetInt32());
-    }
-
-    [Fact]
-    public async Task A_budget_within_the_limit_is_sent_whole()
-    {
-        await using var upstream = await FakeUpstream.StartAsync();
-        upstream.Model("claude-fake");
-        await using var server = await ModelRouterServer.StartAsync(Config(upstream));
-
-        using var response = await Json.PostAsync(server.Client, "/v1/chat/completions", CapabilityRequests.Body("claude", """{"reasoning_effort":"medium","max_tokens":1000}"""));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var sent = JsonDocument.Parse(Assert.Single(upstream.Bodies)).RootElement;
-        Assert.Equal(4096, sent.GetProperty("thinking").GetProperty("budget_tokens").GetInt32());
-        Assert.Equal(5096, sent.GetProperty("max_tokens").GetInt32());
+        Assert.Equal(budget, sent.GetProperty("thinking").GetProperty("budget_tokens").GetInt32());
+        Assert.Equal(maxTokens, sent.GetProperty("max_tokens").GetInt32());
     }
 
     [Fact]
