@@ -127,19 +127,8 @@ public static class RequiredFeatures
     /// The model that signed the thinking blocks of the last tool calls' assistant message (the ones a thinking
     /// continuation sends back; <see cref="ThinkingBlock.Model"/>), or null when they name none or there are none.
     /// </summary>
-    public static string? LoopThinkingSigner(IReadOnlyList<ChatMessage> messages)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        for (int i = messages.Count - 1; i >= 0; i--)
-        {
-            if (messages[i].ToolCalls is { Count: > 0 })
-            {
-                return messages[i].ThinkingBlocks?.FirstOrDefault(static b => b.Model is not null)?.Model;
-            }
-        }
-
-        return null;
-    }
+    public static string? LoopThinkingSigner(IReadOnlyList<ChatMessage> messages) =>
+        LastToolCalls(messages)?.ThinkingBlocks?.FirstOrDefault(static b => b.Model is not null)?.Model;
 
     /// <summary>
     /// Whether a thinking request would lack the thinking blocks Anthropic requires: the assistant message of the
@@ -148,16 +137,21 @@ public static class RequiredFeatures
     /// Earlier turns' blocks may be left out (Anthropic drops them from the context anyway). A conversation without
     /// tool calls needs none.
     /// </summary>
-    private static bool LacksLoopThinking(IReadOnlyList<ChatMessage> messages)
+    private static bool LacksLoopThinking(IReadOnlyList<ChatMessage> messages) =>
+        LastToolCalls(messages) is { } loop && loop.ThinkingBlocks is not { Count: > 0 };
+
+    /// <summary>The last message that made tool calls (the current tool-use loop's assistant turn), or null.</summary>
+    private static ChatMessage? LastToolCalls(IReadOnlyList<ChatMessage> messages)
     {
+        ArgumentNullException.ThrowIfNull(messages);
         for (int i = messages.Count - 1; i >= 0; i--)
         {
             if (messages[i].ToolCalls is { Count: > 0 })
             {
-                return messages[i].ThinkingBlocks is not { Count: > 0 };
+                return messages[i];
             }
         }
 
-        return false;
+        return null;
     }
 }

@@ -22,21 +22,12 @@ public static class PatchMultipliers
     ];
 
     /// <summary>Whether OpenAI's docs list <paramref name="upstreamModel"/> (or its family) as billed by patches.</summary>
-    public static bool IsDocumented(string? upstreamModel)
-    {
-        foreach (var (prefix, _) in Documented)
-        {
-            if (upstreamModel is not null && upstreamModel.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool IsDocumented(string? upstreamModel) => Lookup(upstreamModel) is not null;
 
     /// <summary>The documented multiplier of <paramref name="upstreamModel"/>, else <see cref="Largest"/>.</summary>
-    public static decimal For(string? upstreamModel)
+    public static decimal For(string? upstreamModel) => Lookup(upstreamModel) ?? Largest;
+
+    private static decimal? Lookup(string? upstreamModel)
     {
         foreach (var (prefix, multiplier) in Documented)
         {
@@ -46,6 +37,6 @@ public static class PatchMultipliers
             }
         }
 
-        return Largest;
+        return null;
     }
 }
